@@ -1,0 +1,127 @@
+"""Serializers of the cells app: cells with their compliance, standards, and the design check."""
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
+from facilities.models import AccommodationType
+
+
+class ComplianceResultSerializer(serializers.ModelSerializer):
+    profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ComplianceResult
+        fields = ["profile", "status", "failed", "unknown", "changed_at"]
+
+
+class CellSerializer(serializers.ModelSerializer):
+    block_id = serializers.IntegerField(read_only=True)
+    block = serializers.CharField(source="block.name", read_only=True)
+    facility = serializers.CharField(source="block.facility.code", read_only=True)
+    compliance = ComplianceResultSerializer(source="active_results", many=True, read_only=True)
+
+    class Meta:
+        model = Cell
+        fields = ["id", "block_id", "block", "facility", "number", "accommodation_type", "living_space_m2",
+                  "design_capacity", "occupancy", "occupancy_date", "has_sanitary_annex",
+                  "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m", "has_natural_light",
+                  "status", "is_overcrowded", "is_demo", "compliance"]
+
+
+class StandardRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StandardRule
+        fields = ["id", "code", "metric", "operator", "value", "unit", "applies_to", "source", "summary"]
+
+
+class StandardProfileSerializer(serializers.ModelSerializer):
+    rules = StandardRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = StandardProfile
+        fields = ["id", "code", "title", "reference", "verified", "verification_note", "is_active", "rules"]
+
+
+def _area(label):
+    return serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.01"),
+                                    max_value=Decimal("10000"), required=False, allow_null=True, label=label)
+
+
+def _length(label):
+    return serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
+                                    max_value=Decimal("100"), required=False, allow_null=True, label=label)
+
+
+class DesignCheckSerializer(serializers.Serializer):
+    """Measurements of a planned or existing cell. Unknown values are null or omitted.
+
+    Areas in m² (0.01-10000, 2 decimal places), lengths in m (0.01-100), design capacity 1-1000 persons,
+    occupancy 0-1000 persons; a single-occupancy cell has a design capacity of 1 (assumed when omitted).
+    """
+
+    accommodation_type = serializers.ChoiceField(choices=AccommodationType.choices)
+    living_space_m2 = _area(_("living space (m²)"))
+    design_capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    occupancy = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True, default=None)
+    sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True, default=None)
+    min_wall_distance_m = _length(_("distance between walls (m)"))
+    ceiling_height_m = _length(_("ceiling height (m)"))
+    has_natural_light = serializers.BooleanField(required=False, allow_null=True, default=None)
+    profiles = serializers.ListField(child=serializers.CharField(max_length=20), required=False, allow_empty=False,
+                                     max_length=20)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        for name in ("design_capacity", "occupancy"):
+            value = data.get(name)
+            if isinstance(value, bool) or (isinstance(value, str) and not value.strip().lstrip("-").isdigit()):
+                raise serializers.ValidationError({name: ["A valid integer is required."]})
+        for name in ("has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light"):
+            value = data.get(name)
+            if value is not None and not isinstance(value, bool):
+                raise serializers.ValidationError({name: ["Must be true, false or null."]})
+        return super().to_internal_value(data)
+
+    def validate_profiles(self, codes):
+        known = dict(StandardProfile.objects.filter(code__in=codes).values_list("code", "pk"))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown profile code(s): {', '.join(unknown)}.")
+        return list(dict.fromkeys(codes))
+
+    def validate(self, attrs):
+        if attrs["accommodation_type"] == AccommodationType.SINGLE:
+            capacity = attrs.get("design_capacity")
+            if capacity is None:
+                attrs["design_capacity"] = 1
+            elif capacity != 1:
+                raise serializers.ValidationError(
+                    {"design_capacity": ["A single-occupancy cell has a design capacity of 1."]})
+        return attrs
+
+
+class RuleOutcomeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    status = serializers.ChoiceField(choices=["pass", "fail", "unknown"])
+    measured = serializers.JSONField(allow_null=True)
+    required = serializers.JSONField()
+    operator = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    source = serializers.CharField()
+    summary = serializers.CharField(allow_blank=True)
+
+
+class ProfileOutcomeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    verified = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["compliant", "non_compliant", "unknown"])
+    rules = RuleOutcomeSerializer(many=True)
+
+
+class DesignCheckResultSerializer(serializers.Serializer):
+    profiles = ProfileOutcomeSerializer(many=True)

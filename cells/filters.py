@@ -1,0 +1,40 @@
+"""FilterSets of the cells app, shared by the HTML lists and the API."""
+import django_filters
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from facilities.filters import RegionCodeFilter
+from facilities.models import AccommodationType
+
+from .models import Cell, StandardProfile
+
+
+class CellFilter(django_filters.FilterSet):
+    """Cells by region code, facility code, block id, accommodation type, status and overcrowding."""
+
+    region = RegionCodeFilter(field_name="block__facility__region")
+    facility = django_filters.CharFilter(field_name="block__facility__code", label=_("facility code"))
+    block = django_filters.NumberFilter(field_name="block_id", label=_("block id"))
+    accommodation_type = django_filters.MultipleChoiceFilter(choices=AccommodationType.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Cell.Status.choices)
+    overcrowded = django_filters.BooleanFilter(method="filter_overcrowded",
+                                               label=_("occupancy above design capacity"))
+
+    class Meta:
+        model = Cell
+        fields = ["region", "facility", "block", "accommodation_type", "status"]
+
+    def filter_overcrowded(self, queryset, name, value):
+        if value is None:
+            return queryset
+        crowded = queryset.filter(occupancy__gt=F("design_capacity"))
+        return crowded if value else queryset.exclude(pk__in=crowded.values("pk"))
+
+
+class StandardProfileFilter(django_filters.FilterSet):
+    is_active = django_filters.BooleanFilter()
+    verified = django_filters.BooleanFilter()
+
+    class Meta:
+        model = StandardProfile
+        fields = ["is_active", "verified"]

@@ -1,0 +1,37 @@
+"""``python manage.py recalculate_compliance [--facility CODE] [--date YYYY-MM-DD]``."""
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cells import services
+from cells.models import ComplianceRun
+from facilities.models import Facility
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date: '{value}' is not a date in the form YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = "Recompute compliance results and the day's snapshots for every cell, or one facility."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--facility", metavar="CODE", help="facility code, e.g. АК-159/7")
+        parser.add_argument("--date", metavar="YYYY-MM-DD", help="snapshot date (default: today, Asia/Almaty)")
+
+    def handle(self, *args, facility=None, date=None, **options):
+        run_date = _date(date) if date else None
+        try:
+            run = services.recalculate_compliance(run_date=run_date, facility_code=facility, trigger="command")
+        except Facility.DoesNotExist:
+            raise CommandError(f"--facility: no facility with code '{facility}'") from None
+        if run.outcome == ComplianceRun.Outcome.SKIPPED:
+            raise CommandError(run.error)
+        self.stdout.write(
+            f"Compliance run {run.pk} ({run.run_date}): {run.cells_evaluated} cells evaluated, "
+            f"{run.results_written} results written, {run.results_deleted} deleted, "
+            f"{run.snapshots_written} snapshots, {run.duration_seconds:.2f} s"
+        )

@@ -1,0 +1,257 @@
+"""Cells (rooms and cells alike), standards as data, and compliance results (DESIGN.md sections 3-4)."""
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from facilities.models import AccommodationType, Facility, ResidentialBlock
+
+
+class CellQuerySet(models.QuerySet):
+    def in_use(self):
+        """Cells and rooms that accommodate people now (status ``in_use``)."""
+        return self.filter(status=Cell.Status.IN_USE)
+
+
+class Cell(models.Model):
+    """A room or cell of a residential block, with its measurements.
+
+    Units: ``living_space_m2`` in m² excluding the sanitary annex; ``min_wall_distance_m`` and
+    ``ceiling_height_m`` in m; ``design_capacity`` and ``occupancy`` in persons (occupancy counted on
+    ``occupancy_date``). Unknown measurements are NULL, never 0. Occupancy above design capacity is
+    recorded as a fact (overcrowding), not refused. A single-occupancy cell has a design capacity of 1.
+    """
+
+    class Status(models.TextChoices):
+        IN_USE = "in_use", _("in use")
+        UNDER_RECONSTRUCTION = "under_reconstruction", _("under reconstruction")
+        DECOMMISSIONED = "decommissioned", _("decommissioned")
+
+    block = models.ForeignKey(ResidentialBlock, on_delete=models.CASCADE, related_name="cells",
+                              verbose_name=_("residential block"))
+    number = models.CharField(_("number"), max_length=20)
+    accommodation_type = models.CharField(_("accommodation type"), max_length=24, choices=AccommodationType.choices)
+    living_space_m2 = models.DecimalField(_("living space (m²)"), max_digits=8, decimal_places=2,
+                                          null=True, blank=True)
+    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True)
+    occupancy = models.PositiveIntegerField(_("occupancy (persons)"), null=True, blank=True)
+    occupancy_date = models.DateField(_("date of the count"), null=True, blank=True)
+    has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
+    sanitary_annex_partitioned = models.BooleanField(_("sanitary annex fully partitioned"), null=True, blank=True)
+    min_wall_distance_m = models.DecimalField(_("distance between walls (m)"), max_digits=6, decimal_places=2,
+                                              null=True, blank=True)
+    ceiling_height_m = models.DecimalField(_("ceiling height (m)"), max_digits=5, decimal_places=2,
+                                           null=True, blank=True)
+    has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = CellQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["block_id", "number", "id"]
+        verbose_name = _("cell")
+        verbose_name_plural = _("cells")
+        constraints = [
+            models.UniqueConstraint(fields=["block", "number"], name="cell_unique_number_per_block"),
+            models.CheckConstraint(condition=Q(living_space_m2__gt=0) | Q(living_space_m2__isnull=True),
+                                   name="cell_living_space_positive"),
+            models.CheckConstraint(condition=Q(design_capacity__gte=1) | Q(design_capacity__isnull=True),
+                                   name="cell_design_capacity_positive"),
+            models.CheckConstraint(condition=Q(occupancy__gte=0) | Q(occupancy__isnull=True),
+                                   name="cell_occupancy_not_negative"),
+            models.CheckConstraint(condition=Q(min_wall_distance_m__gt=0) | Q(min_wall_distance_m__isnull=True),
+                                   name="cell_wall_distance_positive"),
+            models.CheckConstraint(condition=Q(ceiling_height_m__gt=0) | Q(ceiling_height_m__isnull=True),
+                                   name="cell_ceiling_height_positive"),
+            models.CheckConstraint(
+                condition=~Q(accommodation_type=AccommodationType.SINGLE) | Q(design_capacity__isnull=False, design_capacity=1),
+                name="cell_single_occupancy_capacity_1",
+                violation_error_message=_("A single-occupancy cell has a design capacity of exactly 1."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "accommodation_type"])]
+
+    def __str__(self):
+        return f"{self.block} / {self.number}"
+
+    @property
+    def is_overcrowded(self) -> bool:
+        """True when occupancy (persons) exceeds design capacity (persons)."""
+        return None not in (self.occupancy, self.design_capacity) and self.occupancy > self.design_capacity
+
+
+class StandardProfile(models.Model):
+    """A set of accommodation rules from one source (CPT, ICRC, Mandela Rules, the roadmap, national code).
+
+    ``verified`` is False where the figures were seen only in secondary sources; every result computed
+    from such a profile is shown with that status. Only ``is_active`` profiles are evaluated.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    reference = models.CharField(_("reference"), max_length=500)
+    verified = models.BooleanField(_("verified against the official text"), default=False)
+    verification_note = models.TextField(_("verification note"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("standard profile")
+        verbose_name_plural = _("standard profiles")
+
+    def __str__(self):
+        return self.code
+
+
+class StandardRule(models.Model):
+    """One rule of a profile: ``metric operator value`` for the listed accommodation types.
+
+    ``metric`` is one of cells.compliance.rules.METRICS; ``operator`` one of ``>=``, ``<=``, ``==``;
+    ``value`` a number, boolean or text (JSON); ``unit`` e.g. ``m2``, ``m``, ``persons``;
+    ``source`` cites the paragraph (e.g. "CPT/Inf (2015) 44, paras 9-10").
+    """
+
+    class Operator(models.TextChoices):
+        GTE = ">=", "≥"
+        LTE = "<=", "≤"
+        EQ = "==", "="
+
+    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="rules")
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    metric = models.CharField(_("metric"), max_length=40)
+    operator = models.CharField(_("operator"), max_length=2, choices=Operator.choices)
+    value = models.JSONField(_("threshold"))
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    applies_to = models.JSONField(_("applies to accommodation types"), default=list)
+    source = models.CharField(_("source"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["profile__position", "position", "code"]
+        verbose_name = _("standard rule")
+        verbose_name_plural = _("standard rules")
+
+    def __str__(self):
+        return f"{self.code}: {self.metric} {self.operator} {self.value}"
+
+    @property
+    def verified(self) -> bool:
+        """A rule is as verified as its profile."""
+        return self.profile.verified
+
+    def requirement_text(self) -> str:
+        """Human form of the threshold, e.g. ``≥ 6.0 m2`` or ``= true``."""
+        value = self.value
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        return f"{self.get_operator_display()} {value} {self.unit}".strip()
+
+
+class ComplianceStatus(models.TextChoices):
+    COMPLIANT = "compliant", _("compliant")
+    NON_COMPLIANT = "non_compliant", _("non-compliant")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class ComplianceResult(models.Model):
+    """The outcome of one profile for one cell in use.
+
+    ``failed`` maps each failing rule code to the measured value (e.g. ``{"CPT-2015-1": 5.9}``);
+    ``unknown`` maps each rule that could not be evaluated to the missing metric
+    (e.g. ``{"CPT-2015-6": "ceiling_height_m"}``). ``changed_at`` is when the outcome last changed.
+    """
+
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="compliance_results")
+    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="results")
+    status = models.CharField(_("status"), max_length=16, choices=ComplianceStatus.choices)
+    failed = models.JSONField(_("failing rules with measured values"), default=dict)
+    unknown = models.JSONField(_("rules with missing measurements"), default=dict)
+    changed_at = models.DateTimeField(_("last changed"))
+
+    class Meta:
+        verbose_name = _("compliance result")
+        verbose_name_plural = _("compliance results")
+        constraints = [models.UniqueConstraint(fields=["cell", "profile"], name="result_unique_cell_profile")]
+        indexes = [models.Index(fields=["profile", "status"])]
+
+
+class ComplianceSnapshot(models.Model):
+    """Daily aggregate of one profile over one scope (block, facility, region or the nation).
+
+    Persons and places are sums over cells in use (persons = occupancy, places = design capacity).
+    ``object_id`` is the block, facility or region id; 0 for the nation.
+    Unique on (date, profile, scope, object_id): a rerun on the same day replaces, never duplicates.
+    """
+
+    class Scope(models.TextChoices):
+        BLOCK = "block", _("block")
+        FACILITY = "facility", _("facility")
+        REGION = "region", _("region")
+        NATION = "nation", _("nation")
+
+    date = models.DateField(_("date"))
+    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="snapshots")
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    object_id = models.BigIntegerField(_("object id"))
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    places = models.PositiveIntegerField(_("places"), default=0)
+    persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
+    persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
+    cells = models.PositiveIntegerField(_("cells"), default=0)
+    cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
+    cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
+    cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
+
+    class Meta:
+        ordering = ["-date", "profile", "scope", "object_id"]
+        verbose_name = _("compliance snapshot")
+        verbose_name_plural = _("compliance snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["date", "profile", "scope", "object_id"], name="snapshot_unique_scope_day"),
+        ]
+
+    @property
+    def compliant_share(self):
+        """Persons in compliant accommodation / persons, in % (None when nobody is held)."""
+        return round(100 * self.persons_compliant / self.persons, 1) if self.persons else None
+
+
+class ComplianceRun(models.Model):
+    """One execution of the compliance recalculation: when, scope, outcome and counts."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped: another run in progress")
+        INTERRUPTED = "interrupted", _("interrupted")
+
+    run_date = models.DateField(_("snapshot date"))
+    facility = models.ForeignKey(Facility, on_delete=models.SET_NULL, null=True, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=20, default="manual")
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
+    cells_evaluated = models.PositiveIntegerField(default=0)
+    results_written = models.PositiveIntegerField(default=0)
+    results_deleted = models.PositiveIntegerField(default=0)
+    snapshots_written = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("compliance run")
+        verbose_name_plural = _("compliance runs")
+
+    @property
+    def duration_seconds(self):
+        """Wall time of the run in seconds, or None while it runs."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()

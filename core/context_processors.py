@@ -1,0 +1,7 @@
+"""Template context shared by every page."""
+from django.conf import settings
+
+
+def portal(request):
+    """Expose ``demo_banner`` (bool): whether to show the generated-data banner on every page."""
+    return {"demo_banner": settings.PORTAL_DEMO_BANNER}

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock, StaffProfile
+
+
+@admin.register(Region)
+class RegionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_ru", "name_kk", "kind", "centre")
+    search_fields = ("code", "name_en", "name_ru", "name_kk")
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "region", "kind", "security_level", "status", "design_capacity",
+                    "population", "is_demo")
+    list_filter = ("region", "kind", "security_level", "status", "is_demo")
+    search_fields = ("code", "name_en", "name_ru", "name_kk", "locality")
+
+
+@admin.register(ResidentialBlock)
+class ResidentialBlockAdmin(SimpleHistoryAdmin):
+    list_display = ("facility", "name", "accommodation_type", "year_built", "floors", "is_demo")
+    list_filter = ("accommodation_type", "facility__region")
+    search_fields = ("facility__code", "name")
+    raw_id_fields = ("facility",)
+
+
+class ProgressUpdateInline(admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    readonly_fields = ("created_at",)
+
+
+@admin.register(ConversionProject)
+class ConversionProjectAdmin(SimpleHistoryAdmin):
+    list_display = ("block", "status", "percent_complete", "budget_planned_kzt", "budget_spent_kzt", "roadmap_phase")
+    list_filter = ("status", "roadmap_phase", "block__facility__region")
+    raw_id_fields = ("block",)
+    readonly_fields = ("version",)
+    inlines = [ProgressUpdateInline]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ("user",)
+    filter_horizontal = ("regions",)

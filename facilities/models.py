@@ -1,0 +1,275 @@
+"""Regions, facilities (institutions), residential blocks and conversion projects (DESIGN.md section 3)."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class LocalisedNameMixin:
+    """``name`` in the active language (kk, ru, en), falling back to English, Russian, then the code."""
+
+    def localised_name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "en")[:2]
+        for lang in (language, "en", "ru", "kk"):
+            value = getattr(self, f"name_{lang}", "")
+            if value:
+                return value
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return self.localised_name()
+
+
+class Region(LocalisedNameMixin, models.Model):
+    """A first-level division of Kazakhstan (17 oblasts and 3 cities of republican significance).
+
+    ``code`` is the ISO 3166-2:KZ code (e.g. ``KZ-35``, Karaganda Region). Loaded from data/regions.csv.
+    """
+
+    class Kind(models.TextChoices):
+        OBLAST = "oblast", _("region (oblast)")
+        CITY = "city", _("city of republican significance")
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=8, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ru = models.CharField(_("name (Russian)"), max_length=100)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
+    centre = models.CharField(_("administrative centre"), max_length=100, blank=True)
+    created_year = models.PositiveSmallIntegerField(_("year created"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class FacilityQuerySet(models.QuerySet):
+    def in_operation(self):
+        """Institutions that hold people: status operating or under reconstruction."""
+        return self.filter(status__in=Facility.IN_OPERATION)
+
+
+class Facility(LocalisedNameMixin, models.Model):
+    """A penitentiary institution: colony, prison, pre-trial centre and so on.
+
+    ``design_capacity`` and ``population`` are persons; ``population`` is the count on ``population_date``.
+    ``is_demo`` marks rows whose figures were generated for the demo (never official data).
+    """
+
+    class Kind(models.TextChoices):
+        COLONY = "colony", _("correctional colony")
+        PRISON = "prison", _("prison")
+        PRE_TRIAL = "pre_trial_centre", _("pre-trial detention centre")
+        SETTLEMENT = "colony_settlement", _("colony-settlement")
+        JUVENILE = "juvenile", _("juvenile colony")
+        MEDICAL = "medical", _("medical institution")
+
+    class SecurityLevel(models.TextChoices):
+        MINIMUM = "minimum", _("minimum security")
+        MEDIUM = "medium", _("medium security")
+        MAXIMUM = "maximum", _("maximum security")
+        EXTREME = "extreme", _("extreme security (life sentences)")
+        FULL = "full", _("full security (prison)")
+        MIXED = "mixed", _("mixed security")
+        MEDIUM_JUVENILE = "medium_juvenile", _("medium security for minors")
+
+    class Status(models.TextChoices):
+        OPERATING = "operating", _("operating")
+        UNDER_RECONSTRUCTION = "under_reconstruction", _("under reconstruction")
+        CLOSING = "closing", _("closing")
+        CLOSED = "closed", _("closed")
+        PLANNED = "planned", _("planned")
+
+    class Category(models.TextChoices):
+        MEN = "men", _("adult men")
+        WOMEN = "women", _("adult women")
+        JUVENILES = "juveniles", _("juveniles")
+        MIXED = "mixed", _("mixed")
+
+    IN_OPERATION = (Status.OPERATING, Status.UNDER_RECONSTRUCTION)
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    security_level = models.CharField(_("security level"), max_length=20, choices=SecurityLevel.choices, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("region"))
+    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPERATING)
+    category = models.CharField(_("sex/age category"), max_length=12, choices=Category.choices, default=Category.MEN)
+    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("population (persons)"), null=True, blank=True)
+    population_date = models.DateField(_("date of the population count"), null=True, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    source = models.CharField(_("source of the identity"), max_length=300, blank=True,
+                              help_text=_("Published source of the code and status, for known institutions."))
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = FacilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region__code", "code"]
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
+                                   name="facility_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
+                                   name="facility_longitude_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}".strip()
+
+
+class AccommodationType(models.TextChoices):
+    """How a room or cell accommodates people (field terms of the CPT and the Mandela Rules)."""
+
+    DORMITORY = "dormitory", _("dormitory")
+    MULTIPLE = "multiple_occupancy_cell", _("multiple-occupancy cell")
+    SINGLE = "single_occupancy_cell", _("single-occupancy cell")
+
+
+class ResidentialBlock(models.Model):
+    """A residential building (block) of a facility. ``accommodation_type``: dormitory, cell or mixed."""
+
+    class Accommodation(models.TextChoices):
+        DORMITORY = "dormitory", _("dormitory")
+        CELL = "cell", _("cell")
+        MIXED = "mixed", _("mixed")
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("facility"))
+    name = models.CharField(_("name"), max_length=100)
+    year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
+    accommodation_type = models.CharField(_("accommodation type"), max_length=12, choices=Accommodation.choices)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["facility__code", "name"]
+        verbose_name = _("residential block")
+        verbose_name_plural = _("residential blocks")
+        constraints = [models.UniqueConstraint(fields=["facility", "name"], name="block_unique_name_per_facility")]
+
+    def __str__(self):
+        return f"{self.facility.code} / {self.name}"
+
+
+class ConversionProject(models.Model):
+    """The conversion of one residential block from dormitory rooms to single cells.
+
+    Baseline: ``baseline_rooms`` dormitory rooms with ``baseline_beds`` beds; target: ``target_cells``
+    single cells with ``target_places`` places. Budgets in KZT; ``percent_complete`` 0-100 (%).
+    Status moves ``planned -> design -> procurement -> construction -> commissioning -> completed``;
+    ``suspended`` returns to the state it left (``status_before_suspension``); ``cancelled`` ends it.
+    ``version`` is incremented on every change (optimistic locking).
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        DESIGN = "design", _("design")
+        PROCUREMENT = "procurement", _("procurement")
+        CONSTRUCTION = "construction", _("construction")
+        COMMISSIONING = "commissioning", _("commissioning")
+        COMPLETED = "completed", _("completed")
+        SUSPENDED = "suspended", _("suspended")
+        CANCELLED = "cancelled", _("cancelled")
+
+    block = models.OneToOneField(ResidentialBlock, on_delete=models.CASCADE, related_name="conversion",
+                                 verbose_name=_("residential block"))
+    roadmap_phase = models.CharField(_("roadmap phase"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    status_before_suspension = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    baseline_rooms = models.PositiveIntegerField(_("dormitory rooms before"), null=True, blank=True)
+    baseline_beds = models.PositiveIntegerField(_("beds before (persons)"), null=True, blank=True)
+    target_cells = models.PositiveIntegerField(_("single cells after"), null=True, blank=True)
+    target_places = models.PositiveIntegerField(_("places after (persons)"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2,
+                                           default=Decimal("0"))
+    budget_planned_kzt = models.DecimalField(_("planned budget (KZT)"), max_digits=16, decimal_places=2,
+                                             null=True, blank=True)
+    budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2,
+                                           default=Decimal("0"))
+    contractor = models.CharField(_("contractor"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["block__facility__code", "block__name"]
+        verbose_name = _("conversion project")
+        verbose_name_plural = _("conversion projects")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                                   name="conversion_percent_0_100"),
+            models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="conversion_spent_not_negative"),
+            models.CheckConstraint(condition=Q(budget_planned_kzt__gte=0) | Q(budget_planned_kzt__isnull=True),
+                                   name="conversion_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=models.F("planned_start"))
+                | Q(planned_end__isnull=True) | Q(planned_start__isnull=True),
+                name="conversion_planned_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(actual_end__gte=models.F("actual_start"))
+                | Q(actual_end__isnull=True) | Q(actual_start__isnull=True),
+                name="conversion_actual_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.block} ({self.get_status_display()})"
+
+
+class ProgressUpdate(models.Model):
+    """Append-only log entry of a change to a conversion project (date, status, %, spend in KZT, note)."""
+
+    project = models.ForeignKey(ConversionProject, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=16, choices=ConversionProject.Status.choices)
+    percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2)
+    budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+
+    class Meta:
+        ordering = ["project", "date", "id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.CheckConstraint(condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                                   name="progress_percent_0_100"),
+            models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="progress_spent_not_negative"),
+        ]
+
+
+class StaffProfile(models.Model):
+    """A user's regions of responsibility (ministry editors and regional prosecutors).
+
+    An empty set of regions means national scope.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    regions = models.ManyToManyField(Region, blank=True, related_name="staff", verbose_name=_("regions"))
+
+    def __str__(self):
+        return f"{self.user} ({', '.join(r.code for r in self.regions.all()) or 'national'})"

@@ -1,0 +1,110 @@
+"""Inspections (visits by prosecutors and monitors) and their findings (DESIGN.md section 3)."""
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cells.models import Cell, StandardRule
+from facilities.models import Facility, ResidentialBlock
+
+
+class Inspection(models.Model):
+    """A visit to a facility by an inspecting body, between ``date_start`` and ``date_end``."""
+
+    class Body(models.TextChoices):
+        PROSECUTOR = "prosecutor", _("prosecutor's office")
+        NPM = "npm", _("national preventive mechanism")
+        MINISTRY = "ministry", _("ministry")
+        PUBLIC_MONITORING = "public_monitoring", _("public monitoring commission")
+
+    class Type(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        UNANNOUNCED = "unannounced", _("unannounced")
+        FOLLOW_UP = "follow_up", _("follow-up")
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="inspections")
+    date_start = models.DateField(_("start date"))
+    date_end = models.DateField(_("end date"), null=True, blank=True)
+    body = models.CharField(_("inspecting body"), max_length=20, choices=Body.choices)
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    announced = models.BooleanField(_("announced"), default=True)
+    lead_inspector = models.CharField(_("lead inspector"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date_start", "-id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        constraints = [
+            models.CheckConstraint(condition=Q(date_end__gte=models.F("date_start")) | Q(date_end__isnull=True),
+                                   name="inspection_end_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.facility.code} {self.date_start:%Y-%m-%d} ({self.get_body_display()})"
+
+
+class Finding(models.Model):
+    """A finding of an inspection, optionally tied to a block, a cell and a standard's rule.
+
+    Status: ``open -> in_progress -> resolved -> verified``, or ``rejected``. A finding past its
+    ``deadline`` and not resolved, verified or rejected is overdue.
+    """
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("low")
+        MEDIUM = "medium", _("medium")
+        HIGH = "high", _("high")
+        CRITICAL = "critical", _("critical")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        RESOLVED = "resolved", _("resolved")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("rejected")
+
+    CLOSED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.REJECTED)
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    block = models.ForeignKey(ResidentialBlock, on_delete=models.SET_NULL, null=True, blank=True)
+    cell = models.ForeignKey(Cell, on_delete=models.SET_NULL, null=True, blank=True)
+    rule = models.ForeignKey(StandardRule, on_delete=models.PROTECT, null=True, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    description = models.TextField(_("description"))
+    recommendation = models.TextField(_("recommendation"), blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self):
+        return f"{self.inspection}: {self.description[:60]}"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """True when the deadline has passed and the finding is not resolved, verified or rejected."""
+        today = today or datetime.date.today()
+        return bool(self.deadline and self.deadline < today and self.status not in self.CLOSED_STATUSES)
+
+
+class FindingUpdate(models.Model):
+    """Append-only log of a finding's status changes and responses."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=12, choices=Finding.Status.choices)
+    response = models.TextField(_("response"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -1,0 +1,110 @@
+"""The API router (/api/v1/), the facilities endpoint with figures, and the summary endpoint."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import routers, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cells.api.views import CellViewSet, StandardProfileViewSet
+from facilities.api.serializers import FacilitySerializer
+from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
+from facilities.models import Facility, Region
+
+from . import selectors
+from .filters import FacilityComplianceFilter
+
+
+class FacilityFiguresSerializer(FacilitySerializer):
+    """A facility with figures over its cells in use (persons) and compliance under ``profile``."""
+
+    places = serializers.IntegerField(read_only=True, help_text="sum of design capacity of cells in use (persons)")
+    persons = serializers.IntegerField(read_only=True, help_text="sum of occupancy of cells in use (persons)")
+    persons_in_single_cells = serializers.IntegerField(read_only=True)
+    profile = serializers.SerializerMethodField()
+    persons_compliant = serializers.IntegerField(read_only=True, allow_null=True, default=None)
+
+    class Meta(FacilitySerializer.Meta):
+        fields = [*FacilitySerializer.Meta.fields, "places", "persons", "persons_in_single_cells", "profile",
+                  "persons_compliant"]
+
+    def get_profile(self, obj) -> str | None:
+        profile = self.context.get("profile")
+        return profile.code if profile else None
+
+
+class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
+    """Facilities with persons, places and compliance under ``?profile=`` (default KZ-ROADMAP)."""
+
+    serializer_class = FacilityFiguresSerializer
+    filterset_class = FacilityComplianceFilter
+    ordering_fields = ["code", "design_capacity", "population", "year_built", "region__code", "persons", "places"]
+    ordering = ["region__code", "code"]
+
+    def _profile(self):
+        filterset = FacilityComplianceFilter(self.request.query_params, queryset=Facility.objects.none(),
+                                             request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return filterset.selected_profile()
+
+    def get_queryset(self):
+        profile = self._profile() if getattr(self, "request", None) else None
+        return selectors.facilities_with_figures(Facility.objects.all(), profile)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "request", None) is not None:
+            context["profile"] = self._profile()
+        return context
+
+
+_ComplianceRow = inline_serializer("ProfileCompliance", fields={
+    "profile": serializers.CharField(), "title": serializers.CharField(), "verified": serializers.BooleanField(),
+    "persons_compliant": serializers.IntegerField(), "share_compliant": serializers.FloatField(allow_null=True),
+    "cells_compliant": serializers.IntegerField(), "cells_non_compliant": serializers.IntegerField(),
+    "cells_unknown": serializers.IntegerField(),
+}, many=True)
+
+
+class SummaryView(APIView):
+    """The dashboard's figures as JSON, for the nation or ``?region=KZ-35``."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="ISO 3166-2 code, e.g. KZ-35")],
+        responses={200: inline_serializer("Summary", fields={
+            "region": serializers.CharField(allow_null=True),
+            "facilities": serializers.IntegerField(help_text="institutions in operation"),
+            "places": serializers.IntegerField(help_text="design capacity of cells in use (persons)"),
+            "population": serializers.IntegerField(help_text="persons held (occupancy of cells in use)"),
+            "occupancy_rate": serializers.FloatField(allow_null=True, help_text="population / places, %"),
+            "persons_in_single_cells": serializers.IntegerField(),
+            "share_in_single_cells": serializers.FloatField(allow_null=True, help_text="%"),
+            "headline": serializers.DictField(),
+            "compliance": _ComplianceRow,
+            "conversions": serializers.ListField(child=serializers.DictField()),
+            "cells": serializers.IntegerField(),
+            "demo_cells": serializers.IntegerField(help_text="cells generated for the demo"),
+            "last_run": serializers.DictField(allow_null=True),
+        })},
+    )
+    def get(self, request):
+        unknown = set(request.query_params) - {"region", "format"}
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in sorted(unknown)})
+        code = request.query_params.get("region")
+        region = None
+        if code is not None:
+            region = Region.objects.filter(code=code.strip().upper()).first()
+            if region is None:
+                raise ValidationError({"region": [f"Unknown region code '{code}'. Use an ISO 3166-2 code such as KZ-35."]})
+        return Response(selectors.summary(region))
+
+
+router = routers.DefaultRouter()
+router.register("regions", RegionViewSet)
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("blocks", ResidentialBlockViewSet)
+router.register("cells", CellViewSet, basename="cell")
+router.register("conversions", ConversionProjectViewSet)
+router.register("standards", StandardProfileViewSet)

@@ -1,0 +1,23 @@
+"""Celery application and beat schedule.
+
+Without ``CELERY_BROKER_URL`` (the zero-setup demo) tasks run eagerly in-process; see settings.
+The nightly compliance run is scheduled at 02:00 Asia/Almaty (UTC+5).
+"""
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadmap_portal.settings")
+
+app = Celery("roadmap_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "recalculate-compliance-nightly": {
+        "task": "cells.tasks.recalculate_compliance",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"trigger": "nightly"},
+    },
+}

@@ -1,0 +1,45 @@
+"""The facility FilterSet with compliance, shared by the facility list page and the facilities API."""
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from cells.models import Cell, ComplianceResult, ComplianceStatus, StandardProfile
+from facilities.filters import FacilityFilter
+
+from .selectors import HEADLINE_PROFILE
+
+
+class FacilityComplianceFilter(FacilityFilter):
+    """FacilityFilter plus ``compliance`` under ``profile`` (a profile code; default KZ-ROADMAP).
+
+    A facility is ``non_compliant`` when any cell in use fails the profile, ``unknown`` when none fails
+    and at least one cannot be evaluated, ``compliant`` when it has cells in use and all comply.
+    """
+
+    profile = django_filters.ModelChoiceFilter(queryset=StandardProfile.objects.all(), to_field_name="code",
+                                               method="noop", label=_("standard profile (code)"))
+    compliance = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="filter_compliance",
+                                             label=_("compliance under the profile"))
+
+    class Meta(FacilityFilter.Meta):
+        fields = [*FacilityFilter.Meta.fields, "profile", "compliance"]
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def selected_profile(self):
+        """The profile chosen in the form (valid data), else KZ-ROADMAP when it exists."""
+        data = getattr(self.form, "cleaned_data", None) or {}
+        return data.get("profile") or StandardProfile.objects.filter(code=HEADLINE_PROFILE).first()
+
+    def filter_compliance(self, queryset, name, value):
+        profile = self.selected_profile()
+        results = ComplianceResult.objects.filter(profile=profile, cell__status=Cell.Status.IN_USE,
+                                                  cell__block__facility=OuterRef("pk"))
+        has = {status: Exists(results.filter(status=status)) for status in ComplianceStatus.values}
+        if value == ComplianceStatus.NON_COMPLIANT:
+            return queryset.filter(has[ComplianceStatus.NON_COMPLIANT])
+        if value == ComplianceStatus.UNKNOWN:
+            return queryset.filter(has[ComplianceStatus.UNKNOWN]).exclude(has[ComplianceStatus.NON_COMPLIANT])
+        return queryset.filter(has[ComplianceStatus.COMPLIANT]).exclude(has[ComplianceStatus.NON_COMPLIANT]).exclude(
+            has[ComplianceStatus.UNKNOWN])

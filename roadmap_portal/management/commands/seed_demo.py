@@ -1,0 +1,105 @@
+"""``python manage.py seed_demo``: reference data, the demo estate, and one demo user per role."""
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from cells.models import Cell
+from cells.services import load_standards
+from core.sync import sync_rows
+from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock, StaffProfile
+from facilities.services import load_regions
+from roadmap_portal.demo import build_dataset
+
+ROLES = {
+    "admin": ("Administrators", None),
+    "prosecutor": ("Prosecutors", None),
+    "editor": ("Ministry editors", ["KZ-35"]),
+    "api-client": ("API clients", None),
+}
+
+
+def demo_password(username: str) -> str:
+    """The demo password of a demo user (documented in the README; demo databases only)."""
+    return f"{username}-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Load regions and standards, generate the demo estate (idempotent), create the demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--allow-production", action="store_true",
+                            help="allow seeding demo rows and users with DEBUG off")
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Refusing to load demo data with DEBUG off; pass --allow-production to insist.")
+        with transaction.atomic():
+            counts = load_regions() + load_standards()
+            counts = counts + self._estate()
+            users = self._users()
+        self.stdout.write(f"Rows: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged.")
+        self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
+        for username, (group, regions) in ROLES.items():
+            scope = f", regions {', '.join(regions)}" if regions else ""
+            self.stdout.write(f"  {username:<11} password {demo_password(username):<24} {group}{scope}")
+        self.stdout.write(f"API client token: {users['api-client']}")
+        self.stdout.write("  e.g. curl -H 'Authorization: Token %s' http://127.0.0.1:8000/api/v1/summary/"
+                          % users["api-client"])
+
+    def _estate(self):
+        data = build_dataset()
+        regions = dict(Region.objects.values_list("code", "pk"))
+        facility_rows = []
+        for f in data.facilities:
+            row = {k: v for k, v in f.items() if k != "region"}
+            row["region_id"] = regions[f["region"]]
+            row["is_demo"] = True
+            facility_rows.append(row)
+        counts = sync_rows(Facility, ("code",), facility_rows)
+        facility_ids = {key[0]: obj.pk for key, obj in counts.objects.items()}
+        block_rows = [{**{k: v for k, v in b.items() if k != "facility_code"},
+                       "facility_id": facility_ids[b["facility_code"]], "is_demo": True} for b in data.blocks]
+        blocks = sync_rows(ResidentialBlock, ("facility_id", "name"), block_rows)
+        counts = counts + blocks
+        block_ids = {(fid, name): obj.pk for (fid, name), obj in blocks.objects.items()}
+
+        def block_id(row):
+            return block_ids[(facility_ids[row["facility_code"]], row["block_name"])]
+
+        strip = ("facility_code", "block_name")
+        cell_rows = [{**{k: v for k, v in c.items() if k not in strip}, "block_id": block_id(c), "is_demo": True}
+                     for c in data.cells]
+        counts = counts + sync_rows(Cell, ("block_id", "number"), cell_rows)
+        project_rows = [{**{k: v for k, v in p.items() if k not in strip}, "block_id": block_id(p), "is_demo": True}
+                        for p in data.projects]
+        projects = sync_rows(ConversionProject, ("block_id",), project_rows)
+        counts = counts + projects
+        project_ids = {key[0]: obj.pk for key, obj in projects.objects.items()}
+        update_rows = [{**{k: v for k, v in u.items() if k not in strip}, "project_id": project_ids[block_id(u)],
+                        "is_demo": True} for u in data.updates]
+        return counts + sync_rows(ProgressUpdate, ("project_id", "date", "status"), update_rows)
+
+    def _users(self):
+        User = get_user_model()
+        tokens = {}
+        for username, (group_name, region_codes) in ROLES.items():
+            group, _ = Group.objects.get_or_create(name=group_name)
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(demo_password(username))
+                user.is_staff = user.is_superuser = username == "admin"
+                user.save()
+            user.groups.add(group)
+            if region_codes:
+                profile, _ = StaffProfile.objects.get_or_create(user=user)
+                profile.regions.add(*Region.objects.filter(code__in=region_codes))
+            tokens[username] = user
+        view_perms = Permission.objects.filter(codename__startswith="view_",
+                                               content_type__app_label__in=["facilities", "cells", "inspections"])
+        for name in ("Prosecutors", "Ministry editors", "API clients"):
+            Group.objects.get(name=name).permissions.add(*view_perms)
+        token, _ = Token.objects.get_or_create(user=tokens["api-client"])
+        return {"api-client": token.key}
