@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictBooleanFilter
 from facilities.filters import RegionCodeFilter
 from facilities.models import AccommodationType
 
@@ -17,7 +18,7 @@ class CellFilter(django_filters.FilterSet):
     block = django_filters.NumberFilter(field_name="block_id", label=_("block id"))
     accommodation_type = django_filters.MultipleChoiceFilter(choices=AccommodationType.choices)
     status = django_filters.MultipleChoiceFilter(choices=Cell.Status.choices)
-    overcrowded = django_filters.BooleanFilter(method="filter_overcrowded",
+    overcrowded = StrictBooleanFilter(method="filter_overcrowded",
                                                label=_("occupancy above design capacity"))
 
     class Meta:
@@ -32,8 +33,8 @@ class CellFilter(django_filters.FilterSet):
 
 
 class StandardProfileFilter(django_filters.FilterSet):
-    is_active = django_filters.BooleanFilter()
-    verified = django_filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
+    verified = StrictBooleanFilter()
 
     class Meta:
         model = StandardProfile

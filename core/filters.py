@@ -1,4 +1,6 @@
-"""Ordering for API lists: stable (primary key last) and strict (unknown fields refused)."""
+"""Strict filters for lists: stable ordering (primary key last), unknown fields and values refused."""
+import django_filters
+from django import forms
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
@@ -27,3 +29,29 @@ class StableOrderingFilter(OrderingFilter):
         if not any(f.lstrip("-") in ("pk", "id") for f in ordering):
             ordering.append("pk")
         return ordering
+
+
+
+class StrictBooleanField(forms.Field):
+    """``true``/``false`` (also ``1``/``0``, ``yes``/``no``, any case); anything else is a validation error."""
+
+    TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+    widget = forms.Select(choices=[("", "---------"), ("true", "yes"), ("false", "no")])
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Must be true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A boolean filter that refuses values other than true/false instead of ignoring them."""
+
+    field_class = StrictBooleanField

@@ -3,6 +3,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import StrictBooleanFilter
+
 from .models import ConversionProject, Facility, Region, ResidentialBlock
 
 
@@ -31,7 +33,7 @@ class FacilityFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Facility.Kind.choices)
     security_level = django_filters.MultipleChoiceFilter(choices=Facility.SecurityLevel.choices)
     status = django_filters.MultipleChoiceFilter(choices=Facility.Status.choices)
-    is_demo = django_filters.BooleanFilter()
+    is_demo = StrictBooleanFilter()
     q = django_filters.CharFilter(method="search", label=_("search code, name or locality"))
 
     class Meta:

@@ -24,7 +24,7 @@ class FacilityComplianceFilter(FacilityFilter):
     class Meta(FacilityFilter.Meta):
         fields = [*FacilityFilter.Meta.fields, "profile", "compliance"]
 
-    def noop(self, queryset, name, value):
+    def noop(self, queryset, name, value: str):
         return queryset
 
     def selected_profile(self):

@@ -146,6 +146,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AccommodationTypeEnum": "facilities.models.AccommodationType",
+        "BlockAccommodationTypeEnum": "facilities.models.ResidentialBlock.Accommodation",
+    },
 }
 
 # Celery: without a broker (the zero-setup demo) tasks run eagerly in-process.
@@ -165,6 +169,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 
 PORTAL_DEMO_BANNER = env.bool("PORTAL_DEMO_BANNER", default=True)
+PORTAL_ALLOW_DEMO_SEED = env.bool("PORTAL_ALLOW_DEMO_SEED", default=True)
 
 LOGGING = {
     "version": 1,

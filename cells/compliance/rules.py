@@ -68,7 +68,8 @@ def value_columns(values: dict):
     """Column source for typed measurements: ``values[name]`` as a typed SQL literal (None = unknown)."""
 
     def col(name: str):
-        return Value(values.get(name), output_field=FIELD_TYPES[name])
+        # An explicit cast, so that PostgreSQL types a literal 70 as numeric (not integer) and a NULL as its column.
+        return Cast(Value(values.get(name)), output_field=FIELD_TYPES[name])
 
     return col
 

@@ -31,11 +31,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--allow-production", action="store_true",
-                            help="allow seeding demo rows and users with DEBUG off")
+                            help="allow seeding demo rows and users under production settings")
 
     def handle(self, *args, allow_production=False, **options):
-        if not settings.DEBUG and not allow_production:
-            raise CommandError("Refusing to load demo data with DEBUG off; pass --allow-production to insist.")
+        if not settings.PORTAL_ALLOW_DEMO_SEED and not allow_production:
+            raise CommandError("Refusing to load demo data under production settings; "
+                               "pass --allow-production to insist.")
         with transaction.atomic():
             counts = load_regions() + load_standards()
             counts = counts + self._estate()

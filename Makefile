@@ -1,0 +1,53 @@
+# Roadmap Portal. `make demo` starts the portal with the demo dataset; `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo install seed recalc run test worker beat check clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## demo: install, migrate the embedded SQLite database, seed, compute compliance, serve at http://127.0.0.1:8000
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py recalculate_compliance
+	@echo "Roadmap Portal: http://$(HOST):$(PORT)/  (log in with a demo user printed above)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+seed: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+recalc: install
+	$(PY) manage.py recalculate_compliance
+
+run: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite; PostgreSQL and Redis/Celery when DATABASE_URL and CELERY_BROKER_URL are set,
+## otherwise SQLite and eager Celery (the tests that need a service are skipped and listed).
+test: install
+	$(PY) -m pytest -rs $(PYTEST_ARGS)
+
+worker: install
+	$(VENV)/bin/celery -A roadmap_portal worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A roadmap_portal beat --loglevel=info
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,161 @@
+"""The recalculation: aggregates of a hand-built facility, snapshots, reruns, locks, the command."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile
+from cells.services import RUN_LOCK, recalculate_compliance
+from core.locks import exclusive_lock
+from roadmap_portal.selectors import summary
+from tests.factories import BlockFactory, CellFactory, FacilityFactory
+
+DAY = datetime.date(2026, 11, 28)
+
+
+@pytest.fixture
+def small_facility(standards, regions):
+    """One colony: a dormitory block (2 rooms) and a cell block (3 single cells), hand-measured.
+
+    Dormitory room A: 100 m², 20 beds, 25 persons -> 4.0 m² per person (CPT-2015-2 passes), no annex.
+    Dormitory room B: 60 m², 20 beds, 18 persons -> 3.0 m² (fails CPT-2015-2 and ICRC-2012-2).
+    Single cells: S1 compliant (1 person), S2 5.9 m² (fails CPT/RM-3, 1 person), S3 ceiling unknown (0 persons).
+    """
+    facility = FacilityFactory(code="TEST-1", region__code="KZ-35")
+    dorm = BlockFactory(facility=facility, name="Dormitory")
+    cells = BlockFactory(facility=facility, name="Cells", accommodation_type="cell")
+    common = dict(sanitary_annex_partitioned=True, min_wall_distance_m=Decimal("6"), ceiling_height_m=Decimal("3"),
+                  has_natural_light=True, has_sanitary_annex=False, accommodation_type="dormitory")
+    CellFactory(block=dorm, number="A", living_space_m2=Decimal("100"), design_capacity=20, occupancy=25, **common)
+    CellFactory(block=dorm, number="B", living_space_m2=Decimal("60"), design_capacity=20, occupancy=18, **common)
+    CellFactory(block=cells, number="S1")
+    CellFactory(block=cells, number="S2", living_space_m2=Decimal("5.90"))
+    CellFactory(block=cells, number="S3", ceiling_height_m=None, occupancy=0)
+    CellFactory(block=cells, number="OLD", status="decommissioned", occupancy=0)
+    return facility
+
+
+def _snapshot(scope, object_id, profile):
+    return ComplianceSnapshot.objects.get(date=DAY, scope=scope, object_id=object_id, profile__code=profile)
+
+
+def test_facility_aggregates(small_facility):
+    run = recalculate_compliance(run_date=DAY)
+    assert (run.outcome, run.cells_evaluated) == ("succeeded", 5)
+    assert run.results_written == 5 * 4  # 5 cells in use x 4 active profiles
+    cpt = _snapshot("facility", small_facility.pk, "CPT-2015")
+    assert (cpt.persons, cpt.places, cpt.cells) == (45, 43, 5)
+    # CPT-2015 compliant: room A (25) and S1 (1); B fails 2; S2 fails 1; S3 unknown (ceiling).
+    assert (cpt.persons_compliant, cpt.cells_compliant, cpt.cells_non_compliant, cpt.cells_unknown) == (26, 2, 2, 1)
+    assert cpt.persons_in_single_cells == 2
+    assert cpt.compliant_share == round(100 * 26 / 45, 1)
+    roadmap = _snapshot("facility", small_facility.pk, "KZ-ROADMAP")
+    # KZ-ROADMAP: dormitories always fail RM-1; S1 and S3 comply (ceiling is not a roadmap rule); S2 fails RM-3.
+    assert (roadmap.persons_compliant, roadmap.cells_compliant, roadmap.cells_non_compliant) == (1, 2, 3)
+    block = _snapshot("block", small_facility.blocks.get(name="Dormitory").pk, "CPT-2015")
+    assert (block.persons, block.persons_compliant) == (43, 25)
+    region = _snapshot("region", small_facility.region_id, "CPT-2015")
+    nation = _snapshot("nation", 0, "CPT-2015")
+    assert region.persons == nation.persons == 45
+    result = ComplianceResult.objects.get(cell__number="B", profile__code="CPT-2015")
+    assert result.status == "non_compliant" and result.failed == {"CPT-2015-2": 3.0}
+    unknown = ComplianceResult.objects.get(cell__number="S3", profile__code="CPT-2015")
+    assert unknown.status == "unknown" and unknown.unknown == {"CPT-2015-6": "ceiling_height_m"}
+    assert not ComplianceResult.objects.filter(cell__number="OLD").exists()
+
+    figures = summary()
+    assert (figures["facilities"], figures["places"], figures["population"]) == (1, 43, 45)
+    assert figures["persons_in_single_cells"] == 2
+    assert figures["headline"] == {"label": figures["headline"]["label"], "persons": 1, "share": 2.2}
+    assert {c["profile"]: c["persons_compliant"] for c in figures["compliance"]} == {
+        "CPT-2015": 26, "ICRC-2012": 27, "MANDELA-2015": 2, "KZ-ROADMAP": 1}
+
+
+def test_rerun_writes_nothing_and_keeps_one_snapshot_per_scope(small_facility):
+    recalculate_compliance(run_date=DAY)
+    before = list(ComplianceSnapshot.objects.order_by("scope", "object_id", "profile_id").values())
+    results_before = list(ComplianceResult.objects.order_by("pk").values("pk", "status", "failed", "changed_at"))
+    again = recalculate_compliance(run_date=DAY)
+    assert again.results_written == 0 and again.results_deleted == 0
+    after = list(ComplianceSnapshot.objects.order_by("scope", "object_id", "profile_id").values())
+    strip = [{k: v for k, v in row.items() if k != "id"} for row in before]
+    assert strip == [{k: v for k, v in row.items() if k != "id"} for row in after]
+    assert results_before == list(ComplianceResult.objects.order_by("pk").values("pk", "status", "failed",
+                                                                                  "changed_at"))
+    # 2 blocks + 1 facility + 1 region + nation, for 4 active profiles
+    assert ComplianceSnapshot.objects.filter(date=DAY).count() == 5 * 4
+
+
+def test_only_changed_results_are_written(small_facility):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
+    run = recalculate_compliance(run_date=DAY)
+    # S2 now passes CPT-2015 and KZ-ROADMAP; its ICRC and Mandela results were already compliant.
+    assert run.results_written == 2
+    assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "compliant"
+    assert _snapshot("facility", small_facility.pk, "CPT-2015").persons_compliant == 27
+
+
+def test_facility_run_and_deactivated_profile(small_facility):
+    other = CellFactory(block__facility__code="TEST-2", block__facility__region=small_facility.region)
+    recalculate_compliance(run_date=DAY)
+    StandardProfile.objects.filter(code="ICRC-2012").update(is_active=False)
+    Cell.objects.filter(pk=other.pk).update(living_space_m2=Decimal("5.00"))
+    run = recalculate_compliance(run_date=DAY, facility_code="TEST-1")
+    assert run.cells_evaluated == 5 and run.results_deleted == 5  # ICRC results of TEST-1
+    # TEST-2 was not part of the run: still compliant from the first run.
+    assert ComplianceResult.objects.get(cell=other, profile__code="CPT-2015").status == "compliant"
+    assert _snapshot("region", small_facility.region_id, "CPT-2015").persons == 46
+
+
+def test_a_failing_run_leaves_the_previous_state(small_facility, monkeypatch):
+    recalculate_compliance(run_date=DAY)
+    snapshot_ids = set(ComplianceSnapshot.objects.values_list("pk", flat=True))
+    Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("killed half way")
+
+    monkeypatch.setattr("cells.compliance.engine.write_snapshots", boom)
+    with pytest.raises(RuntimeError):
+        recalculate_compliance(run_date=DAY)
+    assert ComplianceRun.objects.first().outcome == "failed"
+    assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "non_compliant"
+    assert set(ComplianceSnapshot.objects.values_list("pk", flat=True)) == snapshot_ids
+    monkeypatch.undo()
+    assert recalculate_compliance(run_date=DAY).outcome == "succeeded"
+    assert _snapshot("facility", small_facility.pk, "CPT-2015").persons_compliant == 27
+
+
+def test_second_run_is_refused_while_the_lock_is_held(small_facility):
+    with exclusive_lock(RUN_LOCK, timeout=60) as acquired:
+        assert acquired
+        run = recalculate_compliance(run_date=DAY)
+    assert run.outcome == "skipped" and "Another compliance run" in run.error
+    assert not ComplianceResult.objects.exists()
+    with pytest.raises(CommandError, match="Another compliance run"):
+        with exclusive_lock(RUN_LOCK, timeout=60):
+            call_command("recalculate_compliance")
+
+
+def test_statement_count_does_not_depend_on_cells(small_facility):
+    with CaptureQueriesContext(connection) as small:
+        recalculate_compliance(run_date=DAY)
+    block = BlockFactory(facility=small_facility, name="More")
+    CellFactory.create_batch(60, block=block)
+    with CaptureQueriesContext(connection) as large:
+        recalculate_compliance(run_date=DAY)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_command_options(small_facility, capsys):
+    call_command("recalculate_compliance", "--facility", "TEST-1", "--date", "2026-11-27")
+    assert "5 cells evaluated" in capsys.readouterr().out
+    assert ComplianceSnapshot.objects.filter(date=datetime.date(2026, 11, 27), scope="facility").count() == 4
+    with pytest.raises(CommandError, match="no facility with code 'NOPE'"):
+        call_command("recalculate_compliance", "--facility", "NOPE")
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("recalculate_compliance", "--date", "2024-02-30")
