@@ -14,12 +14,12 @@ class CellFilter(django_filters.FilterSet):
     """Cells by region code, facility code, block id, accommodation type, status and overcrowding."""
 
     region = RegionCodeFilter(field_name="block__facility__region")
-    facility = django_filters.CharFilter(field_name="block__facility__code", label=_("facility code"))
-    block = django_filters.NumberFilter(field_name="block_id", label=_("block id"))
+    facility = django_filters.CharFilter(field_name="block__facility__code", label=_("Facility code"))
+    block = django_filters.NumberFilter(field_name="block_id", label=_("Block id"))
     accommodation_type = django_filters.MultipleChoiceFilter(choices=AccommodationType.choices)
     status = django_filters.MultipleChoiceFilter(choices=Cell.Status.choices)
     overcrowded = StrictBooleanFilter(method="filter_overcrowded",
-                                               label=_("occupancy above design capacity"))
+                                               label=_("Overcrowded"), help_text=_("occupancy above design capacity"))
 
     class Meta:
         model = Cell

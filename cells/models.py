@@ -146,11 +146,19 @@ class StandardRule(models.Model):
         return self.profile.verified
 
     def requirement_text(self) -> str:
-        """Human form of the threshold, e.g. ``≥ 6.0 m2`` or ``= true``."""
+        """Human form of the threshold, e.g. ``≥ 6.0 m²`` or ``= yes``."""
         value = self.value
         if isinstance(value, bool):
             value = "yes" if value else "no"
-        return f"{self.get_operator_display()} {value} {self.unit}".strip()
+        elif value in AccommodationType.values:
+            value = AccommodationType(value).label
+        unit = self.unit.replace("m2", "m²")
+        return f"{self.get_operator_display()} {value} {unit}".strip()
+
+    def applies_to_labels(self) -> list[str]:
+        """The accommodation types the rule applies to, as display labels."""
+        labels = dict(AccommodationType.choices)
+        return [str(labels.get(code, code)) for code in self.applies_to]
 
 
 class ComplianceStatus(models.TextChoices):

@@ -1,6 +1,7 @@
 """Reads of the cells app."""
 from django.db.models import Prefetch
 
+from .compliance.rules import BOOLEAN_METRICS
 from .models import Cell, ComplianceResult, StandardRule
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"
@@ -16,6 +17,13 @@ def cells_with_results(queryset):
     """Cells with ``active_results``: their stored results under the active profiles (2 queries)."""
     results = ComplianceResult.objects.filter(profile__is_active=True)
     return queryset.prefetch_related(Prefetch("compliance_results", queryset=results, to_attr="active_results"))
+
+
+def display_value(metric: str, value):
+    """A stored measured value for display: booleans (stored as 0/1 on SQLite) as "yes"/"no"."""
+    if metric in BOOLEAN_METRICS and value is not None:
+        return "yes" if value else "no"
+    return value
 
 
 def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
@@ -34,7 +42,7 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
         if result is None:
             status, measured = NOT_EVALUATED, None
         elif rule.code in result.failed:
-            status, measured = FAIL, result.failed[rule.code]
+            status, measured = FAIL, display_value(rule.metric, result.failed[rule.code])
         elif rule.code in result.unknown:
             status, measured = UNKNOWN, None
         else:

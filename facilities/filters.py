@@ -14,7 +14,8 @@ class RegionCodeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, field_name="region", **kwargs):
         kwargs.setdefault("queryset", Region.objects.all())
         kwargs.setdefault("to_field_name", "code")
-        kwargs.setdefault("label", _("region (ISO 3166-2 code, e.g. KZ-35)"))
+        kwargs.setdefault("label", _("Region"))
+        kwargs.setdefault("help_text", _("ISO 3166-2 code, e.g. KZ-35"))
         super().__init__(field_name=field_name, **kwargs)
 
 
@@ -34,7 +35,7 @@ class FacilityFilter(django_filters.FilterSet):
     security_level = django_filters.MultipleChoiceFilter(choices=Facility.SecurityLevel.choices)
     status = django_filters.MultipleChoiceFilter(choices=Facility.Status.choices)
     is_demo = StrictBooleanFilter()
-    q = django_filters.CharFilter(method="search", label=_("search code, name or locality"))
+    q = django_filters.CharFilter(method="search", label=_("Search"), help_text=_("code, name or locality"))
 
     class Meta:
         model = Facility
@@ -52,7 +53,7 @@ class FacilityFilter(django_filters.FilterSet):
 
 class ResidentialBlockFilter(django_filters.FilterSet):
     region = RegionCodeFilter(field_name="facility__region")
-    facility = django_filters.CharFilter(field_name="facility__code", label=_("facility code"))
+    facility = django_filters.CharFilter(field_name="facility__code", label=_("Facility code"))
     accommodation_type = django_filters.ChoiceFilter(choices=ResidentialBlock.Accommodation.choices)
 
     class Meta:
@@ -62,7 +63,7 @@ class ResidentialBlockFilter(django_filters.FilterSet):
 
 class ConversionProjectFilter(django_filters.FilterSet):
     region = RegionCodeFilter(field_name="block__facility__region")
-    facility = django_filters.CharFilter(field_name="block__facility__code", label=_("facility code"))
+    facility = django_filters.CharFilter(field_name="block__facility__code", label=_("Facility code"))
     status = django_filters.MultipleChoiceFilter(choices=ConversionProject.Status.choices)
     roadmap_phase = django_filters.CharFilter()
 

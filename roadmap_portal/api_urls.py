@@ -1,3 +1,4 @@
+"""Non-router API routes, included under the ``api`` namespace in roadmap_portal.urls."""
 from django.urls import path
 
 from cells.api.views import DesignCheckView
@@ -5,6 +6,6 @@ from cells.api.views import DesignCheckView
 from .api import SummaryView
 
 urlpatterns = [
-    path("summary/", SummaryView.as_view(), name="api-summary"),
-    path("compliance/check/", DesignCheckView.as_view(), name="api-compliance-check"),
+    path("summary/", SummaryView.as_view(), name="summary"),
+    path("compliance/check/", DesignCheckView.as_view(), name="compliance-check"),
 ]

@@ -58,10 +58,6 @@ PROJECT_PLAN = [  # status of each demo conversion project, in order (every stat
     "planned", "planned", "planned", "planned", "suspended", "suspended", "cancelled",
 ]
 FLOW = ["planned", "design", "procurement", "construction", "commissioning", "completed"]
-PHASES = {"completed": "Phase 1 (2021-2023)", "commissioning": "Phase 1 (2021-2023)",
-          "construction": "Phase 2 (2024-2026)", "procurement": "Phase 2 (2024-2026)",
-          "suspended": "Phase 2 (2024-2026)", "cancelled": "Phase 2 (2024-2026)",
-          "design": "Phase 3 (2027-2029)", "planned": "Phase 3 (2027-2029)"}
 PERCENT = {"planned": 0, "design": 8, "procurement": 15, "construction": 55, "commissioning": 95, "completed": 100,
            "cancelled": 5}
 
@@ -142,7 +138,8 @@ def build_dataset(seed: int = SEED) -> Dataset:
             "status": known["status"], "kind": known["kind"], "security_level": known["security_level"],
             "category": known.get("category", "men"), "source": sources[known["code"]],
             "name_en": f"Institution {known['code']}" + (f" ({known['note']})" if known.get("note") else ""),
-            "name_ru": f"Учреждение {known['code']}", "name_kk": f"{known['code']} мекемесі",
+            "name_ru": f"Учреждение {known['code'].replace('No.', '№')}",
+            "name_kk": f"{known['code'].replace('No.', '№')} мекемесі",
         }
         imprisonment.append(row)
     in_operation_known = {}
@@ -194,6 +191,8 @@ def build_dataset(seed: int = SEED) -> Dataset:
 
     for facility, persons in [*zip(operating, convict_split), *zip(pre_trial, remand_split)]:
         facility["year_built"] = rng.choice([1889, 1896]) if rng.random() < 0.04 else rng.randint(1936, 1988)
+        if facility["source"]:  # a known institution: no invented year for a real place
+            facility["year_built"] = None
         if facility["kind"] == "pre_trial_centre":
             _pre_trial_blocks(rng, data, facility, persons)
         elif facility["code"] in reconstructed:
@@ -203,7 +202,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
         facility["population"] = persons
     for facility in imprisonment:
         if facility["status"] != "operating":
-            facility["year_built"] = rng.randint(1940, 1975)
+            facility["year_built"] = None
             facility["population"] = 0
             _dormitory_blocks(rng, data, facility, 0, status="decommissioned")
 
@@ -230,7 +229,7 @@ def _dormitory_blocks(rng, data, facility, persons, status="in_use"):
     for b in range(1, blocks + 1):
         name = f"Block {b}"
         data.blocks.append({"facility_code": facility["code"], "name": name, "accommodation_type": "dormitory",
-                            "year_built": facility["year_built"] + rng.choice([0, 0, 5, 12]),
+                            "year_built": (facility["year_built"] or 1960) + rng.choice([0, 0, 5, 12]),
                             "floors": rng.choice([2, 2, 3])})
         for r in range(rooms_needed // blocks + (1 if b <= rooms_needed % blocks else 0)):
             room_specs.append((name, f"{b}-{r + 1:02d}", rng.randint(40, 80)))
@@ -310,31 +309,49 @@ def _cell(rng, facility, block, number, kind, area, capacity, occupancy, *, anne
     }
 
 
+# Planned start year of a demo project by its status, so that dates agree with the state reached by 2026.
+START_YEARS = {"completed": (2021, 2021), "commissioning": (2022, 2022), "construction": (2023, 2024),
+               "suspended": (2023, 2023), "cancelled": (2023, 2024), "procurement": (2025, 2025),
+               "design": (2026, 2026), "planned": (2027, 2027)}
+
+
+def _phase(planned_end: datetime.date) -> str:
+    if planned_end.year <= 2023:
+        return "Phase 1 (2021-2023)"
+    return "Phase 2 (2024-2026)" if planned_end.year <= 2026 else "Phase 3 (2027-2029)"
+
+
 def _projects(rng, data, candidates):
-    """Conversion projects in every state; completed ones have their block converted into single cells."""
+    """Conversion projects in every state, with dates consistent with the state reached by COUNT_DATE;
+    completed ones have their block converted into single cells."""
     chosen = rng.sample(candidates, len(PROJECT_PLAN))
     for facility, status in zip(chosen, PROJECT_PLAN):
-        block = next(b for b in data.blocks if b["facility_code"] == facility["code"])
+        block = rng.choice([b for b in data.blocks if b["facility_code"] == facility["code"]])
         rooms = [c for c in data.cells if c["facility_code"] == facility["code"] and c["block_name"] == block["name"]]
         beds = sum(c["design_capacity"] for c in rooms)
-        places = 100
-        start = datetime.date(rng.choice([2021, 2022, 2023]), rng.randint(1, 12), 1)
-        reached = FLOW.index(status) if status in FLOW else FLOW.index("procurement" if status != "cancelled" else "design")
-        before = None
-        if status == "suspended":
-            before = rng.choice(["procurement", "construction"])
-            reached = FLOW.index(before)
+        places = rng.randint(80, 120)
+        start = datetime.date(rng.randint(*START_YEARS[status]), rng.randint(1, 6), 1)
+        planned_end = start + datetime.timedelta(days=rng.randint(800, 1000))
+        before = rng.choice(["procurement", "construction"]) if status == "suspended" else None
+        reached = FLOW.index(before or {"cancelled": "design"}.get(status, status))
         budget = Decimal(places) * Decimal(rng.randint(9, 14)) * Decimal(1_000_000)
         percent = PERCENT.get(before or status, 0)
         spent = (budget * Decimal(percent) / Decimal(100)).quantize(Decimal("1"))
-        dates = [start + datetime.timedelta(days=120 * i) for i in range(reached + 1)]
-        actual_start = dates[min(3, reached)] if reached >= 3 else None
+        if status == "planned":
+            dates = [datetime.date(2026, rng.randint(1, 9), 1)]
+        else:
+            tail = 60 if status in ("suspended", "cancelled") else 0
+            last = min(planned_end if status == "completed" else COUNT_DATE,
+                       COUNT_DATE - datetime.timedelta(days=tail + rng.randint(15, 120)))
+            last = max(last, start + datetime.timedelta(days=30 * reached))
+            dates = [start + (last - start) * i / reached for i in range(reached + 1)] if reached else [start]
+        actual_start = dates[3] if reached >= 3 else None
         actual_end = dates[-1] if status == "completed" else None
         data.projects.append({
             "facility_code": facility["code"], "block_name": block["name"], "status": status,
-            "status_before_suspension": before or "", "roadmap_phase": PHASES[status],
+            "status_before_suspension": before or "", "roadmap_phase": _phase(planned_end),
             "baseline_rooms": len(rooms), "baseline_beds": beds, "target_cells": places, "target_places": places,
-            "planned_start": start, "planned_end": start + datetime.timedelta(days=900),
+            "planned_start": start, "planned_end": planned_end,
             "actual_start": actual_start, "actual_end": actual_end, "percent_complete": Decimal(percent),
             "budget_planned_kzt": budget, "budget_spent_kzt": spent, "contractor": f"Demo contractor {rng.randint(1, 9)}",
         })
@@ -345,9 +362,9 @@ def _projects(rng, data, candidates):
                                  "budget_spent_kzt": (budget * Decimal(PERCENT[step]) / 100).quantize(Decimal("1")),
                                  "note": "generated demo progress update"})
         if status in ("suspended", "cancelled"):
-            last = dates[-1] + datetime.timedelta(days=60)
-            data.updates.append({"facility_code": facility["code"], "block_name": block["name"], "date": last,
-                                 "status": status, "percent_complete": Decimal(percent), "budget_spent_kzt": spent,
+            data.updates.append({"facility_code": facility["code"], "block_name": block["name"],
+                                 "date": dates[-1] + datetime.timedelta(days=60), "status": status,
+                                 "percent_complete": Decimal(percent), "budget_spent_kzt": spent,
                                  "note": "generated demo progress update"})
         if status in ("construction", "commissioning"):
             # Residents moved out while the block is rebuilt; they are held in the other blocks.
@@ -356,19 +373,18 @@ def _projects(rng, data, candidates):
                 c["status"], c["occupancy"], c["occupancy_date"] = "under_reconstruction", 0, None
             _rehouse(rng, data, facility, block["name"], moved)
         if status == "completed":
-            for c in rooms:
-                c["status"], c["occupancy_date"] = "decommissioned", None
             moved = sum(c["occupancy"] for c in rooms)
             for c in rooms:
-                c["occupancy"] = 0
+                c["status"], c["occupancy"], c["occupancy_date"] = "decommissioned", 0, None
             block["accommodation_type"] = "cell"
-            occupancy = _allocate(rng, [1] * places, min(moved, places), [False] * places)
+            housed = min(moved, places)
+            occupancy = _allocate(rng, [1] * places, housed, [False] * places)
             for n, occ in enumerate(occupancy, start=1):
                 data.cells.append(_cell(rng, facility, block["name"], f"S{n:03d}", "single_occupancy_cell",
                                         _d(rng.choice([6.0, 6.2, 6.6, 6.6, 7.0])), 1, occ, annex=True,
                                         partitioned=True, wall=_d(rng.uniform(2.05, 2.5)),
                                         ceiling=_d(rng.uniform(2.6, 2.8)), light=True))
-            _rehouse(rng, data, facility, block["name"], moved - min(moved, places))
+            _rehouse(rng, data, facility, block["name"], moved - housed)
 
 
 def _rehouse(rng, data, facility, left_block, persons):

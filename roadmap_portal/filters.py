@@ -10,16 +10,18 @@ from .selectors import HEADLINE_PROFILE
 
 
 class FacilityComplianceFilter(FacilityFilter):
-    """FacilityFilter plus ``compliance`` under ``profile`` (a profile code; default KZ-ROADMAP).
+    """FacilityFilter plus ``compliance`` under ``profile`` (an active profile's code; default KZ-ROADMAP,
+    or the first active profile when KZ-ROADMAP is inactive). Inactive profiles are not evaluated, so
+    they cannot be chosen here (HTTP 400 in the API, a form error on the page).
 
     A facility is ``non_compliant`` when any cell in use fails the profile, ``unknown`` when none fails
     and at least one cannot be evaluated, ``compliant`` when it has cells in use and all comply.
     """
 
-    profile = django_filters.ModelChoiceFilter(queryset=StandardProfile.objects.all(), to_field_name="code",
-                                               method="noop", label=_("standard profile (code)"))
+    profile = django_filters.ModelChoiceFilter(queryset=StandardProfile.objects.filter(is_active=True),
+                                               to_field_name="code", method="noop", label=_("Standard"))
     compliance = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="filter_compliance",
-                                             label=_("compliance under the profile"))
+                                             label=_("Compliance"))
 
     class Meta(FacilityFilter.Meta):
         fields = [*FacilityFilter.Meta.fields, "profile", "compliance"]
@@ -28,12 +30,17 @@ class FacilityComplianceFilter(FacilityFilter):
         return queryset
 
     def selected_profile(self):
-        """The profile chosen in the form (valid data), else KZ-ROADMAP when it exists."""
+        """The profile chosen in the form (valid data), else KZ-ROADMAP if active, else the first active one."""
         data = getattr(self.form, "cleaned_data", None) or {}
-        return data.get("profile") or StandardProfile.objects.filter(code=HEADLINE_PROFILE).first()
+        if data.get("profile"):
+            return data["profile"]
+        active = StandardProfile.objects.filter(is_active=True)
+        return active.filter(code=HEADLINE_PROFILE).first() or active.first()
 
     def filter_compliance(self, queryset, name, value):
         profile = self.selected_profile()
+        if profile is None:
+            return queryset.none()
         results = ComplianceResult.objects.filter(profile=profile, cell__status=Cell.Status.IN_USE,
                                                   cell__block__facility=OuterRef("pk"))
         has = {status: Exists(results.filter(status=status)) for status in ComplianceStatus.values}

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import api_urls, views
 from .api import router
 
 urlpatterns = [
@@ -17,8 +17,8 @@ urlpatterns = [
     path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
     path("", include("cells.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(router.urls)),
-    path("api/v1/", include("roadmap_portal.api_urls")),
+    # The API has its own namespace ("api:facility-list"), so its route names never shadow the pages'.
+    path("api/v1/", include((router.urls + api_urls.urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

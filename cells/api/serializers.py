@@ -4,12 +4,22 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cells.compliance.engine import present_measured
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
 from facilities.models import AccommodationType
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
+    """A stored result: ``failed`` maps rule code to the measured value, ``unknown`` to the missing metric."""
+
     profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    failed = serializers.SerializerMethodField()
+
+    def get_failed(self, obj) -> dict:
+        if "rule_metrics" not in self.context:  # one query per response, not per cell
+            self.context["rule_metrics"] = dict(StandardRule.objects.values_list("code", "metric"))
+        metrics = self.context["rule_metrics"]
+        return {code: present_measured(metrics.get(code, ""), value) for code, value in obj.failed.items()}
 
     class Meta:
         model = ComplianceResult
@@ -76,6 +86,9 @@ class DesignCheckSerializer(serializers.Serializer):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         for name in ("design_capacity", "occupancy"):
             value = data.get(name)
             if isinstance(value, bool) or (isinstance(value, str) and not value.strip().lstrip("-").isdigit()):

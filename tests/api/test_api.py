@@ -76,6 +76,7 @@ def test_cell_and_conversion_filters(api, estate):
     ("facilities", {"kind": "castle"}, "kind"),
     ("facilities", {"compliance": "maybe"}, "compliance"),
     ("facilities", {"profile": "NOPE"}, "profile"),
+    ("facilities", {"profile": "KZ-PEC-2014"}, "profile"),  # inactive: not evaluated
     ("facilities", {"ordering": "secret"}, "ordering"),
     ("facilities", {"page_size": "-5"}, "page_size"),
     ("facilities", {"page_size": "lots"}, "page_size"),

@@ -55,6 +55,7 @@ def test_dormitory_and_chosen_profiles(api, standards):
     ({"accommodation_type": "dormitory", "profiles": ["CPT-2015", "NOPE"]}, "profiles"),
     ({"accommodation_type": "dormitory", "profiles": []}, "profiles"),
     ({"accommodation_type": "dormitory", "profiles": "CPT-2015"}, "profiles"),
+    ({"accommodation_type": "dormitory", "living_area_m2": 12}, "living_area_m2"),  # a typo is not ignored
 ])
 def test_bad_input_gives_400_with_the_field(api, standards, payload, field):
     response = post(api, payload)

@@ -66,3 +66,15 @@ def test_standards_page_shows_sources_and_verification(browser, standards):
     assert "CPT/Inf (2015) 44, paras 9-10" in page
     assert "figures seen in secondary summaries" in page
     assert "inactive (not evaluated)" in page
+
+
+def test_navigation_links_lead_to_pages_not_the_api(browser, estate):
+    from django.urls import reverse
+
+    assert reverse("facility-list") == "/facilities/"
+    assert reverse("facility-detail", args=[estate.pk]) == f"/facilities/{estate.pk}/"
+    assert reverse("api:facility-list") == "/api/v1/facilities/"
+    page = browser.get("/").content.decode()
+    assert 'href="/facilities/"' in page and 'href="/facilities/?region=KZ-35"' in page
+    listing = browser.get("/facilities/").content.decode()
+    assert f'href="/facilities/{estate.pk}/"' in listing
