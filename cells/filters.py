@@ -3,7 +3,7 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import StrictBooleanFilter
+from core.filters import IdFilter, LenientMultipleChoiceFilter, StrictBooleanFilter
 from facilities.filters import RegionCodeFilter
 from facilities.models import AccommodationType
 
@@ -15,9 +15,9 @@ class CellFilter(django_filters.FilterSet):
 
     region = RegionCodeFilter(field_name="block__facility__region")
     facility = django_filters.CharFilter(field_name="block__facility__code", label=_("Facility code"))
-    block = django_filters.NumberFilter(field_name="block_id", label=_("Block id"))
-    accommodation_type = django_filters.MultipleChoiceFilter(choices=AccommodationType.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Cell.Status.choices)
+    block = IdFilter(field_name="block_id", label=_("Block id"))
+    accommodation_type = LenientMultipleChoiceFilter(choices=AccommodationType.choices)
+    status = LenientMultipleChoiceFilter(choices=Cell.Status.choices)
     overcrowded = StrictBooleanFilter(method="filter_overcrowded",
                                                label=_("Overcrowded"), help_text=_("occupancy above design capacity"))
 

@@ -1,6 +1,8 @@
 """Reads of the cells app."""
 from django.db.models import Prefetch
 
+from facilities.models import AccommodationType
+
 from .compliance.rules import BOOLEAN_METRICS
 from .models import Cell, ComplianceResult, StandardRule
 
@@ -20,9 +22,11 @@ def cells_with_results(queryset):
 
 
 def display_value(metric: str, value):
-    """A stored measured value for display: booleans (stored as 0/1 on SQLite) as "yes"/"no"."""
+    """A stored measured value for display: booleans (0/1 on SQLite) as "yes"/"no", types by their label."""
     if metric in BOOLEAN_METRICS and value is not None:
         return "yes" if value else "no"
+    if metric == "accommodation_type" and value in AccommodationType.values:
+        return AccommodationType(value).label
     return value
 
 

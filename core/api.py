@@ -1,16 +1,26 @@
-"""API error handling: every client error is JSON ``{"field": ["reason"]}`` with HTTP 400."""
+"""API errors: JSON ``{"field": ["reason"]}`` for every client error, JSON 404 for unknown API paths."""
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus Django ``ValidationError`` raised by services mapped to HTTP 400."""
+    """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
+    a body over DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
         else:
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, RequestDataTooBig):
+        return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)
+
+
+def api_not_found(request, exception=None):
+    """JSON 404 for unknown ``/api/`` paths (the pages keep Django's HTML 404)."""
+    return JsonResponse({"detail": "Not found."}, status=404)

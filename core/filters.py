@@ -1,14 +1,40 @@
-"""Strict filters for lists: stable ordering (primary key last), unknown fields and values refused."""
+"""Strict filtering for lists: unknown parameters, fields and values are refused, never ignored.
+
+- StrictFilterBackend: django-filter's backend, plus HTTP 400 for a query parameter the list does not know
+  (``{"regoin": ["Unknown parameter. Allowed: ..."]}``), so that a typo never returns the whole table.
+- StableOrderingFilter: ``?ordering=`` over the view's fields, the primary key always last.
+- StrictBooleanFilter, IdFilter, LenientMultipleChoiceFilter: filter types with clear errors.
+"""
 import django_filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+
+# Parameters every list accepts besides its filters.
+COMMON_PARAMETERS = {"page", "page_size", "ordering", "format"}
+MAX_ID = 2**63 - 1
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """DjangoFilterBackend that answers 400 for query parameters that are neither filters nor paging."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        allowed = set(COMMON_PARAMETERS)
+        if filterset_class is not None:
+            allowed |= set(filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name: [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]
+                                   for name in unknown})
+        return super().filter_queryset(request, queryset, view)
 
 
 class StableOrderingFilter(OrderingFilter):
     """``?ordering=a,-b`` over the view's ``ordering_fields``, always ending with the primary key.
 
-    An unknown field gives HTTP 400 ``{"ordering": ["Unknown field 'x'. Allowed: ..."]}``.
+    An unknown field (or ``--a``) gives HTTP 400 ``{"ordering": ["Unknown field 'x'. Allowed: ..."]}``.
     Without ``?ordering=`` the view's ``ordering`` applies; ``pk`` is appended as the last tie-breaker so
     that rows with equal sort keys appear exactly once across pages.
     """
@@ -18,18 +44,17 @@ class StableOrderingFilter(OrderingFilter):
         if params:
             fields = [param.strip() for param in params.split(",") if param.strip()]
             allowed = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
-            unknown = [f for f in fields if f.lstrip("-") not in allowed]
-            if unknown:
-                raise ValidationError(
-                    {self.ordering_param: [f"Unknown field '{unknown[0]}'. Allowed: {', '.join(sorted(allowed))}."]}
-                )
+            for field in fields:
+                if (field[1:] if field.startswith("-") else field) not in allowed:
+                    raise ValidationError({self.ordering_param: [
+                        f"Unknown field '{field}'. Allowed: {', '.join(sorted(allowed))}, each optionally "
+                        "preceded by '-' for descending order."]})
             ordering = fields
         else:
             ordering = list(self.get_default_ordering(view) or [])
         if not any(f.lstrip("-") in ("pk", "id") for f in ordering):
             ordering.append("pk")
         return ordering
-
 
 
 class StrictBooleanField(forms.Field):
@@ -55,3 +80,36 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     """A boolean filter that refuses values other than true/false instead of ignoring them."""
 
     field_class = StrictBooleanField
+
+
+class IdField(forms.IntegerField):
+    """A database id: a whole number from 1 to 2^63-1 written in ASCII digits (``12.5`` is refused)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not (value.strip().isascii() and value.strip().isdigit()):
+            raise forms.ValidationError("Enter a whole number (an id).", code="invalid")
+        return super().to_python(value)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """Filter on an id (see IdField)."""
+
+    field_class = IdField
+
+
+class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    """A multiple choice where empty values (``?kind=``) are ignored, like an empty single-value filter."""
+
+    def clean(self, value):
+        if value is not None:
+            value = [item for item in value if item not in ("", None)]
+        return super().clean(value)
+
+
+class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = LenientMultipleChoiceField

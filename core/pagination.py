@@ -6,22 +6,28 @@ from rest_framework.pagination import PageNumberPagination
 class PortalPagination(PageNumberPagination):
     """Page-number pagination with ``?page_size=`` between 1 and ``max_page_size`` (500).
 
-    A page size that is not a positive integer is refused with HTTP 400 (``{"page_size": [reason]}``);
-    a page size above the maximum is capped, so the whole table is never returned at once.
+    A page or page size that is not a positive integer is refused with HTTP 400 (``{"page": [reason]}``);
+    a page past the last gives 404; a page size above the maximum is capped, so the whole table is never
+    returned at once.
     """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw not in (None, "", "last") and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_query_param: ["Must be a whole number from 1."]})
+        return super().paginate_queryset(queryset, request, view)
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        try:
-            value = int(raw)
-        except (TypeError, ValueError):
+        if not (raw.isascii() and raw.isdigit()):
             raise ValidationError({"page_size": [f"Must be an integer between 1 and {self.max_page_size}."]})
+        value = int(raw)
         if value < 1:
             raise ValidationError({"page_size": [f"Must be an integer between 1 and {self.max_page_size}."]})
         return min(value, self.max_page_size)

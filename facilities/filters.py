@@ -1,15 +1,31 @@
 """FilterSets of the facilities app, shared by the HTML lists, the API and exports."""
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import StrictBooleanFilter
+from core.filters import LenientMultipleChoiceFilter, StrictBooleanFilter
 
 from .models import ConversionProject, Facility, Region, ResidentialBlock
 
 
+class RegionCodeField(forms.ModelChoiceField):
+    """A region by its ISO 3166-2 code, in any case (``kz-35``); an unknown code is an error that names it."""
+
+    default_error_messages = {
+        "invalid_choice": _("Unknown region code '%(value)s'. Use an ISO 3166-2 code such as KZ-35."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().upper()
+        return super().to_python(value)
+
+
 class RegionCodeFilter(django_filters.ModelChoiceFilter):
     """A region given by its ISO 3166-2 code (``KZ-35``); an unknown code is a 400 with the reason."""
+
+    field_class = RegionCodeField
 
     def __init__(self, field_name="region", **kwargs):
         kwargs.setdefault("queryset", Region.objects.all())
@@ -31,9 +47,9 @@ class FacilityFilter(django_filters.FilterSet):
     """Facilities by region code, kind, security level, status, demo flag and free text (code, names)."""
 
     region = RegionCodeFilter()
-    kind = django_filters.MultipleChoiceFilter(choices=Facility.Kind.choices)
-    security_level = django_filters.MultipleChoiceFilter(choices=Facility.SecurityLevel.choices)
-    status = django_filters.MultipleChoiceFilter(choices=Facility.Status.choices)
+    kind = LenientMultipleChoiceFilter(choices=Facility.Kind.choices)
+    security_level = LenientMultipleChoiceFilter(choices=Facility.SecurityLevel.choices)
+    status = LenientMultipleChoiceFilter(choices=Facility.Status.choices)
     is_demo = StrictBooleanFilter()
     q = django_filters.CharFilter(method="search", label=_("Search"), help_text=_("code, name or locality"))
 
@@ -64,7 +80,7 @@ class ResidentialBlockFilter(django_filters.FilterSet):
 class ConversionProjectFilter(django_filters.FilterSet):
     region = RegionCodeFilter(field_name="block__facility__region")
     facility = django_filters.CharFilter(field_name="block__facility__code", label=_("Facility code"))
-    status = django_filters.MultipleChoiceFilter(choices=ConversionProject.Status.choices)
+    status = LenientMultipleChoiceFilter(choices=ConversionProject.Status.choices)
     roadmap_phase = django_filters.CharFilter()
 
     class Meta:

@@ -1,4 +1,6 @@
 """The API router (/api/v1/), the facilities endpoint with figures, and the summary endpoint."""
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import routers, serializers, viewsets
@@ -13,6 +15,9 @@ from facilities.models import Facility, Region
 
 from . import selectors
 from .filters import FacilityComplianceFilter
+
+
+REGION_CODE = re.compile(r"^KZ-[0-9]{2}$")
 
 
 class FacilityFiguresSerializer(FacilitySerializer):
@@ -91,13 +96,17 @@ class SummaryView(APIView):
     def get(self, request):
         unknown = set(request.query_params) - {"region", "format"}
         if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in sorted(unknown)})
-        code = request.query_params.get("region")
+            raise ValidationError({name: ["Unknown parameter. Allowed: region."] for name in sorted(unknown)})
+        codes = request.query_params.getlist("region")
+        if len(codes) > 1:
+            raise ValidationError({"region": ["Give at most one region."]})
         region = None
-        if code is not None:
-            region = Region.objects.filter(code=code.strip().upper()).first()
+        if codes:
+            code = codes[0].strip().upper()
+            region = Region.objects.filter(code=code).first() if REGION_CODE.match(code) else None
             if region is None:
-                raise ValidationError({"region": [f"Unknown region code '{code}'. Use an ISO 3166-2 code such as KZ-35."]})
+                raise ValidationError({"region": [
+                    f"Unknown region code '{codes[0][:20]}'. Use an ISO 3166-2 code such as KZ-35."]})
         return Response(selectors.summary(region))
 
 

@@ -1,5 +1,6 @@
 """The facility FilterSet with compliance, shared by the facility list page and the facilities API."""
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +8,17 @@ from cells.models import Cell, ComplianceResult, ComplianceStatus, StandardProfi
 from facilities.filters import FacilityFilter
 
 from .selectors import HEADLINE_PROFILE
+
+
+class ActiveProfileField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Unknown or inactive standard profile '%(value)s'. Inactive profiles are not "
+                            "evaluated; see /api/v1/standards/?is_active=true."),
+    }
+
+
+class ActiveProfileFilter(django_filters.ModelChoiceFilter):
+    field_class = ActiveProfileField
 
 
 class FacilityComplianceFilter(FacilityFilter):
@@ -18,8 +30,8 @@ class FacilityComplianceFilter(FacilityFilter):
     and at least one cannot be evaluated, ``compliant`` when it has cells in use and all comply.
     """
 
-    profile = django_filters.ModelChoiceFilter(queryset=StandardProfile.objects.filter(is_active=True),
-                                               to_field_name="code", method="noop", label=_("Standard"))
+    profile = ActiveProfileFilter(queryset=StandardProfile.objects.filter(is_active=True), to_field_name="code",
+                                  method="noop", label=_("Standard"))
     compliance = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="filter_compliance",
                                              label=_("Compliance"))
 

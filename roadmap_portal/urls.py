@@ -23,3 +23,14 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+
+def handler404(request, exception):
+    """JSON for unknown API paths, Django's page for the rest (used when DEBUG is off)."""
+    from django.views.defaults import page_not_found
+
+    from core.api import api_not_found
+
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return page_not_found(request, exception)

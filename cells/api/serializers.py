@@ -54,14 +54,33 @@ class StandardProfileSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "title", "reference", "verified", "verification_note", "is_active", "rules"]
 
 
+class MeasurementField(serializers.DecimalField):
+    """A measurement in m² or m: a number with at most 2 decimal places (trailing zeros allowed, so
+    ``12.50000`` is 12.50) between ``min_value`` and ``max_value``, written with ASCII digits."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=None, decimal_places=2, required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def validate_precision(self, value):
+        try:
+            if value == value.quantize(Decimal("0.01")):
+                value = value.quantize(Decimal("0.01"))
+        except ArithmeticError:
+            self.fail("invalid")
+        return super().validate_precision(value)
+
+
 def _area(label):
-    return serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.01"),
-                                    max_value=Decimal("10000"), required=False, allow_null=True, label=label)
+    return MeasurementField(min_value=Decimal("0.01"), max_value=Decimal("10000"), label=label)
 
 
 def _length(label):
-    return serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal("0.01"),
-                                    max_value=Decimal("100"), required=False, allow_null=True, label=label)
+    return MeasurementField(min_value=Decimal("0.01"), max_value=Decimal("100"), label=label)
 
 
 class DesignCheckSerializer(serializers.Serializer):
@@ -89,9 +108,13 @@ class DesignCheckSerializer(serializers.Serializer):
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
             raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        for name in ("living_space_m2", "min_wall_distance_m", "ceiling_height_m", "design_capacity", "occupancy"):
+            if isinstance(data.get(name), str) and not data[name].strip():
+                raise serializers.ValidationError({name: ["Use null for an unknown value, not an empty string."]})
         for name in ("design_capacity", "occupancy"):
             value = data.get(name)
-            if isinstance(value, bool) or (isinstance(value, str) and not value.strip().lstrip("-").isdigit()):
+            if isinstance(value, bool) or (isinstance(value, str) and not (
+                    value.strip().isascii() and value.strip().lstrip("-").isdigit())):
                 raise serializers.ValidationError({name: ["A valid integer is required."]})
         for name in ("has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light"):
             value = data.get(name)

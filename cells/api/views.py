@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cells.compliance.engine import evaluate_measurements
+from core.parsers import SafeJSONParser
 from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, ComplianceResult, StandardProfile
 
@@ -38,7 +39,12 @@ class StandardProfileViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DesignCheckView(APIView):
-    """Evaluate the measurements of a planned or existing cell against the standards, before building."""
+    """Evaluate the measurements of a planned or existing cell against the standards, before building.
+
+    Accepts a JSON object only (other content types: 415).
+    """
+
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(request=DesignCheckSerializer, responses={200: DesignCheckResultSerializer})
     def post(self, request):

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Case, F, Func, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, Round
+from django.db.models.functions import Cast, Coalesce, Floor, Greatest, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, IsNull, LessThanOrEqual
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -81,7 +81,8 @@ def measured_expression(metric: str, col):
     """
     if metric == "living_space_per_person_m2":
         capacity, occupancy = col("design_capacity"), col("occupancy")
-        persons = Greatest(Coalesce(capacity, occupancy), Coalesce(occupancy, capacity))
+        # NULL (unknown) when neither is known, or when both are 0: nobody to divide the space between.
+        persons = NullIf(Greatest(Coalesce(capacity, occupancy), Coalesce(occupancy, capacity)), Value(0))
         return RealDivide(col("living_space_m2"), persons)
     if metric in FIELD_TYPES:
         return col(metric)
@@ -121,10 +122,12 @@ def outcome_expression(rule, col):
 
 
 def display_measured_expression(metric: str, col):
-    """The measured value as shown and stored: numbers rounded to 2 decimal places."""
+    """The measured value as shown and stored. Living space per person is truncated (not rounded) to
+    2 decimal places, so that a failing 3.9975 m² shows as 3.99, never as the 4.00 it failed to reach."""
     measured = measured_expression(metric, col)
     if metric == "living_space_per_person_m2":
-        return Round(measured, 2, output_field=_PER_PERSON_FIELD)
+        hundred = Value(Decimal(100), output_field=_PER_PERSON_FIELD)
+        return RealDivide(Floor(measured * hundred, output_field=_PER_PERSON_FIELD), hundred)
     return measured
 
 

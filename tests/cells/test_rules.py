@@ -43,19 +43,21 @@ CASES = [
     (FULL_SINGLE, {"has_natural_light": False}, "SMR-14", "fail", False),
     (FULL_SINGLE, {}, "RM-1", None, None),  # does not apply to single cells
     # 20 persons: 80.00 m² is exactly 4.0 m² per person; 79.99 m² is 3.9995.
-    (FULL_DORM, {"living_space_m2": Decimal("79.99")}, "CPT-2015-2", "fail", 4.0),
+    # A failing value is truncated, never rounded up to the threshold it failed: 3.9995 shows as 3.99.
+    (FULL_DORM, {"living_space_m2": Decimal("79.99")}, "CPT-2015-2", "fail", 3.99),
     (FULL_DORM, {"living_space_m2": Decimal("80.00")}, "CPT-2015-2", "pass", None),
-    (FULL_DORM, {"living_space_m2": Decimal("80.00"), "occupancy": 21}, "CPT-2015-2", "fail", 3.81),
+    (FULL_DORM, {"living_space_m2": Decimal("80.00"), "occupancy": 21}, "CPT-2015-2", "fail", 3.80),
     (FULL_DORM, {"living_space_m2": Decimal("80.00"), "design_capacity": None}, "CPT-2015-2", "pass", None),
     (FULL_DORM, {"living_space_m2": Decimal("80.00"), "occupancy": None}, "CPT-2015-2", "pass", None),
     (FULL_DORM, {"design_capacity": None, "occupancy": None}, "CPT-2015-2", "unknown", None),
-    (FULL_DORM, {"living_space_m2": Decimal("67.99")}, "ICRC-2012-2", "fail", 3.4),
+    (FULL_DORM, {"design_capacity": None, "occupancy": 0}, "CPT-2015-2", "unknown", None),  # nobody: no division
+    (FULL_DORM, {"living_space_m2": Decimal("67.99")}, "ICRC-2012-2", "fail", 3.39),
     (FULL_DORM, {"living_space_m2": Decimal("68.00")}, "ICRC-2012-2", "pass", None),
     (FULL_DORM, {"sanitary_annex_partitioned": False}, "CPT-2015-4", "fail", False),
     (FULL_DORM, {}, "RM-1", "fail", "dormitory"),
     (FULL_DORM, {}, "CPT-2015-1", None, None),
     (FULL_MULTI, {}, "RM-1", "fail", "multiple_occupancy_cell"),
-    (FULL_MULTI, {"living_space_m2": Decimal("15.99")}, "CPT-2015-2", "fail", 4.0),
+    (FULL_MULTI, {"living_space_m2": Decimal("15.99")}, "CPT-2015-2", "fail", 3.99),
     (FULL_MULTI, {"has_sanitary_annex": False}, "SMR-15", "fail", False),
 ]
 

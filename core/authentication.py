@@ -1,0 +1,16 @@
+"""Token authentication that refuses malformed keys before they reach the database."""
+import re
+
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+
+_TOKEN = re.compile(r"^[0-9a-f]{40}$")
+
+
+class StrictTokenAuthentication(TokenAuthentication):
+    """Token authentication that refuses a malformed key (not 40 hex digits) before querying the database."""
+
+    def authenticate_credentials(self, key):
+        if not _TOKEN.match(key):
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return super().authenticate_credentials(key)

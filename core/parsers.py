@@ -1,0 +1,13 @@
+"""Request parsers that refuse pathological input with a 400 instead of a server error."""
+from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
+
+
+class SafeJSONParser(JSONParser):
+    """JSONParser that turns a nesting too deep for Python's parser into a 400 parse error."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from None
