@@ -1,6 +1,7 @@
 """Reads that compose several apps: the national summary and facilities with their figures."""
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceStatus, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region
@@ -91,13 +92,14 @@ def summary(region: Region | None = None) -> dict:
 
 
 def last_run() -> dict | None:
-    """The latest full (estate-wide) compliance run: date, outcome, start, end, counts."""
+    """The latest full (estate-wide) compliance run: date, outcome, start and end (Asia/Almaty), counts."""
     run = ComplianceRun.objects.filter(facility__isnull=True).exclude(
         outcome=ComplianceRun.Outcome.SKIPPED).first()
     if run is None:
         return None
-    return {"id": run.pk, "date": run.run_date, "outcome": run.outcome, "started_at": run.started_at,
-            "finished_at": run.finished_at, "duration_seconds": run.duration_seconds,
+    local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
+    return {"id": run.pk, "date": run.run_date, "outcome": run.outcome, "started_at": local(run.started_at),
+            "finished_at": local(run.finished_at), "duration_seconds": run.duration_seconds,
             "cells_evaluated": run.cells_evaluated, "results_written": run.results_written}
 
 
