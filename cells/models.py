@@ -4,10 +4,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from facilities.models import AccommodationType, Facility, ResidentialBlock
+from facilities.models import AccommodationType, Facility, RegionScopedQuerySet, ResidentialBlock
 
 
-class CellQuerySet(models.QuerySet):
+class CellQuerySet(RegionScopedQuerySet):
+    region_path = "block__facility__region"
+
     def in_use(self):
         """Cells and rooms that accommodate people now (status ``in_use``)."""
         return self.filter(status=Cell.Status.IN_USE)

@@ -1,20 +1,26 @@
 """Writes of the cells app: loading the standards and running the compliance recalculation."""
+import datetime
 import json
 import logging
 import traceback
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.locks import exclusive_lock
 from core.sync import SyncCounts, sync_rows
-from facilities.models import Facility
+from facilities import scoping
+from facilities.models import AccommodationType, ConversionProject, Facility, ResidentialBlock
+from facilities.services import check_can_edit_project, record_progress
 
 from .compliance import engine
 from .compliance.rules import METRICS
-from .models import ComplianceRun, StandardProfile, StandardRule
+from .models import Cell, ComplianceRun, StandardProfile, StandardRule
 
 logger = logging.getLogger(__name__)
 
@@ -113,3 +119,161 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
     logger.info("compliance run %s: %s cells, %s results written, %s deleted, %s snapshots in %.2f s",
                 run.pk, evaluated, written, deleted, snapshots, run.duration_seconds)
     return run
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writes to cells: registration, measurements, headcounts, and the conversion of a block.
+
+CELL_FIELDS = ["number", "accommodation_type", "living_space_m2", "design_capacity", "occupancy", "occupancy_date",
+               "has_sanitary_annex", "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m",
+               "has_natural_light", "status"]
+NEW_CELL_FIELDS = ["number", "living_space_m2", "has_sanitary_annex", "sanitary_annex_partitioned",
+                   "min_wall_distance_m", "ceiling_height_m", "has_natural_light", "occupancy"]
+
+
+def schedule_recalculation(*facility_ids: int) -> None:
+    """Recompute these facilities' compliance in a Celery task sent when the transaction commits
+    (never before it, never on rollback)."""
+    from .tasks import recalculate_compliance as task
+
+    for facility_id in sorted({f for f in facility_ids if f}):
+        task.delay_on_commit(facility_id=facility_id, trigger="edit")
+
+
+def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -> None:
+    regions = scoping.edit_regions(user, scoping.EDITOR)
+    if regions is not None and not regions:
+        raise PermissionDenied("Only ministry editors and administrators may edit cells.")
+    if not scoping.in_regions(block.facility.region_id, regions):
+        raise ValidationError({field: ["This block is outside your regions."]})
+
+
+def _validate_cell(cell: Cell, prefix: str = "") -> None:
+    try:
+        cell.full_clean()
+    except ValidationError as error:
+        raise ValidationError({f"{prefix}{k}": v for k, v in error.message_dict.items()}) from None
+
+
+@transaction.atomic
+def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
+    """Register a new cell (``cell`` None) or change one, with the model's validation and constraints.
+
+    ``data`` holds ``block`` (a ResidentialBlock) and any of CELL_FIELDS. The block (old and new) must be in
+    the user's regions (ministry editor) or the user an administrator. Occupancy above design capacity is
+    recorded (overcrowding), not refused. Compliance of the facilities concerned is recomputed on commit.
+    Raises PermissionDenied and ValidationError ``{field: [reason]}``. Returns the saved cell.
+    """
+    old_facility = None
+    if cell is not None:
+        _check_block_editable(user, cell.block)
+        old_facility = cell.block.facility_id
+    else:
+        cell = Cell()
+    block = data.get("block", getattr(cell, "block", None) if cell.block_id else None)
+    if block is None:
+        raise ValidationError({"block": ["A cell belongs to a residential block."]})
+    _check_block_editable(user, block)
+    cell.block = block
+    for name in CELL_FIELDS:
+        if name in data:
+            setattr(cell, name, data[name])
+    _validate_cell(cell)
+    cell._history_user = user
+    cell.save()
+    schedule_recalculation(block.facility_id, old_facility)
+    return cell
+
+
+@transaction.atomic
+def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: datetime.date) -> Cell:
+    """Record the occupancy (persons) of ``cell`` counted on ``occupancy_date``.
+
+    Allowed to ministry editors of the region, administrators, and API clients whose token has the
+    headcount write scope for the region. Raises PermissionDenied, ValidationError.
+    """
+    region_id = cell.block.facility.region_id
+    allowed = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and (
+        scoping.EDITOR in scoping.roles(user) or scoping.ADMIN in scoping.roles(user))
+    if not allowed:
+        headcount = scoping.headcount_regions(user)
+        allowed = headcount is None or region_id in headcount
+    if not allowed:
+        raise PermissionDenied("This account may not update headcounts in this region.")
+    errors = {}
+    if occupancy is None or occupancy < 0:
+        errors["occupancy"] = ["Occupancy is a number of persons, 0 or more."]
+    if occupancy_date is None or occupancy_date > timezone.localdate():
+        errors["occupancy_date"] = ["Give the date of the count; it cannot be in the future."]
+    if errors:
+        raise ValidationError(errors)
+    cell.occupancy, cell.occupancy_date = occupancy, occupancy_date
+    cell._history_user = user
+    cell.save(update_fields=["occupancy", "occupancy_date"])
+    schedule_recalculation(cell.block.facility_id)
+    return cell
+
+
+@transaction.atomic
+def complete_conversion(*, user, project: ConversionProject, version: int, date: datetime.date,
+                        actual_end: datetime.date, budget_spent_kzt: Decimal, cells: list[dict], note: str = "",
+                        is_correction: bool = False, correction_reason: str = "") -> list[Cell]:
+    """Complete ``project`` and convert its block, in one transaction: the last progress update
+    (status completed, 100 %), the block's dormitory rooms and shared cells decommissioned, and the new
+    single-occupancy cells registered (design capacity 1). The block never shows both or neither.
+
+    ``cells``: dicts with ``number`` and ``living_space_m2`` (m²), and optionally ``has_sanitary_annex``,
+    ``sanitary_annex_partitioned``, ``min_wall_distance_m``, ``ceiling_height_m`` (m),
+    ``has_natural_light`` and ``occupancy`` (persons moved in, 0 or 1). Compliance is recomputed on commit.
+    Raises PermissionDenied, ConflictError and ValidationError (``cells`` errors name the row: ``cells[3].number``).
+    Returns the new cells.
+    """
+    check_can_edit_project(user, project)
+    errors = {}
+    if not cells:
+        errors["cells"] = ["Register the new single cells of the block (at least one)."]
+    block = project.block
+    existing = set(block.cells.values_list("number", flat=True))
+    seen = set()
+    new_cells = []
+    for index, spec in enumerate(cells):
+        unknown = set(spec) - set(NEW_CELL_FIELDS)
+        if unknown:
+            errors[f"cells[{index}]"] = [f"Unknown field(s): {', '.join(sorted(unknown))}."]
+            continue
+        number = str(spec.get("number") or "").strip()
+        if not number:
+            errors[f"cells[{index}].number"] = ["Give the cell number."]
+        elif number in existing or number in seen:
+            errors[f"cells[{index}].number"] = [f"Number {number} is already used in this block."]
+        seen.add(number)
+        if spec.get("living_space_m2") is None:
+            errors[f"cells[{index}].living_space_m2"] = ["Give the living space (m²) of the new cell."]
+        cell = Cell(block=block, accommodation_type=AccommodationType.SINGLE, design_capacity=1,
+                    status=Cell.Status.IN_USE, occupancy_date=actual_end,
+                    **{k: v for k, v in spec.items() if k != "number"}, number=number)
+        if cell.occupancy is None:
+            cell.occupancy = 0
+        try:
+            cell.full_clean(exclude=["block", "number"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(f"cells[{index}].{name}", []).extend(messages)
+        new_cells.append(cell)
+    if errors:
+        raise ValidationError(errors)
+    record_progress(project=project, version=version, date=date, status=ConversionProject.Status.COMPLETED,
+                    percent_complete=Decimal(100), budget_spent_kzt=budget_spent_kzt, note=note,
+                    is_correction=is_correction, correction_reason=correction_reason, actual_end=actual_end,
+                    user=user, _completing=True)
+    old = list(block.cells.exclude(status=Cell.Status.DECOMMISSIONED))
+    for cell in old:
+        cell.status, cell.occupancy, cell.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
+    if old:
+        bulk_update_with_history(old, Cell, ["status", "occupancy", "occupancy_date"], default_user=user)
+    created = bulk_create_with_history(new_cells, Cell, default_user=user)
+    block.accommodation_type = ResidentialBlock.Accommodation.CELL
+    block._history_user = user
+    block.save(update_fields=["accommodation_type"])
+    schedule_recalculation(block.facility_id)
+    return created

@@ -6,16 +6,21 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .exceptions import ConflictError
+
 
 def exception_handler(exc, context):
     """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
-    a body over DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
+    ConflictError (a stale version) -> 409 with the current version; a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             data = {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
         else:
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ConflictError):
+        return Response({"detail": str(exc), "version": exc.current_version}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)

@@ -53,7 +53,19 @@ class Region(LocalisedNameMixin, models.Model):
         return f"{self.code} {self.name}"
 
 
-class FacilityQuerySet(models.QuerySet):
+class RegionScopedQuerySet(models.QuerySet):
+    """Rows that belong to a region through ``region_path``; ``visible_to(user)`` keeps the user's regions."""
+
+    region_path = "region"
+
+    def visible_to(self, user):
+        """Rows in the regions ``user`` may read (facilities.scoping); nothing for a user without a role."""
+        from .scoping import scope_filter
+
+        return self.filter(scope_filter(user, self.region_path))
+
+
+class FacilityQuerySet(RegionScopedQuerySet):
     def in_operation(self):
         """Institutions that hold people: status operating or under reconstruction."""
         return self.filter(status__in=Facility.IN_OPERATION)
@@ -144,6 +156,10 @@ class AccommodationType(models.TextChoices):
     SINGLE = "single_occupancy_cell", _("single-occupancy cell")
 
 
+class BlockQuerySet(RegionScopedQuerySet):
+    region_path = "facility__region"
+
+
 class ResidentialBlock(models.Model):
     """A residential building (block) of a facility. ``accommodation_type``: dormitory, cell or mixed."""
 
@@ -160,6 +176,8 @@ class ResidentialBlock(models.Model):
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
+    objects = BlockQuerySet.as_manager()
+
     class Meta:
         ordering = ["facility__code", "name"]
         verbose_name = _("residential block")
@@ -168,6 +186,10 @@ class ResidentialBlock(models.Model):
 
     def __str__(self):
         return f"{self.facility.code} / {self.name}"
+
+
+class ProjectQuerySet(RegionScopedQuerySet):
+    region_path = "block__facility__region"
 
 
 class ConversionProject(models.Model):
@@ -214,6 +236,8 @@ class ConversionProject(models.Model):
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
+    objects = ProjectQuerySet.as_manager()
+
     class Meta:
         ordering = ["block__facility__code", "block__name"]
         verbose_name = _("conversion project")
@@ -247,6 +271,9 @@ class ProgressUpdate(models.Model):
     percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2)
     budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2)
     note = models.TextField(_("note"), blank=True)
+    is_correction = models.BooleanField(_("correction"), default=False,
+                                        help_text=_("lowers percent complete or spend; needs a reason"))
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
@@ -263,13 +290,17 @@ class ProgressUpdate(models.Model):
 
 
 class StaffProfile(models.Model):
-    """A user's regions of responsibility (ministry editors and regional prosecutors).
+    """A user's regions of responsibility (ministry editors, regional prosecutors, API clients).
 
-    An empty set of regions means national scope.
+    For prosecutors and API clients an empty set of regions means the national scope; a ministry editor
+    edits only the listed regions. ``headcount_regions`` grants an API client the headcount write scope.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     regions = models.ManyToManyField(Region, blank=True, related_name="staff", verbose_name=_("regions"))
+    headcount_regions = models.ManyToManyField(
+        Region, blank=True, related_name="headcount_writers", verbose_name=_("headcount write scope"),
+        help_text=_("API clients only: regions whose occupancy counts this token may update."))
 
     def __str__(self):
         return f"{self.user} ({', '.join(r.code for r in self.regions.all()) or 'national'})"

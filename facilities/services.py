@@ -1,13 +1,19 @@
 """Writes of the facilities app."""
 import csv
+import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
 
-from .models import Region
+from . import scoping
+from .models import ConversionProject, ProgressUpdate, Region
 
 REGIONS_PATH = Path(settings.BASE_DIR) / "data" / "regions.csv"
 
@@ -30,3 +36,124 @@ def load_regions(path: Path = REGIONS_PATH) -> SyncCounts:
             "created_year": int(row["created"]) if row["created"].strip() else None,
         } for row in csv.DictReader(handle)]
     return sync_rows(Region, ("code",), rows)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Conversion projects: the state machine and progress updates (DESIGN.md section 3).
+
+Status = ConversionProject.Status
+FLOW = [Status.PLANNED, Status.DESIGN, Status.PROCUREMENT, Status.CONSTRUCTION, Status.COMMISSIONING,
+        Status.COMPLETED]
+FINAL = {Status.COMPLETED, Status.CANCELLED}
+
+
+def allowed_transitions(project: ConversionProject) -> list[str]:
+    """Statuses ``project`` may move to next (besides staying where it is).
+
+    ``planned -> design -> procurement -> construction -> commissioning -> completed``; any active state
+    may be ``suspended`` (which returns only to the state it left) or ``cancelled``; completed and
+    cancelled are final.
+    """
+    if project.status in FINAL:
+        return []
+    if project.status == Status.SUSPENDED:
+        return [project.status_before_suspension or Status.PLANNED, Status.CANCELLED]
+    following = FLOW[FLOW.index(project.status) + 1]
+    return [following, Status.SUSPENDED, Status.CANCELLED]
+
+
+def check_can_edit_project(user, project: ConversionProject) -> None:
+    """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region."""
+    if not scoping.in_regions(project.block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
+        raise PermissionDenied("Only a ministry editor of this region or an administrator may edit this project.")
+
+
+def _label(status: str) -> str:
+    return str(Status(status).label)
+
+
+@transaction.atomic
+def record_progress(*, project: ConversionProject, version: int, date: datetime.date, status: str,
+                    percent_complete: Decimal, budget_spent_kzt: Decimal, note: str = "",
+                    is_correction: bool = False, correction_reason: str = "",
+                    actual_start: datetime.date | None = None, actual_end: datetime.date | None = None,
+                    user=None, _completing: bool = False) -> ProgressUpdate:
+    """Append a progress update to ``project`` and apply it, in one transaction.
+
+    ``version`` is the project version the user saw; ``percent_complete`` in % (0-100);
+    ``budget_spent_kzt`` is the spend to date in KZT. Rules: the status follows allowed_transitions();
+    dates are not in the future (Asia/Almaty) nor before the previous update; percent and spend never go
+    down unless ``is_correction`` with a ``correction_reason``; actual end not before actual start;
+    completing needs 100 % and an actual end date and goes through cells.services.complete_conversion,
+    which registers the new cells. Entering construction sets the actual start (the update's date) when
+    none is given.
+
+    Raises PermissionDenied (not an editor of the region), ConflictError (``version`` is stale) and
+    ValidationError ``{field: [reason]}``. Returns the ProgressUpdate.
+    """
+    check_can_edit_project(user, project)
+    current = ConversionProject.objects.select_for_update().select_related("block__facility").get(pk=project.pk)
+    if version != current.version:
+        raise ConflictError(
+            f"This project was changed by someone else (now version {current.version}, you edited version "
+            f"{version}). Reload it, check the latest update and enter yours again.", current.version)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    allowed = allowed_transitions(current)
+    if status != current.status and status not in allowed:
+        names = ", ".join(_label(s) for s in allowed) or "none: the project is closed"
+        errors["status"] = [f"Cannot move from {_label(current.status)} to {_label(status)}. Allowed: {names}."]
+    elif current.status in FINAL:
+        errors["status"] = [f"The project is {_label(current.status)}; it takes no more updates."]
+    if status == Status.COMPLETED and not _completing:
+        errors["status"] = ["Completing converts the block: use the completion form, which registers the "
+                            "new single cells."]
+    if date > today:
+        errors["date"] = [f"The date cannot be in the future (today is {today:%Y-%m-%d})."]
+    last = current.updates.order_by("-date", "-id").first()
+    if last and date < last.date and not is_correction:
+        errors["date"] = [f"The previous update is dated {last.date:%Y-%m-%d}; an earlier date needs a correction."]
+    if not Decimal(0) <= percent_complete <= Decimal(100):
+        errors["percent_complete"] = ["Percent complete is between 0 and 100."]
+    if budget_spent_kzt < 0:
+        errors["budget_spent_kzt"] = ["Spend cannot be negative."]
+    lowered = [name for name, new, old in (("percent_complete", percent_complete, current.percent_complete),
+                                           ("budget_spent_kzt", budget_spent_kzt, current.budget_spent_kzt))
+               if new < old]
+    if lowered and not (is_correction and correction_reason.strip()):
+        for name in lowered:
+            errors.setdefault(name, []).append(
+                "Lower than the last recorded value: mark the update as a correction and give the reason.")
+    actual_start = actual_start or current.actual_start
+    if actual_start is None and status == Status.CONSTRUCTION:
+        actual_start = date
+    actual_end = actual_end or current.actual_end
+    for name, value in (("actual_start", actual_start), ("actual_end", actual_end)):
+        if value and value > today:
+            errors.setdefault(name, []).append("The date cannot be in the future.")
+    if actual_start and actual_end and actual_end < actual_start:
+        errors.setdefault("actual_end", []).append("The actual end cannot be before the actual start.")
+    if status == Status.COMPLETED:
+        if percent_complete != 100:
+            errors.setdefault("percent_complete", []).append("Completing requires 100 percent.")
+        if not actual_end:
+            errors.setdefault("actual_end", []).append("Completing requires the actual end date.")
+    if errors:
+        raise ValidationError(errors)
+    if status == Status.SUSPENDED and current.status != Status.SUSPENDED:
+        current.status_before_suspension = current.status
+    elif status != Status.SUSPENDED:
+        current.status_before_suspension = ""
+    current.status = status
+    current.percent_complete = percent_complete
+    current.budget_spent_kzt = budget_spent_kzt
+    current.actual_start, current.actual_end = actual_start, actual_end
+    current.version += 1
+    current._history_user = user
+    current.save()
+    update = ProgressUpdate.objects.create(
+        project=current, date=date, status=status, percent_complete=percent_complete,
+        budget_spent_kzt=budget_spent_kzt, note=note, is_correction=is_correction,
+        correction_reason=correction_reason.strip(), author=user if getattr(user, "pk", None) else None)
+    project.refresh_from_db()
+    return update

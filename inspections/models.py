@@ -4,11 +4,28 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cells.models import Cell, StandardRule
-from facilities.models import Facility, ResidentialBlock
+from facilities.models import Facility, RegionScopedQuerySet, ResidentialBlock
+
+
+class InspectionQuerySet(RegionScopedQuerySet):
+    region_path = "facility__region"
+
+
+class FindingQuerySet(RegionScopedQuerySet):
+    region_path = "inspection__facility__region"
+
+    def overdue(self, today: datetime.date | None = None):
+        """Findings past their deadline that are still open or in progress (not resolved, verified, rejected)."""
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today, status__in=Finding.OPEN_STATUSES)
+
+    def open(self):
+        return self.filter(status__in=Finding.OPEN_STATUSES)
 
 
 class Inspection(models.Model):
@@ -36,6 +53,8 @@ class Inspection(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
+
+    objects = InspectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date_start", "-id"]
@@ -71,6 +90,7 @@ class Finding(models.Model):
         REJECTED = "rejected", _("rejected")
 
     CLOSED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.REJECTED)
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     block = models.ForeignKey(ResidentialBlock, on_delete=models.SET_NULL, null=True, blank=True)
@@ -81,7 +101,11 @@ class Finding(models.Model):
     recommendation = models.TextField(_("recommendation"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    overdue_since = models.DateField(_("overdue since"), null=True, blank=True,
+                                     help_text=_("set by the daily overdue check"))
     history = HistoricalRecords()
+
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -93,8 +117,8 @@ class Finding(models.Model):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """True when the deadline has passed and the finding is not resolved, verified or rejected."""
-        today = today or datetime.date.today()
-        return bool(self.deadline and self.deadline < today and self.status not in self.CLOSED_STATUSES)
+        today = today or timezone.localdate()
+        return bool(self.deadline and self.deadline < today and self.status in self.OPEN_STATUSES)
 
 
 class FindingUpdate(models.Model):
@@ -108,3 +132,15 @@ class FindingUpdate(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class OverdueCheck(models.Model):
+    """One run of the daily overdue-findings check: how many findings were overdue, how many newly."""
+
+    date = models.DateField(_("date"))
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+    overdue = models.PositiveIntegerField(_("overdue findings"), default=0)
+    newly_overdue = models.PositiveIntegerField(_("newly overdue"), default=0)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]

@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cells.api.views import CellViewSet, StandardProfileViewSet
+from core.history import HistoryMixin
 from facilities.api.serializers import FacilitySerializer
 from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
 from facilities.models import Facility, Region
+from inspections.api.views import FindingViewSet, InspectionViewSet
 
 from . import selectors
 from .filters import FacilityComplianceFilter
@@ -38,7 +40,7 @@ class FacilityFiguresSerializer(FacilitySerializer):
         return profile.code if profile else None
 
 
-class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
+class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     """Facilities with persons, places and compliance under ``?profile=`` (default KZ-ROADMAP)."""
 
     serializer_class = FacilityFiguresSerializer
@@ -55,7 +57,8 @@ class FacilityViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         profile = self._profile() if getattr(self, "request", None) else None
-        return selectors.facilities_with_figures(Facility.objects.all(), profile)
+        user = getattr(getattr(self, "request", None), "user", None)
+        return selectors.facilities_with_figures(Facility.objects.visible_to(user), profile)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -113,7 +116,9 @@ class SummaryView(APIView):
 router = routers.DefaultRouter()
 router.register("regions", RegionViewSet)
 router.register("facilities", FacilityViewSet, basename="facility")
-router.register("blocks", ResidentialBlockViewSet)
+router.register("blocks", ResidentialBlockViewSet, basename="residentialblock")
 router.register("cells", CellViewSet, basename="cell")
-router.register("conversions", ConversionProjectViewSet)
+router.register("conversions", ConversionProjectViewSet, basename="conversionproject")
 router.register("standards", StandardProfileViewSet)
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("findings", FindingViewSet, basename="finding")

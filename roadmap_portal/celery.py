@@ -20,4 +20,8 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=0),
         "kwargs": {"trigger": "nightly"},
     },
+    "check-overdue-findings-daily": {
+        "task": "inspections.tasks.check_overdue_findings",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }

@@ -1,13 +1,22 @@
-"""Login required for every HTML page; the API authenticates by itself (session or token)."""
+"""Login and a portal role required for every HTML page; the API authenticates by itself (session or token)."""
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import PermissionDenied
+
+from facilities import scoping
 
 
 class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
-    """Django's LoginRequiredMiddleware, except for ``/api/`` (DRF answers 401/403 as JSON) and ``/static/``."""
+    """Django's LoginRequiredMiddleware, except for ``/api/`` (DRF answers 401/403 as JSON) and ``/static/``;
+    a logged-in user without a portal role gets 403 on the pages."""
 
     exempt_prefixes = ("/api/", "/static/")
+    role_exempt_prefixes = ("/login/", "/logout/", "/i18n/", "/admin/")
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path.startswith(self.exempt_prefixes):
             return None
-        return super().process_view(request, view_func, view_args, view_kwargs)
+        response = super().process_view(request, view_func, view_args, view_kwargs)
+        if response is None and request.user.is_authenticated and not request.path.startswith(
+                self.role_exempt_prefixes) and not scoping.roles(request.user):
+            raise PermissionDenied("Your account has no role in the portal; ask an administrator.")
+        return response

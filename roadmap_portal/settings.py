@@ -119,7 +119,8 @@ REST_FRAMEWORK = {
         "core.authentication.StrictTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "facilities.permissions.HasPortalRole"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

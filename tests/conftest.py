@@ -31,19 +31,44 @@ def regions(db):
     load_regions()
 
 
+def make_user(username, group=None, regions=(), headcount_regions=(), **extra):
+    """A user in the portal group ``group`` ("Prosecutors", "Ministry editors", ...) with these region codes."""
+    from django.contrib.auth.models import Group
+
+    from facilities.models import Region, StaffProfile
+
+    user = get_user_model().objects.create_user(username, password=f"{username}-pass-123", **extra)
+    if group:
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if regions or headcount_regions:
+        profile = StaffProfile.objects.create(user=user)
+        profile.regions.set(Region.objects.filter(code__in=regions))
+        profile.headcount_regions.set(Region.objects.filter(code__in=headcount_regions))
+    return user
+
+
 @pytest.fixture
 def user(db):
-    return get_user_model().objects.create_user("reader", password="reader-pass-123")
+    """A national prosecutor: reads everything."""
+    user = make_user("reader", "Prosecutors")
+    user.set_password("reader-pass-123")
+    user.save()
+    return user
+
+
+def token_client(user):
+    """An API client authenticated by ``user``'s token."""
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
 
 
 @pytest.fixture
 def api(user):
-    """An API client authenticated by token."""
-    from rest_framework.authtoken.models import Token
-
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+    """An API client authenticated by token (a national prosecutor)."""
+    return token_client(user)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cells.compliance.engine import present_measured
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
-from facilities.models import AccommodationType
+from facilities.models import AccommodationType, ResidentialBlock
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
@@ -161,3 +161,60 @@ class ProfileOutcomeSerializer(serializers.Serializer):
 
 class DesignCheckResultSerializer(serializers.Serializer):
     profiles = ProfileOutcomeSerializer(many=True)
+
+
+class CellWriteSerializer(serializers.Serializer):
+    """A cell as a ministry editor registers or changes it. Measurements in m² and m (2 decimal places);
+    capacity and occupancy in persons; unknown values null."""
+
+    block = serializers.PrimaryKeyRelatedField(queryset=ResidentialBlock.objects.none())
+    number = serializers.CharField(max_length=20)
+    accommodation_type = serializers.ChoiceField(choices=AccommodationType.choices)
+    living_space_m2 = _area(_("living space (m²)"))
+    design_capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
+    occupancy = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    occupancy_date = serializers.DateField(required=False, allow_null=True)
+    has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True)
+    sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True)
+    min_wall_distance_m = _length(_("distance between walls (m)"))
+    ceiling_height_m = _length(_("ceiling height (m)"))
+    has_natural_light = serializers.BooleanField(required=False, allow_null=True)
+    status = serializers.ChoiceField(choices=Cell.Status.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["block"].queryset = ResidentialBlock.objects.visible_to(request.user).select_related(
+                "facility")
+
+
+class HeadcountSerializer(serializers.Serializer):
+    """Occupancy (persons) of a cell counted on ``occupancy_date``."""
+
+    occupancy = serializers.IntegerField(min_value=0, max_value=1000)
+    occupancy_date = serializers.DateField()
+
+
+class NewCellSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=20)
+    living_space_m2 = _area(_("living space (m²)"))
+    has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True)
+    sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True)
+    min_wall_distance_m = _length(_("distance between walls (m)"))
+    ceiling_height_m = _length(_("ceiling height (m)"))
+    has_natural_light = serializers.BooleanField(required=False, allow_null=True)
+    occupancy = serializers.IntegerField(min_value=0, max_value=1, required=False, default=0)
+
+
+class CompletionSerializer(serializers.Serializer):
+    """Completion of a conversion project with the block's new single cells (max 2000)."""
+
+    version = serializers.IntegerField(min_value=1)
+    date = serializers.DateField()
+    actual_end = serializers.DateField()
+    budget_spent_kzt = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    is_correction = serializers.BooleanField(required=False, default=False)
+    correction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    cells = NewCellSerializer(many=True, allow_empty=False, max_length=2000)

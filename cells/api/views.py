@@ -1,21 +1,30 @@
-"""API of the cells app: cells, standards, and the design check."""
+"""API of the cells app: cells (read, register, change, headcounts), standards, the design check, and the
+completion of a conversion project (which registers the block's new cells)."""
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cells import services
 from cells.compliance.engine import evaluate_measurements
-from core.parsers import SafeJSONParser
 from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, ComplianceResult, StandardProfile
+from core.history import HistoryMixin
+from core.parsers import SafeJSONParser
+from facilities.api.serializers import ConversionProjectSerializer
+from facilities.models import ConversionProject
 
-from .serializers import (CellSerializer, DesignCheckResultSerializer, DesignCheckSerializer,
-                          StandardProfileSerializer)
+from .serializers import (CellSerializer, CellWriteSerializer, CompletionSerializer, DesignCheckResultSerializer,
+                          DesignCheckSerializer, HeadcountSerializer, StandardProfileSerializer)
 
 
-class CellViewSet(viewsets.ReadOnlyModelViewSet):
-    """Rooms and cells with their measurements and their compliance under each active profile."""
+class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Rooms and cells of your regions with their measurements and their compliance under each active
+    profile. Ministry editors register (POST) and change (PUT/PATCH) cells of their regions; headcounts
+    go through ``PATCH .../headcount/``."""
 
     serializer_class = CellSerializer
     filterset_class = CellFilter
@@ -24,8 +33,51 @@ class CellViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         active = ComplianceResult.objects.filter(profile__is_active=True).select_related("profile")
-        return Cell.objects.select_related("block__facility").prefetch_related(
+        return Cell.objects.visible_to(self.request.user).select_related("block__facility").prefetch_related(
             Prefetch("compliance_results", queryset=active.order_by("profile__position"), to_attr="active_results"))
+
+    def _write(self, request, cell=None, partial=False):
+        serializer = CellWriteSerializer(data=request.data, partial=partial, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        cell = services.save_cell(user=request.user, data=serializer.validated_data, cell=cell)
+        fresh = self.get_queryset().get(pk=cell.pk)
+        return Response(CellSerializer(fresh, context={"request": request}).data,
+                        status=status.HTTP_200_OK if partial or request.method == "PUT" else status.HTTP_201_CREATED)
+
+    @extend_schema(request=CellWriteSerializer, responses={201: CellSerializer})
+    def create(self, request, *args, **kwargs):
+        return self._write(request)
+
+    @extend_schema(request=CellWriteSerializer, responses={200: CellSerializer})
+    def update(self, request, *args, **kwargs):
+        return self._write(request, self.get_object(), partial=kwargs.get("partial", False))
+
+    @extend_schema(request=HeadcountSerializer, responses={200: CellSerializer})
+    @action(detail=True, methods=["patch"], filter_backends=[], pagination_class=None)
+    def headcount(self, request, pk=None):
+        """Record the occupancy (persons) counted on a date: ministry editors, administrators, and API
+        tokens with the headcount write scope for the region."""
+        cell = self.get_object()
+        serializer = HeadcountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.update_headcount(user=request.user, cell=cell, **serializer.validated_data)
+        return Response(CellSerializer(self.get_queryset().get(pk=cell.pk), context={"request": request}).data)
+
+
+class ConversionCompleteView(APIView):
+    """Complete a conversion project: its last update and the block's new single cells, in one transaction."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(request=CompletionSerializer, responses={201: ConversionProjectSerializer})
+    def post(self, request, pk):
+        project = get_object_or_404(ConversionProject.objects.visible_to(request.user).select_related(
+            "block__facility"), pk=pk)
+        serializer = CompletionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
+        project.refresh_from_db()
+        return Response(ConversionProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
 class StandardProfileViewSet(viewsets.ReadOnlyModelViewSet):

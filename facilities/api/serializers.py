@@ -1,7 +1,7 @@
 """Read serializers of the facilities app (every object carries its ``id``)."""
 from rest_framework import serializers
 
-from facilities.models import ConversionProject, Facility, Region, ResidentialBlock
+from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -41,3 +41,27 @@ class ConversionProjectSerializer(serializers.ModelSerializer):
                   "baseline_beds", "target_cells", "target_places", "planned_start", "planned_end", "actual_start",
                   "actual_end", "percent_complete", "budget_planned_kzt", "budget_spent_kzt", "contractor",
                   "version", "is_demo"]
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["id", "date", "status", "percent_complete", "budget_spent_kzt", "note", "is_correction",
+                  "correction_reason", "author", "created_at"]
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    """A progress update: ``version`` is the project version you read (409 when someone saved since)."""
+
+    version = serializers.IntegerField(min_value=1)
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=ConversionProject.Status.choices)
+    percent_complete = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    budget_spent_kzt = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    is_correction = serializers.BooleanField(required=False, default=False)
+    correction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    actual_start = serializers.DateField(required=False, allow_null=True, default=None)
+    actual_end = serializers.DateField(required=False, allow_null=True, default=None)

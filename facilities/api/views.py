@@ -1,10 +1,29 @@
-"""Read-only API of the facilities app: regions, residential blocks, conversion projects."""
-from rest_framework import viewsets
+"""API of the facilities app: regions, residential blocks, conversion projects and their progress."""
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status as http, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from core.history import HistoryMixin
+from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
 from facilities.models import ConversionProject, Region, ResidentialBlock
 
-from .serializers import ConversionProjectSerializer, RegionSerializer, ResidentialBlockSerializer
+from .serializers import (ConversionProjectSerializer, ProgressInputSerializer, ProgressUpdateSerializer,
+                          RegionSerializer, ResidentialBlockSerializer)
+
+
+def version_from_if_match(request, current_version: int):
+    """The version named by an ``If-Match: "<version>"`` header, or None. Returns a 412 Response when
+    the header names another version than the stored one."""
+    header = request.headers.get("If-Match")
+    if not header:
+        return None, None
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or int(value) != current_version:
+        return None, Response({"detail": f"Precondition failed: the project is at version {current_version}.",
+                               "version": current_version}, status=http.HTTP_412_PRECONDITION_FAILED)
+    return int(value), None
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -17,21 +36,61 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["code"]
 
 
-class ResidentialBlockViewSet(viewsets.ReadOnlyModelViewSet):
-    """Residential blocks of the facilities."""
+class ResidentialBlockViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """Residential blocks of the facilities in your regions."""
 
-    queryset = ResidentialBlock.objects.select_related("facility")
     serializer_class = ResidentialBlockSerializer
     filterset_class = ResidentialBlockFilter
     ordering_fields = ["name", "year_built", "facility__code"]
     ordering = ["facility__code", "name"]
 
+    def get_queryset(self):
+        return ResidentialBlock.objects.visible_to(self.request.user).select_related("facility")
 
-class ConversionProjectViewSet(viewsets.ReadOnlyModelViewSet):
-    """Conversion projects from dormitory rooms to single cells, one per block."""
 
-    queryset = ConversionProject.objects.select_related("block__facility__region")
+class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
+    """Conversion projects from dormitory rooms to single cells, one per block, in your regions.
+
+    Detail responses carry ``ETag: "<version>"``; send it back as ``If-Match`` (or ``version`` in the
+    body) with a progress update: a stale version gives 412 (If-Match) or 409 (body).
+    """
+
     serializer_class = ConversionProjectSerializer
     filterset_class = ConversionProjectFilter
     ordering_fields = ["status", "percent_complete", "planned_end", "budget_planned_kzt"]
     ordering = ["block__facility__code", "block__name"]
+
+    def get_queryset(self):
+        return ConversionProject.objects.visible_to(self.request.user).select_related("block__facility__region")
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+    @extend_schema(request=ProgressInputSerializer, responses={201: ConversionProjectSerializer},
+                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def progress(self, request, pk=None):
+        """Append a progress update (status, percent, spend in KZT) and apply it to the project."""
+        project = self.get_object()
+        matched, refusal = version_from_if_match(request, project.version)
+        if refusal:
+            return refusal
+        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
+        if matched is not None and "version" not in data:
+            data["version"] = matched
+        serializer = ProgressInputSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        services.record_progress(project=project, user=request.user, **serializer.validated_data)
+        response = Response(ConversionProjectSerializer(project).data, status=http.HTTP_201_CREATED)
+        response["ETag"] = f'"{project.version}"'
+        return response
+
+    @extend_schema(responses={200: ProgressUpdateSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def updates(self, request, pk=None):
+        """The project's progress log, oldest first."""
+        project = self.get_object()
+        return Response(ProgressUpdateSerializer(project.updates.select_related("author").order_by("date", "id"),
+                                                 many=True).data)

@@ -1,0 +1,49 @@
+"""Audit history (django-simple-history) as plain data, for the History tabs and the ``/history/`` API."""
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def history_entries(instance, limit: int = 200) -> list[dict]:
+    """The newest ``limit`` history records of ``instance``, newest first: ``{"date", "user", "kind",
+    "reason", "changes": [{"field", "old", "new"}]}`` (values as text; ``user`` None = the system)."""
+    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+                   [: limit + 1])
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            changes = [{"field": c.field, "old": _text(c.old), "new": _text(c.new)} for c in delta.changes]
+        entries.append({
+            "date": record.history_date,
+            "user": record.history_user.get_username() if record.history_user else None,
+            "kind": KINDS.get(record.history_type, record.history_type),
+            "reason": record.history_change_reason or "",
+            "changes": changes,
+        })
+    return entries
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+_ENTRY = inline_serializer("HistoryEntry", fields={
+    "date": serializers.DateTimeField(), "user": serializers.CharField(allow_null=True),
+    "kind": serializers.ChoiceField(choices=list(KINDS.values())), "reason": serializers.CharField(),
+    "changes": serializers.ListField(child=serializers.DictField()),
+}, many=True)
+
+
+class HistoryMixin:
+    """Adds read-only ``GET <detail>/history/`` to a viewset: who changed what, when (never editable)."""
+
+    @extend_schema(responses={200: _ENTRY})
+    @action(detail=True, methods=["get"], url_path="history", filter_backends=[], pagination_class=None)
+    def history(self, request, pk=None):
+        return Response(history_entries(self.get_object()))

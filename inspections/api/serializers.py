@@ -1,0 +1,71 @@
+"""Serializers of the inspections app."""
+from rest_framework import serializers
+
+from cells.models import Cell, StandardRule
+from facilities.models import Facility, ResidentialBlock
+from inspections.models import Finding, FindingUpdate, Inspection
+
+
+class _ScopedRelated(serializers.PrimaryKeyRelatedField):
+    """A related id limited to the rows the requesting user may see (others: 'does not exist')."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return super().get_queryset().visible_to(request.user if request else None)
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    facility = _ScopedRelated(queryset=Facility.objects.all())
+    facility_code = serializers.CharField(source="facility.code", read_only=True)
+    region = serializers.CharField(source="facility.region.code", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    findings_open = serializers.IntegerField(read_only=True, default=None)
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "facility", "facility_code", "region", "date_start", "date_end", "body", "type",
+                  "announced", "lead_inspector", "summary", "created_by", "is_demo", "findings_open"]
+        read_only_fields = ["is_demo"]
+
+
+class RuleSummarySerializer(serializers.ModelSerializer):
+    profile = serializers.CharField(source="profile.code")
+    verified = serializers.BooleanField(source="profile.verified")
+
+    class Meta:
+        model = StandardRule
+        fields = ["code", "profile", "summary", "source", "verified"]
+
+
+class FindingUpdateSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = FindingUpdate
+        fields = ["status", "response", "author", "created_at"]
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    inspection = _ScopedRelated(queryset=Inspection.objects.all())
+    block = _ScopedRelated(queryset=ResidentialBlock.objects.all(), required=False, allow_null=True)
+    cell = _ScopedRelated(queryset=Cell.objects.all(), required=False, allow_null=True)
+    rule = serializers.SlugRelatedField(slug_field="code", queryset=StandardRule.objects.all(), required=False,
+                                        allow_null=True)
+    rule_detail = RuleSummarySerializer(source="rule", read_only=True)
+    facility = serializers.CharField(source="inspection.facility.code", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    updates = FindingUpdateSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "inspection", "facility", "block", "cell", "rule", "rule_detail", "severity", "description",
+                  "recommendation", "deadline", "status", "is_overdue", "overdue_since", "updates"]
+        read_only_fields = ["status", "overdue_since"]
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class FindingStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Finding.Status.choices)
+    response = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")

@@ -1,0 +1,49 @@
+"""FilterSets of the inspections app, shared by the HTML lists, the API and the CSV export."""
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import IdFilter, LenientMultipleChoiceFilter, StrictBooleanFilter
+from facilities.filters import RegionCodeFilter
+
+from .models import Finding, Inspection
+
+
+class InspectionFilter(django_filters.FilterSet):
+    """Inspections by facility code, region, inspecting body, type and date range (start date)."""
+
+    facility = django_filters.CharFilter(field_name="facility__code", label=_("Facility code"))
+    region = RegionCodeFilter(field_name="facility__region")
+    body = LenientMultipleChoiceFilter(choices=Inspection.Body.choices, label=_("Inspecting body"))
+    type = LenientMultipleChoiceFilter(choices=Inspection.Type.choices, label=_("Type"))
+    date_from = django_filters.DateFilter(field_name="date_start", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date_start", lookup_expr="lte", label=_("To"))
+
+    class Meta:
+        model = Inspection
+        fields = ["facility", "region", "body", "type", "date_from", "date_to"]
+
+
+class FindingFilter(django_filters.FilterSet):
+    """Findings by facility, region, inspecting body, inspection date range, status, severity, overdue."""
+
+    facility = django_filters.CharFilter(field_name="inspection__facility__code", label=_("Facility code"))
+    region = RegionCodeFilter(field_name="inspection__facility__region")
+    body = LenientMultipleChoiceFilter(field_name="inspection__body", choices=Inspection.Body.choices,
+                                       label=_("Inspecting body"))
+    date_from = django_filters.DateFilter(field_name="inspection__date_start", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="inspection__date_start", lookup_expr="lte", label=_("To"))
+    status = LenientMultipleChoiceFilter(choices=Finding.Status.choices, label=_("Status"))
+    severity = LenientMultipleChoiceFilter(choices=Finding.Severity.choices, label=_("Severity"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
+    inspection = IdFilter(field_name="inspection_id", label=_("Inspection id"))
+
+    class Meta:
+        model = Finding
+        fields = ["facility", "region", "body", "date_from", "date_to", "status", "severity", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))

@@ -1,0 +1,151 @@
+"""Writes of the inspections app: inspections, findings, their status workflow, the overdue check."""
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from facilities import scoping
+
+from .models import Finding, FindingUpdate, Inspection, OverdueCheck
+
+INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
+FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
+S = Finding.Status
+
+# Who may move a finding from one status to another (DESIGN.md section 3; issue 3).
+PROSECUTOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED, S.REJECTED}, S.IN_PROGRESS: {S.RESOLVED, S.REJECTED},
+                    S.RESOLVED: {S.VERIFIED, S.OPEN}, S.VERIFIED: set(), S.REJECTED: {S.OPEN}}
+EDITOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}}
+
+
+def check_can_inspect(user, facility) -> None:
+    """Raise PermissionDenied unless ``user`` is a prosecutor (or administrator) for the facility's region."""
+    if not scoping.in_regions(facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
+        raise PermissionDenied("Only a prosecutor for this region or an administrator records inspections.")
+
+
+def _clean(instance, fields_context=""):
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+
+
+@transaction.atomic
+def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -> Inspection:
+    """Create or change an inspection (facility, dates, body, type, announced, lead inspector, summary).
+
+    The facility (old and new) must be in the prosecutor's regions; the end is not before the start and
+    neither date is in the future. Raises PermissionDenied, ValidationError. Returns the inspection.
+    """
+    if inspection is not None:
+        check_can_inspect(user, inspection.facility)
+    inspection = inspection or Inspection(created_by=user)
+    for name in INSPECTION_FIELDS:
+        if name in data:
+            setattr(inspection, name, data[name])
+    if inspection.facility_id is None:
+        raise ValidationError({"facility": ["Choose the inspected facility."]})
+    if not scoping.in_regions(inspection.facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
+        if scoping.edit_regions(user, scoping.PROSECUTOR) == set():
+            raise PermissionDenied("Only prosecutors and administrators record inspections.")
+        raise ValidationError({"facility": ["This facility is outside your regions."]})
+    today = timezone.localdate()
+    errors = {}
+    for name in ("date_start", "date_end"):
+        value = getattr(inspection, name)
+        if value and value > today:
+            errors[name] = ["The date cannot be in the future."]
+    if inspection.date_start and inspection.date_end and inspection.date_end < inspection.date_start:
+        errors["date_end"] = ["The end cannot be before the start."]
+    if errors:
+        raise ValidationError(errors)
+    _clean(inspection)
+    inspection._history_user = user
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def save_finding(*, user, data: dict, inspection: Inspection | None = None, finding: Finding | None = None) -> Finding:
+    """Add a finding to ``inspection`` or change ``finding`` (not its status: see change_finding_status).
+
+    An optional block and cell must belong to the inspected facility (and the cell to the block); an
+    optional rule is a StandardRule. Raises PermissionDenied, ValidationError. Returns the finding.
+    """
+    inspection = finding.inspection if finding is not None else inspection
+    check_can_inspect(user, inspection.facility)
+    finding = finding or Finding(inspection=inspection)
+    for name in FINDING_FIELDS:
+        if name in data:
+            setattr(finding, name, data[name])
+    errors = {}
+    if finding.block and finding.block.facility_id != inspection.facility_id:
+        errors["block"] = ["The block is not in the inspected facility."]
+    if finding.cell:
+        if finding.cell.block.facility_id != inspection.facility_id:
+            errors["cell"] = ["The cell is not in the inspected facility."]
+        elif finding.block and finding.cell.block_id != finding.block_id:
+            errors["cell"] = ["The cell is not in the chosen block."]
+        elif not finding.block:
+            finding.block = finding.cell.block
+    if errors:
+        raise ValidationError(errors)
+    _clean(finding)
+    finding._history_user = user
+    is_new = finding.pk is None
+    finding.save()
+    if is_new:
+        FindingUpdate.objects.create(finding=finding, status=finding.status, response="finding recorded",
+                                     author=user)
+    return finding
+
+
+def allowed_moves(user, finding: Finding) -> list[str]:
+    """Statuses ``user`` may move ``finding`` to: prosecutors (of the region) review, verify, reopen or
+    reject; ministry editors of the region answer (in progress, resolved)."""
+    region = finding.inspection.facility.region_id
+    moves = set()
+    if scoping.in_regions(region, scoping.edit_regions(user, scoping.PROSECUTOR)):
+        moves |= PROSECUTOR_MOVES.get(finding.status, set())
+    if scoping.in_regions(region, scoping.edit_regions(user, scoping.EDITOR)):
+        moves |= EDITOR_MOVES.get(finding.status, set())
+    return [s for s in S.values if s in moves]
+
+
+@transaction.atomic
+def change_finding_status(*, user, finding: Finding, status: str, response: str = "") -> FindingUpdate:
+    """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction.
+
+    Resolving needs a response (what was done). Raises PermissionDenied (no move allowed to this user at
+    all), ValidationError ``{"status": [...]}`` naming the allowed moves. Returns the FindingUpdate.
+    """
+    finding = Finding.objects.select_for_update().select_related("inspection__facility").get(pk=finding.pk)
+    allowed = allowed_moves(user, finding)
+    if not allowed and status != finding.status:
+        raise PermissionDenied("You may not change the status of this finding.")
+    if status not in allowed:
+        names = ", ".join(str(S(s).label) for s in allowed) or "none"
+        raise ValidationError({"status": [
+            f"Cannot move this finding from {S(finding.status).label} to {status}. Allowed: {names}."]})
+    if status == S.RESOLVED and not response.strip():
+        raise ValidationError({"response": ["Say what was done to resolve the finding."]})
+    finding.status = status
+    if status not in Finding.OPEN_STATUSES:
+        finding.overdue_since = None
+    finding._history_user = user
+    finding.save(update_fields=["status", "overdue_since"])
+    return FindingUpdate.objects.create(finding=finding, status=status, response=response.strip(), author=user)
+
+
+@transaction.atomic
+def check_overdue(today: datetime.date | None = None) -> OverdueCheck:
+    """Mark findings that became overdue (``overdue_since``), clear the mark of those no longer overdue,
+    and record the counts. Idempotent for a given day. Returns the OverdueCheck."""
+    today = today or timezone.localdate()
+    overdue = Finding.objects.overdue(today)
+    newly = overdue.filter(overdue_since__isnull=True).update(overdue_since=today)
+    Finding.objects.exclude(pk__in=overdue.values("pk")).filter(overdue_since__isnull=False).update(
+        overdue_since=None)
+    return OverdueCheck.objects.create(date=today, overdue=overdue.count(), newly_overdue=newly)
