@@ -140,11 +140,19 @@ def schedule_recalculation(*facility_ids: int) -> None:
         task.delay_on_commit(facility_id=facility_id, trigger="edit")
 
 
-def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -> None:
+def check_can_edit_cells(user, cell: Cell | None = None) -> None:
+    """Raise PermissionDenied unless ``user`` edits cells (ministry editor, administrator) and, for an
+    existing ``cell``, in its region."""
     regions = scoping.edit_regions(user, scoping.EDITOR)
     if regions is not None and not regions:
         raise PermissionDenied("Only ministry editors and administrators may edit cells.")
-    if not scoping.in_regions(block.facility.region_id, regions):
+    if cell is not None and not scoping.in_regions(cell.block.facility.region_id, regions):
+        raise PermissionDenied("This cell is outside your regions.")
+
+
+def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -> None:
+    check_can_edit_cells(user)
+    if not scoping.in_regions(block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
         raise ValidationError({field: ["This block is outside your regions."]})
 
 
@@ -165,8 +173,8 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
     Raises PermissionDenied and ValidationError ``{field: [reason]}``. Returns the saved cell.
     """
     old_facility = None
+    check_can_edit_cells(user, cell)
     if cell is not None:
-        _check_block_editable(user, cell.block)
         old_facility = cell.block.facility_id
     else:
         cell = Cell()

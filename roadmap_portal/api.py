@@ -94,6 +94,8 @@ class SummaryView(APIView):
             "cells": serializers.IntegerField(),
             "demo_cells": serializers.IntegerField(help_text="cells generated for the demo"),
             "last_run": serializers.DictField(allow_null=True),
+            "findings_open": serializers.IntegerField(help_text="findings open or in progress"),
+            "findings_overdue": serializers.IntegerField(help_text="open findings past their deadline"),
         })},
     )
     def get(self, request):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceStatus, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region
+from inspections.models import Finding
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
 
@@ -70,8 +71,11 @@ def summary(region: Region | None = None) -> dict:
     by_status = dict(projects.values_list("status").order_by("status").annotate(n=Count("id")))
     conversions = [{"status": value, "label": str(label), "count": by_status.get(value, 0)}
                    for value, label in ConversionProject.Status.choices]
+    findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
     return {
         "region": region.code if region else None,
+        "findings_open": findings.open().count(),
+        "findings_overdue": findings.overdue().count(),
         "facilities": facilities.count(),
         "places": totals["places"],
         "population": population,

@@ -15,6 +15,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("facilities/", views.facility_list, name="facility-list"),
     path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
+    path("blocks/<int:pk>/", views.block_detail, name="block-detail"),
+    path("blocks/<int:block_pk>/cells/new/", views.cell_form, name="cell-create"),
+    path("cells/<int:pk>/edit/", views.cell_form, name="cell-edit"),
+    path("conversions/<int:pk>/progress/", views.progress_form, name="conversion-progress"),
+    path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
+    path("history/<str:kind>/<int:pk>/", views.history, name="history"),
+    path("", include("inspections.urls")),
     path("", include("cells.urls")),
     path("admin/", admin.site.urls),
     # The API has its own namespace ("api:facility-list"), so its route names never shadow the pages'.

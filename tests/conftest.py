@@ -19,6 +19,12 @@ requires_broker = pytest.mark.skipif(not HAS_BROKER,
 requires_redis = pytest.mark.skipif(not HAS_REDIS, reason="needs Redis: set REDIS_URL=redis://...")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def standards(db):
     """The standard profiles and rules of data/standards.json."""

@@ -37,6 +37,7 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
             Prefetch("compliance_results", queryset=active.order_by("profile__position"), to_attr="active_results"))
 
     def _write(self, request, cell=None, partial=False):
+        services.check_can_edit_cells(request.user, cell)
         serializer = CellWriteSerializer(data=request.data, partial=partial, context={"request": request})
         serializer.is_valid(raise_exception=True)
         cell = services.save_cell(user=request.user, data=serializer.validated_data, cell=cell)

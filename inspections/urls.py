@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("inspections/", views.inspection_list, name="inspection-list"),
+    path("inspections/new/", views.inspection_form, name="inspection-create"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("inspections/<int:pk>/edit/", views.inspection_form, name="inspection-edit"),
+    path("inspections/<int:inspection_pk>/findings/new/", views.finding_form, name="finding-create"),
+    path("findings/", views.finding_list, name="finding-list"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding-detail"),
+    path("findings/<int:pk>/edit/", views.finding_form, name="finding-edit"),
+]

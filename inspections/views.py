@@ -1,0 +1,145 @@
+"""HTML pages of the inspections app: lists with filters and CSV, inspection and finding pages and forms."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from core.export import csv_response
+from core.forms import add_service_errors
+from facilities import scoping
+from facilities.models import Facility
+
+from . import services
+from .filters import FindingFilter, InspectionFilter
+from .forms import FindingForm, FindingStatusForm, InspectionForm
+from .models import Finding, Inspection
+
+
+def _filtered(request, filter_class, queryset):
+    filterset = filter_class(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, queryset.none()
+    return filterset, filterset.qs if filterset.is_bound else queryset
+
+
+def _query(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
+def inspection_list(request):
+    """Inspections in the user's regions, with filters; ``?export=csv`` downloads the filtered list."""
+    visible = Inspection.objects.visible_to(request.user).select_related("facility__region")
+    filterset, rows = _filtered(request, InspectionFilter, visible.order_by("-date_start", "-id"))
+    if request.GET.get("export") == "csv":
+        return csv_response("inspections", [
+            "id", "facility", "region", "date_start", "date_end", "body", "type", "announced", "lead_inspector",
+            "summary", "demo"], ([i.pk, i.facility.code, i.facility.region.code, i.date_start, i.date_end,
+                                  i.get_body_display(), i.get_type_display(), i.announced, i.lead_inspector,
+                                  i.summary, i.is_demo] for i in rows.iterator()))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    can_create = scoping.edit_regions(request.user, scoping.PROSECUTOR) != set()
+    return render(request, "inspections/inspection_list.html", {"filter": filterset, "page": page,
+                                                                "query": _query(request), "can_create": can_create})
+
+
+def finding_list(request):
+    """Findings in the user's regions, with filters (overdue included); ``?export=csv`` downloads them."""
+    visible = Finding.objects.visible_to(request.user).select_related("inspection__facility__region", "rule")
+    filterset, rows = _filtered(request, FindingFilter, visible.order_by("deadline", "id"))
+    if request.GET.get("export") == "csv":
+        return csv_response("findings", [
+            "id", "facility", "region", "inspection_date", "body", "severity", "status", "deadline", "overdue",
+            "rule", "rule_source", "description", "recommendation"],
+            ([f.pk, f.inspection.facility.code, f.inspection.facility.region.code, f.inspection.date_start,
+              f.inspection.get_body_display(), f.get_severity_display(), f.get_status_display(), f.deadline,
+              f.is_overdue(), f.rule.code if f.rule else "", f.rule.source if f.rule else "", f.description,
+              f.recommendation] for f in rows.iterator()))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "inspections/finding_list.html", {"filter": filterset, "page": page,
+                                                             "query": _query(request)})
+
+
+def inspection_detail(request, pk):
+    inspection = get_object_or_404(Inspection.objects.visible_to(request.user).select_related(
+        "facility__region", "created_by"), pk=pk)
+    findings = inspection.findings.select_related("block", "cell", "rule__profile").order_by("deadline", "id")
+    can_edit = scoping.in_regions(inspection.facility.region_id,
+                                  scoping.edit_regions(request.user, scoping.PROSECUTOR))
+    return render(request, "inspections/inspection_detail.html", {"inspection": inspection, "findings": findings,
+                                                                  "can_edit": can_edit})
+
+
+def inspection_form(request, pk=None):
+    """Record a new inspection or edit one (prosecutors of the region, administrators)."""
+    inspection = None
+    if pk is not None:
+        inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+        services.check_can_inspect(request.user, inspection.facility)
+    regions = scoping.edit_regions(request.user, scoping.PROSECUTOR)
+    if regions == set():
+        raise PermissionDenied(_("Only prosecutors and administrators record inspections."))
+    facilities = Facility.objects.visible_to(request.user)
+    if regions is not None:
+        facilities = facilities.filter(region__in=regions)
+    initial = {"facility": request.GET.get("facility")} if inspection is None else {}
+    form = InspectionForm(request.POST or None, instance=inspection, initial=initial, facilities=facilities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_inspection(user=request.user, data=form.cleaned_data,
+                                             inspection=Inspection.objects.get(pk=pk) if pk else None)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Inspection saved."))
+            return redirect("inspection-detail", saved.pk)
+    return render(request, "inspections/inspection_form.html", {"form": form, "inspection": inspection})
+
+
+def finding_form(request, inspection_pk=None, pk=None):
+    """Add a finding to an inspection or edit one (prosecutors of the region, administrators)."""
+    finding = None
+    if pk is not None:
+        finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related("inspection__facility"),
+                                    pk=pk)
+        inspection = finding.inspection
+    else:
+        inspection = get_object_or_404(Inspection.objects.visible_to(request.user).select_related("facility"),
+                                       pk=inspection_pk)
+    services.check_can_inspect(request.user, inspection.facility)
+    form = FindingForm(request.POST or None, instance=finding, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_finding(user=request.user, data=form.cleaned_data, inspection=inspection,
+                                          finding=Finding.objects.get(pk=pk) if pk else None)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Finding saved."))
+            return redirect("finding-detail", saved.pk)
+    return render(request, "inspections/finding_form.html", {"form": form, "inspection": inspection,
+                                                             "finding": finding})
+
+
+def finding_detail(request, pk):
+    """A finding with its rule (text and source), its log of status changes, and the status form."""
+    finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related(
+        "inspection__facility__region", "block", "cell", "rule__profile"), pk=pk)
+    allowed = services.allowed_moves(request.user, finding)
+    form = FindingStatusForm(request.POST or None, allowed=allowed) if allowed else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.change_finding_status(user=request.user, finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("finding-detail", finding.pk)
+    can_edit = scoping.in_regions(finding.inspection.facility.region_id,
+                                  scoping.edit_regions(request.user, scoping.PROSECUTOR))
+    return render(request, "inspections/finding_detail.html", {
+        "finding": finding, "updates": finding.updates.select_related("author"), "form": form,
+        "can_edit": can_edit})
