@@ -15,7 +15,8 @@ def exception_handler(exc, context):
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            data = {field: [m for e in errors for m in e.messages] for field, errors in exc.error_dict.items()}
+            data = {field.replace("__all__", "non_field_errors"): [m for e in errors for m in e.messages]
+                    for field, errors in exc.error_dict.items()}
         else:
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)

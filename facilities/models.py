@@ -244,18 +244,23 @@ class ConversionProject(models.Model):
         verbose_name_plural = _("conversion projects")
         constraints = [
             models.CheckConstraint(condition=Q(percent_complete__gte=0, percent_complete__lte=100),
-                                   name="conversion_percent_0_100"),
-            models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="conversion_spent_not_negative"),
+                                   name="conversion_percent_0_100",
+                violation_error_message=_("Percent complete is between 0 and 100.")),
+            models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="conversion_spent_not_negative",
+                violation_error_message=_("Spend cannot be negative.")),
             models.CheckConstraint(condition=Q(budget_planned_kzt__gte=0) | Q(budget_planned_kzt__isnull=True),
-                                   name="conversion_budget_not_negative"),
+                                   name="conversion_budget_not_negative",
+                violation_error_message=_("The planned budget cannot be negative.")),
             models.CheckConstraint(
                 condition=Q(planned_end__gte=models.F("planned_start"))
                 | Q(planned_end__isnull=True) | Q(planned_start__isnull=True),
-                name="conversion_planned_end_after_start"),
+                name="conversion_planned_end_after_start",
+                violation_error_message=_("The planned end cannot be before the planned start.")),
             models.CheckConstraint(
                 condition=Q(actual_end__gte=models.F("actual_start"))
                 | Q(actual_end__isnull=True) | Q(actual_start__isnull=True),
-                name="conversion_actual_end_after_start"),
+                name="conversion_actual_end_after_start",
+                violation_error_message=_("The actual end cannot be before the actual start.")),
         ]
 
     def __str__(self):

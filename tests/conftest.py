@@ -20,6 +20,21 @@ requires_redis = pytest.mark.skipif(not HAS_REDIS, reason="needs Redis: set REDI
 
 
 @pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Tasks run in-process unless a test asks for the real worker (marker ``real_worker``), so that no
+    test leaves messages in the broker for another one."""
+    from roadmap_portal.celery import app
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -14,9 +14,11 @@ from tests.factories import CellFactory
 
 
 @requires_broker
+@pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
 def test_task_runs_on_a_real_worker(standards, regions):
     CellFactory.create_batch(3, block__facility__region__code="KZ-35")
+    app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         recalculate_compliance.delay(run_date="2026-11-27", trigger="test")
         deadline = time.monotonic() + 30
@@ -44,11 +46,42 @@ def test_task_options_and_beat_schedule():
 
 
 @pytest.mark.django_db
-def test_task_runs_eagerly_in_the_demo(standards, regions, settings):
+def test_task_runs_eagerly_in_the_demo(standards, regions):
     CellFactory(block__facility__region__code="KZ-35")
-    app.conf.task_always_eager = True
-    try:
-        recalculate_compliance.delay(run_date="2026-11-26", trigger="eager")
-    finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+    recalculate_compliance.delay(run_date="2026-11-26", trigger="eager")
     assert ComplianceRun.objects.get(trigger="eager").outcome == "succeeded"
+
+
+@requires_broker
+@pytest.mark.real_worker
+@pytest.mark.django_db(transaction=True)
+def test_edit_sends_the_recompute_on_commit_to_a_real_worker(standards, regions):
+    """A cell edit recomputes its facility through the worker after commit; a rolled-back edit sends nothing."""
+    from decimal import Decimal
+
+    from django.db import transaction
+
+    from cells.services import save_cell
+    from tests.conftest import make_user
+
+    cell = CellFactory(block__facility__region__code="KZ-35", living_space_m2=Decimal("6.6"))
+    editor = make_user("editor_w", "Ministry editors", regions=["KZ-35"])
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        try:
+            with transaction.atomic():
+                save_cell(user=editor, cell=cell, data={"living_space_m2": Decimal("5.0")})
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        save_cell(user=editor, cell=cell, data={"living_space_m2": Decimal("5.5")})
+        deadline = time.monotonic() + 30
+        run = None
+        while time.monotonic() < deadline and run is None:
+            run = ComplianceRun.objects.filter(trigger="edit", finished_at__isnull=False).first()
+            time.sleep(0.2)
+        time.sleep(1)  # would let a wrongly sent second task arrive
+    assert run is not None and run.facility_id == cell.block.facility_id and run.outcome == "succeeded"
+    assert ComplianceRun.objects.filter(trigger="edit").count() == 1  # nothing from the rolled-back edit
+    result = cell.compliance_results.get(profile__code="CPT-2015")
+    assert result.status == "non_compliant" and result.failed["CPT-2015-1"] == 5.5
