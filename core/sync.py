@@ -20,11 +20,12 @@ class SyncCounts:
                           self.unchanged + other.unchanged, {**self.objects, **other.objects})
 
 
-def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=None) -> SyncCounts:
+def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=None, reason: str = "") -> SyncCounts:
     """Make ``model`` hold ``rows``, matched on ``key_fields``; rows absent from ``rows`` are left alone.
 
     ``rows`` are dicts of field values (foreign keys as ``<name>_id``). Existing rows whose values already
     equal the dict are not written, so a second sync of the same data writes nothing and adds no history.
+    ``reason`` is recorded as the history change reason (e.g. the command that loaded the rows).
     Returns SyncCounts with ``objects`` mapping each key tuple to its saved instance.
     Raises django.db.IntegrityError when a row breaks a database constraint.
     """
@@ -51,7 +52,8 @@ def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=Non
     historical = hasattr(model._meta, "simple_history_manager_attribute")
     if to_create:
         if historical:
-            created = bulk_create_with_history(to_create, model, batch_size=1000)
+            created = bulk_create_with_history(to_create, model, batch_size=1000,
+                                               default_change_reason=reason or None)
         else:
             created = model._default_manager.bulk_create(to_create, batch_size=1000)
         # SQLite and PostgreSQL both return primary keys from bulk_create.
@@ -59,7 +61,8 @@ def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=Non
             counts.objects[tuple(getattr(obj, k) for k in key_fields)] = obj
     if to_update:
         if historical:
-            bulk_update_with_history(to_update, model, sorted(changed_fields), batch_size=1000)
+            bulk_update_with_history(to_update, model, sorted(changed_fields), batch_size=1000,
+                                     default_change_reason=reason or None)
         else:
             model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
     counts.created, counts.updated = len(to_create), len(to_update)

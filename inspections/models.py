@@ -103,6 +103,7 @@ class Finding(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     overdue_since = models.DateField(_("overdue since"), null=True, blank=True,
                                      help_text=_("set by the daily overdue check"))
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
     objects = FindingQuerySet.as_manager()

@@ -53,11 +53,11 @@ def finding_list(request):
     if request.GET.get("export") == "csv":
         return csv_response("findings", [
             "id", "facility", "region", "inspection_date", "body", "severity", "status", "deadline", "overdue",
-            "rule", "rule_source", "description", "recommendation"],
+            "rule", "rule_source", "description", "recommendation", "demo"],
             ([f.pk, f.inspection.facility.code, f.inspection.facility.region.code, f.inspection.date_start,
               f.inspection.get_body_display(), f.get_severity_display(), f.get_status_display(), f.deadline,
               f.is_overdue(), f.rule.code if f.rule else "", f.rule.source if f.rule else "", f.description,
-              f.recommendation] for f in rows.iterator()))
+              f.recommendation, f.is_demo] for f in rows.iterator()))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "inspections/finding_list.html", {"filter": filterset, "page": page,
                                                              "query": _query(request)})

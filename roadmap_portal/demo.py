@@ -80,6 +80,8 @@ class Dataset:
     cells: list = field(default_factory=list)        # facility_code, block_name, number, ...
     projects: list = field(default_factory=list)     # facility_code, block_name, ...
     updates: list = field(default_factory=list)      # facility_code, block_name, date, status, ...
+    inspections: list = field(default_factory=list)  # facility_code, date_start, body, ...
+    findings: list = field(default_factory=list)     # facility_code, date_start, body, description, ...
     totals: dict = field(default_factory=dict)
 
 
@@ -215,6 +217,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
                for p in data.projects):
             facility["status"] = "under_reconstruction"
         data.facilities.append(facility)
+    _inspections(rng, data, [f for f in operating + pre_trial])
     data.totals = {
         "facilities_in_operation": 78, "imprisonment": 62, "pre_trial": 16, "convicts": CONVICTS,
         "remand": REMAND, "population": CONVICTS + REMAND, "reconstructed": sorted(reconstructed),
@@ -394,3 +397,41 @@ def _rehouse(rng, data, facility, left_block, persons):
     extra = _allocate(rng, [c["design_capacity"] for c in rooms], persons, [True] * len(rooms))
     for room, add in zip(rooms, extra):
         room["occupancy"] += add
+
+
+FINDING_TEMPLATES = [
+    ("CPT-2015-2", "high", "Living space below 4 m² per person in dormitory room {room}.",
+     "Reduce the number of persons accommodated or convert the room."),
+    ("SMR-15", "medium", "No in-room sanitation in {room}; toilets shared by the whole block.",
+     "Install partitioned sanitary annexes."),
+    ("SMR-14", "medium", "Insufficient natural light in {room}.", "Enlarge the windows."),
+    ("CPT-2015-4", "low", "Sanitary annex in {room} is not fully partitioned.", "Partition it to the ceiling."),
+    (None, "critical", "Overcrowding: {room} holds more persons than its design capacity.",
+     "Transfer persons to vacant places and report the headcount."),
+]
+
+
+def _inspections(rng, data, facilities):
+    """Demo inspections (1-2 for a third of the institutions) with findings citing the standards."""
+    bodies = ["prosecutor", "prosecutor", "npm", "public_monitoring", "ministry"]
+    for facility in rng.sample(facilities, len(facilities) // 3):
+        rooms = [c for c in data.cells if c["facility_code"] == facility["code"] and c["status"] == "in_use"]
+        for n in range(rng.randint(1, 2)):
+            start = datetime.date(2025, 1, 15) + datetime.timedelta(days=rng.randint(0, 640))
+            body = rng.choice(bodies)
+            kind = rng.choice(["scheduled", "unannounced", "follow_up"])
+            data.inspections.append({
+                "facility_code": facility["code"], "date_start": start,
+                "date_end": start + datetime.timedelta(days=rng.randint(0, 3)), "body": body, "type": kind,
+                "announced": kind != "unannounced", "lead_inspector": f"Demo inspector {rng.randint(1, 40)}",
+                "summary": "Generated demo inspection.",
+            })
+            for rule, severity, description, recommendation in rng.sample(FINDING_TEMPLATES, rng.randint(1, 3)):
+                room = rng.choice(rooms)
+                status = rng.choice(["open", "open", "in_progress", "resolved", "verified", "rejected"])
+                data.findings.append({
+                    "facility_code": facility["code"], "date_start": start, "body": body,
+                    "block_name": room["block_name"], "rule": rule, "severity": severity,
+                    "description": description.format(room=room["number"]), "recommendation": recommendation,
+                    "deadline": start + datetime.timedelta(days=rng.choice([90, 180, 365])), "status": status,
+                })

@@ -59,8 +59,8 @@ class FindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
         fields = ["id", "inspection", "facility", "block", "cell", "rule", "rule_detail", "severity", "description",
-                  "recommendation", "deadline", "status", "is_overdue", "overdue_since", "updates"]
-        read_only_fields = ["status", "overdue_since"]
+                  "recommendation", "deadline", "status", "is_overdue", "overdue_since", "is_demo", "updates"]
+        read_only_fields = ["status", "overdue_since", "is_demo"]
 
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()

@@ -6,12 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from cells.models import Cell
+from cells.models import Cell, StandardRule
 from cells.services import load_standards
 from core.sync import sync_rows
 from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock, StaffProfile
 from facilities.services import load_regions
+from inspections.models import Finding, Inspection
 from roadmap_portal.demo import build_dataset
+
+REASON = "seed_demo (generated demo data)"
 
 ROLES = {
     "admin": ("Administrators", None),
@@ -59,11 +62,11 @@ class Command(BaseCommand):
             row["region_id"] = regions[f["region"]]
             row["is_demo"] = True
             facility_rows.append(row)
-        counts = sync_rows(Facility, ("code",), facility_rows)
+        counts = sync_rows(Facility, ("code",), facility_rows, reason=REASON)
         facility_ids = {key[0]: obj.pk for key, obj in counts.objects.items()}
         block_rows = [{**{k: v for k, v in b.items() if k != "facility_code"},
                        "facility_id": facility_ids[b["facility_code"]], "is_demo": True} for b in data.blocks]
-        blocks = sync_rows(ResidentialBlock, ("facility_id", "name"), block_rows)
+        blocks = sync_rows(ResidentialBlock, ("facility_id", "name"), block_rows, reason=REASON)
         counts = counts + blocks
         block_ids = {(fid, name): obj.pk for (fid, name), obj in blocks.objects.items()}
 
@@ -73,15 +76,29 @@ class Command(BaseCommand):
         strip = ("facility_code", "block_name")
         cell_rows = [{**{k: v for k, v in c.items() if k not in strip}, "block_id": block_id(c), "is_demo": True}
                      for c in data.cells]
-        counts = counts + sync_rows(Cell, ("block_id", "number"), cell_rows)
+        counts = counts + sync_rows(Cell, ("block_id", "number"), cell_rows, reason=REASON)
         project_rows = [{**{k: v for k, v in p.items() if k not in strip}, "block_id": block_id(p), "is_demo": True}
                         for p in data.projects]
-        projects = sync_rows(ConversionProject, ("block_id",), project_rows)
+        projects = sync_rows(ConversionProject, ("block_id",), project_rows, reason=REASON)
         counts = counts + projects
         project_ids = {key[0]: obj.pk for key, obj in projects.objects.items()}
         update_rows = [{**{k: v for k, v in u.items() if k not in strip}, "project_id": project_ids[block_id(u)],
                         "is_demo": True} for u in data.updates]
-        return counts + sync_rows(ProgressUpdate, ("project_id", "date", "status"), update_rows)
+        counts = counts + sync_rows(ProgressUpdate, ("project_id", "date", "status"), update_rows)
+        inspection_rows = [{**{k: v for k, v in i.items() if k != "facility_code"},
+                            "facility_id": facility_ids[i["facility_code"]], "is_demo": True}
+                           for i in data.inspections]
+        inspections = sync_rows(Inspection, ("facility_id", "date_start", "body"), inspection_rows, reason=REASON)
+        inspection_ids = {key: obj.pk for key, obj in inspections.objects.items()}
+        rules = dict(StandardRule.objects.values_list("code", "pk"))
+        finding_rows = [{
+            "inspection_id": inspection_ids[(facility_ids[f["facility_code"]], f["date_start"], f["body"])],
+            "block_id": block_ids[(facility_ids[f["facility_code"]], f["block_name"])],
+            "rule_id": rules.get(f["rule"]), "severity": f["severity"], "description": f["description"],
+            "recommendation": f["recommendation"], "deadline": f["deadline"], "status": f["status"],
+            "is_demo": True} for f in data.findings]
+        return counts + inspections + sync_rows(Finding, ("inspection_id", "description"), finding_rows,
+                                                reason=REASON)
 
     def _users(self):
         User = get_user_model()
