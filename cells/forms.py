@@ -2,15 +2,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceValidatedModelForm
 from facilities.forms import DATE
-from facilities.models import ResidentialBlock
 
 from .models import Cell
 
 TRI_STATE = forms.NullBooleanSelect
 
 
-class CellForm(forms.ModelForm):
+class CellForm(ServiceValidatedModelForm):
     """A room or cell; the block list holds the blocks the editor may edit."""
 
     class Meta:
@@ -24,16 +24,6 @@ class CellForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks.select_related("facility")
 
-    def validate_unique(self):
-        """Uniqueness and constraints are checked by cells.services.save_cell."""
-
-    def _post_clean(self):
-        """Model validation runs in cells.services.save_cell, the single place for it."""
-        opts = self._meta
-        try:
-            self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
-        except forms.ValidationError as error:
-            self._update_errors(error)
 
 
 class CompletionForm(forms.Form):

@@ -1,4 +1,5 @@
 """Helpers for pages whose forms call services."""
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -14,3 +15,18 @@ def add_service_errors(form, error: ValidationError) -> None:
                 form.add_error(None, [f"{field}: {m}" for m in messages])
     else:
         form.add_error(None, error.messages)
+
+
+class ServiceValidatedModelForm(forms.ModelForm):
+    """A ModelForm that only parses input into the instance: the model's validation (constraints,
+    uniqueness) runs in the service the view calls, the single place for it."""
+
+    def validate_unique(self):
+        """Checked by the service."""
+
+    def _post_clean(self):
+        opts = self._meta
+        try:
+            self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)

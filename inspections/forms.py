@@ -3,22 +3,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, StandardRule
+from core.forms import ServiceValidatedModelForm
 from facilities.forms import DATE
 
 from .models import Finding, Inspection
 
 
-class _NoModelValidation:
-    def _post_clean(self):
-        """Model validation runs in inspections.services, the single place for it."""
-        opts = self._meta
-        try:
-            self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
-        except forms.ValidationError as error:
-            self._update_errors(error)
-
-
-class InspectionForm(_NoModelValidation, forms.ModelForm):
+class InspectionForm(ServiceValidatedModelForm):
     class Meta:
         model = Inspection
         fields = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
@@ -29,7 +20,7 @@ class InspectionForm(_NoModelValidation, forms.ModelForm):
         self.fields["facility"].queryset = facilities.select_related("region").order_by("code")
 
 
-class FindingForm(_NoModelValidation, forms.ModelForm):
+class FindingForm(ServiceValidatedModelForm):
     class Meta:
         model = Finding
         fields = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]

@@ -25,7 +25,7 @@ def check_can_inspect(user, facility) -> None:
         raise PermissionDenied("Only a prosecutor for this region or an administrator records inspections.")
 
 
-def _clean(instance, fields_context=""):
+def _clean(instance):
     try:
         instance.full_clean()
     except ValidationError as error:
