@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock, StaffProfile
@@ -44,4 +46,28 @@ class ConversionProjectAdmin(SimpleHistoryAdmin):
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ("user",)
-    filter_horizontal = ("regions",)
+    filter_horizontal = ("regions", "headcount_regions")
+
+
+class StaffProfileInline(admin.StackedInline):
+    """Regions of responsibility on the user's own admin page."""
+
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ("regions", "headcount_regions")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Users with their roles (groups) and regions of responsibility."""
+
+    inlines = [StaffProfileInline]
+    list_display = ("username", "email", "is_active", "is_staff", "roles")
+
+    @admin.display(description="roles")
+    def roles(self, user):
+        return ", ".join(user.groups.values_list("name", flat=True))
