@@ -1,6 +1,11 @@
 """Cells (rooms and cells alike), standards as data, and compliance results (DESIGN.md sections 3-4)."""
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,16 +39,21 @@ class Cell(models.Model):
     number = models.CharField(_("number"), max_length=20)
     accommodation_type = models.CharField(_("accommodation type"), max_length=24, choices=AccommodationType.choices)
     living_space_m2 = models.DecimalField(_("living space (m²)"), max_digits=8, decimal_places=2,
-                                          null=True, blank=True)
-    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True)
-    occupancy = models.PositiveIntegerField(_("occupancy (persons)"), null=True, blank=True)
+                                          null=True, blank=True,
+                                          validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(10000)])
+    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True,
+                                                  validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    occupancy = models.PositiveIntegerField(_("occupancy (persons)"), null=True, blank=True,
+                                            validators=[MaxValueValidator(1000)])
     occupancy_date = models.DateField(_("date of the count"), null=True, blank=True)
     has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
     sanitary_annex_partitioned = models.BooleanField(_("sanitary annex fully partitioned"), null=True, blank=True)
     min_wall_distance_m = models.DecimalField(_("distance between walls (m)"), max_digits=6, decimal_places=2,
-                                              null=True, blank=True)
+                                              null=True, blank=True,
+                                              validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)])
     ceiling_height_m = models.DecimalField(_("ceiling height (m)"), max_digits=5, decimal_places=2,
-                                           null=True, blank=True)
+                                           null=True, blank=True,
+                                           validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)])
     has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
@@ -82,6 +92,19 @@ class Cell(models.Model):
 
     def __str__(self):
         return f"{self.block} / {self.number}"
+
+    def clean(self):
+        """Rules across fields: a count is not dated in the future; a partitioned annex needs an annex;
+        a decommissioned room holds nobody. Raises ValidationError naming the field."""
+        errors = {}
+        if self.occupancy_date and self.occupancy_date > timezone.localdate():
+            errors["occupancy_date"] = _("The date of the count cannot be in the future.")
+        if self.sanitary_annex_partitioned and self.has_sanitary_annex is False:
+            errors["sanitary_annex_partitioned"] = _("A partitioned sanitary annex needs a sanitary annex.")
+        if self.status == self.Status.DECOMMISSIONED and self.occupancy:
+            errors["occupancy"] = _("A decommissioned room or cell holds nobody (occupancy 0).")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_overcrowded(self) -> bool:

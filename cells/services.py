@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -188,7 +188,11 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
             setattr(cell, name, data[name])
     _validate_cell(cell)
     cell._history_user = user
-    cell.save()
+    try:
+        with transaction.atomic():
+            cell.save()
+    except IntegrityError:  # another user registered the same number meanwhile
+        raise ValidationError({"number": [f"Number {cell.number} is already used in this block."]}) from None
     schedule_recalculation(block.facility_id, old_facility)
     return cell
 
@@ -209,10 +213,15 @@ def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: dateti
     if not allowed:
         raise PermissionDenied("This account may not update headcounts in this region.")
     errors = {}
-    if occupancy is None or occupancy < 0:
-        errors["occupancy"] = ["Occupancy is a number of persons, 0 or more."]
+    cell = Cell.objects.select_for_update().select_related("block__facility").get(pk=cell.pk)
+    if occupancy is None or not 0 <= occupancy <= 1000:
+        errors["occupancy"] = ["Occupancy is a number of persons from 0 to 1000."]
     if occupancy_date is None or occupancy_date > timezone.localdate():
         errors["occupancy_date"] = ["Give the date of the count; it cannot be in the future."]
+    elif cell.occupancy_date and occupancy_date < cell.occupancy_date:
+        errors["occupancy_date"] = [f"A newer count, of {cell.occupancy_date:%Y-%m-%d}, is already recorded."]
+    if cell.status == Cell.Status.DECOMMISSIONED:
+        errors["status"] = ["This room or cell is decommissioned; it holds nobody."]
     if errors:
         raise ValidationError(errors)
     cell.occupancy, cell.occupancy_date = occupancy, occupancy_date
@@ -220,6 +229,32 @@ def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: dateti
     cell.save(update_fields=["occupancy", "occupancy_date"])
     schedule_recalculation(cell.block.facility_id)
     return cell
+
+
+def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: datetime.date, user) -> None:
+    """Take ``persons`` out of the facility's other shared rooms in use (most crowded first: highest
+    occupancy over design capacity). Raises ValidationError when they hold fewer persons."""
+    if persons <= 0:
+        return
+    rooms = list(Cell.objects.select_for_update().in_use()
+                 .filter(block__facility_id=block.facility_id, occupancy__gt=0)
+                 .exclude(block=block).exclude(accommodation_type=AccommodationType.SINGLE))
+    available = sum(room.occupancy for room in rooms)
+    if available < persons:
+        raise ValidationError({"cells": [
+            f"{persons} persons are to move in, but the facility's other dormitory rooms and shared cells "
+            f"hold {available}. Update their headcounts first, or register fewer occupied cells."]})
+    original = {room.pk: room.occupancy for room in rooms}
+    remaining = persons
+    while remaining:
+        room = max(rooms, key=lambda r: (r.occupancy - (r.design_capacity or 0), r.occupancy, -r.pk))
+        room.occupancy -= 1
+        remaining -= 1
+    changed = [room for room in rooms if room.occupancy != original[room.pk]]
+    for room in changed:
+        room.occupancy_date = date
+    bulk_update_with_history(changed, Cell, ["occupancy", "occupancy_date"], default_user=user,
+                             default_change_reason="persons moved into the converted block")
 
 
 @transaction.atomic
@@ -232,7 +267,9 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
 
     ``cells``: dicts with ``number`` and ``living_space_m2`` (m²), and optionally ``has_sanitary_annex``,
     ``sanitary_annex_partitioned``, ``min_wall_distance_m``, ``ceiling_height_m`` (m),
-    ``has_natural_light`` and ``occupancy`` (persons moved in, 0 or 1). Compliance is recomputed on commit.
+    ``has_natural_light`` and ``occupancy`` (0 or 1). The persons moved into the new cells are transferred
+    from the facility's other dormitory rooms and shared cells in use, the most crowded first, so that the
+    facility's headcount stays the same. Compliance is recomputed on commit.
     Raises PermissionDenied, ConflictError and ValidationError (``cells`` errors name the row: ``cells[3].number``).
     Returns the new cells.
     """
@@ -279,7 +316,13 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
         cell.status, cell.occupancy, cell.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
     if old:
         bulk_update_with_history(old, Cell, ["status", "occupancy", "occupancy_date"], default_user=user)
-    created = bulk_create_with_history(new_cells, Cell, default_user=user)
+    _transfer_from_dormitories(block, sum(c.occupancy for c in new_cells), actual_end, user)
+    try:
+        with transaction.atomic():
+            created = bulk_create_with_history(new_cells, Cell, default_user=user)
+    except IntegrityError:  # a cell with one of these numbers was registered meanwhile
+        raise ValidationError({"cells": ["A cell with one of these numbers was registered in the block meanwhile; "
+                                         "reload the block and choose other numbers."]}) from None
     block.accommodation_type = ResidentialBlock.Accommodation.CELL
     block._history_user = user
     block.save(update_fields=["accommodation_type"])

@@ -9,7 +9,8 @@ KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 def history_entries(instance, limit: int = 200) -> list[dict]:
     """The newest ``limit`` history records of ``instance``, newest first: ``{"date", "user", "kind",
-    "reason", "changes": [{"field", "old", "new"}]}`` (values as text; ``user`` None = the system)."""
+    "reason", "changes": [{"field", "label", "old", "new"}]}`` (values as text, choices by their label;
+    ``user`` None = the system)."""
     records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")
                    [: limit + 1])
     entries = []
@@ -18,7 +19,7 @@ def history_entries(instance, limit: int = 200) -> list[dict]:
         changes = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
-            changes = [{"field": c.field, "old": _text(c.old), "new": _text(c.new)} for c in delta.changes]
+            changes = [_change(instance, c) for c in delta.changes]
         entries.append({
             "date": record.history_date,
             "user": record.history_user.get_username() if record.history_user else None,
@@ -31,6 +32,18 @@ def history_entries(instance, limit: int = 200) -> list[dict]:
 
 def _text(value):
     return None if value is None else str(value)
+
+
+def _change(instance, change) -> dict:
+    """A change with the field's label and choice labels (``status: in use → decommissioned``)."""
+    try:
+        field = instance._meta.get_field(change.field)
+    except Exception:  # a field removed since
+        return {"field": change.field, "label": change.field, "old": _text(change.old), "new": _text(change.new)}
+    choices = dict(field.flatchoices) if field.choices else {}
+    label = lambda value: _text(choices.get(value, value))  # noqa: E731
+    return {"field": change.field, "label": str(field.verbose_name), "old": label(change.old),
+            "new": label(change.new)}
 
 
 _ENTRY = inline_serializer("HistoryEntry", fields={

@@ -120,10 +120,12 @@ def record_progress(*, project: ConversionProject, version: int, date: datetime.
     lowered = [name for name, new, old in (("percent_complete", percent_complete, current.percent_complete),
                                            ("budget_spent_kzt", budget_spent_kzt, current.budget_spent_kzt))
                if new < old]
-    if lowered and not (is_correction and correction_reason.strip()):
+    if lowered and not is_correction:
         for name in lowered:
             errors.setdefault(name, []).append(
                 "Lower than the last recorded value: mark the update as a correction and give the reason.")
+    if is_correction and not correction_reason.strip():
+        errors["correction_reason"] = ["Give the reason for the correction."]
     actual_start = actual_start or current.actual_start
     if actual_start is None and status == Status.CONSTRUCTION:
         actual_start = date
@@ -133,6 +135,10 @@ def record_progress(*, project: ConversionProject, version: int, date: datetime.
             errors.setdefault(name, []).append("The date cannot be in the future.")
     if actual_start and actual_end and actual_end < actual_start:
         errors.setdefault("actual_end", []).append("The actual end cannot be before the actual start.")
+    if actual_end and status != Status.COMPLETED:
+        errors.setdefault("actual_end", []).append("The actual end is recorded when the project is completed.")
+    if actual_end and actual_end > date:
+        errors.setdefault("actual_end", []).append("The actual end cannot be after the date of the update.")
     if status == Status.COMPLETED:
         if percent_complete != 100:
             errors.setdefault("percent_complete", []).append("Completing requires 100 percent.")

@@ -30,8 +30,8 @@ class FindingForm(ServiceValidatedModelForm):
     def __init__(self, *args, inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = inspection.facility.blocks.order_by("name")
-        self.fields["cell"].queryset = Cell.objects.filter(block__facility=inspection.facility).select_related(
-            "block").order_by("block__name", "number")
+        self.fields["cell"].queryset = Cell.objects.filter(block__facility=inspection.facility).exclude(
+            status=Cell.Status.DECOMMISSIONED).select_related("block").order_by("block__name", "number")
         self.fields["rule"].queryset = StandardRule.objects.select_related("profile")
         self.fields["rule"].label_from_instance = lambda rule: f"{rule.code}: {rule.summary}"
 

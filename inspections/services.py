@@ -14,8 +14,10 @@ FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommend
 S = Finding.Status
 
 # Who may move a finding from one status to another (DESIGN.md section 3; issue 3).
-PROSECUTOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED, S.REJECTED}, S.IN_PROGRESS: {S.RESOLVED, S.REJECTED},
-                    S.RESOLVED: {S.VERIFIED, S.OPEN}, S.VERIFIED: set(), S.REJECTED: {S.OPEN}}
+# Separation of duties: the ministry answers (in progress, resolved); the prosecutor verifies or reopens a
+# resolved finding, and may reject (withdraw) an open one or reopen a rejected one.
+PROSECUTOR_MOVES = {S.OPEN: {S.REJECTED}, S.IN_PROGRESS: {S.REJECTED}, S.RESOLVED: {S.VERIFIED, S.OPEN},
+                    S.VERIFIED: set(), S.REJECTED: {S.OPEN}}
 EDITOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}}
 
 
@@ -41,6 +43,10 @@ def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -
     """
     if inspection is not None:
         check_can_inspect(user, inspection.facility)
+        new_facility = data.get("facility")
+        if new_facility is not None and new_facility.pk != inspection.facility_id and inspection.findings.exists():
+            raise ValidationError({"facility": [
+                "This inspection has findings about its facility; record a new inspection instead."]})
     inspection = inspection or Inspection(created_by=user)
     for name in INSPECTION_FIELDS:
         if name in data:
@@ -51,6 +57,8 @@ def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -
         if scoping.edit_regions(user, scoping.PROSECUTOR) == set():
             raise PermissionDenied("Only prosecutors and administrators record inspections.")
         raise ValidationError({"facility": ["This facility is outside your regions."]})
+    if inspection.type == Inspection.Type.UNANNOUNCED:
+        inspection.announced = False
     today = timezone.localdate()
     errors = {}
     for name in ("date_start", "date_end"):
@@ -81,6 +89,8 @@ def save_finding(*, user, data: dict, inspection: Inspection | None = None, find
         if name in data:
             setattr(finding, name, data[name])
     errors = {}
+    if finding.deadline and finding.deadline < inspection.date_start:
+        errors["deadline"] = [f"The deadline cannot be before the inspection ({inspection.date_start:%Y-%m-%d})."]
     if finding.block and finding.block.facility_id != inspection.facility_id:
         errors["block"] = ["The block is not in the inspected facility."]
     if finding.cell:
@@ -133,6 +143,8 @@ def change_finding_status(*, user, finding: Finding, status: str, response: str 
             f"Cannot move this finding from {S(finding.status).label} to {status}. Allowed: {names}."]})
     if status == S.RESOLVED and not response.strip():
         raise ValidationError({"response": ["Say what was done to resolve the finding."]})
+    if status in (S.REJECTED, S.OPEN) and not response.strip():
+        raise ValidationError({"response": ["Give the reason for rejecting or reopening the finding."]})
     finding.status = status
     if status not in Finding.OPEN_STATUSES:
         finding.overdue_since = None

@@ -129,8 +129,10 @@ def finding_detail(request, pk):
     finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related(
         "inspection__facility__region", "block", "cell", "rule__profile"), pk=pk)
     allowed = services.allowed_moves(request.user, finding)
+    if request.method == "POST" and not allowed:
+        raise PermissionDenied(_("You may not change the status of this finding."))
     form = FindingStatusForm(request.POST or None, allowed=allowed) if allowed else None
-    if request.method == "POST" and form is not None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.change_finding_status(user=request.user, finding=finding, **form.cleaned_data)
         except ValidationError as error:

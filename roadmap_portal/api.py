@@ -4,7 +4,7 @@ import re
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import routers, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,6 +12,7 @@ from cells.api.views import CellViewSet, StandardProfileViewSet
 from core.history import HistoryMixin
 from facilities.api.serializers import FacilitySerializer
 from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
+from facilities import scoping
 from facilities.models import Facility, Region
 from inspections.api.views import FindingViewSet, InspectionViewSet
 
@@ -76,7 +77,8 @@ _ComplianceRow = inline_serializer("ProfileCompliance", fields={
 
 
 class SummaryView(APIView):
-    """The dashboard's figures as JSON, for the nation or ``?region=KZ-35``."""
+    """The dashboard's figures as JSON, for the nation or ``?region=KZ-35``; a user with regions of
+    responsibility gets the figures of those regions (another region: 404)."""
 
     @extend_schema(
         parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="ISO 3166-2 code, e.g. KZ-35")],
@@ -94,6 +96,7 @@ class SummaryView(APIView):
             "cells": serializers.IntegerField(),
             "demo_cells": serializers.IntegerField(help_text="cells generated for the demo"),
             "last_run": serializers.DictField(allow_null=True),
+            "last_edit_recompute": serializers.DictField(allow_null=True),
             "findings_open": serializers.IntegerField(help_text="findings open or in progress"),
             "findings_overdue": serializers.IntegerField(help_text="open findings past their deadline"),
         })},
@@ -112,7 +115,10 @@ class SummaryView(APIView):
             if region is None:
                 raise ValidationError({"region": [
                     f"Unknown region code '{codes[0][:20]}'. Use an ISO 3166-2 code such as KZ-35."]})
-        return Response(selectors.summary(region))
+        scope = scoping.region_scope(request.user)
+        if region is not None and not scoping.in_regions(region.pk, scope):
+            raise NotFound(f"Region {region.code} is outside your regions.")
+        return Response(selectors.summary(region, scope=scope))
 
 
 router = routers.DefaultRouter()

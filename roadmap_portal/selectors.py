@@ -15,7 +15,7 @@ def _share(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
-def summary(region: Region | None = None) -> dict:
+def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:
     """The dashboard's figures for the nation or one region (a fixed number of queries).
 
     Counts institutions in operation (status operating or under reconstruction). Places and persons
@@ -23,11 +23,14 @@ def summary(region: Region | None = None) -> dict:
     ``population`` = occupancy (persons). Compliance per active profile counts the persons in cells
     whose latest stored result is ``compliant`` (cells not yet evaluated count as not compliant);
     the share is of ``population`` in %. The headline figure is the share of persons in single-occupancy
-    cells compliant with KZ-ROADMAP (DESIGN.md section 4).
+    cells compliant with KZ-ROADMAP (DESIGN.md section 4). ``scope`` (region ids, None = all) limits
+    everything to a user's regions.
     """
     facilities = Facility.objects.in_operation()
     if region is not None:
         facilities = facilities.filter(region=region)
+    if scope is not None:
+        facilities = facilities.filter(region__in=scope)
     cells = Cell.objects.in_use().filter(block__facility__in=facilities.values("pk"))
     totals = cells.aggregate(
         places=Coalesce(Sum("design_capacity"), 0),
@@ -68,6 +71,8 @@ def summary(region: Region | None = None) -> dict:
     projects = ConversionProject.objects.all()
     if region is not None:
         projects = projects.filter(block__facility__region=region)
+    if scope is not None:
+        projects = projects.filter(block__facility__region__in=scope)
     by_status = dict(projects.values_list("status").order_by("status").annotate(n=Count("id")))
     conversions = [{"status": value, "label": str(label), "count": by_status.get(value, 0)}
                    for value, label in ConversionProject.Status.choices]
@@ -92,30 +97,35 @@ def summary(region: Region | None = None) -> dict:
         "cells": totals["cells"],
         "demo_cells": totals["is_demo"],
         "last_run": last_run(),
+        "last_edit_recompute": last_run(estate_wide=False),
     }
 
 
-def last_run() -> dict | None:
-    """The latest full (estate-wide) compliance run: date, outcome, start and end (Asia/Almaty), counts."""
-    run = ComplianceRun.objects.filter(facility__isnull=True).exclude(
+def last_run(estate_wide: bool = True) -> dict | None:
+    """The latest estate-wide compliance run (or, with ``estate_wide=False``, the latest recompute of a
+    facility after an edit): date, outcome, start and end (Asia/Almaty), counts."""
+    run = ComplianceRun.objects.filter(facility__isnull=estate_wide).exclude(
         outcome=ComplianceRun.Outcome.SKIPPED).first()
     if run is None:
         return None
     local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
     return {"id": run.pk, "date": run.run_date, "outcome": run.outcome, "started_at": local(run.started_at),
             "finished_at": local(run.finished_at), "duration_seconds": run.duration_seconds,
-            "cells_evaluated": run.cells_evaluated, "results_written": run.results_written}
+            "cells_evaluated": run.cells_evaluated, "results_written": run.results_written,
+            "facility": run.facility.code if run.facility_id else None}
 
 
-def single_cell_share_by_region() -> list[dict]:
-    """Per region (all 20, in code order): persons, persons in single-occupancy cells and their share (%)."""
+def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
+    """Per region (all 20, or those in ``scope``, in code order): persons, persons in single-occupancy
+    cells and their share (%)."""
     rows = (Cell.objects.in_use().filter(block__facility__status__in=Facility.IN_OPERATION)
             .values("block__facility__region_id").order_by()
             .annotate(persons=Coalesce(Sum("occupancy"), 0),
                       single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0)))
     by_region = {row["block__facility__region_id"]: row for row in rows}
     result = []
-    for region in Region.objects.order_by("code"):
+    regions = Region.objects.order_by("code")
+    for region in regions if scope is None else regions.filter(pk__in=scope):
         row = by_region.get(region.pk, {"persons": 0, "single": 0})
         result.append({"region": region, "code": region.code, "persons": row["persons"],
                        "persons_in_single_cells": row["single"], "share": _share(row["single"], row["persons"])})

@@ -31,10 +31,12 @@ def _page(request, queryset, per_page):
 
 
 def dashboard(request):
-    """National dashboard: headline figures, compliance per profile, projects, single-cell share by region."""
-    regions = selectors.single_cell_share_by_region()
+    """The dashboard: headline figures, compliance per profile, projects, single-cell share by region; for
+    a user with regions of responsibility, over those regions only."""
+    scope = scoping.region_scope(request.user)
+    regions = selectors.single_cell_share_by_region(scope)
     return render(request, "dashboard/national.html", {
-        "summary": selectors.summary(),
+        "summary": selectors.summary(scope=scope), "scoped": scope is not None,
         "regions": regions,
         "max_share": max([r["share"] or 0 for r in regions] + [1]),
     })
@@ -96,7 +98,13 @@ def block_detail(request, pk):
     page = _page(request, cells, 100)
     rules = active_rules()
     can_edit = scoping.in_regions(block.facility.region_id, scoping.edit_regions(request.user, scoping.EDITOR))
+    today = timezone.localdate()
     return render(request, "facilities/block_detail.html", {
+        "single_cells_in_use": block.cells.in_use().filter(accommodation_type="single_occupancy_cell").count(),
+        "over_budget": bool(project and project.budget_planned_kzt and project.budget_spent_kzt
+                            > project.budget_planned_kzt),
+        "late": bool(project and project.planned_end and project.planned_end < today
+                     and project.status not in ("completed", "cancelled")),
         "rblock": block, "project": project, "updates": updates, "page": page, "rules": rules,
         "rows": [(cell, rule_outcomes(cell, rules)) for cell in page], "can_edit": can_edit,
         "allowed": facility_services.allowed_transitions(project) if project else [],
@@ -151,6 +159,8 @@ def completion_form(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         except ConflictError as conflict:
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version
             form.add_error(None, str(conflict))
         else:
             messages.success(request, _("Project completed; the block's new cells are registered. Compliance "
@@ -171,6 +181,7 @@ def cell_form(request, pk=None, block_pk=None):
         cell_services.check_can_edit_cells(request.user, cell)
         initial = {}
     else:
+        cell_services.check_can_edit_cells(request.user)
         block = get_object_or_404(editable, pk=block_pk)
         initial = {"block": block}
     form = CellForm(request.POST or None, instance=cell, initial=initial, blocks=editable)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cells.compliance.engine import present_measured
+from core.serializers import StrictInputMixin
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
 from facilities.models import AccommodationType, ResidentialBlock
 
@@ -83,7 +84,7 @@ def _length(label):
     return MeasurementField(min_value=Decimal("0.01"), max_value=Decimal("100"), label=label)
 
 
-class DesignCheckSerializer(serializers.Serializer):
+class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
     """Measurements of a planned or existing cell. Unknown values are null or omitted.
 
     Areas in m² (0.01-10000, 2 decimal places), lengths in m (0.01-100), design capacity 1-1000 persons,
@@ -104,10 +105,7 @@ class DesignCheckSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
-        unknown = sorted(set(data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            return super().to_internal_value(data)  # refused by StrictInputMixin
         for name in ("living_space_m2", "min_wall_distance_m", "ceiling_height_m", "design_capacity", "occupancy"):
             if isinstance(data.get(name), str) and not data[name].strip():
                 raise serializers.ValidationError({name: ["Use null for an unknown value, not an empty string."]})
@@ -163,7 +161,7 @@ class DesignCheckResultSerializer(serializers.Serializer):
     profiles = ProfileOutcomeSerializer(many=True)
 
 
-class CellWriteSerializer(serializers.Serializer):
+class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
     """A cell as a ministry editor registers or changes it. Measurements in m² and m (2 decimal places);
     capacity and occupancy in persons; unknown values null."""
 
@@ -189,14 +187,14 @@ class CellWriteSerializer(serializers.Serializer):
                 "facility")
 
 
-class HeadcountSerializer(serializers.Serializer):
+class HeadcountSerializer(StrictInputMixin, serializers.Serializer):
     """Occupancy (persons) of a cell counted on ``occupancy_date``."""
 
     occupancy = serializers.IntegerField(min_value=0, max_value=1000)
     occupancy_date = serializers.DateField()
 
 
-class NewCellSerializer(serializers.Serializer):
+class NewCellSerializer(StrictInputMixin, serializers.Serializer):
     number = serializers.CharField(max_length=20)
     living_space_m2 = _area(_("living space (m²)"))
     has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True)
@@ -207,7 +205,7 @@ class NewCellSerializer(serializers.Serializer):
     occupancy = serializers.IntegerField(min_value=0, max_value=1, required=False, default=0)
 
 
-class CompletionSerializer(serializers.Serializer):
+class CompletionSerializer(StrictInputMixin, serializers.Serializer):
     """Completion of a conversion project with the block's new single cells (max 2000)."""
 
     version = serializers.IntegerField(min_value=1)

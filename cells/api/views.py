@@ -14,7 +14,9 @@ from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, ComplianceResult, StandardProfile
 from core.history import HistoryMixin
 from core.parsers import SafeJSONParser
+from core.exceptions import ConflictError
 from facilities.api.serializers import ConversionProjectSerializer
+from facilities.api.views import precondition_failed, with_if_match_version
 from facilities.models import ConversionProject
 
 from .serializers import (CellSerializer, CellWriteSerializer, CompletionSerializer, DesignCheckResultSerializer,
@@ -66,7 +68,8 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
 
 
 class ConversionCompleteView(APIView):
-    """Complete a conversion project: its last update and the block's new single cells, in one transaction."""
+    """Complete a conversion project: its last update and the block's new single cells, in one transaction.
+    ``version`` in the body or ``If-Match: "<version>"``: a stale one answers 409 (412 with If-Match)."""
 
     parser_classes = [SafeJSONParser]
 
@@ -74,9 +77,17 @@ class ConversionCompleteView(APIView):
     def post(self, request, pk):
         project = get_object_or_404(ConversionProject.objects.visible_to(request.user).select_related(
             "block__facility"), pk=pk)
-        serializer = CompletionSerializer(data=request.data)
+        data, refusal = with_if_match_version(request, project.version)
+        if refusal:
+            return refusal
+        serializer = CompletionSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
+        try:
+            services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
+        except ConflictError as conflict:
+            if "If-Match" in request.headers:
+                return precondition_failed(conflict.current_version)
+            raise
         project.refresh_from_db()
         return Response(ConversionProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 

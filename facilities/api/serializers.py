@@ -1,6 +1,8 @@
 """Read serializers of the facilities app (every object carries its ``id``)."""
 from rest_framework import serializers
 
+from core.serializers import StrictInputMixin
+
 from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock
 
 
@@ -52,7 +54,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
                   "correction_reason", "author", "created_at"]
 
 
-class ProgressInputSerializer(serializers.Serializer):
+class ProgressInputSerializer(StrictInputMixin, serializers.Serializer):
     """A progress update: ``version`` is the project version you read (409 when someone saved since)."""
 
     version = serializers.IntegerField(min_value=1)

@@ -4,6 +4,7 @@ from rest_framework import status as http, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.exceptions import ConflictError
 from core.history import HistoryMixin
 from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
@@ -13,17 +14,25 @@ from .serializers import (ConversionProjectSerializer, ProgressInputSerializer, 
                           RegionSerializer, ResidentialBlockSerializer)
 
 
-def version_from_if_match(request, current_version: int):
-    """The version named by an ``If-Match: "<version>"`` header, or None. Returns a 412 Response when
-    the header names another version than the stored one."""
+def precondition_failed(current_version: int) -> Response:
+    return Response({"detail": f"Precondition failed: the project is at version {current_version}.",
+                     "version": current_version}, status=http.HTTP_412_PRECONDITION_FAILED)
+
+
+def with_if_match_version(request, current_version: int):
+    """``(body, None)`` with ``version`` taken from an ``If-Match: "<version>"`` header when the body has
+    none, or ``(None, 412 response)`` when the header names another version than the stored one.
+    A body that is not a JSON object is passed on unchanged, for the serializer to refuse."""
+    data = request.data
     header = request.headers.get("If-Match")
     if not header:
-        return None, None
+        return data, None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or int(value) != current_version:
-        return None, Response({"detail": f"Precondition failed: the project is at version {current_version}.",
-                               "version": current_version}, status=http.HTTP_412_PRECONDITION_FAILED)
-    return int(value), None
+    if not (value.isascii() and value.isdigit()) or int(value) != current_version:
+        return None, precondition_failed(current_version)
+    if isinstance(data, dict) and "version" not in data:
+        data = {**data, "version": int(value)}
+    return data, None
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -74,15 +83,17 @@ class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     def progress(self, request, pk=None):
         """Append a progress update (status, percent, spend in KZT) and apply it to the project."""
         project = self.get_object()
-        matched, refusal = version_from_if_match(request, project.version)
+        data, refusal = with_if_match_version(request, project.version)
         if refusal:
             return refusal
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
-        if matched is not None and "version" not in data:
-            data["version"] = matched
         serializer = ProgressInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        services.record_progress(project=project, user=request.user, **serializer.validated_data)
+        try:
+            services.record_progress(project=project, user=request.user, **serializer.validated_data)
+        except ConflictError as conflict:
+            if "If-Match" in request.headers:
+                return precondition_failed(conflict.current_version)
+            raise
         response = Response(ConversionProjectSerializer(project).data, status=http.HTTP_201_CREATED)
         response["ETag"] = f'"{project.version}"'
         return response

@@ -1,6 +1,8 @@
 """Serializers of the inspections app."""
 from rest_framework import serializers
 
+from core.serializers import StrictInputMixin
+
 from cells.models import Cell, StandardRule
 from facilities.models import Facility, ResidentialBlock
 from inspections.models import Finding, FindingUpdate, Inspection
@@ -66,6 +68,6 @@ class FindingSerializer(serializers.ModelSerializer):
         return obj.is_overdue()
 
 
-class FindingStatusSerializer(serializers.Serializer):
+class FindingStatusSerializer(StrictInputMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=Finding.Status.choices)
     response = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")

@@ -24,6 +24,9 @@ def _region_world(code, suffix):
                                   percent_complete=Decimal("60"), budget_spent_kzt=Decimal("600000"))
     room = CellFactory(block=dorm, number="D1", accommodation_type="dormitory", design_capacity=40, occupancy=0,
                        living_space_m2=Decimal("120"), status="under_reconstruction")
+    other = BlockFactory(facility=facility, name="Dormitory 2")
+    crowded = CellFactory(block=other, number="E1", accommodation_type="dormitory", design_capacity=40,
+                          occupancy=50, living_space_m2=Decimal("150"))
     cells = BlockFactory(facility=facility, name="Cells", accommodation_type="cell")
     cell = CellFactory(block=cells, number=f"C-{suffix}")
     inspection = Inspection.objects.create(facility=facility, date_start=datetime.date(2025, 5, 1),
@@ -31,6 +34,7 @@ def _region_world(code, suffix):
     finding = Finding.objects.create(inspection=inspection, severity="high", description="Overcrowding",
                                      deadline=datetime.date(2025, 6, 1))
     return SimpleNamespace(facility=facility, block=dorm, cell_block=cells, project=project, room=room, cell=cell,
+                           crowded=crowded,
                            inspection=inspection, finding=finding)
 
 

@@ -95,7 +95,8 @@ def test_history_api_records_user_and_changes(world):
     assert client.patch(f"/api/v1/cells/{cell.pk}/", {"living_space_m2": "7.25"}, format="json").status_code == 200
     entries = client.get(f"/api/v1/cells/{cell.pk}/history/").json()
     assert entries[0]["user"] == "editor_a" and entries[0]["kind"] == "changed"
-    assert {"field": "living_space_m2", "old": "6.60", "new": "7.25"} in entries[0]["changes"]
+    assert {"field": "living_space_m2", "label": "living space (m²)", "old": "6.60", "new": "7.25"} in entries[0][
+        "changes"]
     assert client.delete(f"/api/v1/cells/{cell.pk}/history/").status_code == 405
     assert client.delete(f"/api/v1/cells/{cell.pk}/").status_code == 405
 

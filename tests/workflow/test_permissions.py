@@ -46,7 +46,7 @@ API_WRITES = [
      {"inspection": "{a.inspection.pk}", "severity": "low", "description": "Poor light"},
      [201, 201, 201, 403, 403, 403, 403]),
     ("answer finding A", "post", "/api/v1/findings/{a.finding.pk}/status/",
-     {"status": "in_progress", "response": "Works ordered"}, [201, 201, 201, 201, 403, 403, 403]),
+     {"status": "in_progress", "response": "Works ordered"}, [201, 400, 400, 201, 403, 403, 403]),
     ("history is read-only", "post", "/api/v1/cells/{a.cell.pk}/history/", {}, [405, 405, 405, 405, 405, 405, 403]),
 ]
 
@@ -80,7 +80,7 @@ PAGES = [
     ("progress form B", "/conversions/{b.project.pk}/progress/", [200, 403, 404, 404, 403, 403, 403]),
     ("cell edit A", "/cells/{a.cell.pk}/edit/", [200, 403, 403, 200, 403, 403, 403]),
     ("cell edit B", "/cells/{b.cell.pk}/edit/", [200, 403, 404, 404, 403, 403, 403]),
-    ("new cell in A block", "/blocks/{a.cell_block.pk}/cells/new/", [200, 404, 404, 200, 404, 404, 403]),
+    ("new cell in A block", "/blocks/{a.cell_block.pk}/cells/new/", [200, 403, 403, 200, 403, 403, 403]),
     ("inspections", "/inspections/", [200, 200, 200, 200, 200, 200, 403]),
     ("new inspection", "/inspections/new/", [200, 200, 200, 403, 403, 403, 403]),
     ("inspection B", "/inspections/{b.inspection.pk}/", [200, 200, 404, 404, 200, 200, 403]),

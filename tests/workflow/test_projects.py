@@ -103,6 +103,10 @@ def test_completion_converts_the_block(world, django_capture_on_commit_callbacks
     assert list(Cell.objects.filter(block=block, status="in_use").values_list("number", flat=True)) == [
         "S1", "S2", "S3"]
     assert Cell.objects.get(pk=world.a.room.pk).status == "decommissioned"
+    # the 3 persons moved in came from the facility's crowded dormitory: the headcount stays the same
+    assert Cell.objects.get(pk=world.a.crowded.pk).occupancy == 47
+    assert sum(Cell.objects.in_use().filter(block__facility=world.a.facility).values_list(
+        "occupancy", flat=True)) == 51
     project = world.a.project
     project.refresh_from_db()
     assert (project.status, project.percent_complete, project.actual_end) == ("completed", 100, TODAY)
@@ -118,8 +122,11 @@ def test_failed_completion_changes_nothing(world):
     with pytest.raises(ValidationError) as error:
         _complete(world, bad)
     assert set(error.value.message_dict) == {"cells[2].number", "cells[3].living_space_m2"}
-    with pytest.raises(ValidationError, match="Living space"):
+    with pytest.raises(ValidationError, match="greater than or equal to 0.01"):
         _complete(world, [{"number": "S1", "living_space_m2": Decimal("-1")}])
+    many = [{"number": f"T{n}", "living_space_m2": Decimal("6.6"), "occupancy": 1} for n in range(60)]
+    with pytest.raises(ValidationError, match="60 persons are to move in, but .* hold 50"):
+        _complete(world, many)
     world.a.project.refresh_from_db()
     assert world.a.project.status == "commissioning"
     assert Cell.objects.get(pk=world.a.room.pk).status == "under_reconstruction"
