@@ -346,6 +346,8 @@ def _projects(rng, data, candidates):
             tail = 60 if status in ("suspended", "cancelled") else 0
             last = min(planned_end if status == "completed" else COUNT_DATE,
                        COUNT_DATE - datetime.timedelta(days=tail + rng.randint(15, 120)))
+            if status != "completed":  # works reported so far began before the planned end
+                last = min(last, planned_end - datetime.timedelta(days=60))
             last = max(last, start + datetime.timedelta(days=30 * reached))
             dates = [start + (last - start) * i / reached for i in range(reached + 1)] if reached else [start]
         actual_start = dates[3] if reached >= 3 else None

@@ -8,6 +8,7 @@ from .settings import *  # noqa: F401,F403
 from .settings import env
 
 DEBUG = False
+WHITENOISE_USE_FINDERS = False
 SECRET_KEY = env("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters.")
