@@ -4,6 +4,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from facilities import scoping
 
@@ -159,7 +160,12 @@ def check_overdue(today: datetime.date | None = None) -> OverdueCheck:
     and record the counts. Idempotent for a given day. Returns the OverdueCheck."""
     today = today or timezone.localdate()
     overdue = Finding.objects.overdue(today)
-    newly = overdue.filter(overdue_since__isnull=True).update(overdue_since=today)
-    Finding.objects.exclude(pk__in=overdue.values("pk")).filter(overdue_since__isnull=False).update(
-        overdue_since=None)
-    return OverdueCheck.objects.create(date=today, overdue=overdue.count(), newly_overdue=newly)
+    newly = list(overdue.filter(overdue_since__isnull=True))
+    cleared = list(Finding.objects.exclude(pk__in=overdue.values("pk")).filter(overdue_since__isnull=False))
+    for finding in newly:
+        finding.overdue_since = today
+    for finding in cleared:
+        finding.overdue_since = None
+    # History rows record the system (no user) and the reason, like any other change.
+    bulk_update_with_history(newly + cleared, Finding, ["overdue_since"], default_change_reason="daily overdue check")
+    return OverdueCheck.objects.create(date=today, overdue=overdue.count(), newly_overdue=len(newly))

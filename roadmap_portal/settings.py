@@ -4,6 +4,7 @@ Defaults give the zero-setup demo: SQLite file ``db.sqlite3`` and Celery in eage
 Tests and production set ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL``/``REDIS_URL`` (Redis).
 Production uses ``DJANGO_SETTINGS_MODULE=roadmap_portal.settings_production``.
 """
+import warnings
 from pathlib import Path
 
 import environ
@@ -113,6 +114,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve static files straight from the source folders (no collectstatic needed for the demo);
 # production settings turn this off and serve the collected, compressed files.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+if WHITENOISE_USE_FINDERS:  # STATIC_ROOT is only filled by collectstatic, which the demo does not need
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -163,8 +166,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: without a broker (the zero-setup demo) tasks run eagerly in-process.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

@@ -56,6 +56,8 @@ def test_overdue_check_marks_and_counts(world):
     assert (check.overdue, check.newly_overdue) == (2, 2)
     finding.refresh_from_db()
     assert finding.overdue_since == TODAY
+    record = finding.history.first()
+    assert (record.history_user, record.history_change_reason) == (None, "daily overdue check")
     again = check_overdue(TODAY)
     assert (again.overdue, again.newly_overdue) == (2, 0)
     change_finding_status(user=world.users["editor_a"], finding=finding, status="resolved", response="done")
