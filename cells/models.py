@@ -95,7 +95,9 @@ class Cell(models.Model):
 
     def clean(self):
         """Rules across fields: a count is not dated in the future; a partitioned annex needs an annex;
-        a decommissioned room holds nobody. Raises ValidationError naming the field."""
+        a decommissioned room holds nobody; a single-occupancy cell has capacity 1 (also a database
+        constraint). Together with the field validators this checks every constraint in Python, so that
+        imports validate rows without a query each. Raises ValidationError naming the field."""
         errors = {}
         if self.occupancy_date and self.occupancy_date > timezone.localdate():
             errors["occupancy_date"] = _("The date of the count cannot be in the future.")
@@ -103,6 +105,8 @@ class Cell(models.Model):
             errors["sanitary_annex_partitioned"] = _("A partitioned sanitary annex needs a sanitary annex.")
         if self.status == self.Status.DECOMMISSIONED and self.occupancy:
             errors["occupancy"] = _("A decommissioned room or cell holds nobody (occupancy 0).")
+        if self.accommodation_type == AccommodationType.SINGLE and self.design_capacity != 1:
+            errors["design_capacity"] = _("A single-occupancy cell has a design capacity of exactly 1.")
         if errors:
             raise ValidationError(errors)
 

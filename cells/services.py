@@ -156,29 +156,17 @@ def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -
         raise ValidationError({field: ["This block is outside your regions."]})
 
 
-def _validate_cell(cell: Cell, prefix: str = "") -> None:
-    try:
-        cell.full_clean()
-    except ValidationError as error:
-        raise ValidationError({f"{prefix}{k}": v for k, v in error.message_dict.items()}) from None
-
-
-@transaction.atomic
-def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
-    """Register a new cell (``cell`` None) or change one, with the model's validation and constraints.
+def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
+    """Apply ``data`` to ``cell`` (a new Cell when None) and validate it, without saving: the rules every
+    write path of a cell shares (the page, the API, the import).
 
     ``data`` holds ``block`` (a ResidentialBlock) and any of CELL_FIELDS. The block (old and new) must be in
-    the user's regions (ministry editor) or the user an administrator. Occupancy above design capacity is
-    recorded (overcrowding), not refused. Compliance of the facilities concerned is recomputed on commit.
-    Raises PermissionDenied and ValidationError ``{field: [reason]}``. Returns the saved cell.
+    the user's regions (ministry editor) or the user an administrator. ``check_unique`` looks the number up
+    in the block (an import matches numbers itself). Raises PermissionDenied, ValidationError.
     """
-    old_facility = None
     check_can_edit_cells(user, cell)
-    if cell is not None:
-        old_facility = cell.block.facility_id
-    else:
-        cell = Cell()
-    block = data.get("block", getattr(cell, "block", None) if cell.block_id else None)
+    cell = cell or Cell()
+    block = data.get("block") or (cell.block if cell.block_id else None)
     if block is None:
         raise ValidationError({"block": ["A cell belongs to a residential block."]})
     _check_block_editable(user, block)
@@ -186,34 +174,39 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
     for name in CELL_FIELDS:
         if name in data:
             setattr(cell, name, data[name])
-    _validate_cell(cell)
+    try:
+        cell.full_clean(exclude=["block"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    if check_unique and Cell.objects.filter(block=block, number=cell.number).exclude(pk=cell.pk).exists():
+        raise ValidationError({"number": [f"Number {cell.number} is already used in this block."]})
+    return cell
+
+
+@transaction.atomic
+def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
+    """Register a new cell (``cell`` None) or change one: prepare_cell's rules, then save with history.
+
+    Occupancy above design capacity is recorded (overcrowding), not refused. Compliance of the
+    facilities concerned is recomputed on commit. Raises PermissionDenied and ValidationError
+    ``{field: [reason]}``. Returns the saved cell.
+    """
+    old_facility = cell.block.facility_id if cell is not None else None
+    cell = prepare_cell(user=user, data=data, cell=cell)
     cell._history_user = user
     try:
         with transaction.atomic():
             cell.save()
     except IntegrityError:  # another user registered the same number meanwhile
         raise ValidationError({"number": [f"Number {cell.number} is already used in this block."]}) from None
-    schedule_recalculation(block.facility_id, old_facility)
+    schedule_recalculation(cell.block.facility_id, old_facility)
     return cell
 
 
-@transaction.atomic
-def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: datetime.date) -> Cell:
-    """Record the occupancy (persons) of ``cell`` counted on ``occupancy_date``.
-
-    Allowed to ministry editors of the region, administrators, and API clients whose token has the
-    headcount write scope for the region. Raises PermissionDenied, ValidationError.
-    """
-    region_id = cell.block.facility.region_id
-    allowed = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and (
-        scoping.EDITOR in scoping.roles(user) or scoping.ADMIN in scoping.roles(user))
-    if not allowed:
-        headcount = scoping.headcount_regions(user)
-        allowed = headcount is None or region_id in headcount
-    if not allowed:
-        raise PermissionDenied("This account may not update headcounts in this region.")
+def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
+    """The rules of a headcount of ``cell``: 0-1000 persons, dated, not in the future, not older than the
+    count already recorded, not for a decommissioned room. Raises ValidationError."""
     errors = {}
-    cell = Cell.objects.select_for_update().select_related("block__facility").get(pk=cell.pk)
     if occupancy is None or not 0 <= occupancy <= 1000:
         errors["occupancy"] = ["Occupancy is a number of persons from 0 to 1000."]
     if occupancy_date is None or occupancy_date > timezone.localdate():
@@ -224,6 +217,28 @@ def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: dateti
         errors["status"] = ["This room or cell is decommissioned; it holds nobody."]
     if errors:
         raise ValidationError(errors)
+
+
+def check_can_write_headcount(user, region_id: int) -> None:
+    """Raise PermissionDenied unless ``user`` may update headcounts in the region: ministry editors of the
+    region, administrators, API clients with the headcount write scope for it."""
+    editor = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and bool(
+        scoping.roles(user) & {scoping.EDITOR, scoping.ADMIN})
+    if not editor and not scoping.in_regions(region_id, scoping.headcount_regions(user) if
+                                             scoping.API_CLIENT in scoping.roles(user) else set()):
+        raise PermissionDenied("This account may not update headcounts in this region.")
+
+
+@transaction.atomic
+def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: datetime.date) -> Cell:
+    """Record the occupancy (persons) of ``cell`` counted on ``occupancy_date``.
+
+    Allowed to ministry editors of the region, administrators, and API clients whose token has the
+    headcount write scope for the region. Raises PermissionDenied, ValidationError.
+    """
+    check_can_write_headcount(user, cell.block.facility.region_id)
+    cell = Cell.objects.select_for_update().select_related("block__facility").get(pk=cell.pk)
+    check_headcount(cell, occupancy, occupancy_date)
     cell.occupancy, cell.occupancy_date = occupancy, occupancy_date
     cell._history_user = user
     cell.save(update_fields=["occupancy", "occupancy_date"])

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -309,3 +310,31 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({', '.join(r.code for r in self.regions.all()) or 'national'})"
+
+
+class ResidenceQuerySet(RegionScopedQuerySet):
+    region_path = "facility__region"
+
+
+class ResidencePopulation(models.Model):
+    """Persons held in ``facility`` whose home (place of residence) is in ``home_region``, counted on ``date``.
+
+    Convicts are to serve their sentences near home; the share held in their home region is computed
+    from these counts.
+    """
+
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="residence_counts")
+    home_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="residents_held")
+    date = models.DateField(_("date of the count"))
+    persons = models.PositiveIntegerField(_("persons"), validators=[MaxValueValidator(100000)])
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = ResidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["facility", "-date", "home_region"]
+        verbose_name = _("population by home region")
+        verbose_name_plural = _("population by home region")
+        constraints = [models.UniqueConstraint(fields=["facility", "home_region", "date"],
+                                               name="residence_unique_facility_region_date")]

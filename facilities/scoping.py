@@ -27,11 +27,16 @@ def roles(user) -> set[str]:
 
 
 def _profile_regions(user, attribute="regions") -> set[int]:
-    try:
-        profile = user.staff_profile
-    except ObjectDoesNotExist:
-        return set()
-    return set(getattr(profile, attribute).values_list("pk", flat=True))
+    """Region ids of the user's StaffProfile ``attribute`` (cached on the user object for the request)."""
+    cache = user.__dict__.setdefault("_portal_regions", {})
+    if attribute not in cache:
+        try:
+            profile = user.staff_profile
+        except ObjectDoesNotExist:
+            cache[attribute] = set()
+        else:
+            cache[attribute] = set(getattr(profile, attribute).values_list("pk", flat=True))
+    return set(cache[attribute])
 
 
 def region_scope(user) -> set[int] | None:

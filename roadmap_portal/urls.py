@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import api_urls, views
+from . import api_urls, import_views, views
 from .api import router
 
 urlpatterns = [
@@ -21,6 +21,11 @@ urlpatterns = [
     path("conversions/<int:pk>/progress/", views.progress_form, name="conversion-progress"),
     path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
+    path("imports/", import_views.import_list, name="import-list"),
+    path("imports/new/", import_views.import_upload, name="import-upload"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import-errors"),
+    path("imports/template/<str:kind>.csv", import_views.import_template, name="import-template"),
     path("", include("inspections.urls")),
     path("", include("cells.urls")),
     path("admin/", admin.site.urls),
