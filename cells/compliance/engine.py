@@ -102,7 +102,8 @@ def write_results(profiles, facility_id: int | None = None) -> tuple[int, int, i
         written += _insert_select(table, {"cell_id": "out_cell", "profile_id": "out_profile", "status": "out_status",
                                           "failed": "out_failed", "unknown": "out_unknown",
                                           "changed_at": "out_changed"}, rows, conflict)
-    stale = results.filter(~Q(cell__status=Cell.Status.IN_USE) | ~Q(profile__in=profiles))
+    stale = results.filter(~Q(cell__status=Cell.Status.IN_USE) | ~Q(profile__in=[p.pk for p in profiles])
+                           ) if profiles else results  # no active profile: no result stands
     deleted = stale._raw_delete(stale.db)
     return evaluated, written, deleted
 
@@ -139,6 +140,8 @@ def write_snapshots(run_date, profiles, facility=None) -> int:
     contain ``facility`` (its blocks, itself, its region, the nation). Returns the rows written.
     Must run inside a transaction, after write_results.
     """
+    if not profiles:
+        return 0
     base = ComplianceResult.objects.filter(profile__in=profiles, cell__status=Cell.Status.IN_USE).order_by()
     existing = ComplianceSnapshot.objects.filter(date=run_date, profile__in=profiles)
     written = 0

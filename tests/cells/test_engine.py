@@ -159,3 +159,11 @@ def test_command_options(small_facility, capsys):
         call_command("recalculate_compliance", "--facility", "NOPE")
     with pytest.raises(CommandError, match="not a date"):
         call_command("recalculate_compliance", "--date", "2024-02-30")
+
+
+def test_no_active_profile_clears_results(small_facility):
+    recalculate_compliance(run_date=DAY)
+    StandardProfile.objects.update(is_active=False)
+    run = recalculate_compliance(run_date=DAY)
+    assert (run.outcome, run.results_written, run.results_deleted, run.snapshots_written) == ("succeeded", 0, 20, 0)
+    assert not ComplianceResult.objects.exists()
