@@ -256,3 +256,22 @@ def test_upload_page(estate, client):
     assert ImportRecord.objects.get().status == "imported"
     template = client.get("/imports/template/cells.csv")
     assert "filename*=UTF-8''template-cells.csv" in template["Content-Disposition"]
+
+
+def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, django_capture_on_commit_callbacks):
+    from cells.models import ComplianceRun
+    from roadmap_portal.api import ImportViewSet
+    from tests.conftest import token_client
+
+    monkeypatch.setattr(ImportViewSet, "SYNC_LIMIT", 10)
+    client = token_client(estate[2])
+    upload = SimpleUploadedFile("cells.csv", CELLS_CSV_UTF8.encode(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/imports/", {"kind": "cells", "file": upload}, format="multipart")
+    assert response.status_code == 202 and response.json()["status"] == "pending"
+    status = client.get(f"/api/v1/imports/{response.json()['id']}/").json()
+    assert (status["status"], status["created"], status["updated"]) == ("checked", 2, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/v1/imports/{status['id']}/confirm/").json()["status"] == "imported"
+    run = ComplianceRun.objects.get(trigger="edit")
+    assert run.facility_id == estate[0].pk and run.cells_evaluated == 3
