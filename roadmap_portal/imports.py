@@ -157,6 +157,14 @@ def _changes(instance, values: dict) -> list[str]:
     return [name for name, value in values.items() if getattr(instance, name) != value]
 
 
+def _update(instance, values: dict) -> list[str]:
+    """Set the values that differ on ``instance``; returns their names (empty: unchanged)."""
+    changed = _changes(instance, values)
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
+
+
 def _plan_facility(ctx, row, out):
     region = ctx.regions.get((row.get("region") or "").upper())
     if region is None:
@@ -168,11 +176,9 @@ def _plan_facility(ctx, row, out):
     if existing is not None:
         if not scoping.in_regions(existing.region_id, ctx.edit):
             raise ValidationError({"code": ["This facility is outside your regions."]})
-        changed = _changes(existing, values)
+        changed = _update(existing, values)
         if not changed:
             return existing, None
-        for name in changed:
-            setattr(existing, name, values[name])
         instance = existing
     else:
         instance = Facility(**values)
@@ -187,11 +193,9 @@ def _plan_block(ctx, row, out):
     values = {k: v for k, v in row.items() if k != "facility_code" and v is not None}
     existing = ctx.blocks.get((facility.pk, row["name"]))
     if existing is not None:
-        changed = _changes(existing, values)
+        changed = _update(existing, values)
         if not changed:
             return existing, None
-        for name in changed:
-            setattr(existing, name, values[name])
         instance = existing
     else:
         instance, changed = ResidentialBlock(facility=facility, **values), None
