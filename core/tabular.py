@@ -39,6 +39,7 @@ class Table:
 
     columns: list[str]
     rows: list = field(default_factory=list)
+    headers: dict = field(default_factory=dict)
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
@@ -46,17 +47,25 @@ class Table:
 
 
 def normalise_header(text) -> str:
-    """``" Living space (m²) * "`` -> ``"living space"``: lower case, no units in brackets, no stars."""
-    text = re.sub(r"\(.*?\)|\[.*?\]|\*", " ", str(text or "")).strip().lower().replace("ё", "е")
-    return re.sub(r"[\s_]+", " ", text)
+    """``" Living space (m²) * "`` or ``"Жилая площадь, м2"`` -> the name without units, stars or case."""
+    text = re.sub(r"\(.*?\)|\[.*?\]|\*", " ", str(text or "")).split(",")[0]
+    text = text.strip().lower().replace("ё", "е")
+    return re.sub(r"[\s_]+", " ", text).strip()
+
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more than this
+ENCODING_NAMES = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "cp1251": "cp1251", "windows-1251": "cp1251",
+                  "utf-16": "utf-16"}
 
 
 def read_table(data: bytes, columns: list[Column], *, encoding: str | None = None, sheet: str | None = None,
                filename: str = "") -> Table:
     """Read ``data`` (CSV or XLSX) and map its header to ``columns``.
 
+    ``table.rows`` is a generator of ``(row number, {column: value})``; reading it raises TabularError
+    for a line that cannot be parsed. ``table.headers`` maps each column to the header as written.
     Raises TabularError: empty file, over MAX_BYTES, not CSV/XLSX, unknown encoding or sheet, a required
-    column missing, or the same column twice.
+    column missing, an unknown column, or the same column twice.
     """
     if not data:
         raise TabularError("The file is empty.")
@@ -68,37 +77,59 @@ def read_table(data: bytes, columns: list[Column], *, encoding: str | None = Non
         if sheet:
             raise TabularError("Sheets exist only in XLSX files; this is a CSV file.")
         header, rows, table = _read_csv(data, encoding)
-    mapping = _map_header(header, columns)
+    where = f" in sheet '{table.sheet}' (sheets: {', '.join(table.sheets)})" if table.sheet else ""
+    mapping = _map_header(header, columns, where)
     table.columns = sorted(set(mapping.values()))
+    table.headers = {name: str(header[index]).strip() for index, name in mapping.items()}
 
     def mapped():
-        for number, values in rows:
-            if not any(str(v).strip() for v in values if v is not None):
-                continue  # blank line
-            yield number, {mapping[i]: values[i] if i < len(values) else None for i in mapping}
+        try:
+            for number, values in rows:
+                if not any(str(v).strip() for v in values if v is not None):
+                    continue  # blank line
+                if len(values) > len(header) and any(str(v).strip() for v in values[len(header):] if v is not None):
+                    raise TabularError(f"Row {number} has more values than the header has columns.")
+                yield number, {mapping[i]: values[i] if i < len(values) else None for i in mapping}
+        except (csv.Error, ValueError, KeyError, TypeError) as error:
+            if isinstance(error, TabularError):
+                raise
+            raise TabularError(f"The file cannot be read past row {number if 'number' in locals() else 1}: "
+                               f"{_clean(str(error))[:200]}") from None
 
     table.rows = mapped()
     return table
 
 
+def _clean(text: str) -> str:
+    """Text safe to store and show: control characters (NUL included) replaced by a space."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
+
+
 def _read_csv(data: bytes, encoding: str | None):
-    if b"\x00" in data[:4096]:
-        raise TabularError("This is not a CSV or XLSX file.")
     if encoding:
+        codec = ENCODING_NAMES.get(encoding.strip().lower().replace("_", "-"))
+        if codec is None:
+            raise TabularError(f"Unknown encoding '{encoding[:30]}'. Use utf-8 or cp1251.")
         try:
-            text = data.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding)
-        except LookupError:
-            raise TabularError(f"Unknown encoding '{encoding}'. Use utf-8 or cp1251.") from None
+            text = data.decode(codec)
         except UnicodeDecodeError:
             raise TabularError(f"The file is not in {encoding}; choose another encoding.") from None
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text, encoding = data.decode("utf-16"), "utf-16"
     else:
         try:
             text, encoding = data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError:
+            if data[:3] == b"\xef\xbb\xbf":
+                raise TabularError("The file starts with a UTF-8 mark but is not UTF-8 text; save it again as "
+                                   "UTF-8 or choose the encoding.") from None
             try:
                 text, encoding = data.decode("cp1251"), "cp1251"
             except UnicodeDecodeError:
                 raise TabularError("The text encoding could not be recognised; choose utf-8 or cp1251.") from None
+    if "\x00" in text:
+        raise TabularError("This is not a CSV or XLSX file (it holds NUL characters).")
+    csv.field_size_limit(1024 * 1024)
     first = text.split("\n", 1)[0]
     delimiter = max([";", ",", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -106,6 +137,8 @@ def _read_csv(data: bytes, encoding: str | None):
         header = next(reader)
     except StopIteration:
         raise TabularError("The file is empty.") from None
+    except csv.Error as error:
+        raise TabularError(f"The header cannot be read: {error}") from None
     rows = ((reader.line_num, row) for row in reader)
     return header, rows, Table(columns=[], encoding=encoding, delimiter=delimiter)
 
@@ -114,32 +147,46 @@ def _read_xlsx(data: bytes, sheet: str | None):
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise TabularError("This XLSX file cannot be read (not a valid zip archive).") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise TabularError(f"This XLSX file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; "
+                           "save the register as CSV or split it.")
+    try:
         # data_only: the values a spreadsheet program computed and saved; formulas are never evaluated here.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise TabularError(f"This XLSX file cannot be read ({error.__class__.__name__}).") from None
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise TabularError(f"This XLSX file cannot be read ({error.__class__.__name__}); is it a workbook "
+                           "saved by a spreadsheet program?") from None
     names = book.sheetnames
     if sheet and sheet not in names:
-        raise TabularError(f"There is no sheet '{sheet}'. Sheets: {', '.join(names)}.")
+        raise TabularError(f"There is no sheet '{sheet[:100]}'. Sheets: {', '.join(names)}.")
     ws = book[sheet or names[0]]
     iterator = ws.iter_rows(values_only=True)
     try:
         header = list(next(iterator))
     except StopIteration:
         raise TabularError(f"Sheet '{ws.title}' is empty.") from None
+    except Exception as error:
+        raise TabularError(f"Sheet '{ws.title}' cannot be read ({error.__class__.__name__}).") from None
     rows = ((number, list(values)) for number, values in enumerate(iterator, start=2))
     return header, rows, Table(columns=[], sheet=ws.title, sheets=names)
 
 
-def _map_header(header, columns: list[Column]) -> dict[int, str]:
+def _map_header(header, columns: list[Column], where: str = "") -> dict[int, str]:
     spellings = {}
     for column in columns:
         for text in (column.name, *column.headers):
             spellings[normalise_header(text)] = column.name
-    mapping, seen = {}, {}
+    mapping, seen, unknown = {}, {}, []
     for index, text in enumerate(header):
+        if text is None or not str(text).strip():
+            continue
         name = spellings.get(normalise_header(text))
         if name is None:
+            unknown.append(str(text).strip()[:60])
             continue
         if name in seen:
             raise TabularError(f"Column '{name}' appears twice (columns {seen[name] + 1} and {index + 1}).")
@@ -147,22 +194,48 @@ def _map_header(header, columns: list[Column]) -> dict[int, str]:
         mapping[index] = name
     missing = [c.name for c in columns if c.required and c.name not in seen]
     if missing:
-        raise TabularError(f"Missing required column(s): {', '.join(missing)}. "
+        raise TabularError(f"Missing required column(s){where}: {', '.join(missing)}. "
                            f"Download the template for the expected header.")
+    if unknown:
+        raise TabularError(f"Unknown column(s){where}: {', '.join(unknown)}. Known columns: "
+                           f"{', '.join(c.name for c in columns)} (see the template).")
     return mapping
 
 
 # --- value parsers: text (or a spreadsheet value) -> Python value; ValueError with the reason ---------
 
-def text(value) -> str:
-    return "" if value is None else str(value).strip()
+EXCEL_ERRORS = {"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 
 
-def decimal(value) -> Decimal | None:
-    """``12,5`` ``12.5`` ``1 234,5`` ``1,234.5`` -> Decimal; empty -> None."""
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise ValueError("a number is required")
+def text(value) -> str | None:
+    """A single-line text value, trimmed; empty -> None. Refuses dates and yes/no where text belongs (a
+    spreadsheet turned the value into something else), spreadsheet error values and control characters."""
+    if value is None:
+        return None
+    if isinstance(value, (datetime.date, datetime.time, bool)):
+        raise ValueError(f"'{value}' was read as a {type(value).__name__}, not as text: format the column as text")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    raw = str(value).strip()
+    if not raw:
+        return None
+    if raw.upper() in EXCEL_ERRORS:
+        raise ValueError(f"'{raw}' is a spreadsheet error, not a value")
+    if re.search(r"[\x00-\x1f\x7f]", raw):
+        raise ValueError("holds a line break or a control character")
+    return raw
+
+
+def decimal(value, whole: bool = False) -> Decimal | None:
+    """``12,5`` ``12.5`` ``1 234,5`` ``1,234.5`` ``1.234,5`` -> Decimal; empty -> None.
+
+    A single separator followed by exactly three digits (``1,000``) is a thousands separator in a
+    whole-number column and ambiguous (refused) in a decimal one. Groups after a thousands separator
+    have three digits.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a number is required")
+    if value is None:
         return None
     if isinstance(value, (int, float, Decimal)):
         result = Decimal(str(value))
@@ -170,22 +243,47 @@ def decimal(value) -> Decimal | None:
         raw = re.sub(r"[\s\u00a0\u202f']", "", str(value))
         if not raw:
             return None
-        if "," in raw and "." in raw:
-            raw = raw.replace(",", "") if raw.rfind(".") > raw.rfind(",") else raw.replace(".", "").replace(",", ".")
-        elif raw.count(",") == 1:
-            raw = raw.replace(",", ".")
-        elif raw.count(",") > 1:
-            raw = raw.replace(",", "")
-        if not re.fullmatch(r"[-+]?\d+(\.\d+)?", raw):
+        if not re.fullmatch(r"[-+]?[\d.,]+", raw) or not re.search(r"\d", raw):
+            raise ValueError(f"'{str(value)[:40]}' is not a number")
+        sign = "-" if raw.startswith("-") else ""
+        raw = raw.lstrip("+-")
+        commas, dots = raw.count(","), raw.count(".")
+        if commas and dots:
+            decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
+            thousands = "," if decimal_sep == "." else "."
+            if raw.count(decimal_sep) > 1:
+                raise ValueError(f"'{value}' is not a number")
+            integer_part, fraction = raw.split(decimal_sep)
+            raw = _ungroup(integer_part, thousands, value) + "." + fraction
+        elif commas > 1 or dots > 1:
+            raw = _ungroup(raw, "," if commas else ".", value)
+        elif commas == 1 or dots == 1:
+            sep = "," if commas else "."
+            integer_part, fraction = raw.split(sep)
+            if len(fraction) == 3 and integer_part and integer_part != "0":
+                if not whole:
+                    raise ValueError(f"'{value}' is ambiguous: write {integer_part}{fraction} for thousands or "
+                                     f"{integer_part},{fraction[:2]} with at most 2 decimals")
+                raw = integer_part + fraction
+            else:
+                raw = f"{integer_part}.{fraction}"
+        if not re.fullmatch(r"\d+(\.\d+)?", raw):
             raise ValueError(f"'{value}' is not a number")
-        result = Decimal(raw)
+        result = Decimal(sign + raw)
     if not result.is_finite():
         raise ValueError(f"'{value}' is not a number")
     return result
 
 
+def _ungroup(raw: str, sep: str, original) -> str:
+    groups = raw.split(sep)
+    if not groups[0] or any(len(g) != 3 for g in groups[1:]):
+        raise ValueError(f"'{original}' is not a number")
+    return "".join(groups)
+
+
 def integer(value) -> int | None:
-    number = decimal(value)
+    number = decimal(value, whole=True)
     if number is None:
         return None
     if number != number.to_integral_value():

@@ -122,8 +122,10 @@ class Facility(LocalisedNameMixin, models.Model):
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPERATING)
     category = models.CharField(_("sex/age category"), max_length=12, choices=Category.choices, default=Category.MEN)
-    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True)
-    population = models.PositiveIntegerField(_("population (persons)"), null=True, blank=True)
+    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True,
+                                                  validators=[MaxValueValidator(100000)])
+    population = models.PositiveIntegerField(_("population (persons)"), null=True, blank=True,
+                                             validators=[MaxValueValidator(100000)])
     population_date = models.DateField(_("date of the population count"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)

@@ -132,17 +132,19 @@ class SummaryView(APIView):
 
 class ImportRecordSerializer(serializers.ModelSerializer):
     user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = ImportRecord
-        fields = ["id", "kind", "file_name", "encoding", "sheet", "user", "created_at", "finished_at", "status",
+        fields = ["id", "kind", "file_name", "encoding", "sheet", "user", "confirmed_by", "created_at",
+                  "finished_at", "status",
                   "rows", "created", "updated", "unchanged", "rejected", "errors", "message"]
 
 
 class ImportUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ImportRecord.Kind.choices)
     file = serializers.FileField(max_length=255)
-    encoding = serializers.ChoiceField(choices=["", "utf-8", "cp1251"], required=False, default="")
+    encoding = serializers.ChoiceField(choices=["", "utf-8", "cp1251", "utf-16"], required=False, default="")
     sheet = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
 
     def validate_file(self, upload):
@@ -196,12 +198,16 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         self._check_importer()
         record = self.get_object()
         if record.status != ImportRecord.Status.CHECKED:
-            raise ValidationError({"status": [f"Only a checked import without rejected rows can be confirmed; "
-                                              f"this one is {record.status}."]})
+            raise ValidationError({"status": ["This import was already written." if record.status == "imported"
+                                              else f"Only a checked import without rejected rows can be "
+                                                   f"confirmed; this one is {record.status}."]})
         if record.rows > 20000:
-            process_import.delay_on_commit(record.pk, confirm=True)
+            process_import.delay_on_commit(record.pk, confirm=True, user_id=request.user.pk)
+            record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
-        record = import_services.process(record, confirm=True)
+        record = import_services.process(record, confirm=True, user=request.user)
+        if record.status != ImportRecord.Status.IMPORTED:
+            raise ValidationError({"status": [record.message or f"The import is {record.status}."]})
         return Response(ImportRecordSerializer(record).data)
 
 

@@ -305,8 +305,8 @@ def _cell(rng, facility, block, number, kind, area, capacity, occupancy, *, anne
         "living_space_m2": _maybe(rng, area, 0.02), "design_capacity": capacity,
         "occupancy": occupancy if status == "in_use" else 0,
         "occupancy_date": COUNT_DATE if status == "in_use" else None,
-        "has_sanitary_annex": annex, "sanitary_annex_partitioned": partitioned if kind != "single_occupancy_cell"
-        else (True if annex else None), "min_wall_distance_m": _maybe(rng, wall, 0.08),
+        "has_sanitary_annex": annex,
+        "sanitary_annex_partitioned": (partitioned if kind != "single_occupancy_cell" else True) if annex else None, "min_wall_distance_m": _maybe(rng, wall, 0.08),
         "ceiling_height_m": _maybe(rng, ceiling, 0.08) if ceiling is not None else None,
         "has_natural_light": light, "status": status,
     }

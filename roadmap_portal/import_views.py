@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Register"), choices=ImportRecord.Kind.choices)
     file = forms.FileField(label=gettext_lazy("File (CSV or XLSX, at most 20 MB)"))
     encoding = forms.ChoiceField(label=gettext_lazy("Encoding of a CSV file"), required=False, choices=[
-        ("", gettext_lazy("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251")])
+        ("", gettext_lazy("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("utf-16", "UTF-16")])
     sheet = forms.CharField(label=gettext_lazy("XLSX sheet (empty: the first)"), required=False, max_length=100)
 
     def clean_file(self):
@@ -67,12 +68,12 @@ def import_detail(request, pk):
     _check_importer(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
     if request.method == "POST":
-        if record.status != ImportRecord.Status.CHECKED:
-            messages.error(request, _("Only a checked import without rejected rows can be confirmed."))
-        else:
-            record = services.process(record, confirm=True)
-            if record.status == ImportRecord.Status.IMPORTED:
-                messages.success(request, _("Imported. Compliance of the facilities concerned is being recomputed."))
+        was = record.status
+        record = services.process(record, confirm=True, user=request.user)
+        if record.status == ImportRecord.Status.IMPORTED and was == ImportRecord.Status.CHECKED:
+            messages.success(request, _("Imported. Compliance of the facilities concerned is being recomputed."))
+        elif record.message:
+            messages.error(request, record.message)
         return redirect("import-detail", record.pk)
     return render(request, "imports/import_detail.html", {"record": record,
                                                           "errors": record.errors[:imports.ERRORS_SHOWN]})
@@ -89,5 +90,5 @@ def import_errors(request, pk):
 def import_template(request, kind):
     """The template of a register: its header line (required columns marked *)."""
     if kind not in imports.COLUMNS:
-        raise PermissionDenied
+        raise Http404
     return csv_response(f"template-{kind}", imports.template_header(kind), [])

@@ -98,7 +98,8 @@ COLUMNS = {
     ],
     "headcounts": [
         FACILITY_CODE, BLOCK_NAME,
-        col("cell_number", "cell number", "номер камеры", "камера нөмірі"),
+        col("cell_number", "cell number", "номер камеры", "камера нөмірі",
+            help="with the block; both empty: a count of the whole facility"),
         col("occupancy", "occupancy", "наполняемость", "толымдылығы", tabular.integer, True),
         COUNT_DATE,
     ],
@@ -139,11 +140,12 @@ class _Context:
     def __init__(self, user):
         self.user = user
         self.regions = {r.code: r for r in Region.objects.all()}
-        self.facilities = {f.code: f for f in Facility.objects.visible_to(user).select_related("region")}
+        # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
+        self.facilities = {f.code.casefold(): f for f in Facility.objects.visible_to(user).select_related("region")}
         self.edit = scoping.edit_regions(user, scoping.EDITOR)
 
     def facility(self, code):
-        facility = self.facilities.get(code)
+        facility = self.facilities.get(code.casefold())
         if facility is None:
             raise ValidationError({"facility_code": [f"No facility '{code}' in your regions."]})
         return facility
@@ -172,7 +174,9 @@ def _plan_facility(ctx, row, out):
     ctx.check_region(region.pk, "region")
     values = {k: v for k, v in row.items() if k not in ("region",) and v is not None}
     values["region_id"] = region.pk
-    existing = Facility.objects.filter(code=row["code"]).select_related("region").first()
+    if existing_code := Facility.objects.filter(code__iexact=row["code"]).values_list("code", flat=True).first():
+        values["code"] = existing_code
+    existing = Facility.objects.filter(code__iexact=row["code"]).select_related("region").first()
     if existing is not None:
         if not scoping.in_regions(existing.region_id, ctx.edit):
             raise ValidationError({"code": ["This facility is outside your regions."]})
@@ -209,9 +213,8 @@ def _plan_cell(ctx, row, out):
     block = ctx.blocks.get((facility.pk, row["block_name"]))
     if block is None:
         raise ValidationError({"block_name": [f"No block '{row['block_name']}' in {facility.code}."]})
-    values = {k: v for k, v in row.items() if k in cell_services.CELL_FIELDS}
-    if values.get("status") is None:
-        values.pop("status", None)
+    # An empty cell of the file leaves the stored value as it is (a new cell: unknown).
+    values = {k: v for k, v in row.items() if k in cell_services.CELL_FIELDS and v is not None}
     existing = ctx.cells.get((block.pk, row["number"]))
     if existing is not None:
         changed = _changes(existing, values)
@@ -236,6 +239,9 @@ def _plan_headcount(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     cell_services.check_can_write_headcount(ctx.user, facility.region_id)
     occupancy, date = row["occupancy"], row["count_date"]
+    if row.get("block_name") and not row.get("cell_number"):
+        raise ValidationError({"cell_number": ["Give the cell number, or leave the block empty for a count of "
+                                               "the whole facility."]})
     if row.get("cell_number"):
         block = ctx.blocks.get((facility.pk, row.get("block_name") or ""))
         cell = ctx.cells.get((block.pk, row["cell_number"])) if block else None
@@ -251,8 +257,8 @@ def _plan_headcount(ctx, row, out):
     if (facility.population, facility.population_date) == (occupancy, date):
         return facility, None
     errors = {}
-    if occupancy is None or occupancy < 0:
-        errors["occupancy"] = ["Occupancy is a number of persons, 0 or more."]
+    if occupancy is None or not 0 <= occupancy <= 100000:
+        errors["occupancy"] = ["The population of a facility is a number of persons from 0 to 100000."]
     if date > timezone.localdate():
         errors["count_date"] = ["The date of the count cannot be in the future."]
     elif facility.population_date and date < facility.population_date:
@@ -352,8 +358,7 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
         except ValidationError as error:
             messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
             for name, reasons in messages.items():
-                out.reject(number, name if name in columns else (name if name != "__all__" else ""),
-                           "; ".join(reasons))
+                out.reject(number, name if name != "__all__" else "", " ".join(reasons))
             out.rejected += 1
             continue
         except PermissionDenied as error:
@@ -370,6 +375,8 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
             out.unchanged += 1
     if out.rows == 0:
         raise TabularError("The file has a header but no rows.")
+    for error in out.errors:  # name the columns as the file does
+        error["column"] = table.headers.get(error["column"], error["column"])
     return out
 
 

@@ -275,3 +275,89 @@ def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, 
         assert client.post(f"/api/v1/imports/{status['id']}/confirm/").json()["status"] == "imported"
     run = ComplianceRun.objects.get(trigger="edit")
     assert run.facility_id == estate[0].pk and run.cells_evaluated == 3
+
+
+# Found by trying to break the import -----------------------------------------------------------------
+
+def test_blank_cells_keep_stored_values(estate):
+    facility, block, editor = estate
+    data = ("facility_code,block_name,number,accommodation_type,living_space_m2,design_capacity,occupancy\n"
+            "ақ-159/7,Блок 1,1-01,dormitory,,,\n").encode()  # lower case, Kazakh letters
+    record = run("cells", data, editor)
+    assert (record.status, record.unchanged) == ("imported", 1), record.errors
+    cell = Cell.objects.get(number="1-01")
+    assert (cell.living_space_m2, cell.design_capacity, cell.occupancy) == (Decimal("150.00"), 60, 55)
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"facility_code,block_name,number,accommodation_type\n" + b"x," * 3000 + b"\x00,1,2\n", "NUL"),
+    (("facility_code,block_name,number,accommodation_type\nАҚ-159/7,Блок 1,\"" + "9" * 1_100_000 + "\",dormitory\n"
+      ).encode(), "cannot be read past row"),
+    ("facility_code,block_name,number,accommodation_type,Жилая площадь кв\nАҚ-159/7,Блок 1,1,dormitory,5\n".encode(),
+     "Unknown column(s): Жилая площадь кв"),
+    ("facility_code,block_name,number,accommodation_type\nАҚ-159/7,Блок 1,1,dormitory,extra\n".encode(),
+     "more values than the header"),
+])
+def test_more_whole_file_refusals(estate, data, message):
+    record = run("cells", data, estate[2], confirm=False)
+    assert record.status == "failed" and message in record.message
+
+
+def test_an_unforeseen_failure_leaves_a_failed_record(estate, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("openpyxl could not parse a cell")
+
+    monkeypatch.setattr("roadmap_portal.imports.check_file", boom)
+    record = run("cells", CELLS_CSV_UTF8.encode(), estate[2], confirm=False)
+    assert record.status == "failed" and "RuntimeError" in record.message
+
+
+def test_zip_bomb_is_refused(estate, monkeypatch):
+    monkeypatch.setattr("core.tabular.MAX_UNPACKED_BYTES", 1000)
+    book = Workbook()
+    book.active.append(["facility_code"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(TabularError, match="unpacks to more than"):
+        imports.check_file("cells", buffer.getvalue(), user=estate[2])
+
+
+@pytest.mark.parametrize("line,column,reason", [
+    ("АҚ-159/7,Блок 1,1-01,dormitory,\"1,000\",60", "жилая площадь", "ambiguous"),
+    ("АҚ-159/7,Блок 1,1-01,dormitory,150,\"2,000\"", "лимит мест", "less than or equal to 1000"),
+    ("АҚ-159/7,Блок 1,#REF!,dormitory,150,60", "номер камеры", "spreadsheet error"),
+])
+def test_value_readings(estate, line, column, reason):
+    header = "код учреждения,корпус,номер камеры,тип размещения,жилая площадь,лимит мест\n"
+    record = run("cells", (header + line + "\n").encode(), estate[2], confirm=False)
+    assert record.errors[0]["column"] == column and reason in record.errors[0]["reason"]
+
+
+def test_xlsx_date_where_a_cell_number_belongs(estate):
+    book = Workbook()
+    book.active.append(["facility_code", "block_name", "number", "accommodation_type"])
+    book.active.append(["АҚ-159/7", "Блок 1", datetime.datetime(2026, 1, 1), "dormitory"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    record = run("cells", buffer.getvalue(), estate[2], confirm=False)
+    assert record.rejected == 1 and "format the column as text" in record.errors[0]["reason"]
+
+
+def test_headcount_rules_in_imports(estate):
+    editor = estate[2]
+    data = ("facility_code,block_name,cell_number,occupancy,count_date\n"
+            "АҚ-159/7,Блок 1,,45,2026-11-01\n"
+            "АҚ-159/7,,,99999999999,2026-11-01\n").encode()
+    record = run("headcounts", data, editor, confirm=False)
+    assert [(e["row"], e["column"]) for e in record.errors] == [(2, "cell_number"), (3, "occupancy")]
+
+
+def test_confirm_once_and_confirmer_recorded(estate):
+    facility, block, editor = estate
+    admin = make_user("admin_c", "Administrators")
+    record = run("cells", CELLS_CSV_UTF8.encode(), editor, confirm=False)
+    done = services.process(record, confirm=True, user=admin)
+    assert (done.status, done.confirmed_by) == ("imported", admin)
+    assert Cell.objects.get(number="S-1").history.first().history_user == admin
+    again = services.process(record, confirm=True, user=admin)
+    assert again.message == "This import was already written." and Cell.objects.filter(block=block).count() == 3

@@ -18,7 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("path", nargs="?")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--sheet", help="XLSX sheet (default: the first)")
-        parser.add_argument("--encoding", help="CSV encoding: utf-8 or cp1251 (default: detected)")
+        parser.add_argument("--encoding", choices=["utf-8", "cp1251", "utf-16"],
+                            help="CSV encoding (default: detected)")
         parser.add_argument("--user", default=None, help="acting user (default: the first superuser)")
         parser.add_argument("--template", action="store_true", help="print the template's header line")
 
