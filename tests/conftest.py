@@ -35,9 +35,11 @@ def eager_celery(request):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Tests create many users; the production hasher is deliberately slow."""
+def fast_password_hashing(settings, tmp_path):
+    """Tests create many users (the production hasher is deliberately slow) and upload files (kept in a
+    temporary folder, not in the repository's var/)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
