@@ -167,7 +167,9 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         user = getattr(getattr(self, "request", None), "user", None)
-        records = ImportRecord.objects.select_related("user")
+        records = ImportRecord.objects.select_related("user", "confirmed_by")
+        if not getattr(user, "is_authenticated", False):
+            return records.none()
         return records if scoping.ADMIN in scoping.roles(user) else records.filter(user=user)
 
     def _check_importer(self):

@@ -167,6 +167,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AccommodationTypeEnum": "facilities.models.AccommodationType",
         "BlockAccommodationTypeEnum": "facilities.models.ResidentialBlock.Accommodation",
+        "RegionKindEnum": "facilities.models.Region.Kind",
+        "FacilityKindEnum": "facilities.models.Facility.Kind",
+        "FacilityStatusEnum": "facilities.models.Facility.Status",
+        "ConversionStatusEnum": "facilities.models.ConversionProject.Status",
+        "CellStatusEnum": "cells.models.Cell.Status",
+        "ComplianceStatusEnum": "cells.models.ComplianceStatus",
+        "FindingStatusEnum": "inspections.models.Finding.Status",
+        "ImportKindEnum": "roadmap_portal.models.ImportRecord.Kind",
+        "ImportStatusEnum": "roadmap_portal.models.ImportRecord.Status",
     },
 }
 
