@@ -66,13 +66,15 @@ class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         return filterset.selected_profile()
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no database reads
+            return Facility.objects.none()
         profile = self._profile() if getattr(self, "request", None) else None
         user = getattr(getattr(self, "request", None), "user", None)
         return selectors.facilities_with_figures(Facility.objects.visible_to(user), profile)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if getattr(self, "request", None) is not None:
+        if getattr(self, "request", None) is not None and not getattr(self, "swagger_fake_view", False):
             context["profile"] = self._profile()
         return context
 
