@@ -11,7 +11,7 @@ from .exceptions import ConflictError
 
 def exception_handler(exc, context):
     """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
-    ConflictError (a stale version) -> 409 with the current version; a body over
+    ConflictError (a stale version) -> 409 with the current version (412 when the request had If-Match); a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -21,7 +21,11 @@ def exception_handler(exc, context):
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ConflictError):
-        return Response({"detail": str(exc), "version": exc.current_version}, status=status.HTTP_409_CONFLICT)
+        # A precondition the client stated (If-Match) failed: 412; a stale version in the body: 409.
+        request = context.get("request")
+        code = (status.HTTP_412_PRECONDITION_FAILED if request is not None and "If-Match" in request.headers
+                else status.HTTP_409_CONFLICT)
+        return Response({"detail": str(exc), "version": exc.current_version}, status=code)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)

@@ -14,9 +14,8 @@ from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, ComplianceResult, StandardProfile
 from core.history import HistoryMixin
 from core.parsers import SafeJSONParser
-from core.exceptions import ConflictError
 from facilities.api.serializers import ConversionProjectSerializer
-from facilities.api.views import precondition_failed, with_if_match_version
+from facilities.api.views import with_if_match_version
 from facilities.models import ConversionProject
 
 from .serializers import (CellSerializer, CellWriteSerializer, CompletionSerializer, DesignCheckResultSerializer,
@@ -82,12 +81,7 @@ class ConversionCompleteView(APIView):
             return refusal
         serializer = CompletionSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
-        except ConflictError as conflict:
-            if "If-Match" in request.headers:
-                return precondition_failed(conflict.current_version)
-            raise
+        services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
         project.refresh_from_db()
         return Response(ConversionProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 

@@ -4,7 +4,6 @@ from rest_framework import status as http, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.exceptions import ConflictError
 from core.history import HistoryMixin
 from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
@@ -88,12 +87,7 @@ class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             return refusal
         serializer = ProgressInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.record_progress(project=project, user=request.user, **serializer.validated_data)
-        except ConflictError as conflict:
-            if "If-Match" in request.headers:
-                return precondition_failed(conflict.current_version)
-            raise
+        services.record_progress(project=project, user=request.user, **serializer.validated_data)
         response = Response(ConversionProjectSerializer(project).data, status=http.HTTP_201_CREATED)
         response["ETag"] = f'"{project.version}"'
         return response
