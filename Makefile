@@ -16,11 +16,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-## demo: install, migrate the embedded SQLite database, seed, compute compliance, serve at http://127.0.0.1:8000
+## demo: install, migrate the embedded SQLite database, seed (and compute compliance), serve at http://127.0.0.1:8000
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py recalculate_compliance
 	@echo "Roadmap Portal: http://$(HOST):$(PORT)/  (log in with a demo user printed above)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

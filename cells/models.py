@@ -249,6 +249,10 @@ class ComplianceSnapshot(models.Model):
     cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
     cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
     cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
+    is_reconstructed = models.BooleanField(
+        _("reconstructed (generated demo history)"), default=False, db_default=False,
+        help_text=_("Rows written by seed_demo for dates before the first run, reconstructed from the demo's "
+                    "completed conversions; never the output of a compliance run."))
 
     class Meta:
         ordering = ["-date", "profile", "scope", "object_id"]
@@ -257,6 +261,7 @@ class ComplianceSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["date", "profile", "scope", "object_id"], name="snapshot_unique_scope_day"),
         ]
+        indexes = [models.Index(fields=["profile", "scope", "object_id", "date"], name="snapshot_series")]
 
     @property
     def compliant_share(self):

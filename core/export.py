@@ -1,11 +1,34 @@
-"""CSV export safe to open in a spreadsheet: UTF-8 with BOM, RFC 5987 file names, formulas neutralised."""
+"""Exports safe to open in a spreadsheet: CSV (UTF-8 with BOM) and XLSX, RFC 5987 file names, formulas
+neutralised in text columns, numbers kept numeric.
+
+Every HTML list answers ``?export=csv`` or ``?export=xlsx`` at its own URL with the rows its filters
+select (``export_response``); an unknown format is a 400 naming the accepted ones.
+"""
 import csv
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Number
 from urllib.parse import quote
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: its header and kind (``text``, ``number``, ``date`` or ``bool``).
+
+    Only ``text`` cells are neutralised; ``number`` cells stay numeric (int, Decimal or float; None is empty).
+    """
+
+    header: str
+    kind: str = "text"
 
 
 class _Echo:
@@ -13,30 +36,102 @@ class _Echo:
         return value
 
 
-def safe_cell(value):
-    """A value for a CSV cell: numbers stay numbers; text that a spreadsheet would run as a formula
-    (starting with = + - @ tab or CR) gets a leading apostrophe; None becomes empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Number):
-        return value
-    text = str(value)
+def neutralise(text: str) -> str:
+    """``text`` with a leading apostrophe when a spreadsheet would run it as a formula
+    (it starts with = + - @ tab or carriage return; OWASP "CSV injection")."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_response(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    """Stream ``rows`` (iterables of values) as ``filename``.csv; the name may hold Cyrillic or Kazakh letters."""
+def safe_cell(value, kind: str = "text"):
+    """A value for a CSV or XLSX cell: numbers stay numbers; booleans are yes/no; dates ISO; None empty;
+    text (and anything else in a text column) is neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if kind in ("number", "date") or (kind == "text" and isinstance(value, Number)):
+        if isinstance(value, (Number, datetime.date)):
+            return value
+    return neutralise(str(value))
+
+
+def _disposition(filename: str, extension: str) -> str:
+    ascii_name = filename.encode("ascii", "ignore").decode().strip() or "export"
+    return f'attachment; filename="{ascii_name}.{extension}"; filename*=UTF-8\'\'{quote(filename)}.{extension}'
+
+
+def _normalise(columns) -> list[Column]:
+    return [c if isinstance(c, Column) else Column(str(c)) for c in columns]
+
+
+def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
+    """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM.
+
+    ``columns``: Column objects or plain header strings (text columns). The name may hold Cyrillic or
+    Kazakh letters (RFC 5987 ``filename*``; an ASCII fallback for old clients).
+    """
+    columns = _normalise(columns)
     writer = csv.writer(_Echo())
 
     def lines():
-        yield "\ufeff" + writer.writerow(header)
+        yield "\ufeff" + writer.writerow([c.header for c in columns])
         for row in rows:
-            yield writer.writerow([safe_cell(value) for value in row])
+            yield writer.writerow([safe_cell(value, c.kind) for value, c in zip(row, columns)])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    ascii_name = filename.encode("ascii", "ignore").decode() or "export"
-    response["Content-Disposition"] = (f'attachment; filename="{ascii_name}.csv"; '
-                                       f"filename*=UTF-8''{quote(filename)}.csv")
+    response["Content-Disposition"] = _disposition(filename, "csv")
     return response
+
+
+def xlsx_response(filename: str, columns, rows, sheet: str = "") -> HttpResponse:
+    """``rows`` as ``filename``.xlsx (one sheet, header row bold, frozen). Text cells are stored as
+    strings, never formulas; numbers and dates keep their types."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    columns = _normalise(columns)
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet((sheet or filename)[:31].translate(str.maketrans("[]:*?/\\", "_______")))
+    worksheet.freeze_panes = "A2"
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(worksheet, value=column.header)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    worksheet.append(header)
+    for row in rows:
+        cells = []
+        for value, column in zip(row, columns):
+            value = safe_cell(value, column.kind)
+            if isinstance(value, Decimal):
+                value = float(value)
+            cell = WriteOnlyCell(worksheet, value=None if value == "" else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # a string, even one openpyxl would take for a formula
+            cells.append(cell)
+        worksheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = _disposition(filename, "xlsx")
+    return response
+
+
+def export_response(request, filename: str, columns, rows):
+    """The export the request asks for with ``?export=csv|xlsx``, or None when it asks for none.
+
+    ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).
+    An unknown format answers 400 with the accepted formats.
+    """
+    fmt = request.GET.get("export")
+    if fmt is None:
+        return None
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(
+            _("Unknown export format %(format)r: use csv or xlsx.") % {"format": fmt[:20]},
+            content_type="text/plain; charset=utf-8")
+    rows = rows() if callable(rows) else rows
+    if fmt == "csv":
+        return csv_response(filename, columns, rows)
+    return xlsx_response(filename, columns, rows)

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock, StaffProfile
+from .models import (ConversionProject, Facility, ProgressUpdate, Region, ResidencePopulation, ResidentialBlock,
+                     RoadmapTarget, StaffProfile)
 
 
 @admin.register(Region)
@@ -71,3 +72,18 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description="roles")
     def roles(self, user):
         return ", ".join(user.groups.values_list("name", flat=True))
+
+
+@admin.register(RoadmapTarget)
+class RoadmapTargetAdmin(SimpleHistoryAdmin):
+    """Roadmap targets: administrators set the official figures (and clear the demo assumptions)."""
+
+    list_display = ("phase", "metric", "region", "target_date", "value", "verified", "is_demo", "source")
+    list_filter = ("metric", "phase", "verified", "is_demo")
+
+
+@admin.register(ResidencePopulation)
+class ResidencePopulationAdmin(SimpleHistoryAdmin):
+    list_display = ("facility", "home_region", "date", "persons", "is_demo")
+    list_filter = ("date", "home_region", "facility__region", "is_demo")
+    raw_id_fields = ("facility",)

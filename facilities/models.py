@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -340,3 +340,58 @@ class ResidencePopulation(models.Model):
         verbose_name_plural = _("population by home region")
         constraints = [models.UniqueConstraint(fields=["facility", "home_region", "date"],
                                                name="residence_unique_facility_region_date")]
+
+
+class RoadmapTarget(models.Model):
+    """A target of the modernisation roadmap: ``value`` of ``metric`` to reach by ``target_date``, nationally
+    (``region`` empty) or for one region. Edited by administrators; the portal measures progress against it.
+
+    Metrics and units: ``blocks_converted`` (residential blocks whose conversion is completed, cumulative),
+    ``places_converted`` (places in single cells created by completed conversions, persons),
+    ``share_in_single_cells`` (persons in single-occupancy cells / persons held, %), ``new_institutions``
+    (institutions in operation built in 2021 or later). ``source`` and ``verified`` say where the figure
+    comes from; ``is_demo`` marks an assumption made for the demo, never an official figure.
+    """
+
+    class Metric(models.TextChoices):
+        BLOCKS_CONVERTED = "blocks_converted", _("residential blocks converted to single cells")
+        PLACES_CONVERTED = "places_converted", _("places in single cells created by conversion")
+        SHARE_IN_SINGLE_CELLS = "share_in_single_cells", _("share of persons in single-occupancy cells (%)")
+        NEW_INSTITUTIONS = "new_institutions", _("new institutions in operation")
+
+    phase = models.CharField(_("roadmap phase"), max_length=40)
+    metric = models.CharField(_("metric"), max_length=24, choices=Metric.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="targets",
+                               verbose_name=_("region"), help_text=_("Empty for a national target."))
+    target_date = models.DateField(_("target date"))
+    value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0"))])
+    source = models.CharField(_("source"), max_length=300)
+    verified = models.BooleanField(_("verified against the official text"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo assumption (not an official figure)"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target_date", "metric", "region__code"]
+        verbose_name = _("roadmap target")
+        verbose_name_plural = _("roadmap targets")
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "region", "target_date"], name="target_unique_regional",
+                                    condition=Q(region__isnull=False)),
+            models.UniqueConstraint(fields=["metric", "target_date"], name="target_unique_national",
+                                    condition=Q(region__isnull=True),
+                                    violation_error_message=_("A national target of this metric and date exists.")),
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+            models.CheckConstraint(condition=~Q(metric="share_in_single_cells") | Q(value__lte=100),
+                                   name="target_share_at_most_100",
+                                   violation_error_message=_("A share is at most 100 %.")),
+        ]
+
+    def __str__(self):
+        where = self.region.code if self.region_id else _("national")
+        return f"{self.phase}: {self.get_metric_display()} {self.value} by {self.target_date} ({where})"
+
+    @property
+    def is_share(self) -> bool:
+        return self.metric == self.Metric.SHARE_IN_SINGLE_CELLS

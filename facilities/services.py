@@ -1,6 +1,7 @@
 """Writes of the facilities app."""
 import csv
 import datetime
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
 
 from . import scoping
-from .models import ConversionProject, ProgressUpdate, Region
+from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
 
 REGIONS_PATH = Path(settings.BASE_DIR) / "data" / "regions.csv"
 
@@ -36,6 +37,33 @@ def load_regions(path: Path = REGIONS_PATH) -> SyncCounts:
             "created_year": int(row["created"]) if row["created"].strip() else None,
         } for row in csv.DictReader(handle)]
     return sync_rows(Region, ("code",), rows)
+
+
+TARGETS_PATH = Path(settings.BASE_DIR) / "data" / "roadmap_targets.json"
+
+
+def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
+    """Create the roadmap targets of ``data/roadmap_targets.json`` that do not exist yet (national ones;
+    matched on metric and target date). Targets already present are left as administrators set them.
+
+    Raises KeyError for a missing key, ValueError for a malformed date.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    existing = set(RoadmapTarget.objects.filter(region__isnull=True).values_list("metric", "target_date"))
+    rows, skipped = [], 0
+    for item in data["targets"]:
+        target_date = datetime.date.fromisoformat(item["target_date"])
+        if (item["metric"], target_date) in existing:
+            skipped += 1
+            continue
+        rows.append({"phase": item["phase"], "metric": item["metric"], "region_id": None, "target_date": target_date,
+                     "value": Decimal(str(item["value"])), "source": item["source"],
+                     "verified": bool(item.get("verified", False)), "note": item.get("note", ""),
+                     "is_demo": bool(item.get("is_demo", False))})
+    counts = sync_rows(RoadmapTarget, ("metric", "region_id", "target_date"), rows,
+                       queryset=RoadmapTarget.objects.none(), reason="seed_demo (roadmap targets)")
+    counts.unchanged += skipped
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.export import csv_response
+from core.export import Column, export_response
 from core.forms import add_service_errors
 from facilities import scoping
 from facilities.models import Facility
@@ -34,12 +34,14 @@ def inspection_list(request):
     """Inspections in the user's regions, with filters; ``?export=csv`` downloads the filtered list."""
     visible = Inspection.objects.visible_to(request.user).select_related("facility__region")
     filterset, rows = _filtered(request, InspectionFilter, visible.order_by("-date_start", "-id"))
-    if request.GET.get("export") == "csv":
-        return csv_response("inspections", [
-            "id", "facility", "region", "date_start", "date_end", "body", "type", "announced", "lead_inspector",
-            "summary", "demo"], ([i.pk, i.facility.code, i.facility.region.code, i.date_start, i.date_end,
-                                  i.get_body_display(), i.get_type_display(), i.announced, i.lead_inspector,
-                                  i.summary, i.is_demo] for i in rows.iterator()))
+    exported = export_response(request, _("inspections"), [
+        Column("id", "number"), Column(_("Facility")), Column(_("Region code")), Column(_("Start"), "date"),
+        Column(_("End"), "date"), Column(_("Body")), Column(_("Type")), Column(_("Announced"), "bool"),
+        Column(_("Lead inspector")), Column(_("Summary")), Column(_("Generated demo data"), "bool")],
+        lambda: ([i.pk, i.facility.code, i.facility.region.code, i.date_start, i.date_end, i.get_body_display(),
+                  i.get_type_display(), i.announced, i.lead_inspector, i.summary, i.is_demo] for i in rows.iterator()))
+    if exported is not None:
+        return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     can_create = scoping.edit_regions(request.user, scoping.PROSECUTOR) != set()
     return render(request, "inspections/inspection_list.html", {"filter": filterset, "page": page,
@@ -50,14 +52,17 @@ def finding_list(request):
     """Findings in the user's regions, with filters (overdue included); ``?export=csv`` downloads them."""
     visible = Finding.objects.visible_to(request.user).select_related("inspection__facility__region", "rule")
     filterset, rows = _filtered(request, FindingFilter, visible.order_by("deadline", "id"))
-    if request.GET.get("export") == "csv":
-        return csv_response("findings", [
-            "id", "facility", "region", "inspection_date", "body", "severity", "status", "deadline", "overdue",
-            "rule", "rule_source", "description", "recommendation", "demo"],
-            ([f.pk, f.inspection.facility.code, f.inspection.facility.region.code, f.inspection.date_start,
-              f.inspection.get_body_display(), f.get_severity_display(), f.get_status_display(), f.deadline,
-              f.is_overdue(), f.rule.code if f.rule else "", f.rule.source if f.rule else "", f.description,
-              f.recommendation, f.is_demo] for f in rows.iterator()))
+    exported = export_response(request, _("findings"), [
+        Column("id", "number"), Column(_("Facility")), Column(_("Region code")), Column(_("Inspection date"), "date"),
+        Column(_("Body")), Column(_("Severity")), Column(_("Status")), Column(_("Deadline"), "date"),
+        Column(_("Overdue"), "bool"), Column(_("Rule")), Column(_("Source of the rule")), Column(_("Description")),
+        Column(_("Recommendation")), Column(_("Generated demo data"), "bool")],
+        lambda: ([f.pk, f.inspection.facility.code, f.inspection.facility.region.code, f.inspection.date_start,
+                  f.inspection.get_body_display(), f.get_severity_display(), f.get_status_display(), f.deadline,
+                  f.is_overdue(), f.rule.code if f.rule else "", f.rule.source if f.rule else "", f.description,
+                  f.recommendation, f.is_demo] for f in rows.iterator()))
+    if exported is not None:
+        return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "inspections/finding_list.html", {"filter": filterset, "page": page,
                                                              "query": _query(request)})

@@ -82,6 +82,7 @@ class Dataset:
     updates: list = field(default_factory=list)      # facility_code, block_name, date, status, ...
     inspections: list = field(default_factory=list)  # facility_code, date_start, body, ...
     findings: list = field(default_factory=list)     # facility_code, date_start, body, description, ...
+    residence: list = field(default_factory=list)    # facility_code, home_region, date, persons
     totals: dict = field(default_factory=dict)
 
 
@@ -218,6 +219,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
             facility["status"] = "under_reconstruction"
         data.facilities.append(facility)
     _inspections(rng, data, [f for f in operating + pre_trial])
+    _residence(random.Random(seed + 1), data, operating + pre_trial)
     data.totals = {
         "facilities_in_operation": 78, "imprisonment": 62, "pre_trial": 16, "convicts": CONVICTS,
         "remand": REMAND, "population": CONVICTS + REMAND, "reconstructed": sorted(reconstructed),
@@ -437,3 +439,25 @@ def _inspections(rng, data, facilities):
                     "description": description.format(room=room["number"]), "recommendation": recommendation,
                     "deadline": start + datetime.timedelta(days=rng.choice([90, 180, 365])), "status": status,
                 })
+
+
+# Regions with few institutions for their population send more convicts elsewhere (demo assumption).
+SENDING_WEIGHT = {"KZ-23": 3.0, "KZ-33": 2.5, "KZ-47": 2.5, "KZ-62": 2.0, "KZ-71": 3.0, "KZ-75": 2.0, "KZ-79": 3.0}
+
+
+def _residence(rng, data, facilities):
+    """Persons held by home region on COUNT_DATE for every institution in operation: most are from the
+    institution's own region (85-97 % in pre-trial centres, 45-90 % elsewhere), the rest from other
+    regions, weighted towards the regions with few institutions. Sums equal each facility's population."""
+    regions = sorted(IMPRISONMENT_PER_REGION)
+    for facility in facilities:
+        persons = facility["population"]
+        low, high = (0.85, 0.97) if facility["kind"] == "pre_trial_centre" else (0.45, 0.9)
+        home = round(persons * rng.uniform(low, high))
+        others = [r for r in regions if r != facility["region"]]
+        split = _split_total(rng, [SENDING_WEIGHT.get(r, 1.0) * rng.uniform(0.2, 1.0) for r in others],
+                             persons - home)
+        for region, count in [(facility["region"], home), *zip(others, split)]:
+            if count:
+                data.residence.append({"facility_code": facility["code"], "home_region": region,
+                                       "date": COUNT_DATE, "persons": count})

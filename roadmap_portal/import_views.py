@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.export import csv_response
+from core.export import Column, csv_response, export_response
 from core.tabular import MAX_BYTES
 from facilities import scoping
 
@@ -45,7 +46,18 @@ def _visible(user):
 def import_list(request):
     """Imports: an administrator sees all, an editor their own."""
     _check_importer(request.user)
-    page = Paginator(_visible(request.user), 50).get_page(request.GET.get("page"))
+    records = _visible(request.user)
+    n = "number"
+    exported = export_response(request, _("imports"), [
+        Column("id", n), Column(_("When")), Column(_("Who")), Column(_("Register")), Column(_("File")),
+        Column(_("Status")), Column(_("Rows"), n), Column(_("Created"), n), Column(_("Updated"), n),
+        Column(_("Unchanged"), n), Column(_("Rejected"), n)],
+        lambda: ([r.pk, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), r.user.username if r.user else "",
+                  r.get_kind_display(), r.file_name, r.get_status_display(), r.rows, r.created, r.updated,
+                  r.unchanged, r.rejected] for r in records))
+    if exported is not None:
+        return exported
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "imports/import_list.html", {"page": page, "kinds": ImportRecord.Kind.choices})
 
 

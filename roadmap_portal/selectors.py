@@ -1,10 +1,12 @@
 """Reads that compose several apps: the national summary and facilities with their figures."""
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceStatus, StandardProfile
-from facilities.models import AccommodationType, ConversionProject, Facility, Region
+from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from inspections.models import Finding
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
@@ -155,3 +157,105 @@ def facilities_with_figures(queryset, profile: StandardProfile | None):
         queryset = queryset.annotate(
             persons_compliant=Coalesce(Subquery(compliant, output_field=IntegerField()), Value(0)))
     return queryset
+
+
+def projects_by_region(scope: set[int] | None = None) -> dict:
+    """Conversion projects per region and status, and their budgets (KZT): one query.
+
+    Returns ``{"statuses": [(value, label)], "regions": [{"region", "code", "counts": {status: n},
+    "total", "budget_planned_kzt", "budget_spent_kzt"}]}`` for the regions that have projects (in code
+    order) and ``totals`` with the same budget sums nationally (or over ``scope``).
+    """
+    projects = ConversionProject.objects.all()
+    if scope is not None:
+        projects = projects.filter(block__facility__region__in=scope)
+    rows = (projects.values("block__facility__region_id", "status").order_by()
+            .annotate(n=Count("id"), planned=Coalesce(Sum("budget_planned_kzt"), Value(0, DecimalField())),
+                      spent=Coalesce(Sum("budget_spent_kzt"), Value(0, DecimalField()))))
+    by_region: dict[int, dict] = {}
+    for row in rows:
+        entry = by_region.setdefault(row["block__facility__region_id"], {
+            "counts": {}, "total": 0, "budget_planned_kzt": Decimal(0), "budget_spent_kzt": Decimal(0)})
+        entry["counts"][row["status"]] = row["n"]
+        entry["total"] += row["n"]
+        entry["budget_planned_kzt"] += row["planned"]
+        entry["budget_spent_kzt"] += row["spent"]
+    regions = []
+    for region in Region.objects.filter(pk__in=by_region).order_by("code"):
+        regions.append({"region": region, "code": region.code, **by_region[region.pk]})
+    return {
+        "statuses": [(value, str(label)) for value, label in ConversionProject.Status.choices],
+        "regions": regions,
+        "budget_planned_kzt": sum((r["budget_planned_kzt"] for r in regions), Decimal(0)),
+        "budget_spent_kzt": sum((r["budget_spent_kzt"] for r in regions), Decimal(0)),
+    }
+
+
+def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = None, limit: int = 10) -> list:
+    """The ``limit`` institutions in operation holding people with the lowest share of persons in compliant
+    accommodation under ``profile`` (ties: more persons first, then code). Facilities annotated as in
+    facilities_with_figures plus ``share_compliant`` (%)."""
+    if profile is None:
+        return []
+    facilities = Facility.objects.in_operation()
+    if scope is not None:
+        facilities = facilities.filter(region__in=scope)
+    rows = [f for f in facilities_with_figures(facilities, profile) if f.persons]
+    for f in rows:
+        f.share_compliant = _share(f.persons_compliant, f.persons)
+    rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
+    return rows[:limit]
+
+
+def overdue_findings(scope: set[int] | None = None, limit: int = 10) -> list:
+    """The ``limit`` open findings whose deadline passed longest ago (facility and rule loaded)."""
+    findings = Finding.objects.overdue().select_related("inspection__facility__region", "rule")
+    if scope is not None:
+        findings = findings.filter(inspection__facility__region__in=scope)
+    return list(findings.order_by("deadline", "id")[:limit])
+
+
+def residence(scope: set[int] | None = None) -> dict:
+    """Where persons are held relative to their home region, from each facility's latest count by home
+    region (ResidencePopulation). One query.
+
+    Returns ``{"persons", "in_home_region", "share_in_home_region" (%), "date_from", "date_to",
+    "demo", "hosts": [per region holding people: "region", "held", "from_home", "share_from_home"],
+    "senders": [per home region: "region", "residents", "held_elsewhere", "share_elsewhere"], sorted by
+    held_elsewhere descending}``. With ``scope``, hosts are the user's regions; senders are their residents.
+    """
+    latest = (ResidencePopulation.objects.filter(facility=OuterRef("facility")).order_by()
+              .values("facility").annotate(last=Max("date")).values("last"))
+    counts = ResidencePopulation.objects.filter(date=Subquery(latest), facility__status__in=Facility.IN_OPERATION)
+    if scope is not None:
+        counts = counts.filter(Q(facility__region__in=scope) | Q(home_region__in=scope))
+    rows = list(counts.values("facility__region_id", "home_region_id").order_by()
+                .annotate(persons=Sum("persons"), first=Min("date"), last=Max("date"),
+                          demo=Count("id", filter=Q(is_demo=True))))
+    regions = {r.pk: r for r in Region.objects.all()}
+    hosts: dict[int, dict] = {}
+    senders: dict[int, dict] = {}
+    for row in rows:
+        host, home, persons = row["facility__region_id"], row["home_region_id"], row["persons"]
+        if scope is None or host in scope:
+            entry = hosts.setdefault(host, {"held": 0, "from_home": 0})
+            entry["held"] += persons
+            entry["from_home"] += persons if host == home else 0
+        if scope is None or home in scope:
+            entry = senders.setdefault(home, {"residents": 0, "held_elsewhere": 0})
+            entry["residents"] += persons
+            entry["held_elsewhere"] += persons if host != home else 0
+    held = sum(h["held"] for h in hosts.values())
+    at_home = sum(h["from_home"] for h in hosts.values())
+    return {
+        "persons": held, "in_home_region": at_home, "share_in_home_region": _share(at_home, held),
+        "date_from": min((r["first"] for r in rows), default=None), "date_to": max((r["last"] for r in rows), default=None),
+        "demo": any(r["demo"] for r in rows),
+        "hosts": [{"region": regions[pk], "code": regions[pk].code, **h,
+                   "share_from_home": _share(h["from_home"], h["held"])}
+                  for pk, h in sorted(hosts.items(), key=lambda item: regions[item[0]].code)],
+        "senders": sorted(({"region": regions[pk], "code": regions[pk].code, **s,
+                            "share_elsewhere": _share(s["held_elsewhere"], s["residents"])}
+                           for pk, s in senders.items()),
+                          key=lambda s: (-s["held_elsewhere"], s["code"])),
+    }

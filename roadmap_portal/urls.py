@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import api_urls, import_views, views
+from . import api_urls, dashboards, import_views, views
 from .api import router
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboards.dashboard, name="dashboard"),
+    path("regions/<str:code>/", dashboards.region_detail, name="region-detail"),
+    path("residence/", dashboards.residence, name="residence"),
     path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

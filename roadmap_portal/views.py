@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,15 +15,16 @@ from cells.forms import CellForm, CompletionForm
 from cells.models import Cell, StandardProfile
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from core.exceptions import ConflictError
+from core.export import Column, export_response
 from core.forms import add_service_errors
 from core.history import history_entries
 from facilities import scoping
 from facilities import services as facility_services
 from facilities.forms import ProgressForm
-from facilities.models import ConversionProject, Facility, ResidentialBlock
+from facilities.models import ConversionProject, Facility, ProgressUpdate, ResidentialBlock
 from inspections.models import Finding, Inspection
 
-from . import selectors
+from . import charts, selectors, trends
 from .filters import FacilityComplianceFilter
 
 
@@ -30,16 +32,43 @@ def _page(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def dashboard(request):
-    """The dashboard: headline figures, compliance per profile, projects, single-cell share by region; for
-    a user with regions of responsibility, over those regions only."""
-    scope = scoping.region_scope(request.user)
-    regions = selectors.single_cell_share_by_region(scope)
-    return render(request, "dashboard/national.html", {
-        "summary": selectors.summary(scope=scope), "scoped": scope is not None,
-        "regions": regions,
-        "max_share": max([r["share"] or 0 for r in regions] + [1]),
-    })
+def _query(request) -> str:
+    """The request's query string without ``page`` and ``export`` (for pagination and export links)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
+def _cell_columns(profiles):
+    n = "number"
+    return [Column(_("Facility")), Column(_("Block")), Column(_("Number")), Column(_("Accommodation type")),
+            Column(_("Living space (m²)"), n), Column(_("Design capacity (persons)"), n),
+            Column(_("Occupancy (persons)"), n), Column(_("Date of the count"), "date"),
+            Column(_("Sanitary annex"), "bool"), Column(_("Sanitary annex fully partitioned"), "bool"),
+            Column(_("Distance between walls (m)"), n), Column(_("Ceiling height (m)"), n),
+            Column(_("Natural light"), "bool"), Column(_("Status")),
+            *[Column(_("Compliance: %(profile)s") % {"profile": p.code}) for p in profiles],
+            Column(_("Generated demo data"), "bool")]
+
+
+def _cell_rows(cells, profiles):
+    for cell in cells:
+        results = {r.profile_id: r.get_status_display() for r in cell.active_results}
+        yield [cell.block.facility.code, cell.block.name, cell.number, cell.get_accommodation_type_display(),
+               cell.living_space_m2, cell.design_capacity, cell.occupancy, cell.occupancy_date,
+               cell.has_sanitary_annex, cell.sanitary_annex_partitioned, cell.min_wall_distance_m,
+               cell.ceiling_height_m, cell.has_natural_light, cell.get_status_display(),
+               *[results.get(p.pk, "") for p in profiles], cell.is_demo]
+
+
+def export_cells(request, filename, cells):
+    """The cells as CSV or XLSX when the request asks for an export (with each active profile's status)."""
+    if "export" not in request.GET:
+        return None
+    profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
+    cells = cells_with_results(cells.select_related("block__facility"))
+    return export_response(request, filename, _cell_columns(profiles), lambda: _cell_rows(cells, profiles))
 
 
 def facility_list(request):
@@ -51,11 +80,21 @@ def facility_list(request):
         queryset = Facility.objects.none()
     profile = filterset.selected_profile()
     queryset = selectors.facilities_with_figures(queryset.order_by("region__code", "code", "pk"), profile)
+    n = "number"
+    exported = export_response(request, _("facilities"), [
+        Column(_("Code")), Column(_("Name")), Column(_("Region code")), Column(_("Region")), Column(_("Kind")),
+        Column(_("Security level")), Column(_("Status")), Column(_("Year built"), n), Column(_("Places"), n),
+        Column(_("Persons held"), n), Column(_("Persons in single-occupancy cells"), n),
+        Column(_("Persons in compliant accommodation (%(profile)s)") % {"profile": profile.code if profile else "—"}, n),
+        Column(_("Generated demo data"), "bool"),
+    ], lambda: ([f.code, f.name, f.region.code, f.region.name, f.get_kind_display(), f.get_security_level_display(),
+                 f.get_status_display(), f.year_built, f.places, f.persons, f.persons_in_single_cells,
+                 getattr(f, "persons_compliant", None), f.is_demo] for f in queryset))
+    if exported is not None:
+        return exported
     page = _page(request, queryset, 50)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "facilities/facility_list.html", {
-        "filter": filterset, "page": page, "profile": profile, "query": query.urlencode(),
+        "filter": filterset, "page": page, "profile": profile, "query": _query(request),
     })
 
 
@@ -68,21 +107,45 @@ def facility_detail(request, pk):
         block__facility=facility)
     if cell_filter.is_bound and not cell_filter.is_valid():
         cells = Cell.objects.none()
-    cells = cells_with_results(cells.select_related("block").order_by("block__name", "number", "pk"))
+    cells = cells.order_by("block__name", "number", "pk")
+    exported = export_cells(request, f"{facility.code}-cells", cells)
+    if exported is not None:
+        return exported
+    cells = cells_with_results(cells.select_related("block"))
     page = _page(request, cells, 50)
     rules = active_rules()
     rows = [(cell, rule_outcomes(cell, rules)) for cell in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     profile = StandardProfile.objects.filter(code=selectors.HEADLINE_PROFILE).first()
     figures = selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile).get()
     findings = Finding.objects.filter(inspection__facility=facility)
+    points = trends.series(trends.Scope.FACILITY, facility.pk)
     return render(request, "facilities/facility_detail.html", {
         "facility": facility, "figures": figures, "profile": profile, "blocks": blocks, "page": page,
-        "rows": rows, "rules": rules, "cell_filter": cell_filter, "query": query.urlencode(),
+        "rows": rows, "rules": rules, "cell_filter": cell_filter, "query": _query(request),
         "findings_open": findings.open().count(), "findings_overdue": findings.overdue().count(),
-        "inspections": Inspection.objects.filter(facility=facility).order_by("-date_start")[:10],
+        "inspections": Inspection.objects.filter(facility=facility).annotate(findings_count=Count("findings"))
+        .order_by("-date_start")[:10],
+        "points": points, "trend_chart": charts.facility_trend(points) if points else None,
+        "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
+        "timeline": status_timeline(facility),
     })
+
+
+def status_timeline(facility) -> list[dict]:
+    """The status changes of every conversion project of ``facility``, oldest first: one entry per progress
+    update whose status differs from the project's previous update (``date``, ``block``, ``block_id``,
+    ``status`` label, ``percent``, ``is_demo``)."""
+    updates = (ProgressUpdate.objects.filter(project__block__facility=facility)
+               .select_related("project__block").order_by("project_id", "date", "id"))
+    events, last = [], {}
+    for update in updates:
+        if last.get(update.project_id) == update.status:
+            continue
+        last[update.project_id] = update.status
+        events.append({"date": update.date, "block": update.project.block.name, "block_id": update.project.block_id,
+                       "status": update.get_status_display(), "percent": update.percent_complete,
+                       "is_demo": update.is_demo})
+    return sorted(events, key=lambda e: (e["date"], e["block"]))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -94,6 +157,9 @@ def block_detail(request, pk):
                               pk=pk)
     project = ConversionProject.objects.filter(block=block).first()
     updates = project.updates.select_related("author").order_by("-date", "-id") if project else []
+    exported = export_cells(request, f"{block.facility.code}-{block.name}-cells", block.cells.order_by("number", "pk"))
+    if exported is not None:
+        return exported
     cells = cells_with_results(block.cells.order_by("number", "pk"))
     page = _page(request, cells, 100)
     rules = active_rules()
@@ -106,6 +172,7 @@ def block_detail(request, pk):
         "late": bool(project and project.planned_end and project.planned_end < today
                      and project.status not in ("completed", "cancelled")),
         "rblock": block, "project": project, "updates": updates, "page": page, "rules": rules,
+        "progress_chart": charts.progress_line(reversed(list(updates))) if project and updates else None,
         "rows": [(cell, rule_outcomes(cell, rules)) for cell in page], "can_edit": can_edit,
         "allowed": facility_services.allowed_transitions(project) if project else [],
     })

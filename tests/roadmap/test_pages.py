@@ -75,6 +75,6 @@ def test_navigation_links_lead_to_pages_not_the_api(browser, estate):
     assert reverse("facility-detail", args=[estate.pk]) == f"/facilities/{estate.pk}/"
     assert reverse("api:facility-list") == "/api/v1/facilities/"
     page = browser.get("/").content.decode()
-    assert 'href="/facilities/"' in page and 'href="/facilities/?region=KZ-35"' in page
+    assert 'href="/facilities/"' in page and 'href="/regions/KZ-35/"' in page
     listing = browser.get("/facilities/").content.decode()
     assert f'href="/facilities/{estate.pk}/"' in listing

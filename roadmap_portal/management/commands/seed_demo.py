@@ -7,12 +7,14 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from cells.models import Cell, StandardRule
-from cells.services import load_standards
+from cells.services import load_standards, recalculate_compliance
 from core.sync import sync_rows
-from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock, StaffProfile
-from facilities.services import load_regions
+from facilities.models import (ConversionProject, Facility, ProgressUpdate, Region, ResidencePopulation,
+                               ResidentialBlock, StaffProfile)
+from facilities.services import load_regions, load_targets
 from inspections.models import Finding, Inspection
 from roadmap_portal.demo import build_dataset
+from roadmap_portal.demo_history import reconstruct_demo_history
 
 REASON = "seed_demo (generated demo data)"
 
@@ -41,10 +43,15 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data under production settings; "
                                "pass --allow-production to insist.")
         with transaction.atomic():
-            counts = load_regions() + load_standards()
+            counts = load_regions() + load_standards() + load_targets()
             counts = counts + self._estate()
             users = self._users()
         self.stdout.write(f"Rows: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged.")
+        run = recalculate_compliance(trigger="seed_demo")
+        self.stdout.write(f"Compliance run #{run.pk}: {run.outcome}, {run.cells_evaluated} cells evaluated.")
+        history = reconstruct_demo_history()
+        self.stdout.write(f"Demo trend history: {history} monthly snapshots reconstructed from the demo's "
+                          "completed conversions (generated demo data).")
         self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
         for username, (group, regions) in ROLES.items():
             scope = f", regions {', '.join(regions)}" if regions else ""
@@ -97,8 +104,12 @@ class Command(BaseCommand):
             "rule_id": rules.get(f["rule"]), "severity": f["severity"], "description": f["description"],
             "recommendation": f["recommendation"], "deadline": f["deadline"], "status": f["status"],
             "is_demo": True} for f in data.findings]
-        return counts + inspections + sync_rows(Finding, ("inspection_id", "description"), finding_rows,
-                                                reason=REASON)
+        counts = counts + inspections + sync_rows(Finding, ("inspection_id", "description"), finding_rows,
+                                                  reason=REASON)
+        residence_rows = [{"facility_id": facility_ids[r["facility_code"]], "home_region_id": regions[r["home_region"]],
+                           "date": r["date"], "persons": r["persons"], "is_demo": True} for r in data.residence]
+        return counts + sync_rows(ResidencePopulation, ("facility_id", "home_region_id", "date"), residence_rows,
+                                  reason=REASON)
 
     def _users(self):
         User = get_user_model()

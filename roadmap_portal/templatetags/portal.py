@@ -1,0 +1,33 @@
+"""Template filters of the portal: signed changes and localised numbers."""
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def signed(value, decimals=0):
+    """A change with its sign in the active language's number format (+1 234, −0,5); "—" for None."""
+    if value is None or value == "":
+        return "—"
+    decimals = int(decimals)
+    text = number_format(abs(value), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"\u2212{text}"
+    return text
+
+
+@register.filter
+def num(value, decimals=0):
+    """``value`` in the active language's number format with grouping and ``decimals`` places; "—" for None."""
+    if value is None or value == "":
+        return "—"
+    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]``, or None when absent (for dicts keyed by a variable)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,96 @@
+/* Roadmap Portal charts: draws every <canvas data-chart="ID"> from the JSON in <script id="ID">
+ * (written by Django's json_script), with the vendored Chart.js (static/vendor/chart.js-4.6.1).
+ * Numbers and dates follow the page's language (<html lang>). Every chart also has a table or text
+ * equivalent in the page, so nothing is lost without JavaScript.
+ *
+ * Spec: {kind: "line"|"bar"|"hbar"|"sparkline", labels: [...], x_dates: bool, unit: "%"|"", stacked: bool,
+ *        y_max: number|null, datasets: [{label, data, color, dashed, points, fill}]}
+ * For x_dates, labels are ISO dates and data points are plotted on a time-proportional axis.
+ */
+(function () {
+  "use strict";
+  var lang = document.documentElement.lang || "en";
+  var number = new Intl.NumberFormat(lang, {maximumFractionDigits: 1});
+  var month = new Intl.DateTimeFormat(lang, {year: "numeric", month: "short"});
+  var day = new Intl.DateTimeFormat(lang, {year: "numeric", month: "short", day: "numeric"});
+  var DAY = 86400000;
+
+  function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
+  function fromDay(n) { return new Date(n * DAY); }
+  function fmt(value, unit) {
+    if (value === null || value === undefined) { return "—"; }
+    return number.format(value) + (unit === "%" ? " %" : "");
+  }
+
+  function datasets(spec) {
+    return spec.datasets.map(function (d) {
+      var data = d.data;
+      if (spec.x_dates) {
+        var xs = d.x || spec.labels;
+        data = d.data.map(function (v, i) { return {x: dayNumber(xs[i]), y: v}; });
+      }
+      return {
+        label: d.label, data: data, borderColor: d.color, backgroundColor: d.color,
+        borderDash: d.dashed ? [6, 4] : [], pointRadius: d.points === false ? 0 : (spec.kind === "sparkline" ? 0 : 2),
+        borderWidth: spec.kind === "sparkline" ? 1.5 : 2, stepped: d.stepped || false, fill: false,
+        spanGaps: true, stack: d.stack
+      };
+    });
+  }
+
+  function config(spec) {
+    var horizontal = spec.kind === "hbar";
+    var type = spec.kind === "sparkline" ? "line" : (horizontal ? "bar" : spec.kind);
+    var valueAxis = {
+      beginAtZero: spec.kind !== "sparkline", stacked: !!spec.stacked, max: spec.y_max || undefined,
+      ticks: {callback: function (v) { return fmt(v, spec.unit); }}
+    };
+    var categoryAxis = {stacked: !!spec.stacked};
+    if (spec.x_dates) {
+      categoryAxis = {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) { return month.format(fromDay(v)); }}};
+    }
+    var scales = horizontal ? {x: valueAxis, y: categoryAxis} : {x: categoryAxis, y: valueAxis};
+    var sparkline = spec.kind === "sparkline";
+    if (sparkline) { scales = {x: Object.assign(categoryAxis, {display: false}), y: Object.assign(valueAxis, {display: false})}; }
+    return {
+      type: type,
+      data: {labels: spec.x_dates ? undefined : spec.labels, datasets: datasets(spec)},
+      options: {
+        indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false,
+        locale: lang, scales: scales,
+        plugins: {
+          legend: {display: !sparkline && spec.datasets.length > 1, position: "bottom"},
+          tooltip: {enabled: !sparkline, callbacks: {
+            title: function (items) {
+              if (!items.length) { return ""; }
+              return spec.x_dates ? day.format(fromDay(items[0].parsed.x)) : items[0].label;
+            },
+            label: function (item) {
+              var v = horizontal ? item.parsed.x : item.parsed.y;
+              return item.dataset.label + ": " + fmt(v, spec.unit);
+            }
+          }}
+        }
+      }
+    };
+  }
+
+  function draw() {
+    if (typeof Chart === "undefined") { return; }
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var source = document.getElementById(canvas.getAttribute("data-chart"));
+      if (!source) { return; }
+      var spec = JSON.parse(source.textContent);
+      new Chart(canvas, config(spec));
+      canvas.setAttribute("data-drawn", "true");
+    });
+  }
+
+  // The language switcher submits itself on change (no inline handler, so a strict CSP holds).
+  function languageSwitcher() {
+    var select = document.getElementById("lang");
+    if (select) { select.addEventListener("change", function () { select.form.submit(); }); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { languageSwitcher(); draw(); });
+})();
