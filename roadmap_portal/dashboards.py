@@ -278,7 +278,7 @@ def residence(request):
     }
     if "export" in request.GET:
         return _export_table(request, tables, "residence")
-    senders = figures["senders"][:10]
+    senders = [s for s in figures["senders"] if s["held_elsewhere"]][:10]
     return render(request, "dashboard/residence.html", {
         "figures": figures, "scoped": scope is not None,
         "hosts_chart": charts.horizontal([h["code"] for h in figures["hosts"]],

@@ -204,7 +204,7 @@ def forecast_one(points: list[dict], target: RoadmapTarget | None, window_days: 
     """Linear projection of the share of persons in single-occupancy cells.
 
     Method: rate = (share at the latest snapshot - share at the latest snapshot on or before the window's
-    start) / days between them; projected date = latest snapshot date + (target - current share) / rate.
+    start, or at the first snapshot when the history is shorter than the window) / days between them; projected date = latest snapshot date + (target - current share) / rate.
     A rate of zero or less never reaches the target (``no_progress``). ``on_track`` when the projected date
     is on or before the target date, ``at_risk`` after it.
     """
@@ -221,8 +221,8 @@ def forecast_one(points: list[dict], target: RoadmapTarget | None, window_days: 
         return Forecast(current=current, current_date=latest["date"], state="no_target", **blank)
     if current >= goal:
         return Forecast(current=current, current_date=latest["date"], state="reached", **blank)
-    start = value_on([p for p in points if p["share_in_single_cells"] is not None],
-                     latest["date"] - datetime.timedelta(days=window_days))
+    known = [p for p in points if p["share_in_single_cells"] is not None]
+    start = value_on(known, latest["date"] - datetime.timedelta(days=window_days)) or known[0]
     if start is None or start["date"] >= latest["date"]:
         return Forecast(current=current, current_date=latest["date"], state="no_history", **blank)
     days = (latest["date"] - start["date"]).days

@@ -87,6 +87,17 @@ PAGES = [
     ("new finding A", "/inspections/{a.inspection.pk}/findings/new/", [200, 200, 200, 403, 403, 403, 403]),
     ("finding B", "/findings/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403]),
     ("findings csv", "/findings/?export=csv", [200, 200, 200, 200, 200, 200, 403]),
+    ("findings xlsx", "/findings/?export=xlsx", [200, 200, 200, 200, 200, 200, 403]),
+    ("inspections xlsx", "/inspections/?export=xlsx", [200, 200, 200, 200, 200, 200, 403]),
+    ("facilities csv", "/facilities/?export=csv", [200, 200, 200, 200, 200, 200, 403]),
+    ("cells of facility B csv", "/facilities/{b.facility.pk}/?export=csv", [200, 200, 404, 404, 200, 200, 403]),
+    ("cells of block B xlsx", "/blocks/{b.block.pk}/?export=xlsx", [200, 200, 404, 404, 200, 200, 403]),
+    ("region A", "/regions/KZ-35/", [200, 200, 200, 200, 200, 200, 403]),
+    ("region B", "/regions/KZ-10/", [200, 200, 404, 404, 200, 200, 403]),
+    ("region B export", "/regions/KZ-10/?table=facilities&export=csv", [200, 200, 404, 404, 200, 200, 403]),
+    ("dashboard export", "/?table=regions&export=csv", [200, 200, 200, 200, 200, 200, 403]),
+    ("residence", "/residence/", [200, 200, 200, 200, 200, 200, 403]),
+    ("imports list csv", "/imports/?export=csv", [200, 403, 403, 200, 403, 403, 403]),
     ("history A block", "/history/block/{a.block.pk}/", [200, 200, 200, 200, 200, 200, 403]),
     ("history B finding", "/history/finding/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403]),
 ]
@@ -112,3 +123,8 @@ def test_lists_and_exports_are_scoped(client, world, role, codes):
     assert {line.split(",")[1] for line in csv_text.splitlines()[1:]} == codes
     page = client.get("/facilities/").content.decode()
     assert ("F-B" in page) == ("F-B" in codes)
+    facilities = b"".join(client.get("/facilities/?export=csv").streaming_content).decode("utf-8-sig")
+    assert {line.split(",")[0] for line in facilities.splitlines()[1:]} == codes
+    regions = b"".join(client.get("/?table=regions&export=csv").streaming_content).decode("utf-8-sig")
+    assert {line.split(",")[0] for line in regions.splitlines()[1:]} == (
+        {"KZ-35"} if codes == {"F-A"} else {r.code for r in world.a.facility.region._meta.model.objects.all()})

@@ -1,0 +1,182 @@
+"""Dashboard, region and residence pages; chart data; exports (CSV and XLSX) of lists and dashboard tables."""
+import csv
+import datetime
+import io
+import json
+import re
+from decimal import Decimal
+from urllib.parse import quote
+
+import pytest
+from openpyxl import load_workbook
+
+from cells.services import recalculate_compliance
+from facilities.models import Region, ResidencePopulation
+from facilities.services import load_targets
+from roadmap_portal import trends
+from roadmap_portal.demo_history import reconstruct_demo_history
+from tests.conftest import make_user
+from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
+
+
+@pytest.fixture
+def estate(standards, regions):
+    load_targets()
+    facility = FacilityFactory(code="АҚ-7", name_en="=HYPERLINK(\"http://x\")", region__code="KZ-35", is_demo=True)
+    block = BlockFactory(facility=facility, name="Шығыс")
+    ConversionProjectFactory(block=block, status="completed", percent_complete=Decimal("100"), is_demo=True,
+                             actual_start=datetime.date(2023, 1, 1), actual_end=datetime.date(2024, 3, 10),
+                             baseline_rooms=1, baseline_beds=40, budget_planned_kzt=Decimal("5000000"),
+                             budget_spent_kzt=Decimal("4800000"))
+    for n in range(3):
+        CellFactory(block=block, number=f"S{n}", accommodation_type="single_occupancy_cell", design_capacity=1,
+                    occupancy=1, living_space_m2=Decimal("7.00"))
+    CellFactory(block=BlockFactory(facility=facility, name="Dorm"), number="D1", accommodation_type="dormitory",
+                design_capacity=40, occupancy=45, living_space_m2=Decimal("100.00"))
+    other = FacilityFactory(code="ЛА-1", region__code="KZ-75")
+    CellFactory(block=BlockFactory(facility=other, name="B"), number="1", accommodation_type="dormitory",
+                design_capacity=50, occupancy=30, living_space_m2=Decimal("150.00"))
+    ResidencePopulation.objects.create(facility=facility, home_region=Region.objects.get(code="KZ-35"),
+                                       date=datetime.date(2026, 11, 1), persons=40)
+    ResidencePopulation.objects.create(facility=facility, home_region=Region.objects.get(code="KZ-75"),
+                                       date=datetime.date(2026, 11, 1), persons=8, is_demo=True)
+    recalculate_compliance()
+    reconstruct_demo_history(months=36)
+    return facility
+
+
+def chart(page: str, chart_id: str) -> dict:
+    match = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', page, re.S)
+    assert match, f"chart {chart_id} missing"
+    return json.loads(match.group(1))
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_national_dashboard_figures_and_charts(browser, estate):
+    page = browser.get("/").content.decode()
+    assert "National dashboard" in page and "Demo data" in page
+    points = trends.series()
+    assert len(points) == 37 and points[-1]["persons"] == 49 + 30 - 1  # 3 + 45 + 30 persons
+    share = chart(page, "share-chart")
+    assert share["datasets"][0]["data"] == [p["share_in_single_cells"] for p in points]
+    assert share["datasets"][1]["data"] == [points[0]["share_in_single_cells"], 50.0]
+    assert share["datasets"][1]["x"][1] == "2029-12-31"
+    spark = chart(page, "spark-population")
+    assert spark["datasets"][0]["data"][-1] == 78
+    projects = chart(page, "projects-chart")
+    completed = next(d for d in projects["datasets"] if d["label"] == "completed")
+    assert projects["labels"] == ["KZ-35"] and completed["data"] == [1]
+    budget = chart(page, "budget-chart")
+    assert budget["datasets"][0]["data"] == [5.0] and budget["datasets"][1]["data"] == [4.8]
+    lowest = chart(page, "lowest-chart")
+    assert lowest["labels"][0] == "ЛА-1" and lowest["datasets"][0]["data"][0] == 30.0
+    assert "Method: the share of persons in single-occupancy cells is projected" in page
+    assert "demo assumption, not an official figure" in page
+    assert "generated demo history" in page
+    assert 'data-figure="home-share">83.3 %' in page  # 40 of 48 held in their home region
+
+
+def test_dashboard_settings_are_validated(browser, estate):
+    response = browser.get("/", {"since": "2024-13-45", "window": "abc"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid date." in page and "Select a valid choice" in page
+    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    assert "The date cannot be in the future." in browser.get("/", {"since": future}).content.decode()
+    page = browser.get("/", {"since": "2024-01-01", "window": "365"}).content.decode()
+    assert "since 01/01/2024" in page  # the snapshot on or before the date: the reconstructed 2024-01-01
+
+
+def test_region_page_and_scope(client, browser, estate):
+    page = browser.get("/regions/KZ-35/").content.decode()
+    assert "Karaganda Region" in page and "АҚ-7" in page and "ЛА-1" not in page
+    assert chart(page, "share-chart")["datasets"][0]["data"][-1] == round(100 * 3 / 48, 1)
+    assert browser.get("/regions/KZ-99/").status_code == 404
+    editor = make_user("ed", "Ministry editors", regions=["KZ-75"])
+    client.force_login(editor)
+    assert client.get("/regions/KZ-35/").status_code == 404
+    assert client.get("/regions/KZ-75/").status_code == 200
+    page = client.get("/").content.decode()
+    assert "Dashboard of your regions" in page and "АҚ-7" not in page
+
+
+def test_residence_page(browser, estate):
+    page = browser.get("/residence/").content.decode()
+    assert 'data-figure="home-share">83.3 %' in page
+    senders = chart(page, "senders-chart")
+    assert senders["labels"] == ["KZ-75"] and senders["datasets"][0]["data"] == [8.0]
+
+
+def test_facility_and_block_pages_show_trend_timeline_and_progress(browser, estate):
+    page = browser.get(f"/facilities/{estate.pk}/").content.decode()
+    trend = chart(page, "facility-trend")
+    assert trend["datasets"][2]["data"][-1] == 3 and trend["datasets"][2]["data"][0] == 0
+    assert "Conversion status history" in page
+    block = estate.blocks.get(name="Шығыс")
+    page = browser.get(f"/blocks/{block.pk}/").content.decode()
+    assert "progress-chart" not in page  # no progress update recorded: no chart
+
+
+def test_facility_list_csv_is_safe_and_filtered(browser, estate):
+    response = browser.get("/facilities/", {"region": "KZ-35", "export": "csv"})
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = body(response)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "Code" and len(rows) == 2
+    code, name = rows[1][0], rows[1][1]
+    assert code == "АҚ-7" and name == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][8:11] == ["43", "48", "3"]  # places, persons, persons in single cells: plain numbers
+    assert rows[1][-1] == "yes"
+
+
+def test_xlsx_keeps_numbers_and_neutralises_text(browser, estate):
+    response = browser.get("/facilities/", {"export": "xlsx"})
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"].endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Code"
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["АҚ-7"][1] == "'=HYPERLINK(\"http://x\")"
+    assert by_code["АҚ-7"][9] == 48 and isinstance(by_code["АҚ-7"][9], int)
+    cell = list(sheet.iter_rows(min_row=2, max_row=3))[0][1]
+    assert cell.data_type == "s"
+
+
+def test_cyrillic_and_kazakh_file_names(browser, estate):
+    block = estate.blocks.get(name="Шығыс")
+    response = browser.get(f"/blocks/{block.pk}/", {"export": "csv"})
+    disposition = response["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('АҚ-7-Шығыс-cells')}.csv" in disposition
+    assert 'filename="-7--cells.csv"' in disposition  # the ASCII fallback for old clients
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
+    assert [r[2] for r in rows[1:]] == ["S0", "S1", "S2"]
+    assert rows[1][4] == "7.00" and rows[1][-1] == "no"
+
+
+def test_dashboard_tables_export(browser, estate):
+    raw = body(browser.get("/", {"table": "forecast", "export": "csv"})).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(raw)))
+    assert rows[1][0] == "KZ" and rows[1][7] == "50.0" and rows[1][8] == "2029-12-31"
+    assert len(rows) == 1 + 1 + 20
+    sheet = load_workbook(io.BytesIO(browser.get("/", {"table": "trend", "export": "xlsx"}).content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert len(values) == 1 + 37 and values[-1][1] == 78
+    assert values[1][7] == "yes" and values[-1][7] == "no"  # reconstructed demo history is labelled
+    targets = body(browser.get("/", {"table": "targets", "export": "csv"})).decode("utf-8-sig")
+    assert "Demo assumption" in targets.splitlines()[0] and targets.count("\n") == 6
+
+
+@pytest.mark.parametrize("url,reason", [
+    ("/?table=trend&export=pdf", "Unknown export format 'pdf': use csv or xlsx."),
+    ("/?table=nope&export=csv", "Unknown table 'nope'"),
+    ("/facilities/?export=json", "Unknown export format 'json'"),
+    ("/residence/?table=x&export=csv", "Unknown table 'x'"),
+])
+def test_bad_export_requests_are_400(browser, estate, url, reason):
+    response = browser.get(url)
+    assert response.status_code == 400 and reason in response.content.decode()
