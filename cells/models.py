@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -183,7 +184,7 @@ class StandardRule(models.Model):
         """Human form of the threshold, e.g. ``≥ 6.0 m²`` or ``= yes``."""
         value = self.value
         if isinstance(value, bool):
-            value = "yes" if value else "no"
+            value = gettext("yes") if value else gettext("no")
         elif value in AccommodationType.values:
             value = AccommodationType(value).label
         unit = self.unit.replace("m2", "m²")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.locks import exclusive_lock
@@ -145,15 +146,15 @@ def check_can_edit_cells(user, cell: Cell | None = None) -> None:
     existing ``cell``, in its region."""
     regions = scoping.edit_regions(user, scoping.EDITOR)
     if regions is not None and not regions:
-        raise PermissionDenied("Only ministry editors and administrators may edit cells.")
+        raise PermissionDenied(_("Only ministry editors and administrators may edit cells."))
     if cell is not None and not scoping.in_regions(cell.block.facility.region_id, regions):
-        raise PermissionDenied("This cell is outside your regions.")
+        raise PermissionDenied(_("This cell is outside your regions."))
 
 
 def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -> None:
     check_can_edit_cells(user)
     if not scoping.in_regions(block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
-        raise ValidationError({field: ["This block is outside your regions."]})
+        raise ValidationError({field: [_("This block is outside your regions.")]})
 
 
 def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
@@ -168,7 +169,7 @@ def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bo
     cell = cell or Cell()
     block = data.get("block") or (cell.block if cell.block_id else None)
     if block is None:
-        raise ValidationError({"block": ["A cell belongs to a residential block."]})
+        raise ValidationError({"block": [_("A cell belongs to a residential block.")]})
     _check_block_editable(user, block)
     cell.block = block
     for name in CELL_FIELDS:
@@ -179,7 +180,8 @@ def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bo
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
     if check_unique and Cell.objects.filter(block=block, number=cell.number).exclude(pk=cell.pk).exists():
-        raise ValidationError({"number": [f"Number {cell.number} is already used in this block."]})
+        raise ValidationError({"number": [_("Number %(number)s is already used in this block.")
+                                          % {"number": cell.number}]})
     return cell
 
 
@@ -198,7 +200,8 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
         with transaction.atomic():
             cell.save()
     except IntegrityError:  # another user registered the same number meanwhile
-        raise ValidationError({"number": [f"Number {cell.number} is already used in this block."]}) from None
+        raise ValidationError({"number": [_("Number %(number)s is already used in this block.")
+                                          % {"number": cell.number}]}) from None
     schedule_recalculation(cell.block.facility_id, old_facility)
     return cell
 
@@ -208,13 +211,14 @@ def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
     count already recorded, not for a decommissioned room. Raises ValidationError."""
     errors = {}
     if occupancy is None or not 0 <= occupancy <= 1000:
-        errors["occupancy"] = ["Occupancy is a number of persons from 0 to 1000."]
+        errors["occupancy"] = [_("Occupancy is a number of persons from 0 to 1000.")]
     if occupancy_date is None or occupancy_date > timezone.localdate():
-        errors["occupancy_date"] = ["Give the date of the count; it cannot be in the future."]
+        errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
     elif cell.occupancy_date and occupancy_date < cell.occupancy_date:
-        errors["occupancy_date"] = [f"A newer count, of {cell.occupancy_date:%Y-%m-%d}, is already recorded."]
+        errors["occupancy_date"] = [_("A newer count, of %(date)s, is already recorded.")
+                                    % {"date": f"{cell.occupancy_date:%Y-%m-%d}"}]
     if cell.status == Cell.Status.DECOMMISSIONED:
-        errors["status"] = ["This room or cell is decommissioned; it holds nobody."]
+        errors["status"] = [_("This room or cell is decommissioned; it holds nobody.")]
     if errors:
         raise ValidationError(errors)
 
@@ -226,7 +230,7 @@ def check_can_write_headcount(user, region_id: int) -> None:
         scoping.roles(user) & {scoping.EDITOR, scoping.ADMIN})
     if not editor and not scoping.in_regions(region_id, scoping.headcount_regions(user) if
                                              scoping.API_CLIENT in scoping.roles(user) else set()):
-        raise PermissionDenied("This account may not update headcounts in this region.")
+        raise PermissionDenied(_("This account may not update headcounts in this region."))
 
 
 @transaction.atomic
@@ -257,8 +261,9 @@ def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: date
     available = sum(room.occupancy for room in rooms)
     if available < persons:
         raise ValidationError({"cells": [
-            f"{persons} persons are to move in, but the facility's other dormitory rooms and shared cells "
-            f"hold {available}. Update their headcounts first, or register fewer occupied cells."]})
+            _("%(persons)s persons are to move in, but the facility's other dormitory rooms and shared cells "
+              "hold %(available)s. Update their headcounts first, or register fewer occupied cells.")
+            % {"persons": persons, "available": available}]})
     original = {room.pk: room.occupancy for room in rooms}
     remaining = persons
     while remaining:
@@ -291,7 +296,7 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
     check_can_edit_project(user, project)
     errors = {}
     if not cells:
-        errors["cells"] = ["Register the new single cells of the block (at least one)."]
+        errors["cells"] = [_("Register the new single cells of the block (at least one).")]
     block = project.block
     existing = set(block.cells.values_list("number", flat=True))
     seen = set()
@@ -299,16 +304,17 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
     for index, spec in enumerate(cells):
         unknown = set(spec) - set(NEW_CELL_FIELDS)
         if unknown:
-            errors[f"cells[{index}]"] = [f"Unknown field(s): {', '.join(sorted(unknown))}."]
+            errors[f"cells[{index}]"] = [_("Unknown field(s): %(fields)s.") % {"fields": ", ".join(sorted(unknown))}]
             continue
         number = str(spec.get("number") or "").strip()
         if not number:
-            errors[f"cells[{index}].number"] = ["Give the cell number."]
+            errors[f"cells[{index}].number"] = [_("Give the cell number.")]
         elif number in existing or number in seen:
-            errors[f"cells[{index}].number"] = [f"Number {number} is already used in this block."]
+            errors[f"cells[{index}].number"] = [_("Number %(number)s is already used in this block.")
+                                                % {"number": number}]
         seen.add(number)
         if spec.get("living_space_m2") is None:
-            errors[f"cells[{index}].living_space_m2"] = ["Give the living space (m²) of the new cell."]
+            errors[f"cells[{index}].living_space_m2"] = [_("Give the living space (m²) of the new cell.")]
         cell = Cell(block=block, accommodation_type=AccommodationType.SINGLE, design_capacity=1,
                     status=Cell.Status.IN_USE, occupancy_date=actual_end,
                     **{k: v for k, v in spec.items() if k != "number"}, number=number)
@@ -336,8 +342,8 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
         with transaction.atomic():
             created = bulk_create_with_history(new_cells, Cell, default_user=user)
     except IntegrityError:  # a cell with one of these numbers was registered meanwhile
-        raise ValidationError({"cells": ["A cell with one of these numbers was registered in the block meanwhile; "
-                                         "reload the block and choose other numbers."]}) from None
+        raise ValidationError({"cells": [_("A cell with one of these numbers was registered in the block meanwhile; "
+                                           "reload the block and choose other numbers.")]}) from None
     block.accommodation_type = ResidentialBlock.Accommodation.CELL
     block._history_user = user
     block.save(update_fields=["accommodation_type"])

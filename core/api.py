@@ -2,6 +2,7 @@
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,10 +28,10 @@ def exception_handler(exc, context):
                 else status.HTTP_409_CONFLICT)
         return Response({"detail": str(exc), "version": exc.current_version}, status=code)
     if isinstance(exc, RequestDataTooBig):
-        return Response({"detail": "Request body too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        return Response({"detail": _("Request body too large.")}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)
 
 
 def api_not_found(request, exception=None):
     """JSON 404 for unknown ``/api/`` paths (the pages keep Django's HTML 404)."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": _("Not found.")}, status=404)

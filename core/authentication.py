@@ -1,6 +1,7 @@
 """Token authentication that refuses malformed keys before they reach the database."""
 import re
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
@@ -12,5 +13,5 @@ class StrictTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key):
         if not _TOKEN.match(key):
-            raise exceptions.AuthenticationFailed("Invalid token.")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(key)

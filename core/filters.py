@@ -7,6 +7,8 @@
 """
 import django_filters
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -26,8 +28,8 @@ class StrictFilterBackend(DjangoFilterBackend):
             allowed |= set(filterset_class.base_filters)
         unknown = sorted(set(request.query_params) - allowed)
         if unknown:
-            raise ValidationError({name: [f"Unknown parameter. Allowed: {', '.join(sorted(allowed))}."]
-                                   for name in unknown})
+            message = _("Unknown parameter. Allowed: %(allowed)s.") % {"allowed": ", ".join(sorted(allowed))}
+            raise ValidationError({name: [message] for name in unknown})
         return super().filter_queryset(request, queryset, view)
 
 
@@ -47,8 +49,8 @@ class StableOrderingFilter(OrderingFilter):
             for field in fields:
                 if (field[1:] if field.startswith("-") else field) not in allowed:
                     raise ValidationError({self.ordering_param: [
-                        f"Unknown field '{field}'. Allowed: {', '.join(sorted(allowed))}, each optionally "
-                        "preceded by '-' for descending order."]})
+                        _("Unknown field '%(field)s'. Allowed: %(allowed)s, each optionally preceded by '-' for "
+                          "descending order.") % {"field": field, "allowed": ", ".join(sorted(allowed))}]})
             ordering = fields
         else:
             ordering = list(self.get_default_ordering(view) or [])
@@ -61,7 +63,7 @@ class StrictBooleanField(forms.Field):
     """``true``/``false`` (also ``1``/``0``, ``yes``/``no``, any case); anything else is a validation error."""
 
     TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
-    widget = forms.Select(choices=[("", "---------"), ("true", "yes"), ("false", "no")])
+    widget = forms.Select(choices=[("", "---------"), ("true", gettext_lazy("yes")), ("false", gettext_lazy("no"))])
 
     def to_python(self, value):
         if value in (None, ""):
@@ -73,7 +75,7 @@ class StrictBooleanField(forms.Field):
             return True
         if text in self.FALSE:
             return False
-        raise forms.ValidationError("Must be true or false.", code="invalid")
+        raise forms.ValidationError(_("Must be true or false."), code="invalid")
 
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
@@ -92,7 +94,7 @@ class IdField(forms.IntegerField):
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip() and not (value.strip().isascii() and value.strip().isdigit()):
-            raise forms.ValidationError("Enter a whole number (an id).", code="invalid")
+            raise forms.ValidationError(_("Enter a whole number (an id)."), code="invalid")
         return super().to_python(value)
 
 

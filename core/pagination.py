@@ -1,4 +1,5 @@
 """Page-number pagination for the API: ``count``, ``next``, ``previous``, ``results``."""
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -18,16 +19,14 @@ class PortalPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw = request.query_params.get(self.page_query_param)
         if raw not in (None, "", "last") and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
-            raise ValidationError({self.page_query_param: ["Must be a whole number from 1."]})
+            raise ValidationError({self.page_query_param: [_("Must be a whole number from 1.")]})
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        if not (raw.isascii() and raw.isdigit()):
-            raise ValidationError({"page_size": [f"Must be an integer between 1 and {self.max_page_size}."]})
-        value = int(raw)
-        if value < 1:
-            raise ValidationError({"page_size": [f"Must be an integer between 1 and {self.max_page_size}."]})
-        return min(value, self.max_page_size)
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            raise ValidationError({"page_size": [
+                _("Must be an integer between 1 and %(max)s.") % {"max": self.max_page_size}]})
+        return min(int(raw), self.max_page_size)

@@ -1,4 +1,5 @@
 """Serializer helpers shared by the apps' APIs."""
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 
@@ -8,8 +9,8 @@ class StrictInputMixin:
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Expected a JSON object."]})
+            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)

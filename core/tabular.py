@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB
 ENCODINGS = ("utf-8", "cp1251")
 
@@ -68,17 +70,17 @@ def read_table(data: bytes, columns: list[Column], *, encoding: str | None = Non
     column missing, an unknown column, or the same column twice.
     """
     if not data:
-        raise TabularError("The file is empty.")
+        raise TabularError(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise TabularError(f"The file is larger than the limit of {MAX_BYTES // (1024 * 1024)} MB.")
+        raise TabularError(_("The file is larger than the limit of %(limit)s MB.")
+                           % {"limit": MAX_BYTES // (1024 * 1024)})
     if data[:4] == b"PK\x03\x04":
         header, rows, table = _read_xlsx(data, sheet)
     else:
         if sheet:
-            raise TabularError("Sheets exist only in XLSX files; this is a CSV file.")
+            raise TabularError(_("Sheets exist only in XLSX files; this is a CSV file."))
         header, rows, table = _read_csv(data, encoding)
-    where = f" in sheet '{table.sheet}' (sheets: {', '.join(table.sheets)})" if table.sheet else ""
-    mapping = _map_header(header, columns, where)
+    mapping = _map_header(header, columns, table.sheet, table.sheets)
     table.columns = sorted(set(mapping.values()))
     table.headers = {name: str(header[index]).strip() for index, name in mapping.items()}
 
@@ -88,13 +90,15 @@ def read_table(data: bytes, columns: list[Column], *, encoding: str | None = Non
                 if not any(str(v).strip() for v in values if v is not None):
                     continue  # blank line
                 if len(values) > len(header) and any(str(v).strip() for v in values[len(header):] if v is not None):
-                    raise TabularError(f"Row {number} has more values than the header has columns.")
+                    raise TabularError(_("Row %(row)s has more values than the header has columns.")
+                                       % {"row": number})
                 yield number, {mapping[i]: values[i] if i < len(values) else None for i in mapping}
         except (csv.Error, ValueError, KeyError, TypeError) as error:
             if isinstance(error, TabularError):
                 raise
-            raise TabularError(f"The file cannot be read past row {number if 'number' in locals() else 1}: "
-                               f"{_clean(str(error))[:200]}") from None
+            raise TabularError(_("The file cannot be read past row %(row)s: %(error)s")
+                               % {"row": number if "number" in locals() else 1,
+                                  "error": _clean(str(error))[:200]}) from None
 
     table.rows = mapped()
     return table
@@ -109,11 +113,12 @@ def _read_csv(data: bytes, encoding: str | None):
     if encoding:
         codec = ENCODING_NAMES.get(encoding.strip().lower().replace("_", "-"))
         if codec is None:
-            raise TabularError(f"Unknown encoding '{encoding[:30]}'. Use utf-8 or cp1251.")
+            raise TabularError(_("Unknown encoding '%(encoding)s'. Use utf-8 or cp1251.") % {"encoding": encoding[:30]})
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
-            raise TabularError(f"The file is not in {encoding}; choose another encoding.") from None
+            raise TabularError(_("The file is not in %(encoding)s; choose another encoding.")
+                               % {"encoding": encoding}) from None
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text, encoding = data.decode("utf-16"), "utf-16"
     else:
@@ -121,14 +126,14 @@ def _read_csv(data: bytes, encoding: str | None):
             text, encoding = data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError:
             if data[:3] == b"\xef\xbb\xbf":
-                raise TabularError("The file starts with a UTF-8 mark but is not UTF-8 text; save it again as "
-                                   "UTF-8 or choose the encoding.") from None
+                raise TabularError(_("The file starts with a UTF-8 mark but is not UTF-8 text; save it again as "
+                                     "UTF-8 or choose the encoding.")) from None
             try:
                 text, encoding = data.decode("cp1251"), "cp1251"
             except UnicodeDecodeError:
-                raise TabularError("The text encoding could not be recognised; choose utf-8 or cp1251.") from None
+                raise TabularError(_("The text encoding could not be recognised; choose utf-8 or cp1251.")) from None
     if "\x00" in text:
-        raise TabularError("This is not a CSV or XLSX file (it holds NUL characters).")
+        raise TabularError(_("This is not a CSV or XLSX file (it holds NUL characters)."))
     csv.field_size_limit(1024 * 1024)
     first = text.split("\n", 1)[0]
     delimiter = max([";", ",", "\t"], key=first.count)
@@ -136,9 +141,9 @@ def _read_csv(data: bytes, encoding: str | None):
     try:
         header = next(reader)
     except StopIteration:
-        raise TabularError("The file is empty.") from None
+        raise TabularError(_("The file is empty.")) from None
     except csv.Error as error:
-        raise TabularError(f"The header cannot be read: {error}") from None
+        raise TabularError(_("The header cannot be read: %(error)s") % {"error": error}) from None
     rows = ((reader.line_num, row) for row in reader)
     return header, rows, Table(columns=[], encoding=encoding, delimiter=delimiter)
 
@@ -150,32 +155,35 @@ def _read_xlsx(data: bytes, sheet: str | None):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise TabularError("This XLSX file cannot be read (not a valid zip archive).") from None
+        raise TabularError(_("This XLSX file cannot be read (not a valid zip archive).")) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise TabularError(f"This XLSX file unpacks to more than {MAX_UNPACKED_BYTES // (1024 * 1024)} MB; "
-                           "save the register as CSV or split it.")
+        raise TabularError(_("This XLSX file unpacks to more than %(limit)s MB; save the register as CSV or split it.")
+                           % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
     try:
         # data_only: the values a spreadsheet program computed and saved; formulas are never evaluated here.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise TabularError(f"This XLSX file cannot be read ({error.__class__.__name__}); is it a workbook "
-                           "saved by a spreadsheet program?") from None
+        raise TabularError(_("This XLSX file cannot be read (%(error)s); is it a workbook saved by a spreadsheet "
+                             "program?") % {"error": error.__class__.__name__}) from None
     names = book.sheetnames
     if sheet and sheet not in names:
-        raise TabularError(f"There is no sheet '{sheet[:100]}'. Sheets: {', '.join(names)}.")
+        raise TabularError(_("There is no sheet '%(sheet)s'. Sheets: %(sheets)s.")
+                           % {"sheet": sheet[:100], "sheets": ", ".join(names)})
     ws = book[sheet or names[0]]
     iterator = ws.iter_rows(values_only=True)
     try:
         header = list(next(iterator))
     except StopIteration:
-        raise TabularError(f"Sheet '{ws.title}' is empty.") from None
+        raise TabularError(_("Sheet '%(sheet)s' is empty.") % {"sheet": ws.title}) from None
     except Exception as error:
-        raise TabularError(f"Sheet '{ws.title}' cannot be read ({error.__class__.__name__}).") from None
+        raise TabularError(_("Sheet '%(sheet)s' cannot be read (%(error)s).")
+                           % {"sheet": ws.title, "error": error.__class__.__name__}) from None
     rows = ((number, list(values)) for number, values in enumerate(iterator, start=2))
     return header, rows, Table(columns=[], sheet=ws.title, sheets=names)
 
 
-def _map_header(header, columns: list[Column], where: str = "") -> dict[int, str]:
+def _map_header(header, columns: list[Column], sheet: str | None = None, sheets=()) -> dict[int, str]:
+    """Column index -> column name; ``sheet`` (with the workbook's ``sheets``) is named in the errors."""
     spellings = {}
     for column in columns:
         for text in (column.name, *column.headers):
@@ -189,16 +197,27 @@ def _map_header(header, columns: list[Column], where: str = "") -> dict[int, str
             unknown.append(str(text).strip()[:60])
             continue
         if name in seen:
-            raise TabularError(f"Column '{name}' appears twice (columns {seen[name] + 1} and {index + 1}).")
+            raise TabularError(_("Column '%(name)s' appears twice (columns %(first)s and %(second)s).")
+                               % {"name": name, "first": seen[name] + 1, "second": index + 1})
         seen[name] = index
         mapping[index] = name
     missing = [c.name for c in columns if c.required and c.name not in seen]
+    params = {"sheet": sheet, "sheets": ", ".join(sheets), "missing": ", ".join(missing),
+              "unknown": ", ".join(unknown), "known": ", ".join(c.name for c in columns)}
     if missing:
-        raise TabularError(f"Missing required column(s){where}: {', '.join(missing)}. "
-                           f"Download the template for the expected header.")
+        if sheet:
+            message = _("Missing required column(s) in sheet '%(sheet)s' (sheets: %(sheets)s): %(missing)s. "
+                        "Download the template for the expected header.")
+        else:
+            message = _("Missing required column(s): %(missing)s. Download the template for the expected header.")
+        raise TabularError(message % params)
     if unknown:
-        raise TabularError(f"Unknown column(s){where}: {', '.join(unknown)}. Known columns: "
-                           f"{', '.join(c.name for c in columns)} (see the template).")
+        if sheet:
+            message = _("Unknown column(s) in sheet '%(sheet)s' (sheets: %(sheets)s): %(unknown)s. "
+                        "Known columns: %(known)s (see the template).")
+        else:
+            message = _("Unknown column(s): %(unknown)s. Known columns: %(known)s (see the template).")
+        raise TabularError(message % params)
     return mapping
 
 
@@ -213,16 +232,17 @@ def text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, (datetime.date, datetime.time, bool)):
-        raise ValueError(f"'{value}' was read as a {type(value).__name__}, not as text: format the column as text")
+        raise ValueError(_("'%(value)s' was read as a %(type)s, not as text: format the column as text")
+                         % {"value": value, "type": type(value).__name__})
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     raw = str(value).strip()
     if not raw:
         return None
     if raw.upper() in EXCEL_ERRORS:
-        raise ValueError(f"'{raw}' is a spreadsheet error, not a value")
+        raise ValueError(_("'%(value)s' is a spreadsheet error, not a value") % {"value": raw})
     if re.search(r"[\x00-\x1f\x7f]", raw):
-        raise ValueError("holds a line break or a control character")
+        raise ValueError(_("holds a line break or a control character"))
     return raw
 
 
@@ -234,7 +254,7 @@ def decimal(value, whole: bool = False) -> Decimal | None:
     have three digits.
     """
     if isinstance(value, bool):
-        raise ValueError("a number is required")
+        raise ValueError(_("a number is required"))
     if value is None:
         return None
     if isinstance(value, (int, float, Decimal)):
@@ -244,7 +264,7 @@ def decimal(value, whole: bool = False) -> Decimal | None:
         if not raw:
             return None
         if not re.fullmatch(r"[-+]?[\d.,]+", raw) or not re.search(r"\d", raw):
-            raise ValueError(f"'{str(value)[:40]}' is not a number")
+            raise ValueError(_("'%(value)s' is not a number") % {"value": str(value)[:40]})
         sign = "-" if raw.startswith("-") else ""
         raw = raw.lstrip("+-")
         commas, dots = raw.count(","), raw.count(".")
@@ -252,7 +272,7 @@ def decimal(value, whole: bool = False) -> Decimal | None:
             decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
             thousands = "," if decimal_sep == "." else "."
             if raw.count(decimal_sep) > 1:
-                raise ValueError(f"'{value}' is not a number")
+                raise ValueError(_("'%(value)s' is not a number") % {"value": value})
             integer_part, fraction = raw.split(decimal_sep)
             raw = _ungroup(integer_part, thousands, value) + "." + fraction
         elif commas > 1 or dots > 1:
@@ -262,23 +282,25 @@ def decimal(value, whole: bool = False) -> Decimal | None:
             integer_part, fraction = raw.split(sep)
             if len(fraction) == 3 and integer_part and integer_part != "0":
                 if not whole:
-                    raise ValueError(f"'{value}' is ambiguous: write {integer_part}{fraction} for thousands or "
-                                     f"{integer_part},{fraction[:2]} with at most 2 decimals")
+                    raise ValueError(_("'%(value)s' is ambiguous: write %(thousands)s for thousands or %(decimal)s "
+                                       "with at most 2 decimals")
+                                     % {"value": value, "thousands": f"{integer_part}{fraction}",
+                                        "decimal": f"{integer_part},{fraction[:2]}"})
                 raw = integer_part + fraction
             else:
                 raw = f"{integer_part}.{fraction}"
         if not re.fullmatch(r"\d+(\.\d+)?", raw):
-            raise ValueError(f"'{value}' is not a number")
+            raise ValueError(_("'%(value)s' is not a number") % {"value": value})
         result = Decimal(sign + raw)
     if not result.is_finite():
-        raise ValueError(f"'{value}' is not a number")
+        raise ValueError(_("'%(value)s' is not a number") % {"value": value})
     return result
 
 
 def _ungroup(raw: str, sep: str, original) -> str:
     groups = raw.split(sep)
     if not groups[0] or any(len(g) != 3 for g in groups[1:]):
-        raise ValueError(f"'{original}' is not a number")
+        raise ValueError(_("'%(value)s' is not a number") % {"value": original})
     return "".join(groups)
 
 
@@ -287,7 +309,7 @@ def integer(value) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise ValueError(f"'{value}' is not a whole number")
+        raise ValueError(_("'%(value)s' is not a whole number") % {"value": value})
     return int(number)
 
 
@@ -306,7 +328,7 @@ def boolean(value) -> bool | None:
         return True
     if raw in FALSE:
         return False
-    raise ValueError(f"'{value}' is not yes or no")
+    raise ValueError(_("'%(value)s' is not yes or no") % {"value": value})
 
 
 def date(value) -> datetime.date | None:
@@ -323,4 +345,4 @@ def date(value) -> datetime.date | None:
             return datetime.datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"'{value}' is not a date (use YYYY-MM-DD or DD.MM.YYYY)")
+    raise ValueError(_("'%(value)s' is not a date (use YYYY-MM-DD or DD.MM.YYYY)") % {"value": value})

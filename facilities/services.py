@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
@@ -93,7 +94,7 @@ def allowed_transitions(project: ConversionProject) -> list[str]:
 def check_can_edit_project(user, project: ConversionProject) -> None:
     """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region."""
     if not scoping.in_regions(project.block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
-        raise PermissionDenied("Only a ministry editor of this region or an administrator may edit this project.")
+        raise PermissionDenied(_("Only a ministry editor of this region or an administrator may edit this project."))
 
 
 def _label(status: str) -> str:
@@ -123,55 +124,59 @@ def record_progress(*, project: ConversionProject, version: int, date: datetime.
     current = ConversionProject.objects.select_for_update().select_related("block__facility").get(pk=project.pk)
     if version != current.version:
         raise ConflictError(
-            f"This project was changed by someone else (now version {current.version}, you edited version "
-            f"{version}). Reload it, check the latest update and enter yours again.", current.version)
+            _("This project was changed by someone else (now version %(current)s, you edited version "
+              "%(edited)s). Reload it, check the latest update and enter yours again.")
+            % {"current": current.version, "edited": version}, current.version)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     allowed = allowed_transitions(current)
     if status != current.status and status not in allowed:
-        names = ", ".join(_label(s) for s in allowed) or "none: the project is closed"
-        errors["status"] = [f"Cannot move from {_label(current.status)} to {_label(status)}. Allowed: {names}."]
+        names = ", ".join(_label(s) for s in allowed) or _("none: the project is closed")
+        errors["status"] = [_("Cannot move from %(current)s to %(new)s. Allowed: %(allowed)s.")
+                            % {"current": _label(current.status), "new": _label(status), "allowed": names}]
     elif current.status in FINAL:
-        errors["status"] = [f"The project is {_label(current.status)}; it takes no more updates."]
+        errors["status"] = [_("The project is %(status)s; it takes no more updates.")
+                            % {"status": _label(current.status)}]
     if status == Status.COMPLETED and not _completing:
-        errors["status"] = ["Completing converts the block: use the completion form, which registers the "
-                            "new single cells."]
+        errors["status"] = [_("Completing converts the block: use the completion form, which registers the "
+                              "new single cells.")]
     if date > today:
-        errors["date"] = [f"The date cannot be in the future (today is {today:%Y-%m-%d})."]
+        errors["date"] = [_("The date cannot be in the future (today is %(today)s).") % {"today": f"{today:%Y-%m-%d}"}]
     last = current.updates.order_by("-date", "-id").first()
     if last and date < last.date and not is_correction:
-        errors["date"] = [f"The previous update is dated {last.date:%Y-%m-%d}; an earlier date needs a correction."]
+        errors["date"] = [_("The previous update is dated %(date)s; an earlier date needs a correction.")
+                          % {"date": f"{last.date:%Y-%m-%d}"}]
     if not Decimal(0) <= percent_complete <= Decimal(100):
-        errors["percent_complete"] = ["Percent complete is between 0 and 100."]
+        errors["percent_complete"] = [_("Percent complete is between 0 and 100.")]
     if budget_spent_kzt < 0:
-        errors["budget_spent_kzt"] = ["Spend cannot be negative."]
+        errors["budget_spent_kzt"] = [_("Spend cannot be negative.")]
     lowered = [name for name, new, old in (("percent_complete", percent_complete, current.percent_complete),
                                            ("budget_spent_kzt", budget_spent_kzt, current.budget_spent_kzt))
                if new < old]
     if lowered and not is_correction:
         for name in lowered:
             errors.setdefault(name, []).append(
-                "Lower than the last recorded value: mark the update as a correction and give the reason.")
+                _("Lower than the last recorded value: mark the update as a correction and give the reason."))
     if is_correction and not correction_reason.strip():
-        errors["correction_reason"] = ["Give the reason for the correction."]
+        errors["correction_reason"] = [_("Give the reason for the correction.")]
     actual_start = actual_start or current.actual_start
     if actual_start is None and status == Status.CONSTRUCTION:
         actual_start = date
     actual_end = actual_end or current.actual_end
     for name, value in (("actual_start", actual_start), ("actual_end", actual_end)):
         if value and value > today:
-            errors.setdefault(name, []).append("The date cannot be in the future.")
+            errors.setdefault(name, []).append(_("The date cannot be in the future."))
     if actual_start and actual_end and actual_end < actual_start:
-        errors.setdefault("actual_end", []).append("The actual end cannot be before the actual start.")
+        errors.setdefault("actual_end", []).append(_("The actual end cannot be before the actual start."))
     if actual_end and status != Status.COMPLETED:
-        errors.setdefault("actual_end", []).append("The actual end is recorded when the project is completed.")
+        errors.setdefault("actual_end", []).append(_("The actual end is recorded when the project is completed."))
     if actual_end and actual_end > date:
-        errors.setdefault("actual_end", []).append("The actual end cannot be after the date of the update.")
+        errors.setdefault("actual_end", []).append(_("The actual end cannot be after the date of the update."))
     if status == Status.COMPLETED:
         if percent_complete != 100:
-            errors.setdefault("percent_complete", []).append("Completing requires 100 percent.")
+            errors.setdefault("percent_complete", []).append(_("Completing requires 100 percent."))
         if not actual_end:
-            errors.setdefault("actual_end", []).append("Completing requires the actual end date.")
+            errors.setdefault("actual_end", []).append(_("Completing requires the actual end date."))
     if errors:
         raise ValidationError(errors)
     if status == Status.SUSPENDED and current.status != Status.SUSPENDED:

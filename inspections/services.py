@@ -4,6 +4,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from facilities import scoping
@@ -25,7 +26,7 @@ EDITOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}
 def check_can_inspect(user, facility) -> None:
     """Raise PermissionDenied unless ``user`` is a prosecutor (or administrator) for the facility's region."""
     if not scoping.in_regions(facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
-        raise PermissionDenied("Only a prosecutor for this region or an administrator records inspections.")
+        raise PermissionDenied(_("Only a prosecutor for this region or an administrator records inspections."))
 
 
 def _clean(instance):
@@ -47,17 +48,17 @@ def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -
         new_facility = data.get("facility")
         if new_facility is not None and new_facility.pk != inspection.facility_id and inspection.findings.exists():
             raise ValidationError({"facility": [
-                "This inspection has findings about its facility; record a new inspection instead."]})
+                _("This inspection has findings about its facility; record a new inspection instead.")]})
     inspection = inspection or Inspection(created_by=user)
     for name in INSPECTION_FIELDS:
         if name in data:
             setattr(inspection, name, data[name])
     if inspection.facility_id is None:
-        raise ValidationError({"facility": ["Choose the inspected facility."]})
+        raise ValidationError({"facility": [_("Choose the inspected facility.")]})
     if not scoping.in_regions(inspection.facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
         if scoping.edit_regions(user, scoping.PROSECUTOR) == set():
-            raise PermissionDenied("Only prosecutors and administrators record inspections.")
-        raise ValidationError({"facility": ["This facility is outside your regions."]})
+            raise PermissionDenied(_("Only prosecutors and administrators record inspections."))
+        raise ValidationError({"facility": [_("This facility is outside your regions.")]})
     if inspection.type == Inspection.Type.UNANNOUNCED:
         inspection.announced = False
     today = timezone.localdate()
@@ -65,9 +66,9 @@ def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -
     for name in ("date_start", "date_end"):
         value = getattr(inspection, name)
         if value and value > today:
-            errors[name] = ["The date cannot be in the future."]
+            errors[name] = [_("The date cannot be in the future.")]
     if inspection.date_start and inspection.date_end and inspection.date_end < inspection.date_start:
-        errors["date_end"] = ["The end cannot be before the start."]
+        errors["date_end"] = [_("The end cannot be before the start.")]
     if errors:
         raise ValidationError(errors)
     _clean(inspection)
@@ -91,14 +92,15 @@ def save_finding(*, user, data: dict, inspection: Inspection | None = None, find
             setattr(finding, name, data[name])
     errors = {}
     if finding.deadline and finding.deadline < inspection.date_start:
-        errors["deadline"] = [f"The deadline cannot be before the inspection ({inspection.date_start:%Y-%m-%d})."]
+        errors["deadline"] = [_("The deadline cannot be before the inspection (%(date)s).")
+                              % {"date": f"{inspection.date_start:%Y-%m-%d}"}]
     if finding.block and finding.block.facility_id != inspection.facility_id:
-        errors["block"] = ["The block is not in the inspected facility."]
+        errors["block"] = [_("The block is not in the inspected facility.")]
     if finding.cell:
         if finding.cell.block.facility_id != inspection.facility_id:
-            errors["cell"] = ["The cell is not in the inspected facility."]
+            errors["cell"] = [_("The cell is not in the inspected facility.")]
         elif finding.block and finding.cell.block_id != finding.block_id:
-            errors["cell"] = ["The cell is not in the chosen block."]
+            errors["cell"] = [_("The cell is not in the chosen block.")]
         elif not finding.block:
             finding.block = finding.cell.block
     if errors:
@@ -137,15 +139,16 @@ def change_finding_status(*, user, finding: Finding, status: str, response: str 
     region = finding.inspection.facility.region_id
     if not any(scoping.in_regions(region, scoping.edit_regions(user, role))
                for role in (scoping.PROSECUTOR, scoping.EDITOR)):
-        raise PermissionDenied("You may not change the status of this finding.")
+        raise PermissionDenied(_("You may not change the status of this finding."))
     if status not in allowed:
-        names = ", ".join(str(S(s).label) for s in allowed) or "none"
+        names = ", ".join(str(S(s).label) for s in allowed) or _("none")
         raise ValidationError({"status": [
-            f"Cannot move this finding from {S(finding.status).label} to {status}. Allowed: {names}."]})
+            _("Cannot move this finding from %(current)s to %(new)s. Allowed: %(allowed)s.")
+            % {"current": S(finding.status).label, "new": status, "allowed": names}]})
     if status == S.RESOLVED and not response.strip():
-        raise ValidationError({"response": ["Say what was done to resolve the finding."]})
+        raise ValidationError({"response": [_("Say what was done to resolve the finding.")]})
     if status in (S.REJECTED, S.OPEN) and not response.strip():
-        raise ValidationError({"response": ["Give the reason for rejecting or reopening the finding."]})
+        raise ValidationError({"response": [_("Give the reason for rejecting or reopening the finding.")]})
     finding.status = status
     if status not in Finding.OPEN_STATUSES:
         finding.overdue_since = None

@@ -1,6 +1,8 @@
 """The API router (/api/v1/), the facilities endpoint with figures, and the summary endpoint."""
 import re
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, routers, serializers, viewsets
@@ -35,8 +37,10 @@ REGION_CODE = re.compile(r"^KZ-[0-9]{2}$")
 class FacilityFiguresSerializer(FacilitySerializer):
     """A facility with figures over its cells in use (persons) and compliance under ``profile``."""
 
-    places = serializers.IntegerField(read_only=True, help_text="sum of design capacity of cells in use (persons)")
-    persons = serializers.IntegerField(read_only=True, help_text="sum of occupancy of cells in use (persons)")
+    places = serializers.IntegerField(
+        read_only=True, help_text=gettext_lazy("sum of design capacity of cells in use (persons)"))
+    persons = serializers.IntegerField(
+        read_only=True, help_text=gettext_lazy("sum of occupancy of cells in use (persons)"))
     persons_in_single_cells = serializers.IntegerField(read_only=True)
     profile = serializers.SerializerMethodField()
     persons_compliant = serializers.IntegerField(read_only=True, allow_null=True, default=None)
@@ -92,43 +96,45 @@ class SummaryView(APIView):
     responsibility gets the figures of those regions (another region: 404)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("region", OpenApiTypes.STR, description="ISO 3166-2 code, e.g. KZ-35")],
+        parameters=[OpenApiParameter("region", OpenApiTypes.STR,
+                                     description=gettext_lazy("ISO 3166-2 code, e.g. KZ-35"))],
         responses={200: inline_serializer("Summary", fields={
             "region": serializers.CharField(allow_null=True),
-            "facilities": serializers.IntegerField(help_text="institutions in operation"),
-            "places": serializers.IntegerField(help_text="design capacity of cells in use (persons)"),
-            "population": serializers.IntegerField(help_text="persons held (occupancy of cells in use)"),
-            "occupancy_rate": serializers.FloatField(allow_null=True, help_text="population / places, %"),
+            "facilities": serializers.IntegerField(help_text=gettext_lazy("institutions in operation")),
+            "places": serializers.IntegerField(help_text=gettext_lazy("design capacity of cells in use (persons)")),
+            "population": serializers.IntegerField(help_text=gettext_lazy("persons held (occupancy of cells in use)")),
+            "occupancy_rate": serializers.FloatField(allow_null=True, help_text=gettext_lazy("population / places, %")),
             "persons_in_single_cells": serializers.IntegerField(),
             "share_in_single_cells": serializers.FloatField(allow_null=True, help_text="%"),
             "headline": serializers.DictField(),
             "compliance": _ComplianceRow,
             "conversions": serializers.ListField(child=serializers.DictField()),
             "cells": serializers.IntegerField(),
-            "demo_cells": serializers.IntegerField(help_text="cells generated for the demo"),
+            "demo_cells": serializers.IntegerField(help_text=gettext_lazy("cells generated for the demo")),
             "last_run": serializers.DictField(allow_null=True),
             "last_edit_recompute": serializers.DictField(allow_null=True),
-            "findings_open": serializers.IntegerField(help_text="findings open or in progress"),
-            "findings_overdue": serializers.IntegerField(help_text="open findings past their deadline"),
+            "findings_open": serializers.IntegerField(help_text=gettext_lazy("findings open or in progress")),
+            "findings_overdue": serializers.IntegerField(help_text=gettext_lazy("open findings past their deadline")),
         })},
     )
     def get(self, request):
         unknown = set(request.query_params) - {"region", "format"}
         if unknown:
-            raise ValidationError({name: ["Unknown parameter. Allowed: region."] for name in sorted(unknown)})
+            raise ValidationError({name: [_("Unknown parameter. Allowed: region.")] for name in sorted(unknown)})
         codes = request.query_params.getlist("region")
         if len(codes) > 1:
-            raise ValidationError({"region": ["Give at most one region."]})
+            raise ValidationError({"region": [_("Give at most one region.")]})
         region = None
         if codes:
             code = codes[0].strip().upper()
             region = Region.objects.filter(code=code).first() if REGION_CODE.match(code) else None
             if region is None:
                 raise ValidationError({"region": [
-                    f"Unknown region code '{codes[0][:20]}'. Use an ISO 3166-2 code such as KZ-35."]})
+                    _("Unknown region code '%(code)s'. Use an ISO 3166-2 code such as KZ-35.")
+                    % {"code": codes[0][:20]}]})
         scope = scoping.region_scope(request.user)
         if region is not None and not scoping.in_regions(region.pk, scope):
-            raise NotFound(f"Region {region.code} is outside your regions.")
+            raise NotFound(_("Region %(code)s is outside your regions.") % {"code": region.code})
         return Response(selectors.summary(region, scope=scope))
 
 
@@ -151,7 +157,7 @@ class ImportUploadSerializer(serializers.Serializer):
 
     def validate_file(self, upload):
         if upload.size > MAX_BYTES:
-            raise ValidationError("The file is larger than the limit of 20 MB.")
+            raise ValidationError(_("The file is larger than the limit of 20 MB."))
         return upload
 
 
@@ -177,7 +183,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def _check_importer(self):
         user_roles = scoping.roles(self.request.user)
         if not user_roles & {scoping.ADMIN, scoping.EDITOR} and not scoping.headcount_regions(self.request.user):
-            raise PermissionDenied("Only ministry editors and administrators import registers.")
+            raise PermissionDenied(_("Only ministry editors and administrators import registers."))
 
     @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportRecordSerializer,
                                                                                        202: ImportRecordSerializer})
@@ -202,16 +208,18 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         self._check_importer()
         record = self.get_object()
         if record.status != ImportRecord.Status.CHECKED:
-            raise ValidationError({"status": ["This import was already written." if record.status == "imported"
-                                              else f"Only a checked import without rejected rows can be "
-                                                   f"confirmed; this one is {record.status}."]})
+            raise ValidationError({"status": [_("This import was already written.") if record.status == "imported"
+                                              else _("Only a checked import without rejected rows can be "
+                                                     "confirmed; this one is %(status)s.")
+                                              % {"status": record.status}]})
         if record.rows > 20000:
             process_import.delay_on_commit(record.pk, confirm=True, user_id=request.user.pk)
             record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
         record = import_services.process(record, confirm=True, user=request.user)
         if record.status != ImportRecord.Status.IMPORTED:
-            raise ValidationError({"status": [record.message or f"The import is {record.status}."]})
+            raise ValidationError({"status": [record.message
+                                              or _("The import is %(status)s.") % {"status": record.status}]})
         return Response(ImportRecordSerializer(record).data)
 
 

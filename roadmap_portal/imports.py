@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cells import services as cell_services
@@ -38,7 +40,8 @@ def choice(choices):
         try:
             return lookup[raw.lower()]
         except KeyError:
-            raise ValueError(f"'{raw}' is not one of: {', '.join(str(v) for v, _ in choices)}") from None
+            raise ValueError(_("'%(value)s' is not one of: %(choices)s")
+                             % {"value": raw, "choices": ", ".join(str(v) for v, _unused in choices)}) from None
 
     return parse
 
@@ -59,7 +62,7 @@ COLUMNS = {
         col("name_kk", "name (Kazakh)", "название (каз.)", "атауы"),
         col("kind", "kind", "вид учреждения", "мекеме түрі", choice(Facility.Kind.choices), True),
         col("security_level", "security level", "вид режима", "режим түрі", choice(Facility.SecurityLevel.choices)),
-        col("region", "region", "регион", "өңір", required=True, help="ISO 3166-2 code, e.g. KZ-35"),
+        col("region", "region", "регион", "өңір", required=True, help=gettext_lazy("ISO 3166-2 code, e.g. KZ-35")),
         col("locality", "locality", "населенный пункт", "елді мекен"),
         col("year_built", "year built", "год постройки", "салынған жылы", tabular.integer),
         col("status", "status", "статус", "мәртебесі", choice(Facility.Status.choices)),
@@ -83,7 +86,7 @@ COLUMNS = {
         col("accommodation_type", "accommodation type", "тип размещения", "орналастыру түрі",
             choice(AccommodationType.choices), True),
         col("living_space_m2", "living space", "жилая площадь", "тұрғын алаңы", tabular.decimal,
-            help="m², excluding the sanitary annex"),
+            help=gettext_lazy("m², excluding the sanitary annex")),
         col("design_capacity", "design capacity", "лимит мест", "жобалық орын саны", tabular.integer),
         col("occupancy", "occupancy", "наполняемость", "толымдылығы", tabular.integer),
         col("occupancy_date", "date of the count", "дата подсчета", "санақ күні", tabular.date),
@@ -91,15 +94,16 @@ COLUMNS = {
         col("sanitary_annex_partitioned", "annex partitioned", "санузел изолирован", "тора оқшауланған",
             tabular.boolean),
         col("min_wall_distance_m", "distance between walls", "расстояние между стенами", "қабырға арақашықтығы",
-            tabular.decimal, help="m"),
-        col("ceiling_height_m", "ceiling height", "высота потолка", "төбе биіктігі", tabular.decimal, help="m"),
+            tabular.decimal, help=pgettext_lazy("unit: metres", "m")),
+        col("ceiling_height_m", "ceiling height", "высота потолка", "төбе биіктігі", tabular.decimal,
+            help=pgettext_lazy("unit: metres", "m")),
         col("has_natural_light", "natural light", "естественное освещение", "табиғи жарық", tabular.boolean),
         col("status", "status", "статус", "мәртебесі", choice(Cell.Status.choices)),
     ],
     "headcounts": [
         FACILITY_CODE, BLOCK_NAME,
         col("cell_number", "cell number", "номер камеры", "камера нөмірі",
-            help="with the block; both empty: a count of the whole facility"),
+            help=gettext_lazy("with the block; both empty: a count of the whole facility")),
         col("occupancy", "occupancy", "наполняемость", "толымдылығы", tabular.integer, True),
         COUNT_DATE,
     ],
@@ -147,12 +151,12 @@ class _Context:
     def facility(self, code):
         facility = self.facilities.get(code.casefold())
         if facility is None:
-            raise ValidationError({"facility_code": [f"No facility '{code}' in your regions."]})
+            raise ValidationError({"facility_code": [_("No facility '%(code)s' in your regions.") % {"code": code}]})
         return facility
 
     def check_region(self, region_id, column):
         if not scoping.in_regions(region_id, self.edit):
-            raise ValidationError({column: ["Outside your regions."]})
+            raise ValidationError({column: [_("Outside your regions.")]})
 
 
 def _changes(instance, values: dict) -> list[str]:
@@ -170,7 +174,8 @@ def _update(instance, values: dict) -> list[str]:
 def _plan_facility(ctx, row, out):
     region = ctx.regions.get((row.get("region") or "").upper())
     if region is None:
-        raise ValidationError({"region": [f"Unknown region code '{row.get('region')}'. Use e.g. KZ-35."]})
+        raise ValidationError({"region": [_("Unknown region code '%(code)s'. Use e.g. KZ-35.")
+                                          % {"code": row.get("region")}]})
     ctx.check_region(region.pk, "region")
     values = {k: v for k, v in row.items() if k not in ("region",) and v is not None}
     values["region_id"] = region.pk
@@ -179,7 +184,7 @@ def _plan_facility(ctx, row, out):
     existing = Facility.objects.filter(code__iexact=row["code"]).select_related("region").first()
     if existing is not None:
         if not scoping.in_regions(existing.region_id, ctx.edit):
-            raise ValidationError({"code": ["This facility is outside your regions."]})
+            raise ValidationError({"code": [_("This facility is outside your regions.")]})
         changed = _update(existing, values)
         if not changed:
             return existing, None
@@ -212,7 +217,8 @@ def _plan_cell(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     block = ctx.blocks.get((facility.pk, row["block_name"]))
     if block is None:
-        raise ValidationError({"block_name": [f"No block '{row['block_name']}' in {facility.code}."]})
+        raise ValidationError({"block_name": [_("No block '%(block)s' in %(facility)s.")
+                                              % {"block": row["block_name"], "facility": facility.code}]})
     # An empty cell of the file leaves the stored value as it is (a new cell: unknown).
     values = {k: v for k, v in row.items() if k in cell_services.CELL_FIELDS and v is not None}
     existing = ctx.cells.get((block.pk, row["number"]))
@@ -240,14 +246,15 @@ def _plan_headcount(ctx, row, out):
     cell_services.check_can_write_headcount(ctx.user, facility.region_id)
     occupancy, date = row["occupancy"], row["count_date"]
     if row.get("block_name") and not row.get("cell_number"):
-        raise ValidationError({"cell_number": ["Give the cell number, or leave the block empty for a count of "
-                                               "the whole facility."]})
+        raise ValidationError({"cell_number": [_("Give the cell number, or leave the block empty for a count of "
+                                                 "the whole facility.")]})
     if row.get("cell_number"):
         block = ctx.blocks.get((facility.pk, row.get("block_name") or ""))
         cell = ctx.cells.get((block.pk, row["cell_number"])) if block else None
         if cell is None:
-            raise ValidationError({"cell_number": [f"No cell '{row.get('block_name')} / {row['cell_number']}' "
-                                                   f"in {facility.code}."]})
+            raise ValidationError({"cell_number": [_("No cell '%(block)s / %(cell)s' in %(facility)s.")
+                                                   % {"block": row.get("block_name"), "cell": row["cell_number"],
+                                                      "facility": facility.code}]})
         if (cell.occupancy, cell.occupancy_date) == (occupancy, date):
             return cell, None
         cell_services.check_headcount(cell, occupancy, date)
@@ -258,11 +265,12 @@ def _plan_headcount(ctx, row, out):
         return facility, None
     errors = {}
     if occupancy is None or not 0 <= occupancy <= 100000:
-        errors["occupancy"] = ["The population of a facility is a number of persons from 0 to 100000."]
+        errors["occupancy"] = [_("The population of a facility is a number of persons from 0 to 100000.")]
     if date > timezone.localdate():
-        errors["count_date"] = ["The date of the count cannot be in the future."]
+        errors["count_date"] = [_("The date of the count cannot be in the future.")]
     elif facility.population_date and date < facility.population_date:
-        errors["count_date"] = [f"A newer count, of {facility.population_date:%Y-%m-%d}, is already recorded."]
+        errors["count_date"] = [_("A newer count, of %(date)s, is already recorded.")
+                                % {"date": f"{facility.population_date:%Y-%m-%d}"}]
     if errors:
         raise ValidationError(errors)
     facility.population, facility.population_date = occupancy, date
@@ -274,9 +282,10 @@ def _plan_residence(ctx, row, out):
     ctx.check_region(facility.region_id, "facility_code")
     home = ctx.regions.get((row.get("home_region") or "").upper())
     if home is None:
-        raise ValidationError({"home_region": [f"Unknown region code '{row.get('home_region')}'."]})
+        raise ValidationError({"home_region": [_("Unknown region code '%(code)s'.")
+                                               % {"code": row.get("home_region")}]})
     if row["count_date"] > timezone.localdate():
-        raise ValidationError({"count_date": ["The date of the count cannot be in the future."]})
+        raise ValidationError({"count_date": [_("The date of the count cannot be in the future.")]})
     existing = ctx.residence.get((facility.pk, home.pk, row["count_date"]))
     if existing is not None:
         if existing.persons == row["persons"]:
@@ -319,10 +328,11 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
     whole cannot be read, PermissionDenied when the user imports nothing at all.
     """
     if kind not in PLANS:
-        raise TabularError(f"Unknown kind '{kind}'. Use one of: {', '.join(PLANS)}.")
+        raise TabularError(_("Unknown kind '%(kind)s'. Use one of: %(kinds)s.")
+                           % {"kind": kind, "kinds": ", ".join(PLANS)})
     if not scoping.roles(user) & {scoping.ADMIN, scoping.EDITOR} and not (
             kind == "headcounts" and scoping.headcount_regions(user)):
-        raise PermissionDenied("Only ministry editors and administrators import registers.")
+        raise PermissionDenied(_("Only ministry editors and administrators import registers."))
     columns = {c.name: c for c in COLUMNS[kind]}
     table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
     plan, key_columns = PLANS[kind]
@@ -342,14 +352,15 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
         for name, column in columns.items():
             if column.required and row.get(name) in (None, "") and not any(
                     e["row"] == number and e["column"] == name for e in out.errors):
-                out.reject(number, name, "A value is required.")
+                out.reject(number, name, _("A value is required."))
                 failed = True
         if failed:
             out.rejected += 1
             continue
         key = tuple(row.get(k) for k in key_columns)
         if key in seen:
-            out.reject(number, key_columns[-1], f"The same key as row {seen[key]} ({' / '.join(map(str, key))}).")
+            out.reject(number, key_columns[-1], _("The same key as row %(row)s (%(key)s).")
+                       % {"row": seen[key], "key": " / ".join(map(str, key))})
             out.rejected += 1
             continue
         seen[key] = number
@@ -374,7 +385,7 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
         else:
             out.unchanged += 1
     if out.rows == 0:
-        raise TabularError("The file has a header but no rows.")
+        raise TabularError(_("The file has a header but no rows."))
     for error in out.errors:  # name the columns as the file does
         error["column"] = table.headers.get(error["column"], error["column"])
     return out
@@ -386,7 +397,7 @@ def write(out: Outcome, *, user, reason: str) -> None:
     recompute compliance of the facilities it touched once it commits. Refuses an import with rejected
     rows: all or nothing."""
     if out.rejected:
-        raise ValidationError("The file has rejected rows; correct them and check the file again.")
+        raise ValidationError(_("The file has rejected rows; correct them and check the file again."))
     by_model = {}
     for model, instance, changed in out.writes:
         creates, updates, fields = by_model.setdefault(model, ([], [], set()))

@@ -1,6 +1,7 @@
 """Login and a portal role required for every HTML page; the API authenticates by itself (session or token)."""
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from facilities import scoping
 
@@ -18,5 +19,5 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
         response = super().process_view(request, view_func, view_args, view_kwargs)
         if response is None and request.user.is_authenticated and not request.path.startswith(
                 self.role_exempt_prefixes) and not scoping.roles(request.user):
-            raise PermissionDenied("Your account has no role in the portal; ask an administrator.")
+            raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
         return response

@@ -1,6 +1,7 @@
 """Serializers of the cells app: cells with their compliance, standards, and the design check."""
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -108,23 +109,25 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
             return super().to_internal_value(data)  # refused by StrictInputMixin
         for name in ("living_space_m2", "min_wall_distance_m", "ceiling_height_m", "design_capacity", "occupancy"):
             if isinstance(data.get(name), str) and not data[name].strip():
-                raise serializers.ValidationError({name: ["Use null for an unknown value, not an empty string."]})
+                raise serializers.ValidationError(
+                    {name: [gettext("Use null for an unknown value, not an empty string.")]})
         for name in ("design_capacity", "occupancy"):
             value = data.get(name)
             if isinstance(value, bool) or (isinstance(value, str) and not (
                     value.strip().isascii() and value.strip().lstrip("-").isdigit())):
-                raise serializers.ValidationError({name: ["A valid integer is required."]})
+                raise serializers.ValidationError({name: [gettext("A valid integer is required.")]})
         for name in ("has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light"):
             value = data.get(name)
             if value is not None and not isinstance(value, bool):
-                raise serializers.ValidationError({name: ["Must be true, false or null."]})
+                raise serializers.ValidationError({name: [gettext("Must be true, false or null.")]})
         return super().to_internal_value(data)
 
     def validate_profiles(self, codes):
         known = dict(StandardProfile.objects.filter(code__in=codes).values_list("code", "pk"))
         unknown = [code for code in codes if code not in known]
         if unknown:
-            raise serializers.ValidationError(f"Unknown profile code(s): {', '.join(unknown)}.")
+            raise serializers.ValidationError(gettext("Unknown profile code(s): %(codes)s.")
+                                              % {"codes": ", ".join(unknown)})
         return list(dict.fromkeys(codes))
 
     def validate(self, attrs):
@@ -134,7 +137,7 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
                 attrs["design_capacity"] = 1
             elif capacity != 1:
                 raise serializers.ValidationError(
-                    {"design_capacity": ["A single-occupancy cell has a design capacity of 1."]})
+                    {"design_capacity": [gettext("A single-occupancy cell has a design capacity of 1.")]})
         return attrs
 
 

@@ -2,6 +2,7 @@
 completion of a conversion project (which registers the block's new cells)."""
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -113,5 +114,5 @@ class DesignCheckView(APIView):
         profiles = StandardProfile.objects.all()
         profiles = list(profiles.filter(code__in=codes) if codes else profiles.filter(is_active=True))
         if not profiles:
-            return Response({"profiles": ["No standard profile is active."]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"profiles": [_("No standard profile is active.")]}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"profiles": evaluate_measurements(data, profiles)})

@@ -1,4 +1,5 @@
 """API of the facilities app: regions, residential blocks, conversion projects and their progress."""
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http, viewsets
 from rest_framework.decorators import action
@@ -14,7 +15,8 @@ from .serializers import (ConversionProjectSerializer, ProgressInputSerializer, 
 
 
 def precondition_failed(current_version: int) -> Response:
-    return Response({"detail": f"Precondition failed: the project is at version {current_version}.",
+    return Response({"detail": _("Precondition failed: the project is at version %(version)s.")
+                               % {"version": current_version},
                      "version": current_version}, status=http.HTTP_412_PRECONDITION_FAILED)
 
 

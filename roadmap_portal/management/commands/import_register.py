@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from roadmap_portal import imports, services
 from roadmap_portal.models import ImportRecord
@@ -29,24 +30,31 @@ class Command(BaseCommand):
             self.stdout.write(",".join(imports.template_header(kind)))
             return
         if not path:
-            raise CommandError("Give the PATH of the file to import (or --template).")
+            raise CommandError(_("Give the PATH of the file to import (or --template)."))
         file = Path(path)
         if not file.is_file():
-            raise CommandError(f"No file at {path}.")
+            raise CommandError(_("No file at %(path)s.") % {"path": path})
         User = get_user_model()
         actor = (User.objects.filter(username=user).first() if user
                  else User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first())
         if actor is None:
-            raise CommandError("No acting user: create a superuser or pass --user NAME.")
+            raise CommandError(_("No acting user: create a superuser or pass --user NAME."))
         record = services.upload(user=actor, kind=kind, file_name=file.name, data=file.read_bytes(),
                                  encoding=encoding or "", sheet=sheet or "")
         record = services.process(record, confirm=not dry_run)
         if record.status == ImportRecord.Status.FAILED:
             raise CommandError(record.message)
-        self.stdout.write(f"Import #{record.pk} {kind} {file.name}: {record.rows} rows, {record.created} created, "
-                          f"{record.updated} updated, {record.unchanged} unchanged, {record.rejected} rejected"
-                          f"{' (dry run: nothing written)' if dry_run else ''}.")
+        counts = {"id": record.pk, "kind": kind, "file": file.name, "rows": record.rows, "created": record.created,
+                  "updated": record.updated, "unchanged": record.unchanged, "rejected": record.rejected}
+        if dry_run:
+            summary = _("Import #%(id)s %(kind)s %(file)s: %(rows)s rows, %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged, %(rejected)s rejected (dry run: nothing written).")
+        else:
+            summary = _("Import #%(id)s %(kind)s %(file)s: %(rows)s rows, %(created)s created, %(updated)s updated, "
+                        "%(unchanged)s unchanged, %(rejected)s rejected.")
+        self.stdout.write(summary % counts)
         for error in record.errors[:imports.ERRORS_SHOWN]:
-            self.stdout.write(f"  row {error['row']}, {error['column'] or '-'}: {error['reason']}")
+            self.stdout.write("  " + _("row %(row)s, %(column)s: %(reason)s")
+                              % {"row": error["row"], "column": error["column"] or "-", "reason": error["reason"]})
         if record.rejected:
-            raise CommandError(f"{record.rejected} row(s) rejected; nothing was written.")
+            raise CommandError(_("%(count)s row(s) rejected; nothing was written.") % {"count": record.rejected})
