@@ -111,7 +111,8 @@ def last_run(estate_wide: bool = True) -> dict | None:
     if run is None:
         return None
     local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
-    return {"id": run.pk, "date": run.run_date, "outcome": run.outcome, "started_at": local(run.started_at),
+    return {"id": run.pk, "date": run.run_date, "outcome": run.outcome, "outcome_label": run.get_outcome_display(),
+            "started_at": local(run.started_at),
             "finished_at": local(run.finished_at), "duration_seconds": run.duration_seconds,
             "cells_evaluated": run.cells_evaluated, "results_written": run.results_written,
             "facility": run.facility.code if run.facility_id else None}
