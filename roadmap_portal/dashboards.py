@@ -161,7 +161,7 @@ def _dashboard_tables(summary, points, regions, projects, lowest, forecast, targ
               f.deadline, f.projected, str(FORECAST_STATES[f.state]), demo] for f in rows_forecast]),
         "targets": (_("roadmap-targets"), [
             Column(_("Phase")), Column(_("Target")), Column(_("Target date"), "date"), Column(_("Target value"), n),
-            Column(_("Now"), n), Column(_("Reached (% of the target)"), n), Column(_("State")), Column(_("Source")),
+            Column(_("Now"), n), Column(_("Reached (percent of the target)"), n), Column(_("State")), Column(_("Source")),
             Column(_("Verified"), "bool"), Column(_("Demo assumption"), "bool")],
             [[r["phase"], str(r["label"]), r["target_date"], r["target_value"], r["value"], r["percent_of_target"],
               str(TARGET_STATES[r["state"]]), r["source"], r["verified"], r["is_demo"]] for r in targets]),
