@@ -105,6 +105,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["roadmap_portal.formats"]  # Kazakh number and date formats (Django ships none for kk)
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
