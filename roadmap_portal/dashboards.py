@@ -116,7 +116,7 @@ def dashboard(request):
 def _dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
     """Each table of the dashboard as (file name, columns, rows) for export."""
     demo = summary["demo_cells"] > 0
-    n, t = "number", "text"
+    n = "number"
     statuses = projects["statuses"]
     rows_forecast = ([forecast["nation"]] if forecast["nation"] else []) + forecast["regions"]
     return {

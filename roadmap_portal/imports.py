@@ -6,7 +6,6 @@ check_headcount, the models' validators and clean()); rows are matched on natura
 the same file twice changes nothing and a corrected file updates in place. A missing row never deletes.
 Row numbers are those of the file (the header is row 1).
 """
-import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
