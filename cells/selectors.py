@@ -1,5 +1,6 @@
 """Reads of the cells app."""
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 
 from facilities.models import AccommodationType
 
@@ -24,7 +25,7 @@ def cells_with_results(queryset):
 def display_value(metric: str, value):
     """A stored measured value for display: booleans (0/1 on SQLite) as "yes"/"no", types by their label."""
     if metric in BOOLEAN_METRICS and value is not None:
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if metric == "accommodation_type" and value in AccommodationType.values:
         return AccommodationType(value).label
     return value

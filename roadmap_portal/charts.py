@@ -38,7 +38,8 @@ def share_against_target(points: list[dict], target) -> dict:
 def projects_stacked(projects: dict) -> dict:
     """Conversion projects per region, stacked by status."""
     regions = projects["regions"]
-    return {"kind": "bar", "stacked": True, "unit": "", "labels": [r["code"] for r in regions],
+    return {"kind": "bar", "stacked": True, "unit": "", "integer": True, "value_title": _("Projects"),
+            "category_title": _("Region"), "labels": [r["code"] for r in regions],
             "datasets": [{"label": label, "color": COLOURS.get(value, MUTED), "stack": "status",
                           "data": [r["counts"].get(value, 0) for r in regions]}
                          for value, label in projects["statuses"]]}
@@ -48,7 +49,8 @@ def budget_bars(projects: dict) -> dict:
     """Planned budget against spend to date per region, in million KZT."""
     regions = projects["regions"]
     million = 1_000_000
-    return {"kind": "bar", "unit": "", "labels": [r["code"] for r in regions], "datasets": [
+    return {"kind": "bar", "unit": "", "value_title": _("million KZT"), "category_title": _("Region"),
+            "labels": [r["code"] for r in regions], "datasets": [
         {"label": _("Planned (million KZT)"), "color": MUTED,
          "data": [round(float(r["budget_planned_kzt"]) / million, 1) for r in regions]},
         {"label": _("Spent to date (million KZT)"), "color": SPENT,
@@ -56,9 +58,11 @@ def budget_bars(projects: dict) -> dict:
     ]}
 
 
-def horizontal(labels: list[str], values: list, label: str, unit: str = "%", colour: str = ACCENT) -> dict:
-    """One horizontal bar per label."""
+def horizontal(labels: list[str], values: list, label: str, unit: str = "%", colour: str = ACCENT,
+               value_title: str = "") -> dict:
+    """One horizontal bar per label; ``value_title`` names the value axis."""
     return {"kind": "hbar", "unit": unit, "labels": labels, "y_max": 100 if unit == "%" else None,
+            "integer": unit != "%", "value_title": value_title or label,
             "datasets": [{"label": label, "color": colour, "data": [_num(v) for v in values]}]}
 
 

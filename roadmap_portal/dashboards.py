@@ -39,14 +39,16 @@ class DashboardForm(forms.Form):
 
 
 def _choices(request) -> tuple[DashboardForm, datetime.date, int]:
-    form = DashboardForm(request.GET or None)
+    """The form bound to the request's choices over the defaults (a year ago; the default window), so the
+    page always shows the values it used; an invalid value keeps its default and shows the error."""
     today = timezone.localdate()
     window = trends.DEFAULT_WINDOW
     since = today - datetime.timedelta(days=365)
-    if form.is_bound and form.is_valid():
-        window = form.cleaned_data.get("window") or window
-        since = form.cleaned_data.get("since") or since
-    return form, since, window
+    data = {"since": since.isoformat(), "window": str(window)}
+    data.update({k: request.GET[k] for k in ("since", "window") if request.GET.get(k, "") != ""})
+    form = DashboardForm(data)
+    form.is_valid()  # cleaned_data keeps the valid fields; the invalid ones keep their defaults
+    return form, form.cleaned_data.get("since") or since, form.cleaned_data.get("window") or window
 
 
 def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
@@ -107,7 +109,9 @@ def dashboard(request):
         "lowest_chart": charts.horizontal([f.code for f in lowest], [f.persons - f.persons_compliant for f in lowest],
                                           _("Persons in non-compliant accommodation"), unit="", colour=charts.TARGET),
         "overdue": selectors.overdue_findings(scope), "forecast": forecast, "targets": targets,
-        "forecast_rows": ([forecast["nation"]] if forecast["nation"] else []) + forecast["regions"],
+        "forecast_rows": ([forecast["nation"]] if forecast["nation"] else []) + sorted(
+            forecast["regions"], key=lambda f: (f.current is None, f.current if f.current is not None else 0, f.code)),
+        "forecast_ranked": True,
         "residence": residence, "today": timezone.localdate(),
         "query": request.GET.urlencode(),
     })
@@ -216,6 +220,8 @@ def region_detail(request, code):
     profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
     facilities = list(selectors.facilities_with_figures(
         Facility.objects.filter(region=region).order_by("code", "pk"), profile))
+    for f in facilities:
+        f.share_compliant = selectors.share(getattr(f, "persons_compliant", None) or 0, f.persons)
     projects = list(ConversionProject.objects.filter(block__facility__region=region)
                     .select_related("block__facility").order_by("block__facility__code", "block__name"))
     residence = selectors.residence({region.pk})
@@ -225,9 +231,11 @@ def region_detail(request, code):
         "facilities": (_("facilities"), [
             Column(_("Code")), Column(_("Name")), Column(_("Kind")), Column(_("Status")), Column(_("Places"), n),
             Column(_("Persons held"), n), Column(_("Persons in single-occupancy cells"), n),
-            Column(_("Persons in compliant accommodation"), n), Column(_("Generated demo data"), "bool")],
+            Column(_("Persons in compliant accommodation"), n), Column(_("Share compliant (%)"), n),
+            Column(_("Generated demo data"), "bool")],
             [[f.code, f.name, f.get_kind_display(), f.get_status_display(), f.places, f.persons,
-              f.persons_in_single_cells, getattr(f, "persons_compliant", None), f.is_demo] for f in facilities]),
+              f.persons_in_single_cells, getattr(f, "persons_compliant", None), f.share_compliant, f.is_demo]
+             for f in facilities]),
         "projects": (_("projects"), [
             Column(_("Facility")), Column(_("Block")), Column(_("Status")), Column(_("Roadmap phase")),
             Column(_("Percent complete (%)"), n), Column(_("Planned budget (KZT)"), n),
@@ -251,7 +259,7 @@ def region_detail(request, code):
         "facilities": facilities, "profile": profile, "projects": projects, "residence": residence,
         "host": next((h for h in residence["hosts"] if h["code"] == region.code), None),
         "sender": next((s for s in residence["senders"] if s["code"] == region.code), None),
-        "overdue": selectors.overdue_findings({region.pk}), "demo": demo,
+        "overdue": selectors.overdue_findings({region.pk}), "demo": demo, "today": timezone.localdate(),
     })
 
 
@@ -281,10 +289,10 @@ def residence(request):
     senders = [s for s in figures["senders"] if s["held_elsewhere"]][:10]
     return render(request, "dashboard/residence.html", {
         "figures": figures, "scoped": scope is not None,
-        "hosts_chart": charts.horizontal([h["code"] for h in figures["hosts"]],
+        "hosts_chart": charts.horizontal([h["region"].name for h in figures["hosts"]],
                                          [h["share_from_home"] for h in figures["hosts"]],
                                          _("Persons held who are from the same region (%)")),
-        "senders_chart": charts.horizontal([s["code"] for s in senders], [s["held_elsewhere"] for s in senders],
+        "senders_chart": charts.horizontal([s["region"].name for s in senders], [s["held_elsewhere"] for s in senders],
                                            _("Residents held in another region (persons)"), unit="",
                                            colour=charts.SPENT),
     })

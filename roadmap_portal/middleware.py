@@ -10,7 +10,7 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
     """Django's LoginRequiredMiddleware, except for ``/api/`` (DRF answers 401/403 as JSON) and ``/static/``;
     a logged-in user without a portal role gets 403 on the pages."""
 
-    exempt_prefixes = ("/api/", "/static/")
+    exempt_prefixes = ("/api/", "/static/", "/i18n/")  # the language switcher works on the login page too
     role_exempt_prefixes = ("/login/", "/logout/", "/i18n/", "/admin/")
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -12,9 +12,12 @@ from inspections.models import Finding
 HEADLINE_PROFILE = "KZ-ROADMAP"
 
 
-def _share(part, whole):
+def share(part, whole):
     """part / whole in % rounded to 1 decimal place; None when whole is 0."""
     return round(100 * part / whole, 1) if whole else None
+
+
+_share = share
 
 
 def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:

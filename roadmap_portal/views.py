@@ -86,10 +86,12 @@ def facility_list(request):
         Column(_("Security level")), Column(_("Status")), Column(_("Year built"), n), Column(_("Places"), n),
         Column(_("Persons held"), n), Column(_("Persons in single-occupancy cells"), n),
         Column(_("Persons in compliant accommodation (%(profile)s)") % {"profile": profile.code if profile else "—"}, n),
-        Column(_("Generated demo data"), "bool"),
+        Column(_("Share compliant (%)"), n), Column(_("Generated demo data"), "bool"),
     ], lambda: ([f.code, f.name, f.region.code, f.region.name, f.get_kind_display(), f.get_security_level_display(),
                  f.get_status_display(), f.year_built, f.places, f.persons, f.persons_in_single_cells,
-                 getattr(f, "persons_compliant", None), f.is_demo] for f in queryset))
+                 getattr(f, "persons_compliant", None),
+                 selectors.share(f.persons_compliant, f.persons) if hasattr(f, "persons_compliant") else None,
+                 f.is_demo] for f in queryset))
     if exported is not None:
         return exported
     page = _page(request, queryset, 50)
@@ -127,7 +129,7 @@ def facility_detail(request, pk):
         .order_by("-date_start")[:10],
         "points": points, "trend_chart": charts.facility_trend(points) if points else None,
         "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
-        "timeline": status_timeline(facility),
+        "timeline": status_timeline(facility), "today": timezone.localdate(),
     })
 
 

@@ -4,15 +4,21 @@
  * equivalent in the page, so nothing is lost without JavaScript.
  *
  * Spec: {kind: "line"|"bar"|"hbar"|"sparkline", labels: [...], x_dates: bool, unit: "%"|"", stacked: bool,
- *        y_max: number|null, datasets: [{label, data, color, dashed, points, fill}]}
+ *        integer: bool, y_max: number|null, value_title, category_title,
+ *        datasets: [{label, data, color, dashed, stepped, stack, x}]}
  * For x_dates, labels are ISO dates and data points are plotted on a time-proportional axis.
  */
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "en";
-  var number = new Intl.NumberFormat(lang, {maximumFractionDigits: 1});
-  var month = new Intl.DateTimeFormat(lang, {year: "numeric", month: "short"});
-  var day = new Intl.DateTimeFormat(lang, {year: "numeric", month: "short", day: "numeric"});
+  // A browser without Kazakh locale data formats like Russian (space between thousands, decimal comma,
+  // which is also Kazakhstan's convention) and writes dates in figures (08.2020), never in English.
+  var known = Intl.DateTimeFormat.supportedLocalesOf([lang]).length > 0;
+  var number = new Intl.NumberFormat(known ? lang : "ru", {maximumFractionDigits: 1});
+  var month = known ? new Intl.DateTimeFormat(lang, {year: "numeric", month: "short"})
+                    : new Intl.DateTimeFormat("ru", {year: "numeric", month: "2-digit"});
+  var day = known ? new Intl.DateTimeFormat(lang, {year: "numeric", month: "short", day: "numeric"})
+                  : new Intl.DateTimeFormat("ru", {year: "numeric", month: "2-digit", day: "2-digit"});
   var DAY = 86400000;
 
   function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
@@ -31,6 +37,7 @@
       }
       return {
         label: d.label, data: data, borderColor: d.color, backgroundColor: d.color,
+        pointStyle: d.dashed ? "line" : "circle",
         borderDash: d.dashed ? [6, 4] : [], pointRadius: d.points === false ? 0 : (spec.kind === "sparkline" ? 0 : 2),
         borderWidth: spec.kind === "sparkline" ? 1.5 : 2, stepped: d.stepped || false, fill: false,
         spanGaps: true, stack: d.stack
@@ -43,9 +50,11 @@
     var type = spec.kind === "sparkline" ? "line" : (horizontal ? "bar" : spec.kind);
     var valueAxis = {
       beginAtZero: spec.kind !== "sparkline", stacked: !!spec.stacked, max: spec.y_max || undefined,
-      ticks: {callback: function (v) { return fmt(v, spec.unit); }}
+      ticks: {precision: spec.integer ? 0 : undefined, callback: function (v) { return fmt(v, spec.unit); }},
+      title: {display: !!spec.value_title, text: spec.value_title || ""}
     };
-    var categoryAxis = {stacked: !!spec.stacked};
+    var categoryAxis = {stacked: !!spec.stacked, ticks: {autoSkip: !horizontal},
+                        title: {display: !!spec.category_title, text: spec.category_title || ""}};
     if (spec.x_dates) {
       categoryAxis = {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) { return month.format(fromDay(v)); }}};
     }
@@ -59,7 +68,7 @@
         indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false,
         locale: lang, scales: scales,
         plugins: {
-          legend: {display: !sparkline && spec.datasets.length > 1, position: "bottom"},
+          legend: {display: !sparkline && spec.datasets.length > 1, position: "bottom", labels: {usePointStyle: true}},
           tooltip: {enabled: !sparkline, callbacks: {
             title: function (items) {
               if (!items.length) { return ""; }

@@ -107,7 +107,7 @@ def test_residence_page(browser, estate):
     page = browser.get("/residence/").content.decode()
     assert 'data-figure="home-share">83.3 %' in page
     senders = chart(page, "senders-chart")
-    assert senders["labels"] == ["KZ-75"] and senders["datasets"][0]["data"] == [8.0]
+    assert senders["labels"] == ["Almaty"] and senders["datasets"][0]["data"] == [8.0]  # KZ-75, named
 
 
 def test_facility_and_block_pages_show_trend_timeline_and_progress(browser, estate):
@@ -180,3 +180,41 @@ def test_dashboard_tables_export(browser, estate):
 def test_bad_export_requests_are_400(browser, estate, url, reason):
     response = browser.get(url)
     assert response.status_code == 400 and reason in response.content.decode()
+
+
+def test_dashboard_form_shows_the_values_it_used(browser, estate):
+    page = browser.get("/").content.decode()
+    year_ago = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()
+    assert f'value="{year_ago}"' in page and '<option value="1095" selected>' in page
+    page = browser.get("/", {"window": "365", "since": "abc"}).content.decode()
+    assert '<option value="365" selected>' in page and "Enter a valid date." in page
+
+
+def test_language_switch_on_the_login_page_and_translated_pages(client, browser, estate):
+    from django.utils import translation
+
+    response = client.post("/i18n/setlang/", {"language": "ru", "next": "/login/"})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert 'lang="ru"' in client.get("/login/").content.decode()
+    browser.cookies["django_language"] = "kk"
+    page = browser.get("/").content.decode()
+    with translation.override("kk"):
+        assert translation.gettext("National dashboard") in page
+        assert translation.gettext("National dashboard") != "National dashboard"
+    assert 'data-figure="population">78<' in page  # small numbers have no separator
+    browser.cookies["django_language"] = "ru"
+    page = browser.get(f"/facilities/{estate.pk}/").content.decode()
+    assert "Карагандинская область" in page  # the region's name in the chosen language
+
+
+def test_numbers_and_dates_follow_the_language():
+    from django.utils import translation
+
+    from roadmap_portal.templatetags.portal import num, signed
+
+    expected = {"en": ("37,000", "12.5", "+1,234", "\u22120.5"), "ru": ("37\xa0000", "12,5", "+1\xa0234", "\u22120,5"),
+                "kk": ("37\xa0000", "12,5", "+1\xa0234", "\u22120,5")}
+    for language, (thousands, decimal, plus, minus) in expected.items():
+        with translation.override(language):
+            assert num(37000) == thousands and num(12.5, 1) == decimal
+            assert signed(1234) == plus and signed(-0.5, 1) == minus and signed(None) == "—"
