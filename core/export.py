@@ -7,6 +7,7 @@ select (``export_response``); an unknown format is a 400 naming the accepted one
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Number
@@ -55,9 +56,21 @@ def safe_cell(value, kind: str = "text"):
     return neutralise(str(value))
 
 
+UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 (XLSX) cannot hold
+
+
+def safe_filename(filename: str) -> str:
+    """``filename`` without control characters, quotes, path separators or ``;`` (each run becomes "-");
+    letters of any script are kept. Never empty."""
+    return UNSAFE_NAME.sub("-", filename).strip(" .-") or "export"
+
+
 def _disposition(filename: str, extension: str) -> str:
-    ascii_name = filename.encode("ascii", "ignore").decode().strip() or "export"
-    return f'attachment; filename="{ascii_name}.{extension}"; filename*=UTF-8\'\'{quote(filename)}.{extension}'
+    """RFC 6266 attachment with an ASCII fallback and the UTF-8 name (RFC 5987, every byte encoded)."""
+    name = safe_filename(filename)
+    ascii_name = re.sub(r"[^A-Za-z0-9._]+", "-", name.encode("ascii", "ignore").decode()).strip("-") or "export"
+    return f'attachment; filename="{ascii_name}.{extension}"; filename*=UTF-8\'\'{quote(name, safe="")}.{extension}'
 
 
 def _normalise(columns) -> list[Column]:
@@ -106,6 +119,8 @@ def xlsx_response(filename: str, columns, rows, sheet: str = "") -> HttpResponse
             value = safe_cell(value, column.kind)
             if isinstance(value, Decimal):
                 value = float(value)
+            if isinstance(value, str):
+                value = CONTROL.sub("\ufffd", value)  # e.g. Word's vertical tab: not allowed in XLSX
             cell = WriteOnlyCell(worksheet, value=None if value == "" else value)
             if isinstance(value, str):
                 cell.data_type = "s"  # a string, even one openpyxl would take for a formula
@@ -118,11 +133,12 @@ def xlsx_response(filename: str, columns, rows, sheet: str = "") -> HttpResponse
     return response
 
 
-def export_response(request, filename: str, columns, rows):
+def export_response(request, filename: str, columns, rows, errors=None):
     """The export the request asks for with ``?export=csv|xlsx``, or None when it asks for none.
 
     ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).
-    An unknown format answers 400 with the accepted formats.
+    An unknown format answers 400 with the accepted formats; ``errors`` (a form's or filterset's errors,
+    ``{field: [reason]}``) answer 400 with each field and reason, never an empty or unfiltered file.
     """
     fmt = request.GET.get("export")
     if fmt is None:
@@ -131,6 +147,10 @@ def export_response(request, filename: str, columns, rows):
         return HttpResponseBadRequest(
             _("Unknown export format %(format)r: use csv or xlsx.") % {"format": fmt[:20]},
             content_type="text/plain; charset=utf-8")
+    if errors:
+        lines = [f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in errors.items()]
+        return HttpResponseBadRequest("\n".join([_("The filters are not valid; nothing was exported.")] + lines),
+                                      content_type="text/plain; charset=utf-8")
     rows = rows() if callable(rows) else rows
     if fmt == "csv":
         return csv_response(filename, columns, rows)

@@ -341,6 +341,14 @@ class ResidencePopulation(models.Model):
         constraints = [models.UniqueConstraint(fields=["facility", "home_region", "date"],
                                                name="residence_unique_facility_region_date")]
 
+    def clean(self):
+        """A count is of a day that has happened (Asia/Almaty); a future date would hide the latest real one."""
+        from django.core.exceptions import ValidationError
+        from django.utils import timezone
+
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("The date of the count cannot be in the future.")})
+
 
 class RoadmapTarget(models.Model):
     """A target of the modernisation roadmap: ``value`` of ``metric`` to reach by ``target_date``, nationally
@@ -365,7 +373,7 @@ class RoadmapTarget(models.Model):
                                verbose_name=_("region"), help_text=_("Empty for a national target."))
     target_date = models.DateField(_("target date"))
     value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2,
-                                validators=[MinValueValidator(Decimal("0"))])
+                                validators=[MinValueValidator(Decimal("0.01"))])
     source = models.CharField(_("source"), max_length=300)
     verified = models.BooleanField(_("verified against the official text"), default=False)
     note = models.TextField(_("note"), blank=True)
@@ -378,14 +386,16 @@ class RoadmapTarget(models.Model):
         verbose_name_plural = _("roadmap targets")
         constraints = [
             models.UniqueConstraint(fields=["metric", "region", "target_date"], name="target_unique_regional",
-                                    condition=Q(region__isnull=False)),
+                                    condition=Q(region__isnull=False),
+                                    violation_error_message=_("This region has a target of this metric and date.")),
             models.UniqueConstraint(fields=["metric", "target_date"], name="target_unique_national",
                                     condition=Q(region__isnull=True),
                                     violation_error_message=_("A national target of this metric and date exists.")),
-            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_not_negative"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive",
+                                   violation_error_message=_("A target is greater than zero.")),
             models.CheckConstraint(condition=~Q(metric="share_in_single_cells") | Q(value__lte=100),
                                    name="target_share_at_most_100",
-                                   violation_error_message=_("A share is at most 100 %.")),
+                                   violation_error_message=_("A share cannot be above 100.")),
         ]
 
     def __str__(self):

@@ -39,7 +39,8 @@ def inspection_list(request):
         Column(_("End"), "date"), Column(_("Body")), Column(_("Type")), Column(_("Announced"), "bool"),
         Column(_("Lead inspector")), Column(_("Summary")), Column(_("Generated demo data"), "bool")],
         lambda: ([i.pk, i.facility.code, i.facility.region.code, i.date_start, i.date_end, i.get_body_display(),
-                  i.get_type_display(), i.announced, i.lead_inspector, i.summary, i.is_demo] for i in rows.iterator()))
+                  i.get_type_display(), i.announced, i.lead_inspector, i.summary, i.is_demo] for i in rows.iterator()),
+        errors=filterset.errors if filterset.is_bound else None)
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -60,7 +61,8 @@ def finding_list(request):
         lambda: ([f.pk, f.inspection.facility.code, f.inspection.facility.region.code, f.inspection.date_start,
                   f.inspection.get_body_display(), f.get_severity_display(), f.get_status_display(), f.deadline,
                   f.is_overdue(), f.rule.code if f.rule else "", f.rule.source if f.rule else "", f.description,
-                  f.recommendation, f.is_demo] for f in rows.iterator()))
+                  f.recommendation, f.is_demo] for f in rows.iterator()),
+        errors=filterset.errors if filterset.is_bound else None)
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

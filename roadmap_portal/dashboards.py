@@ -4,6 +4,7 @@ Views gather figures from selectors and trends, build chart specs (charts.py) an
 each chart's text equivalent; ``?export=csv|xlsx&table=NAME`` downloads any of those tables.
 """
 import datetime
+import re
 
 from django import forms
 from django.http import Http404, HttpResponseBadRequest
@@ -92,11 +93,12 @@ def dashboard(request):
     projects = selectors.projects_by_region(scope)
     profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
     lowest = selectors.lowest_compliance(profile, scope)
-    targets = trends.target_progress(summary["share_in_single_cells"], scope=scope)
+    targets = trends.target_progress(summary["share_in_single_cells"], scope=scope,
+                                     region_shares={r["region"].pk: r["share"] for r in regions})
     residence = selectors.residence(scope)
     tables = _dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence)
     if "export" in request.GET:
-        return _export_table(request, tables, "dashboard")
+        return _export_table(request, tables, "dashboard", form.errors)
     target = forecast["target"]
     return render(request, "dashboard/national.html", {
         "summary": summary, "scoped": scope is not None, "scope_label": _scope_label(request, scope),
@@ -142,14 +144,14 @@ def _dashboard_tables(summary, points, regions, projects, lowest, forecast, targ
             Column(_("Region code")), Column(_("Region")), Column(_("Persons held"), n),
             Column(_("Persons in single-occupancy cells"), n), Column(_("Share (%)"), n),
             Column(_("Generated demo data"), "bool")],
-            [[r["code"], r["region"].name, r["persons"], r["persons_in_single_cells"], r["share"], demo]
+            [[r["code"], r["region"].name, r["persons"], r["persons_in_single_cells"], r["share"], r["is_demo"]]
              for r in regions]),
         "projects": (_("projects-by-region"), [
             Column(_("Region code")), Column(_("Region")), *[Column(label, n) for _v, label in statuses],
             Column(_("Projects"), n), Column(_("Planned budget (KZT)"), n), Column(_("Spent to date (KZT)"), n),
             Column(_("Generated demo data"), "bool")],
             [[r["code"], r["region"].name, *[r["counts"].get(v, 0) for v, _l in statuses], r["total"],
-              r["budget_planned_kzt"], r["budget_spent_kzt"], demo] for r in projects["regions"]]),
+              r["budget_planned_kzt"], r["budget_spent_kzt"], r["is_demo"]] for r in projects["regions"]]),
         "lowest": (_("lowest-compliance"), [
             Column(_("Code")), Column(_("Name")), Column(_("Region code")), Column(_("Persons held"), n),
             Column(_("Persons in compliant accommodation"), n), Column(_("Share (%)"), n),
@@ -188,17 +190,24 @@ TARGET_STATES = {"reached": gettext_lazy("reached"), "open": gettext_lazy("open"
                  "missed": gettext_lazy("missed")}
 
 
-def _export_table(request, tables: dict, prefix: str):
+def _export_table(request, tables: dict, prefix: str, errors=None):
     name = request.GET.get("table", "")
     if name not in tables:
         return HttpResponseBadRequest(
             _("Unknown table %(table)r: choose one of %(tables)s.") % {"table": name[:40], "tables": ", ".join(tables)},
             content_type="text/plain; charset=utf-8")
     filename, columns, rows = tables[name]
-    return export_response(request, f"{prefix}-{filename}", columns, rows)
+    return export_response(request, f"{prefix}-{filename}", columns, rows, errors=errors)
+
+
+REGION_CODE = re.compile(r"^KZ-\d{2}$")
 
 
 def _visible_region(request, code: str) -> Region:
+    """The region of ``code`` (ISO 3166-2:KZ, any case) if the user may see it; else 404."""
+    code = code.upper()
+    if not REGION_CODE.match(code):
+        raise Http404
     region = get_object_or_404(Region, code=code)
     scope = scoping.region_scope(request.user)
     if scope is not None and region.pk not in scope:
@@ -250,7 +259,7 @@ def region_detail(request, code):
               p["reconstructed"]] for p in points]),
     }
     if "export" in request.GET:
-        return _export_table(request, tables, f"region-{region.code}")
+        return _export_table(request, tables, f"region-{region.code}", form.errors)
     return render(request, "dashboard/region.html", {
         "region": region, "summary": summary, "form": form, "since": since, "change": change,
         "tiles": _tiles(points, summary, change), "points": points, "target": target,

@@ -127,13 +127,14 @@ def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
     rows = (Cell.objects.in_use().filter(block__facility__status__in=Facility.IN_OPERATION)
             .values("block__facility__region_id").order_by()
             .annotate(persons=Coalesce(Sum("occupancy"), 0),
-                      single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0)))
+                      single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
+                      demo=Count("id", filter=Q(is_demo=True))))
     by_region = {row["block__facility__region_id"]: row for row in rows}
     result = []
     regions = Region.objects.order_by("code")
     for region in regions if scope is None else regions.filter(pk__in=scope):
-        row = by_region.get(region.pk, {"persons": 0, "single": 0})
-        result.append({"region": region, "code": region.code, "persons": row["persons"],
+        row = by_region.get(region.pk, {"persons": 0, "single": 0, "demo": 0})
+        result.append({"region": region, "code": region.code, "persons": row["persons"], "is_demo": row["demo"] > 0,
                        "persons_in_single_cells": row["single"], "share": _share(row["single"], row["persons"])})
     return result
 
@@ -175,15 +176,18 @@ def projects_by_region(scope: set[int] | None = None) -> dict:
         projects = projects.filter(block__facility__region__in=scope)
     rows = (projects.values("block__facility__region_id", "status").order_by()
             .annotate(n=Count("id"), planned=Coalesce(Sum("budget_planned_kzt"), Value(0, DecimalField())),
-                      spent=Coalesce(Sum("budget_spent_kzt"), Value(0, DecimalField()))))
+                      spent=Coalesce(Sum("budget_spent_kzt"), Value(0, DecimalField())),
+                      demo=Count("id", filter=Q(is_demo=True))))
     by_region: dict[int, dict] = {}
     for row in rows:
         entry = by_region.setdefault(row["block__facility__region_id"], {
-            "counts": {}, "total": 0, "budget_planned_kzt": Decimal(0), "budget_spent_kzt": Decimal(0)})
+            "counts": {}, "total": 0, "budget_planned_kzt": Decimal(0), "budget_spent_kzt": Decimal(0),
+            "is_demo": False})
         entry["counts"][row["status"]] = row["n"]
         entry["total"] += row["n"]
         entry["budget_planned_kzt"] += row["planned"]
         entry["budget_spent_kzt"] += row["spent"]
+        entry["is_demo"] = entry["is_demo"] or row["demo"] > 0
     regions = []
     for region in Region.objects.filter(pk__in=by_region).order_by("code"):
         regions.append({"region": region, "code": region.code, **by_region[region.pk]})

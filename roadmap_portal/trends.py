@@ -113,26 +113,31 @@ def measured(metric: str, region: Region | None = None, scope: set[int] | None =
 
 
 def target_progress(share_in_single_cells: float | None, region: Region | None = None,
-                    scope: set[int] | None = None, today: datetime.date | None = None) -> list[dict]:
+                    scope: set[int] | None = None, today: datetime.date | None = None,
+                    region_shares: dict[int, float | None] | None = None) -> list[dict]:
     """The roadmap targets that apply, each with the measured value, the % of the target reached and its
     state: ``reached``, ``open`` (deadline ahead) or ``missed`` (deadline passed, not reached).
 
-    Nationally (``region`` and ``scope`` None): every national target. For a region (or a user's regions):
-    the share targets, measured there with ``share_in_single_cells``, and the region's own targets; a
-    national count (12 blocks, 20 institutions) is not split between regions.
+    Nationally (``region`` and ``scope`` None): every national target. For a region, or a user's regions
+    (``scope``): the national share targets, measured there with ``share_in_single_cells``, and the own
+    targets of those regions, each measured in its region (``region_shares``: region id -> share in %, for
+    a regional share target under a scope of several regions). A national count (12 blocks, 20
+    institutions) is not split between regions.
     """
     today = today or timezone.localdate()
-    national = region is None and scope is None
     targets = RoadmapTarget.objects.select_related("region")
-    if national:
+    if region is None and scope is None:
         targets = targets.filter(region__isnull=True)
     else:
-        targets = targets.filter(Q(region=region) if region else Q(pk__in=[]))
-        targets = targets | RoadmapTarget.objects.filter(region__isnull=True,
-                                                         metric=RoadmapTarget.Metric.SHARE_IN_SINGLE_CELLS)
+        own = Q(region=region) if region is not None else Q(region__in=scope)
+        targets = targets.filter(own | Q(region__isnull=True, metric=RoadmapTarget.Metric.SHARE_IN_SINGLE_CELLS))
     rows = []
-    for target in targets.order_by("target_date", "metric"):
-        value = measured(target.metric, region, scope, share_in_single_cells)
+    for target in targets.order_by("target_date", "metric", "region__code"):
+        if target.region_id and region is None:  # a region's own target under a scope of regions
+            share = (region_shares or {}).get(target.region_id, share_in_single_cells)
+            value = measured(target.metric, target.region, None, share)
+        else:
+            value = measured(target.metric, region, scope, share_in_single_cells)
         value = float(value) if value is not None else None
         goal = float(target.value)
         reached = value is not None and value >= goal

@@ -62,13 +62,15 @@ def _cell_rows(cells, profiles):
                *[results.get(p.pk, "") for p in profiles], cell.is_demo]
 
 
-def export_cells(request, filename, cells):
-    """The cells as CSV or XLSX when the request asks for an export (with each active profile's status)."""
+def export_cells(request, filename, cells, errors=None):
+    """The cells as CSV or XLSX when the request asks for an export (with each active profile's status);
+    ``errors`` of the page's filters answer 400."""
     if "export" not in request.GET:
         return None
     profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
     cells = cells_with_results(cells.select_related("block__facility"))
-    return export_response(request, filename, _cell_columns(profiles), lambda: _cell_rows(cells, profiles))
+    return export_response(request, filename, _cell_columns(profiles), lambda: _cell_rows(cells, profiles),
+                           errors=errors)
 
 
 def facility_list(request):
@@ -91,7 +93,8 @@ def facility_list(request):
                  f.get_status_display(), f.year_built, f.places, f.persons, f.persons_in_single_cells,
                  getattr(f, "persons_compliant", None),
                  selectors.share(f.persons_compliant, f.persons) if hasattr(f, "persons_compliant") else None,
-                 f.is_demo] for f in queryset))
+                 f.is_demo] for f in queryset),
+        errors=filterset.errors if filterset.is_bound else None)
     if exported is not None:
         return exported
     page = _page(request, queryset, 50)
@@ -110,7 +113,8 @@ def facility_detail(request, pk):
     if cell_filter.is_bound and not cell_filter.is_valid():
         cells = Cell.objects.none()
     cells = cells.order_by("block__name", "number", "pk")
-    exported = export_cells(request, f"{facility.code}-cells", cells)
+    exported = export_cells(request, f"{facility.code}-cells", cells,
+                            errors=cell_filter.errors if cell_filter.is_bound else None)
     if exported is not None:
         return exported
     cells = cells_with_results(cells.select_related("block"))

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from cells.services import recalculate_compliance
-from facilities.models import Region, ResidencePopulation
+from facilities.models import Region, ResidencePopulation, RoadmapTarget
 from facilities.services import load_targets
 from roadmap_portal import trends
 from roadmap_portal.demo_history import reconstruct_demo_history
@@ -152,7 +152,7 @@ def test_cyrillic_and_kazakh_file_names(browser, estate):
     response = browser.get(f"/blocks/{block.pk}/", {"export": "csv"})
     disposition = response["Content-Disposition"]
     assert f"filename*=UTF-8''{quote('АҚ-7-Шығыс-cells')}.csv" in disposition
-    assert 'filename="-7--cells.csv"' in disposition  # the ASCII fallback for old clients
+    assert 'filename="7-cells.csv"' in disposition  # the ASCII fallback for old clients
     rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [r[2] for r in rows[1:]] == ["S0", "S1", "S2"]
     assert rows[1][4] == "7.00" and rows[1][-1] == "no"
@@ -218,3 +218,90 @@ def test_numbers_and_dates_follow_the_language():
         with translation.override(language):
             assert num(37000) == thousands and num(12.5, 1) == decimal
             assert signed(1234) == plus and signed(-0.5, 1) == minus and signed(None) == "—"
+
+
+# --- bad input found by breaking the pages (each once answered 500 or gave a wrong figure) -----------------
+
+def test_admin_refuses_bad_targets_with_a_message(client, estate):
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    base = {"phase": "P", "metric": "share_in_single_cells", "target_date": "2029-12-31", "source": "s",
+            "region": ""}
+    for value, reason in [("150", "A share cannot be above 100."), ("100.01", "A share cannot be above 100."),
+                          ("0", "Ensure this value is greater than or equal to 0.01."),
+                          ("50", "A national target of this metric and date exists.")]:
+        response = client.post("/admin/facilities/roadmaptarget/add/", {**base, "value": value})
+        assert response.status_code == 200 and reason in response.content.decode(), value
+    assert RoadmapTarget.objects.filter(metric="share_in_single_cells").count() == 1
+
+
+def test_xlsx_export_survives_control_characters(client, estate):
+    from inspections.models import Finding, Inspection
+
+    inspection = Inspection.objects.create(facility=estate, date_start=datetime.date(2026, 1, 5), body="prosecutor",
+                                           type="scheduled")
+    Finding.objects.create(inspection=inspection, severity="low", description="Line\x0bbreak\x1b and =SUM(A1)",
+                           deadline=datetime.date(2026, 3, 1))
+    client.force_login(make_user("p2", "Prosecutors"))
+    response = client.get("/findings/", {"export": "xlsx"})
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][11] == "Line\ufffdbreak\ufffd and =SUM(A1)"
+    text = body(client.get("/findings/", {"export": "csv"})).decode("utf-8-sig")
+    assert "Line\x0bbreak" in text  # CSV keeps the text as it is
+
+
+def test_file_names_cannot_break_the_header(browser, estate):
+    block = BlockFactory(facility=estate, name='Blk "A"; filename=evil.exe\nX/../y')
+    response = browser.get(f"/blocks/{block.pk}/", {"export": "csv"})
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert "\n" not in disposition and "evil.exe\"" not in disposition and "/" not in disposition
+    assert disposition.startswith('attachment; filename="7-Blk-A-filename-evil.exe-X-..-y-cells.csv"; ')
+
+
+@pytest.mark.parametrize("url", ["/regions/KZ-35%00/", "/regions/%00/", "/regions/KZ-35%00/?table=trend&export=csv",
+                                 "/regions/xx/", "/regions/KZ-3'5/"])
+def test_bad_region_codes_are_404(browser, estate, url):
+    assert browser.get(url).status_code == 404
+
+
+def test_region_codes_in_any_case(browser, estate):
+    assert browser.get("/regions/kz-35/").status_code == 200
+
+
+@pytest.mark.parametrize("url,field", [
+    ("/facilities/?region=KZ-99&export=csv", "region"),
+    ("/facilities/?compliance=bogus&export=xlsx", "compliance"),
+    ("/findings/?status=nope&export=csv", "status"),
+    ("/inspections/?date_from=2024-02-30&export=csv", "date_from"),
+    ("/?since=2024-13-45&table=trend&export=csv", "since"),
+    ("/regions/KZ-35/?window=7&table=trend&export=csv", "window"),
+])
+def test_exports_with_invalid_filters_are_400(browser, estate, url, field):
+    response = browser.get(url)
+    text = response.content.decode()
+    assert response.status_code == 400 and "nothing was exported" in text and f"{field}:" in text
+
+
+def test_future_residence_counts_are_refused(estate):
+    from django.core.exceptions import ValidationError
+
+    count = ResidencePopulation(facility=estate, home_region=estate.region, persons=3,
+                                date=datetime.date.today() + datetime.timedelta(days=1))
+    with pytest.raises(ValidationError) as error:
+        count.full_clean()
+    assert "date" in error.value.message_dict
+
+
+def test_a_users_region_targets_show_on_their_dashboard(client, estate):
+    from facilities.models import RoadmapTarget
+
+    kz35 = Region.objects.get(code="KZ-35")
+    RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=datetime.date(2028, 12, 31),
+                                 value=2, source="regional plan", region=kz35)
+    client.force_login(make_user("ed35", "Ministry editors", regions=["KZ-35"]))
+    rows = list(csv.reader(io.StringIO(body(client.get("/", {"table": "targets", "export": "csv"}))
+                                       .decode("utf-8-sig"))))
+    blocks = [r for r in rows[1:] if r[3] == "2.0"]
+    assert len(blocks) == 1 and blocks[0][4] == "1.0" and blocks[0][2] == "2028-12-31"
