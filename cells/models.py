@@ -58,7 +58,10 @@ class Cell(models.Model):
     has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
-    history = HistoricalRecords()
+    evaluated_hash = models.CharField(max_length=32, null=True, blank=True, editable=False,
+                                      help_text="md5 of the inputs at the last compliance evaluation "
+                                                "(cells.compliance.engine.inputs_expression)")
+    history = HistoricalRecords(excluded_fields=["evaluated_hash"])
 
     objects = CellQuerySet.as_manager()
 
@@ -283,6 +286,7 @@ class ComplianceRun(models.Model):
     run_date = models.DateField(_("snapshot date"))
     facility = models.ForeignKey(Facility, on_delete=models.SET_NULL, null=True, blank=True)
     trigger = models.CharField(_("trigger"), max_length=20, default="manual")
+    full = models.BooleanField(_("every cell evaluated"), default=False)
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)

@@ -73,8 +73,12 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
 
 
 def recalculate_compliance(*, run_date=None, facility_code: str | None = None, facility_id: int | None = None,
-                           trigger: str = "manual") -> ComplianceRun:
+                           trigger: str = "manual", full: bool = False) -> ComplianceRun:
     """Recompute compliance results and the day's snapshots, for one facility or the whole estate.
+
+    Only cells whose inputs (attributes or active rules) changed since their last evaluation are
+    evaluated, and only their blocks re-aggregated; ``full`` evaluates and aggregates every cell (the
+    weekly run, and after deleting cells, which the fingerprints cannot see).
 
     ``run_date`` (date, default today in Asia/Almaty) is the snapshot date. Runs are serialised by a
     Redis lock (an in-process lock in the demo): a run that finds the lock taken is recorded as
@@ -88,7 +92,7 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
         facility = Facility.objects.get(code=facility_code)
     elif facility_id is not None:
         facility = Facility.objects.get(pk=facility_id)
-    run = ComplianceRun.objects.create(run_date=run_date, facility=facility, trigger=trigger,
+    run = ComplianceRun.objects.create(run_date=run_date, facility=facility, trigger=trigger, full=full,
                                        started_at=timezone.now())
     with exclusive_lock(RUN_LOCK, timeout=settings.CELERY_TASK_TIME_LIMIT + 60) as acquired:
         if not acquired:
@@ -104,8 +108,9 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
         try:
             with transaction.atomic():
                 profiles = list(StandardProfile.objects.filter(is_active=True))
-                evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None)
-                snapshots = engine.write_snapshots(run_date, profiles, facility)
+                evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None,
+                                                                   full=full)
+                snapshots = engine.write_snapshots(run_date, profiles, facility, full=full)
         except Exception:
             run.outcome = ComplianceRun.Outcome.FAILED
             run.error = traceback.format_exc()[-4000:]

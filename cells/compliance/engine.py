@@ -7,13 +7,17 @@ Statements per run: for each active profile one ``INSERT ... SELECT ... ON CONFL
 writes only results whose outcome changed, one DELETE of results that no longer apply, and one
 ``INSERT ... SELECT`` of the day's snapshots per scope level (block, facility, region, nation).
 """
+import hashlib
+import json
+
 from django.db import connection, models
-from django.db.models import Count, F, Func, Q, Sum, Value
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import MD5, Cast, Coalesce, JSONObject
 from django.utils import timezone
 
 from cells.models import Cell, ComplianceResult, ComplianceSnapshot, ComplianceStatus, StandardProfile, StandardRule
-from facilities.models import AccommodationType
+from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
 
@@ -58,18 +62,89 @@ def profile_rules(profiles) -> dict:
     return grouped
 
 
-def write_results(profiles, facility_id: int | None = None) -> tuple[int, int, int]:
-    """Evaluate every cell in use (of one facility, or all) against ``profiles``; upsert changed results.
+CHANGED = "compliance_changed_cell"  # temporary table: the cells a run evaluates, with their blocks
+INPUT_FIELDS = ["accommodation_type", "living_space_m2", "design_capacity", "occupancy", "has_sanitary_annex",
+                "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m", "has_natural_light",
+                "status"]
 
-    Returns ``(cells_evaluated, results_written, results_deleted)``. Results of cells no longer in use,
-    and of profiles not in ``profiles``, are deleted. Must run inside a transaction.
+
+def rules_version(profiles) -> str:
+    """A fingerprint of the active profiles and their rules (md5 hex): any change to them changes it."""
+    grouped = profile_rules(profiles)
+    data = [[p.pk, p.code, [[r.code, r.metric, r.operator, r.value, sorted(r.applies_to)] for r in rules]]
+            for p, rules in sorted(grouped.items(), key=lambda item: item[0].pk)]
+    return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Joined(Func):
+    """Text parts joined with ``||`` (flat, unlike Concat's nested pairs that overflow SQLite's parser)."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = models.TextField()
+
+
+def inputs_expression(version: str):
+    """md5 of the rules' fingerprint and every cell attribute a rule or the snapshots read (NULL as "~"):
+    a cell whose stored ``evaluated_hash`` equals it needs no evaluation."""
+    parts = [Value(version, output_field=models.TextField())]
+    for name in INPUT_FIELDS:
+        parts += [Value("|", output_field=models.TextField()),
+                  Coalesce(Cast(F(name), models.TextField()), Value("~", output_field=models.TextField()))]
+    return MD5(Joined(*parts))
+
+
+def _prepare_changed(facility_id, full: bool, version: str) -> int:
+    """Fill the temporary table with the cells to evaluate: those (of one facility, or all) whose inputs
+    changed since their last evaluation, or every one with ``full``. Returns how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHANGED} (id bigint PRIMARY KEY, block_id bigint)")
+        cursor.execute(f"DELETE FROM {CHANGED}")
+    cells = Cell.objects.order_by()
+    if facility_id is not None:
+        cells = cells.filter(block__facility_id=facility_id)
+    if not full:
+        cells = cells.annotate(inputs=inputs_expression(version)).filter(
+            Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs")))
+    count = _insert_select(CHANGED, {"id": "out_id", "block_id": "out_block"},
+                           cells.values(out_id=F("id"), out_block=F("block_id")))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CHANGED}")
+    return count
+
+
+def changed_cells():
+    """Ids of the cells the current run evaluates (inside write_results' transaction)."""
+    return RawSQL(f"SELECT id FROM {CHANGED}", [])
+
+
+def changed_blocks():
+    """Ids of the blocks holding a cell the current run evaluates."""
+    return RawSQL(f"SELECT DISTINCT block_id FROM {CHANGED}", [])
+
+
+def write_results(profiles, facility_id: int | None = None, full: bool = False) -> tuple[int, int, int]:
+    """Evaluate the cells in use whose inputs changed since their last evaluation (every cell in use
+    with ``full``), of one facility or all, against ``profiles``; upsert the results that changed.
+
+    A cell's inputs are its attributes and the active rules (inputs_expression); a change to either
+    re-evaluates it, whatever wrote it (page, API, import, SQL). Returns ``(cells_evaluated,
+    results_written, results_deleted)``. Results of cells no longer in use, and of profiles not in
+    ``profiles``, are deleted. Must run inside a transaction; leaves the evaluated cells in the
+    temporary table for write_snapshots.
     """
+    version = rules_version(profiles) if profiles else "none"
+    changed = _prepare_changed(facility_id, full, version)
     cells = Cell.objects.in_use().order_by()
     results = ComplianceResult.objects.all()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
         results = results.filter(cell__block__facility_id=facility_id)
-    evaluated = cells.count()
+    if not full:
+        cells = cells.filter(pk__in=changed_cells())
+        results = results.filter(cell_id__in=changed_cells())
+    evaluated = cells.count() if changed else 0
     now = timezone.now()
     table = ComplianceResult._meta.db_table
     conflict = (
@@ -79,7 +154,7 @@ def write_results(profiles, facility_id: int | None = None) -> tuple[int, int, i
     )
     written = 0
     col = R.stored_column
-    for profile, rules in profile_rules(profiles).items():
+    for profile, rules in (profile_rules(profiles).items() if evaluated else []):
         outcomes = [R.outcome_expression(rule, col) for rule in rules]
         failed = StripNulls(JSONObject(**{
             rule.code: models.Case(models.When(models.lookups.Exact(outcome, R.FAIL),
@@ -102,9 +177,18 @@ def write_results(profiles, facility_id: int | None = None) -> tuple[int, int, i
         written += _insert_select(table, {"cell_id": "out_cell", "profile_id": "out_profile", "status": "out_status",
                                           "failed": "out_failed", "unknown": "out_unknown",
                                           "changed_at": "out_changed"}, rows, conflict)
-    stale = results.filter(~Q(cell__status=Cell.Status.IN_USE) | ~Q(profile__in=[p.pk for p in profiles])
-                           ) if profiles else results  # no active profile: no result stands
-    deleted = stale._raw_delete(stale.db)
+    deleted = 0
+    if changed:
+        stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))
+        deleted += stale._raw_delete(stale.db)
+        # Remember what was evaluated: the next run skips these cells until their inputs change.
+        hashed = Cell.objects.filter(pk__in=changed_cells())
+        if full:
+            hashed = hashed.annotate(inputs=inputs_expression(version)).filter(
+                Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs")))
+        hashed.update(evaluated_hash=inputs_expression(version))
+    inactive = ComplianceResult.objects.exclude(profile__in=[p.pk for p in profiles])
+    deleted += inactive._raw_delete(inactive.db)
     return evaluated, written, deleted
 
 
@@ -135,41 +219,76 @@ def snapshot_aggregates() -> dict:
     }
 
 
-def write_snapshots(run_date, profiles, facility=None) -> int:
-    """Replace the snapshots of ``run_date`` for ``profiles`` over every scope, or over the scopes that
-    contain ``facility`` (its blocks, itself, its region, the nation). Returns the rows written.
-    Must run inside a transaction, after write_results.
+def _columns(**extra) -> dict:
+    return {"date": "out_date", "scope": "out_scope", "object_id": "out_object", "profile_id": "out_profile",
+            **{name: f"out_{name}" for name in SNAPSHOT_COUNTS}, **extra}
+
+
+def _stamp(queryset, run_date, scope):
+    return queryset.annotate(out_date=Value(run_date, output_field=models.DateField()),
+                             out_scope=Value(scope, output_field=models.CharField()))
+
+
+def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int:
+    """Write the snapshots of ``run_date`` for ``profiles``: blocks, then facilities, regions and the
+    nation summed from the block rows. Returns the rows written. Must run inside a transaction, after
+    write_results (whose temporary table names the evaluated cells).
+
+    Every block is aggregated from the results on a full estate run, or when no earlier snapshot exists.
+    Otherwise only the affected blocks are (those holding an evaluated cell; with ``full`` and
+    ``facility``, that facility's blocks); the others keep the rows of the latest earlier snapshot date
+    (their inputs did not change, so neither did their figures). The roll-ups are always complete.
     """
     if not profiles:
         return 0
+    snapshots = ComplianceSnapshot.objects.filter(profile__in=profiles, is_reconstructed=False)
+    blocks_today = snapshots.filter(date=run_date, scope=ComplianceSnapshot.Scope.BLOCK)
+    previous = (snapshots.filter(scope=ComplianceSnapshot.Scope.NATION, date__lte=run_date)
+                .order_by("-date").values_list("date", flat=True).first())
     base = ComplianceResult.objects.filter(profile__in=profiles, cell__status=Cell.Status.IN_USE).order_by()
-    existing = ComplianceSnapshot.objects.filter(date=run_date, profile__in=profiles)
-    written = 0
     table = ComplianceSnapshot._meta.db_table
-    for scope, path in SNAPSHOT_LEVELS.items():
-        rows = base
-        stale = existing.filter(scope=scope)
-        if facility is not None:
-            if scope == ComplianceSnapshot.Scope.BLOCK:
-                rows = rows.filter(cell__block__facility=facility)
-                stale = stale.filter(object_id__in=facility.blocks.values("pk"))
-            elif scope == ComplianceSnapshot.Scope.FACILITY:
-                rows = rows.filter(cell__block__facility=facility)
-                stale = stale.filter(object_id=facility.pk)
-            elif scope == ComplianceSnapshot.Scope.REGION:
-                rows = rows.filter(cell__block__facility__region_id=facility.region_id)
-                stale = stale.filter(object_id=facility.region_id)
-        stale._raw_delete(stale.db)
-        grouped = rows.values(out_profile=F("profile_id"), **({"out_object": F(path)} if path else {}))
-        grouped = grouped.annotate(**{f"out_{name}": expression for name, expression in snapshot_aggregates().items()})
-        grouped = grouped.annotate(
-            out_date=Value(run_date, output_field=models.DateField()),
-            out_scope=Value(scope, output_field=models.CharField()),
-            **({} if path else {"out_object": Value(0, output_field=models.BigIntegerField())}),
-        )
-        columns = {"date": "out_date", "scope": "out_scope", "object_id": "out_object", "profile_id": "out_profile",
-                   **{name: f"out_{name}" for name in SNAPSHOT_COUNTS}}
-        written += _insert_select(table, columns, grouped)
+    written = 0
+    if previous is None or (full and facility is None):
+        stale = blocks_today  # every block, from the results
+    else:
+        affected = (ResidentialBlock.objects.filter(facility=facility).values("pk") if full
+                    else changed_blocks())
+        if previous < run_date:  # carry the unaffected blocks over to today
+            carried = (snapshots.filter(date=previous, scope=ComplianceSnapshot.Scope.BLOCK)
+                       .exclude(object_id__in=affected).values(
+                           out_object=F("object_id"), out_profile=F("profile_id"),
+                           **{f"out_{name}": F(name) for name in SNAPSHOT_COUNTS}))
+            blocks_today._raw_delete(blocks_today.db)
+            written += _insert_select(table, _columns(), _stamp(carried, run_date, ComplianceSnapshot.Scope.BLOCK))
+        stale = blocks_today.filter(object_id__in=affected)
+        base = base.filter(cell__block_id__in=affected)
+    stale._raw_delete(stale.db)
+    grouped = base.values(out_profile=F("profile_id"), out_object=F("cell__block_id"))
+    grouped = grouped.annotate(**{f"out_{name}": expression for name, expression in snapshot_aggregates().items()})
+    written += _insert_select(table, _columns(), _stamp(grouped, run_date, ComplianceSnapshot.Scope.BLOCK))
+    return written + roll_up(run_date, profiles)
+
+
+def roll_up(run_date, profiles) -> int:
+    """Replace the facility, region and nation snapshots of ``run_date`` by sums of its block rows
+    (three ``INSERT ... SELECT``; cost proportional to the number of blocks, not of cells)."""
+    table = ComplianceSnapshot._meta.db_table
+    Scope = ComplianceSnapshot.Scope
+    today = ComplianceSnapshot.objects.filter(date=run_date, profile__in=profiles, is_reconstructed=False)
+    stale = today.exclude(scope=Scope.BLOCK)
+    stale._raw_delete(stale.db)
+    sums = {f"out_{name}": Coalesce(Sum(name), 0) for name in SNAPSHOT_COUNTS}
+    blocks = today.filter(scope=Scope.BLOCK).order_by()
+    block_facility = ResidentialBlock.objects.filter(pk=OuterRef("object_id")).values("facility_id")
+    facility_region = Facility.objects.filter(pk=OuterRef("object_id")).values("region_id")
+    written = 0
+    for scope, source, parent in ((Scope.FACILITY, blocks, block_facility),
+                                  (Scope.REGION, today.filter(scope=Scope.FACILITY).order_by(), facility_region),
+                                  (Scope.NATION, today.filter(scope=Scope.REGION).order_by(), None)):
+        grouped = source.annotate(out_object=Subquery(parent) if parent is not None
+                                  else Value(0, output_field=models.BigIntegerField()))
+        grouped = grouped.values("out_object", out_profile=F("profile_id")).annotate(**sums)
+        written += _insert_select(table, _columns(), _stamp(grouped, run_date, scope))
     return written
 
 

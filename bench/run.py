@@ -1,0 +1,302 @@
+"""``make bench``: the performance benchmark at national scale and beyond, on PostgreSQL. Prints one table.
+
+Every figure is measured in the same run, so that ratios hold on a noisy machine:
+  1. full compliance recalculation at the reference size (2,000 facilities, 50,000 blocks, 2,000,000
+     cells) and the database's lower bound (bench/lower_bound.py: one hand-written SQL statement with the
+     same per-cell outcomes and per-facility aggregates), and their ratio;
+  2. an incremental run after 1 % of the cells changed, and its ratio to the full run;
+  3. the naive approach (load each cell, evaluate in Python, save each result) on a 20,000-cell sample,
+     extrapolated, and its ratio to the full run;
+  4. peak memory (RSS) of the recalculation process;
+  5. server time (median of repeated requests) and SQL queries of the dashboard, the summary API, the
+     facility list and a facility's cell list (page size 100), at 20,000 and at 2,000,000 cells;
+  6. throughput of the read API under wrk against gunicorn on loopback (2 workers, 16 connections, 30 s).
+
+Environment: BENCH_DATABASE (default roadmap_bench, dropped and created on 127.0.0.1:5432 as postgres),
+BENCH_FACILITIES (default 2000; 20 gives a quick run), BENCH_SECONDS (wrk duration, default 30).
+"""
+import json
+import os
+import re
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+DB = os.environ.get("BENCH_DATABASE", "roadmap_bench")
+FACILITIES = int(os.environ.get("BENCH_FACILITIES", "2000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+SMALL = 20  # facilities at 20,000 cells
+SAMPLE = 20_000
+ENV = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DJANGO_SETTINGS_MODULE":
+       "roadmap_portal.settings", "CELERY_BROKER_URL": "", "LOG_LEVEL": "ERROR"}
+ENV.pop("CELERY_BROKER_URL")
+rows: list[tuple[str, str, str]] = []
+
+
+def log(message):
+    print(f"-- {message}", file=sys.stderr, flush=True)
+
+
+def manage(*args, capture=True) -> tuple[str, float, int]:
+    """Run manage.py in a child process; returns (stdout, seconds, peak RSS of that child in MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=ENV, capture_output=capture, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return result.stdout, seconds, max(peak, before) // 1024
+
+
+def child(code: str) -> dict:
+    """Run Python ``code`` with Django set up against the bench database; it prints one JSON object."""
+    prelude = "import django, json, sys; sys.path.insert(0, '.'); django.setup()\n"
+    result = subprocess.run([PY, "-c", prelude + code], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"bench step failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def psql(sql: str, db: str = "postgres"):
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True,
+                   capture_output=True)
+
+
+def add(measure: str, value: str, note: str = ""):
+    rows.append((measure, value, note))
+    log(f"{measure}: {value} {note}")
+
+
+RECALC = """
+import time
+from cells.services import recalculate_compliance
+run = recalculate_compliance(trigger=%r, full=%r)
+print(json.dumps({"seconds": run.duration_seconds, "cells": run.cells_evaluated, "written": run.results_written,
+                  "outcome": run.outcome}))
+"""
+
+LOWER_BOUND = """
+import time
+from django.db import connection
+from bench.lower_bound import lower_bound_sql
+from cells.compliance.engine import profile_rules
+from cells.models import StandardProfile
+sql = lower_bound_sql(profile_rules(list(StandardProfile.objects.filter(is_active=True))))
+times = []
+for _ in range(3):
+    with connection.cursor() as cursor:
+        started = time.perf_counter(); cursor.execute(sql); n = len(cursor.fetchall())
+        times.append(time.perf_counter() - started)
+print(json.dumps({"seconds": min(times), "rows": n}))
+"""
+
+NAIVE = """
+import time
+from decimal import Decimal
+from django.db import transaction
+from django.utils import timezone
+from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
+
+def measured(cell, metric):
+    if metric == "living_space_per_person_m2":
+        persons = max(cell.design_capacity or cell.occupancy or 0, cell.occupancy or cell.design_capacity or 0)
+        if cell.living_space_m2 is None or not persons:
+            return None
+        return cell.living_space_m2 / persons
+    return getattr(cell, metric)
+
+def outcome(cell, rule):
+    if cell.accommodation_type not in rule.applies_to:
+        return None
+    value = measured(cell, rule.metric)
+    if value is None:
+        return "unknown"
+    target = rule.value
+    if isinstance(value, Decimal):
+        target = Decimal(str(target))
+    ok = {">=": value >= target, "<=": value <= target, "==": value == target}[rule.operator]
+    return "pass" if ok else "fail"
+
+profiles = list(StandardProfile.objects.filter(is_active=True))
+ids = list(Cell.objects.in_use().order_by("id").values_list("id", flat=True)[:%d])
+started = time.perf_counter()
+with transaction.atomic():
+    for pk in ids:
+        cell = Cell.objects.get(pk=pk)                       # load each cell
+        for profile in profiles:
+            rules = list(StandardRule.objects.filter(profile=profile))
+            outcomes = {rule.code: outcome(cell, rule) for rule in rules}
+            failed = {c: str(measured(cell, r.metric)) for r in rules for c, o in [(r.code, outcomes[r.code])] if o == "fail"}
+            unknown = {c: r.metric for r in rules for c, o in [(r.code, outcomes[r.code])] if o == "unknown"}
+            status = "non_compliant" if failed else ("unknown" if unknown else "compliant")
+            ComplianceResult.objects.update_or_create(   # save each result
+                cell=cell, profile=profile,
+                defaults={"status": status, "failed": failed, "unknown": unknown, "changed_at": timezone.now()})
+    elapsed = time.perf_counter() - started
+    transaction.set_rollback(True)                      # leave the stored results as they were
+print(json.dumps({"seconds": elapsed, "cells": len(ids)}))
+"""
+
+PAGES = """
+import statistics, time
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from facilities.models import Facility
+user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True, "is_staff": True})
+client = Client()
+client.force_login(user)
+facility = Facility.objects.filter(code__startswith="SCALE-").order_by("code").first()
+urls = {
+    "dashboard /": "/",
+    "summary API": "/api/v1/summary/",
+    "facility list API, 100 a page": "/api/v1/facilities/?page_size=100",
+    "facility list API, 10 a page": "/api/v1/facilities/?page_size=10",
+    "cells of a facility API, 100 a page": f"/api/v1/cells/?facility={facility.code}&page_size=100",
+    "cells of a facility API, 10 a page": f"/api/v1/cells/?facility={facility.code}&page_size=10",
+    "facility list page /facilities/": "/facilities/",
+}
+out = {}
+for name, url in urls.items():
+    client.get(url, HTTP_HOST="127.0.0.1")  # warm
+    times, queries = [], 0
+    for _ in range(9):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url, HTTP_HOST="127.0.0.1")
+            times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured.captured_queries)
+    out[name] = {"ms": statistics.median(times) * 1000, "queries": queries}
+print(json.dumps(out))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load_test() -> dict:
+    """gunicorn (2 workers) on loopback, wrk with 16 connections for SECONDS against the read API."""
+    token = child("""
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+user = get_user_model().objects.get(username="bench")
+print(json.dumps({"token": Token.objects.get_or_create(user=user)[0].key}))
+""")["token"]
+    port = free_port()
+    env = {**ENV, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 60}
+    server = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "roadmap_portal.wsgi", "-w", "2", "-b",
+                               f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        script = ROOT / "bench" / "wrk_token.lua"
+        results = {}
+        for name, path in (("summary API", "/api/v1/summary/"),
+                           ("facility list API, 20 a page", "/api/v1/facilities/?page_size=20")):
+            output = subprocess.run(["wrk", "-t2", "-c16", f"-d{SECONDS}s", "-s", str(script), "--latency",
+                                     f"http://127.0.0.1:{port}{path}"], env={**os.environ, "TOKEN": token},
+                                    capture_output=True, text=True).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+            total = int(re.search(r"(\d+) requests in", output).group(1))
+            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+            p99 = re.search(r"99%\s+([\d.]+\w+)", output)
+            results[name] = {"rps": rps, "requests": total, "non2xx": int(non2xx.group(1)) if non2xx else 0,
+                             "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+                             "p99": p99.group(1) if p99 else "?"}
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    started = time.perf_counter()
+    psql(f"DROP DATABASE IF EXISTS {DB}")
+    psql(f"CREATE DATABASE {DB}")
+    manage("migrate", "--noinput")
+    child("from facilities.services import load_regions; from cells.services import load_standards; "
+          "load_regions(); load_standards(); print('{}')")
+
+    log(f"20,000 cells ({SMALL} facilities)")
+    manage("generate_scale_dataset", "--facilities", str(SMALL))
+    child(RECALC % ("bench", True))
+    small = child(PAGES)
+
+    log(f"reference size: {FACILITIES} facilities")
+    out, seconds, _ = manage("generate_scale_dataset", "--replace", "--facilities", str(FACILITIES))
+    add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
+    cold = child(RECALC % ("bench-cold", True))
+    add("first run (no results stored yet)", f"{cold['seconds']:.1f} s",
+        f"{cold['cells']:,} cells, {cold['written']:,} results written")
+
+    lower = child(LOWER_BOUND)
+    _, _, rss = manage("shell", "-c", "from cells.services import recalculate_compliance; "
+                       "recalculate_compliance(trigger='bench-rss', full=True)")
+    full = child(RECALC % ("bench-full", True))
+    add("1. full recalculation (every cell evaluated)", f"{full['seconds']:.2f} s",
+        f"{full['cells']:,} cells, {full['written']:,} results changed")
+    add("1. SQL lower bound (one statement)", f"{lower['seconds']:.2f} s", f"{lower['rows']:,} facility x profile rows")
+    add("1. ratio full / lower bound", f"{full['seconds'] / lower['seconds']:.1f}x", "target <= 3x")
+
+    child("from django.db import connection\nwith connection.cursor() as c:\n"
+          "    c.execute(\"UPDATE cells_cell SET occupancy = COALESCE(occupancy, 0) + 1 WHERE id %% 100 = 7 "
+          "AND status = 'in_use'\")\n    n = c.rowcount\nprint(json.dumps({'changed': n}))")
+    incremental = child(RECALC % ("bench-incremental", False))
+    add("2. incremental run after 1 % of cells changed", f"{incremental['seconds']:.2f} s",
+        f"{incremental['cells']:,} cells evaluated, {incremental['written']:,} results changed")
+    add("2. ratio incremental / full", f"{100 * incremental['seconds'] / full['seconds']:.0f} %", "target < 20 %")
+
+    naive = child(NAIVE % SAMPLE)
+    per_cell = naive["seconds"] / naive["cells"]
+    extrapolated = per_cell * full["cells"]
+    add("3. naive approach, 20,000-cell sample", f"{naive['seconds']:.1f} s",
+        f"{per_cell * 1000:.2f} ms a cell; extrapolated to {full['cells']:,} cells: {extrapolated / 60:.0f} min")
+    add("3. ratio naive / full", f"{extrapolated / full['seconds']:.0f}x", "target >= 100x")
+    add("4. peak RSS of the recalculation process", f"{rss} MB", "target < 300 MB")
+
+    large = child(PAGES)
+    for name in small:
+        ratio = large[name]["ms"] / small[name]["ms"]
+        add(f"5. {name}", f"{small[name]['ms']:.0f} ms / {large[name]['ms']:.0f} ms",
+            f"20k / 2M cells: {ratio:.2f}x; queries {small[name]['queries']} / {large[name]['queries']}")
+
+    for name, result in load_test().items():
+        add(f"6. wrk, {name}", f"{result['rps']:.0f} req/s",
+            f"{result['requests']:,} requests in {SECONDS} s, p99 {result['p99']}, "
+            f"errors {result['non2xx'] + result['socket_errors']}")
+    add("benchmark wall time", f"{(time.perf_counter() - started) / 60:.1f} min")
+
+    cpu = subprocess.run(["sh", "-c", "nproc; grep -m1 'model name' /proc/cpuinfo | cut -d: -f2; "
+                          "psql -h 127.0.0.1 -U postgres -tAc 'show server_version'"],
+                         capture_output=True, text=True).stdout.split("\n")
+    print(f"\nRoadmap Portal benchmark, {time.strftime('%Y-%m-%d')}: {cpu[0].strip()} cores,{cpu[1]}, "
+          f"PostgreSQL {cpu[2].strip()}\n")
+    width = max(len(r[0]) for r in rows)
+    print(f"| {'Measure'.ljust(width)} | Value | Note |")
+    print(f"| {'-' * width} | --- | --- |")
+    for measure, value, note in rows:
+        print(f"| {measure.ljust(width)} | {value} | {note} |")
+
+
+if __name__ == "__main__":
+    main()
