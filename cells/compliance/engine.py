@@ -95,21 +95,26 @@ def inputs_expression(version: str):
 
 
 def _prepare_changed(facility_id, full: bool, version: str) -> int:
-    """Fill the temporary table with the cells to evaluate: those (of one facility, or all) whose inputs
-    changed since their last evaluation, or every one with ``full``. Returns how many."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {CHANGED} (id bigint PRIMARY KEY, block_id bigint)")
-        cursor.execute(f"DELETE FROM {CHANGED}")
+    """(Re)create the temporary table of the cells to evaluate: those (of one facility, or all) whose
+    inputs changed since their last evaluation, or every one with ``full``. Returns how many.
+
+    ``CREATE TEMPORARY TABLE ... AS SELECT`` lets PostgreSQL scan the cells with parallel workers
+    (an ``INSERT ... SELECT`` could not).
+    """
     cells = Cell.objects.order_by()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
     if not full:
         cells = cells.annotate(inputs=inputs_expression(version)).filter(
             Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs")))
-    count = _insert_select(CHANGED, {"id": "out_id", "block_id": "out_block"},
-                           cells.values(out_id=F("id"), out_block=F("block_id")))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    sql, params = cells.values("id", "block_id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
+        cursor.execute(f"SELECT count(*) FROM {CHANGED}")
+        count = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {CHANGED} ADD PRIMARY KEY (id)")
             cursor.execute(f"ANALYZE {CHANGED}")
     return count
 
