@@ -110,7 +110,9 @@ class SummaryView(APIView):
             "compliance": _ComplianceRow,
             "conversions": serializers.ListField(child=serializers.DictField()),
             "cells": serializers.IntegerField(),
-            "demo_cells": serializers.IntegerField(help_text=gettext_lazy("cells generated for the demo")),
+            "demo_data": serializers.BooleanField(help_text=gettext_lazy("the database holds generated demo data")),
+            "figures_date": serializers.DateField(allow_null=True, help_text=gettext_lazy(
+                "date of the compliance run the figures come from (null: computed live, no run yet)")),
             "last_run": serializers.DictField(allow_null=True),
             "last_edit_recompute": serializers.DictField(allow_null=True),
             "findings_open": serializers.IntegerField(help_text=gettext_lazy("findings open or in progress")),

@@ -121,7 +121,7 @@ def dashboard(request):
 
 def _dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
     """Each table of the dashboard as (file name, columns, rows) for export."""
-    demo = summary["demo_cells"] > 0
+    demo = summary["demo_data"]
     n = "number"
     statuses = projects["statuses"]
     rows_forecast = ([forecast["nation"]] if forecast["nation"] else []) + forecast["regions"]
@@ -234,7 +234,7 @@ def region_detail(request, code):
     projects = list(ConversionProject.objects.filter(block__facility__region=region)
                     .select_related("block__facility").order_by("block__facility__code", "block__name"))
     residence = selectors.residence({region.pk})
-    demo = summary["demo_cells"] > 0
+    demo = summary["demo_data"]
     n = "number"
     tables = {
         "facilities": (_("facilities"), [

@@ -1,11 +1,12 @@
 """Reads that compose several apps: the national summary and facilities with their figures."""
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceStatus, StandardProfile
+from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from inspections.models import Finding
 
@@ -20,33 +21,14 @@ def share(part, whole):
 _share = share
 
 
-def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:
-    """The dashboard's figures for the nation or one region (a fixed number of queries).
-
-    Counts institutions in operation (status operating or under reconstruction). Places and persons
-    are sums over cells in use of those institutions: ``places`` = design capacity (persons),
-    ``population`` = occupancy (persons). Compliance per active profile counts the persons in cells
-    whose latest stored result is ``compliant`` (cells not yet evaluated count as not compliant);
-    the share is of ``population`` in %. The headline figure is the share of persons in single-occupancy
-    cells compliant with KZ-ROADMAP (DESIGN.md section 4). ``scope`` (region ids, None = all) limits
-    everything to a user's regions.
-    """
-    facilities = Facility.objects.in_operation()
-    if region is not None:
-        facilities = facilities.filter(region=region)
-    if scope is not None:
-        facilities = facilities.filter(region__in=scope)
+def _live_totals(facilities, profiles) -> tuple[dict, dict]:
+    """Totals over the cells in use of ``facilities`` and compliance per profile from the stored results
+    (before the first run has written a snapshot). Cost grows with the estate."""
     cells = Cell.objects.in_use().filter(block__facility__in=facilities.values("pk"))
     totals = cells.aggregate(
-        places=Coalesce(Sum("design_capacity"), 0),
-        population=Coalesce(Sum("occupancy"), 0),
-        persons_in_single_cells=Coalesce(
-            Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
-        cells=Count("id"),
-        is_demo=Count("id", filter=Q(is_demo=True)),
-    )
-    population = totals["population"]
-    profiles = {p.pk: p for p in StandardProfile.objects.filter(is_active=True)}
+        places=Coalesce(Sum("design_capacity"), 0), population=Coalesce(Sum("occupancy"), 0),
+        persons_in_single_cells=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
+        cells=Count("id"))
     per_profile = {
         row["profile_id"]: row
         for row in ComplianceResult.objects.filter(profile__in=profiles.keys(), cell__in=cells)
@@ -58,6 +40,61 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
             cells_unknown=Count("id", filter=Q(status=ComplianceStatus.UNKNOWN)),
         )
     }
+    return totals, per_profile
+
+
+def _snapshot_totals(region, scope, profiles) -> tuple[dict, dict, object] | None:
+    """Totals and compliance per profile summed from the latest run's snapshots (nation, one region, or
+    the regions in ``scope``): a fixed number of rows whatever the size of the estate. None when no run
+    has written a snapshot for the active profiles yet."""
+    snapshots = ComplianceSnapshot.objects.filter(profile__in=profiles.keys(), is_reconstructed=False)
+    latest = snapshots.filter(scope=ComplianceSnapshot.Scope.NATION).aggregate(d=Max("date"))["d"]
+    if latest is None:
+        return None
+    rows = snapshots.filter(date=latest)
+    if region is None and scope is None:
+        rows = rows.filter(scope=ComplianceSnapshot.Scope.NATION)
+    else:
+        ids = {region.pk} if region is not None else set(scope)
+        if region is not None and scope is not None:
+            ids &= set(scope)
+        rows = rows.filter(scope=ComplianceSnapshot.Scope.REGION, object_id__in=ids)
+    per_profile = {
+        row["profile_id"]: row for row in rows.values("profile_id").order_by("profile_id").annotate(
+            places=Coalesce(Sum("places"), 0), population=Coalesce(Sum("persons"), 0),
+            persons_in_single_cells=Coalesce(Sum("persons_in_single_cells"), 0), cells=Coalesce(Sum("cells"), 0),
+            persons_compliant=Coalesce(Sum("persons_compliant"), 0), cells_compliant=Coalesce(Sum("cells_compliant"), 0),
+            cells_non_compliant=Coalesce(Sum("cells_non_compliant"), 0),
+            cells_unknown=Coalesce(Sum("cells_unknown"), 0))
+    }
+    any_row = next(iter(per_profile.values()), {})
+    totals = {name: any_row.get(name, 0) for name in ("places", "population", "persons_in_single_cells", "cells")}
+    return totals, per_profile, latest
+
+
+def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:
+    """The dashboard's figures for the nation or one region (a fixed number of queries).
+
+    Counts institutions in operation (status operating or under reconstruction). Places (design
+    capacity, persons), persons held (occupancy), persons in single-occupancy cells and compliance per
+    active profile (persons in cells whose result is ``compliant``; share of persons held, %) come from
+    the latest compliance run's snapshots, so their cost does not grow with the estate; ``figures_date``
+    says which. Before any run they are computed from the cells and results (``figures_date`` None).
+    The headline is the share of persons in single-occupancy cells compliant with KZ-ROADMAP (DESIGN.md
+    section 4). ``scope`` (region ids, None = all) limits everything to a user's regions.
+    """
+    facilities = Facility.objects.in_operation()
+    if region is not None:
+        facilities = facilities.filter(region=region)
+    if scope is not None:
+        facilities = facilities.filter(region__in=scope)
+    profiles = {p.pk: p for p in StandardProfile.objects.filter(is_active=True)}
+    from_snapshots = _snapshot_totals(region, scope, profiles) if profiles else None
+    if from_snapshots is not None:
+        totals, per_profile, figures_date = from_snapshots
+    else:
+        (totals, per_profile), figures_date = _live_totals(facilities, profiles), None
+    population = totals["population"]
     compliance = []
     for pk, profile in sorted(profiles.items(), key=lambda item: (item[1].position, item[1].code)):
         row = per_profile.get(pk, {})
@@ -84,6 +121,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
     return {
         "region": region.code if region else None,
+        "figures_date": figures_date,
         "findings_open": findings.open().count(),
         "findings_overdue": findings.overdue().count(),
         "facilities": facilities.count(),
@@ -100,7 +138,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         "compliance": compliance,
         "conversions": conversions,
         "cells": totals["cells"],
-        "demo_cells": totals["is_demo"],
+        "demo_data": Cell.objects.filter(is_demo=True).exists(),
         "last_run": last_run(),
         "last_edit_recompute": last_run(estate_wide=False),
     }
@@ -121,20 +159,43 @@ def last_run(estate_wide: bool = True) -> dict | None:
             "facility": run.facility.code if run.facility_id else None}
 
 
+def latest_snapshot_date():
+    """Date of the latest compliance run's snapshots (None before the first run)."""
+    return (ComplianceSnapshot.objects.filter(scope=ComplianceSnapshot.Scope.NATION, is_reconstructed=False)
+            .aggregate(d=Max("date"))["d"])
+
+
+def _figures_profile(profile: StandardProfile | None) -> StandardProfile | None:
+    return profile or StandardProfile.objects.filter(is_active=True).order_by(
+        models.Case(models.When(code=HEADLINE_PROFILE, then=0), default=1), "position").first()
+
+
 def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
     """Per region (all 20, or those in ``scope``, in code order): persons, persons in single-occupancy
-    cells and their share (%)."""
-    rows = (Cell.objects.in_use().filter(block__facility__status__in=Facility.IN_OPERATION)
-            .values("block__facility__region_id").order_by()
-            .annotate(persons=Coalesce(Sum("occupancy"), 0),
-                      single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
-                      demo=Count("id", filter=Q(is_demo=True))))
-    by_region = {row["block__facility__region_id"]: row for row in rows}
-    result = []
+    cells, their share (%) and whether demo cells count. From the latest run's region snapshots (a
+    fixed number of rows); from the cells before the first run."""
     regions = Region.objects.order_by("code")
-    for region in regions if scope is None else regions.filter(pk__in=scope):
+    if scope is not None:
+        regions = regions.filter(pk__in=scope)
+    latest, profile = latest_snapshot_date(), _figures_profile(None)
+    demo = Cell.objects.filter(is_demo=True).exists()
+    if latest is not None and profile is not None:
+        by_region = {row["object_id"]: {"persons": row["persons"], "single": row["persons_in_single_cells"],
+                                         "demo": demo}
+                     for row in ComplianceSnapshot.objects.filter(
+                         date=latest, profile=profile, scope=ComplianceSnapshot.Scope.REGION, is_reconstructed=False)
+                     .values("object_id", "persons", "persons_in_single_cells")}
+    else:
+        rows = (Cell.objects.in_use().filter(block__facility__status__in=Facility.IN_OPERATION)
+                .values("block__facility__region_id").order_by()
+                .annotate(persons=Coalesce(Sum("occupancy"), 0),
+                          single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
+                          demo=Count("id", filter=Q(is_demo=True))))
+        by_region = {row["block__facility__region_id"]: row for row in rows}
+    result = []
+    for region in regions:
         row = by_region.get(region.pk, {"persons": 0, "single": 0, "demo": 0})
-        result.append({"region": region, "code": region.code, "persons": row["persons"], "is_demo": row["demo"] > 0,
+        result.append({"region": region, "code": region.code, "persons": row["persons"], "is_demo": bool(row["demo"]),
                        "persons_in_single_cells": row["single"], "share": _share(row["single"], row["persons"])})
     return result
 
@@ -147,8 +208,21 @@ def _cell_sum(field: str, extra: Q = Q()):
 
 def facilities_with_figures(queryset, profile: StandardProfile | None):
     """Annotate facilities with ``places``, ``persons``, ``persons_in_single_cells`` and, for ``profile``,
-    ``persons_compliant`` (persons in compliant cells), as correlated subqueries (one query in all)."""
-    queryset = queryset.select_related("region").annotate(
+    ``persons_compliant`` (persons in compliant cells).
+
+    From the latest run's facility snapshot (one index lookup a facility, whatever its size); before the
+    first run, from its cells and results (correlated subqueries). One query in all.
+    """
+    queryset = queryset.select_related("region")
+    latest, source = latest_snapshot_date(), _figures_profile(profile)
+    if latest is not None and source is not None:
+        snapshot = ComplianceSnapshot.objects.filter(date=latest, profile=source, is_reconstructed=False,
+                                                     scope=ComplianceSnapshot.Scope.FACILITY, object_id=OuterRef("pk"))
+        value = lambda name: Coalesce(Subquery(snapshot.values(name)[:1]), Value(0))  # noqa: E731
+        queryset = queryset.annotate(places=value("places"), persons=value("persons"),
+                                     persons_in_single_cells=value("persons_in_single_cells"))
+        return queryset.annotate(persons_compliant=value("persons_compliant")) if profile is not None else queryset
+    queryset = queryset.annotate(
         places=_cell_sum("design_capacity"),
         persons=_cell_sum("occupancy"),
         persons_in_single_cells=_cell_sum("occupancy", Q(accommodation_type=AccommodationType.SINGLE)),
