@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install seed recalc run test worker beat check clean
+.PHONY: demo install seed recalc run test worker beat check clean bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: install
 ## otherwise SQLite and eager Celery (the tests that need a service are skipped and listed).
 test: install
 	$(PY) -m pytest -rs $(PYTEST_ARGS)
+
+## bench: the performance benchmark on PostgreSQL at 2,000,000 cells (BENCH_FACILITIES=20 for a quick run); prints one table
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py
 
 worker: install
 	$(VENV)/bin/celery -A roadmap_portal worker --loglevel=info
