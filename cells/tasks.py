@@ -9,8 +9,10 @@ from .models import ComplianceRun
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=30,
              default_retry_delay=20)
-def recalculate_compliance(self, run_date: str | None = None, facility_id: int | None = None, trigger: str = "task"):
-    """Run cells.services.recalculate_compliance; ``run_date`` as ``YYYY-MM-DD`` (default today, Almaty).
+def recalculate_compliance(self, run_date: str | None = None, facility_id: int | None = None, trigger: str = "task",
+                           full: bool = False):
+    """Run cells.services.recalculate_compliance; ``run_date`` as ``YYYY-MM-DD`` (default today, Almaty);
+    ``full`` evaluates every cell (the weekly run) instead of the cells whose inputs changed.
 
     Idempotent: rerunning for the same date gives the same results and snapshots. Soft and hard time
     limits come from settings (CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT). A run refused by
@@ -18,7 +20,7 @@ def recalculate_compliance(self, run_date: str | None = None, facility_id: int |
     after an edit is not lost. Returns the ComplianceRun id.
     """
     date = datetime.date.fromisoformat(run_date) if run_date else None
-    run = services.recalculate_compliance(run_date=date, facility_id=facility_id, trigger=trigger)
+    run = services.recalculate_compliance(run_date=date, facility_id=facility_id, trigger=trigger, full=full)
     if run.outcome == ComplianceRun.Outcome.SKIPPED and not self.request.is_eager:
         raise self.retry()
     return run.pk

@@ -1,7 +1,8 @@
 """Celery application and beat schedule.
 
 Without ``CELERY_BROKER_URL`` (the zero-setup demo) tasks run eagerly in-process; see settings.
-The nightly compliance run is scheduled at 02:00 Asia/Almaty (UTC+5).
+The nightly compliance run is scheduled at 02:00 Asia/Almaty (UTC+5): it evaluates the cells whose inputs
+changed; on Sundays it evaluates every cell (``full``), which also catches cells deleted in the admin.
 """
 import os
 
@@ -17,8 +18,13 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "recalculate-compliance-nightly": {
         "task": "cells.tasks.recalculate_compliance",
-        "schedule": crontab(hour=2, minute=0),
+        "schedule": crontab(hour=2, minute=0, day_of_week="mon-sat"),
         "kwargs": {"trigger": "nightly"},
+    },
+    "recalculate-compliance-weekly-full": {
+        "task": "cells.tasks.recalculate_compliance",
+        "schedule": crontab(hour=2, minute=0, day_of_week="sun"),
+        "kwargs": {"trigger": "weekly", "full": True},
     },
     "check-overdue-findings-daily": {
         "task": "inspections.tasks.check_overdue_findings",

@@ -39,7 +39,9 @@ def test_task_options_and_beat_schedule():
     assert recalculate_compliance.reject_on_worker_lost is True
     entry = app.conf.beat_schedule["recalculate-compliance-nightly"]
     assert entry["task"] == "cells.tasks.recalculate_compliance"
-    assert entry["schedule"] == crontab(hour=2, minute=0)
+    assert entry["schedule"] == crontab(hour=2, minute=0, day_of_week="mon-sat")
+    weekly = app.conf.beat_schedule["recalculate-compliance-weekly-full"]
+    assert weekly["schedule"] == crontab(hour=2, minute=0, day_of_week="sun") and weekly["kwargs"]["full"] is True
     assert app.conf.timezone == "Asia/Almaty"
     assert app.conf.task_time_limit < app.conf.broker_transport_options["visibility_timeout"]
     assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
