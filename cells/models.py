@@ -265,7 +265,8 @@ class ComplianceSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["date", "profile", "scope", "object_id"], name="snapshot_unique_scope_day"),
         ]
-        indexes = [models.Index(fields=["profile", "scope", "object_id", "date"], name="snapshot_series")]
+        indexes = [models.Index(fields=["profile", "scope", "object_id", "date"], name="snapshot_series"),
+                   models.Index(fields=["scope", "date"], name="snapshot_latest")]
 
     @property
     def compliant_share(self):

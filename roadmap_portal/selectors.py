@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -275,18 +275,34 @@ def projects_by_region(scope: set[int] | None = None) -> dict:
 
 def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = None, limit: int = 10) -> list:
     """The ``limit`` institutions in operation holding people with the lowest share of persons in compliant
-    accommodation under ``profile`` (ties: more persons first, then code). Facilities annotated as in
-    facilities_with_figures plus ``share_compliant`` (%)."""
+    accommodation under ``profile`` (ties: more persons first, then code), from the latest run's facility
+    snapshots, sorted and cut in the database. Facilities annotated as in facilities_with_figures plus
+    ``share_compliant`` (%)."""
     if profile is None:
         return []
     facilities = Facility.objects.in_operation()
     if scope is not None:
         facilities = facilities.filter(region__in=scope)
-    rows = [f for f in facilities_with_figures(facilities, profile) if f.persons]
+    latest = latest_snapshot_date()
+    if latest is None:
+        rows = [f for f in facilities_with_figures(facilities, profile) if f.persons]
+        for f in rows:
+            f.share_compliant = _share(f.persons_compliant, f.persons)
+        rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
+        return rows[:limit]
+    worst = (ComplianceSnapshot.objects.filter(date=latest, profile=profile, scope=ComplianceSnapshot.Scope.FACILITY,
+                                               is_reconstructed=False, persons__gt=0,
+                                               object_id__in=facilities.values("pk"))
+             .annotate(ratio=models.ExpressionWrapper(F("persons_compliant") * 1.0 / F("persons"),
+                                                      output_field=models.FloatField()))
+             .order_by("ratio", "-persons", "object_id").values_list("object_id", flat=True)[:limit])
+    ids = list(worst)
+    by_id = {f.pk: f for f in facilities_with_figures(Facility.objects.filter(pk__in=ids), profile)}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     for f in rows:
         f.share_compliant = _share(f.persons_compliant, f.persons)
     rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
-    return rows[:limit]
+    return rows
 
 
 def overdue_findings(scope: set[int] | None = None, limit: int = 10) -> list:

@@ -101,9 +101,11 @@ def measured(metric: str, region: Region | None = None, scope: set[int] | None =
         return limit(ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED),
                      "block__facility__region").count()
     if metric == RoadmapTarget.Metric.PLACES_CONVERTED:
-        cells = limit(Cell.objects.in_use().filter(accommodation_type=AccommodationType.SINGLE,
-                                                   block__conversion__status=ConversionProject.Status.COMPLETED),
-                      "block__facility__region")
+        # Driven by the (few) completed projects, so the cost follows them, not the size of the estate.
+        completed = limit(ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED),
+                          "block__facility__region")
+        cells = Cell.objects.in_use().filter(accommodation_type=AccommodationType.SINGLE,
+                                             block_id__in=list(completed.values_list("block_id", flat=True)))
         return cells.aggregate(total=Coalesce(Sum("design_capacity"), 0))["total"]
     if metric == RoadmapTarget.Metric.NEW_INSTITUTIONS:
         return limit(Facility.objects.in_operation().filter(year_built__gte=NEW_INSTITUTION_SINCE), "region").count()

@@ -194,6 +194,10 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         hashed.update(evaluated_hash=inputs_expression(version))
     inactive = ComplianceResult.objects.exclude(profile__in=[p.pk for p in profiles])
     deleted += inactive._raw_delete(inactive.db)
+    if written > 50_000 and connection.vendor == "postgresql":
+        # After a bulk change, fresh statistics keep the pages' index plans (autovacuum would come later).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_quote(table)}")
     return evaluated, written, deleted
 
 
