@@ -32,7 +32,7 @@ PY = sys.executable
 DB = os.environ.get("BENCH_DATABASE", "roadmap_bench")
 FACILITIES = int(os.environ.get("BENCH_FACILITIES", "2000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
-SMALL = 20  # facilities at 20,000 cells
+SMALL = 100  # facilities at 20,000 cells (100 x 5 blocks x 40 cells): a 100-row page is full at both sizes
 SAMPLE = 20_000
 ENV = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DJANGO_SETTINGS_MODULE":
        "roadmap_portal.settings", "CELERY_BROKER_URL": "", "LOG_LEVEL": "ERROR"}
@@ -238,7 +238,7 @@ def main():
           "load_regions(); load_standards(); print('{}')")
 
     log(f"20,000 cells ({SMALL} facilities)")
-    manage("generate_scale_dataset", "--facilities", str(SMALL))
+    manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5")
     child(RECALC % ("bench", True))
     small = child(PAGES)
 
