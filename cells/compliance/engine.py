@@ -98,8 +98,7 @@ def _prepare_changed(facility_id, full: bool, version: str) -> int:
     """(Re)create the temporary table of the cells to evaluate: those (of one facility, or all) whose
     inputs changed since their last evaluation, or every one with ``full``. Returns how many.
 
-    ``CREATE TEMPORARY TABLE ... AS SELECT`` lets PostgreSQL scan the cells with parallel workers
-    (an ``INSERT ... SELECT`` could not).
+    One scan of the fingerprints a run; the later statements join this small table.
     """
     cells = Cell.objects.order_by()
     if facility_id is not None:
@@ -108,8 +107,9 @@ def _prepare_changed(facility_id, full: bool, version: str) -> int:
         cells = cells.annotate(inputs=inputs_expression(version)).filter(
             Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs")))
     sql, params = cells.values("id", "block_id").query.sql_with_params()
+    temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"  # never a permanent table
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {CHANGED}")
+        cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{CHANGED}")
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
         cursor.execute(f"SELECT count(*) FROM {CHANGED}")
         count = cursor.fetchone()[0]
