@@ -3,9 +3,12 @@
 The nightly run, the per-facility recompute and the design check all build their SQL from
 ``cells.compliance.rules``; nothing here loops over cells in Python.
 
-Statements per run: for each active profile one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` that
-writes only results whose outcome changed, one DELETE of results that no longer apply, and one
-``INSERT ... SELECT`` of the day's snapshots per scope level (block, facility, region, nation).
+Statements per run (a fixed number, whatever the number of cells): one scan of the cells' input
+fingerprints into a temporary table of the cells to evaluate; for each active profile one
+``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` over those cells that writes only results whose outcome
+changed; DELETEs of results that no longer apply; one UPDATE of the evaluated fingerprints; the day's
+block snapshots (affected blocks aggregated, the others carried over) and three roll-ups (facility,
+region, nation).
 """
 import hashlib
 import json
@@ -200,13 +203,6 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             cursor.execute(f"ANALYZE {_quote(table)}")
     return evaluated, written, deleted
 
-
-SNAPSHOT_LEVELS = {
-    ComplianceSnapshot.Scope.BLOCK: "cell__block_id",
-    ComplianceSnapshot.Scope.FACILITY: "cell__block__facility_id",
-    ComplianceSnapshot.Scope.REGION: "cell__block__facility__region_id",
-    ComplianceSnapshot.Scope.NATION: None,
-}
 
 SNAPSHOT_COUNTS = ["persons", "places", "persons_compliant", "persons_in_single_cells",
                    "cells", "cells_compliant", "cells_non_compliant", "cells_unknown"]
