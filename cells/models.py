@@ -211,6 +211,9 @@ class ComplianceResult(models.Model):
     ``failed`` maps each failing rule code to the measured value (e.g. ``{"CPT-2015-1": 5.9}``);
     ``unknown`` maps each rule that could not be evaluated to the missing metric
     (e.g. ``{"CPT-2015-6": "ceiling_height_m"}``). ``changed_at`` is when the outcome last changed.
+    ``block_at_evaluation``, ``persons`` (occupancy), ``places`` (design capacity) and ``single`` are the
+    cell's contribution to its block's snapshot at the evaluation, so that a run can take a changed
+    cell's old contribution out of the block's figures and add the new one.
     """
 
     cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="compliance_results")
@@ -219,6 +222,10 @@ class ComplianceResult(models.Model):
     failed = models.JSONField(_("failing rules with measured values"), default=dict)
     unknown = models.JSONField(_("rules with missing measurements"), default=dict)
     changed_at = models.DateTimeField(_("last changed"))
+    block_at_evaluation = models.BigIntegerField(default=0)
+    persons = models.PositiveIntegerField(default=0)
+    places = models.PositiveIntegerField(default=0)
+    single = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("compliance result")
@@ -288,6 +295,8 @@ class ComplianceRun(models.Model):
     facility = models.ForeignKey(Facility, on_delete=models.SET_NULL, null=True, blank=True)
     trigger = models.CharField(_("trigger"), max_length=20, default="manual")
     full = models.BooleanField(_("every cell evaluated"), default=False)
+    rules_version = models.CharField(max_length=32, blank=True,
+                                     help_text="fingerprint of the active rules the run evaluated against")
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)

@@ -71,11 +71,16 @@ INPUT_FIELDS = ["accommodation_type", "living_space_m2", "design_capacity", "occ
                 "status"]
 
 
+ENGINE_VERSION = 2  # bump when what a result stores changes: every cell is then evaluated again
+
+
 def rules_version(profiles) -> str:
-    """A fingerprint of the active profiles and their rules (md5 hex): any change to them changes it."""
+    """A fingerprint of the engine, the active profiles and their rules (md5 hex): any change to them
+    changes it."""
     grouped = profile_rules(profiles)
-    data = [[p.pk, p.code, [[r.code, r.metric, r.operator, r.value, sorted(r.applies_to)] for r in rules]]
-            for p, rules in sorted(grouped.items(), key=lambda item: item[0].pk)]
+    data = [ENGINE_VERSION] + [[p.pk, p.code, [[r.code, r.metric, r.operator, r.value, sorted(r.applies_to)]
+                                               for r in rules]]
+                               for p, rules in sorted(grouped.items(), key=lambda item: item[0].pk)]
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -155,11 +160,14 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     evaluated = cells.count() if changed else 0
     now = timezone.now()
     table = ComplianceResult._meta.db_table
+    kept = ["status", "failed", "unknown", *CONTRIBUTION]
     conflict = (
-        "ON CONFLICT (cell_id, profile_id) DO UPDATE SET status = excluded.status, failed = excluded.failed, "
-        f"unknown = excluded.unknown, changed_at = excluded.changed_at WHERE {_quote(table)}.status <> excluded.status "
-        f"OR {_quote(table)}.failed <> excluded.failed OR {_quote(table)}.unknown <> excluded.unknown"
+        "ON CONFLICT (cell_id, profile_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in [*kept, "changed_at"])
+        + " WHERE " + " OR ".join(f"{_quote(table)}.{c} <> excluded.{c}" for c in kept)
     )
+    if not full:  # the old contributions of the cells about to change (none: an empty table), taken out later
+        _delta(sign=-1, create=True)
     written = 0
     col = R.stored_column
     for profile, rules in (profile_rules(profiles).items() if evaluated else []):
@@ -181,10 +189,17 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             out_failed=failed,
             out_unknown=unknown,
             out_changed=Value(now, output_field=models.DateTimeField()),
+            out_block=F("block_id"),
+            out_persons=Coalesce(F("occupancy"), 0),
+            out_places=Coalesce(F("design_capacity"), 0),
+            out_single=models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
+                                                output_field=models.BooleanField()),
         )
         written += _insert_select(table, {"cell_id": "out_cell", "profile_id": "out_profile", "status": "out_status",
                                           "failed": "out_failed", "unknown": "out_unknown",
-                                          "changed_at": "out_changed"}, rows, conflict)
+                                          "changed_at": "out_changed", "block_at_evaluation": "out_block",
+                                          "persons": "out_persons", "places": "out_places",
+                                          "single": "out_single"}, rows, conflict)
     deleted = 0
     if changed:
         stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))
@@ -197,6 +212,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         hashed.update(evaluated_hash=inputs_expression(version))
     inactive = ComplianceResult.objects.exclude(profile__in=[p.pk for p in profiles])
     deleted += inactive._raw_delete(inactive.db)
+    if not full and changed:  # and the new contributions put in
+        _delta(sign=1, create=False)
     if written > 50_000 and connection.vendor == "postgresql":
         # After a bulk change, fresh statistics keep the pages' index plans (autovacuum would come later).
         with connection.cursor() as cursor:
@@ -208,20 +225,38 @@ SNAPSHOT_COUNTS = ["persons", "places", "persons_compliant", "persons_in_single_
                    "cells", "cells_compliant", "cells_non_compliant", "cells_unknown"]
 
 
-def snapshot_aggregates() -> dict:
-    """Aggregate expressions over ComplianceResult rows (cells in use): persons, places, cells by status."""
-    compliant = Q(status=ComplianceStatus.COMPLIANT)
-    return {
-        "persons": Coalesce(Sum("cell__occupancy"), 0),
-        "places": Coalesce(Sum("cell__design_capacity"), 0),
-        "persons_compliant": Coalesce(Sum("cell__occupancy", filter=compliant), 0),
-        "persons_in_single_cells": Coalesce(
-            Sum("cell__occupancy", filter=Q(cell__accommodation_type=AccommodationType.SINGLE)), 0),
-        "cells": Count("id"),
-        "cells_compliant": Count("id", filter=compliant),
-        "cells_non_compliant": Count("id", filter=Q(status=ComplianceStatus.NON_COMPLIANT)),
-        "cells_unknown": Count("id", filter=Q(status=ComplianceStatus.UNKNOWN)),
-    }
+CONTRIBUTION = ["block_at_evaluation", "persons", "places", "single"]
+DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
+
+
+def _contribution_select(sign: int, where: str) -> str:
+    """Per (block at evaluation, profile): the snapshot counts the results matching ``where`` contribute,
+    times ``sign``. Reads the results alone (their stored contributions), never the cells."""
+    r = _quote(ComplianceResult._meta.db_table)
+    compliant, non, unknown = (f"'{ComplianceStatus.COMPLIANT}'", f"'{ComplianceStatus.NON_COMPLIANT}'",
+                               f"'{ComplianceStatus.UNKNOWN}'")
+    return f"""SELECT r.block_at_evaluation AS block_id, r.profile_id AS profile_id,
+        {sign} * SUM(r.persons) AS persons, {sign} * SUM(r.places) AS places,
+        {sign} * SUM(CASE WHEN r.status = {compliant} THEN r.persons ELSE 0 END) AS persons_compliant,
+        {sign} * SUM(CASE WHEN r.single THEN r.persons ELSE 0 END) AS persons_in_single_cells,
+        {sign} * COUNT(*) AS cells,
+        {sign} * SUM(CASE WHEN r.status = {compliant} THEN 1 ELSE 0 END) AS cells_compliant,
+        {sign} * SUM(CASE WHEN r.status = {non} THEN 1 ELSE 0 END) AS cells_non_compliant,
+        {sign} * SUM(CASE WHEN r.status = {unknown} THEN 1 ELSE 0 END) AS cells_unknown
+        FROM {r} r WHERE {where} GROUP BY r.block_at_evaluation, r.profile_id"""
+
+
+def _delta(sign: int, create: bool) -> None:
+    """Record the contributions of the evaluated cells' results: before the upsert with ``sign`` -1 (old),
+    after it with +1 (new)."""
+    select = _contribution_select(sign, f"r.cell_id IN (SELECT id FROM {CHANGED})")
+    temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    with connection.cursor() as cursor:
+        if create:
+            cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{DELTA}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {select}")
+        else:
+            cursor.execute(f"INSERT INTO {DELTA} {select}")
 
 
 def _columns(**extra) -> dict:
@@ -237,40 +272,63 @@ def _stamp(queryset, run_date, scope):
 def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int:
     """Write the snapshots of ``run_date`` for ``profiles``: blocks, then facilities, regions and the
     nation summed from the block rows. Returns the rows written. Must run inside a transaction, after
-    write_results (whose temporary table names the evaluated cells).
+    write_results (whose temporary tables name the evaluated cells and their contributions).
 
-    Every block is aggregated from the results on a full estate run, or when no earlier snapshot exists.
-    Otherwise only the affected blocks are (those holding an evaluated cell; with ``full`` and
-    ``facility``, that facility's blocks); the others keep the rows of the latest earlier snapshot date
-    (their inputs did not change, so neither did their figures). The roll-ups are always complete.
+    ``full`` (or no earlier snapshot): every block is aggregated from the results' stored contributions
+    (of one facility with ``facility``; the other blocks are carried over from the latest earlier date).
+    Otherwise the blocks are carried over and the evaluated cells' contributions applied as deltas (old
+    taken out, new put in): the cost follows the changed cells, not the estate. The roll-ups are
+    always complete. The caller decides when a delta is safe (the same rules as the last estate-wide run).
     """
     if not profiles:
         return 0
+    Scope = ComplianceSnapshot.Scope
     snapshots = ComplianceSnapshot.objects.filter(profile__in=profiles, is_reconstructed=False)
-    blocks_today = snapshots.filter(date=run_date, scope=ComplianceSnapshot.Scope.BLOCK)
-    previous = (snapshots.filter(scope=ComplianceSnapshot.Scope.NATION, date__lte=run_date)
+    blocks_today = snapshots.filter(date=run_date, scope=Scope.BLOCK)
+    previous = (snapshots.filter(scope=Scope.NATION, date__lte=run_date)
                 .order_by("-date").values_list("date", flat=True).first())
-    base = ComplianceResult.objects.filter(profile__in=profiles, cell__status=Cell.Status.IN_USE).order_by()
-    table = ComplianceSnapshot._meta.db_table
+    table = _quote(ComplianceSnapshot._meta.db_table)
+    counts = ", ".join(SNAPSHOT_COUNTS)
+    profile_ids = ", ".join(str(p.pk) for p in profiles)
     written = 0
-    if previous is None or (full and facility is None):
-        stale = blocks_today  # every block, from the results
-    else:
-        affected = (ResidentialBlock.objects.filter(facility=facility).values("pk") if full
-                    else changed_blocks())
-        if previous < run_date:  # carry the unaffected blocks over to today
-            carried = (snapshots.filter(date=previous, scope=ComplianceSnapshot.Scope.BLOCK)
-                       .exclude(object_id__in=affected).values(
-                           out_object=F("object_id"), out_profile=F("profile_id"),
-                           **{f"out_{name}": F(name) for name in SNAPSHOT_COUNTS}))
-            blocks_today._raw_delete(blocks_today.db)
-            written += _insert_select(table, _columns(), _stamp(carried, run_date, ComplianceSnapshot.Scope.BLOCK))
-        stale = blocks_today.filter(object_id__in=affected)
-        base = base.filter(cell__block_id__in=affected)
-    stale._raw_delete(stale.db)
-    grouped = base.values(out_profile=F("profile_id"), out_object=F("cell__block_id"))
-    grouped = grouped.annotate(**{f"out_{name}": expression for name, expression in snapshot_aggregates().items()})
-    written += _insert_select(table, _columns(), _stamp(grouped, run_date, ComplianceSnapshot.Scope.BLOCK))
+    everything = previous is None or (full and facility is None)
+    if not everything and previous < run_date:  # carry the blocks over to today
+        carried = snapshots.filter(date=previous, scope=Scope.BLOCK)
+        if full:
+            carried = carried.exclude(object_id__in=ResidentialBlock.objects.filter(facility=facility).values("pk"))
+        carried = carried.values(out_object=F("object_id"), out_profile=F("profile_id"),
+                                 **{f"out_{name}": F(name) for name in SNAPSHOT_COUNTS})
+        blocks_today._raw_delete(blocks_today.db)
+        written += _insert_select(ComplianceSnapshot._meta.db_table, _columns(),
+                                  _stamp(carried, run_date, Scope.BLOCK))
+    insert = f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
+    with connection.cursor() as cursor:
+        if everything or full:
+            where = f"r.profile_id IN ({profile_ids})"
+            stale = blocks_today
+            if facility is not None and not everything:
+                blocks = f"SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} WHERE facility_id = {facility.pk:d}"
+                where += f" AND r.block_at_evaluation IN ({blocks})"
+                stale = stale.filter(object_id__in=ResidentialBlock.objects.filter(facility=facility).values("pk"))
+            stale._raw_delete(stale.db)
+            cursor.execute(insert + f"SELECT %s, %s, block_id, profile_id, {counts}, %s FROM ("
+                           + _contribution_select(1, where) + ") c", [run_date, Scope.BLOCK, False])
+            written += max(cursor.rowcount, 0)
+        else:  # the evaluated cells' contributions as deltas
+            delta = (f"SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
+                     + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
+            assignments = ", ".join(f"{c} = s.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
+            cursor.execute(f"UPDATE {table} AS s SET {assignments} FROM ({delta}) d "
+                           f"WHERE s.date = %s AND s.scope = %s AND s.object_id = d.block_id "
+                           f"AND s.profile_id = d.profile_id AND NOT s.is_reconstructed", [run_date, Scope.BLOCK])
+            cursor.execute(insert + f"SELECT %s, %s, d.block_id, d.profile_id, "
+                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({delta}) d "
+                           f"WHERE d.cells > 0 AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s "
+                           f"AND s.scope = %s AND s.object_id = d.block_id AND s.profile_id = d.profile_id "
+                           f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
+            written += max(cursor.rowcount, 0)
+            cursor.execute(f"DELETE FROM {table} WHERE date = %s AND scope = %s AND cells <= 0 "
+                           f"AND NOT is_reconstructed", [run_date, Scope.BLOCK])
     return written + roll_up(run_date, profiles)
 
 
