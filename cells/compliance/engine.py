@@ -66,9 +66,9 @@ def profile_rules(profiles) -> dict:
 
 
 CHANGED = "compliance_changed_cell"  # temporary table: the cells a run evaluates, with their blocks
-INPUT_FIELDS = ["accommodation_type", "living_space_m2", "design_capacity", "occupancy", "has_sanitary_annex",
-                "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m", "has_natural_light",
-                "status"]
+INPUT_FIELDS = ["block_id", "accommodation_type", "living_space_m2", "design_capacity", "occupancy",
+                "has_sanitary_annex", "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m",
+                "has_natural_light", "status"]  # the block too: a cell moved counts in another block
 
 
 ENGINE_VERSION = 2  # bump when what a result stores changes: every cell is then evaluated again
