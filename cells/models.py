@@ -61,7 +61,10 @@ class Cell(models.Model):
     evaluated_hash = models.CharField(max_length=32, null=True, blank=True, editable=False,
                                       help_text="md5 of the inputs at the last compliance evaluation "
                                                 "(cells.compliance.engine.inputs_expression)")
-    history = HistoricalRecords(excluded_fields=["evaluated_hash"])
+    evaluated_outcomes = models.CharField(max_length=400, null=True, blank=True, editable=False,
+                                          help_text="outcome codes of every active rule at the last evaluation "
+                                                    "(cells.compliance.engine.outcome_codes_expression)")
+    history = HistoricalRecords(excluded_fields=["evaluated_hash", "evaluated_outcomes"])
 
     objects = CellQuerySet.as_manager()
 

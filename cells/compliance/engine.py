@@ -102,18 +102,40 @@ def inputs_expression(version: str):
     return MD5(Joined(*parts))
 
 
-def _prepare_changed(facility_id, full: bool, version: str) -> int:
+CODES = {R.PASS: "P", R.FAIL: "F", R.UNKNOWN: "U"}
+
+
+def outcome_codes_expression(profiles):
+    """Every active rule's outcome for a cell as one short text (P pass, F fail, U unknown, - does not
+    apply; profiles separated by "|"): what a full run recomputes for every cell and compares with the
+    codes stored at the last evaluation."""
+    parts = []
+    for index, (profile, rules) in enumerate(profile_rules(profiles).items()):
+        if index:
+            parts.append(Value("|", output_field=models.TextField()))
+        for rule in rules:
+            outcome = R.outcome_expression(rule, R.stored_column)
+            parts.append(models.Case(*[models.When(models.lookups.Exact(outcome, value), then=Value(code))
+                                       for value, code in CODES.items()],
+                                     default=Value("-"), output_field=models.TextField()))
+    return Joined(*parts) if parts else Value("", output_field=models.TextField())
+
+
+def _prepare_changed(facility_id, full: bool, version: str, profiles=()) -> int:
     """(Re)create the temporary table of the cells to evaluate: those (of one facility, or all) whose
-    inputs changed since their last evaluation, or every one with ``full``. Returns how many.
+    inputs changed since their last evaluation; with ``full``, also those whose rules' outcomes,
+    recomputed now for every cell, differ from the codes stored at their last evaluation. Returns how many.
 
     One scan of the fingerprints a run; the later statements join this small table.
     """
     cells = Cell.objects.order_by()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
-    if not full:
-        cells = cells.annotate(inputs=inputs_expression(version)).filter(
-            Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs")))
+    stale = Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs"))
+    if full:
+        stale |= Q(evaluated_outcomes__isnull=True) | ~Q(evaluated_outcomes=F("codes"))
+        cells = cells.annotate(codes=outcome_codes_expression(profiles))
+    cells = cells.annotate(inputs=inputs_expression(version)).filter(stale)
     sql, params = cells.values("id", "block_id").query.sql_with_params()
     temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"  # never a permanent table
     with connection.cursor() as cursor:
@@ -148,16 +170,17 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     temporary table for write_snapshots.
     """
     version = rules_version(profiles) if profiles else "none"
-    changed = _prepare_changed(facility_id, full, version)
+    changed = _prepare_changed(facility_id, full, version, profiles)
     cells = Cell.objects.in_use().order_by()
     results = ComplianceResult.objects.all()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
         results = results.filter(cell__block__facility_id=facility_id)
+    evaluated = cells.count() if full else 0  # a full run evaluates every rule of every cell (the codes)
+    cells = cells.filter(pk__in=changed_cells())
+    results = results.filter(cell_id__in=changed_cells())
     if not full:
-        cells = cells.filter(pk__in=changed_cells())
-        results = results.filter(cell_id__in=changed_cells())
-    evaluated = cells.count() if changed else 0
+        evaluated = cells.count() if changed else 0
     now = timezone.now()
     table = ComplianceResult._meta.db_table
     kept = ["status", "failed", "unknown", *CONTRIBUTION]
@@ -170,7 +193,7 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         _delta(sign=-1, create=True)
     written = 0
     col = R.stored_column
-    for profile, rules in (profile_rules(profiles).items() if evaluated else []):
+    for profile, rules in (profile_rules(profiles).items() if changed else []):
         outcomes = [R.outcome_expression(rule, col) for rule in rules]
         failed = StripNulls(JSONObject(**{
             rule.code: models.Case(models.When(models.lookups.Exact(outcome, R.FAIL),
@@ -205,11 +228,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))
         deleted += stale._raw_delete(stale.db)
         # Remember what was evaluated: the next run skips these cells until their inputs change.
-        hashed = Cell.objects.filter(pk__in=changed_cells())
-        if full:
-            hashed = hashed.annotate(inputs=inputs_expression(version)).filter(
-                Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs")))
-        hashed.update(evaluated_hash=inputs_expression(version))
+        Cell.objects.filter(pk__in=changed_cells()).update(evaluated_hash=inputs_expression(version),
+                                                           evaluated_outcomes=outcome_codes_expression(profiles))
     inactive = ComplianceResult.objects.exclude(profile__in=[p.pk for p in profiles])
     deleted += inactive._raw_delete(inactive.db)
     if not full and changed:  # and the new contributions put in
