@@ -226,12 +226,13 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     deleted = 0
     if changed:
         stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))
-        deleted += stale._raw_delete(stale.db)
+        deleted += stale._raw_delete(stale.db) or 0
         # Remember what was evaluated: the next run skips these cells until their inputs change.
         Cell.objects.filter(pk__in=changed_cells()).update(evaluated_hash=inputs_expression(version),
                                                            evaluated_outcomes=outcome_codes_expression(profiles))
-    inactive = ComplianceResult.objects.exclude(profile__in=[p.pk for p in profiles])
-    deleted += inactive._raw_delete(inactive.db)
+    inactive = ComplianceResult.objects.filter(
+        profile__in=list(StandardProfile.objects.exclude(pk__in=[p.pk for p in profiles]).values_list("pk", flat=True)))
+    deleted += inactive._raw_delete(inactive.db) or 0
     if not full and changed:  # and the new contributions put in
         _delta(sign=1, create=False)
     if written > 50_000 and connection.vendor == "postgresql":
@@ -249,10 +250,12 @@ CONTRIBUTION = ["block_at_evaluation", "persons", "places", "single"]
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
 
 
-def _contribution_select(sign: int, where: str) -> str:
+def _contribution_select(sign: int, where: str, source: str = "") -> str:
     """Per (block at evaluation, profile): the snapshot counts the results matching ``where`` contribute,
-    times ``sign``. Reads the results alone (their stored contributions), never the cells."""
+    times ``sign``. Reads the results alone (their stored contributions), never the cells. ``source``
+    (a FROM clause naming ``r``) replaces the plain scan of the results table."""
     r = _quote(ComplianceResult._meta.db_table)
+    source = source or f"{r} r"
     compliant, non, unknown = (f"'{ComplianceStatus.COMPLIANT}'", f"'{ComplianceStatus.NON_COMPLIANT}'",
                                f"'{ComplianceStatus.UNKNOWN}'")
     return f"""SELECT r.block_at_evaluation AS block_id, r.profile_id AS profile_id,
@@ -263,13 +266,19 @@ def _contribution_select(sign: int, where: str) -> str:
         {sign} * SUM(CASE WHEN r.status = {compliant} THEN 1 ELSE 0 END) AS cells_compliant,
         {sign} * SUM(CASE WHEN r.status = {non} THEN 1 ELSE 0 END) AS cells_non_compliant,
         {sign} * SUM(CASE WHEN r.status = {unknown} THEN 1 ELSE 0 END) AS cells_unknown
-        FROM {r} r WHERE {where} GROUP BY r.block_at_evaluation, r.profile_id"""
+        FROM {source} WHERE {where} GROUP BY r.block_at_evaluation, r.profile_id"""
 
 
 def _delta(sign: int, create: bool) -> None:
     """Record the contributions of the evaluated cells' results: before the upsert with ``sign`` -1 (old),
     after it with +1 (new)."""
-    select = _contribution_select(sign, f"r.cell_id IN (SELECT id FROM {CHANGED})")
+    # LATERAL: an index lookup of each changed cell's results (a semi-join would scan every result).
+    results = _quote(ComplianceResult._meta.db_table)
+    if connection.vendor == "postgresql":
+        source = f"{CHANGED} c CROSS JOIN LATERAL (SELECT * FROM {results} x WHERE x.cell_id = c.id) r"
+        select = _contribution_select(sign, "true", source)
+    else:
+        select = _contribution_select(sign, f"r.cell_id IN (SELECT id FROM {CHANGED})")
     temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
     with connection.cursor() as cursor:
         if create:
@@ -312,6 +321,28 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     profile_ids = ", ".join(str(p.pk) for p in profiles)
     written = 0
     everything = previous is None or (full and facility is None)
+    delta = (f"SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
+             + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
+    insert = f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
+    if not (everything or full) and previous < run_date:
+        # Carry the blocks over to today with the deltas applied, in one statement.
+        blocks_today._raw_delete(blocks_today.db)
+        with connection.cursor() as cursor:
+            cursor.execute(insert + "SELECT %s, %s, p.object_id, p.profile_id, "
+                           + ", ".join(f"p.{c} + COALESCE(d.{c}, 0)" for c in SNAPSHOT_COUNTS)
+                           + f", %s FROM {table} p LEFT JOIN ({delta}) d ON d.block_id = p.object_id "
+                           f"AND d.profile_id = p.profile_id WHERE p.date = %s AND p.scope = %s "
+                           f"AND p.profile_id IN ({profile_ids}) AND NOT p.is_reconstructed "
+                           f"AND p.cells + COALESCE(d.cells, 0) > 0",
+                           [run_date, Scope.BLOCK, False, previous, Scope.BLOCK])
+            written += max(cursor.rowcount, 0)
+            cursor.execute(insert + "SELECT %s, %s, d.block_id, d.profile_id, "
+                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({delta}) d "
+                           f"WHERE d.cells > 0 AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s "
+                           f"AND s.scope = %s AND s.object_id = d.block_id AND s.profile_id = d.profile_id "
+                           f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
+            written += max(cursor.rowcount, 0)
+        return written + roll_up(run_date, profiles)
     if not everything and previous < run_date:  # carry the blocks over to today
         carried = snapshots.filter(date=previous, scope=Scope.BLOCK)
         if full:
@@ -321,7 +352,6 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
         blocks_today._raw_delete(blocks_today.db)
         written += _insert_select(ComplianceSnapshot._meta.db_table, _columns(),
                                   _stamp(carried, run_date, Scope.BLOCK))
-    insert = f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
     with connection.cursor() as cursor:
         if everything or full:
             where = f"r.profile_id IN ({profile_ids})"
@@ -334,9 +364,7 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
             cursor.execute(insert + f"SELECT %s, %s, block_id, profile_id, {counts}, %s FROM ("
                            + _contribution_select(1, where) + ") c", [run_date, Scope.BLOCK, False])
             written += max(cursor.rowcount, 0)
-        else:  # the evaluated cells' contributions as deltas
-            delta = (f"SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
-                     + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
+        else:  # the same day again: the evaluated cells' contributions as deltas on today's rows
             assignments = ", ".join(f"{c} = s.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
             cursor.execute(f"UPDATE {table} AS s SET {assignments} FROM ({delta}) d "
                            f"WHERE s.date = %s AND s.scope = %s AND s.object_id = d.block_id "
