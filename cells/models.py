@@ -100,6 +100,12 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
+    def save(self, *args, **kwargs):
+        """A new row (a copy made with ``pk = None`` too) has never been evaluated."""
+        if self.pk is None or self._state.adding:
+            self.evaluated_hash = self.evaluated_outcomes = None
+        super().save(*args, **kwargs)
+
     def clean(self):
         """Rules across fields: a count is not dated in the future; a partitioned annex needs an annex;
         a decommissioned room holds nobody; a single-occupancy cell has capacity 1 (also a database

@@ -19,7 +19,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import MD5, Cast, Coalesce, JSONObject
 from django.utils import timezone
 
-from cells.models import Cell, ComplianceResult, ComplianceSnapshot, ComplianceStatus, StandardProfile, StandardRule
+from cells.models import (Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, ComplianceStatus,
+                          StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
@@ -230,8 +231,12 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         # Remember what was evaluated: the next run skips these cells until their inputs change.
         Cell.objects.filter(pk__in=changed_cells()).update(evaluated_hash=inputs_expression(version),
                                                            evaluated_outcomes=outcome_codes_expression(profiles))
+    # Only within the run's scope: a facility's run must not strip other cells of results they would get
+    # back unevaluated if the profile were reactivated (their fingerprints would match again).
     inactive = ComplianceResult.objects.filter(
         profile__in=list(StandardProfile.objects.exclude(pk__in=[p.pk for p in profiles]).values_list("pk", flat=True)))
+    if facility_id is not None:
+        inactive = inactive.filter(cell__block__facility_id=facility_id)
     deleted += inactive._raw_delete(inactive.db) or 0
     if not full and changed:  # and the new contributions put in
         _delta(sign=1, create=False)
@@ -312,10 +317,19 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     if not profiles:
         return 0
     Scope = ComplianceSnapshot.Scope
+    # A real run's figures replace the demo's reconstructed history of that date.
+    reconstructed = ComplianceSnapshot.objects.filter(date=run_date, is_reconstructed=True)
+    reconstructed._raw_delete(reconstructed.db)
     snapshots = ComplianceSnapshot.objects.filter(profile__in=profiles, is_reconstructed=False)
-    blocks_today = snapshots.filter(date=run_date, scope=Scope.BLOCK)
-    previous = (snapshots.filter(scope=Scope.NATION, date__lte=run_date)
-                .order_by("-date").values_list("date", flat=True).first())
+    # Rows of every profile: a profile inactive now must not leave old block rows that a later
+    # reactivation would carry over beside the new contributions.
+    blocks_today = ComplianceSnapshot.objects.filter(date=run_date, scope=Scope.BLOCK, is_reconstructed=False)
+    # Carry over from the date of the latest run that finished (not the latest date): after a run for an
+    # earlier date, the later date's rows no longer hold the current state.
+    previous = (ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
+                .order_by("-finished_at", "-pk").values_list("run_date", flat=True).first())
+    if previous is not None and not snapshots.filter(date=previous, scope=Scope.NATION).exists():
+        previous = None
     table = _quote(ComplianceSnapshot._meta.db_table)
     counts = ", ".join(SNAPSHOT_COUNTS)
     profile_ids = ", ".join(str(p.pk) for p in profiles)
@@ -324,7 +338,7 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     delta = (f"SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
              + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
     insert = f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
-    if not (everything or full) and previous < run_date:
+    if not (everything or full) and previous != run_date:
         # Carry the blocks over to today with the deltas applied, in one statement.
         blocks_today._raw_delete(blocks_today.db)
         with connection.cursor() as cursor:
@@ -343,7 +357,7 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
                            f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
             written += max(cursor.rowcount, 0)
         return written + roll_up(run_date, profiles)
-    if not everything and previous < run_date:  # carry the blocks over to today
+    if not everything and previous != run_date:  # carry the blocks over to today
         carried = snapshots.filter(date=previous, scope=Scope.BLOCK)
         if full:
             carried = carried.exclude(object_id__in=ResidentialBlock.objects.filter(facility=facility).values("pk"))

@@ -96,8 +96,8 @@ def results():
 
 @pytest.mark.django_db(transaction=False)
 def test_random_changes_incremental_equals_full(estate):
-    """Forty rounds of random changes (plain UPDATEs, moves between blocks, new cells, decommissioning,
-    rule and profile changes, runs for one facility or all, the same day or the next): after each
+    """Sixty rounds of random changes (plain UPDATEs, moves between blocks, new cells, decommissioning,
+    rule and profile changes, runs for one facility or all, the same day, the next or an earlier one): after each
     estate-wide incremental run, results and snapshots equal those of a full run."""
     import random
 
@@ -109,7 +109,7 @@ def test_random_changes_incremental_equals_full(estate):
     recalculate_compliance(run_date=DAY)
     day = DAY
     blocks = list(ResidentialBlock.objects.all())
-    for round_ in range(40):
+    for round_ in range(60):
         cells = list(Cell.objects.all())
         for cell in rng.sample(cells, rng.randint(1, 4)):
             change = rng.choice(["occupancy", "area", "status", "move", "nulls", "type"])
@@ -132,10 +132,12 @@ def test_random_changes_incremental_equals_full(estate):
             rule = StandardProfile.objects.get(code="CPT-2015").rules.get(code="CPT-2015-1")
             rule.value = rng.choice([5.0, 6.0])
             rule.save()
-        if rng.random() < 0.1:
+        if rng.random() < 0.25:
             StandardProfile.objects.filter(code="ICRC-2012").update(is_active=rng.random() < 0.5)
         if rng.random() < 0.3:
             day = day + datetime.timedelta(days=1)
+        if rng.random() < 0.1:  # a run for an earlier date in between
+            recalculate_compliance(run_date=day - datetime.timedelta(days=2))
         if rng.random() < 0.3:
             recalculate_compliance(run_date=day, facility_id=rng.choice(blocks).facility_id)
         recalculate_compliance(run_date=day)
@@ -146,3 +148,55 @@ def test_random_changes_incremental_equals_full(estate):
             transaction.set_rollback(True)
         assert incremental[0] == full[0], f"results differ after round {round_}"
         assert incremental[1] == full[1], f"snapshots differ after round {round_}"
+
+
+def _equals_full(day):
+    from django.db import transaction
+
+    state = (results(), snapshots(day))
+    with transaction.atomic():
+        recalculate_compliance(run_date=day, full=True)
+        full = (results(), snapshots(day))
+        transaction.set_rollback(True)
+    return state == full
+
+
+def test_reactivating_a_profile_after_a_facility_run(estate):
+    from facilities.models import Facility
+
+    recalculate_compliance(run_date=DAY)
+    StandardProfile.objects.filter(code="CPT-2015").update(is_active=False)
+    recalculate_compliance(run_date=DAY, facility_id=Facility.objects.get(code="A").pk)
+    StandardProfile.objects.filter(code="CPT-2015").update(is_active=True)
+    recalculate_compliance(run_date=NEXT)
+    assert ComplianceResult.objects.filter(profile__code="CPT-2015").count() == 20
+    assert _equals_full(NEXT)
+
+
+def test_a_run_for_an_earlier_date_then_a_later_one(estate):
+    recalculate_compliance(run_date=NEXT)
+    Cell.objects.filter(number="3", block__facility__code="B", block__name="North").update(occupancy=4)
+    recalculate_compliance(run_date=DAY)
+    later = NEXT + datetime.timedelta(days=1)
+    recalculate_compliance(run_date=later)
+    assert _equals_full(later)
+
+
+def test_a_copied_cell_is_evaluated(estate):
+    recalculate_compliance(run_date=DAY)
+    cell = Cell.objects.filter(block__facility__code="A").first()
+    cell.pk, cell.number = None, "copy"
+    cell.save()
+    assert cell.evaluated_hash is None
+    assert recalculate_compliance(run_date=NEXT).cells_evaluated == 1
+    assert _equals_full(NEXT)
+
+
+def test_a_run_on_a_date_of_reconstructed_demo_history(estate):
+    recalculate_compliance(run_date=DAY)
+    profile = StandardProfile.objects.get(code="KZ-ROADMAP")
+    ComplianceSnapshot.objects.create(date=NEXT, profile=profile, scope="nation", object_id=0, persons=1,
+                                      is_reconstructed=True)
+    recalculate_compliance(run_date=NEXT)
+    nation = ComplianceSnapshot.objects.get(date=NEXT, profile=profile, scope="nation")
+    assert not nation.is_reconstructed and nation.persons == 20
