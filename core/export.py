@@ -133,6 +133,15 @@ def xlsx_response(filename: str, columns, rows, sheet: str = "") -> HttpResponse
     return response
 
 
+def list_query(request) -> str:
+    """The request's query string without ``page`` and ``export``: the filters, for the pagination and
+    export links of a list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    return query.urlencode()
+
+
 def export_response(request, filename: str, columns, rows, errors=None):
     """The export the request asks for with ``?export=csv|xlsx``, or None when it asks for none.
 

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.export import Column, export_response
+from core.export import Column, export_response, list_query
 from core.forms import add_service_errors
 from facilities import scoping
 from facilities.models import Facility
@@ -22,12 +22,6 @@ def _filtered(request, filter_class, queryset):
         return filterset, queryset.none()
     return filterset, filterset.qs if filterset.is_bound else queryset
 
-
-def _query(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
-    return query.urlencode()
 
 
 def inspection_list(request):
@@ -46,7 +40,7 @@ def inspection_list(request):
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     can_create = scoping.edit_regions(request.user, scoping.PROSECUTOR) != set()
     return render(request, "inspections/inspection_list.html", {"filter": filterset, "page": page,
-                                                                "query": _query(request), "can_create": can_create})
+                                                                "query": list_query(request), "can_create": can_create})
 
 
 def finding_list(request):
@@ -67,7 +61,7 @@ def finding_list(request):
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "inspections/finding_list.html", {"filter": filterset, "page": page,
-                                                             "query": _query(request)})
+                                                             "query": list_query(request)})
 
 
 def inspection_detail(request, pk):

@@ -15,7 +15,7 @@ from cells.forms import CellForm, CompletionForm
 from cells.models import Cell, StandardProfile
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from core.exceptions import ConflictError
-from core.export import Column, export_response
+from core.export import Column, export_response, list_query
 from core.forms import add_service_errors
 from core.history import history_entries
 from facilities import scoping
@@ -31,13 +31,6 @@ from .filters import FacilityComplianceFilter
 def _page(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
-
-def _query(request) -> str:
-    """The request's query string without ``page`` and ``export`` (for pagination and export links)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
-    return query.urlencode()
 
 
 def _cell_columns(profiles):
@@ -99,7 +92,7 @@ def facility_list(request):
         return exported
     page = _page(request, queryset, 50)
     return render(request, "facilities/facility_list.html", {
-        "filter": filterset, "page": page, "profile": profile, "query": _query(request),
+        "filter": filterset, "page": page, "profile": profile, "query": list_query(request),
     })
 
 
@@ -127,7 +120,7 @@ def facility_detail(request, pk):
     points = trends.series(trends.Scope.FACILITY, facility.pk)
     return render(request, "facilities/facility_detail.html", {
         "facility": facility, "figures": figures, "profile": profile, "blocks": blocks, "page": page,
-        "rows": rows, "rules": rules, "cell_filter": cell_filter, "query": _query(request),
+        "rows": rows, "rules": rules, "cell_filter": cell_filter, "query": list_query(request),
         "findings_open": findings.open().count(), "findings_overdue": findings.overdue().count(),
         "inspections": Inspection.objects.filter(facility=facility).annotate(findings_count=Count("findings"))
         .order_by("-date_start")[:10],

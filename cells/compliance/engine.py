@@ -14,7 +14,7 @@ import hashlib
 import json
 
 from django.db import connection, models
-from django.db.models import Count, F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, Func, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import MD5, Cast, Coalesce, JSONObject
 from django.utils import timezone
@@ -335,9 +335,19 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     profile_ids = ", ".join(str(p.pk) for p in profiles)
     written = 0
     everything = previous is None or (full and facility is None)
-    delta = (f"SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
+    delta = ("SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
              + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
     insert = f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
+
+    def insert_new_blocks(cursor) -> int:
+        """Rows for the blocks the deltas bring that have none today (a cell's first block)."""
+        cursor.execute(insert + "SELECT %s, %s, d.block_id, d.profile_id, "
+                       + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({delta}) d "
+                       f"WHERE d.cells > 0 AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s "
+                       f"AND s.scope = %s AND s.object_id = d.block_id AND s.profile_id = d.profile_id "
+                       f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
+        return max(cursor.rowcount, 0)
+
     if not (everything or full) and previous != run_date:
         # Carry the blocks over to today with the deltas applied, in one statement.
         blocks_today._raw_delete(blocks_today.db)
@@ -350,12 +360,7 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
                            f"AND p.cells + COALESCE(d.cells, 0) > 0",
                            [run_date, Scope.BLOCK, False, previous, Scope.BLOCK])
             written += max(cursor.rowcount, 0)
-            cursor.execute(insert + "SELECT %s, %s, d.block_id, d.profile_id, "
-                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({delta}) d "
-                           f"WHERE d.cells > 0 AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s "
-                           f"AND s.scope = %s AND s.object_id = d.block_id AND s.profile_id = d.profile_id "
-                           f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
-            written += max(cursor.rowcount, 0)
+            written += insert_new_blocks(cursor)
         return written + roll_up(run_date, profiles)
     if not everything and previous != run_date:  # carry the blocks over to today
         carried = snapshots.filter(date=previous, scope=Scope.BLOCK)
@@ -383,12 +388,7 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
             cursor.execute(f"UPDATE {table} AS s SET {assignments} FROM ({delta}) d "
                            f"WHERE s.date = %s AND s.scope = %s AND s.object_id = d.block_id "
                            f"AND s.profile_id = d.profile_id AND NOT s.is_reconstructed", [run_date, Scope.BLOCK])
-            cursor.execute(insert + f"SELECT %s, %s, d.block_id, d.profile_id, "
-                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({delta}) d "
-                           f"WHERE d.cells > 0 AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s "
-                           f"AND s.scope = %s AND s.object_id = d.block_id AND s.profile_id = d.profile_id "
-                           f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
-            written += max(cursor.rowcount, 0)
+            written += insert_new_blocks(cursor)
             cursor.execute(f"DELETE FROM {table} WHERE date = %s AND scope = %s AND cells <= 0 "
                            f"AND NOT is_reconstructed", [run_date, Scope.BLOCK])
     return written + roll_up(run_date, profiles)
