@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,8 @@ class CellsConfig(AppConfig):
 
     name = "cells"
     verbose_name = _("Cells and compliance")
+
+    def ready(self):
+        from .compliance.triggers import install_after_migrate
+
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="cells-input-revision-trigger")

@@ -64,7 +64,22 @@ class Cell(models.Model):
     evaluated_outcomes = models.CharField(max_length=400, null=True, blank=True, editable=False,
                                           help_text="outcome codes of every active rule at the last evaluation "
                                                     "(cells.compliance.engine.outcome_codes_expression)")
-    history = HistoricalRecords(excluded_fields=["evaluated_hash", "evaluated_outcomes"])
+    input_revision = models.BigIntegerField(
+        default=1, db_default=1, editable=False,
+        help_text="raised by a database trigger whenever an input of the compliance evaluation changes, "
+                  "whatever writes it (cells.compliance.engine.install_revision_trigger)")
+    evaluated_revision = models.BigIntegerField(null=True, blank=True, editable=False,
+                                                help_text="input_revision at the last compliance evaluation")
+    # The cell's contribution to its block's snapshot at the last evaluation (no block when it was not in
+    # use), so that a run takes a changed cell's old contribution out of the block's figures and adds
+    # the new one without reading the results.
+    evaluated_block_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    evaluated_persons = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    evaluated_places = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    evaluated_single = models.BooleanField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=[
+        "evaluated_hash", "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
+        "evaluated_persons", "evaluated_places", "evaluated_single"])
 
     objects = CellQuerySet.as_manager()
 
@@ -100,10 +115,19 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
+    ENGINE_FIELDS = ("evaluated_hash", "evaluated_outcomes", "input_revision", "evaluated_revision",
+                     "evaluated_block_id", "evaluated_persons", "evaluated_places", "evaluated_single")
+
     def save(self, *args, **kwargs):
-        """A new row (a copy made with ``pk = None`` too) has never been evaluated."""
+        """A new row (a copy made with ``pk = None`` too) has never been evaluated. Saving an existing
+        row never writes the columns the compliance engine and its trigger own (ENGINE_FIELDS): a copy
+        loaded before a run must not write back what the run replaced."""
         if self.pk is None or self._state.adding:
-            self.evaluated_hash = self.evaluated_outcomes = None
+            for name in self.ENGINE_FIELDS:
+                setattr(self, name, 1 if name == "input_revision" else None)
+        elif kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
+                                       if not f.primary_key and f.name not in self.ENGINE_FIELDS]
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -220,9 +244,7 @@ class ComplianceResult(models.Model):
     ``failed`` maps each failing rule code to the measured value (e.g. ``{"CPT-2015-1": 5.9}``);
     ``unknown`` maps each rule that could not be evaluated to the missing metric
     (e.g. ``{"CPT-2015-6": "ceiling_height_m"}``). ``changed_at`` is when the outcome last changed.
-    ``block_at_evaluation``, ``persons`` (occupancy), ``places`` (design capacity) and ``single`` are the
-    cell's contribution to its block's snapshot at the evaluation, so that a run can take a changed
-    cell's old contribution out of the block's figures and add the new one.
+    A run rewrites a result only when one of these changes.
     """
 
     # No single-column indexes: the unique (cell, profile) and the (profile, status) indexes cover both
@@ -233,10 +255,6 @@ class ComplianceResult(models.Model):
     failed = models.JSONField(_("failing rules with measured values"), default=dict)
     unknown = models.JSONField(_("rules with missing measurements"), default=dict)
     changed_at = models.DateTimeField(_("last changed"))
-    block_at_evaluation = models.BigIntegerField(default=0)
-    persons = models.PositiveIntegerField(default=0)
-    places = models.PositiveIntegerField(default=0)
-    single = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("compliance result")

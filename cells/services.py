@@ -109,13 +109,11 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
             with transaction.atomic():
                 profiles = list(StandardProfile.objects.filter(is_active=True))
                 run.rules_version = engine.rules_version(profiles)
-                # Deltas are exact only against snapshots of the same rules: otherwise aggregate afresh.
-                last = (ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED, facility__isnull=True)
-                        .exclude(pk=run.pk).order_by("-started_at").values_list("rules_version", flat=True).first())
+                # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all.
+                run.full = full or engine.must_run_full(run.rules_version)
                 evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None,
-                                                                   full=full)
-                snapshots = engine.write_snapshots(run_date, profiles, facility,
-                                                   full=full or last != run.rules_version)
+                                                                   full=run.full)
+                snapshots = engine.write_snapshots(run_date, profiles, facility, full=run.full)
         except Exception:
             run.outcome = ComplianceRun.Outcome.FAILED
             run.error = traceback.format_exc()[-4000:]

@@ -14,12 +14,12 @@ import hashlib
 import json
 
 from django.db import connection, models
-from django.db.models import F, Func, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import MD5, Cast, Coalesce, JSONObject
 from django.utils import timezone
 
-from cells.models import (Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, ComplianceStatus,
+from cells.models import (Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot,
                           StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
@@ -72,7 +72,7 @@ INPUT_FIELDS = ["block_id", "accommodation_type", "living_space_m2", "design_cap
                 "has_natural_light", "status"]  # the block too: a cell moved counts in another block
 
 
-ENGINE_VERSION = 2  # bump when what a result stores changes: every cell is then evaluated again
+ENGINE_VERSION = 3  # bump when what a result stores changes: every cell is then evaluated again
 
 
 def rules_version(profiles) -> str:
@@ -83,6 +83,16 @@ def rules_version(profiles) -> str:
                                                for r in rules]]
                                for p, rules in sorted(grouped.items(), key=lambda item: item[0].pk)]
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def must_run_full(version: str) -> bool:
+    """Whether a run under the rules ``version`` (rules_version) must evaluate every cell of its scope:
+    unless every run that succeeded since the last estate-wide one (included) used the same rules, some
+    cells were last evaluated under other rules, and neither their input revisions nor the snapshot
+    deltas can tell. Also True before the first estate-wide run."""
+    runs = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
+    last = runs.filter(facility__isnull=True).order_by("-started_at", "-pk").first()
+    return last is None or runs.filter(started_at__gte=last.started_at).exclude(rules_version=version).exists()
 
 
 class Joined(Func):
@@ -122,32 +132,113 @@ def outcome_codes_expression(profiles):
     return Joined(*parts) if parts else Value("", output_field=models.TextField())
 
 
-def _prepare_changed(facility_id, full: bool, version: str, profiles=()) -> int:
-    """(Re)create the temporary table of the cells to evaluate: those (of one facility, or all) whose
-    inputs changed since their last evaluation; with ``full``, also those whose rules' outcomes,
-    recomputed now for every cell, differ from the codes stored at their last evaluation. Returns how many.
+def _temporary() -> str:
+    return "pg_temp" if connection.vendor == "postgresql" else "temp"  # never a permanent table
 
-    One scan of the fingerprints a run; the later statements join this small table.
+
+def _index_changed(cursor) -> int:
+    cursor.execute(f"SELECT count(*) FROM {CHANGED}")
+    count = cursor.fetchone()[0]
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ALTER TABLE {CHANGED} ADD PRIMARY KEY (id)")
+        cursor.execute(f"ANALYZE {CHANGED}")
+    return count
+
+
+def _prepare_changed(facility_id) -> int:
+    """(Re)create the temporary table of the cells to evaluate (``id, block_id, revision``): those (of one
+    facility, or all) whose input revision differs from the one last evaluated, found through the
+    partial index of such cells (triggers.INDEX), not by a scan. Returns how many."""
+    from .triggers import due
+
+    where = due("c")
+    if facility_id is not None:
+        blocks = _quote(ResidentialBlock._meta.db_table)
+        where += f" AND c.block_id IN (SELECT id FROM {blocks} WHERE facility_id = {int(facility_id)})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS SELECT c.id, c.block_id, c.input_revision AS revision "
+                       f"FROM {_quote(Cell._meta.db_table)} c WHERE {where}")
+        return _index_changed(cursor)
+
+
+FIGURES = "compliance_block_figures"  # temporary table: a full run's counts per block and profile
+
+
+def _profile_positions(profiles) -> str:
+    """A constant table ``(profile_id, first, length)``: where each profile's codes sit in the text of
+    outcome_codes_expression (profiles in its order, separated by one "|")."""
+    rows, first = [], 1
+    for profile, rules in profile_rules(profiles).items():
+        rows.append(f"SELECT {int(profile.pk)} AS profile_id, {first} AS first, {len(rules)} AS length")
+        first += len(rules) + 1
+    return " UNION ALL ".join(rows)
+
+
+def _counts(codes: str, counted: str, persons: str, places: str, single: str, sign: int = 1) -> str:
+    """The SELECT list of SNAPSHOT_COUNTS for a group of cells joined with _profile_positions (``p``):
+    ``codes`` is the SQL of a cell's outcome codes, ``counted`` the condition for the cell to count (in
+    use), ``persons``/``places``/``single`` its contribution; each sum times ``sign``. A profile's status
+    is non-compliant if one of its codes is F, else unknown if one is U, else compliant (as
+    rules.profile_status_expression)."""
+    mine = f"substr({codes}, p.first, p.length)"
+    fails, unknown = f"{mine} LIKE '%%F%%'", f"{mine} LIKE '%%U%%'"
+    compliant = f"NOT {fails} AND NOT {unknown}"
+
+    def total(condition: str, value: str = "1") -> str:
+        return f"{sign} * SUM(CASE WHEN {counted} AND {condition} THEN {value} ELSE 0 END)"
+
+    return f"""{total("true", persons)} AS persons, {total("true", places)} AS places,
+        {total(compliant, persons)} AS persons_compliant, {total(single, persons)} AS persons_in_single_cells,
+        {total("true")} AS cells, {total(compliant)} AS cells_compliant, {total(fails)} AS cells_non_compliant,
+        {total(f"NOT {fails} AND {unknown}")} AS cells_unknown"""
+
+
+def _scan_full(facility_id, version: str, profiles) -> int:
+    """A full run's single scan of the cells (of one facility, or all).
+
+    For every cell: every active rule's outcome (the codes) and the input fingerprint, compared with what
+    the cell stored at its last evaluation. Writes two temporary tables: the cells whose codes or inputs
+    differ (CHANGED: ``id, block_id``), and per block and profile the snapshot counts of the cells in use
+    under the outcomes just computed (FIGURES: ``block_id, profile_id`` and SNAPSHOT_COUNTS). These
+    counts are what aggregating the results would give once the changed cells' results are rewritten,
+    without reading the results. Returns the number of changed cells.
     """
     cells = Cell.objects.order_by()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
-    stale = Q(evaluated_hash__isnull=True) | ~Q(evaluated_hash=F("inputs"))
-    if full:
-        stale |= Q(evaluated_outcomes__isnull=True) | ~Q(evaluated_outcomes=F("codes"))
-        cells = cells.annotate(codes=outcome_codes_expression(profiles))
-    cells = cells.annotate(inputs=inputs_expression(version)).filter(stale)
-    sql, params = cells.values("id", "block_id").query.sql_with_params()
-    temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"  # never a permanent table
+    cells = cells.annotate(codes=outcome_codes_expression(profiles), inputs=inputs_expression(version)).values(
+        "id", "block_id", "status", "occupancy", "design_capacity", "accommodation_type", "evaluated_hash",
+        "evaluated_outcomes", "input_revision", "evaluated_revision", "codes", "inputs")
+    sql, params = cells.query.sql_with_params()
+    postgres = connection.vendor == "postgresql"
+    fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"  # compute the codes once a cell, not per profile
+    from .triggers import due
+
+    stale = ("(e.evaluated_hash IS NULL OR e.evaluated_hash <> e.inputs OR e.evaluated_outcomes IS NULL "
+             f"OR e.evaluated_outcomes <> e.codes OR {due('e')})")
+    first_profile = f"p.profile_id = {int(next(iter(profiles)).pk)}"
+    ids = (f"array_agg(e.id) FILTER (WHERE {first_profile} AND {stale}) AS stale_ids, "
+           f"array_agg(e.input_revision) FILTER (WHERE {first_profile} AND {stale}) AS stale_revisions" if postgres
+           else f"json_group_array(json_array(e.id, e.input_revision)) FILTER (WHERE {first_profile} AND {stale}) "
+                "AS stale_ids")
+
+    counts = _counts("e.codes", f"e.status = '{Cell.Status.IN_USE}'", "COALESCE(e.occupancy, 0)",
+                     "COALESCE(e.design_capacity, 0)", f"e.accommodation_type = '{AccommodationType.SINGLE}'")
+    select = f"""SELECT e.block_id, p.profile_id, {counts},
+        {ids}
+        FROM ({sql} {fence}) e CROSS JOIN ({_profile_positions(profiles)}) p
+        GROUP BY e.block_id, p.profile_id"""
+    unnest = ("SELECT u.id, f.block_id, u.revision FROM {t} f, unnest(f.stale_ids, f.stale_revisions) AS u(id, revision) "
+              "WHERE f.stale_ids IS NOT NULL" if postgres
+              else "SELECT json_extract(j.value, '$[0]') AS id, f.block_id, json_extract(j.value, '$[1]') AS revision "
+                   "FROM {t} f, json_each(f.stale_ids) j WHERE f.stale_ids IS NOT NULL")
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{CHANGED}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
-        cursor.execute(f"SELECT count(*) FROM {CHANGED}")
-        count = cursor.fetchone()[0]
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {CHANGED} ADD PRIMARY KEY (id)")
-            cursor.execute(f"ANALYZE {CHANGED}")
-    return count
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FIGURES}")
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {FIGURES} AS {select}", params)
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {unnest.format(t=FIGURES)}")
+        return _index_changed(cursor)
 
 
 def changed_cells():
@@ -171,27 +262,28 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     temporary table for write_snapshots.
     """
     version = rules_version(profiles) if profiles else "none"
-    changed = _prepare_changed(facility_id, full, version, profiles)
-    cells = Cell.objects.in_use().order_by()
-    results = ComplianceResult.objects.all()
-    if facility_id is not None:
-        cells = cells.filter(block__facility_id=facility_id)
-        results = results.filter(cell__block__facility_id=facility_id)
-    evaluated = cells.count() if full else 0  # a full run evaluates every rule of every cell (the codes)
-    cells = cells.filter(pk__in=changed_cells())
-    results = results.filter(cell_id__in=changed_cells())
-    if not full:
+    full = full and bool(profiles)  # without profiles there is nothing to score, only results to delete
+    changed = _scan_full(facility_id, version, profiles) if full else _prepare_changed(facility_id)
+    cells = Cell.objects.in_use().order_by().filter(pk__in=changed_cells())  # CHANGED is within the scope
+    results = ComplianceResult.objects.filter(cell_id__in=changed_cells())
+    if full:  # a full run evaluates every rule of every cell in use (the codes)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(SUM(cells), 0) FROM {FIGURES} WHERE profile_id = %s",
+                           [next(iter(profiles)).pk])
+            evaluated = int(cursor.fetchone()[0])
+    else:
         evaluated = cells.count() if changed else 0
     now = timezone.now()
     table = ComplianceResult._meta.db_table
-    kept = ["status", "failed", "unknown", *CONTRIBUTION]
+    kept = ["status", "failed", "unknown"]
     conflict = (
         "ON CONFLICT (cell_id, profile_id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in [*kept, "changed_at"])
         + " WHERE " + " OR ".join(f"{_quote(table)}.{c} <> excluded.{c}" for c in kept)
     )
-    if not full:  # the old contributions of the cells about to change (none: an empty table), taken out later
-        _delta(sign=-1, create=True)
+    deltas = not full and bool(profiles)
+    if deltas:  # the old contributions of the cells about to change (none: an empty table), taken out later
+        _delta(profiles, sign=-1, create=True)
     written = 0
     col = R.stored_column
     for profile, rules in (profile_rules(profiles).items() if changed else []):
@@ -213,24 +305,32 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             out_failed=failed,
             out_unknown=unknown,
             out_changed=Value(now, output_field=models.DateTimeField()),
-            out_block=F("block_id"),
-            out_persons=Coalesce(F("occupancy"), 0),
-            out_places=Coalesce(F("design_capacity"), 0),
-            out_single=models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
-                                                output_field=models.BooleanField()),
         )
         written += _insert_select(table, {"cell_id": "out_cell", "profile_id": "out_profile", "status": "out_status",
                                           "failed": "out_failed", "unknown": "out_unknown",
-                                          "changed_at": "out_changed", "block_at_evaluation": "out_block",
-                                          "persons": "out_persons", "places": "out_places",
-                                          "single": "out_single"}, rows, conflict)
+                                          "changed_at": "out_changed"}, rows, conflict)
     deleted = 0
     if changed:
         stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))
         deleted += stale._raw_delete(stale.db) or 0
-        # Remember what was evaluated: the next run skips these cells until their inputs change.
-        Cell.objects.filter(pk__in=changed_cells()).update(evaluated_hash=inputs_expression(version),
-                                                           evaluated_outcomes=outcome_codes_expression(profiles))
+        # Remember what was evaluated and what the cell then contributed to its block (nothing when not
+        # in use); the next run skips these cells until an input changes. The revision is the one read
+        # when the cell was chosen: a change written meanwhile keeps the cell due.
+        revision = RawSQL(f"SELECT x.revision FROM {CHANGED} x WHERE x.id = {_quote(Cell._meta.db_table)}.id", [])
+        in_use = Q(status=Cell.Status.IN_USE)
+
+        def when_in_use(value, field):
+            return models.Case(models.When(in_use, then=value), default=None, output_field=field)
+
+        Cell.objects.filter(pk__in=changed_cells()).update(
+            evaluated_hash=inputs_expression(version), evaluated_outcomes=outcome_codes_expression(profiles),
+            evaluated_revision=revision,
+            evaluated_block_id=when_in_use(F("block_id"), models.BigIntegerField()),
+            evaluated_persons=when_in_use(Coalesce(F("occupancy"), 0), models.IntegerField()),
+            evaluated_places=when_in_use(Coalesce(F("design_capacity"), 0), models.IntegerField()),
+            evaluated_single=when_in_use(models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
+                                                                  output_field=models.BooleanField()),
+                                         models.BooleanField()))
     # Only within the run's scope: a facility's run must not strip other cells of results they would get
     # back unevaluated if the profile were reactivated (their fingerprints would match again).
     inactive = ComplianceResult.objects.filter(
@@ -238,8 +338,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     if facility_id is not None:
         inactive = inactive.filter(cell__block__facility_id=facility_id)
     deleted += inactive._raw_delete(inactive.db) or 0
-    if not full and changed:  # and the new contributions put in
-        _delta(sign=1, create=False)
+    if deltas and changed:  # and the new contributions put in
+        _delta(profiles, sign=1, create=False)
     if written > 50_000 and connection.vendor == "postgresql":
         # After a bulk change, fresh statistics keep the pages' index plans (autovacuum would come later).
         with connection.cursor() as cursor:
@@ -251,46 +351,32 @@ SNAPSHOT_COUNTS = ["persons", "places", "persons_compliant", "persons_in_single_
                    "cells", "cells_compliant", "cells_non_compliant", "cells_unknown"]
 
 
-CONTRIBUTION = ["block_at_evaluation", "persons", "places", "single"]
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
 
 
-def _contribution_select(sign: int, where: str, source: str = "") -> str:
-    """Per (block at evaluation, profile): the snapshot counts the results matching ``where`` contribute,
-    times ``sign``. Reads the results alone (their stored contributions), never the cells. ``source``
-    (a FROM clause naming ``r``) replaces the plain scan of the results table."""
-    r = _quote(ComplianceResult._meta.db_table)
-    source = source or f"{r} r"
-    compliant, non, unknown = (f"'{ComplianceStatus.COMPLIANT}'", f"'{ComplianceStatus.NON_COMPLIANT}'",
-                               f"'{ComplianceStatus.UNKNOWN}'")
-    return f"""SELECT r.block_at_evaluation AS block_id, r.profile_id AS profile_id,
-        {sign} * SUM(r.persons) AS persons, {sign} * SUM(r.places) AS places,
-        {sign} * SUM(CASE WHEN r.status = {compliant} THEN r.persons ELSE 0 END) AS persons_compliant,
-        {sign} * SUM(CASE WHEN r.single THEN r.persons ELSE 0 END) AS persons_in_single_cells,
-        {sign} * COUNT(*) AS cells,
-        {sign} * SUM(CASE WHEN r.status = {compliant} THEN 1 ELSE 0 END) AS cells_compliant,
-        {sign} * SUM(CASE WHEN r.status = {non} THEN 1 ELSE 0 END) AS cells_non_compliant,
-        {sign} * SUM(CASE WHEN r.status = {unknown} THEN 1 ELSE 0 END) AS cells_unknown
-        FROM {source} WHERE {where} GROUP BY r.block_at_evaluation, r.profile_id"""
+def _evaluated_select(profiles, sign: int = 1, cells: str = "") -> str:
+    """Per (block, profile): the snapshot counts the cells contribute as of their last evaluation (the
+    cells' ``evaluated_*`` columns and outcome codes; the results are not read), times ``sign``.
+    ``cells`` (a FROM clause naming ``c``) replaces the scan of every cell."""
+    cells = cells or f"{_quote(Cell._meta.db_table)} c"
+    counts = _counts("c.evaluated_outcomes", "c.evaluated_block_id IS NOT NULL", "c.evaluated_persons",
+                     "c.evaluated_places", "c.evaluated_single", sign)
+    return (f"SELECT c.evaluated_block_id AS block_id, p.profile_id, {counts} "
+            f"FROM {cells} CROSS JOIN ({_profile_positions(profiles)}) p "
+            f"WHERE c.evaluated_block_id IS NOT NULL GROUP BY c.evaluated_block_id, p.profile_id")
 
 
-def _delta(sign: int, create: bool) -> None:
-    """Record the contributions of the evaluated cells' results: before the upsert with ``sign`` -1 (old),
+def _delta(profiles, sign: int, create: bool) -> None:
+    """Record the contributions of the evaluated cells: before their evaluation with ``sign`` -1 (old),
     after it with +1 (new)."""
-    # LATERAL: an index lookup of each changed cell's results (a semi-join would scan every result).
-    results = _quote(ComplianceResult._meta.db_table)
-    if connection.vendor == "postgresql":
-        source = f"{CHANGED} c CROSS JOIN LATERAL (SELECT * FROM {results} x WHERE x.cell_id = c.id) r"
-        select = _contribution_select(sign, "true", source)
-    else:
-        select = _contribution_select(sign, f"r.cell_id IN (SELECT id FROM {CHANGED})")
-    temporary = "pg_temp" if connection.vendor == "postgresql" else "temp"
+    changed = f"{CHANGED} x JOIN {_quote(Cell._meta.db_table)} c ON c.id = x.id"
+    select = _evaluated_select(profiles, sign, changed)
     with connection.cursor() as cursor:
         if create:
-            cursor.execute(f"DROP TABLE IF EXISTS {temporary}.{DELTA}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {select}")
+            cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {select}", [])
         else:
-            cursor.execute(f"INSERT INTO {DELTA} {select}")
+            cursor.execute(f"INSERT INTO {DELTA} {select}", [])
 
 
 def _columns(**extra) -> dict:
@@ -308,8 +394,9 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     nation summed from the block rows. Returns the rows written. Must run inside a transaction, after
     write_results (whose temporary tables name the evaluated cells and their contributions).
 
-    ``full`` (or no earlier snapshot): every block is aggregated from the results' stored contributions
-    (of one facility with ``facility``; the other blocks are carried over from the latest earlier date).
+    ``full``: every block (of one facility with ``facility``; the other blocks are carried over from the
+    latest run's date) takes the counts write_results' full scan computed. With no earlier snapshot,
+    every block is aggregated from the cells' contributions at their last evaluation.
     Otherwise the blocks are carried over and the evaluated cells' contributions applied as deltas (old
     taken out, new put in): the cost follows the changed cells, not the estate. The roll-ups are
     always complete. The caller decides when a delta is safe (the same rules as the last estate-wide run).
@@ -373,15 +460,19 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
                                   _stamp(carried, run_date, Scope.BLOCK))
     with connection.cursor() as cursor:
         if everything or full:
-            where = f"r.profile_id IN ({profile_ids})"
+            where = "true"
             stale = blocks_today
             if facility is not None and not everything:
                 blocks = f"SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} WHERE facility_id = {facility.pk:d}"
-                where += f" AND r.block_at_evaluation IN ({blocks})"
+                where = f"c.block_id IN ({blocks})"
                 stale = stale.filter(object_id__in=ResidentialBlock.objects.filter(facility=facility).values("pk"))
             stale._raw_delete(stale.db)
-            cursor.execute(insert + f"SELECT %s, %s, block_id, profile_id, {counts}, %s FROM ("
-                           + _contribution_select(1, where) + ") c", [run_date, Scope.BLOCK, False])
+            # A full run's scan counted its blocks already; the cells' evaluated contributions are summed
+            # when there is no such count (a facility's run with no earlier snapshot to carry over).
+            source = (f"SELECT * FROM {FIGURES} WHERE cells > 0" if full and not (everything and facility)
+                      else _evaluated_select(profiles))
+            cursor.execute(insert + f"SELECT %s, %s, block_id, profile_id, {counts}, %s FROM ({source}) c "
+                           f"WHERE {where}", [run_date, Scope.BLOCK, False])
             written += max(cursor.rowcount, 0)
         else:  # the same day again: the evaluated cells' contributions as deltas on today's rows
             assignments = ", ".join(f"{c} = s.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
@@ -396,24 +487,30 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
 
 def roll_up(run_date, profiles) -> int:
     """Replace the facility, region and nation snapshots of ``run_date`` by sums of its block rows
-    (three ``INSERT ... SELECT``; cost proportional to the number of blocks, not of cells)."""
-    table = ComplianceSnapshot._meta.db_table
+    (three ``INSERT ... SELECT`` joining the blocks and facilities: cost proportional to the number of
+    blocks, not of cells)."""
     Scope = ComplianceSnapshot.Scope
     today = ComplianceSnapshot.objects.filter(date=run_date, profile__in=profiles, is_reconstructed=False)
     stale = today.exclude(scope=Scope.BLOCK)
     stale._raw_delete(stale.db)
-    sums = {f"out_{name}": Coalesce(Sum(name), 0) for name in SNAPSHOT_COUNTS}
-    blocks = today.filter(scope=Scope.BLOCK).order_by()
-    block_facility = ResidentialBlock.objects.filter(pk=OuterRef("object_id")).values("facility_id")
-    facility_region = Facility.objects.filter(pk=OuterRef("object_id")).values("region_id")
+    table = _quote(ComplianceSnapshot._meta.db_table)
+    counts = ", ".join(SNAPSHOT_COUNTS)
+    sums = ", ".join(f"SUM(s.{c})" for c in SNAPSHOT_COUNTS)
+    profile_ids = ", ".join(str(int(p.pk)) for p in profiles)
+    blocks, facilities = (_quote(ResidentialBlock._meta.db_table), _quote(Facility._meta.db_table))
     written = 0
-    for scope, source, parent in ((Scope.FACILITY, blocks, block_facility),
-                                  (Scope.REGION, today.filter(scope=Scope.FACILITY).order_by(), facility_region),
-                                  (Scope.NATION, today.filter(scope=Scope.REGION).order_by(), None)):
-        grouped = source.annotate(out_object=Subquery(parent) if parent is not None
-                                  else Value(0, output_field=models.BigIntegerField()))
-        grouped = grouped.values("out_object", out_profile=F("profile_id")).annotate(**sums)
-        written += _insert_select(table, _columns(), _stamp(grouped, run_date, scope))
+    with connection.cursor() as cursor:
+        for scope, parent, join, child in (
+                (Scope.FACILITY, "o.facility_id", f"JOIN {blocks} o ON o.id = s.object_id", Scope.BLOCK),
+                (Scope.REGION, "o.region_id", f"JOIN {facilities} o ON o.id = s.object_id", Scope.FACILITY),
+                (Scope.NATION, "0", "", Scope.REGION)):
+            cursor.execute(
+                f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
+                f"SELECT %s, %s, {parent}, s.profile_id, {sums}, %s FROM {table} s {join} "
+                f"WHERE s.date = %s AND s.scope = %s AND s.profile_id IN ({profile_ids}) AND NOT s.is_reconstructed "
+                f"GROUP BY {'s.profile_id' if parent == '0' else parent + ', s.profile_id'}",
+                [run_date, scope, False, run_date, child])
+            written += max(cursor.rowcount, 0)
     return written
 
 

@@ -90,8 +90,10 @@ def test_statements_do_not_grow_with_the_cells_changed(estate):
 
 
 def results():
-    return sorted(ComplianceResult.objects.values_list("cell_id", "profile_id", "status", "failed", "unknown",
-                                                       "block_at_evaluation", "persons", "places", "single"))
+    """Every result, and every cell's contribution as of its last evaluation, as comparable tuples."""
+    return (sorted(ComplianceResult.objects.values_list("cell_id", "profile_id", "status", "failed", "unknown")),
+            sorted(Cell.objects.values_list("id", "evaluated_block_id", "evaluated_persons", "evaluated_places",
+                                            "evaluated_single", "evaluated_outcomes")))
 
 
 @pytest.mark.django_db(transaction=False)
@@ -200,3 +202,96 @@ def test_a_run_on_a_date_of_reconstructed_demo_history(estate):
     recalculate_compliance(run_date=NEXT)
     nation = ComplianceSnapshot.objects.get(date=NEXT, profile=profile, scope="nation")
     assert not nation.is_reconstructed and nation.persons == 20
+
+
+def test_the_trigger_raises_the_revision_only_when_an_input_changes(estate):
+    cell = Cell.objects.order_by("pk").first()
+    assert cell.input_revision == 1 and cell.evaluated_revision is None  # a new cell is due
+    recalculate_compliance(run_date=DAY)
+    cell.refresh_from_db()
+    assert (cell.input_revision, cell.evaluated_revision) == (1, 1)
+    Cell.objects.filter(pk=cell.pk).update(number="renamed", is_demo=True)  # not an input: still evaluated
+    cell.refresh_from_db()
+    assert (cell.input_revision, cell.evaluated_revision) == (1, 1)
+    with connection.cursor() as cursor:  # plain SQL, as another system would write it
+        cursor.execute("UPDATE cells_cell SET occupancy = 4 WHERE id = %s", [cell.pk])
+    cell.refresh_from_db()
+    assert cell.input_revision == 2
+    cell.input_revision = 1  # a form holding an old copy cannot lower it
+    cell.occupancy = 5
+    cell.save()
+    cell.refresh_from_db()
+    assert cell.input_revision == 3
+    run = recalculate_compliance(run_date=DAY)
+    assert run.cells_evaluated == 1
+    cell.refresh_from_db()
+    assert (cell.input_revision, cell.evaluated_revision) == (3, 3)
+
+
+def test_a_change_written_during_a_run_keeps_the_cell_due(estate, monkeypatch):
+    from cells.compliance import engine
+
+    recalculate_compliance(run_date=DAY)
+    cell = Cell.objects.order_by("pk").first()
+    Cell.objects.filter(pk=cell.pk).update(occupancy=2)
+    prepare = engine._prepare_changed
+
+    def prepare_then_write(facility_id):
+        count = prepare(facility_id)  # the run has chosen the cell at revision 2...
+        Cell.objects.filter(pk=cell.pk).update(occupancy=3)  # ...and a ministry edit lands (revision 3)
+        return count
+
+    monkeypatch.setattr(engine, "_prepare_changed", prepare_then_write)
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
+    cell.refresh_from_db()
+    assert (cell.input_revision, cell.evaluated_revision) == (3, 2)  # still due
+    monkeypatch.setattr(engine, "_prepare_changed", prepare)
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 0
+    assert _equals_full(DAY)
+
+
+def test_only_runs_under_other_rules_force_a_full_run(estate):
+    from cells.compliance import engine
+
+    run = recalculate_compliance(run_date=DAY)
+    assert run.full  # the first estate-wide run
+    assert not recalculate_compliance(run_date=DAY).full
+    rule = StandardProfile.objects.get(code="CPT-2015").rules.get(code="CPT-2015-1")
+    original = rule.value
+    rule.value = 5.0
+    rule.save()
+    facility_run = recalculate_compliance(run_date=DAY, facility_code="A")
+    assert facility_run.full  # the estate's last run used other rules
+    rule.value = original
+    rule.save()
+    # Facility A's cells were evaluated under the changed rule: the next estate-wide run cannot trust them.
+    assert engine.must_run_full(run.rules_version)
+    assert recalculate_compliance(run_date=DAY).full
+    assert _equals_full(DAY)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_an_incremental_run_finds_due_cells_through_the_partial_index(estate):
+    """The cells to evaluate come from the partial index of due cells, not from a scan of the estate:
+    the query's condition must stay the index's predicate (cells.compliance.triggers.due)."""
+    from cells.compliance import triggers
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN SELECT c.id FROM cells_cell c WHERE {triggers.due('c')}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert triggers.INDEX in plan
+
+
+def test_a_copy_loaded_before_a_run_does_not_write_back_the_evaluation(estate):
+    recalculate_compliance(run_date=DAY)
+    stale_copy = Cell.objects.filter(block__facility__code="A").order_by("pk").first()  # a form opened...
+    Cell.objects.filter(pk=stale_copy.pk).update(occupancy=3)
+    recalculate_compliance(run_date=DAY)  # ...a run evaluates another change to the cell...
+    stale_copy.number = "renamed"
+    stale_copy.save()  # ...and the form is saved: the run's record of the cell stands
+    fresh = Cell.objects.get(pk=stale_copy.pk)
+    assert (fresh.evaluated_persons, fresh.evaluated_revision, fresh.number) == (3, 2, "renamed")
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 1  # its occupancy (1) is an input again
+    assert _equals_full(DAY)
