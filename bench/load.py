@@ -94,7 +94,7 @@ def main() -> int:
                     raise SystemExit(f"{path}: {response.status} {response.url}")
         log(f"wrk: 16 connections, {SECONDS} s, round-robin over {', '.join(PATHS)}")
         output = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--timeout", "10s", "--latency", "-s",
+            ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--timeout", "20s", "--latency", "-s",
              str(ROOT / "bench" / "wrk_load.lua"), f"http://127.0.0.1:{port}/"],
             env={**os.environ, "TOKEN": token, "COOKIE": cookie, "PATHS": ",".join(PATHS)},
             capture_output=True, text=True, check=True).stdout

@@ -18,13 +18,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
 from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot
 from cells.services import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
-from core.locks import exclusive_lock, lock_key
+from core.locks import lock_key
 from tests.conftest import make_user, requires_broker, requires_postgres, token_client
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 

@@ -1,10 +1,10 @@
 """Backup and restore (PostgreSQL): a dump restored into an empty database gives the same summary figures
 and the same rows; restoring over a database that has tables is refused; a bad file is refused."""
+import datetime
 import json
 import os
 import subprocess
 import sys
-import datetime
 from pathlib import Path
 
 import psycopg2
