@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo install seed recalc run test worker beat check clean bench
+.PHONY: demo install seed recalc run test worker beat check clean bench backup restore load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,19 @@ test: install
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+
+## backup: dump the database (PostgreSQL: pg_dump -Fc; SQLite: a copy) to backups/roadmap-<date-time>.dump, or FILE=...
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--output $(FILE))
+
+## restore FILE=backups/roadmap-....dump: restore a dump into the (empty) database; REPLACE=1 drops its tables first
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=backups/roadmap-YYYYMMDD-HHMMSS.dump [REPLACE=1]"; exit 2)
+	$(PY) manage.py restore $(FILE) $(if $(REPLACE),--replace)
+
+## load: gunicorn (2 workers) + wrk, 16 connections for 30 s on the read API and the dashboard (PostgreSQL); fails on any error
+load: install
+	$(PY) bench/load.py
 
 worker: install
 	$(VENV)/bin/celery -A roadmap_portal worker --loglevel=info

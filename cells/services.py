@@ -2,6 +2,8 @@
 import datetime
 import json
 import logging
+import os
+import time
 import traceback
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import outbox
 from core.locks import exclusive_lock
 from core.sync import SyncCounts, sync_rows
 from facilities import scoping
@@ -80,10 +83,14 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
     evaluated, and only their blocks re-aggregated; ``full`` evaluates and aggregates every cell (the
     weekly run, and after deleting cells, which the fingerprints cannot see).
 
-    ``run_date`` (date, default today in Asia/Almaty) is the snapshot date. Runs are serialised by a
-    Redis lock (an in-process lock in the demo): a run that finds the lock taken is recorded as
-    ``skipped`` and changes nothing. Results and snapshots are written in one transaction, so a run
-    killed half way leaves the previous state and a rerun gives the same rows.
+    ``run_date`` (date, default today in Asia/Almaty) is the snapshot date. The run is recorded first as
+    ``running`` (its own commit, so the dashboard shows it). Results, snapshots and the ``succeeded``
+    outcome are then written in one transaction that holds core.locks.exclusive_lock (a PostgreSQL
+    advisory lock, released when the transaction ends or its connection dies; no Redis needed). A run
+    that finds the lock taken is recorded as ``skipped`` with the reason and changes nothing. A run that
+    raises is recorded as ``failed`` and leaves the previous results and snapshots (a rerun gives the same
+    rows as one clean run). A run whose process was killed stays ``running`` until the next run that
+    takes the lock records it as ``interrupted``.
     Returns the ComplianceRun record. Raises Facility.DoesNotExist for an unknown facility.
     """
     run_date = run_date or timezone.localdate()
@@ -94,40 +101,67 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
         facility = Facility.objects.get(pk=facility_id)
     run = ComplianceRun.objects.create(run_date=run_date, facility=facility, trigger=trigger, full=full,
                                        started_at=timezone.now())
-    with exclusive_lock(RUN_LOCK, timeout=settings.CELERY_TASK_TIME_LIMIT + 60) as acquired:
-        if not acquired:
-            run.outcome = ComplianceRun.Outcome.SKIPPED
-            run.finished_at = timezone.now()
-            run.error = "Another compliance run holds the lock; nothing was changed."
-            run.save()
-            logger.warning("compliance run %s skipped: another run in progress", run.pk)
-            return run
-        # Holding the lock, any other 'running' record belongs to a run that died.
-        ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING).exclude(pk=run.pk).update(
-            outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now())
-        try:
-            with transaction.atomic():
-                profiles = list(StandardProfile.objects.filter(is_active=True))
-                run.rules_version = engine.rules_version(profiles)
-                # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all.
-                run.full = full or engine.must_run_full(run.rules_version)
-                evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None,
-                                                                   full=run.full)
-                snapshots = engine.write_snapshots(run_date, profiles, facility, full=run.full)
-        except Exception:
-            run.outcome = ComplianceRun.Outcome.FAILED
-            run.error = traceback.format_exc()[-4000:]
-            run.finished_at = timezone.now()
-            run.save()
-            raise
-        run.cells_evaluated, run.results_written, run.results_deleted = evaluated, written, deleted
-        run.snapshots_written = snapshots
-        run.outcome = ComplianceRun.Outcome.SUCCEEDED
+    try:
+        with transaction.atomic(), exclusive_lock(RUN_LOCK) as acquired:
+            if acquired:
+                # Holding the lock, any other 'running' record belongs to a run that died.
+                ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING).exclude(pk=run.pk).update(
+                    outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now())
+                _run(run, facility, full)
+    except Exception:
+        run.outcome = ComplianceRun.Outcome.FAILED
+        run.error = traceback.format_exc()[-4000:]
         run.finished_at = timezone.now()
         run.save()
+        raise
+    if not acquired:
+        run.outcome = ComplianceRun.Outcome.SKIPPED
+        run.finished_at = timezone.now()
+        run.error = SKIPPED_MESSAGE
+        run.save()
+        logger.warning("compliance run %s skipped: another run in progress", run.pk)
+        return run
     logger.info("compliance run %s: %s cells, %s results written, %s deleted, %s snapshots in %.2f s",
-                run.pk, evaluated, written, deleted, snapshots, run.duration_seconds)
+                run.pk, run.cells_evaluated, run.results_written, run.results_deleted, run.snapshots_written,
+                run.duration_seconds)
     return run
+
+
+SKIPPED_MESSAGE = "Another compliance run holds the lock; nothing was changed."
+
+
+def _run(run: ComplianceRun, facility: Facility | None, full: bool) -> None:
+    """The body of a run, inside its transaction and lock: results, snapshots, the succeeded record."""
+    profiles = list(StandardProfile.objects.filter(is_active=True))
+    run.rules_version = engine.rules_version(profiles)
+    # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all.
+    run.full = full or engine.must_run_full(run.rules_version)
+    evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None, full=run.full)
+    _fault_pause_point()
+    snapshots = engine.write_snapshots(run.run_date, profiles, facility, full=run.full)
+    run.cells_evaluated, run.results_written, run.results_deleted = evaluated, written, deleted
+    run.snapshots_written = snapshots
+    run.outcome = ComplianceRun.Outcome.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _fault_pause_point() -> None:
+    """Test-only fault injection (tests/cells/test_faults.py): when the environment variable
+    PORTAL_FAULT_PAUSE_FILE names a file that does not exist yet, create it (with this process id) and
+    sleep PORTAL_FAULT_PAUSE_SECONDS (default 120 s) here, between the results and the snapshots, inside
+    the run's transaction, so that a test can kill the worker in the middle of a run. Only the first run
+    pauses (the file then exists). Does nothing when the variable is unset (always, in production)."""
+    path = os.environ.get("PORTAL_FAULT_PAUSE_FILE")
+    if not path:
+        return
+    try:
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return
+    os.write(handle, str(os.getpid()).encode())
+    os.close(handle)
+    time.sleep(float(os.environ.get("PORTAL_FAULT_PAUSE_SECONDS", "120")))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -142,11 +176,12 @@ NEW_CELL_FIELDS = ["number", "living_space_m2", "has_sanitary_annex", "sanitary_
 
 def schedule_recalculation(*facility_ids: int) -> None:
     """Recompute these facilities' compliance in a Celery task sent when the transaction commits
-    (never before it, never on rollback)."""
+    (never before it, never on rollback). With the broker down the task is kept in the outbox
+    (core.outbox) and sent when it is back; the edit itself is saved either way."""
     from .tasks import recalculate_compliance as task
 
     for facility_id in sorted({f for f in facility_ids if f}):
-        task.delay_on_commit(facility_id=facility_id, trigger="edit")
+        outbox.send_on_commit(task, facility_id=facility_id, trigger="edit")
 
 
 def check_can_edit_cells(user, cell: Cell | None = None) -> None:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cells.api.views import CellViewSet, StandardProfileViewSet
+from core import outbox
 from core.history import HistoryMixin
 from facilities.api.serializers import FacilitySerializer
 from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
@@ -115,6 +116,12 @@ class SummaryView(APIView):
                 "date of the compliance run the figures come from (null: computed live, no run yet)")),
             "last_run": serializers.DictField(allow_null=True),
             "last_edit_recompute": serializers.DictField(allow_null=True),
+            "last_successful_run": serializers.DictField(allow_null=True, help_text=gettext_lazy(
+                "the latest estate-wide compliance run that succeeded")),
+            "run_in_progress": serializers.DictField(allow_null=True, help_text=gettext_lazy(
+                "the compliance run going now, if any (a second one is refused until it ends)")),
+            "tasks_waiting": serializers.IntegerField(help_text=gettext_lazy(
+                "background tasks kept while the queue was unreachable, to be sent when it is back")),
             "findings_open": serializers.IntegerField(help_text=gettext_lazy("findings open or in progress")),
             "findings_overdue": serializers.IntegerField(help_text=gettext_lazy("open findings past their deadline")),
         })},
@@ -197,7 +204,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         record = import_services.upload(user=request.user, kind=data["kind"], file_name=data["file"].name,
                                         data=data["file"].read(), encoding=data["encoding"], sheet=data["sheet"])
         if data["file"].size > self.SYNC_LIMIT:
-            process_import.delay_on_commit(record.pk)
+            outbox.send_on_commit(process_import, record_id=record.pk)
             record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
         record = import_services.process(record)
@@ -215,7 +222,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                                                      "confirmed; this one is %(status)s.")
                                               % {"status": record.status}]})
         if record.rows > 20000:
-            process_import.delay_on_commit(record.pk, confirm=True, user_id=request.user.pk)
+            outbox.send_on_commit(process_import, record_id=record.pk, confirm=True, user_id=request.user.pk)
             record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
         record = import_services.process(record, confirm=True, user=request.user)

@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=0, day_of_week="sun"),
         "kwargs": {"trigger": "weekly", "full": True},
     },
+    "resend-pending-tasks": {  # tasks kept in the outbox while the broker was down (core.outbox)
+        "task": "core.tasks.resend_pending_tasks",
+        "schedule": 60.0,
+    },
     "check-overdue-findings-daily": {
         "task": "inspections.tasks.check_overdue_findings",
         "schedule": crontab(hour=6, minute=0),

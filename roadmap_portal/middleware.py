@@ -21,3 +21,27 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
                 self.role_exempt_prefixes) and not scoping.roles(request.user):
             raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
         return response
+
+
+class OutboxNoticeMiddleware:
+    """Tell the user when a write saved but its background task waits for the queue (broker unreachable):
+    a warning message on the next page, and the ``X-Portal-Deferred-Tasks`` header (count) on the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+
+        from core import outbox
+
+        outbox.reset_request_flag()
+        response = self.get_response(request)
+        deferred = outbox.deferred_in_request()
+        if deferred:
+            response["X-Portal-Deferred-Tasks"] = str(deferred)
+            if hasattr(request, "_messages"):
+                messages.warning(request, _(
+                    "Saved. The background queue is unreachable, so the compliance figures will be recomputed "
+                    "when it is back; until then the dashboard shows the last successful run."))
+        return response

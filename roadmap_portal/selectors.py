@@ -1,6 +1,8 @@
 """Reads that compose several apps: the national summary and facilities with their figures."""
+import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -8,6 +10,7 @@ from django.utils import timezone
 
 from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
+from core.models import PendingTask
 from inspections.models import Finding
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
@@ -140,15 +143,22 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         "cells": totals["cells"],
         "demo_data": Cell.objects.filter(is_demo=True).exists(),
         "last_run": last_run(),
+        "last_successful_run": last_run(succeeded=True),
         "last_edit_recompute": last_run(estate_wide=False),
+        "run_in_progress": run_in_progress(),
+        "tasks_waiting": PendingTask.objects.count(),
     }
 
 
-def last_run(estate_wide: bool = True) -> dict | None:
+def last_run(estate_wide: bool = True, succeeded: bool = False) -> dict | None:
     """The latest estate-wide compliance run (or, with ``estate_wide=False``, the latest recompute of a
-    facility after an edit): date, outcome, start and end (Asia/Almaty), counts."""
-    run = ComplianceRun.objects.filter(facility__isnull=estate_wide).exclude(
-        outcome=ComplianceRun.Outcome.SKIPPED).first()
+    facility after an edit; with ``succeeded``, the latest one that succeeded): date, outcome, start and
+    end (Asia/Almaty), counts. Runs refused by the lock (skipped) and runs still going are left out."""
+    runs = ComplianceRun.objects.filter(facility__isnull=estate_wide).exclude(
+        outcome__in=[ComplianceRun.Outcome.SKIPPED, ComplianceRun.Outcome.RUNNING])
+    if succeeded:
+        runs = runs.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
+    run = runs.first()
     if run is None:
         return None
     local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
@@ -156,6 +166,18 @@ def last_run(estate_wide: bool = True) -> dict | None:
             "started_at": local(run.started_at),
             "finished_at": local(run.finished_at), "duration_seconds": run.duration_seconds,
             "cells_evaluated": run.cells_evaluated, "results_written": run.results_written,
+            "facility": run.facility.code if run.facility_id else None}
+
+
+def run_in_progress() -> dict | None:
+    """The compliance run going now (outcome ``running``, started in the last CELERY_TASK_TIME_LIMIT
+    seconds: an older one died and is recorded as interrupted by the next run), or None: id, start
+    (Asia/Almaty), facility code or None."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    run = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING, started_at__gte=since).first()
+    if run is None:
+        return None
+    return {"id": run.pk, "started_at": timezone.localtime(run.started_at),
             "facility": run.facility.code if run.facility_id else None}
 
 

@@ -8,8 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile
-from cells.services import RUN_LOCK, recalculate_compliance
-from core.locks import exclusive_lock
+from cells.services import recalculate_compliance
 from roadmap_portal.selectors import summary
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
@@ -132,15 +131,7 @@ def test_a_failing_run_leaves_the_previous_state(small_facility, monkeypatch):
     assert _snapshot("facility", small_facility.pk, "CPT-2015").persons_compliant == 27
 
 
-def test_second_run_is_refused_while_the_lock_is_held(small_facility):
-    with exclusive_lock(RUN_LOCK, timeout=60) as acquired:
-        assert acquired
-        run = recalculate_compliance(run_date=DAY)
-    assert run.outcome == "skipped" and "Another compliance run" in run.error
-    assert not ComplianceResult.objects.exists()
-    with pytest.raises(CommandError, match="Another compliance run"):
-        with exclusive_lock(RUN_LOCK, timeout=60):
-            call_command("recalculate_compliance")
+# The lock (a second run refused) and a run failing half way: tests/cells/test_faults.py.
 
 
 def test_statement_count_does_not_depend_on_cells(small_facility):

@@ -1,0 +1,123 @@
+"""``make load`` (and .ci/run after the tests): the read API and the dashboard under load, on PostgreSQL.
+
+A fresh database (LOAD_DATABASE, default roadmap_load, dropped and created on the server of DATABASE_URL,
+default postgres://postgres@127.0.0.1:5432) seeded with the demo estate; gunicorn with 2 workers on
+loopback; wrk with 16 connections for LOAD_SECONDS (default 30) cycling over the dashboard (a logged-in
+prosecutor's session), the summary API and the facility list API (the prosecutor's token).
+Prints requests/s, latency percentiles and errors; exits non-zero on any error (an answer other than
+200, or a socket error) or when wrk is missing.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+SECONDS = int(os.environ.get("LOAD_SECONDS", "30"))
+DB = os.environ.get("LOAD_DATABASE", "roadmap_load")
+SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
+PATHS = ["/", "/api/v1/summary/", "/api/v1/facilities/?page_size=20"]
+ENV = {**os.environ, "DATABASE_URL": f"{SERVER}/{DB}", "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings",
+       "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "load-" + "x" * 60,
+       "LOG_LEVEL": "ERROR"}
+for name in ("CELERY_BROKER_URL", "REDIS_URL"):  # reads only: no broker, no Redis needed
+    ENV.pop(name, None)
+
+
+def log(message):
+    print(f"-- {message}", flush=True)
+
+
+def run(*command, capture=True) -> str:
+    done = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=capture, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def credentials() -> tuple[str, str]:
+    """The demo prosecutor's API token and a session cookie for the pages."""
+    code = """
+import django; django.setup()
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from rest_framework.authtoken.models import Token
+user = get_user_model().objects.get(username="prosecutor")
+session = SessionStore()
+session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(Token.objects.get_or_create(user=user)[0].key, f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+"""
+    token, cookie = run(PY, "-c", code).split()
+    return token, cookie
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install wrk", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    psql = lambda sql: run(PY, "-c", f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "  # noqa: E731
+                                      f"c.autocommit = True; c.cursor().execute('''{sql}''')")
+    psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{DB}"')
+    run(PY, "manage.py", "migrate", "--noinput")
+    run(PY, "manage.py", "seed_demo")
+    token, cookie = credentials()
+    log(f"demo database {DB} seeded in {time.monotonic() - started:.0f} s")
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "roadmap_portal.wsgi", "-w", "2", "-b",
+                               f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=ENV)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        for path in PATHS:  # each path answers 200 to these credentials (not a redirect to the login)
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
+                                             headers={"Authorization": f"Token {token}", "Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                if response.status != 200 or response.url != f"http://127.0.0.1:{port}{path}":
+                    raise SystemExit(f"{path}: {response.status} {response.url}")
+        log(f"wrk: 16 connections, {SECONDS} s, round-robin over {', '.join(PATHS)}")
+        output = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--timeout", "20s", "--latency", "-s",
+             str(ROOT / "bench" / "wrk_load.lua"), f"http://127.0.0.1:{port}/"],
+            env={**os.environ, "TOKEN": token, "COOKIE": cookie, "PATHS": ",".join(PATHS)},
+            capture_output=True, text=True, check=True).stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    print(output)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.M))
+    not_ok = int(re.search(r"not 200: (\d+)", output).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket_errors = sum(map(int, sockets.groups())) if sockets else 0
+    errors = not_ok + (int(non2xx.group(1)) if non2xx else 0) + socket_errors
+    print(f"LOAD: {requests} requests in {SECONDS} s, {rps:.1f} requests/s, p50 {percentiles.get('50')}, "
+          f"p90 {percentiles.get('90')}, p99 {percentiles.get('99')}; errors: {errors} "
+          f"(answers other than 200: {not_ok}, socket errors: {socket_errors})")
+    if requests == 0 or errors:
+        print("LOAD FAILED: the portal answered with errors under load", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
