@@ -36,7 +36,10 @@ def statements(vendor: str) -> list[str]:
                     + CASE WHEN ROW({old}) IS DISTINCT FROM ROW({new}) THEN 1 ELSE 0 END;
                 RETURN NEW;
             END $$""",
-            f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE UPDATE ON {TABLE} FOR EACH ROW EXECUTE FUNCTION {TRIGGER}()",
+            # The WHEN clause spares the function call on the engine's own updates (no input changed).
+            f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE UPDATE ON {TABLE} FOR EACH ROW "
+            f"WHEN (ROW({old}) IS DISTINCT FROM ROW({new}) OR NEW.input_revision IS DISTINCT FROM OLD.input_revision) "
+            f"EXECUTE FUNCTION {TRIGGER}()",
             index,
         ]
     if vendor == "sqlite":
