@@ -12,7 +12,6 @@ import shutil
 import pytest
 from django.core.management import call_command
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 
 from tests.conftest import token_client
 
@@ -82,7 +81,9 @@ def page(chromium, live_server, demo):
 
 
 def summary_api():
-    user = Token.objects.get(user__username="api-client").user
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="api-client")
     response = token_client(user).get("/api/v1/summary/")
     assert response.status_code == 200
     return response.json()

@@ -4,11 +4,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from cells.models import Cell, StandardRule
 from cells.services import load_standards, recalculate_compliance
 from core.sync import sync_rows
+from core.tokens import issue_token
 from facilities.models import (ConversionProject, Facility, ProgressUpdate, Region, ResidencePopulation,
                                ResidentialBlock, StaffProfile)
 from facilities.services import load_regions, load_targets
@@ -56,7 +56,8 @@ class Command(BaseCommand):
         for username, (group, regions) in ROLES.items():
             scope = f", regions {', '.join(regions)}" if regions else ""
             self.stdout.write(f"  {username:<11} password {demo_password(username):<24} {group}{scope}")
-        self.stdout.write(f"API client token: {users['api-client']}")
+        self.stdout.write(f"API client token (shown once; expires in {settings.API_TOKEN_DAYS} days): "
+                          f"{users['api-client']}")
         self.stdout.write("  e.g. curl -H 'Authorization: Token %s' http://127.0.0.1:8000/api/v1/summary/"
                           % users["api-client"])
 
@@ -130,5 +131,5 @@ class Command(BaseCommand):
                                                content_type__app_label__in=["facilities", "cells", "inspections"])
         for name in ("Prosecutors", "Ministry editors", "API clients"):
             Group.objects.get(name=name).permissions.add(*view_perms)
-        token, _ = Token.objects.get_or_create(user=tokens["api-client"])
-        return {"api-client": token.key}
+        # A new token on every run (only its digest is stored, so an earlier one cannot be printed again).
+        return {"api-client": issue_token(tokens["api-client"])[1]}
