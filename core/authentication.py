@@ -3,6 +3,8 @@ malformed keys before they reach the database."""
 import re
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
@@ -21,3 +23,13 @@ class StrictTokenAuthentication(TokenAuthentication):
         if not _TOKEN.match(token):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         return super().authenticate_credentials(token)
+
+
+class StrictTokenScheme(OpenApiAuthenticationExtension):
+    """The token scheme in the OpenAPI schema: ``Authorization: Token rp_...`` (as the scheme ``tokenAuth``)."""
+
+    target_class = "core.authentication.StrictTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")

@@ -69,6 +69,9 @@ def page(chromium, live_server, demo):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # what the content security policy blocks is reported on the console: none may be blocked
+    page.on("console", lambda message: errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "prosecutor")
     page.fill("#id_password", "prosecutor-demo-2026")
@@ -170,3 +173,9 @@ def test_filter_facility_list_and_download_csv(page):
     assert {row[2] for row in table[1:]} == {"KZ-35"}
     assert sorted(row[0] for row in table[1:]) == sorted(shown)
     assert {row[-1] for row in table[1:]} == {"yes"}  # every demo row is labelled
+
+
+def test_swagger_ui_works_under_the_content_security_policy(page):
+    page.goto(f"{page.base}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock-tag", timeout=20000)
+    assert page.locator(".swagger-ui .opblock").count() >= 10
