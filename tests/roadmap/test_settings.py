@@ -93,6 +93,7 @@ def test_swagger_ui_needs_no_inline_script(browser):
     page = browser.get("/api/docs/").content.decode()
     scripts = re.findall(r"<script([^>]*)>", page)
     assert scripts and all("src=" in attributes for attributes in scripts)
+    assert "<style" not in page and "swagger.css" in page
     script_url = re.search(r'<script src="(/api/docs/\?[^"]*script=[^"]*)"', page).group(1).replace("&amp;", "&")
     script = browser.get(script_url)
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
