@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -98,3 +100,43 @@ def test_swagger_ui_needs_no_inline_script(browser):
     script = browser.get(script_url)
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
     assert _directives(browser.get("/api/docs/")["Content-Security-Policy"])["script-src"] == ["'self'"]
+
+
+def _production_check(secret):
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    if secret is not None:
+        environment["SECRET_KEY"] = secret
+    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, timeout=120, capture_output=True,
+                          text=True, env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
+                                          "ALLOWED_HOSTS": "portal.example.kz"})
+
+
+@pytest.mark.parametrize("secret", ["", "short-but-set", "dev-only-insecure-key-not-for-production" + "x" * 20])
+def test_production_refuses_an_empty_short_or_development_key(secret):
+    result = _production_check(secret)
+    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_secret_is_committed():
+    """Tracked files hold no private key, API token, cloud key or assigned literal secret; .env is ignored."""
+    import re
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    pattern = re.compile(
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\brp_[0-9a-f]{64}\b|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}"
+        r"|(?i:(secret_key|password|passwd|api_key)\s*[=:]\s*['\"][^'\"$<{]{12,}['\"])")
+    found = []
+    for name in tracked:
+        path = ROOT / name
+        if name.startswith(("locale/", "tests/", "static/vendor/")) or not path.is_file() or path.stat().st_size > 2e6:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        found += [f"{name}: {m.group(0)[:40]}" for m in pattern.finditer(text)]
+    assert found == []
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT)
+    assert ignored.returncode == 0, ".env must be git-ignored"
