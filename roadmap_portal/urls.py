@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api_urls, dashboards, import_views, views
+from . import api_urls, dashboards, import_views, token_views, views
 from .api import router
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("conversions/<int:pk>/progress/", views.progress_form, name="conversion-progress"),
     path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
+    path("account/tokens/", token_views.api_tokens, name="api-tokens"),
     path("imports/", import_views.import_list, name="import-list"),
     path("imports/new/", import_views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
