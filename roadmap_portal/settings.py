@@ -4,6 +4,7 @@ Defaults give the zero-setup demo: SQLite file ``db.sqlite3`` and Celery in eage
 Tests and production set ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL``/``REDIS_URL`` (Redis).
 Production uses ``DJANGO_SETTINGS_MODULE=roadmap_portal.settings_production``.
 """
+import datetime
 import warnings
 from pathlib import Path
 
@@ -32,7 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -57,6 +59,9 @@ MIDDLEWARE = [
     "roadmap_portal.middleware.OutboxNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "roadmap_portal.urls"
@@ -97,6 +102,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -106,6 +117,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes, docs/security.md): after AXES_FAILURE_LIMIT failed logins for one username
+# from one IP address that pair is refused (HTTP 429, the lockout page) for AXES_COOLOFF_TIME; the admin
+# lists the attempts and lockouts (Axes > Access attempts); `python manage.py axes_reset_username NAME` or
+# deleting the attempt in the admin unlocks earlier. Applies to the portal's and the admin's login alike.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+# Number of reverse proxies in front of the portal that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -132,6 +156,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+
+
+def _rate(value):
+    """A DRF rate ("100/minute") from the environment; "off" or empty means no limit (None)."""
+    return None if value.strip().lower() in ("", "off", "none") else value.strip()
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.authentication.StrictTokenAuthentication",
@@ -149,6 +180,13 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["core.parsers.SafeJSONParser"],
+    # Per user (all their tokens and their session together) and per token; "off" disables a limit.
+    # A refused request answers 429 with Retry-After. Anonymous requests are refused before (401/403).
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.PortalUserRateThrottle", "core.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": _rate(env("API_THROTTLE_USER", default="1200/minute")),
+        "token": _rate(env("API_THROTTLE_TOKEN", default="600/minute")),
+    },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -182,6 +220,35 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "ImportKindEnum": "roadmap_portal.models.ImportRecord.Kind",
         "ImportStatusEnum": "roadmap_portal.models.ImportRecord.Status",
+    },
+}
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; the token is shown once when issued
+# (`python manage.py issue_api_token NAME`, or the "API tokens" page), expires after API_TOKEN_DAYS days
+# and is revoked by deleting it (`revoke_api_tokens NAME`, the page, or the admin).
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_DAYS),
+    "TOKEN_PREFIX": "rp_",
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
+# Content security policy (django-csp): only the portal's own scripts, styles, images and fonts; no inline
+# script or style; never framed. The Swagger UI loads its initialisation as a script file
+# (SpectacularSwaggerSplitView), so it needs no exemption.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
     },
 }
 

@@ -81,10 +81,10 @@ def user(db):
 
 def token_client(user):
     """An API client authenticated by ``user``'s token."""
-    from rest_framework.authtoken.models import Token
+    from core.tokens import issue_token
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
     return client
 
 

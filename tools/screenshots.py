@@ -32,7 +32,7 @@ def main():
         page.wait_for_url(f"{args.url}/")
         for code in ("kk", "ru", "en"):
             page.select_option("#lang", code)
-            page.wait_for_function(f"document.documentElement.lang === '{code}'")
+            page.wait_for_selector(f"html[lang='{code}']", state="attached")  # no string eval: the CSP forbids it
             page.wait_for_selector("canvas[data-drawn]")
             path = OUT / f"dashboard-{code}.png"
             page.screenshot(path=str(path), full_page=True)

@@ -1,8 +1,11 @@
 """seed_demo: the dataset's figures equal its generator's totals; a second run changes nothing."""
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
 from facilities.models import ConversionProject, Facility, Region
@@ -72,6 +75,9 @@ def test_demo_users_and_token(seeded):
     assert users["admin"].is_superuser and not users["prosecutor"].is_staff
     assert list(users["editor"].staff_profile.regions.values_list("code", flat=True)) == ["KZ-35"]
     assert users["prosecutor"].check_password("prosecutor-demo-2026")
-    token = Token.objects.get(user=users["api-client"]).key
-    assert f"API client token: {token}" in seeded
+    token = re.search(r"API client token \(shown once; expires in 90 days\): (rp_[0-9a-f]{64})\n", seeded).group(1)
+    assert AuthToken.objects.get(user=users["api-client"]).token_key == token[:15]
+    assert token not in str(list(AuthToken.objects.values_list()))  # only its digest is stored
+    response = APIClient().get("/api/v1/summary/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
     assert "prosecutor-demo-2026" in seeded

@@ -1,14 +1,16 @@
 """``python manage.py seed_demo``: reference data, the demo estate, and one demo user per role."""
+import secrets
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from cells.models import Cell, StandardRule
 from cells.services import load_standards, recalculate_compliance
 from core.sync import sync_rows
+from core.tokens import issue_token
 from facilities.models import (ConversionProject, Facility, ProgressUpdate, Region, ResidencePopulation,
                                ResidentialBlock, StaffProfile)
 from facilities.services import load_regions, load_targets
@@ -27,7 +29,8 @@ ROLES = {
 
 
 def demo_password(username: str) -> str:
-    """The demo password of a demo user (documented in the README; demo databases only)."""
+    """The demo password of a demo user (documented in the README; demo databases only: under production
+    settings, where PORTAL_ALLOW_DEMO_SEED is off, ``seed_demo --allow-production`` sets random ones)."""
     return f"{username}-demo-2026"
 
 
@@ -55,8 +58,10 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
         for username, (group, regions) in ROLES.items():
             scope = f", regions {', '.join(regions)}" if regions else ""
-            self.stdout.write(f"  {username:<11} password {demo_password(username):<24} {group}{scope}")
-        self.stdout.write(f"API client token: {users['api-client']}")
+            password = users["passwords"].get(username, "(unchanged)")
+            self.stdout.write(f"  {username:<11} password {password:<24} {group}{scope}")
+        self.stdout.write(f"API client token (shown once; expires in {settings.API_TOKEN_DAYS} days): "
+                          f"{users['api-client']}")
         self.stdout.write("  e.g. curl -H 'Authorization: Token %s' http://127.0.0.1:8000/api/v1/summary/"
                           % users["api-client"])
 
@@ -113,12 +118,16 @@ class Command(BaseCommand):
 
     def _users(self):
         User = get_user_model()
-        tokens = {}
+        tokens, passwords = {}, {}
         for username, (group_name, region_codes) in ROLES.items():
             group, _ = Group.objects.get_or_create(name=group_name)
             user, created = User.objects.get_or_create(username=username)
+            if settings.PORTAL_ALLOW_DEMO_SEED:  # the documented demo password (demo databases only)
+                passwords[username] = demo_password(username)
             if created:
-                user.set_password(demo_password(username))
+                if not settings.PORTAL_ALLOW_DEMO_SEED:  # forced under production settings: never a known one
+                    passwords[username] = secrets.token_urlsafe(18)
+                user.set_password(passwords[username])
                 user.is_staff = user.is_superuser = username == "admin"
                 user.save()
             user.groups.add(group)
@@ -130,5 +139,5 @@ class Command(BaseCommand):
                                                content_type__app_label__in=["facilities", "cells", "inspections"])
         for name in ("Prosecutors", "Ministry editors", "API clients"):
             Group.objects.get(name=name).permissions.add(*view_perms)
-        token, _ = Token.objects.get_or_create(user=tokens["api-client"])
-        return {"api-client": token.key}
+        # A new token on every run (only its digest is stored, so an earlier one cannot be printed again).
+        return {"api-client": issue_token(tokens["api-client"])[1], "passwords": passwords}

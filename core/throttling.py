@@ -1,0 +1,36 @@
+"""API throttling per user and per token (Django REST framework throttles).
+
+Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (scopes ``user`` and ``token``, set from the
+environment in settings; ``None`` disables a scope). They are read on every request rather than when the
+module is imported, so that a changed setting (a test's override) takes effect. A refused request answers
+HTTP 429 with a ``Retry-After`` header (seconds).
+"""
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+
+class _LiveRates:
+    def get_rate(self):
+        """The rate of ``self.scope`` ("100/minute") or None (no limit)."""
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class PortalUserRateThrottle(_LiveRates, UserRateThrottle):
+    """At most the ``user`` rate of requests per authenticated user (session and all their tokens together)."""
+
+    scope = "user"
+
+
+class TokenRateThrottle(_LiveRates, SimpleRateThrottle):
+    """At most the ``token`` rate of requests per API token (keyed by the token's digest, never the secret).
+
+    Requests not authenticated by a token (a browser session) are not counted here.
+    """
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        digest = getattr(request.auth, "digest", None)
+        if not digest:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": digest[:32]}
