@@ -4,15 +4,36 @@ Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (scopes ``user`` an
 environment in settings; ``None`` disables a scope). They are read on every request rather than when the
 module is imported, so that a changed setting (a test's override) takes effect. A refused request answers
 HTTP 429 with a ``Retry-After`` header (seconds).
+
+The counters live in the default cache (Redis in production). When that cache is unreachable the
+throttles count in this process's memory instead (a per-worker limit) and log a warning: an outage of
+Redis must not turn every API request into a server error.
 """
+import logging
+
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+
+logger = logging.getLogger(__name__)
+_FALLBACK = LocMemCache("throttle-fallback", {})
 
 
 class _LiveRates:
     def get_rate(self):
         """The rate of ``self.scope`` ("100/minute") or None (no limit)."""
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view):
+        """As DRF's, on the default cache; on this process's memory when the cache raises."""
+        self.cache = caches["default"]
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:  # redis.ConnectionError, TimeoutError...: any cache failure
+            logger.warning("API throttle cache unreachable (%s); counting in process memory", error)
+            self.cache = _FALLBACK
+            return super().allow_request(request, view)
 
 
 class PortalUserRateThrottle(_LiveRates, UserRateThrottle):
