@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
+from .models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
 
 
 @admin.register(Cell)
@@ -34,3 +34,4 @@ class ComplianceRunAdmin(admin.ModelAdmin):
 
 admin.site.register(ComplianceResult)
 admin.site.register(ComplianceSnapshot)
+admin.site.register(BlockCompliance)

@@ -263,16 +263,46 @@ class ComplianceResult(models.Model):
         indexes = [models.Index(fields=["profile", "status"])]
 
 
+class BlockCompliance(models.Model):
+    """The current figures of one residential block under one standard profile: sums over the block's
+    cells in use as of their last evaluation (persons = occupancy, places = design capacity; counts of
+    cells by status). Kept current by every compliance run (the changed cells' contributions as deltas,
+    or a recount in a full run); the facility, region and nation snapshots of a day are summed from it.
+    Unique on (block, profile). Only blocks with a cell in use have a row.
+    """
+
+    block = models.ForeignKey("facilities.ResidentialBlock", on_delete=models.CASCADE, related_name="compliance",
+                              db_index=False)
+    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="block_figures",
+                                db_index=False)
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    places = models.PositiveIntegerField(_("places"), default=0)
+    persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
+    persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
+    cells = models.PositiveIntegerField(_("cells"), default=0)
+    cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
+    cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
+    cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
+
+    class Meta:
+        verbose_name = _("block compliance figures")
+        verbose_name_plural = _("block compliance figures")
+        constraints = [models.UniqueConstraint(fields=["block", "profile"], name="block_compliance_unique")]
+
+    def __str__(self):
+        return f"{self.block_id} / {self.profile_id}"
+
+
 class ComplianceSnapshot(models.Model):
-    """Daily aggregate of one profile over one scope (block, facility, region or the nation).
+    """Daily aggregate of one profile over one scope (facility, region or the nation), summed from the
+    blocks' current figures (BlockCompliance) by the day's compliance run.
 
     Persons and places are sums over cells in use (persons = occupancy, places = design capacity).
-    ``object_id`` is the block, facility or region id; 0 for the nation.
+    ``object_id`` is the facility or region id; 0 for the nation.
     Unique on (date, profile, scope, object_id): a rerun on the same day replaces, never duplicates.
     """
 
     class Scope(models.TextChoices):
-        BLOCK = "block", _("block")
         FACILITY = "facility", _("facility")
         REGION = "region", _("region")
         NATION = "nation", _("nation")

@@ -13,7 +13,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Max
 
-from cells.models import ComplianceSnapshot
+from cells.models import BlockCompliance, ComplianceSnapshot
 from facilities.models import ConversionProject
 
 from .trends import headline_profile
@@ -54,8 +54,8 @@ def reconstruct_demo_history(months: int = 60) -> int:
     projects = list(ConversionProject.objects.filter(
         is_demo=True, status=ConversionProject.Status.COMPLETED, actual_end__isnull=False,
     ).select_related("block__facility"))
-    blocks = {s.object_id: s for s in real.filter(date=latest, scope=Scope.BLOCK,
-                                                   object_id__in=[p.block_id for p in projects])}
+    blocks = {b.block_id: b for b in BlockCompliance.objects.filter(profile=profile,
+                                                                     block_id__in=[p.block_id for p in projects])}
     taken = set(real.values_list("date", flat=True).distinct())
     rows = []
     for day in month_starts(latest, months):

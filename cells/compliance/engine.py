@@ -3,12 +3,17 @@
 The nightly run, the per-facility recompute and the design check all build their SQL from
 ``cells.compliance.rules``; nothing here loops over cells in Python.
 
-Statements per run (a fixed number, whatever the number of cells): one scan of the cells' input
-fingerprints into a temporary table of the cells to evaluate; for each active profile one
-``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` over those cells that writes only results whose outcome
-changed; DELETEs of results that no longer apply; one UPDATE of the evaluated fingerprints; the day's
-block snapshots (affected blocks aggregated, the others carried over) and three roll-ups (facility,
-region, nation).
+Statements per run (a fixed number, whatever the number of cells):
+- which cells to evaluate: an incremental run reads the partial index of cells whose input revision
+  (kept by a database trigger, cells.compliance.triggers) differs from the one last evaluated; a full run
+  scans every cell once, computing every rule's outcome codes, the input fingerprint and, per block, the
+  counts of the cells under those outcomes;
+- per active profile one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` over those cells that writes
+  only results whose outcome changed; DELETEs of results that no longer apply; one UPDATE of the cells'
+  record of their evaluation (revision, fingerprint, codes, contribution to their block);
+- the blocks' current figures (BlockCompliance): deltas of the evaluated cells' old and new
+  contributions, or the full scan's counts where they differ;
+- three roll-ups into the day's snapshots (facility, region, nation).
 """
 import hashlib
 import json
@@ -19,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import MD5, Cast, Coalesce, JSONObject
 from django.utils import timezone
 
-from cells.models import (Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot,
+from cells.models import (BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot,
                           StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
@@ -72,7 +77,7 @@ INPUT_FIELDS = ["block_id", "accommodation_type", "living_space_m2", "design_cap
                 "has_natural_light", "status"]  # the block too: a cell moved counts in another block
 
 
-ENGINE_VERSION = 3  # bump when what a result stores changes: every cell is then evaluated again
+ENGINE_VERSION = 4  # bump when what a result stores changes: every cell is then evaluated again
 
 
 def rules_version(profiles) -> str:
@@ -113,22 +118,18 @@ def inputs_expression(version: str):
     return MD5(Joined(*parts))
 
 
-CODES = {R.PASS: "P", R.FAIL: "F", R.UNKNOWN: "U"}
+CODES = {R.PASS: "P", R.FAIL: "F", R.UNKNOWN: "U", None: "-"}
 
 
 def outcome_codes_expression(profiles):
     """Every active rule's outcome for a cell as one short text (P pass, F fail, U unknown, - does not
     apply; profiles separated by "|"): what a full run recomputes for every cell and compares with the
-    codes stored at the last evaluation."""
+    codes stored at the last evaluation. Each rule is evaluated once."""
     parts = []
     for index, (profile, rules) in enumerate(profile_rules(profiles).items()):
         if index:
             parts.append(Value("|", output_field=models.TextField()))
-        for rule in rules:
-            outcome = R.outcome_expression(rule, R.stored_column)
-            parts.append(models.Case(*[models.When(models.lookups.Exact(outcome, value), then=Value(code))
-                                       for value, code in CODES.items()],
-                                     default=Value("-"), output_field=models.TextField()))
+        parts += [R.outcome_expression(rule, R.stored_column, labels=CODES) for rule in rules]
     return Joined(*parts) if parts else Value("", output_field=models.TextField())
 
 
@@ -162,48 +163,66 @@ def _prepare_changed(facility_id) -> int:
         return _index_changed(cursor)
 
 
-FIGURES = "compliance_block_figures"  # temporary table: a full run's counts per block and profile
+FIGURES = "compliance_block_figures"  # temporary table: a full run's counts per block (columns per profile)
+
+
+def _positions(profiles) -> list[tuple[int, int, int]]:
+    """``[(profile_id, first, length)]``: where each profile's codes sit in the text of
+    outcome_codes_expression (profiles in its order, separated by one "|"; ``first`` counts from 1)."""
+    positions, first = [], 1
+    for profile, rules in profile_rules(profiles).items():
+        positions.append((int(profile.pk), first, len(rules)))
+        first += len(rules) + 1
+    return positions
 
 
 def _profile_positions(profiles) -> str:
-    """A constant table ``(profile_id, first, length)``: where each profile's codes sit in the text of
-    outcome_codes_expression (profiles in its order, separated by one "|")."""
-    rows, first = [], 1
-    for profile, rules in profile_rules(profiles).items():
-        rows.append(f"SELECT {int(profile.pk)} AS profile_id, {first} AS first, {len(rules)} AS length")
-        first += len(rules) + 1
-    return " UNION ALL ".join(rows)
+    """_positions as a constant table ``(k, profile_id, first, length)``, ``k`` counting from 0."""
+    return " UNION ALL ".join(f"SELECT {k} AS k, {pk} AS profile_id, {first} AS first, {length} AS length"
+                              for k, (pk, first, length) in enumerate(_positions(profiles)))
+
+
+def _status(codes: str, first, length) -> str:
+    """SQL of a profile's status from its part of a cell's outcome codes: 2 non-compliant if one code is
+    F, else 1 unknown if one is U, else 0 compliant (as rules.profile_status_expression)."""
+    mine = f"substr({codes}, {first}, {length})"
+    return f"CASE WHEN {mine} LIKE '%%F%%' THEN 2 WHEN {mine} LIKE '%%U%%' THEN 1 ELSE 0 END"
 
 
 def _counts(codes: str, counted: str, persons: str, places: str, single: str, sign: int = 1) -> str:
     """The SELECT list of SNAPSHOT_COUNTS for a group of cells joined with _profile_positions (``p``):
     ``codes`` is the SQL of a cell's outcome codes, ``counted`` the condition for the cell to count (in
-    use), ``persons``/``places``/``single`` its contribution; each sum times ``sign``. A profile's status
-    is non-compliant if one of its codes is F, else unknown if one is U, else compliant (as
-    rules.profile_status_expression)."""
-    mine = f"substr({codes}, p.first, p.length)"
-    fails, unknown = f"{mine} LIKE '%%F%%'", f"{mine} LIKE '%%U%%'"
-    compliant = f"NOT {fails} AND NOT {unknown}"
+    use), ``persons``/``places``/``single`` its contribution; each sum times ``sign``."""
+    status = _status(codes, "p.first", "p.length")
 
     def total(condition: str, value: str = "1") -> str:
         return f"{sign} * SUM(CASE WHEN {counted} AND {condition} THEN {value} ELSE 0 END)"
 
     return f"""{total("true", persons)} AS persons, {total("true", places)} AS places,
-        {total(compliant, persons)} AS persons_compliant, {total(single, persons)} AS persons_in_single_cells,
-        {total("true")} AS cells, {total(compliant)} AS cells_compliant, {total(fails)} AS cells_non_compliant,
-        {total(f"NOT {fails} AND {unknown}")} AS cells_unknown"""
+        {total(f"({status}) = 0", persons)} AS persons_compliant, {total(single, persons)} AS persons_in_single_cells,
+        {total("true")} AS cells, {total(f"({status}) = 0")} AS cells_compliant,
+        {total(f"({status}) = 2")} AS cells_non_compliant, {total(f"({status}) = 1")} AS cells_unknown"""
+
+
+STATUS_COUNTS = {"persons_compliant": (0, "persons"), "cells_compliant": (0, "1"), "cells_non_compliant": (2, "1"),
+                 "cells_unknown": (1, "1")}  # the counts that depend on a profile's status: (status, what)
 
 
 def _scan_full(facility_id, version: str, profiles) -> int:
     """A full run's single scan of the cells (of one facility, or all).
 
     For every cell: every active rule's outcome (the codes) and the input fingerprint, compared with what
-    the cell stored at its last evaluation. Writes two temporary tables: the cells whose codes or inputs
-    differ (CHANGED: ``id, block_id``), and per block and profile the snapshot counts of the cells in use
-    under the outcomes just computed (FIGURES: ``block_id, profile_id`` and SNAPSHOT_COUNTS). These
-    counts are what aggregating the results would give once the changed cells' results are rewritten,
-    without reading the results. Returns the number of changed cells.
+    the cell stored at its last evaluation. Writes two temporary tables: the cells whose codes, inputs or
+    input revision differ (CHANGED: ``id, block_id, revision``), and per block the snapshot counts of
+    its cells in use under the outcomes just computed, the status-dependent ones once per profile
+    (FIGURES; read through _figures_rows). These are what aggregating the results would give once the
+    changed cells are rewritten, without reading the results. Returns the number of changed cells.
+
+    Per cell, each profile's status is taken once from the codes; the cells are grouped by block only
+    (50,000 groups at two million cells), not by block and profile.
     """
+    from .triggers import due
+
     cells = Cell.objects.order_by()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
@@ -212,23 +231,30 @@ def _scan_full(facility_id, version: str, profiles) -> int:
         "evaluated_outcomes", "input_revision", "evaluated_revision", "codes", "inputs")
     sql, params = cells.query.sql_with_params()
     postgres = connection.vendor == "postgresql"
-    fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"  # compute the codes once a cell, not per profile
-    from .triggers import due
-
+    fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"  # compute each expression once a cell
     stale = ("(e.evaluated_hash IS NULL OR e.evaluated_hash <> e.inputs OR e.evaluated_outcomes IS NULL "
              f"OR e.evaluated_outcomes <> e.codes OR {due('e')})")
-    first_profile = f"p.profile_id = {int(next(iter(profiles)).pk)}"
-    ids = (f"array_agg(e.id) FILTER (WHERE {first_profile} AND {stale}) AS stale_ids, "
-           f"array_agg(e.input_revision) FILTER (WHERE {first_profile} AND {stale}) AS stale_revisions" if postgres
-           else f"json_group_array(json_array(e.id, e.input_revision)) FILTER (WHERE {first_profile} AND {stale}) "
-                "AS stale_ids")
+    positions = _positions(profiles)
+    statuses = ", ".join(f"{_status('e.codes', first, length)} AS s_{k}"
+                         for k, (_, first, length) in enumerate(positions))
+    per_cell = (f"SELECT e.id, e.block_id, e.input_revision, {stale} AS stale, "
+                f"e.status = '{Cell.Status.IN_USE}' AS in_use, COALESCE(e.occupancy, 0) AS persons, "
+                f"COALESCE(e.design_capacity, 0) AS places, "
+                f"e.accommodation_type = '{AccommodationType.SINGLE}' AS single, {statuses} "
+                f"FROM ({sql} {fence}) e {fence}")
 
-    counts = _counts("e.codes", f"e.status = '{Cell.Status.IN_USE}'", "COALESCE(e.occupancy, 0)",
-                     "COALESCE(e.design_capacity, 0)", f"e.accommodation_type = '{AccommodationType.SINGLE}'")
-    select = f"""SELECT e.block_id, p.profile_id, {counts},
-        {ids}
-        FROM ({sql} {fence}) e CROSS JOIN ({_profile_positions(profiles)}) p
-        GROUP BY e.block_id, p.profile_id"""
+    def total(condition: str, value: str = "1") -> str:
+        return f"SUM(CASE WHEN x.in_use AND {condition} THEN {value} ELSE 0 END)"
+
+    sums = [f"{total('true', 'x.persons')} AS persons", f"{total('true', 'x.places')} AS places",
+            f"{total('x.single', 'x.persons')} AS persons_in_single_cells", f"{total('true')} AS cells"]
+    for k in range(len(positions)):
+        sums += [f"{total(f'x.s_{k} = {status}', 'x.' + what if what != '1' else '1')} AS {name}_{k}"
+                 for name, (status, what) in STATUS_COUNTS.items()]
+    ids = ("array_agg(x.id) FILTER (WHERE x.stale) AS stale_ids, "
+           "array_agg(x.input_revision) FILTER (WHERE x.stale) AS stale_revisions" if postgres
+           else "json_group_array(json_array(x.id, x.input_revision)) FILTER (WHERE x.stale) AS stale_ids")
+    select = f"SELECT x.block_id, {', '.join(sums)}, {ids} FROM ({per_cell}) x GROUP BY x.block_id"
     unnest = ("SELECT u.id, f.block_id, u.revision FROM {t} f, unnest(f.stale_ids, f.stale_revisions) AS u(id, revision) "
               "WHERE f.stale_ids IS NOT NULL" if postgres
               else "SELECT json_extract(j.value, '$[0]') AS id, f.block_id, json_extract(j.value, '$[1]') AS revision "
@@ -236,19 +262,32 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FIGURES}")
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
+        if postgres:
+            # One large aggregation: room to hash it in memory, and no JIT compilation of its many
+            # expressions (compiling cost more than it saved, docs/performance.md).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(f"CREATE TEMPORARY TABLE {FIGURES} AS {select}", params)
+        if postgres:
+            cursor.execute("RESET work_mem")
+            cursor.execute("RESET jit")
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {unnest.format(t=FIGURES)}")
         return _index_changed(cursor)
+
+
+def _figures_rows(profiles) -> str:
+    """The full scan's counts (FIGURES) as rows ``block_id, profile_id`` and SNAPSHOT_COUNTS, for the
+    blocks with a cell in use."""
+    picked = {name: "CASE p.k " + " ".join(f"WHEN {k} THEN f.{name}_{k}" for k in range(len(profiles))) + " END"
+              for name in STATUS_COUNTS}
+    columns = ", ".join(picked.get(name, f"f.{name}") + f" AS {name}" for name in SNAPSHOT_COUNTS)
+    return (f"SELECT f.block_id, p.profile_id, {columns} FROM {FIGURES} f "
+            f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0")
 
 
 def changed_cells():
     """Ids of the cells the current run evaluates (inside write_results' transaction)."""
     return RawSQL(f"SELECT id FROM {CHANGED}", [])
-
-
-def changed_blocks():
-    """Ids of the blocks holding a cell the current run evaluates."""
-    return RawSQL(f"SELECT DISTINCT block_id FROM {CHANGED}", [])
 
 
 def write_results(profiles, facility_id: int | None = None, full: bool = False) -> tuple[int, int, int]:
@@ -268,8 +307,7 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     results = ComplianceResult.objects.filter(cell_id__in=changed_cells())
     if full:  # a full run evaluates every rule of every cell in use (the codes)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(SUM(cells), 0) FROM {FIGURES} WHERE profile_id = %s",
-                           [next(iter(profiles)).pk])
+            cursor.execute(f"SELECT COALESCE(SUM(cells), 0) FROM {FIGURES}")
             evaluated = int(cursor.fetchone()[0])
     else:
         evaluated = cells.count() if changed else 0
@@ -379,137 +417,85 @@ def _delta(profiles, sign: int, create: bool) -> None:
             cursor.execute(f"INSERT INTO {DELTA} {select}", [])
 
 
-def _columns(**extra) -> dict:
-    return {"date": "out_date", "scope": "out_scope", "object_id": "out_object", "profile_id": "out_profile",
-            **{name: f"out_{name}" for name in SNAPSHOT_COUNTS}, **extra}
-
-
-def _stamp(queryset, run_date, scope):
-    return queryset.annotate(out_date=Value(run_date, output_field=models.DateField()),
-                             out_scope=Value(scope, output_field=models.CharField()))
-
-
 def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int:
-    """Write the snapshots of ``run_date`` for ``profiles``: blocks, then facilities, regions and the
-    nation summed from the block rows. Returns the rows written. Must run inside a transaction, after
-    write_results (whose temporary tables name the evaluated cells and their contributions).
+    """Bring the blocks' current figures (BlockCompliance) up to date for ``profiles``, then write the
+    facility, region and nation snapshots of ``run_date`` summed from them. Returns the rows written.
+    Must run inside a transaction, after write_results (whose temporary tables hold the full scan's
+    counts or the evaluated cells' contributions).
 
-    ``full``: every block (of one facility with ``facility``; the other blocks are carried over from the
-    latest run's date) takes the counts write_results' full scan computed. With no earlier snapshot,
-    every block is aggregated from the cells' contributions at their last evaluation.
-    Otherwise the blocks are carried over and the evaluated cells' contributions applied as deltas (old
-    taken out, new put in): the cost follows the changed cells, not the estate. The roll-ups are
-    always complete. The caller decides when a delta is safe (the same rules as the last estate-wide run).
+    ``full``: the blocks of the run's scope (one facility, or all) take the counts the full scan
+    computed; only rows that differ are written, rows of blocks without a cell in use (or of inactive
+    profiles) are deleted. Otherwise the evaluated cells' contributions are applied as deltas (old taken
+    out, new put in): the cost follows the changed cells, not the estate.
     """
     if not profiles:
         return 0
-    Scope = ComplianceSnapshot.Scope
-    # A real run's figures replace the demo's reconstructed history of that date.
-    reconstructed = ComplianceSnapshot.objects.filter(date=run_date, is_reconstructed=True)
-    reconstructed._raw_delete(reconstructed.db)
-    snapshots = ComplianceSnapshot.objects.filter(profile__in=profiles, is_reconstructed=False)
-    # Rows of every profile: a profile inactive now must not leave old block rows that a later
-    # reactivation would carry over beside the new contributions.
-    blocks_today = ComplianceSnapshot.objects.filter(date=run_date, scope=Scope.BLOCK, is_reconstructed=False)
-    # Carry over from the date of the latest run that finished (not the latest date): after a run for an
-    # earlier date, the later date's rows no longer hold the current state.
-    previous = (ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
-                .order_by("-finished_at", "-pk").values_list("run_date", flat=True).first())
-    if previous is not None and not snapshots.filter(date=previous, scope=Scope.NATION).exists():
-        previous = None
-    table = _quote(ComplianceSnapshot._meta.db_table)
+    table = _quote(BlockCompliance._meta.db_table)
     counts = ", ".join(SNAPSHOT_COUNTS)
-    profile_ids = ", ".join(str(p.pk) for p in profiles)
     written = 0
-    everything = previous is None or (full and facility is None)
-    delta = ("SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
-             + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
-    insert = f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
-
-    def insert_new_blocks(cursor) -> int:
-        """Rows for the blocks the deltas bring that have none today (a cell's first block)."""
-        cursor.execute(insert + "SELECT %s, %s, d.block_id, d.profile_id, "
-                       + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({delta}) d "
-                       f"WHERE d.cells > 0 AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s "
-                       f"AND s.scope = %s AND s.object_id = d.block_id AND s.profile_id = d.profile_id "
-                       f"AND NOT s.is_reconstructed)", [run_date, Scope.BLOCK, False, run_date, Scope.BLOCK])
-        return max(cursor.rowcount, 0)
-
-    if not (everything or full) and previous != run_date:
-        # Carry the blocks over to today with the deltas applied, in one statement.
-        blocks_today._raw_delete(blocks_today.db)
-        with connection.cursor() as cursor:
-            cursor.execute(insert + "SELECT %s, %s, p.object_id, p.profile_id, "
-                           + ", ".join(f"p.{c} + COALESCE(d.{c}, 0)" for c in SNAPSHOT_COUNTS)
-                           + f", %s FROM {table} p LEFT JOIN ({delta}) d ON d.block_id = p.object_id "
-                           f"AND d.profile_id = p.profile_id WHERE p.date = %s AND p.scope = %s "
-                           f"AND p.profile_id IN ({profile_ids}) AND NOT p.is_reconstructed "
-                           f"AND p.cells + COALESCE(d.cells, 0) > 0",
-                           [run_date, Scope.BLOCK, False, previous, Scope.BLOCK])
-            written += max(cursor.rowcount, 0)
-            written += insert_new_blocks(cursor)
-        return written + roll_up(run_date, profiles)
-    if not everything and previous != run_date:  # carry the blocks over to today
-        carried = snapshots.filter(date=previous, scope=Scope.BLOCK)
-        if full:
-            carried = carried.exclude(object_id__in=ResidentialBlock.objects.filter(facility=facility).values("pk"))
-        carried = carried.values(out_object=F("object_id"), out_profile=F("profile_id"),
-                                 **{f"out_{name}": F(name) for name in SNAPSHOT_COUNTS})
-        blocks_today._raw_delete(blocks_today.db)
-        written += _insert_select(ComplianceSnapshot._meta.db_table, _columns(),
-                                  _stamp(carried, run_date, Scope.BLOCK))
     with connection.cursor() as cursor:
-        if everything or full:
-            where = "true"
-            stale = blocks_today
-            if facility is not None and not everything:
-                blocks = f"SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} WHERE facility_id = {facility.pk:d}"
-                where = f"c.block_id IN ({blocks})"
-                stale = stale.filter(object_id__in=ResidentialBlock.objects.filter(facility=facility).values("pk"))
-            stale._raw_delete(stale.db)
-            # A full run's scan counted its blocks already; the cells' evaluated contributions are summed
-            # when there is no such count (a facility's run with no earlier snapshot to carry over).
-            source = (f"SELECT * FROM {FIGURES} WHERE cells > 0" if full and not (everything and facility)
-                      else _evaluated_select(profiles))
-            cursor.execute(insert + f"SELECT %s, %s, block_id, profile_id, {counts}, %s FROM ({source}) c "
-                           f"WHERE {where}", [run_date, Scope.BLOCK, False])
+        if full:
+            source = _figures_rows(profiles)
+            scope = "true"
+            if facility is not None:
+                blocks = _quote(ResidentialBlock._meta.db_table)
+                scope = f"b.block_id IN (SELECT id FROM {blocks} WHERE facility_id = {int(facility.pk)})"
+            cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = f.{c}" for c in SNAPSHOT_COUNTS)
+                           + f" FROM ({source}) f WHERE b.block_id = f.block_id AND b.profile_id = f.profile_id AND ("
+                           + " OR ".join(f"b.{c} <> f.{c}" for c in SNAPSHOT_COUNTS) + ")", [])
             written += max(cursor.rowcount, 0)
-        else:  # the same day again: the evaluated cells' contributions as deltas on today's rows
-            assignments = ", ".join(f"{c} = s.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
-            cursor.execute(f"UPDATE {table} AS s SET {assignments} FROM ({delta}) d "
-                           f"WHERE s.date = %s AND s.scope = %s AND s.object_id = d.block_id "
-                           f"AND s.profile_id = d.profile_id AND NOT s.is_reconstructed", [run_date, Scope.BLOCK])
-            written += insert_new_blocks(cursor)
-            cursor.execute(f"DELETE FROM {table} WHERE date = %s AND scope = %s AND cells <= 0 "
-                           f"AND NOT is_reconstructed", [run_date, Scope.BLOCK])
+            cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT f.block_id, f.profile_id, "
+                           + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS) + f" FROM ({source}) f WHERE NOT EXISTS "
+                           f"(SELECT 1 FROM {table} b WHERE b.block_id = f.block_id AND b.profile_id = f.profile_id)", [])
+            written += max(cursor.rowcount, 0)
+            cursor.execute(f"DELETE FROM {table} AS b WHERE {scope} AND NOT EXISTS (SELECT 1 FROM ({source}) f "
+                           f"WHERE f.block_id = b.block_id AND f.profile_id = b.profile_id)", [])
+            written += max(cursor.rowcount, 0)
+        else:
+            profile_ids = ", ".join(str(int(p.pk)) for p in profiles)
+            delta = ("SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
+                     + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
+            cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
+                           + f" FROM ({delta}) d WHERE b.block_id = d.block_id AND b.profile_id = d.profile_id", [])
+            written += max(cursor.rowcount, 0)
+            cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT d.block_id, d.profile_id, "
+                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f" FROM ({delta}) d WHERE d.cells > 0 "
+                           f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE b.block_id = d.block_id "
+                           f"AND b.profile_id = d.profile_id)", [])
+            written += max(cursor.rowcount, 0)
+            cursor.execute(f"DELETE FROM {table} WHERE cells <= 0 AND block_id IN (SELECT block_id FROM {DELTA})", [])
+            written += max(cursor.rowcount, 0)
     return written + roll_up(run_date, profiles)
 
 
 def roll_up(run_date, profiles) -> int:
-    """Replace the facility, region and nation snapshots of ``run_date`` by sums of its block rows
-    (three ``INSERT ... SELECT`` joining the blocks and facilities: cost proportional to the number of
-    blocks, not of cells)."""
+    """Replace the facility, region and nation snapshots of ``run_date`` (and any reconstructed demo
+    history of that date) by sums of the blocks' current figures: three ``INSERT ... SELECT`` joining
+    the blocks and facilities, whose cost follows the number of blocks, not of cells."""
     Scope = ComplianceSnapshot.Scope
-    today = ComplianceSnapshot.objects.filter(date=run_date, profile__in=profiles, is_reconstructed=False)
-    stale = today.exclude(scope=Scope.BLOCK)
+    today = ComplianceSnapshot.objects.filter(date=run_date)
+    stale = today.filter(Q(is_reconstructed=True) | Q(profile__in=profiles))
     stale._raw_delete(stale.db)
     table = _quote(ComplianceSnapshot._meta.db_table)
     counts = ", ".join(SNAPSHOT_COUNTS)
     sums = ", ".join(f"SUM(s.{c})" for c in SNAPSHOT_COUNTS)
     profile_ids = ", ".join(str(int(p.pk)) for p in profiles)
     blocks, facilities = (_quote(ResidentialBlock._meta.db_table), _quote(Facility._meta.db_table))
+    today_rows = f"{table} s WHERE s.date = %s AND s.scope = %s AND s.profile_id IN ({profile_ids})"
     written = 0
     with connection.cursor() as cursor:
-        for scope, parent, join, child in (
-                (Scope.FACILITY, "o.facility_id", f"JOIN {blocks} o ON o.id = s.object_id", Scope.BLOCK),
-                (Scope.REGION, "o.region_id", f"JOIN {facilities} o ON o.id = s.object_id", Scope.FACILITY),
-                (Scope.NATION, "0", "", Scope.REGION)):
+        for scope, parent, source, params in (
+                (Scope.FACILITY, "o.facility_id",
+                 f"{_quote(BlockCompliance._meta.db_table)} s JOIN {blocks} o ON o.id = s.block_id "
+                 f"WHERE s.profile_id IN ({profile_ids})", []),
+                (Scope.REGION, "o.region_id", today_rows.replace(" WHERE", f" JOIN {facilities} o ON o.id = s.object_id WHERE"),
+                 [run_date, Scope.FACILITY]),
+                (Scope.NATION, "0", today_rows, [run_date, Scope.REGION])):
+            group = "s.profile_id" if parent == "0" else f"{parent}, s.profile_id"
             cursor.execute(
                 f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
-                f"SELECT %s, %s, {parent}, s.profile_id, {sums}, %s FROM {table} s {join} "
-                f"WHERE s.date = %s AND s.scope = %s AND s.profile_id IN ({profile_ids}) AND NOT s.is_reconstructed "
-                f"GROUP BY {'s.profile_id' if parent == '0' else parent + ', s.profile_id'}",
-                [run_date, scope, False, run_date, child])
+                f"SELECT %s, %s, {parent}, s.profile_id, {sums}, %s FROM {source} GROUP BY {group}",
+                [run_date, scope, False, *params])
             written += max(cursor.rowcount, 0)
     return written
 

@@ -100,12 +100,15 @@ def threshold_value(rule) -> Value:
     raise ValueError(f"Unknown metric {rule.metric!r}")
 
 
-def outcome_expression(rule, col):
+def outcome_expression(rule, col, labels: dict | None = None):
     """``'pass'``/``'fail'``/``'unknown'`` for cells the rule applies to, NULL for the others.
 
     ``rule`` needs ``metric``, ``operator`` (``>=``, ``<=``, ``==``), ``value`` and ``applies_to``.
-    Raises ValueError for an unknown metric or operator.
+    ``labels`` replaces these four results (keys PASS, FAIL, UNKNOWN and None), so that a caller wanting
+    other values evaluates the rule once rather than comparing its result. Raises ValueError for an
+    unknown metric or operator.
     """
+    labels = labels or {PASS: PASS, FAIL: FAIL, UNKNOWN: UNKNOWN, None: None}
     try:
         comparison = _OPERATORS[rule.operator]
     except KeyError:
@@ -113,10 +116,10 @@ def outcome_expression(rule, col):
     measured = measured_expression(rule.metric, col)
     text = models.CharField(max_length=8)
     return Case(
-        When(~In(col("accommodation_type"), list(rule.applies_to)), then=Value(None, output_field=text)),
-        When(IsNull(measured, True), then=Value(UNKNOWN)),
-        When(comparison(measured, threshold_value(rule)), then=Value(PASS)),
-        default=Value(FAIL),
+        When(~In(col("accommodation_type"), list(rule.applies_to)), then=Value(labels[None], output_field=text)),
+        When(IsNull(measured, True), then=Value(labels[UNKNOWN])),
+        When(comparison(measured, threshold_value(rule)), then=Value(labels[PASS])),
+        default=Value(labels[FAIL]),
         output_field=text,
     )
 

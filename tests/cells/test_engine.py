@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile
+from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
 from roadmap_portal.selectors import summary
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
@@ -54,7 +54,7 @@ def test_facility_aggregates(small_facility):
     roadmap = _snapshot("facility", small_facility.pk, "KZ-ROADMAP")
     # KZ-ROADMAP: dormitories always fail RM-1; S1 and S3 comply (ceiling is not a roadmap rule); S2 fails RM-3.
     assert (roadmap.persons_compliant, roadmap.cells_compliant, roadmap.cells_non_compliant) == (1, 2, 3)
-    block = _snapshot("block", small_facility.blocks.get(name="Dormitory").pk, "CPT-2015")
+    block = BlockCompliance.objects.get(block=small_facility.blocks.get(name="Dormitory"), profile__code="CPT-2015")
     assert (block.persons, block.persons_compliant) == (43, 25)
     region = _snapshot("region", small_facility.region_id, "CPT-2015")
     nation = _snapshot("nation", 0, "CPT-2015")
@@ -84,8 +84,9 @@ def test_rerun_writes_nothing_and_keeps_one_snapshot_per_scope(small_facility):
     assert strip == [{k: v for k, v in row.items() if k != "id"} for row in after]
     assert results_before == list(ComplianceResult.objects.order_by("pk").values("pk", "status", "failed",
                                                                                   "changed_at"))
-    # 2 blocks + 1 facility + 1 region + nation, for 4 active profiles
-    assert ComplianceSnapshot.objects.filter(date=DAY).count() == 5 * 4
+    # 1 facility + 1 region + nation, for 4 active profiles; the 2 blocks' figures are kept current
+    assert ComplianceSnapshot.objects.filter(date=DAY).count() == 3 * 4
+    assert BlockCompliance.objects.count() == 2 * 4
 
 
 def test_only_changed_results_are_written(small_facility):

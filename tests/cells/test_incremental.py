@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cells.models import Cell, ComplianceResult, ComplianceSnapshot, StandardProfile
+from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
@@ -29,10 +29,11 @@ def estate(standards, regions):
 
 
 def snapshots(day):
-    """Every snapshot row of ``day`` as comparable tuples."""
-    fields = ["scope", "object_id", "profile_id", "persons", "places", "persons_compliant",
-              "persons_in_single_cells", "cells", "cells_compliant", "cells_non_compliant", "cells_unknown"]
-    return sorted(ComplianceSnapshot.objects.filter(date=day).values_list(*fields))
+    """Every snapshot row of ``day``, and the blocks' current figures, as comparable tuples."""
+    counts = ["persons", "places", "persons_compliant", "persons_in_single_cells", "cells", "cells_compliant",
+              "cells_non_compliant", "cells_unknown"]
+    return (sorted(ComplianceSnapshot.objects.filter(date=day).values_list("scope", "object_id", "profile_id", *counts)),
+            sorted(BlockCompliance.objects.values_list("block_id", "profile_id", *counts)))
 
 
 def test_a_rerun_evaluates_nothing_and_writes_no_result(estate):
