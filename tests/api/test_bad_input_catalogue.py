@@ -441,3 +441,22 @@ def test_page_filter_forms_show_the_error_and_no_rows(client, world, url, params
     assert "F-A" not in page and "F-B" not in page
     export = client.get(url, {**params, "export": "csv"})
     assert export.status_code == 400
+
+
+def test_fractional_ids_are_not_rounded_onto_a_real_row(world):
+    """``{"block": 12.4}`` used to be looked up as block 12 (the database rounds): now an incorrect type."""
+    before = counts()
+    body = {"block": world.a.cell_block.pk + 0.4, "number": "R-1", "accommodation_type": "single_occupancy_cell",
+            "design_capacity": 1}
+    assert_refused(world.clients["editor_a"].post("/api/v1/cells/", body, format="json"), "block", "Incorrect type")
+    body = {"inspection": world.a.inspection.pk + 0.4, "severity": "low", "description": "x"}
+    response = world.clients["prosecutor"].post("/api/v1/findings/", body, format="json")
+    assert_refused(response, "inspection", "Incorrect type")
+    body = {"facility": world.a.facility.pk + 0.4, "date_start": "2025-06-01", "body": "prosecutor",
+            "type": "scheduled"}
+    assert_refused(world.clients["prosecutor"].post("/api/v1/inspections/", body, format="json"), "facility",
+                   "Incorrect type")
+    assert counts() == before
+    body = {"block": str(world.a.cell_block.pk), "number": "R-1", "accommodation_type": "single_occupancy_cell",
+            "design_capacity": 1}
+    assert world.clients["editor_a"].post("/api/v1/cells/", body, format="json").status_code == 201
