@@ -8,6 +8,7 @@ history included, are unchanged). Extends tests/api/test_bad_input.py and tests/
 import datetime
 import inspect
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -311,11 +312,16 @@ def test_page_size_refused(world, many_cells, size):
     assert_refused(response, "page_size", "Must be an integer between 1 and 500.")
 
 
-def test_html_lists_show_50_rows_whatever_the_page(client, world, many_cells):
+def test_html_lists_show_one_page_whatever_the_page_parameter(client, world, many_cells):
+    """The pages have a fixed page size (facility: 50 cells, block: 100); a bad ``?page=`` shows the first or
+    the last page, never the whole table."""
     client.force_login(world.users["prosecutor"])
-    for page in ["abc", "-1", "0", "1e400", "99999"]:
-        response = client.get(f"/facilities/{world.a.facility.pk}/", {"page": page})
-        assert response.status_code == 200
+    for url, size in ((f"/facilities/{world.a.facility.pk}/", 50), (f"/blocks/{world.a.cell_block.pk}/", 100)):
+        for page in ["abc", "-1", "0", "1e400", "NaN", "12,5", "99999", "1" * 30]:
+            response = client.get(url, {"page": page, "page_size": "100000"})
+            assert response.status_code == 200
+            shown = len(re.findall(r"<td>M\d{4}</td>", response.content.decode()))
+            assert 0 < shown <= size, (url, page, shown)
 
 
 # --- ordering --------------------------------------------------------------------------------------------------
