@@ -14,3 +14,23 @@ class StrictInputMixin:
         if unknown:
             raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
+
+
+MAX_ID = 2**63 - 1
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object by its id: a JSON integer, or a string of ASCII digits, from 1 to 2^63-1.
+
+    Anything else (``1.5``, ``true``, ``"abc"``, ``"٣"``, ``[1]``) is refused as "Incorrect type" instead of
+    being rounded by the database lookup (``1.5`` would otherwise find the row with id 1); an id out of range is
+    "does not exist" (the database would overflow).
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (isinstance(data, int) or (isinstance(data, str) and data.isascii()
+                                                                    and data.isdigit())):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= int(data) <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(int(data))

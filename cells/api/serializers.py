@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cells.compliance.engine import present_measured
-from core.serializers import StrictInputMixin
+from core.serializers import IdRelatedField, StrictInputMixin
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
 from facilities.models import AccommodationType, ResidentialBlock
 
@@ -168,7 +168,7 @@ class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
     """A cell as a ministry editor registers or changes it. Measurements in m² and m (2 decimal places);
     capacity and occupancy in persons; unknown values null."""
 
-    block = serializers.PrimaryKeyRelatedField(queryset=ResidentialBlock.objects.none())
+    block = IdRelatedField(queryset=ResidentialBlock.objects.none())
     number = serializers.CharField(max_length=20)
     accommodation_type = serializers.ChoiceField(choices=AccommodationType.choices)
     living_space_m2 = _area(_("living space (m²)"))

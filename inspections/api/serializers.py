@@ -1,14 +1,14 @@
 """Serializers of the inspections app."""
 from rest_framework import serializers
 
-from core.serializers import StrictInputMixin
+from core.serializers import IdRelatedField, StrictInputMixin
 
 from cells.models import Cell, StandardRule
 from facilities.models import Facility, ResidentialBlock
 from inspections.models import Finding, FindingUpdate, Inspection
 
 
-class _ScopedRelated(serializers.PrimaryKeyRelatedField):
+class _ScopedRelated(IdRelatedField):
     """A related id limited to the rows the requesting user may see (others: 'does not exist')."""
 
     def get_queryset(self):
@@ -20,7 +20,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     facility = _ScopedRelated(queryset=Facility.objects.all())
     facility_code = serializers.CharField(source="facility.code", read_only=True)
     region = serializers.CharField(source="facility.region.code", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     findings_open = serializers.IntegerField(read_only=True, default=None)
 
     class Meta:
@@ -40,7 +40,7 @@ class RuleSummarySerializer(serializers.ModelSerializer):
 
 
 class FindingUpdateSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = FindingUpdate
@@ -53,7 +53,7 @@ class FindingSerializer(serializers.ModelSerializer):
     cell = _ScopedRelated(queryset=Cell.objects.all(), required=False, allow_null=True)
     rule = serializers.SlugRelatedField(slug_field="code", queryset=StandardRule.objects.all(), required=False,
                                         allow_null=True)
-    rule_detail = RuleSummarySerializer(source="rule", read_only=True)
+    rule_detail = RuleSummarySerializer(source="rule", read_only=True, allow_null=True)
     facility = serializers.CharField(source="inspection.facility.code", read_only=True)
     is_overdue = serializers.SerializerMethodField()
     updates = FindingUpdateSerializer(many=True, read_only=True)

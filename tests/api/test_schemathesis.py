@@ -1,0 +1,176 @@
+"""Schemathesis against the portal's own OpenAPI schema (/api/schema/), every operation, every role.
+
+The schema is loaded from the running WSGI application (drf-spectacular), and schemathesis generates
+requests from it, valid ones and deliberately invalid ones (wrong types, out-of-range numbers, missing
+fields, strings where objects are expected). Each response must be:
+
+- not a server error (``not_a_server_error``: no 5xx whatever the input),
+- a status the schema documents for the operation (``status_code_conformance``),
+- a body matching the documented schema of that status (``response_schema_conformance``).
+
+Each role runs as its own test: a national prosecutor, a ministry editor of one region (KZ-35) and an API
+client, each with their token; anonymous requests must all be refused with 401. The data is the two-region
+world of tests/workflow/conftest.py, and ids in paths are mapped onto its rows most of the time so that
+detail, history and write operations reach real objects (region A's and region B's: in and outside the
+editor's regions). Every example runs in a transaction that is rolled back, so writes never pile up.
+
+The number of examples per operation is bounded (EXAMPLES) to keep CI time small.
+"""
+import logging
+import os
+from types import SimpleNamespace
+
+import pytest
+import schemathesis
+from rest_framework.response import Response
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
+
+from cells.models import StandardProfile
+from facilities.models import Region
+from roadmap_portal.models import ImportRecord
+from roadmap_portal.wsgi import application
+from tests.conftest import token_client
+from tests.workflow.conftest import world  # noqa: F401  (the fixture)
+
+# Examples per operation and mode (positive, negative) for the three roles, and for anonymous requests
+# (which are all refused before any input is read). SCHEMATHESIS_EXAMPLES raises it for a longer local run.
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "4"))
+ANONYMOUS_EXAMPLES = 1
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+
+
+def auth_header(user) -> dict:
+    """The Authorization header of ``user``'s API token (the same one the other API tests use)."""
+    return {"Authorization": token_client(user)._credentials["HTTP_AUTHORIZATION"]}
+
+
+@pytest.fixture
+def fuzz_world(world):  # noqa: F811
+    """The workflow world plus an import record of region A's editor, and the ids per path prefix."""
+    record = ImportRecord.objects.create(kind="cells", file_name="survey.csv", user=world.users["editor_a"],
+                                         status=ImportRecord.Status.REJECTED, rows=1, rejected=1,
+                                         errors=[{"row": 2, "column": "number", "reason": "empty"}])
+    ids = {
+        "facilities": [world.a.facility.pk, world.b.facility.pk],
+        "blocks": [world.a.block.pk, world.a.cell_block.pk, world.b.block.pk],
+        "cells": [world.a.cell.pk, world.a.room.pk, world.a.crowded.pk, world.b.cell.pk],
+        "conversions": [world.a.project.pk, world.b.project.pk],
+        "inspections": [world.a.inspection.pk, world.b.inspection.pk],
+        "findings": [world.a.finding.pk, world.b.finding.pk],
+        "imports": [record.pk],
+        "standards": list(StandardProfile.objects.values_list("pk", flat=True)[:3]),
+        "regions": list(Region.objects.filter(code__in=["KZ-35", "KZ-10"]).values_list("pk", flat=True)),
+    }
+    return SimpleNamespace(world=world, ids=ids)
+
+
+@pytest.fixture
+def api_schema(fuzz_world):
+    """The schema as the portal serves it at /api/schema/ (authenticated), bound to the WSGI app.
+
+    Requests go straight to the WSGI handler, whose request signals would close the test's database
+    connection (and with it the test's transaction): they are disconnected as Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", application,
+                                             headers=auth_header(fuzz_world.world.users["admin"]))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def use_real_ids(case, ids: dict) -> None:
+    """Point ``{id}`` at a real row three times in four (which one depends on the generated value), so
+    that the examples reach objects in and outside the caller's regions as well as missing ones."""
+    value = (case.path_parameters or {}).get("id")
+    if not isinstance(value, int) or value % 4 == 3:
+        return
+    resource = case.operation.path.split("/")[3]
+    rows = ids.get(resource)
+    if rows:
+        case.path_parameters["id"] = rows[value % len(rows)]
+
+
+def fuzz(schema, role: str, fuzz_world, only: set[str] | None = None, answered: set | None = None) -> list[str]:
+    """Run EXAMPLES positive and EXAMPLES negative examples of every operation of ``schema`` (or of those
+    labelled ``only``, e.g. ``{"GET /api/v1/regions/{id}/"}``) as ``role``; return one line per operation
+    and mode that failed (the first failing example, with its reason). The labels of the operations that
+    answered 2xx at least once are added to ``answered``."""
+    headers = {} if role == "anonymous" else auth_header(fuzz_world.world.users[role])
+    answered = set() if answered is None else answered
+    failures = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) >= 40, "the schema lost operations"
+    operations = [op for op in operations if only is None or op.label in only]
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    examples = EXAMPLES
+    if role == "anonymous":  # refused before the input is read: one valid example of each operation
+        modes, examples = [GenerationMode.POSITIVE], ANONYMOUS_EXAMPLES
+    for operation in operations:
+        for mode in modes:
+
+            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @given(case=operation.as_strategy(generation_mode=mode))
+            def check(case):
+                use_real_ids(case, fuzz_world.ids)
+                with transaction.atomic():
+                    response = case.call(headers=headers)
+                    transaction.set_rollback(True)
+                if 200 <= response.status_code < 300:
+                    answered.add(case.operation.label)
+                case.validate_response(response, checks=CHECKS, headers=headers)
+                if role == "anonymous":  # refused before anything is read; a path the URLs cannot match: 404
+                    matchable = str((case.path_parameters or {}).get("id", 1)).isdigit()
+                    assert response.status_code == 401 or (response.status_code == 404 and not matchable), (
+                        f"{response.status_code} for an anonymous request")
+
+            try:
+                check()
+            except Unsatisfiable:
+                pass  # nothing to make invalid in this operation (negative mode)
+            except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 (reported below, with the operation)
+                failures.append(f"{operation.label} ({mode.value}): {error}")
+    return failures
+
+
+@pytest.mark.parametrize("role", ["prosecutor", "editor_a", "api_client", "anonymous"])
+def test_every_operation_as_every_role(api_schema, fuzz_world, role):
+    """No server error, every status documented, every body as documented, for each role
+    (anonymous: every operation refused with 401)."""
+    quiet = logging.getLogger("django.request")
+    level, quiet.level = quiet.level, logging.ERROR  # 4xx warnings by the thousand; errors still logged
+    answered = set()
+    try:
+        failures = fuzz(api_schema, role, fuzz_world, answered=answered)
+    finally:
+        quiet.level = level
+    assert not failures, "\n\n".join(failures)
+    # The requests really were authenticated and reached data: every list, and details of real rows.
+    reads = {f"GET /api/v1/{name}/" for name in ("regions", "facilities", "blocks", "cells", "conversions",
+                                                 "standards", "inspections", "findings", "summary")}
+    reads |= {f"GET /api/v1/{name}/{{id}}/" for name in ("facilities", "cells", "conversions", "inspections")}
+    assert answered >= reads if role != "anonymous" else not answered, sorted(reads - answered)
+
+
+def test_the_fuzzing_catches_a_server_error_and_a_body_off_the_schema(api_schema, fuzz_world, monkeypatch):
+    """The checks above can fail: a view that crashes, and one whose body differs from its schema."""
+    from facilities.api.views import RegionViewSet
+
+    monkeypatch.setattr(RegionViewSet, "retrieve", lambda self, request, *args, **kwargs: 1 / 0)
+    logging.getLogger("django.request").disabled = True
+    try:
+        crashed = fuzz(api_schema, "prosecutor", fuzz_world, only={"GET /api/v1/regions/{id}/"})
+    finally:
+        logging.getLogger("django.request").disabled = False
+    assert len(crashed) == 2 and "Server error" in crashed[0], crashed
+    monkeypatch.setattr(RegionViewSet, "retrieve", lambda self, request, *args, **kwargs: Response({"code": 35}))
+    off_schema = fuzz(api_schema, "prosecutor", fuzz_world, only={"GET /api/v1/regions/{id}/"})
+    assert off_schema and "Response violates schema" in off_schema[0], off_schema
