@@ -47,15 +47,16 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _insert_select(table: str, columns: dict[str, str], queryset, conflict: str = "") -> int:
-    """``INSERT INTO table (<columns keys>) SELECT <columns values> FROM (queryset)``; returns rows written.
+def _insert_select(table: str, columns: dict[str, str], queryset, conflict: str = "", where: str = "true") -> int:
+    """``INSERT INTO table (<columns keys>) SELECT <columns values> FROM (queryset) e WHERE where``;
+    returns rows written.
 
     ``columns`` maps each target column to the alias of a column that ``queryset`` selects.
     """
     sql, params = queryset.query.sql_with_params()
     column_list = ", ".join(_quote(c) for c in columns)
     aliases = ", ".join(f"e.{_quote(alias)}" for alias in columns.values())
-    statement = f"INSERT INTO {_quote(table)} ({column_list}) SELECT {aliases} FROM ({sql}) e WHERE true {conflict}"
+    statement = f"INSERT INTO {_quote(table)} ({column_list}) SELECT {aliases} FROM ({sql}) e WHERE {where} {conflict}"
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return max(cursor.rowcount, 0)
@@ -344,9 +345,14 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             out_unknown=unknown,
             out_changed=Value(now, output_field=models.DateTimeField()),
         )
+        # Rows whose result is unchanged are left out before the upsert: ON CONFLICT ... WHERE would still
+        # lock (and so write) each of them.
+        unchanged = (f"NOT EXISTS (SELECT 1 FROM {_quote(table)} r WHERE r.cell_id = e.out_cell "
+                     f"AND r.profile_id = e.out_profile AND r.status = e.out_status AND r.failed = e.out_failed "
+                     f"AND r.unknown = e.out_unknown)")
         written += _insert_select(table, {"cell_id": "out_cell", "profile_id": "out_profile", "status": "out_status",
                                           "failed": "out_failed", "unknown": "out_unknown",
-                                          "changed_at": "out_changed"}, rows, conflict)
+                                          "changed_at": "out_changed"}, rows, conflict, where=unchanged)
     deleted = 0
     if changed:
         stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))

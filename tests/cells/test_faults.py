@@ -21,7 +21,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
-from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot
+from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot
 from cells.services import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
 from core.locks import lock_key
 from tests.conftest import make_user, requires_broker, requires_postgres, token_client
@@ -56,13 +56,17 @@ def tables() -> dict:
     without surrogate ids and timestamps, as sorted lists of tuples."""
     return {
         "results": sorted(ComplianceResult.objects.values_list(
-            "cell_id", "profile_id", "status", "failed", "unknown", "block_at_evaluation", "persons", "places",
-            "single").order_by()),
+            "cell_id", "profile_id", "status", "failed", "unknown").order_by()),
+        "blocks": sorted(BlockCompliance.objects.values_list(
+            "block_id", "profile_id", "persons", "places", "persons_compliant", "persons_in_single_cells", "cells",
+            "cells_compliant", "cells_non_compliant", "cells_unknown").order_by()),
         "snapshots": sorted(ComplianceSnapshot.objects.values_list(
             "date", "profile_id", "scope", "object_id", "persons", "places", "persons_compliant",
             "persons_in_single_cells", "cells", "cells_compliant", "cells_non_compliant", "cells_unknown",
             "is_reconstructed").order_by()),
-        "fingerprints": sorted(Cell.objects.values_list("pk", "evaluated_hash", "evaluated_outcomes").order_by()),
+        "fingerprints": sorted(Cell.objects.values_list(
+            "pk", "evaluated_hash", "evaluated_outcomes", "evaluated_revision", "evaluated_block_id",
+            "evaluated_persons", "evaluated_places", "evaluated_single").order_by()),
     }
 
 
