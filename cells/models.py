@@ -58,9 +58,6 @@ class Cell(models.Model):
     has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
-    evaluated_hash = models.CharField(max_length=32, null=True, blank=True, editable=False,
-                                      help_text="md5 of the inputs at the last compliance evaluation "
-                                                "(cells.compliance.engine.inputs_expression)")
     evaluated_outcomes = models.CharField(max_length=400, null=True, blank=True, editable=False,
                                           help_text="outcome codes of every active rule at the last evaluation "
                                                     "(cells.compliance.engine.outcome_codes_expression)")
@@ -78,7 +75,7 @@ class Cell(models.Model):
     evaluated_places = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_single = models.BooleanField(null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=[
-        "evaluated_hash", "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
+        "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
         "evaluated_persons", "evaluated_places", "evaluated_single"])
 
     objects = CellQuerySet.as_manager()
@@ -115,7 +112,7 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
-    ENGINE_FIELDS = ("evaluated_hash", "evaluated_outcomes", "input_revision", "evaluated_revision",
+    ENGINE_FIELDS = ("evaluated_outcomes", "input_revision", "evaluated_revision",
                      "evaluated_block_id", "evaluated_persons", "evaluated_places", "evaluated_single")
 
     def save(self, *args, **kwargs):

@@ -6,11 +6,12 @@ The nightly run, the per-facility recompute and the design check all build their
 Statements per run (a fixed number, whatever the number of cells):
 - which cells to evaluate: an incremental run reads the partial index of cells whose input revision
   (kept by a database trigger, cells.compliance.triggers) differs from the one last evaluated; a full run
-  scans every cell once, computing every rule's outcome codes, the input fingerprint and, per block, the
+  scans every cell once, computing every rule's outcome codes, comparing them and the cell's contribution
+  with what it recorded, and, per block, the
   counts of the cells under those outcomes;
 - per active profile one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` over those cells that writes
   only results whose outcome changed; DELETEs of results that no longer apply; one UPDATE of the cells'
-  record of their evaluation (revision, fingerprint, codes, contribution to their block);
+  record of their evaluation (revision, codes, contribution to their block);
 - the blocks' current figures (BlockCompliance): deltas of the evaluated cells' old and new
   contributions, or the full scan's counts where they differ;
 - three roll-ups into the day's snapshots (facility, region, nation).
@@ -21,7 +22,7 @@ import json
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import MD5, Cast, Coalesce, JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
 from cells.models import (BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot,
@@ -109,29 +110,22 @@ class Joined(Func):
     output_field = models.TextField()
 
 
-def inputs_expression(version: str):
-    """md5 of the rules' fingerprint and every cell attribute a rule or the snapshots read (NULL as "~"):
-    a cell whose stored ``evaluated_hash`` equals it needs no evaluation."""
-    parts = [Value(version, output_field=models.TextField())]
-    for name in INPUT_FIELDS:
-        parts += [Value("|", output_field=models.TextField()),
-                  Coalesce(Cast(F(name), models.TextField()), Value("~", output_field=models.TextField()))]
-    return MD5(Joined(*parts))
-
-
 CODES = {R.PASS: "P", R.FAIL: "F", R.UNKNOWN: "U", None: "-"}
 
 
-def outcome_codes_expression(profiles):
+def outcome_codes_expression(profiles, version: str):
     """Every active rule's outcome for a cell as one short text (P pass, F fail, U unknown, - does not
-    apply; profiles separated by "|"): what a full run recomputes for every cell and compares with the
-    codes stored at the last evaluation. Each rule is evaluated once."""
+    apply; profiles separated by "|"), ending with "#" and the start of the rules' ``version``
+    (rules_version): what a full run recomputes for every cell and compares with the codes stored at the
+    last evaluation, so that new rules or a new engine re-evaluate every cell. Each rule is evaluated
+    once."""
     parts = []
     for index, (profile, rules) in enumerate(profile_rules(profiles).items()):
         if index:
             parts.append(Value("|", output_field=models.TextField()))
         parts += [R.outcome_expression(rule, R.stored_column, labels=CODES) for rule in rules]
-    return Joined(*parts) if parts else Value("", output_field=models.TextField())
+    parts.append(Value(f"#{version[:12]}", output_field=models.TextField()))
+    return Joined(*parts)
 
 
 def _temporary() -> str:
@@ -212,8 +206,8 @@ STATUS_COUNTS = {"persons_compliant": (0, "persons"), "cells_compliant": (0, "1"
 def _scan_full(facility_id, version: str, profiles) -> int:
     """A full run's single scan of the cells (of one facility, or all).
 
-    For every cell: every active rule's outcome (the codes) and the input fingerprint, compared with what
-    the cell stored at its last evaluation. Writes two temporary tables: the cells whose codes, inputs or
+    For every cell: every active rule's outcome (the codes) and its contribution to its block, compared
+    with what the cell recorded at its last evaluation. Writes two temporary tables: the cells whose codes, inputs or
     input revision differ (CHANGED: ``id, block_id, revision``), and per block the snapshot counts of
     its cells in use under the outcomes just computed, the status-dependent ones once per profile
     (FIGURES; read through _figures_rows). These are what aggregating the results would give once the
@@ -227,14 +221,28 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     cells = Cell.objects.order_by()
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
-    cells = cells.annotate(codes=outcome_codes_expression(profiles), inputs=inputs_expression(version)).values(
-        "id", "block_id", "status", "occupancy", "design_capacity", "accommodation_type", "evaluated_hash",
-        "evaluated_outcomes", "input_revision", "evaluated_revision", "codes", "inputs")
+    cells = cells.annotate(codes=outcome_codes_expression(profiles, version)).values(
+        "id", "block_id", "status", "occupancy", "design_capacity", "accommodation_type", "evaluated_outcomes",
+        "input_revision", "evaluated_revision", "evaluated_block_id", "evaluated_persons", "evaluated_places",
+        "evaluated_single", "codes")
     sql, params = cells.query.sql_with_params()
     postgres = connection.vendor == "postgresql"
     fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"  # compute each expression once a cell
-    stale = ("(e.evaluated_hash IS NULL OR e.evaluated_hash <> e.inputs OR e.evaluated_outcomes IS NULL "
-             f"OR e.evaluated_outcomes <> e.codes OR {due('e')})")
+    # Stale: other outcomes (or rules), an input revision not evaluated, or a contribution to its block
+    # that differs from the one recorded (a safety net for writes that bypassed the trigger). -1 stands
+    # for "none": counts and ids are never negative.
+    in_use = f"e.status = '{Cell.Status.IN_USE}'"
+
+    def recorded(column: str, now: str) -> str:
+        return f"COALESCE({column}, -1) <> CASE WHEN {in_use} THEN {now} ELSE -1 END"
+
+    stale = ("(e.evaluated_outcomes IS NULL OR e.evaluated_outcomes <> e.codes OR " + due("e") + " OR "
+             + " OR ".join([recorded("e.evaluated_block_id", "e.block_id"),
+                            recorded("e.evaluated_persons", "COALESCE(e.occupancy, 0)"),
+                            recorded("e.evaluated_places", "COALESCE(e.design_capacity, 0)"),
+                            recorded("CASE WHEN e.evaluated_single THEN 1 WHEN NOT e.evaluated_single THEN 0 END",
+                                     f"CASE WHEN e.accommodation_type = '{AccommodationType.SINGLE}' THEN 1 ELSE 0 END")])
+             + ")")
     positions = _positions(profiles)
     statuses = ", ".join(f"{_status('e.codes', first, length)} AS s_{k}"
                          for k, (_, first, length) in enumerate(positions))
@@ -295,8 +303,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     """Evaluate the cells in use whose inputs changed since their last evaluation (every cell in use
     with ``full``), of one facility or all, against ``profiles``; upsert the results that changed.
 
-    A cell's inputs are its attributes and the active rules (inputs_expression); a change to either
-    re-evaluates it, whatever wrote it (page, API, import, SQL). Returns ``(cells_evaluated,
+    A cell's inputs are its attributes (INPUT_FIELDS, whose changes the input-revision trigger records
+    whatever writes them: page, API, import, SQL) and the active rules (a change makes the run full). Returns ``(cells_evaluated,
     results_written, results_deleted)``. Results of cells no longer in use, and of profiles not in
     ``profiles``, are deleted. Must run inside a transaction; leaves the evaluated cells in the
     temporary table for write_snapshots.
@@ -367,7 +375,7 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             return models.Case(models.When(in_use, then=value), default=None, output_field=field)
 
         Cell.objects.filter(pk__in=changed_cells()).update(
-            evaluated_hash=inputs_expression(version), evaluated_outcomes=outcome_codes_expression(profiles),
+            evaluated_outcomes=outcome_codes_expression(profiles, version),
             evaluated_revision=revision,
             evaluated_block_id=when_in_use(F("block_id"), models.BigIntegerField()),
             evaluated_persons=when_in_use(Coalesce(F("occupancy"), 0), models.IntegerField()),
@@ -376,7 +384,7 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
                                                                   output_field=models.BooleanField()),
                                          models.BooleanField()))
     # Only within the run's scope: a facility's run must not strip other cells of results they would get
-    # back unevaluated if the profile were reactivated (their fingerprints would match again).
+    # back unevaluated if the profile were reactivated (an incremental run would not see them).
     inactive = ComplianceResult.objects.filter(
         profile__in=list(StandardProfile.objects.exclude(pk__in=[p.pk for p in profiles]).values_list("pk", flat=True)))
     if facility_id is not None:

@@ -65,7 +65,7 @@ def tables() -> dict:
             "persons_in_single_cells", "cells", "cells_compliant", "cells_non_compliant", "cells_unknown",
             "is_reconstructed").order_by()),
         "fingerprints": sorted(Cell.objects.values_list(
-            "pk", "evaluated_hash", "evaluated_outcomes", "evaluated_revision", "evaluated_block_id",
+            "pk", "evaluated_outcomes", "evaluated_revision", "evaluated_block_id",
             "evaluated_persons", "evaluated_places", "evaluated_single").order_by()),
     }
 

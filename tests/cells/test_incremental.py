@@ -190,7 +190,7 @@ def test_a_copied_cell_is_evaluated(estate):
     cell = Cell.objects.filter(block__facility__code="A").first()
     cell.pk, cell.number = None, "copy"
     cell.save()
-    assert cell.evaluated_hash is None
+    assert cell.evaluated_outcomes is None and cell.evaluated_revision is None
     assert recalculate_compliance(run_date=NEXT).cells_evaluated == 1
     assert _equals_full(NEXT)
 
@@ -295,4 +295,31 @@ def test_a_copy_loaded_before_a_run_does_not_write_back_the_evaluation(estate):
     fresh = Cell.objects.get(pk=stale_copy.pk)
     assert (fresh.evaluated_persons, fresh.evaluated_revision, fresh.number) == (3, 2, "renamed")
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 1  # its occupancy (1) is an input again
+    assert _equals_full(DAY)
+
+
+def test_a_full_run_repairs_a_write_that_bypassed_the_trigger(estate):
+    """The weekly full run is the safety net: a cell changed with the trigger off (a bulk load with
+    triggers disabled) is not seen by an incremental run, but a full run sees that its contribution to
+    its block differs from the one recorded, and re-evaluates it."""
+    from cells.compliance import triggers
+
+    recalculate_compliance(run_date=DAY)
+    cell = Cell.objects.filter(block__facility__code="B").order_by("pk").first()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE cells_cell DISABLE TRIGGER {triggers.TRIGGER}")
+        else:
+            cursor.execute(f"DROP TRIGGER {triggers.TRIGGER}")
+        cursor.execute("UPDATE cells_cell SET occupancy = 7 WHERE id = %s", [cell.pk])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE cells_cell ENABLE TRIGGER {triggers.TRIGGER}")
+    triggers.install(connection)
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 0  # unseen
+    full = recalculate_compliance(run_date=DAY, full=True)
+    assert full.results_written > 0
+    fresh = Cell.objects.get(pk=cell.pk)
+    assert fresh.evaluated_persons == 7
+    nation = ComplianceSnapshot.objects.get(date=DAY, scope="nation", profile__code="CPT-2015")
+    assert nation.persons == 20 - 1 + 7
     assert _equals_full(DAY)
