@@ -307,14 +307,15 @@ def test_a_full_run_repairs_a_write_that_bypassed_the_trigger(estate):
     recalculate_compliance(run_date=DAY)
     cell = Cell.objects.filter(block__facility__code="B").order_by("pk").first()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE cells_cell DISABLE TRIGGER {triggers.TRIGGER}")
+        if connection.vendor == "postgresql":  # as pg_restore or a replica would write it: no triggers
+            cursor.execute("SET LOCAL session_replication_role = replica")
         else:
             cursor.execute(f"DROP TRIGGER {triggers.TRIGGER}")
         cursor.execute("UPDATE cells_cell SET occupancy = 7 WHERE id = %s", [cell.pk])
         if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE cells_cell ENABLE TRIGGER {triggers.TRIGGER}")
-    triggers.install(connection)
+            cursor.execute("SET LOCAL session_replication_role = origin")
+        else:
+            triggers.install(connection)
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 0  # unseen
     full = recalculate_compliance(run_date=DAY, full=True)
     assert full.results_written > 0

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from rest_framework.authtoken.models import Token
+from core.tokens import issue_token
 
 from facilities.models import ConversionProject, ProgressUpdate
 from tests.conftest import make_user, requires_postgres
@@ -45,7 +45,7 @@ def test_two_hundred_concurrent_progress_updates_lose_none(live_server, standard
         block=BlockFactory(facility=facility, name=f"Block {n}"), status="construction",
         percent_complete=Decimal("0"), budget_spent_kzt=Decimal("0"), budget_planned_kzt=Decimal("1000000"),
         actual_start=datetime.date(2025, 1, 1)) for n in range(PROJECTS)]
-    token = Token.objects.create(user=make_user("load_editor", "Ministry editors", regions=["KZ-35"])).key
+    token = issue_token(make_user("load_editor", "Ministry editors", regions=["KZ-35"]))[1]
     today = datetime.date.today().isoformat()
     jobs = [(project.pk, n) for n in range(UPDATES_PER_PROJECT) for project in projects]
     random.Random(7).shuffle(jobs)  # clients collide on a project now and then, in a repeatable order
