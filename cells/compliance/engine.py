@@ -304,8 +304,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     with ``full``), of one facility or all, against ``profiles``; upsert the results that changed.
 
     A cell's inputs are its attributes (INPUT_FIELDS, whose changes the input-revision trigger records
-    whatever writes them: page, API, import, SQL) and the active rules (a change makes the run full). Returns ``(cells_evaluated,
-    results_written, results_deleted)``. Results of cells no longer in use, and of profiles not in
+    whatever writes them: page, API, import, SQL) and the active rules (a change makes the run full).
+    Returns ``(cells_evaluated, results_written, results_deleted)``. Results of cells no longer in use, and of profiles not in
     ``profiles``, are deleted. Must run inside a transaction; leaves the evaluated cells in the
     temporary table for write_snapshots.
     """
