@@ -47,9 +47,9 @@ class FacilityFilter(django_filters.FilterSet):
     """Facilities by region code, kind, security level, status, demo flag and free text (code, names)."""
 
     region = RegionCodeFilter()
-    kind = LenientMultipleChoiceFilter(choices=Facility.Kind.choices)
-    security_level = LenientMultipleChoiceFilter(choices=Facility.SecurityLevel.choices)
-    status = LenientMultipleChoiceFilter(choices=Facility.Status.choices)
+    kind = LenientMultipleChoiceFilter(choices=Facility.Kind.choices, label=_("Kind"))
+    security_level = LenientMultipleChoiceFilter(choices=Facility.SecurityLevel.choices, label=_("Security level"))
+    status = LenientMultipleChoiceFilter(choices=Facility.Status.choices, label=_("Status"))
     is_demo = StrictBooleanFilter()
     q = django_filters.CharFilter(method="search", label=_("Search"), help_text=_("code, name or locality"))
 
@@ -80,7 +80,7 @@ class ResidentialBlockFilter(django_filters.FilterSet):
 class ConversionProjectFilter(django_filters.FilterSet):
     region = RegionCodeFilter(field_name="block__facility__region")
     facility = django_filters.CharFilter(field_name="block__facility__code", label=_("Facility code"))
-    status = LenientMultipleChoiceFilter(choices=ConversionProject.Status.choices)
+    status = LenientMultipleChoiceFilter(choices=ConversionProject.Status.choices, label=_("Status"))
     roadmap_phase = django_filters.CharFilter()
 
     class Meta:
