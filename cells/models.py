@@ -260,7 +260,24 @@ class ComplianceResult(models.Model):
         indexes = [models.Index(fields=["profile", "status"])]
 
 
-class BlockCompliance(models.Model):
+class ComplianceCounts(models.Model):
+    """The figures of one profile over a group of cells in use (persons = occupancy, places = design
+    capacity, cells by status): what BlockCompliance keeps per block and ComplianceSnapshot per day."""
+
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    places = models.PositiveIntegerField(_("places"), default=0)
+    persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
+    persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
+    cells = models.PositiveIntegerField(_("cells"), default=0)
+    cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
+    cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
+    cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class BlockCompliance(ComplianceCounts):
     """The current figures of one residential block under one standard profile: sums over the block's
     cells in use as of their last evaluation (persons = occupancy, places = design capacity; counts of
     cells by status). Kept current by every compliance run (the changed cells' contributions as deltas,
@@ -272,14 +289,6 @@ class BlockCompliance(models.Model):
                               db_index=False)
     profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="block_figures",
                                 db_index=False)
-    persons = models.PositiveIntegerField(_("persons"), default=0)
-    places = models.PositiveIntegerField(_("places"), default=0)
-    persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
-    persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
-    cells = models.PositiveIntegerField(_("cells"), default=0)
-    cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
-    cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
-    cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
 
     class Meta:
         verbose_name = _("block compliance figures")
@@ -290,7 +299,7 @@ class BlockCompliance(models.Model):
         return f"{self.block_id} / {self.profile_id}"
 
 
-class ComplianceSnapshot(models.Model):
+class ComplianceSnapshot(ComplianceCounts):
     """Daily aggregate of one profile over one scope (facility, region or the nation), summed from the
     blocks' current figures (BlockCompliance) by the day's compliance run.
 
@@ -308,14 +317,6 @@ class ComplianceSnapshot(models.Model):
     profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="snapshots")
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     object_id = models.BigIntegerField(_("object id"))
-    persons = models.PositiveIntegerField(_("persons"), default=0)
-    places = models.PositiveIntegerField(_("places"), default=0)
-    persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
-    persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
-    cells = models.PositiveIntegerField(_("cells"), default=0)
-    cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
-    cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
-    cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
     is_reconstructed = models.BooleanField(
         _("reconstructed (generated demo history)"), default=False, db_default=False,
         help_text=_("Rows written by seed_demo for dates before the first run, reconstructed from the demo's "

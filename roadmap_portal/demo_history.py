@@ -13,14 +13,13 @@ import datetime
 from django.db import transaction
 from django.db.models import Max
 
-from cells.models import BlockCompliance, ComplianceSnapshot
+from cells.models import BlockCompliance, ComplianceCounts, ComplianceSnapshot
 from facilities.models import ConversionProject
 
 from .trends import headline_profile
 
 Scope = ComplianceSnapshot.Scope
-COUNTS = ["persons", "places", "persons_compliant", "persons_in_single_cells", "cells", "cells_compliant",
-          "cells_non_compliant", "cells_unknown"]
+COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
 def month_starts(before: datetime.date, months: int) -> list[datetime.date]:

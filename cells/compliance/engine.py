@@ -25,8 +25,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
-from cells.models import (BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot,
-                          StandardProfile, StandardRule)
+from cells.models import (BlockCompliance, Cell, ComplianceCounts, ComplianceResult, ComplianceRun,
+                          ComplianceSnapshot, StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
@@ -399,8 +399,7 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     return evaluated, written, deleted
 
 
-SNAPSHOT_COUNTS = ["persons", "places", "persons_compliant", "persons_in_single_cells",
-                   "cells", "cells_compliant", "cells_non_compliant", "cells_unknown"]
+SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
