@@ -25,7 +25,10 @@ SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/post
 PATHS = ["/", "/api/v1/summary/", "/api/v1/facilities/?page_size=20"]
 ENV = {**os.environ, "DATABASE_URL": f"{SERVER}/{DB}", "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings",
        "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "load-" + "x" * 60,
-       "LOG_LEVEL": "ERROR"}
+       "LOG_LEVEL": "ERROR",
+       # Capacity, not the limits: one token and one session make every request, which the per-user and
+       # per-token throttles would otherwise answer with 429 (tested in tests/security).
+       "API_THROTTLE_USER": "off", "API_THROTTLE_TOKEN": "off"}
 for name in ("CELERY_BROKER_URL", "REDIS_URL"):  # reads only: no broker, no Redis needed
     ENV.pop(name, None)
 
@@ -48,13 +51,13 @@ import django; django.setup()
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from rest_framework.authtoken.models import Token
+from core.tokens import issue_token
 user = get_user_model().objects.get(username="prosecutor")
 session = SessionStore()
 session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
-print(Token.objects.get_or_create(user=user)[0].key, f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+print(issue_token(user, days=1)[1], f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
 """
     token, cookie = run(PY, "-c", code).split()
     return token, cookie
