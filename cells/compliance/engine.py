@@ -7,11 +7,12 @@ Statements per run (a fixed number, whatever the number of cells):
 - which cells to evaluate: an incremental run reads the partial index of cells whose input revision
   (kept by a database trigger, cells.compliance.triggers) differs from the one last evaluated; a full run
   scans every cell once, computing every rule's outcome codes, comparing them and the cell's contribution
-  with what it recorded, and, per block, the
-  counts of the cells under those outcomes;
-- per active profile one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` over those cells that writes
-  only results whose outcome changed; DELETEs of results that no longer apply; one UPDATE of the cells'
-  record of their evaluation (revision, codes, contribution to their block);
+  with what it recorded, and, per block, the counts of the cells under those outcomes;
+- the chosen cells are read once into a temporary table (CHANGED) with their new outcome codes and
+  contribution beside those recorded at their last evaluation; everything after reads it;
+- one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for all active profiles that writes only results
+  that changed; DELETEs of results that no longer apply; one UPDATE of the cells' record of their
+  evaluation (revision, codes, contribution to their block);
 - the blocks' current figures (BlockCompliance): deltas of the evaluated cells' old and new
   contributions, or the full scan's counts where they differ;
 - three roll-ups into the day's snapshots (facility, region, nation).
@@ -23,10 +24,11 @@ from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.sql import Query
 from django.utils import timezone
 
 from cells.models import (BlockCompliance, Cell, ComplianceCounts, ComplianceResult, ComplianceRun,
-                          ComplianceSnapshot, StandardProfile, StandardRule)
+                          ComplianceSnapshot, ComplianceStatus, StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
@@ -46,21 +48,6 @@ class StripNulls(Func):
 
 def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
-
-
-def _insert_select(table: str, columns: dict[str, str], queryset, conflict: str = "", where: str = "true") -> int:
-    """``INSERT INTO table (<columns keys>) SELECT <columns values> FROM (queryset) e WHERE where``;
-    returns rows written.
-
-    ``columns`` maps each target column to the alias of a column that ``queryset`` selects.
-    """
-    sql, params = queryset.query.sql_with_params()
-    column_list = ", ".join(_quote(c) for c in columns)
-    aliases = ", ".join(f"e.{_quote(alias)}" for alias in columns.values())
-    statement = f"INSERT INTO {_quote(table)} ({column_list}) SELECT {aliases} FROM ({sql}) e WHERE {where} {conflict}"
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return max(cursor.rowcount, 0)
 
 
 def profile_rules(profiles) -> dict:
@@ -141,20 +128,50 @@ def _index_changed(cursor) -> int:
     return count
 
 
-def _prepare_changed(facility_id) -> int:
-    """(Re)create the temporary table of the cells to evaluate (``id, block_id, revision``): those (of one
-    facility, or all) whose input revision differs from the one last evaluated, found through the
-    partial index of such cells (triggers.INDEX), not by a scan. Returns how many."""
+STALE = "compliance_stale_cell"  # temporary table: ids of the cells a full scan found stale
+
+
+def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: bool = False) -> int:
+    """(Re)create the temporary table CHANGED of the cells to evaluate, read once, with all that the rest
+    of the run needs from them: ``id, block_id``, the attributes rules read (rules.FIELD_TYPES),
+    ``revision, in_use, persons, places, single, codes`` (now) and ``old_codes, old_block_id, old_persons, old_places, old_single`` (as recorded at their last
+    evaluation; ``old_block_id`` is NULL when they then counted nowhere).
+
+    Which cells: with ``stale``, those the full scan listed (STALE); otherwise those (of one facility,
+    or all) whose input revision differs from the one last evaluated, found through the partial index
+    of such cells (triggers.INDEX), not by a scan. The revision recorded is the one read with the
+    values, in the same statement: an edit landing later keeps the cell due. Returns how many.
+    """
     from .triggers import due
 
-    where = due("c")
-    if facility_id is not None:
-        blocks = _quote(ResidentialBlock._meta.db_table)
-        where += f" AND c.block_id IN (SELECT id FROM {blocks} WHERE facility_id = {int(facility_id)})"
+    table = _quote(Cell._meta.db_table)
+    cells = Cell.objects.order_by()
+    if stale:
+        cells = cells.filter(pk__in=RawSQL(f"SELECT id FROM {STALE}", []))
+    else:
+        cells = cells.filter(RawSQL(due(table), [], output_field=models.BooleanField()))
+        if facility_id is not None:
+            cells = cells.filter(block__facility_id=facility_id)
+    in_use = models.ExpressionWrapper(Q(status=Cell.Status.IN_USE), output_field=models.BooleanField())
+    codes = outcome_codes_expression(profiles, version) if profiles else Value(f"#{version[:12]}")
+    cells = cells.values(
+        "id", "block_id", *R.FIELD_TYPES, revision=F("input_revision"), in_use=in_use,
+        persons=Coalesce(F("occupancy"), 0), places=Coalesce(F("design_capacity"), 0),
+        single=models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
+                                        output_field=models.BooleanField()),
+        codes=codes, old_codes=F("evaluated_outcomes"), old_block_id=F("evaluated_block_id"),
+        old_persons=F("evaluated_persons"), old_places=F("evaluated_places"), old_single=F("evaluated_single"))
+    sql, params = cells.query.sql_with_params()
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS SELECT c.id, c.block_id, c.input_revision AS revision "
-                       f"FROM {_quote(Cell._meta.db_table)} c WHERE {where}")
+        if postgres and not stale:
+            # PostgreSQL cannot estimate "evaluated_revision <> input_revision" (a comparison of two columns:
+            # it assumes 99.5 % of the cells) and would scan the estate; the partial index holds the answer.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
+        if postgres and not stale:
+            cursor.execute("SET LOCAL enable_seqscan = on")
         return _index_changed(cursor)
 
 
@@ -184,14 +201,14 @@ def _status(codes: str, first, length) -> str:
     return f"CASE WHEN {mine} LIKE '%%F%%' THEN 2 WHEN {mine} LIKE '%%U%%' THEN 1 ELSE 0 END"
 
 
-def _counts(codes: str, counted: str, persons: str, places: str, single: str, sign: int = 1) -> str:
+def _counts(codes: str, persons: str, places: str, single: str, sign: str = "1") -> str:
     """The SELECT list of SNAPSHOT_COUNTS for a group of cells joined with _profile_positions (``p``):
-    ``codes`` is the SQL of a cell's outcome codes, ``counted`` the condition for the cell to count (in
-    use), ``persons``/``places``/``single`` its contribution; each sum times ``sign``."""
+    ``codes`` is the SQL of a cell's outcome codes, ``persons``/``places``/``single`` its contribution,
+    ``sign`` (SQL, 1 or -1) whether it is put in or taken out."""
     status = _status(codes, "p.first", "p.length")
 
     def total(condition: str, value: str = "1") -> str:
-        return f"{sign} * SUM(CASE WHEN {counted} AND {condition} THEN {value} ELSE 0 END)"
+        return f"SUM(CASE WHEN {condition} THEN {sign} * {value} ELSE 0 END)"
 
     return f"""{total("true", persons)} AS persons, {total("true", places)} AS places,
         {total(f"({status}) = 0", persons)} AS persons_compliant, {total(single, persons)} AS persons_in_single_cells,
@@ -207,11 +224,12 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     """A full run's single scan of the cells (of one facility, or all).
 
     For every cell: every active rule's outcome (the codes) and its contribution to its block, compared
-    with what the cell recorded at its last evaluation. Writes two temporary tables: the cells whose codes, inputs or
-    input revision differ (CHANGED: ``id, block_id, revision``), and per block the snapshot counts of
-    its cells in use under the outcomes just computed, the status-dependent ones once per profile
-    (FIGURES; read through _figures_rows). These are what aggregating the results would give once the
-    changed cells are rewritten, without reading the results. Returns the number of changed cells.
+    with what the cell recorded at its last evaluation. Writes temporary tables: per block the snapshot
+    counts of its cells in use under the outcomes just computed, the status-dependent ones once per
+    profile (FIGURES; read through _figures_rows), which are what aggregating the results would give
+    once the changed cells are rewritten, without reading the results; and the cells whose codes,
+    inputs or input revision differ (STALE, then CHANGED through _prepare_changed). Returns the number
+    of changed cells.
 
     Per cell, each profile's status is taken once from the codes; the cells are grouped by block only
     (50,000 groups at two million cells), not by block and profile.
@@ -260,17 +278,14 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     for k in range(len(positions)):
         sums += [f"{total(f'x.s_{k} = {status}', 'x.' + what if what != '1' else '1')} AS {name}_{k}"
                  for name, (status, what) in STATUS_COUNTS.items()]
-    ids = ("array_agg(x.id) FILTER (WHERE x.stale) AS stale_ids, "
-           "array_agg(x.input_revision) FILTER (WHERE x.stale) AS stale_revisions" if postgres
-           else "json_group_array(json_array(x.id, x.input_revision)) FILTER (WHERE x.stale) AS stale_ids")
+    ids = ("array_agg(x.id) FILTER (WHERE x.stale) AS stale_ids" if postgres
+           else "json_group_array(x.id) FILTER (WHERE x.stale) AS stale_ids")
     select = f"SELECT x.block_id, {', '.join(sums)}, {ids} FROM ({per_cell}) x GROUP BY x.block_id"
-    unnest = ("SELECT u.id, f.block_id, u.revision FROM {t} f, unnest(f.stale_ids, f.stale_revisions) AS u(id, revision) "
-              "WHERE f.stale_ids IS NOT NULL" if postgres
-              else "SELECT json_extract(j.value, '$[0]') AS id, f.block_id, json_extract(j.value, '$[1]') AS revision "
-                   "FROM {t} f, json_each(f.stale_ids) j WHERE f.stale_ids IS NOT NULL")
+    unnest = ("SELECT u.id FROM {t} f, unnest(f.stale_ids) AS u(id) WHERE f.stale_ids IS NOT NULL" if postgres
+              else "SELECT j.value AS id FROM {t} f, json_each(f.stale_ids) j WHERE f.stale_ids IS NOT NULL")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FIGURES}")
-        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{STALE}")
         if postgres:
             # One large aggregation: room to hash it in memory, and no JIT compilation of its many
             # expressions (compiling cost more than it saved, docs/performance.md).
@@ -280,8 +295,11 @@ def _scan_full(facility_id, version: str, profiles) -> int:
         if postgres:
             cursor.execute("RESET work_mem")
             cursor.execute("RESET jit")
-        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {unnest.format(t=FIGURES)}")
-        return _index_changed(cursor)
+        cursor.execute(f"CREATE TEMPORARY TABLE {STALE} AS {unnest.format(t=FIGURES)}")
+        if postgres:
+            cursor.execute(f"ALTER TABLE {STALE} ADD PRIMARY KEY (id)")
+            cursor.execute(f"ANALYZE {STALE}")
+    return _prepare_changed(facility_id, profiles, version, stale=True)
 
 
 def _figures_rows(profiles) -> str:
@@ -292,11 +310,6 @@ def _figures_rows(profiles) -> str:
     columns = ", ".join(picked.get(name, f"f.{name}") + f" AS {name}" for name in SNAPSHOT_COUNTS)
     return (f"SELECT f.block_id, p.profile_id, {columns} FROM {FIGURES} f "
             f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0")
-
-
-def changed_cells():
-    """Ids of the cells the current run evaluates (inside write_results' transaction)."""
-    return RawSQL(f"SELECT id FROM {CHANGED}", [])
 
 
 def write_results(profiles, facility_id: int | None = None, full: bool = False) -> tuple[int, int, int]:
@@ -311,78 +324,40 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     """
     version = rules_version(profiles) if profiles else "none"
     full = full and bool(profiles)  # without profiles there is nothing to score, only results to delete
-    changed = _scan_full(facility_id, version, profiles) if full else _prepare_changed(facility_id)
-    cells = Cell.objects.in_use().order_by().filter(pk__in=changed_cells())  # CHANGED is within the scope
-    results = ComplianceResult.objects.filter(cell_id__in=changed_cells())
-    if full:  # a full run evaluates every rule of every cell in use (the codes)
+    if connection.vendor == "postgresql":
+        # The run reads and writes its cells, results and blocks by key: with the default cost of a random
+        # page (4, a spinning disk), PostgreSQL would rather scan 2 M cells and 8 M results to join 20,000
+        # changed cells. 1.1 is the usual figure for SSDs and cached tables. For this transaction only.
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+    changed = _scan_full(facility_id, version, profiles) if full else _prepare_changed(facility_id, profiles, version)
+    with connection.cursor() as cursor:
+        if full:  # a full run evaluates every rule of every cell in use (the codes)
             cursor.execute(f"SELECT COALESCE(SUM(cells), 0) FROM {FIGURES}")
-            evaluated = int(cursor.fetchone()[0])
-    else:
-        evaluated = cells.count() if changed else 0
-    now = timezone.now()
-    table = ComplianceResult._meta.db_table
-    kept = ["status", "failed", "unknown"]
-    conflict = (
-        "ON CONFLICT (cell_id, profile_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in [*kept, "changed_at"])
-        + " WHERE " + " OR ".join(f"{_quote(table)}.{c} <> excluded.{c}" for c in kept)
-    )
+        else:
+            cursor.execute(f"SELECT count(*) FROM {CHANGED} WHERE in_use")
+        evaluated = int(cursor.fetchone()[0])
     deltas = not full and bool(profiles)
-    if deltas:  # the old contributions of the cells about to change (none: an empty table), taken out later
-        _delta(profiles, sign=-1, create=True)
-    written = 0
-    col = R.stored_column
-    for profile, rules in (profile_rules(profiles).items() if changed else []):
-        outcomes = [R.outcome_expression(rule, col) for rule in rules]
-        failed = StripNulls(JSONObject(**{
-            rule.code: models.Case(models.When(models.lookups.Exact(outcome, R.FAIL),
-                                               then=R.display_measured_expression(rule.metric, col)))
-            for rule, outcome in zip(rules, outcomes)
-        })) if rules else Value({}, output_field=models.JSONField())
-        unknown = StripNulls(JSONObject(**{
-            rule.code: models.Case(models.When(models.lookups.Exact(outcome, R.UNKNOWN), then=Value(rule.metric)),
-                                   output_field=models.CharField())
-            for rule, outcome in zip(rules, outcomes)
-        })) if rules else Value({}, output_field=models.JSONField())
-        rows = cells.values(
-            out_cell=F("id"),
-            out_profile=Value(profile.pk, output_field=models.BigIntegerField()),
-            out_status=R.profile_status_expression(outcomes),
-            out_failed=failed,
-            out_unknown=unknown,
-            out_changed=Value(now, output_field=models.DateTimeField()),
-        )
-        # Rows whose result is unchanged are left out before the upsert: ON CONFLICT ... WHERE would still
-        # lock (and so write) each of them.
-        unchanged = (f"NOT EXISTS (SELECT 1 FROM {_quote(table)} r WHERE r.cell_id = e.out_cell "
-                     f"AND r.profile_id = e.out_profile AND r.status = e.out_status AND r.failed = e.out_failed "
-                     f"AND r.unknown = e.out_unknown)")
-        written += _insert_select(table, {"cell_id": "out_cell", "profile_id": "out_profile", "status": "out_status",
-                                          "failed": "out_failed", "unknown": "out_unknown",
-                                          "changed_at": "out_changed"}, rows, conflict, where=unchanged)
+    if deltas:  # what the evaluated cells took out of their blocks and put in (none: an empty table)
+        _delta(profiles)
+    written = _upsert_results(profiles, version) if changed and profiles else 0
     deleted = 0
-    if changed:
-        stale = results.filter(~Q(cell__status=Cell.Status.IN_USE))
-        deleted += stale._raw_delete(stale.db) or 0
-        # Remember what was evaluated and what the cell then contributed to its block (nothing when not
-        # in use); the next run skips these cells until an input changes. The revision is the one read
-        # when the cell was chosen: a change written meanwhile keeps the cell due.
-        revision = RawSQL(f"SELECT x.revision FROM {CHANGED} x WHERE x.id = {_quote(Cell._meta.db_table)}.id", [])
-        in_use = Q(status=Cell.Status.IN_USE)
+    cell_table, result_table = _quote(Cell._meta.db_table), _quote(ComplianceResult._meta.db_table)
+    with connection.cursor() as cursor:
+        if changed:
+            cursor.execute(f"DELETE FROM {result_table} WHERE cell_id IN (SELECT id FROM {CHANGED} WHERE NOT in_use)")
+            deleted += max(cursor.rowcount, 0)
+            # Remember what was evaluated and what the cell then contributed to its block (nothing when not
+            # in use); the next run skips these cells until an input changes. The revision is the one read
+            # with the values: a change written meanwhile keeps the cell due.
+            def recorded(column: str) -> str:
+                return f"CASE WHEN x.in_use THEN x.{column} END"
 
-        def when_in_use(value, field):
-            return models.Case(models.When(in_use, then=value), default=None, output_field=field)
-
-        Cell.objects.filter(pk__in=changed_cells()).update(
-            evaluated_outcomes=outcome_codes_expression(profiles, version),
-            evaluated_revision=revision,
-            evaluated_block_id=when_in_use(F("block_id"), models.BigIntegerField()),
-            evaluated_persons=when_in_use(Coalesce(F("occupancy"), 0), models.IntegerField()),
-            evaluated_places=when_in_use(Coalesce(F("design_capacity"), 0), models.IntegerField()),
-            evaluated_single=when_in_use(models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
-                                                                  output_field=models.BooleanField()),
-                                         models.BooleanField()))
+            cursor.execute(
+                f"UPDATE {cell_table} SET evaluated_outcomes = x.codes, evaluated_revision = x.revision, "
+                f"evaluated_block_id = {recorded('block_id')}, evaluated_persons = {recorded('persons')}, "
+                f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')} "
+                f"FROM {CHANGED} x WHERE {cell_table}.id = x.id")
     # Only within the run's scope: a facility's run must not strip other cells of results they would get
     # back unevaluated if the profile were reactivated (an incremental run would not see them).
     inactive = ComplianceResult.objects.filter(
@@ -390,13 +365,84 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     if facility_id is not None:
         inactive = inactive.filter(cell__block__facility_id=facility_id)
     deleted += inactive._raw_delete(inactive.db) or 0
-    if deltas and changed:  # and the new contributions put in
-        _delta(profiles, sign=1, create=False)
     if written > 50_000 and connection.vendor == "postgresql":
-        # After a bulk change, fresh statistics keep the pages' index plans (autovacuum would come later).
+        # After a bulk change, fresh statistics keep the pages' and the next runs' plans (autovacuum would
+        # come later).
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {_quote(table)}")
+            cursor.execute(f"ANALYZE {result_table}")
+            cursor.execute(f"ANALYZE {cell_table}")
     return evaluated, written, deleted
+
+
+def _changed_column(name: str):
+    """Column source (rules.stored_column's counterpart) for the cells in CHANGED, aliased ``x``."""
+    return RawSQL(f"x.{_quote(name)}", (), output_field=R.FIELD_TYPES[name])
+
+
+def _compiled(expression) -> tuple[str, list]:
+    """SQL and parameters of an ORM expression that names no model column (only _changed_column)."""
+    query = Query(Cell)
+    return query.get_compiler(connection=connection).compile(expression.resolve_expression(query))
+
+
+def _upsert_results(profiles, version: str) -> int:
+    """One ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` writing, for every profile, the results of the
+    cells in use in CHANGED that differ from the stored ones. Returns the rows written.
+
+    Reads CHANGED only (not the cells again). The rules are not evaluated again: each rule's outcome is
+    its letter in the cell's codes (outcome_codes_expression); the status follows from the profile's
+    letters, the unknown rules name their metric, and the failed rules carry their measured value. A
+    (cell, profile) whose letters are those of its last evaluation under the same rules (``version``,
+    rules_version), with no failure, cannot have another result and is not even looked up.
+    """
+    now = timezone.now()
+    table = _quote(ComplianceResult._meta.db_table)
+    col = _changed_column
+    columns = {"status": [], "failed": [], "unknown": []}
+    params = {"status": [], "failed": [], "unknown": []}
+    for k, ((profile, rules), (_, first, length)) in enumerate(zip(profile_rules(profiles).items(),
+                                                                   _positions(profiles))):
+        letters = [RawSQL(f"substr(x.codes, {first + i}, 1)", (), output_field=models.CharField())
+                   for i in range(len(rules))]
+        mine = f"substr(x.codes, {first}, {length})"
+        expressions = {
+            "status": RawSQL(f"CASE WHEN {mine} LIKE '%%F%%' THEN %s WHEN {mine} LIKE '%%U%%' THEN %s ELSE %s END",
+                             (ComplianceStatus.NON_COMPLIANT, ComplianceStatus.UNKNOWN, ComplianceStatus.COMPLIANT),
+                             output_field=models.CharField()),
+            "failed": StripNulls(JSONObject(**{
+                rule.code: models.Case(models.When(models.lookups.Exact(letter, CODES[R.FAIL]),
+                                                   then=R.display_measured_expression(rule.metric, col)))
+                for rule, letter in zip(rules, letters)})) if rules else Value({}, output_field=models.JSONField()),
+            "unknown": StripNulls(JSONObject(**{
+                rule.code: models.Case(models.When(models.lookups.Exact(letter, CODES[R.UNKNOWN]),
+                                                   then=Value(rule.metric)), output_field=models.CharField())
+                for rule, letter in zip(rules, letters)})) if rules else Value({}, output_field=models.JSONField()),
+        }
+        for name, expression in expressions.items():
+            sql, expression_params = _compiled(expression)
+            columns[name].append(f"WHEN {k} THEN {sql}")
+            params[name] += expression_params
+    mine, before = "substr(x.codes, p.first, p.length)", "substr(x.old_codes, p.first, p.length)"
+    unchanged = (f"COALESCE(x.old_block_id IS NOT NULL AND x.old_codes LIKE %s AND {before} = {mine} "
+                 f"AND {mine} NOT LIKE '%%F%%', false)")
+    rows = (f"SELECT x.id AS cell_id, p.profile_id, "
+            + ", ".join(f"CASE p.k {' '.join(columns[name])} END AS {name}" for name in columns)
+            + f" FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p WHERE x.in_use AND NOT {unchanged}")
+    kept = ["status", "failed", "unknown"]
+    # Rows whose result is unchanged are left out before the upsert: ON CONFLICT ... WHERE would still
+    # lock (and so write) each of them.
+    statement = (
+        f"INSERT INTO {table} (cell_id, profile_id, status, failed, unknown, changed_at) "
+        f"SELECT n.cell_id, n.profile_id, n.status, n.failed, n.unknown, %s FROM ({rows}) n "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.cell_id = n.cell_id AND r.profile_id = n.profile_id "
+        f"AND r.status = n.status AND r.failed = n.failed AND r.unknown = n.unknown) "
+        f"ON CONFLICT (cell_id, profile_id) DO UPDATE SET "
+        + ", ".join(f"{c} = excluded.{c}" for c in [*kept, "changed_at"])
+        + " WHERE " + " OR ".join(f"{table}.{c} <> excluded.{c}" for c in kept))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [now, *params["status"], *params["failed"], *params["unknown"],
+                                   f"%#{version[:12]}"])
+        return max(cursor.rowcount, 0)
 
 
 SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]
@@ -405,29 +451,23 @@ SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
 
 
-def _evaluated_select(profiles, sign: int = 1, cells: str = "") -> str:
-    """Per (block, profile): the snapshot counts the cells contribute as of their last evaluation (the
-    cells' ``evaluated_*`` columns and outcome codes; the results are not read), times ``sign``.
-    ``cells`` (a FROM clause naming ``c``) replaces the scan of every cell."""
-    cells = cells or f"{_quote(Cell._meta.db_table)} c"
-    counts = _counts("c.evaluated_outcomes", "c.evaluated_block_id IS NOT NULL", "c.evaluated_persons",
-                     "c.evaluated_places", "c.evaluated_single", sign)
-    return (f"SELECT c.evaluated_block_id AS block_id, p.profile_id, {counts} "
-            f"FROM {cells} CROSS JOIN ({_profile_positions(profiles)}) p "
-            f"WHERE c.evaluated_block_id IS NOT NULL GROUP BY c.evaluated_block_id, p.profile_id")
-
-
-def _delta(profiles, sign: int, create: bool) -> None:
-    """Record the contributions of the evaluated cells: before their evaluation with ``sign`` -1 (old),
-    after it with +1 (new)."""
-    changed = f"{CHANGED} x JOIN {_quote(Cell._meta.db_table)} c ON c.id = x.id"
-    select = _evaluated_select(profiles, sign, changed)
+def _delta(profiles) -> None:
+    """DELTA, per (block, profile): what the evaluated cells (CHANGED) took out of their blocks as of
+    their last evaluation (recorded contribution and codes) and put in now, summed; rows that change
+    nothing are left out. Reads CHANGED only."""
+    counts = _counts("c.codes", "c.persons", "c.places", "c.single", "c.sign")
+    nonzero = " OR ".join(f"d.{name} <> 0" for name in SNAPSHOT_COUNTS)
+    select = (f"SELECT c.block_id, p.profile_id, {counts} FROM ("
+              f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, old_places AS places, "
+              f"old_single AS single, -1 AS sign FROM {CHANGED} WHERE old_block_id IS NOT NULL UNION ALL "
+              f"SELECT block_id, codes, persons, places, single, 1 FROM {CHANGED} WHERE in_use) c "
+              f"CROSS JOIN ({_profile_positions(profiles)}) p GROUP BY c.block_id, p.profile_id")
     with connection.cursor() as cursor:
-        if create:
-            cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {select}", [])
-        else:
-            cursor.execute(f"INSERT INTO {DELTA} {select}", [])
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS SELECT * FROM ({select}) d WHERE {nonzero}", [])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {DELTA} ADD PRIMARY KEY (block_id, profile_id)")
+            cursor.execute(f"ANALYZE {DELTA}")
 
 
 def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int:
@@ -465,14 +505,12 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
                            f"WHERE f.block_id = b.block_id AND f.profile_id = b.profile_id)", [])
             written += max(cursor.rowcount, 0)
         else:
-            profile_ids = ", ".join(str(int(p.pk)) for p in profiles)
-            delta = ("SELECT block_id, profile_id, " + ", ".join(f"SUM({c}) AS {c}" for c in SNAPSHOT_COUNTS)
-                     + f" FROM {DELTA} WHERE profile_id IN ({profile_ids}) GROUP BY block_id, profile_id")
+            delta = DELTA  # one row per (block, profile), active profiles only
             cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
-                           + f" FROM ({delta}) d WHERE b.block_id = d.block_id AND b.profile_id = d.profile_id", [])
+                           + f" FROM {delta} d WHERE b.block_id = d.block_id AND b.profile_id = d.profile_id", [])
             written += max(cursor.rowcount, 0)
             cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT d.block_id, d.profile_id, "
-                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f" FROM ({delta}) d WHERE d.cells > 0 "
+                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f" FROM {delta} d WHERE d.cells > 0 "
                            f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE b.block_id = d.block_id "
                            f"AND b.profile_id = d.profile_id)", [])
             written += max(cursor.rowcount, 0)

@@ -99,6 +99,38 @@ def test_only_changed_results_are_written(small_facility):
     assert _snapshot("facility", small_facility.pk, "CPT-2015").persons_compliant == 27
 
 
+def test_one_statement_writes_the_results_of_every_profile(small_facility):
+    """Each evaluated cell is read once for all four profiles: one INSERT into the results, not one per
+    profile (the engine's shape, cells.compliance.engine._upsert_results)."""
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="A").update(occupancy=30)  # 100 m² for 30 persons: 3.33 m² each
+    Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
+    with CaptureQueriesContext(connection) as captured:
+        run = recalculate_compliance(run_date=DAY)
+    inserts = [q["sql"] for q in captured.captured_queries
+               if q["sql"].startswith('INSERT INTO "cells_complianceresult"')]
+    assert len(inserts) == 1
+    assert run.cells_evaluated == 2
+    a = ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015")
+    assert (a.status, a.failed["CPT-2015-2"]) == ("non_compliant", 3.33)
+    assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "compliant"
+
+
+def test_a_change_that_moves_no_count_writes_no_block_figures(small_facility):
+    """Deltas that sum to zero are left out: a measurement changed within the same outcomes leaves the
+    blocks' figures untouched."""
+    recalculate_compliance(run_date=DAY)
+    rows = sorted(BlockCompliance.objects.values_list("block_id", "profile_id", "persons", "cells_compliant"))
+    rolled_up = recalculate_compliance(run_date=DAY, full=True).snapshots_written  # the day's rows only
+    Cell.objects.filter(number="S1").update(ceiling_height_m=Decimal("3.10"))  # passes before and after
+    run = recalculate_compliance(run_date=DAY)
+    assert run.cells_evaluated == 1 and run.results_written == 0
+    assert run.snapshots_written == rolled_up  # no block row written, only the day's roll-up
+    assert sorted(BlockCompliance.objects.values_list("block_id", "profile_id", "persons", "cells_compliant")) == rows
+    Cell.objects.filter(number="S1").update(occupancy=0)  # one person fewer: 4 profiles x 1 block change
+    assert recalculate_compliance(run_date=DAY).snapshots_written == rolled_up + 4
+
+
 def test_facility_run_and_deactivated_profile(small_facility):
     other = CellFactory(block__facility__code="TEST-2", block__facility__region=small_facility.region)
     recalculate_compliance(run_date=DAY)

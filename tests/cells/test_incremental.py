@@ -237,8 +237,8 @@ def test_a_change_written_during_a_run_keeps_the_cell_due(estate, monkeypatch):
     Cell.objects.filter(pk=cell.pk).update(occupancy=2)
     prepare = engine._prepare_changed
 
-    def prepare_then_write(facility_id):
-        count = prepare(facility_id)  # the run has chosen the cell at revision 2...
+    def prepare_then_write(*args, **kwargs):
+        count = prepare(*args, **kwargs)  # the run has read the cell at revision 2...
         Cell.objects.filter(pk=cell.pk).update(occupancy=3)  # ...and a ministry edit lands (revision 3)
         return count
 
