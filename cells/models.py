@@ -74,9 +74,13 @@ class Cell(models.Model):
     evaluated_persons = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_places = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_single = models.BooleanField(null=True, blank=True, editable=False)
+    evaluated_failures = models.CharField(
+        max_length=16, null=True, blank=True, editable=False,
+        help_text="fingerprint of the measured values of the failed rules at the last evaluation "
+                  "(cells.compliance.engine.failures_expression)")
     history = HistoricalRecords(excluded_fields=[
         "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-        "evaluated_persons", "evaluated_places", "evaluated_single"])
+        "evaluated_persons", "evaluated_places", "evaluated_single", "evaluated_failures"])
 
     objects = CellQuerySet.as_manager()
 
@@ -112,8 +116,8 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
-    ENGINE_FIELDS = ("evaluated_outcomes", "input_revision", "evaluated_revision",
-                     "evaluated_block_id", "evaluated_persons", "evaluated_places", "evaluated_single")
+    ENGINE_FIELDS = ("evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
+                     "evaluated_persons", "evaluated_places", "evaluated_single", "evaluated_failures")
 
     def save(self, *args, **kwargs):
         """A new row (a copy made with ``pk = None`` too) has never been evaluated. Saving an existing

@@ -23,7 +23,7 @@ import json
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import MD5, Cast, Coalesce, JSONObject, Left
 from django.db.models.sql import Query
 from django.utils import timezone
 
@@ -115,6 +115,21 @@ def outcome_codes_expression(profiles, version: str):
     return Joined(*parts)
 
 
+def failures_expression(profiles):
+    """A fingerprint of a stored cell's failures: the first 16 hex digits of the MD5 of the measured value
+    of every failed rule of every active profile (empty for the others), in the order of
+    outcome_codes_expression. With the codes, it tells a run that a result cannot have changed (same
+    letters, same measured values where a rule fails) without reading the result."""
+    parts = []
+    for rules in profile_rules(profiles).values():
+        for rule in rules:
+            failed = models.lookups.Exact(R.outcome_expression(rule, R.stored_column, labels=CODES), CODES[R.FAIL])
+            measured = Cast(R.display_measured_expression(rule.metric, R.stored_column), models.TextField())
+            parts += [models.Case(models.When(failed, then=measured), default=Value(""),
+                                  output_field=models.TextField()), Value("|", output_field=models.TextField())]
+    return Left(MD5(Joined(*parts)), 16) if parts else Value("")
+
+
 def _temporary() -> str:
     return "pg_temp" if connection.vendor == "postgresql" else "temp"  # never a permanent table
 
@@ -134,8 +149,9 @@ STALE = "compliance_stale_cell"  # temporary table: ids of the cells a full scan
 def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: bool = False) -> int:
     """(Re)create the temporary table CHANGED of the cells to evaluate, read once, with all that the rest
     of the run needs from them: ``id, block_id``, the attributes rules read (rules.FIELD_TYPES),
-    ``revision, in_use, persons, places, single, codes`` (now) and ``old_codes, old_block_id, old_persons, old_places, old_single`` (as recorded at their last
-    evaluation; ``old_block_id`` is NULL when they then counted nowhere).
+    ``revision, in_use, persons, places, single, codes, failures`` (now: failures_expression) and
+    ``old_codes, old_failures, old_block_id, old_persons, old_places, old_single`` (as recorded at their
+    last evaluation; ``old_block_id`` is NULL when they then counted nowhere).
 
     Which cells: with ``stale``, those the full scan listed (STALE); otherwise those (of one facility,
     or all) whose input revision differs from the one last evaluated, found through the partial index
@@ -159,7 +175,9 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         persons=Coalesce(F("occupancy"), 0), places=Coalesce(F("design_capacity"), 0),
         single=models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
                                         output_field=models.BooleanField()),
-        codes=codes, old_codes=F("evaluated_outcomes"), old_block_id=F("evaluated_block_id"),
+        codes=codes, failures=failures_expression(profiles) if profiles else Value(""),
+        old_codes=F("evaluated_outcomes"), old_failures=F("evaluated_failures"),
+        old_block_id=F("evaluated_block_id"),
         old_persons=F("evaluated_persons"), old_places=F("evaluated_places"), old_single=F("evaluated_single"))
     sql, params = cells.query.sql_with_params()
     postgres = connection.vendor == "postgresql"
@@ -356,7 +374,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             cursor.execute(
                 f"UPDATE {cell_table} SET evaluated_outcomes = x.codes, evaluated_revision = x.revision, "
                 f"evaluated_block_id = {recorded('block_id')}, evaluated_persons = {recorded('persons')}, "
-                f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')} "
+                f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')}, "
+                f"evaluated_failures = x.failures "
                 f"FROM {CHANGED} x WHERE {cell_table}.id = x.id")
     # Only within the run's scope: a facility's run must not strip other cells of results they would get
     # back unevaluated if the profile were reactivated (an incremental run would not see them).
@@ -393,7 +412,8 @@ def _upsert_results(profiles, version: str) -> int:
     its letter in the cell's codes (outcome_codes_expression); the status follows from the profile's
     letters, the unknown rules name their metric, and the failed rules carry their measured value. A
     (cell, profile) whose letters are those of its last evaluation under the same rules (``version``,
-    rules_version), with no failure, cannot have another result and is not even looked up.
+    rules_version), and no failure or the same measured values where rules fail (failures_expression),
+    cannot have another result and is not even looked up.
     """
     now = timezone.now()
     table = _quote(ComplianceResult._meta.db_table)
@@ -424,7 +444,7 @@ def _upsert_results(profiles, version: str) -> int:
             params[name] += expression_params
     mine, before = "substr(x.codes, p.first, p.length)", "substr(x.old_codes, p.first, p.length)"
     unchanged = (f"COALESCE(x.old_block_id IS NOT NULL AND x.old_codes LIKE %s AND {before} = {mine} "
-                 f"AND {mine} NOT LIKE '%%F%%', false)")
+                 f"AND ({mine} NOT LIKE '%%F%%' OR x.old_failures = x.failures), false)")
     rows = (f"SELECT x.id AS cell_id, p.profile_id, "
             + ", ".join(f"CASE p.k {' '.join(columns[name])} END AS {name}" for name in columns)
             + f" FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p WHERE x.in_use AND NOT {unchanged}")

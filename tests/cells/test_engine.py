@@ -116,6 +116,19 @@ def test_one_statement_writes_the_results_of_every_profile(small_facility):
     assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "compliant"
 
 
+def test_a_failure_measured_again_is_rewritten_though_its_codes_stay(small_facility):
+    """Same outcome letters, another measured value where a rule fails: the result must be rewritten
+    (the failures' fingerprint, engine.failures_expression, tells the run; the letters alone would not)."""
+    Cell.objects.filter(number="A").update(occupancy=31)  # 100 m² / 31 persons = 3.22 m²: fails CPT-2015-2
+    recalculate_compliance(run_date=DAY)
+    before = Cell.objects.get(number="A").evaluated_outcomes
+    Cell.objects.filter(number="A").update(occupancy=32)  # 3.12 m²: fails the same rules, the same letters
+    run = recalculate_compliance(run_date=DAY)
+    assert Cell.objects.get(number="A").evaluated_outcomes == before
+    assert ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015").failed["CPT-2015-2"] == 3.12
+    assert run.results_written >= 1
+
+
 def test_a_change_that_moves_no_count_writes_no_block_figures(small_facility):
     """Deltas that sum to zero are left out: a measurement changed within the same outcomes leaves the
     blocks' figures untouched."""
