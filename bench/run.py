@@ -8,11 +8,13 @@ Every figure is measured in the same run, so that ratios hold on a noisy machine
   3. the naive approach (load each cell, evaluate in Python, save each result) on a 20,000-cell sample,
      extrapolated, and its ratio to the full run;
   4. peak memory (RSS) of the recalculation process;
-  5. server time (median of repeated requests) and SQL queries of the dashboard, the summary API, the
-     facility list and a facility's cell list (page size 100), at 20,000 and at 2,000,000 cells;
+  5. server time (median of repeated requests, in rounds alternating between a 20,000-cell and the
+     2,000,000-cell database) and SQL queries of the dashboard, the summary API, the facility list and a
+     facility's cell list (page size 100);
   6. throughput of the read API under wrk against gunicorn on loopback (2 workers, 16 connections, 30 s).
 
-Environment: BENCH_DATABASE (default roadmap_bench, dropped and created on 127.0.0.1:5432 as postgres),
+Environment: BENCH_DATABASE (default roadmap_bench, dropped and created on 127.0.0.1:5432 as postgres, with
+<name>_small beside it for the 20,000-cell estate),
 BENCH_FACILITIES (default 2000; 20 gives a quick run), BENCH_SECONDS (wrk duration, default 30).
 """
 import json
@@ -20,6 +22,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import socket
 import subprocess
 import sys
@@ -36,6 +39,9 @@ SAMPLE = 20_000
 ENV = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DJANGO_SETTINGS_MODULE":
        "roadmap_portal.settings", "CELERY_BROKER_URL": "", "LOG_LEVEL": "ERROR"}
 ENV.pop("CELERY_BROKER_URL")
+SMALL_DB = f"{DB}_small"  # the 20,000-cell estate, kept beside the reference one so that pages compare in time
+ENV_SMALL = {**ENV, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{SMALL_DB}"}
+ROUNDS = 3  # page timings: rounds alternating between the two estates, so that a machine's drift hits both
 rows: list[tuple[str, str, str]] = []
 
 
@@ -43,11 +49,12 @@ def log(message):
     print(f"-- {message}", file=sys.stderr, flush=True)
 
 
-def manage(*args, capture=True) -> tuple[str, float, int]:
-    """Run manage.py in a child process; returns (stdout, seconds, peak RSS of that child in MB)."""
+def manage(*args, capture=True, env=None) -> tuple[str, float, int]:
+    """Run manage.py in a child process (``env``: default the reference database's); returns (stdout,
+    seconds, peak RSS of that child in MB)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=ENV, capture_output=capture, text=True)
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env or ENV, capture_output=capture, text=True)
     seconds = time.perf_counter() - started
     if result.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -55,10 +62,11 @@ def manage(*args, capture=True) -> tuple[str, float, int]:
     return result.stdout, seconds, max(peak, before) // 1024
 
 
-def child(code: str) -> dict:
-    """Run Python ``code`` with Django set up against the bench database; it prints one JSON object."""
+def child(code: str, env=None) -> dict:
+    """Run Python ``code`` with Django set up against the bench database (``env``: default the reference
+    one); it prints one JSON object."""
     prelude = "import django, json, sys; sys.path.insert(0, '.'); django.setup()\n"
-    result = subprocess.run([PY, "-c", prelude + code], cwd=ROOT, env=ENV, capture_output=True, text=True)
+    result = subprocess.run([PY, "-c", prelude + code], cwd=ROOT, env=env or ENV, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"bench step failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -233,19 +241,19 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     started = time.perf_counter()
-    psql(f"DROP DATABASE IF EXISTS {DB}")
-    psql(f"CREATE DATABASE {DB}")
-    manage("migrate", "--noinput")
-    child("from facilities.services import load_regions; from cells.services import load_standards; "
-          "load_regions(); load_standards(); print('{}')")
+    for db, env in ((SMALL_DB, ENV_SMALL), (DB, ENV)):
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"CREATE DATABASE {db}")
+        manage("migrate", "--noinput", env=env)
+        child("from facilities.services import load_regions; from cells.services import load_standards; "
+              "load_regions(); load_standards(); print('{}')", env=env)
 
-    log(f"20,000 cells ({SMALL} facilities)")
-    manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5")
-    child(RECALC % ("bench", True, 0))
-    small = child(PAGES)
+    log(f"20,000 cells ({SMALL} facilities, database {SMALL_DB})")
+    manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5", env=ENV_SMALL)
+    child(RECALC % ("bench", True, 0), env=ENV_SMALL)
 
     log(f"reference size: {FACILITIES} facilities")
-    out, seconds, _ = manage("generate_scale_dataset", "--replace", "--facilities", str(FACILITIES))
+    out, seconds, _ = manage("generate_scale_dataset", "--facilities", str(FACILITIES))
     add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
     cold = child(RECALC % ("bench-cold", True, 0))
     add("first run (no results stored yet)", f"{cold['seconds']:.1f} s",
@@ -304,7 +312,13 @@ def main():
     add("3. ratio naive / full", f"{extrapolated / full['seconds']:.0f}x", "target >= 100x")
     add("4. peak RSS of the recalculation process", f"{rss} MB", "target < 300 MB")
 
-    large = child(PAGES)
+    rounds = {"small": [], "large": []}
+    for _ in range(ROUNDS):
+        rounds["small"].append(child(PAGES, env=ENV_SMALL))
+        rounds["large"].append(child(PAGES, env=ENV))
+    small, large = ({name: {"ms": statistics.median(r[name]["ms"] for r in rounds[size]),
+                            "queries": rounds[size][-1][name]["queries"]} for name in rounds[size][0]}
+                    for size in ("small", "large"))
     for name in small:
         ratio = large[name]["ms"] / small[name]["ms"]
         add(f"5. {name}", f"{small[name]['ms']:.0f} ms / {large[name]['ms']:.0f} ms",
