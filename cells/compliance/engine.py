@@ -485,9 +485,13 @@ def _delta(profiles) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
         cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS SELECT * FROM ({select}) d WHERE {nonzero}", [])
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {DELTA} ADD PRIMARY KEY (block_id, profile_id)")
-            cursor.execute(f"ANALYZE {DELTA} (block_id)")
+        _index_delta(cursor)
+
+
+def _index_delta(cursor) -> None:
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ALTER TABLE {DELTA} ADD PRIMARY KEY (block_id, profile_id)")
+        cursor.execute(f"ANALYZE {DELTA} (block_id)")
 
 
 def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int:
@@ -497,9 +501,10 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     counts or the evaluated cells' contributions).
 
     ``full``: the blocks of the run's scope (one facility, or all) take the counts the full scan
-    computed; only rows that differ are written, rows of blocks without a cell in use (or of inactive
-    profiles) are deleted. Otherwise the evaluated cells' contributions are applied as deltas (old taken
-    out, new put in): the cost follows the changed cells, not the estate.
+    computed: their differences from the stored rows become the deltas, so only rows that differ are
+    written, and rows of blocks without a cell in use (or of inactive profiles) are deleted. Otherwise
+    the deltas are the evaluated cells' contributions (old taken out, new put in, _delta): the cost
+    follows the changed cells, not the estate.
     """
     if not profiles:
         return 0
@@ -507,45 +512,66 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
     counts = ", ".join(SNAPSHOT_COUNTS)
     written = 0
     with connection.cursor() as cursor:
-        if full:
+        if full:  # the full scan's counts minus the stored ones, as deltas: one join of the two sets
             source = _figures_rows(profiles)
             scope = "true"
             if facility is not None:
                 blocks = _quote(ResidentialBlock._meta.db_table)
-                scope = f"b.block_id IN (SELECT id FROM {blocks} WHERE facility_id = {int(facility.pk)})"
-            cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = f.{c}" for c in SNAPSHOT_COUNTS)
-                           + f" FROM ({source}) f WHERE b.block_id = f.block_id AND b.profile_id = f.profile_id AND ("
-                           + " OR ".join(f"b.{c} <> f.{c}" for c in SNAPSHOT_COUNTS) + ")", [])
-            written += max(cursor.rowcount, 0)
-            cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT f.block_id, f.profile_id, "
-                           + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS) + f" FROM ({source}) f WHERE NOT EXISTS "
-                           f"(SELECT 1 FROM {table} b WHERE b.block_id = f.block_id AND b.profile_id = f.profile_id)", [])
-            written += max(cursor.rowcount, 0)
-            cursor.execute(f"DELETE FROM {table} AS b WHERE {scope} AND NOT EXISTS (SELECT 1 FROM ({source}) f "
-                           f"WHERE f.block_id = b.block_id AND f.profile_id = b.profile_id)", [])
-            written += max(cursor.rowcount, 0)
-        else:
-            delta = DELTA  # one row per (block, profile), active profiles only
-            cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
-                           + f" FROM {delta} d WHERE b.block_id = d.block_id AND b.profile_id = d.profile_id", [])
-            written += max(cursor.rowcount, 0)
-            cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT d.block_id, d.profile_id, "
-                           + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f" FROM {delta} d WHERE d.cells > 0 "
-                           f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE b.block_id = d.block_id "
-                           f"AND b.profile_id = d.profile_id)", [])
-            written += max(cursor.rowcount, 0)
-            cursor.execute(f"DELETE FROM {table} WHERE cells <= 0 AND block_id IN (SELECT block_id FROM {DELTA})", [])
-            written += max(cursor.rowcount, 0)
-    return written + roll_up(run_date, profiles)
+                scope = f"block_id IN (SELECT id FROM {blocks} WHERE facility_id = {int(facility.pk)})"
+            difference = ", ".join(f"COALESCE(f.{c}, 0) - COALESCE(b.{c}, 0) AS {c}" for c in SNAPSHOT_COUNTS)
+            cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {DELTA} AS SELECT COALESCE(f.block_id, b.block_id) AS block_id, "
+                f"COALESCE(f.profile_id, b.profile_id) AS profile_id, {difference} FROM ({source}) f "
+                f"FULL JOIN (SELECT * FROM {table} WHERE {scope}) b "
+                f"ON b.block_id = f.block_id AND b.profile_id = f.profile_id "
+                f"WHERE f.block_id IS NULL OR b.block_id IS NULL OR "
+                + " OR ".join(f"f.{c} <> b.{c}" for c in SNAPSHOT_COUNTS), [])
+            _index_delta(cursor)
+        # DELTA holds one row per (block, profile): what to add to the stored figures. A row whose cells
+        # fall to 0 (no cell in use, or an inactive profile) goes.
+        cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
+                       + f" FROM {DELTA} d WHERE b.block_id = d.block_id AND b.profile_id = d.profile_id", [])
+        written += max(cursor.rowcount, 0)
+        cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT d.block_id, d.profile_id, "
+                       + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f" FROM {DELTA} d WHERE d.cells > 0 "
+                       f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE b.block_id = d.block_id "
+                       f"AND b.profile_id = d.profile_id)", [])
+        written += max(cursor.rowcount, 0)
+        cursor.execute(f"DELETE FROM {table} WHERE cells <= 0 AND block_id IN (SELECT block_id FROM {DELTA})", [])
+        written += max(cursor.rowcount, 0)
+    return written + roll_up(run_date, profiles, deltas=not full and facility_rows_current(run_date))
 
 
-def roll_up(run_date, profiles) -> int:
-    """Replace the facility, region and nation snapshots of ``run_date`` (and any reconstructed demo
-    history of that date) by sums of the blocks' current figures: three ``INSERT ... SELECT`` joining
-    the blocks and facilities, whose cost follows the number of blocks, not of cells."""
+def facility_rows_current(run_date) -> bool:
+    """Whether the facility snapshots of ``run_date`` are the sums of the blocks' current figures, so that
+    a run of the same date may apply its deltas to them instead of summing every block again: the last
+    run that succeeded was of that date (every run writes its date's snapshots from the blocks' figures,
+    and only runs change those), the date holds no reconstructed demo history, and no block was added,
+    moved to another facility or deleted since that run started (the blocks' history)."""
+    last = (ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
+            .order_by("-started_at", "-pk").first())
+    if last is None or last.run_date != run_date:
+        return False
+    if ComplianceSnapshot.objects.filter(date=run_date, is_reconstructed=True).exists():
+        return False
+    return not ResidentialBlock.history.model.objects.filter(history_date__gte=last.started_at).exists()
+
+
+def roll_up(run_date, profiles, deltas: bool = False) -> int:
+    """Write the facility, region and nation snapshots of ``run_date`` (replacing any reconstructed demo
+    history of that date). Returns the rows written.
+
+    The facility rows are the sums of the blocks' current figures (an ``INSERT ... SELECT`` joining the
+    blocks, whose cost follows the number of blocks, not of cells), or, with ``deltas`` (allowed when
+    facility_rows_current), the day's rows with the run's block deltas (DELTA) summed per facility added
+    to them: the cost follows the changed blocks. The region and nation rows are summed from the
+    facility rows."""
     Scope = ComplianceSnapshot.Scope
     today = ComplianceSnapshot.objects.filter(date=run_date)
     stale = today.filter(Q(is_reconstructed=True) | Q(profile__in=profiles))
+    if deltas:
+        stale = stale.exclude(scope=Scope.FACILITY)
     stale._raw_delete(stale.db)
     table = _quote(ComplianceSnapshot._meta.db_table)
     counts = ", ".join(SNAPSHOT_COUNTS)
@@ -554,14 +580,35 @@ def roll_up(run_date, profiles) -> int:
     blocks, facilities = (_quote(ResidentialBlock._meta.db_table), _quote(Facility._meta.db_table))
     today_rows = f"{table} s WHERE s.date = %s AND s.scope = %s AND s.profile_id IN ({profile_ids})"
     written = 0
+    scopes = [
+        (Scope.FACILITY, "o.facility_id",
+         f"{_quote(BlockCompliance._meta.db_table)} s JOIN {blocks} o ON o.id = s.block_id "
+         f"WHERE s.profile_id IN ({profile_ids})", []),
+        (Scope.REGION, "o.region_id", today_rows.replace(" WHERE", f" JOIN {facilities} o ON o.id = s.object_id WHERE"),
+         [run_date, Scope.FACILITY]),
+        (Scope.NATION, "0", today_rows, [run_date, Scope.REGION])]
     with connection.cursor() as cursor:
-        for scope, parent, source, params in (
-                (Scope.FACILITY, "o.facility_id",
-                 f"{_quote(BlockCompliance._meta.db_table)} s JOIN {blocks} o ON o.id = s.block_id "
-                 f"WHERE s.profile_id IN ({profile_ids})", []),
-                (Scope.REGION, "o.region_id", today_rows.replace(" WHERE", f" JOIN {facilities} o ON o.id = s.object_id WHERE"),
-                 [run_date, Scope.FACILITY]),
-                (Scope.NATION, "0", today_rows, [run_date, Scope.REGION])):
+        if deltas:
+            scopes = scopes[1:]
+            named = ", ".join(f"SUM(s.{c}) AS {c}" for c in SNAPSHOT_COUNTS)
+            changes = (f"SELECT o.facility_id, s.profile_id, {named} FROM {DELTA} s JOIN {blocks} o ON o.id = s.block_id "
+                       f"GROUP BY o.facility_id, s.profile_id")
+            cursor.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {table}.{c} + f.{c}" for c in SNAPSHOT_COUNTS)
+                           + f" FROM ({changes}) f WHERE {table}.date = %s AND {table}.scope = %s "
+                           f"AND {table}.object_id = f.facility_id AND {table}.profile_id = f.profile_id",
+                           [run_date, Scope.FACILITY])
+            written += max(cursor.rowcount, 0)
+            cursor.execute(f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
+                           f"SELECT %s, %s, f.facility_id, f.profile_id, "
+                           + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({changes}) f WHERE f.cells > 0 "
+                           f"AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s AND s.scope = %s "
+                           f"AND s.object_id = f.facility_id AND s.profile_id = f.profile_id)",
+                           [run_date, Scope.FACILITY, False, run_date, Scope.FACILITY])
+            written += max(cursor.rowcount, 0)
+            # A facility left without a cell in use has no row, as when summed from the blocks.
+            cursor.execute(f"DELETE FROM {table} WHERE date = %s AND scope = %s AND cells <= 0", [run_date, Scope.FACILITY])
+            written += max(cursor.rowcount, 0)
+        for scope, parent, source, params in scopes:
             group = "s.profile_id" if parent == "0" else f"{parent}, s.profile_id"
             cursor.execute(
                 f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "

@@ -134,14 +134,15 @@ def test_a_change_that_moves_no_count_writes_no_block_figures(small_facility):
     blocks' figures untouched."""
     recalculate_compliance(run_date=DAY)
     rows = sorted(BlockCompliance.objects.values_list("block_id", "profile_id", "persons", "cells_compliant"))
-    rolled_up = recalculate_compliance(run_date=DAY, full=True).snapshots_written  # the day's rows only
     Cell.objects.filter(number="S1").update(ceiling_height_m=Decimal("3.10"))  # passes before and after
     run = recalculate_compliance(run_date=DAY)
     assert run.cells_evaluated == 1 and run.results_written == 0
-    assert run.snapshots_written == rolled_up  # no block row written, only the day's roll-up
+    # No block or facility row written; the region and nation rows of the day (4 profiles each) are summed again.
+    assert run.snapshots_written == 4 + 4
     assert sorted(BlockCompliance.objects.values_list("block_id", "profile_id", "persons", "cells_compliant")) == rows
-    Cell.objects.filter(number="S1").update(occupancy=0)  # one person fewer: 4 profiles x 1 block change
-    assert recalculate_compliance(run_date=DAY).snapshots_written == rolled_up + 4
+    Cell.objects.filter(number="S1").update(occupancy=0)  # one person fewer: 4 profiles x (1 block + 1 facility)
+    assert recalculate_compliance(run_date=DAY).snapshots_written == 4 + 4 + 4 + 4
+    assert _snapshot("facility", small_facility.pk, "CPT-2015").persons == 44
 
 
 def test_facility_run_and_deactivated_profile(small_facility):
@@ -186,7 +187,7 @@ def test_statement_count_does_not_depend_on_cells(small_facility):
     Cell.objects.filter(number="A").update(occupancy=26)
     with CaptureQueriesContext(connection) as small:
         recalculate_compliance(run_date=DAY)
-    block = BlockFactory(facility=small_facility, name="More")
+    block = small_facility.blocks.get(name="Cells")  # a new block would make the roll-up sum every block
     CellFactory.create_batch(60, block=block)
     with CaptureQueriesContext(connection) as large:
         recalculate_compliance(run_date=DAY)

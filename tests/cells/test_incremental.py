@@ -324,3 +324,43 @@ def test_a_full_run_repairs_a_write_that_bypassed_the_trigger(estate):
     nation = ComplianceSnapshot.objects.get(date=DAY, scope="nation", profile__code="CPT-2015")
     assert nation.persons == 20 - 1 + 7
     assert _equals_full(DAY)
+
+
+def test_a_same_day_run_adds_its_deltas_to_the_facility_rows(estate):
+    """A second run of the same date adds the changed blocks' deltas to the day's facility rows instead of
+    summing every block (engine.facility_rows_current); the rows equal a full recount, and a facility
+    left without a cell in use loses its row as it would then."""
+    from cells.compliance import engine
+
+    recalculate_compliance(run_date=DAY)
+    assert engine.facility_rows_current(DAY) and not engine.facility_rows_current(NEXT)
+    Cell.objects.filter(block__facility__code="A", number="1").update(occupancy=3)
+    with CaptureQueriesContext(connection) as captured:
+        recalculate_compliance(run_date=DAY)
+    assert not any("cells_blockcompliance" in q["sql"] and "INSERT INTO \"cells_compliancesnapshot\"" in q["sql"]
+                   for q in captured.captured_queries)  # the facility rows were not summed from the blocks
+    assert _equals_full(DAY)
+    Cell.objects.filter(block__facility__code="B").update(status="decommissioned")
+    recalculate_compliance(run_date=DAY)
+    from facilities.models import Facility
+    b = Facility.objects.get(code="B")
+    assert not ComplianceSnapshot.objects.filter(date=DAY, scope="facility", object_id=b.pk).exists()
+    assert _equals_full(DAY)
+
+
+def test_a_block_moved_to_another_facility_is_counted_there_the_same_day(estate):
+    """Moving a block changes no cell: the day's facility rows are summed from the blocks again, since the
+    blocks' history shows a change after the last run."""
+    from facilities.models import Facility, ResidentialBlock
+
+    recalculate_compliance(run_date=DAY)
+    block = ResidentialBlock.objects.get(facility__code="A", name="North")
+    block.facility = Facility.objects.get(code="B")
+    block.name = "North (moved)"
+    block.save()
+    Cell.objects.filter(block__facility__code="B", number="0").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    a = ComplianceSnapshot.objects.get(date=DAY, scope="facility", object_id=Facility.objects.get(code="A").pk,
+                                       profile__code="CPT-2015")
+    assert a.cells == 5  # South only
+    assert _equals_full(DAY)
