@@ -362,6 +362,9 @@ class ComplianceRun(models.Model):
     full = models.BooleanField(_("every cell evaluated"), default=False)
     rules_version = models.CharField(max_length=32, blank=True,
                                      help_text="fingerprint of the active rules the run evaluated against")
+    blocks_version = models.CharField(max_length=32, blank=True, default="",
+                                      help_text="fingerprint of the blocks and their facilities when the run "
+                                                "wrote its snapshots (cells.compliance.engine.blocks_version)")
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)

@@ -138,7 +138,8 @@ def _run(run: ComplianceRun, facility: Facility | None, full: bool) -> None:
     run.full = full or engine.must_run_full(run.rules_version)
     evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None, full=run.full)
     _fault_pause_point()
-    snapshots = engine.write_snapshots(run.run_date, profiles, facility, full=run.full)
+    run.blocks_version = engine.blocks_version()  # before the roll-up: a block moved meanwhile shows next time
+    snapshots = engine.write_snapshots(run.run_date, profiles, facility, full=run.full, blocks=run.blocks_version)
     run.cells_evaluated, run.results_written, run.results_deleted = evaluated, written, deleted
     run.snapshots_written = snapshots
     run.outcome = ComplianceRun.Outcome.SUCCEEDED

@@ -51,8 +51,9 @@ def _quote(name: str) -> str:
 
 
 def profile_rules(profiles) -> dict:
-    """``{profile: [rules]}`` for the given profiles, in display order (one query)."""
-    grouped = {profile: [] for profile in profiles}
+    """``{profile: [rules]}`` for the given profiles, in display order (profiles by position, then id; one
+    query). This order is the layout of the outcome codes."""
+    grouped = {profile: [] for profile in sorted(profiles, key=lambda p: (p.position, p.pk))}
     by_id = {p.pk: p for p in profiles}
     for rule in StandardRule.objects.filter(profile__in=profiles).order_by("profile__position", "position", "code"):
         rule.profile = by_id[rule.profile_id]
@@ -71,11 +72,11 @@ ENGINE_VERSION = 4  # bump when what a result stores changes: every cell is then
 
 def rules_version(profiles) -> str:
     """A fingerprint of the engine, the active profiles and their rules (md5 hex): any change to them
-    changes it."""
+    changes it, their order too (it is the layout of the outcome codes, outcome_codes_expression)."""
     grouped = profile_rules(profiles)
     data = [ENGINE_VERSION] + [[p.pk, p.code, [[r.code, r.metric, r.operator, r.value, sorted(r.applies_to)]
                                                for r in rules]]
-                               for p, rules in sorted(grouped.items(), key=lambda item: item[0].pk)]
+                               for p, rules in grouped.items()]
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -377,6 +378,16 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
                 f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')}, "
                 f"evaluated_failures = x.failures "
                 f"FROM {CHANGED} x WHERE {cell_table}.id = x.id")
+    if full and facility_id is not None:
+        # Cells that left this facility's blocks are not in its scan, and its recount no longer counts them:
+        # they count nowhere until the run that evaluates them adds them where they are now.
+        from .triggers import due
+
+        inside = f"SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} WHERE facility_id = {int(facility_id)}"
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {cell_table} SET evaluated_block_id = NULL, evaluated_persons = NULL, "
+                           f"evaluated_places = NULL, evaluated_single = NULL WHERE {due(cell_table)} "
+                           f"AND evaluated_block_id IN ({inside}) AND block_id NOT IN ({inside})")
     # Only within the run's scope: a facility's run must not strip other cells of results they would get
     # back unevaluated if the profile were reactivated (an incremental run would not see them).
     inactive = ComplianceResult.objects.filter(
@@ -471,20 +482,28 @@ SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
 
 
+OLD_CONTRIBUTIONS = (f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, "
+                     f"old_places AS places, old_single AS single, -1 AS sign FROM {CHANGED} WHERE old_block_id IS NOT NULL")
+
+
+def _delta_select(profiles, contributions: str) -> str:
+    """Per (block, profile), the snapshot counts of ``contributions`` (SQL of rows ``block_id, codes,
+    persons, places, single, sign``) summed, leaving out rows that change nothing."""
+    counts = _counts("c.codes", "c.persons", "c.places", "c.single", "c.sign")
+    nonzero = " OR ".join(f"d.{name} <> 0" for name in SNAPSHOT_COUNTS)
+    return (f"SELECT * FROM (SELECT c.block_id, p.profile_id, {counts} FROM ({contributions}) c "
+            f"CROSS JOIN ({_profile_positions(profiles)}) p GROUP BY c.block_id, p.profile_id) d WHERE {nonzero}")
+
+
 def _delta(profiles) -> None:
     """DELTA, per (block, profile): what the evaluated cells (CHANGED) took out of their blocks as of
     their last evaluation (recorded contribution and codes) and put in now, summed; rows that change
     nothing are left out. Reads CHANGED only."""
-    counts = _counts("c.codes", "c.persons", "c.places", "c.single", "c.sign")
-    nonzero = " OR ".join(f"d.{name} <> 0" for name in SNAPSHOT_COUNTS)
-    select = (f"SELECT c.block_id, p.profile_id, {counts} FROM ("
-              f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, old_places AS places, "
-              f"old_single AS single, -1 AS sign FROM {CHANGED} WHERE old_block_id IS NOT NULL UNION ALL "
-              f"SELECT block_id, codes, persons, places, single, 1 FROM {CHANGED} WHERE in_use) c "
-              f"CROSS JOIN ({_profile_positions(profiles)}) p GROUP BY c.block_id, p.profile_id")
+    new = f"SELECT block_id, codes, persons, places, single, 1 FROM {CHANGED} WHERE in_use"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS SELECT * FROM ({select}) d WHERE {nonzero}", [])
+        cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {_delta_select(profiles, OLD_CONTRIBUTIONS + ' UNION ALL ' + new)}",
+                       [])
         _index_delta(cursor)
 
 
@@ -494,11 +513,12 @@ def _index_delta(cursor) -> None:
         cursor.execute(f"ANALYZE {DELTA} (block_id)")
 
 
-def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int:
+def write_snapshots(run_date, profiles, facility=None, full: bool = True, blocks: str = "") -> int:
     """Bring the blocks' current figures (BlockCompliance) up to date for ``profiles``, then write the
     facility, region and nation snapshots of ``run_date`` summed from them. Returns the rows written.
     Must run inside a transaction, after write_results (whose temporary tables hold the full scan's
-    counts or the evaluated cells' contributions).
+    counts or the evaluated cells' contributions). ``blocks``: blocks_version, read before this call and
+    recorded on the run.
 
     ``full``: the blocks of the run's scope (one facility, or all) take the counts the full scan
     computed: their differences from the stored rows become the deltas, so only rows that differ are
@@ -528,6 +548,12 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
                 f"WHERE f.block_id IS NULL OR b.block_id IS NULL OR "
                 + " OR ".join(f"f.{c} <> b.{c}" for c in SNAPSHOT_COUNTS), [])
             _index_delta(cursor)
+            if facility is not None:
+                # Cells that came from another facility's block: their old contribution leaves that block
+                # (the recount covered this facility's blocks only).
+                outside = (f"{OLD_CONTRIBUTIONS} AND old_block_id NOT IN "
+                           f"(SELECT id FROM {blocks} WHERE facility_id = {int(facility.pk)})")
+                cursor.execute(f"INSERT INTO {DELTA} {_delta_select(profiles, outside)}", [])
         # DELTA holds one row per (block, profile): what to add to the stored figures. A row whose cells
         # fall to 0 (no cell in use, or an inactive profile) goes.
         cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
@@ -540,22 +566,34 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True) -> int
         written += max(cursor.rowcount, 0)
         cursor.execute(f"DELETE FROM {table} WHERE cells <= 0 AND block_id IN (SELECT block_id FROM {DELTA})", [])
         written += max(cursor.rowcount, 0)
-    return written + roll_up(run_date, profiles, deltas=not full and facility_rows_current(run_date))
+    return written + roll_up(run_date, profiles, deltas=not full and facility_rows_current(run_date, blocks))
 
 
-def facility_rows_current(run_date) -> bool:
+def blocks_version() -> str:
+    """A fingerprint (md5 hex) of every residential block's id and facility: it changes when a block is
+    added, deleted or moved to another facility, whatever writes it (a page, a queryset update, SQL)."""
+    blocks = _quote(ResidentialBlock._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = f"SELECT md5(COALESCE(string_agg(id || ':' || facility_id, ',' ORDER BY id), '')) FROM {blocks}"
+    else:
+        sql = (f"SELECT MD5(COALESCE(group_concat(id || ':' || facility_id, ','), '')) "
+               f"FROM (SELECT id, facility_id FROM {blocks} ORDER BY id)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
+def facility_rows_current(run_date, blocks: str) -> bool:
     """Whether the facility snapshots of ``run_date`` are the sums of the blocks' current figures, so that
     a run of the same date may apply its deltas to them instead of summing every block again: the last
     run that succeeded was of that date (every run writes its date's snapshots from the blocks' figures,
-    and only runs change those), the date holds no reconstructed demo history, and no block was added,
-    moved to another facility or deleted since that run started (the blocks' history)."""
+    and only runs change those), the date holds no reconstructed demo history, and the blocks and their
+    facilities are those of that run (``blocks``: blocks_version now)."""
     last = (ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
             .order_by("-started_at", "-pk").first())
-    if last is None or last.run_date != run_date:
+    if last is None or last.run_date != run_date or not blocks or last.blocks_version != blocks:
         return False
-    if ComplianceSnapshot.objects.filter(date=run_date, is_reconstructed=True).exists():
-        return False
-    return not ResidentialBlock.history.model.objects.filter(history_date__gte=last.started_at).exists()
+    return not ComplianceSnapshot.objects.filter(date=run_date, is_reconstructed=True).exists()
 
 
 def roll_up(run_date, profiles, deltas: bool = False) -> int:

@@ -1,0 +1,454 @@
+"""Adversarial sequences against the incremental compliance run: after each, the incremental state must
+equal what a full run would leave (tests.cells.test_incremental._equals_full).
+
+Known limits, not tested here: a cell deleted outright, and a copy of a loaded cell inserted with
+bulk_create (which skips Cell.save and keeps the original's evaluation record), are seen only by an
+estate-wide full run's recount (the first) or not at all (the second)."""
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceSnapshot, StandardProfile, StandardRule
+from cells.services import recalculate_compliance
+from facilities.models import Facility, Region, ResidentialBlock
+from tests.cells.test_incremental import DAY, NEXT, _equals_full, estate, results, snapshots  # noqa: F401
+from tests.factories import BlockFactory, CellFactory
+
+EARLIER = DAY - datetime.timedelta(days=1)
+
+
+def cell(facility, block, number):
+    return Cell.objects.get(block__facility__code=facility, block__name=block, number=number)
+
+
+def diff(day):
+    """What differs between the current state and a full run's (for the report)."""
+    from django.db import transaction
+
+    state = (results(), snapshots(day))
+    with transaction.atomic():
+        recalculate_compliance(run_date=day, full=True)
+        full = (results(), snapshots(day))
+        transaction.set_rollback(True)
+    out = []
+    names = ["results", "cells", "snapshots", "blocks"]
+    for name, a, b in zip(names, [*state[0], *state[1]], [*full[0], *full[1]]):
+        sa, sb = set(map(repr, a)), set(map(repr, b))
+        if sa != sb:
+            out.append((name, "incremental only:", sorted(sa - sb), "full only:", sorted(sb - sa)))
+    return out
+
+
+def check(day):
+    d = diff(day)
+    assert not d, "\n".join(map(str, d))
+    assert _equals_full(day)
+
+
+# --- 1. same-day facility-row deltas -------------------------------------------------------------
+
+def test_block_moved_by_queryset_update_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    ResidentialBlock.objects.filter(facility__code="A", name="North").update(
+        facility=Facility.objects.get(code="B"), name="North (moved)")  # no history row
+    Cell.objects.filter(block__facility__code="B", block__name="South", number="0").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_block_moved_by_save_then_facility_run_then_estate_run(estate):
+    recalculate_compliance(run_date=DAY)
+    block = ResidentialBlock.objects.get(facility__code="A", name="North")
+    block.facility = Facility.objects.get(code="B")
+    block.name = "North (moved)"
+    block.save()
+    recalculate_compliance(run_date=DAY, facility_code="A")
+    Cell.objects.filter(number="2").update(occupancy=3)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_block_deleted_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    ResidentialBlock.objects.get(facility__code="A", name="North").delete()
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="1").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_block_deleted_after_a_cell_moved_out_of_it(estate):
+    recalculate_compliance(run_date=DAY)
+    south = ResidentialBlock.objects.get(facility__code="A", name="South")
+    Cell.objects.filter(block__facility__code="A", block__name="North", number="1").update(block=south, number="x1")
+    ResidentialBlock.objects.get(facility__code="A", name="North").delete()
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_facility_deleted_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    Facility.objects.get(code="A").delete()
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_facility_changes_region_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    Facility.objects.filter(code="A").update(region=Region.objects.get(code="KZ-75"))
+    Cell.objects.filter(block__facility__code="B", number="1").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    facility = Facility.objects.get(code="B")
+    facility.region = Region.objects.get(code="KZ-35")
+    facility.save()
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_facility_runs_interleaved_with_estate_runs_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    b_north = ResidentialBlock.objects.get(facility__code="B", name="North")
+    Cell.objects.filter(block__facility__code="A", block__name="North", number="0").update(block=b_north, number="a0")
+    recalculate_compliance(run_date=DAY, facility_code="A")  # the moved cell is now B's: not seen
+    Cell.objects.filter(block__facility__code="A", number="3").update(occupancy=0)
+    recalculate_compliance(run_date=DAY, facility_code="B")
+    recalculate_compliance(run_date=DAY, facility_code="A")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_cell_moved_in_then_facility_full_run_then_estate_run(estate):
+    """A cell moved from B to A; a full run of facility A recounts A's blocks only: B's block keeps the
+    cell's old contribution while the cell records its new one."""
+    recalculate_compliance(run_date=DAY)
+    a_north = ResidentialBlock.objects.get(facility__code="A", name="North")
+    Cell.objects.filter(block__facility__code="B", block__name="South", number="1").update(block=a_north, number="b1")
+    recalculate_compliance(run_date=DAY, facility_code="A", full=True)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_cell_moved_out_then_facility_full_run_then_estate_run(estate):
+    """A cell moved from A to B; a full run of facility A recounts A's blocks without it, and the next
+    incremental run takes its old contribution out of A's block a second time."""
+    recalculate_compliance(run_date=DAY)
+    b_north = ResidentialBlock.objects.get(facility__code="B", name="North")
+    Cell.objects.filter(block__facility__code="A", block__name="South", number="1").update(block=b_north, number="a1")
+    recalculate_compliance(run_date=DAY, facility_code="A", full=True)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_cell_moved_out_then_facility_full_run_then_estate_run_next_day(estate):
+    recalculate_compliance(run_date=DAY)
+    b_north = ResidentialBlock.objects.get(facility__code="B", name="North")
+    Cell.objects.filter(block__facility__code="A", block__name="South", number="1").update(block=b_north, number="a1")
+    recalculate_compliance(run_date=DAY, facility_code="A", full=True)
+    recalculate_compliance(run_date=NEXT)
+    check(NEXT)
+
+
+def test_earlier_date_run_in_between(estate):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="1").update(occupancy=2)
+    recalculate_compliance(run_date=EARLIER)
+    Cell.objects.filter(number="3").update(occupancy=0)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="0").update(status="decommissioned")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_failed_run_in_between(estate, monkeypatch):
+    from cells.compliance import engine
+
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="1").update(occupancy=2)
+    original = engine.roll_up
+
+    def broken(*args, **kwargs):
+        original(*args, **kwargs)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "roll_up", broken)
+    with pytest.raises(RuntimeError):
+        recalculate_compliance(run_date=DAY)
+    monkeypatch.setattr(engine, "roll_up", original)
+    Cell.objects.filter(number="2").update(occupancy=3)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_failed_run_of_another_date_in_between(estate, monkeypatch):
+    from cells.compliance import engine
+
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="1").update(occupancy=2)
+    original = engine.write_snapshots
+
+    def broken(*args, **kwargs):
+        original(*args, **kwargs)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(engine, "write_snapshots", broken)
+    with pytest.raises(RuntimeError):
+        recalculate_compliance(run_date=NEXT)
+    monkeypatch.setattr(engine, "write_snapshots", original)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_facility_without_cell_in_use_then_back(estate):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(block__facility__code="A").update(status="decommissioned")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(block__facility__code="A", number="2").update(status="in_use")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(block__facility__code="A").update(status="in_use")
+    recalculate_compliance(run_date=DAY, facility_code="A")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_all_cells_out_of_use_then_back(estate):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.update(status="under_reconstruction")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="4").update(status="in_use")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_bulk_created_new_cells_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    block = ResidentialBlock.objects.get(facility__code="B", name="South")
+    Cell.objects.bulk_create([Cell(block=block, number=f"bulk{n}", accommodation_type="multiple_occupancy_cell",
+                                   living_space_m2=Decimal("9.00"), design_capacity=2, occupancy=n)
+                              for n in range(3)])
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_bulk_created_block_and_cells_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    (block,) = ResidentialBlock.objects.bulk_create([ResidentialBlock(
+        facility=Facility.objects.get(code="A"), name="Bulk", accommodation_type="dormitory")])
+    block = ResidentialBlock.objects.get(name="Bulk")
+    Cell.objects.bulk_create([Cell(block=block, number="b0", accommodation_type="single_occupancy_cell",
+                                   living_space_m2=Decimal("7.00"), design_capacity=1, occupancy=1)])
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_new_block_and_cells_with_save_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    block = BlockFactory(facility=Facility.objects.get(code="B"), name="East")
+    CellFactory(block=block, number="e0")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    CellFactory(block=block, number="e1", occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+# --- 2. failures fingerprint ----------------------------------------------------------------------
+
+def test_failing_measured_value_changes_letters_same(estate):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(block__facility__code="A", block__name="North", number="0").update(
+        living_space_m2=Decimal("5.45"))  # still fails CPT-2015-1 and RM-3, passes ICRC (5.4)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="0").update(ceiling_height_m=Decimal("2.40"))  # another failure, status same
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="0").update(ceiling_height_m=Decimal("2.30"))
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_failing_per_person_value_in_multiple_cells(estate):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="2").update(accommodation_type="multiple_occupancy_cell", design_capacity=2,
+                                           living_space_m2=Decimal("7.00"), occupancy=2)  # 3.5 per person
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="2").update(occupancy=3)  # 2.33: still fails CPT-2015-2, now ICRC too
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="2").update(living_space_m2=Decimal("6.00"))  # 2.00
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="2").update(living_space_m2=Decimal("6.01"))  # 2.003 -> shown 2.00
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_threshold_change_and_revert_with_runs(estate):
+    recalculate_compliance(run_date=DAY)
+    rule = StandardRule.objects.get(code="CPT-2015-1")
+    rule.value = 5.0
+    rule.save()
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    rule.value = 6.0
+    rule.save()
+    Cell.objects.filter(number="3").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_threshold_change_under_facility_run_then_revert(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardRule.objects.filter(code="CPT-2015-1").update(value=5.0)
+    recalculate_compliance(run_date=DAY, facility_code="A")
+    StandardRule.objects.filter(code="CPT-2015-1").update(value=6.0)
+    recalculate_compliance(run_date=DAY, facility_code="B")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_rule_metric_and_code_changes(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardRule.objects.filter(code="CPT-2015-6").update(code="CPT-2015-6b")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    StandardRule.objects.filter(code="CPT-2015-6b").update(metric="min_wall_distance_m")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_applies_to_change(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardRule.objects.filter(code="ICRC-2012-2").update(applies_to=["single_occupancy_cell",
+                                                                      "multiple_occupancy_cell", "dormitory"])
+    recalculate_compliance(run_date=DAY, facility_code="A")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_rule_positions_swapped_within_profile(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardRule.objects.filter(code="CPT-2015-1").update(position=50)
+    Cell.objects.filter(number="1").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_profile_positions_swapped(estate):
+    """The codes' layout follows the profiles' positions; rules_version sorts profiles by pk."""
+    recalculate_compliance(run_date=DAY)
+    profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
+    first, second = profiles[0], profiles[1]
+    StandardProfile.objects.filter(pk=first.pk).update(position=second.position + 1)
+    StandardProfile.objects.filter(pk=second.pk).update(position=0 if first.position == second.position else first.position)
+    assert list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))[:2] == [second, first]
+    Cell.objects.filter(block__facility__code="A", number="0").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_profile_positions_swapped_next_day(estate):
+    recalculate_compliance(run_date=DAY)
+    profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
+    first, second = profiles[0], profiles[1]
+    StandardProfile.objects.filter(pk=first.pk).update(position=second.position + 1)
+    StandardProfile.objects.filter(pk=second.pk).update(position=0 if first.position == second.position else first.position)
+    Cell.objects.filter(number="2").update(living_space_m2=Decimal("5.00"))
+    recalculate_compliance(run_date=NEXT)
+    check(NEXT)
+
+
+def test_profile_toggle_same_day_with_facility_runs(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardProfile.objects.filter(code="ICRC-2012").update(is_active=False)
+    recalculate_compliance(run_date=DAY, facility_code="B")
+    Cell.objects.filter(number="1").update(occupancy=2)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    StandardProfile.objects.filter(code="ICRC-2012").update(is_active=True)
+    recalculate_compliance(run_date=DAY, facility_code="A")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_profile_toggle_without_run_in_between(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardProfile.objects.filter(code="MANDELA-2015").update(is_active=False)
+    Cell.objects.filter(number="1").update(occupancy=2)
+    StandardProfile.objects.filter(code="MANDELA-2015").update(is_active=True)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+# --- 3. zero-sum deltas ----------------------------------------------------------------------------
+
+def test_swapped_cells_zero_delta(estate):
+    recalculate_compliance(run_date=DAY)
+    a_north = ResidentialBlock.objects.get(facility__code="A", name="North")
+    b_north = ResidentialBlock.objects.get(facility__code="B", name="North")
+    Cell.objects.filter(block=a_north, number="1").update(block=b_north, number="from-a")
+    Cell.objects.filter(block=b_north, number="1").update(block=a_north, number="from-b")
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_change_and_change_back_zero_delta(estate):
+    recalculate_compliance(run_date=DAY)
+    Cell.objects.filter(number="1").update(occupancy=5)
+    Cell.objects.filter(number="1").update(occupancy=1)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    # compliant persons move between profiles' statuses while totals stay
+    Cell.objects.filter(block__facility__code="A", block__name="North", number="0").update(
+        living_space_m2=Decimal("6.50"))
+    Cell.objects.filter(block__facility__code="A", block__name="North", number="1").update(
+        living_space_m2=Decimal("5.50"))
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_reconstructed_rows_on_other_scopes_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    profile = StandardProfile.objects.get(code="KZ-ROADMAP")
+    ComplianceSnapshot.objects.create(date=DAY, profile=profile, scope="region", object_id=999, persons=1,
+                                      is_reconstructed=True)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+    Cell.objects.filter(number="1").update(occupancy=4)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_blocks_deleted_by_queryset_same_day(estate):
+    recalculate_compliance(run_date=DAY)
+    ResidentialBlock.objects.filter(facility__code="B", name="South").delete()
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_rule_moved_to_another_profile(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardRule.objects.filter(code="SMR-14").update(profile=StandardProfile.objects.get(code="ICRC-2012"))
+    Cell.objects.filter(number="1").update(has_natural_light=False)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_profile_position_change_without_cell_change(estate):
+    recalculate_compliance(run_date=DAY)
+    StandardProfile.objects.filter(code="KZ-ROADMAP").update(position=0)
+    StandardProfile.objects.exclude(code="KZ-ROADMAP").update(position=5)
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
