@@ -213,11 +213,13 @@ def _profile_positions(profiles) -> str:
                               for k, (pk, first, length) in enumerate(_positions(profiles)))
 
 
-def _status(codes: str, first, length) -> str:
-    """SQL of a profile's status from its part of a cell's outcome codes: 2 non-compliant if one code is
-    F, else 1 unknown if one is U, else 0 compliant (as rules.profile_status_expression)."""
+def _status(codes: str, first, length, labels=("2", "1", "0")) -> str:
+    """SQL of a profile's status from its part of a cell's outcome codes: ``labels`` (SQL) for
+    non-compliant if one code is F, else unknown if one is U, else compliant (as
+    rules.profile_status_expression); by default 2, 1 and 0."""
     mine = f"substr({codes}, {first}, {length})"
-    return f"CASE WHEN {mine} LIKE '%%F%%' THEN 2 WHEN {mine} LIKE '%%U%%' THEN 1 ELSE 0 END"
+    failing, unknown, compliant = labels
+    return f"CASE WHEN {mine} LIKE '%%F%%' THEN {failing} WHEN {mine} LIKE '%%U%%' THEN {unknown} ELSE {compliant} END"
 
 
 def _counts(codes: str, persons: str, places: str, single: str, sign: str = "1") -> str:
@@ -435,9 +437,8 @@ def _upsert_results(profiles, version: str) -> int:
                                                                    _positions(profiles))):
         letters = [RawSQL(f"substr(x.codes, {first + i}, 1)", (), output_field=models.CharField())
                    for i in range(len(rules))]
-        mine = f"substr(x.codes, {first}, {length})"
         expressions = {
-            "status": RawSQL(f"CASE WHEN {mine} LIKE '%%F%%' THEN %s WHEN {mine} LIKE '%%U%%' THEN %s ELSE %s END",
+            "status": RawSQL(_status("x.codes", first, length, labels=("%s", "%s", "%s")),
                              (ComplianceStatus.NON_COMPLIANT, ComplianceStatus.UNKNOWN, ComplianceStatus.COMPLIANT),
                              output_field=models.CharField()),
             "failed": StripNulls(JSONObject(**{
