@@ -142,7 +142,7 @@ with transaction.atomic():
         for profile in profiles:
             rules = list(StandardRule.objects.filter(profile=profile))
             outcomes = {rule.code: outcome(cell, rule) for rule in rules}
-            failed = {c: str(measured(cell, r.metric)) for r in rules for c, o in [(r.code, outcomes[r.code])] if o == "fail"}
+            failed = {c: r.metric for r in rules for c, o in [(r.code, outcomes[r.code])] if o == "fail"}
             unknown = {c: r.metric for r in rules for c, o in [(r.code, outcomes[r.code])] if o == "unknown"}
             status = "non_compliant" if failed else ("unknown" if unknown else "compliant")
             ComplianceResult.objects.update_or_create(   # save each result

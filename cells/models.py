@@ -74,13 +74,9 @@ class Cell(models.Model):
     evaluated_persons = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_places = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_single = models.BooleanField(null=True, blank=True, editable=False)
-    evaluated_failures = models.CharField(
-        max_length=16, null=True, blank=True, editable=False,
-        help_text="fingerprint of the measured values of the failed rules at the last evaluation "
-                  "(cells.compliance.engine.failures_expression)")
     history = HistoricalRecords(excluded_fields=[
         "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-        "evaluated_persons", "evaluated_places", "evaluated_single", "evaluated_failures"])
+        "evaluated_persons", "evaluated_places", "evaluated_single"])
 
     objects = CellQuerySet.as_manager()
 
@@ -117,7 +113,7 @@ class Cell(models.Model):
         return f"{self.block} / {self.number}"
 
     ENGINE_FIELDS = ("evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-                     "evaluated_persons", "evaluated_places", "evaluated_single", "evaluated_failures")
+                     "evaluated_persons", "evaluated_places", "evaluated_single")
 
     def save(self, *args, **kwargs):
         """A new row (a copy made with ``pk = None`` too) has never been evaluated. Saving an existing
@@ -152,6 +148,18 @@ class Cell(models.Model):
     def is_overcrowded(self) -> bool:
         """True when occupancy (persons) exceeds design capacity (persons)."""
         return None not in (self.occupancy, self.design_capacity) and self.occupancy > self.design_capacity
+
+
+class DueCell(models.Model):
+    """A cell due for compliance evaluation: its inputs changed since its last evaluation, or it was never
+    evaluated. The work list of an incremental run, kept by database triggers whatever writes the cell
+    (cells.compliance.triggers), emptied by the run of the cells it evaluated. No foreign key: a row may
+    outlive its cell (deleted), and the next run drops it."""
+
+    cell_id = models.BigIntegerField(primary_key=True)
+
+    def __str__(self):
+        return f"cell {self.cell_id}"
 
 
 class StandardProfile(models.Model):
@@ -242,10 +250,11 @@ class ComplianceStatus(models.TextChoices):
 class ComplianceResult(models.Model):
     """The outcome of one profile for one cell in use.
 
-    ``failed`` maps each failing rule code to the measured value (e.g. ``{"CPT-2015-1": 5.9}``);
-    ``unknown`` maps each rule that could not be evaluated to the missing metric
-    (e.g. ``{"CPT-2015-6": "ceiling_height_m"}``). ``changed_at`` is when the outcome last changed.
-    A run rewrites a result only when one of these changes.
+    ``failed`` maps each failing rule code to the metric it measures (e.g. ``{"CPT-2015-1":
+    "living_space_m2"}``; the measured value is the cell's, cells.selectors.measured_value); ``unknown``
+    maps each rule that could not be evaluated to the missing metric (e.g. ``{"CPT-2015-6":
+    "ceiling_height_m"}``). ``changed_at`` is when the outcome last changed. A run rewrites a result only
+    when one of these changes: a new measurement that moves no rule's outcome leaves it as it is.
     """
 
     # No single-column indexes: the unique (cell, profile) and the (profile, status) indexes cover both

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 
 from facilities.models import AccommodationType
 
+from .compliance import rules as R
 from .compliance.rules import BOOLEAN_METRICS
 from .models import Cell, ComplianceResult, StandardRule
 
@@ -16,10 +17,27 @@ def active_rules() -> list[StandardRule]:
                 .order_by("profile__position", "position", "code"))
 
 
+DERIVED_METRICS = ["living_space_per_person_m2"]  # metrics that are no column of the cell (rules.METRICS)
+
+
 def cells_with_results(queryset):
-    """Cells with ``active_results``: their stored results under the active profiles (2 queries)."""
-    results = ComplianceResult.objects.filter(profile__is_active=True)
-    return queryset.prefetch_related(Prefetch("compliance_results", queryset=results, to_attr="active_results"))
+    """Cells with ``active_results``: their stored results under the active profiles, with their profile,
+    in the profiles' order; and the derived metrics (DERIVED_METRICS) as the rules compute them, for
+    measured_value (2 queries)."""
+    results = (ComplianceResult.objects.filter(profile__is_active=True).select_related("profile")
+               .order_by("profile__position", "profile_id"))
+    return queryset.annotate(**{metric: R.display_measured_expression(metric, R.stored_column)
+                                for metric in DERIVED_METRICS}).prefetch_related(
+        Prefetch("compliance_results", queryset=results, to_attr="active_results"))
+
+
+def measured_value(cell: Cell, metric: str):
+    """The value of ``metric`` (rules.METRICS) measured in ``cell`` as the rules read it (m², m, persons,
+    booleans; living space per person truncated to 2 decimal places, rules.display_measured_expression).
+    A result names the rules a cell fails; their measured values are the cell's, read here, so that a new
+    measurement that moves no outcome does not rewrite the result. ``cell`` must come from
+    cells_with_results()."""
+    return getattr(cell, metric)
 
 
 def display_value(metric: str, value):
@@ -47,7 +65,7 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
         if result is None:
             status, measured = NOT_EVALUATED, None
         elif rule.code in result.failed:
-            status, measured = FAIL, display_value(rule.metric, result.failed[rule.code])
+            status, measured = FAIL, display_value(rule.metric, measured_value(cell, rule.metric))
         elif rule.code in result.unknown:
             status, measured = UNKNOWN, None
         else:

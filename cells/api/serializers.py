@@ -8,11 +8,13 @@ from rest_framework import serializers
 from cells.compliance.engine import present_measured
 from core.serializers import IdRelatedField, StrictInputMixin
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
+from cells.selectors import measured_value
 from facilities.models import AccommodationType, ResidentialBlock
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
-    """A stored result: ``failed`` maps rule code to the measured value, ``unknown`` to the missing metric."""
+    """A stored result: ``failed`` maps rule code to the cell's measured value (selectors.measured_value),
+    ``unknown`` to the missing metric. The result must come with its cell (selectors.cells_with_results)."""
 
     profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
     failed = serializers.SerializerMethodField()
@@ -21,7 +23,8 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
         if "rule_metrics" not in self.context:  # one query per response, not per cell
             self.context["rule_metrics"] = dict(StandardRule.objects.values_list("code", "metric"))
         metrics = self.context["rule_metrics"]
-        return {code: present_measured(metrics.get(code, ""), value) for code, value in obj.failed.items()}
+        return {code: present_measured(metrics[code], measured_value(obj.cell, metrics[code]))
+                for code in obj.failed if code in metrics}
 
     class Meta:
         model = ComplianceResult

@@ -1,6 +1,5 @@
 """API of the cells app: cells (read, register, change, headcounts), standards, the design check, and the
 completion of a conversion project (which registers the block's new cells)."""
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,7 +11,8 @@ from rest_framework.views import APIView
 from cells import services
 from cells.compliance.engine import evaluate_measurements
 from cells.filters import CellFilter, StandardProfileFilter
-from cells.models import Cell, ComplianceResult, StandardProfile
+from cells.models import Cell, StandardProfile
+from cells.selectors import cells_with_results
 from core.history import HistoryMixin
 from core.parsers import SafeJSONParser
 from facilities.api.serializers import ConversionProjectSerializer
@@ -34,9 +34,7 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     ordering = ["block_id", "number"]
 
     def get_queryset(self):
-        active = ComplianceResult.objects.filter(profile__is_active=True).select_related("profile")
-        return Cell.objects.visible_to(self.request.user).select_related("block__facility").prefetch_related(
-            Prefetch("compliance_results", queryset=active.order_by("profile__position"), to_attr="active_results"))
+        return cells_with_results(Cell.objects.visible_to(self.request.user).select_related("block__facility"))
 
     def _write(self, request, cell=None, partial=False):
         services.check_can_edit_cells(request.user, cell)

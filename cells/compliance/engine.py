@@ -23,12 +23,12 @@ import json
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import MD5, Cast, Coalesce, JSONObject, Left
+from django.db.models.functions import Coalesce, JSONObject
 from django.db.models.sql import Query
 from django.utils import timezone
 
 from cells.models import (BlockCompliance, Cell, ComplianceCounts, ComplianceResult, ComplianceRun,
-                          ComplianceSnapshot, ComplianceStatus, StandardProfile, StandardRule)
+                          ComplianceSnapshot, ComplianceStatus, DueCell, StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
@@ -67,7 +67,7 @@ INPUT_FIELDS = ["block_id", "accommodation_type", "living_space_m2", "design_cap
                 "has_natural_light", "status"]  # the block too: a cell moved counts in another block
 
 
-ENGINE_VERSION = 4  # bump when what a result stores changes: every cell is then evaluated again
+ENGINE_VERSION = 5  # bump when what a result stores changes: every cell is then evaluated again
 
 
 def rules_version(profiles) -> str:
@@ -116,21 +116,6 @@ def outcome_codes_expression(profiles, version: str):
     return Joined(*parts)
 
 
-def failures_expression(profiles):
-    """A fingerprint of a stored cell's failures: the first 16 hex digits of the MD5 of the measured value
-    of every failed rule of every active profile (empty for the others), in the order of
-    outcome_codes_expression. With the codes, it tells a run that a result cannot have changed (same
-    letters, same measured values where a rule fails) without reading the result."""
-    parts = []
-    for rules in profile_rules(profiles).values():
-        for rule in rules:
-            failed = models.lookups.Exact(R.outcome_expression(rule, R.stored_column, labels=CODES), CODES[R.FAIL])
-            measured = Cast(R.display_measured_expression(rule.metric, R.stored_column), models.TextField())
-            parts += [models.Case(models.When(failed, then=measured), default=Value(""),
-                                  output_field=models.TextField()), Value("|", output_field=models.TextField())]
-    return Left(MD5(Joined(*parts)), 16) if parts else Value("")
-
-
 def _temporary() -> str:
     return "pg_temp" if connection.vendor == "postgresql" else "temp"  # never a permanent table
 
@@ -150,13 +135,13 @@ STALE = "compliance_stale_cell"  # temporary table: ids of the cells a full scan
 def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: bool = False) -> int:
     """(Re)create the temporary table CHANGED of the cells to evaluate, read once, with all that the rest
     of the run needs from them: ``id, block_id``, the attributes rules read (rules.FIELD_TYPES),
-    ``revision, in_use, persons, places, single, codes, failures`` (now: failures_expression) and
-    ``old_codes, old_failures, old_block_id, old_persons, old_places, old_single`` (as recorded at their
-    last evaluation; ``old_block_id`` is NULL when they then counted nowhere).
+    ``revision, in_use, persons, places, single, codes`` and ``old_codes, old_block_id, old_persons,
+    old_places, old_single`` (as recorded at their last evaluation; ``old_block_id`` is NULL when they
+    then counted nowhere).
 
     Which cells: with ``stale``, those the full scan listed (STALE); otherwise those (of one facility,
-    or all) whose input revision differs from the one last evaluated, found through the partial index
-    of such cells (triggers.INDEX), not by a scan. The revision recorded is the one read with the
+    or all) whose input revision differs from the one last evaluated, found through the list of due
+    cells (DueCell, kept by triggers), not by a scan. The revision recorded is the one read with the
     values, in the same statement: an edit landing later keeps the cell due. Returns how many.
     """
     from .triggers import due
@@ -166,7 +151,8 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
     if stale:
         cells = cells.filter(pk__in=RawSQL(f"SELECT id FROM {STALE}", []))
     else:
-        cells = cells.filter(RawSQL(due(table), [], output_field=models.BooleanField()))
+        listed = f"SELECT cell_id FROM {_quote(DueCell._meta.db_table)}"
+        cells = cells.filter(RawSQL(due(table), [], output_field=models.BooleanField()), pk__in=RawSQL(listed, []))
         if facility_id is not None:
             cells = cells.filter(block__facility_id=facility_id)
     in_use = models.ExpressionWrapper(Q(status=Cell.Status.IN_USE), output_field=models.BooleanField())
@@ -176,21 +162,13 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         persons=Coalesce(F("occupancy"), 0), places=Coalesce(F("design_capacity"), 0),
         single=models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
                                         output_field=models.BooleanField()),
-        codes=codes, failures=failures_expression(profiles) if profiles else Value(""),
-        old_codes=F("evaluated_outcomes"), old_failures=F("evaluated_failures"),
+        codes=codes, old_codes=F("evaluated_outcomes"),
         old_block_id=F("evaluated_block_id"),
         old_persons=F("evaluated_persons"), old_places=F("evaluated_places"), old_single=F("evaluated_single"))
     sql, params = cells.query.sql_with_params()
-    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
-        if postgres and not stale:
-            # PostgreSQL cannot estimate "evaluated_revision <> input_revision" (a comparison of two columns:
-            # it assumes 99.5 % of the cells) and would scan the estate; the partial index holds the answer.
-            cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
-        if postgres and not stale:
-            cursor.execute("SET LOCAL enable_seqscan = on")
         return _index_changed(cursor)
 
 
@@ -220,21 +198,6 @@ def _status(codes: str, first, length, labels=("2", "1", "0")) -> str:
     mine = f"substr({codes}, {first}, {length})"
     failing, unknown, compliant = labels
     return f"CASE WHEN {mine} LIKE '%%F%%' THEN {failing} WHEN {mine} LIKE '%%U%%' THEN {unknown} ELSE {compliant} END"
-
-
-def _counts(codes: str, persons: str, places: str, single: str, sign: str = "1") -> str:
-    """The SELECT list of SNAPSHOT_COUNTS for a group of cells joined with _profile_positions (``p``):
-    ``codes`` is the SQL of a cell's outcome codes, ``persons``/``places``/``single`` its contribution,
-    ``sign`` (SQL, 1 or -1) whether it is put in or taken out."""
-    status = _status(codes, "p.first", "p.length")
-
-    def total(condition: str, value: str = "1") -> str:
-        return f"SUM(CASE WHEN {condition} THEN {sign} * {value} ELSE 0 END)"
-
-    return f"""{total("true", persons)} AS persons, {total("true", places)} AS places,
-        {total(f"({status}) = 0", persons)} AS persons_compliant, {total(single, persons)} AS persons_in_single_cells,
-        {total("true")} AS cells, {total(f"({status}) = 0")} AS cells_compliant,
-        {total(f"({status}) = 2")} AS cells_non_compliant, {total(f"({status}) = 1")} AS cells_unknown"""
 
 
 STATUS_COUNTS = {"persons_compliant": (0, "persons"), "cells_compliant": (0, "1"), "cells_non_compliant": (2, "1"),
@@ -307,12 +270,7 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FIGURES}")
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{STALE}")
-        if postgres:
-            # One large aggregation: room to hash it in memory (JIT is off for the whole run, write_results).
-            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(f"CREATE TEMPORARY TABLE {FIGURES} AS {select}", params)
-        if postgres:
-            cursor.execute("RESET work_mem")
         cursor.execute(f"CREATE TEMPORARY TABLE {STALE} AS {unnest.format(t=FIGURES)}")
         if postgres:
             cursor.execute(f"ALTER TABLE {STALE} ADD PRIMARY KEY (id)")
@@ -347,10 +305,12 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         # page (4, a spinning disk), PostgreSQL would rather scan 2 M cells and 8 M results to join 20,000
         # changed cells. 1.1 is the usual figure for SSDs and cached tables. No JIT: compiling the rules'
         # many expressions took longer than running them (up to 7 s on the full scan, 0.8 s on 20,000
-        # changed cells). For this transaction only.
+        # changed cells). Room to hash the aggregations (per block, per block and profile) in memory. For
+        # this transaction only.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL random_page_cost = 1.1")
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
     changed = _scan_full(facility_id, version, profiles) if full else _prepare_changed(facility_id, profiles, version)
     with connection.cursor() as cursor:
         if full:  # a full run evaluates every rule of every cell in use (the codes)
@@ -364,6 +324,9 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     written = _upsert_results(profiles, version) if changed and profiles else 0
     deleted = 0
     cell_table, result_table = _quote(Cell._meta.db_table), _quote(ComplianceResult._meta.db_table)
+    listed = _quote(DueCell._meta.db_table)
+    from .triggers import due
+
     with connection.cursor() as cursor:
         if changed:
             cursor.execute(f"DELETE FROM {result_table} WHERE cell_id IN (SELECT id FROM {CHANGED} WHERE NOT in_use)")
@@ -374,17 +337,25 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             def recorded(column: str) -> str:
                 return f"CASE WHEN x.in_use THEN x.{column} END"
 
-            cursor.execute(
-                f"UPDATE {cell_table} SET evaluated_outcomes = x.codes, evaluated_revision = x.revision, "
-                f"evaluated_block_id = {recorded('block_id')}, evaluated_persons = {recorded('persons')}, "
-                f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')}, "
-                f"evaluated_failures = x.failures "
-                f"FROM {CHANGED} x WHERE {cell_table}.id = x.id")
+            update = (f"UPDATE {cell_table} SET evaluated_outcomes = x.codes, evaluated_revision = x.revision, "
+                      f"evaluated_block_id = {recorded('block_id')}, evaluated_persons = {recorded('persons')}, "
+                      f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')} "
+                      f"FROM {CHANGED} x WHERE {cell_table}.id = x.id")
+            if connection.vendor == "postgresql":
+                # The evaluated cells leave the list of due cells, unless edited meanwhile (due still: their
+                # revision moved on), in the same statement: no second look-up of the cells.
+                cursor.execute(f"WITH evaluated AS ({update} RETURNING {cell_table}.id, {due(cell_table)} AS due) "
+                               f"DELETE FROM {listed} WHERE cell_id IN (SELECT id FROM evaluated WHERE NOT due)")
+            else:
+                cursor.execute(update)
+        if facility_id is None or connection.vendor != "postgresql":
+            # The cells due no more leave the list (on PostgreSQL, the evaluated ones left it above): deleted
+            # cells, and anything else an estate-wide run finds.
+            cursor.execute(f"DELETE FROM {listed} WHERE NOT EXISTS (SELECT 1 FROM {cell_table} c "
+                           f"WHERE c.id = {listed}.cell_id AND {due('c')})")
     if full and facility_id is not None:
         # Cells that left this facility's blocks are not in its scan, and its recount no longer counts them:
         # they count nowhere until the run that evaluates them adds them where they are now.
-        from .triggers import due
-
         inside = f"SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} WHERE facility_id = {int(facility_id)}"
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {cell_table} SET evaluated_block_id = NULL, evaluated_persons = NULL, "
@@ -406,13 +377,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     return evaluated, written, deleted
 
 
-def _changed_column(name: str):
-    """Column source (rules.stored_column's counterpart) for the cells in CHANGED, aliased ``x``."""
-    return RawSQL(f"x.{_quote(name)}", (), output_field=R.FIELD_TYPES[name])
-
-
 def _compiled(expression) -> tuple[str, list]:
-    """SQL and parameters of an ORM expression that names no model column (only _changed_column)."""
+    """SQL and parameters of an ORM expression that names no model column."""
     query = Query(Cell)
     return query.get_compiler(connection=connection).compile(expression.resolve_expression(query))
 
@@ -423,14 +389,14 @@ def _upsert_results(profiles, version: str) -> int:
 
     Reads CHANGED only (not the cells again). The rules are not evaluated again: each rule's outcome is
     its letter in the cell's codes (outcome_codes_expression); the status follows from the profile's
-    letters, the unknown rules name their metric, and the failed rules carry their measured value. A
-    (cell, profile) whose letters are those of its last evaluation under the same rules (``version``,
-    rules_version), and no failure or the same measured values where rules fail (failures_expression),
-    cannot have another result and is not even looked up.
+    letters, and the failed and unknown rules name their metric (a result is a function of the letters:
+    the measured values are read from the cell when shown, cells.selectors.measured_value). A (cell,
+    profile) whose letters are those of its last evaluation under the same rules (``version``,
+    rules_version) cannot have another result and is not even looked up: a new measurement that moves
+    no outcome writes no result.
     """
     now = timezone.now()
     table = _quote(ComplianceResult._meta.db_table)
-    col = _changed_column
     columns = {"status": [], "failed": [], "unknown": []}
     params = {"status": [], "failed": [], "unknown": []}
     for k, ((profile, rules), (_, first, length)) in enumerate(zip(profile_rules(profiles).items(),
@@ -441,39 +407,40 @@ def _upsert_results(profiles, version: str) -> int:
             "status": RawSQL(_status("x.codes", first, length, labels=("%s", "%s", "%s")),
                              (ComplianceStatus.NON_COMPLIANT, ComplianceStatus.UNKNOWN, ComplianceStatus.COMPLIANT),
                              output_field=models.CharField()),
-            "failed": StripNulls(JSONObject(**{
-                rule.code: models.Case(models.When(models.lookups.Exact(letter, CODES[R.FAIL]),
-                                                   then=R.display_measured_expression(rule.metric, col)))
-                for rule, letter in zip(rules, letters)})) if rules else Value({}, output_field=models.JSONField()),
-            "unknown": StripNulls(JSONObject(**{
-                rule.code: models.Case(models.When(models.lookups.Exact(letter, CODES[R.UNKNOWN]),
+            **{name: StripNulls(JSONObject(**{
+                rule.code: models.Case(models.When(models.lookups.Exact(letter, CODES[outcome]),
                                                    then=Value(rule.metric)), output_field=models.CharField())
-                for rule, letter in zip(rules, letters)})) if rules else Value({}, output_field=models.JSONField()),
+                for rule, letter in zip(rules, letters)})) if rules else Value({}, output_field=models.JSONField())
+               for name, outcome in (("failed", R.FAIL), ("unknown", R.UNKNOWN))},
         }
         for name, expression in expressions.items():
             sql, expression_params = _compiled(expression)
             columns[name].append(f"WHEN {k} THEN {sql}")
             params[name] += expression_params
     mine, before = "substr(x.codes, p.first, p.length)", "substr(x.old_codes, p.first, p.length)"
-    unchanged = (f"COALESCE(x.old_block_id IS NOT NULL AND x.old_codes LIKE %s AND {before} = {mine} "
-                 f"AND ({mine} NOT LIKE '%%F%%' OR x.old_failures = x.failures), false)")
+    # Known: the cell was evaluated in use under the same rules, so its result is stored; its letters
+    # differ (or the row would be left out), so the result almost surely differs: no need to look first.
+    known = "COALESCE(x.old_block_id IS NOT NULL AND x.old_codes LIKE %s, false)"
     rows = (f"SELECT x.id AS cell_id, p.profile_id, "
             + ", ".join(f"CASE p.k {' '.join(columns[name])} END AS {name}" for name in columns)
-            + f" FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p WHERE x.in_use AND NOT {unchanged}")
+            + f", {known} AS known FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p "
+            f"WHERE x.in_use AND NOT ({known} AND {before} = {mine})")
     kept = ["status", "failed", "unknown"]
-    # Rows whose result is unchanged are left out before the upsert: ON CONFLICT ... WHERE would still
-    # lock (and so write) each of them.
+    # The others are looked up before the upsert, and left out when their result is unchanged (a full run
+    # under new rules, say): ON CONFLICT ... WHERE would still lock (and so write) each of them.
+    pick = "SELECT n.cell_id, n.profile_id, n.status, n.failed, n.unknown, %s FROM n WHERE "
     statement = (
         f"INSERT INTO {table} (cell_id, profile_id, status, failed, unknown, changed_at) "
-        f"SELECT n.cell_id, n.profile_id, n.status, n.failed, n.unknown, %s FROM ({rows}) n "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.cell_id = n.cell_id AND r.profile_id = n.profile_id "
+        f"WITH n AS MATERIALIZED ({rows}) {pick} n.known UNION ALL {pick} NOT n.known AND NOT EXISTS (SELECT 1 FROM {table} r "
+        f"WHERE r.cell_id = n.cell_id AND r.profile_id = n.profile_id "
         f"AND r.status = n.status AND r.failed = n.failed AND r.unknown = n.unknown) "
         f"ON CONFLICT (cell_id, profile_id) DO UPDATE SET "
         + ", ".join(f"{c} = excluded.{c}" for c in [*kept, "changed_at"])
         + " WHERE " + " OR ".join(f"{table}.{c} <> excluded.{c}" for c in kept))
+    pattern = f"%#{version[:12]}"
     with connection.cursor() as cursor:
-        cursor.execute(statement, [now, *params["status"], *params["failed"], *params["unknown"],
-                                   f"%#{version[:12]}"])
+        cursor.execute(statement, [*params["status"], *params["failed"], *params["unknown"], pattern, pattern,
+                                   now, now])
         return max(cursor.rowcount, 0)
 
 
@@ -489,11 +456,24 @@ OLD_CONTRIBUTIONS = (f"SELECT old_block_id AS block_id, old_codes AS codes, old_
 
 def _delta_select(profiles, contributions: str) -> str:
     """Per (block, profile), the snapshot counts of ``contributions`` (SQL of rows ``block_id, codes,
-    persons, places, single, sign``) summed, leaving out rows that change nothing."""
-    counts = _counts("c.codes", "c.persons", "c.places", "c.single", "c.sign")
+    persons, places, single, sign``; ``sign`` 1 puts a cell in, -1 takes it out) summed, leaving out rows
+    that change nothing. Each profile's status is taken once a row from the codes (_status)."""
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    rows = (f"SELECT c.block_id, p.profile_id, c.sign, c.persons, c.places, c.single, "
+            f"{_status('c.codes', 'p.first', 'p.length')} AS status FROM ({contributions}) c "
+            f"CROSS JOIN ({_profile_positions(profiles)}) p {fence}")
+
+    def total(condition: str, value: str = "1") -> str:
+        return f"SUM(CASE WHEN {condition} THEN s.sign * {value} ELSE 0 END)"
+
+    sums = {"persons": total("true", "s.persons"), "places": total("true", "s.places"),
+            "persons_in_single_cells": total("s.single", "s.persons"), "cells": total("true"),
+            **{name: total(f"s.status = {status}", "s.persons" if what == "persons" else "1")
+               for name, (status, what) in STATUS_COUNTS.items()}}
+    columns = ", ".join(f"{sums[name]} AS {name}" for name in SNAPSHOT_COUNTS)
     nonzero = " OR ".join(f"d.{name} <> 0" for name in SNAPSHOT_COUNTS)
-    return (f"SELECT * FROM (SELECT c.block_id, p.profile_id, {counts} FROM ({contributions}) c "
-            f"CROSS JOIN ({_profile_positions(profiles)}) p GROUP BY c.block_id, p.profile_id) d WHERE {nonzero}")
+    return (f"SELECT * FROM (SELECT s.block_id, s.profile_id, {columns} FROM ({rows}) s "
+            f"GROUP BY s.block_id, s.profile_id) d WHERE {nonzero}")
 
 
 def _delta(profiles) -> None:

@@ -1,34 +1,42 @@
-"""The database trigger that keeps each cell's ``input_revision``: raised by one whenever an input of
-the compliance evaluation (engine.INPUT_FIELDS) changes, whatever writes the row (a page, the API, an
-import, plain SQL). A cell whose ``evaluated_revision`` differs needs evaluation; a partial index holds
-exactly those cells, so an incremental run finds them without scanning the estate.
+"""The database triggers that keep each cell's ``input_revision`` and the list of cells due for
+evaluation (DueCell), whatever writes the row (a page, the API, an import, plain SQL).
 
-Installed after every ``migrate`` (PostgreSQL: a PL/pgSQL BEFORE UPDATE trigger; SQLite, the demo: an
-AFTER UPDATE trigger), idempotently: SQLite drops triggers and custom indexes when a migration rebuilds
-the table.
+- ``input_revision`` is raised by one whenever an input of the compliance evaluation
+  (engine.INPUT_FIELDS) changes. A cell whose ``evaluated_revision`` differs (or is empty: never
+  evaluated) is due.
+- Every cell that is due after a write (an insert, or an update) gets a row in ``cells_duecell``: an
+  incremental run reads that short list instead of scanning the estate, and deletes the rows of the
+  cells it evaluated. A separate table rather than a partial index of the cells: an index whose
+  predicate names ``evaluated_revision`` would make every evaluation of a cell a non-HOT update (a new
+  entry in each of the cells' indexes); with the list apart, the run's update of a cell's evaluation
+  record touches only its heap page.
+
+Installed after every ``migrate`` (PostgreSQL: PL/pgSQL; SQLite, the demo: plain triggers), idempotently:
+SQLite drops triggers and custom indexes when a migration rebuilds the table.
 """
 from .engine import INPUT_FIELDS
 
 TABLE = "cells_cell"
+DUE_TABLE = "cells_duecell"
 TRIGGER = "cells_cell_input_revision"
-INDEX = "cells_cell_to_evaluate"
-STALE = "(evaluated_revision IS NULL OR evaluated_revision <> input_revision)"  # the index's predicate
+DUE_ON_UPDATE = "cells_cell_due_on_update"
+DUE_ON_INSERT = "cells_cell_due_on_insert"
+OLD_INDEX = "cells_cell_to_evaluate"  # the partial index of due cells that DUE_TABLE replaced
 
 
 def due(alias: str) -> str:
-    """The SQL condition that a cell (table alias ``alias``) needs evaluation: the index's predicate, so
-    that PostgreSQL answers it from the partial index."""
+    """The SQL condition that a cell (table alias ``alias``) needs evaluation."""
     return f"({alias}.evaluated_revision IS NULL OR {alias}.evaluated_revision <> {alias}.input_revision)"
 
 
 def statements(vendor: str) -> list[str]:
-    """The SQL that (re)creates the trigger and the partial index on ``vendor`` ("postgresql" or
-    "sqlite"). Raises ValueError for another database."""
-    index = f"CREATE INDEX IF NOT EXISTS {INDEX} ON {TABLE} (id) WHERE {STALE}"
+    """The SQL that (re)creates the triggers on ``vendor`` ("postgresql" or "sqlite"). Raises ValueError
+    for another database."""
     if vendor == "postgresql":
         old = ", ".join(f"OLD.{name}" for name in INPUT_FIELDS)
         new = ", ".join(f"NEW.{name}" for name in INPUT_FIELDS)
         return [
+            f"DROP INDEX IF EXISTS {OLD_INDEX}",
             f"""CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 -- The application never sets the revision: only a change of an input raises it.
@@ -40,25 +48,47 @@ def statements(vendor: str) -> list[str]:
             f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE UPDATE ON {TABLE} FOR EACH ROW "
             f"WHEN (ROW({old}) IS DISTINCT FROM ROW({new}) OR NEW.input_revision IS DISTINCT FROM OLD.input_revision) "
             f"EXECUTE FUNCTION {TRIGGER}()",
-            index,
+            f"""CREATE OR REPLACE FUNCTION {DUE_ON_UPDATE}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO {DUE_TABLE} (cell_id) VALUES (NEW.id) ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$""",
+            # After the BEFORE trigger raised the revision; the engine's own updates (due no more) skip it.
+            f"CREATE OR REPLACE TRIGGER {DUE_ON_UPDATE} AFTER UPDATE ON {TABLE} FOR EACH ROW "
+            f"WHEN {due('NEW')} EXECUTE FUNCTION {DUE_ON_UPDATE}()",
+            f"""CREATE OR REPLACE FUNCTION {DUE_ON_INSERT}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO {DUE_TABLE} (cell_id) SELECT n.id FROM inserted n WHERE {due('n')}
+                ON CONFLICT DO NOTHING;
+                RETURN NULL;
+            END $$""",
+            # Once a statement: a bulk load (COPY, bulk_create) lists its cells in one INSERT.
+            f"CREATE OR REPLACE TRIGGER {DUE_ON_INSERT} AFTER INSERT ON {TABLE} REFERENCING NEW TABLE AS inserted "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {DUE_ON_INSERT}()",
         ]
     if vendor == "sqlite":
         changed = "NOT (" + " AND ".join(f"OLD.{name} IS NEW.{name}" for name in INPUT_FIELDS) + ")"
+        listed = f"INSERT OR IGNORE INTO {DUE_TABLE} (cell_id) VALUES (NEW.id);"
         return [
+            f"DROP INDEX IF EXISTS {OLD_INDEX}",
             f"DROP TRIGGER IF EXISTS {TRIGGER}",
             f"""CREATE TRIGGER {TRIGGER} AFTER UPDATE ON {TABLE} FOR EACH ROW
             WHEN {changed} OR NEW.input_revision IS NOT OLD.input_revision
             BEGIN
                 UPDATE {TABLE} SET input_revision = OLD.input_revision + CASE WHEN {changed} THEN 1 ELSE 0 END
                 WHERE id = NEW.id;
+                {listed}
             END""",
-            index,
+            f"DROP TRIGGER IF EXISTS {DUE_ON_UPDATE}",
+            f"CREATE TRIGGER {DUE_ON_UPDATE} AFTER UPDATE ON {TABLE} FOR EACH ROW WHEN {due('NEW')} BEGIN {listed} END",
+            f"DROP TRIGGER IF EXISTS {DUE_ON_INSERT}",
+            f"CREATE TRIGGER {DUE_ON_INSERT} AFTER INSERT ON {TABLE} FOR EACH ROW WHEN {due('NEW')} BEGIN {listed} END",
         ]
     raise ValueError(f"no input-revision trigger for the {vendor} database")
 
 
 def install(connection) -> None:
-    """(Re)create the trigger and the index on ``connection`` (a Django database connection)."""
+    """(Re)create the triggers on ``connection`` (a Django database connection)."""
     with connection.cursor() as cursor:
         for statement in statements(connection.vendor):
             cursor.execute(statement)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
+from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from roadmap_portal.selectors import summary
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
@@ -60,7 +61,7 @@ def test_facility_aggregates(small_facility):
     nation = _snapshot("nation", 0, "CPT-2015")
     assert region.persons == nation.persons == 45
     result = ComplianceResult.objects.get(cell__number="B", profile__code="CPT-2015")
-    assert result.status == "non_compliant" and result.failed == {"CPT-2015-2": 3.0}
+    assert result.status == "non_compliant" and result.failed == {"CPT-2015-2": "living_space_per_person_m2"}
     unknown = ComplianceResult.objects.get(cell__number="S3", profile__code="CPT-2015")
     assert unknown.status == "unknown" and unknown.unknown == {"CPT-2015-6": "ceiling_height_m"}
     assert not ComplianceResult.objects.filter(cell__number="OLD").exists()
@@ -112,21 +113,24 @@ def test_one_statement_writes_the_results_of_every_profile(small_facility):
     assert len(inserts) == 1
     assert run.cells_evaluated == 2
     a = ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015")
-    assert (a.status, a.failed["CPT-2015-2"]) == ("non_compliant", 3.33)
+    assert (a.status, a.failed) == ("non_compliant", {"CPT-2015-2": "living_space_per_person_m2"})
     assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "compliant"
 
 
-def test_a_failure_measured_again_is_rewritten_though_its_codes_stay(small_facility):
-    """Same outcome letters, another measured value where a rule fails: the result must be rewritten
-    (the failures' fingerprint, engine.failures_expression, tells the run; the letters alone would not)."""
+def test_a_failure_measured_again_keeps_its_result_and_shows_the_new_value(small_facility):
+    """Same outcome letters, another measured value where a rule fails: the result (which rules fail, since
+    when) is not rewritten, and the value shown is the cell's new one (selectors.measured_value)."""
     Cell.objects.filter(number="A").update(occupancy=31)  # 100 m² / 31 persons = 3.22 m²: fails CPT-2015-2
     recalculate_compliance(run_date=DAY)
-    before = Cell.objects.get(number="A").evaluated_outcomes
+    before = ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015")
     Cell.objects.filter(number="A").update(occupancy=32)  # 3.12 m²: fails the same rules, the same letters
     run = recalculate_compliance(run_date=DAY)
-    assert Cell.objects.get(number="A").evaluated_outcomes == before
-    assert ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015").failed["CPT-2015-2"] == 3.12
-    assert run.results_written >= 1
+    assert (run.cells_evaluated, run.results_written) == (1, 0)
+    after = ComplianceResult.objects.get(pk=before.pk)
+    assert (after.status, after.failed, after.changed_at) == (before.status, before.failed, before.changed_at)
+    cell = cells_with_results(Cell.objects.filter(number="A")).get()
+    outcome = next(o for o in rule_outcomes(cell, active_rules()) if o and o["rule"].code == "CPT-2015-2")
+    assert (outcome["status"], float(outcome["measured"])) == ("fail", 3.12)
 
 
 def test_a_change_that_moves_no_count_writes_no_block_figures(small_facility):

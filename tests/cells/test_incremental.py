@@ -272,17 +272,47 @@ def test_only_runs_under_other_rules_force_a_full_run(estate):
     assert _equals_full(DAY)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
-def test_an_incremental_run_finds_due_cells_through_the_partial_index(estate):
-    """The cells to evaluate come from the partial index of due cells, not from a scan of the estate:
-    the query's condition must stay the index's predicate (cells.compliance.triggers.due)."""
-    from cells.compliance import triggers
+def test_the_triggers_list_every_due_cell_and_a_run_empties_the_list(estate):
+    """Whatever writes a cell (an insert, an ORM update, plain SQL), the triggers list it as due
+    (DueCell); the run that evaluates it removes it, and a deleted cell's row goes with the next run."""
+    from cells.models import DueCell
 
+    recalculate_compliance(run_date=DAY)
+    assert not DueCell.objects.exists()
+    first, second, third = Cell.objects.filter(block__facility__code="A").order_by("pk")[:3]
+    Cell.objects.filter(pk=first.pk).update(occupancy=9)
+    Cell.objects.filter(pk=second.pk).update(number="renamed")  # not an input: not due
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN SELECT c.id FROM cells_cell c WHERE {triggers.due('c')}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert triggers.INDEX in plan
+        cursor.execute("UPDATE cells_cell SET has_natural_light = NOT has_natural_light WHERE id = %s", [third.pk])
+    new = CellFactory(block=first.block, number="new")
+    assert set(DueCell.objects.values_list("cell_id", flat=True)) == {first.pk, third.pk, new.pk}
+    run = recalculate_compliance(run_date=DAY)
+    assert run.cells_evaluated == 3
+    assert not DueCell.objects.exists()
+    assert _equals_full(DAY)
+    gone = Cell.objects.filter(block__facility__code="B").order_by("pk").first()
+    Cell.objects.filter(pk=gone.pk).update(occupancy=5)
+    Cell.objects.filter(pk=gone.pk).delete()  # its row outlives it (no foreign key)...
+    assert list(DueCell.objects.values_list("cell_id", flat=True)) == [gone.pk]
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 0
+    assert not DueCell.objects.exists()  # ...until the next run
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's")
+def test_an_evaluation_rewrites_a_cell_in_place(estate):
+    """A run's record of an evaluation is a HOT update (heap only, no new index entries): no index of
+    the cells names the columns it writes (the list of due cells is a table of its own)."""
+    from cells.compliance.engine import INPUT_FIELDS
+
+    indexed = set()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'cells_cell'::regclass")
+        definitions = [row[0] for row in cursor.fetchall()]
+    for field in Cell._meta.concrete_fields:
+        if any(field.column in definition for definition in definitions):
+            indexed.add(field.column)
+    assert indexed.isdisjoint(Cell.ENGINE_FIELDS), indexed
+    assert "input_revision" not in indexed and len(INPUT_FIELDS) > 0
 
 
 def test_a_copy_loaded_before_a_run_does_not_write_back_the_evaluation(estate):

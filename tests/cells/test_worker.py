@@ -86,4 +86,6 @@ def test_edit_sends_the_recompute_on_commit_to_a_real_worker(standards, regions)
     assert run is not None and run.facility_id == cell.block.facility_id and run.outcome == "succeeded"
     assert ComplianceRun.objects.filter(trigger="edit").count() == 1  # nothing from the rolled-back edit
     result = cell.compliance_results.get(profile__code="CPT-2015")
-    assert result.status == "non_compliant" and result.failed["CPT-2015-1"] == 5.5
+    assert (result.status, result.failed) == ("non_compliant", {"CPT-2015-1": "living_space_m2"})
+    cell.refresh_from_db()  # the worker evaluated the committed edit (5.5 m²), not the rolled-back one
+    assert (cell.living_space_m2, cell.evaluated_revision) == (Decimal("5.5"), cell.input_revision)

@@ -55,7 +55,7 @@ def test_facility_list_filters(browser, estate):
 def test_facility_page(browser, estate):
     page = browser.get(f"/facilities/{estate.pk}/").content.decode()
     assert "North" in page and "construction" in page and "40%" in page
-    assert "CPT-2015-1" in page and "✗ <small>5.9</small>" in page
+    assert "CPT-2015-1" in page and "✗ <small>5.90</small>" in page  # the cell's measured value, m²
     assert DEMO_TEXT in page
     assert browser.get("/facilities/999999/").status_code == 404
     assert browser.get(f"/facilities/{estate.pk}/", {"page": "abc"}).status_code == 200
