@@ -132,43 +132,98 @@ def _index_changed(cursor) -> int:
 STALE = "compliance_stale_cell"  # temporary table: ids of the cells a full scan found stale
 
 
+OLD_RECORD = {"old_codes": "evaluated_outcomes", "old_block_id": "evaluated_block_id", "old_persons": "evaluated_persons",
+              "old_places": "evaluated_places", "old_single": "evaluated_single"}  # CHANGED's names of the record
+
+
+def _record(source: dict) -> tuple[str, list]:
+    """The SET list (SQL, parameters) of a cell's record of its evaluation, from ``source`` (name in
+    CHANGED -> (SQL, parameters)): its codes and the revision evaluated, and what it then contributed to
+    its block (nothing when not in use)."""
+    parts, params = [], []
+
+    def put(column: str, name: str, in_use: bool = True) -> None:
+        if in_use:
+            parts.append(f"{column} = CASE WHEN {source['in_use'][0]} THEN {source[name][0]} END")
+            params.extend([*source["in_use"][1], *source[name][1]])
+        else:
+            parts.append(f"{column} = {source[name][0]}")
+            params.extend(source[name][1])
+
+    put("evaluated_outcomes", "codes", in_use=False)
+    put("evaluated_revision", "revision", in_use=False)
+    for column, name in (("evaluated_block_id", "block_id"), ("evaluated_persons", "persons"),
+                         ("evaluated_places", "places"), ("evaluated_single", "single")):
+        put(column, name)
+    return ", ".join(parts), params
+
+
 def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: bool = False) -> int:
-    """(Re)create the temporary table CHANGED of the cells to evaluate, read once, with all that the rest
-    of the run needs from them: ``id, block_id``, the attributes rules read (rules.FIELD_TYPES),
-    ``revision, in_use, persons, places, single, codes`` and ``old_codes, old_block_id, old_persons,
-    old_places, old_single`` (as recorded at their last evaluation; ``old_block_id`` is NULL when they
-    then counted nowhere).
+    """Evaluate the chosen cells and record it: (re)create the temporary table CHANGED of the cells
+    evaluated, with all that the rest of the run needs from them: ``id, block_id``, the attributes rules
+    read (rules.FIELD_TYPES), ``revision, in_use, persons, places, single, codes`` and ``old_codes,
+    old_block_id, old_persons, old_places, old_single`` (as recorded at their last evaluation;
+    ``old_block_id`` is NULL when they then counted nowhere); and write each cell's new record of its
+    evaluation (_record). The cells evaluated leave the list of due cells, unless edited meanwhile.
 
     Which cells: with ``stale``, those the full scan listed (STALE); otherwise those (of one facility,
     or all) whose input revision differs from the one last evaluated, found through the list of due
     cells (DueCell, kept by triggers), not by a scan. The revision recorded is the one read with the
-    values, in the same statement: an edit landing later keeps the cell due. Returns how many.
+    values. Returns how many.
+
+    On PostgreSQL one statement reads each cell, records its evaluation and lists it in CHANGED (an
+    ``UPDATE ... RETURNING``, the old record through a self-join): each cell's page is visited once, not
+    once to read it and again, seconds later and often from disk, to write it.
     """
     from .triggers import due
 
     table = _quote(Cell._meta.db_table)
-    cells = Cell.objects.order_by()
     if stale:
-        cells = cells.filter(pk__in=RawSQL(f"SELECT id FROM {STALE}", []))
+        selection, selection_params = f"{table}.id IN (SELECT id FROM {STALE})", []
     else:
-        listed = f"SELECT cell_id FROM {_quote(DueCell._meta.db_table)}"
-        cells = cells.filter(RawSQL(due(table), [], output_field=models.BooleanField()), pk__in=RawSQL(listed, []))
+        selection = f"{table}.id IN (SELECT cell_id FROM {_quote(DueCell._meta.db_table)}) AND {due(table)}"
+        selection_params = []
         if facility_id is not None:
-            cells = cells.filter(block__facility_id=facility_id)
+            selection += (f" AND {table}.block_id IN (SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} "
+                          f"WHERE facility_id = %s)")
+            selection_params = [int(facility_id)]
     in_use = models.ExpressionWrapper(Q(status=Cell.Status.IN_USE), output_field=models.BooleanField())
-    codes = outcome_codes_expression(profiles, version) if profiles else Value(f"#{version[:12]}")
-    cells = cells.values(
-        "id", "block_id", *R.FIELD_TYPES, revision=F("input_revision"), in_use=in_use,
-        persons=Coalesce(F("occupancy"), 0), places=Coalesce(F("design_capacity"), 0),
-        single=models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
-                                        output_field=models.BooleanField()),
-        codes=codes, old_codes=F("evaluated_outcomes"),
-        old_block_id=F("evaluated_block_id"),
-        old_persons=F("evaluated_persons"), old_places=F("evaluated_places"), old_single=F("evaluated_single"))
+    computed = {
+        "revision": F("input_revision"), "in_use": in_use,
+        "persons": Coalesce(F("occupancy"), 0), "places": Coalesce(F("design_capacity"), 0),
+        "single": models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
+                                           output_field=models.BooleanField()),
+        "codes": outcome_codes_expression(profiles, version) if profiles else Value(f"#{version[:12]}")}
+    fields = ["id", "block_id", *R.FIELD_TYPES]
+    cells = (Cell.objects.order_by().filter(RawSQL(selection, selection_params, output_field=models.BooleanField()))
+             .values(*fields, **computed, **{name: F(column) for name, column in OLD_RECORD.items()}))
     sql, params = cells.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
+        if connection.vendor != "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
+            record, _ = _record({name: (f"x.{name}", []) for name in ["block_id", *computed]})
+            cursor.execute(f"UPDATE {table} SET {record} FROM {CHANGED} x WHERE {table}.id = x.id")
+            return _index_changed(cursor)
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql} WITH NO DATA", params)
+        if not stale:
+            # Its size as it is now, for the plan: from an old estimate (the list churns), PostgreSQL would
+            # rather scan the estate than look the listed cells up.
+            cursor.execute(f"ANALYZE {_quote(DueCell._meta.db_table)}")
+        now = {"block_id": (f"{table}.block_id", []), **{name: _compiled(e) for name, e in computed.items()}}
+        record, record_params = _record(now)
+        returned = ([f"{table}.{_quote(name)}" for name in fields]
+                    + [f"{now[name][0]} AS {name}" for name in computed if name != "codes"]
+                    + [f"{table}.evaluated_outcomes AS codes"]
+                    + [f"o.{column} AS {name}" for name, column in OLD_RECORD.items()])
+        columns = [*fields, *[name for name in computed if name != "codes"], "codes", *OLD_RECORD]
+        listed = _quote(DueCell._meta.db_table)
+        cursor.execute(
+            f"WITH recorded AS (UPDATE {table} SET {record} FROM {table} o WHERE o.id = {table}.id "
+            f"AND {selection} RETURNING {', '.join(returned)}, {due(table)} AS still_due), "
+            f"listed AS (DELETE FROM {listed} WHERE cell_id IN (SELECT id FROM recorded WHERE NOT still_due)) "
+            f"INSERT INTO {CHANGED} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM recorded",
+            [*record_params, *selection_params, *[p for name in computed if name != "codes" for p in now[name][1]]])
         return _index_changed(cursor)
 
 
@@ -331,26 +386,9 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         if changed:
             cursor.execute(f"DELETE FROM {result_table} WHERE cell_id IN (SELECT id FROM {CHANGED} WHERE NOT in_use)")
             deleted += max(cursor.rowcount, 0)
-            # Remember what was evaluated and what the cell then contributed to its block (nothing when not
-            # in use); the next run skips these cells until an input changes. The revision is the one read
-            # with the values: a change written meanwhile keeps the cell due.
-            def recorded(column: str) -> str:
-                return f"CASE WHEN x.in_use THEN x.{column} END"
-
-            update = (f"UPDATE {cell_table} SET evaluated_outcomes = x.codes, evaluated_revision = x.revision, "
-                      f"evaluated_block_id = {recorded('block_id')}, evaluated_persons = {recorded('persons')}, "
-                      f"evaluated_places = {recorded('places')}, evaluated_single = {recorded('single')} "
-                      f"FROM {CHANGED} x WHERE {cell_table}.id = x.id")
-            if connection.vendor == "postgresql":
-                # The evaluated cells leave the list of due cells, unless edited meanwhile (due still: their
-                # revision moved on), in the same statement: no second look-up of the cells.
-                cursor.execute(f"WITH evaluated AS ({update} RETURNING {cell_table}.id, {due(cell_table)} AS due) "
-                               f"DELETE FROM {listed} WHERE cell_id IN (SELECT id FROM evaluated WHERE NOT due)")
-            else:
-                cursor.execute(update)
         if facility_id is None or connection.vendor != "postgresql":
-            # The cells due no more leave the list (on PostgreSQL, the evaluated ones left it above): deleted
-            # cells, and anything else an estate-wide run finds.
+            # The cells due no more leave the list (on PostgreSQL, the evaluated ones left it as they were
+            # recorded, _prepare_changed): deleted cells, and anything else an estate-wide run finds.
             cursor.execute(f"DELETE FROM {listed} WHERE NOT EXISTS (SELECT 1 FROM {cell_table} c "
                            f"WHERE c.id = {listed}.cell_id AND {due('c')})")
     if full and facility_id is not None:
@@ -448,6 +486,7 @@ SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
+FACILITY_DELTA = "compliance_facility_delta"  # temporary table: DELTA summed per facility and profile
 
 
 OLD_CONTRIBUTIONS = (f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, "
@@ -610,16 +649,17 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
         if deltas:
             scopes = scopes[1:]
             named = ", ".join(f"SUM(s.{c}) AS {c}" for c in SNAPSHOT_COUNTS)
-            changes = (f"SELECT o.facility_id, s.profile_id, {named} FROM {DELTA} s JOIN {blocks} o ON o.id = s.block_id "
-                       f"GROUP BY o.facility_id, s.profile_id")
+            cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FACILITY_DELTA}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {FACILITY_DELTA} AS SELECT o.facility_id, s.profile_id, {named} "
+                           f"FROM {DELTA} s JOIN {blocks} o ON o.id = s.block_id GROUP BY o.facility_id, s.profile_id")
             cursor.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {table}.{c} + f.{c}" for c in SNAPSHOT_COUNTS)
-                           + f" FROM ({changes}) f WHERE {table}.date = %s AND {table}.scope = %s "
+                           + f" FROM {FACILITY_DELTA} f WHERE {table}.date = %s AND {table}.scope = %s "
                            f"AND {table}.object_id = f.facility_id AND {table}.profile_id = f.profile_id",
                            [run_date, Scope.FACILITY])
             written += max(cursor.rowcount, 0)
             cursor.execute(f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
                            f"SELECT %s, %s, f.facility_id, f.profile_id, "
-                           + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM ({changes}) f WHERE f.cells > 0 "
+                           + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM {FACILITY_DELTA} f WHERE f.cells > 0 "
                            f"AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s AND s.scope = %s "
                            f"AND s.object_id = f.facility_id AND s.profile_id = f.profile_id)",
                            [run_date, Scope.FACILITY, False, run_date, Scope.FACILITY])
