@@ -260,7 +260,7 @@ def main():
         f"{cold['cells']:,} cells, {cold['written']:,} results written")
 
     # After a bulk load, as autovacuum would do within minutes: so that it does not run during the timed
-    # steps, and so that the partial index of due cells holds no dead entries from the first run.
+    # steps, and so that the list of due cells holds no dead entries from the first run.
     started_vacuum = time.perf_counter()
     psql("VACUUM ANALYZE", db=DB)
     log(f"VACUUM ANALYZE after the first run: {time.perf_counter() - started_vacuum:.1f} s")

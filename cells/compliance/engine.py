@@ -4,15 +4,16 @@ The nightly run, the per-facility recompute and the design check all build their
 ``cells.compliance.rules``; nothing here loops over cells in Python.
 
 Statements per run (a fixed number, whatever the number of cells):
-- which cells to evaluate: an incremental run reads the partial index of cells whose input revision
-  (kept by a database trigger, cells.compliance.triggers) differs from the one last evaluated; a full run
-  scans every cell once, computing every rule's outcome codes, comparing them and the cell's contribution
-  with what it recorded, and, per block, the counts of the cells under those outcomes;
-- the chosen cells are read once into a temporary table (CHANGED) with their new outcome codes and
-  contribution beside those recorded at their last evaluation; everything after reads it;
+- which cells to evaluate: an incremental run reads the list of cells whose input revision differs from
+  the one last evaluated (DueCell, kept by database triggers, cells.compliance.triggers); a full run scans
+  every cell once, computing every rule's outcome codes, comparing them and the cell's contribution with
+  what it recorded, and, per block, the counts of the cells under those outcomes;
+- the chosen cells are read once, and on PostgreSQL their record of the evaluation (revision, codes,
+  contribution to their block) is written in the same statement, into a temporary table (CHANGED) with
+  their new outcome codes and contribution beside those recorded at their last evaluation; everything
+  after reads it;
 - one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for all active profiles that writes only results
-  that changed; DELETEs of results that no longer apply; one UPDATE of the cells' record of their
-  evaluation (revision, codes, contribution to their block);
+  whose outcome letters changed; DELETEs of results that no longer apply;
 - the blocks' current figures (BlockCompliance): deltas of the evaluated cells' old and new
   contributions, or the full scan's counts where they differ;
 - three roll-ups into the day's snapshots (facility, region, nation).
