@@ -149,6 +149,13 @@ class Cell(models.Model):
         """True when occupancy (persons) exceeds design capacity (persons)."""
         return None not in (self.occupancy, self.design_capacity) and self.occupancy > self.design_capacity
 
+    @property
+    def awaiting_evaluation(self) -> bool:
+        """True when an input of the compliance evaluation changed since the cell's last evaluation (or it
+        was never evaluated): its stored results are those of its earlier measurements until the next run
+        (the same condition as cells.compliance.triggers.due)."""
+        return self.evaluated_revision is None or self.evaluated_revision != self.input_revision
+
 
 class DueCell(models.Model):
     """A cell due for compliance evaluation: its inputs changed since its last evaluation, or it was never

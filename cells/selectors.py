@@ -51,7 +51,8 @@ def display_value(metric: str, value):
 
 def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
     """For each rule: None if it does not apply to the cell, else ``{"rule", "status", "measured"}`` read
-    from the cell's stored result (``not_evaluated`` when no run has covered the cell yet).
+    from the cell's stored result (``not_evaluated`` when no run has covered the cell yet, or when a
+    measurement changed since the last run: the stored outcome is that of the earlier values).
 
     ``cell`` must come from cells_with_results().
     """
@@ -62,7 +63,7 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
             outcomes.append(None)
             continue
         result = by_profile.get(rule.profile_id)
-        if result is None:
+        if result is None or cell.awaiting_evaluation:  # no outcome beside values it was not computed from
             status, measured = NOT_EVALUATED, None
         elif rule.code in result.failed:
             status, measured = FAIL, display_value(rule.metric, measured_value(cell, rule.metric))

@@ -36,13 +36,16 @@ class CellSerializer(serializers.ModelSerializer):
     block = serializers.CharField(source="block.name", read_only=True)
     facility = serializers.CharField(source="block.facility.code", read_only=True)
     compliance = ComplianceResultSerializer(source="active_results", many=True, read_only=True)
+    awaiting_evaluation = serializers.BooleanField(
+        read_only=True, help_text="A measurement changed since the last compliance run: ``compliance`` is the "
+                                  "outcome of the earlier measurements until the next run.")
 
     class Meta:
         model = Cell
         fields = ["id", "block_id", "block", "facility", "number", "accommodation_type", "living_space_m2",
                   "design_capacity", "occupancy", "occupancy_date", "has_sanitary_annex",
                   "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m", "has_natural_light",
-                  "status", "is_overcrowded", "is_demo", "compliance"]
+                  "status", "is_overcrowded", "is_demo", "awaiting_evaluation", "compliance"]
 
 
 class StandardRuleSerializer(serializers.ModelSerializer):

@@ -72,6 +72,22 @@ def test_cell_and_conversion_filters(api, estate):
     assert api.get("/api/v1/conversions/", {"status": "completed"}).json()["count"] == 0
 
 
+def test_a_cell_measured_again_shows_its_new_value_and_awaits_evaluation(api, estate):
+    """The failing value shown is the cell's own; until the next run the cell says its outcomes are those
+    of its earlier measurements."""
+    from cells.models import Cell
+
+    cell = Cell.objects.get(block__facility__code="ЛА-2", number="small")
+    Cell.objects.filter(pk=cell.pk).update(living_space_m2=Decimal("4.5"))
+    row = api.get(f"/api/v1/cells/{cell.pk}/").json()
+    cpt = next(r for r in row["compliance"] if r["profile"] == "CPT-2015")
+    assert (row["awaiting_evaluation"], cpt["status"], cpt["failed"]["CPT-2015-1"]) == (True, "non_compliant", 4.5)
+    recalculate_compliance()
+    row = api.get(f"/api/v1/cells/{cell.pk}/").json()
+    assert row["awaiting_evaluation"] is False
+    assert next(r for r in row["compliance"] if r["profile"] == "CPT-2015")["failed"]["CPT-2015-1"] == 4.5
+
+
 @pytest.mark.parametrize("path,params,field", [
     ("facilities", {"region": "KZ-99"}, "region"),
     ("facilities", {"kind": "castle"}, "kind"),

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from cells.models import Cell
 from cells.services import recalculate_compliance
 from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
 
@@ -56,6 +57,10 @@ def test_facility_page(browser, estate):
     page = browser.get(f"/facilities/{estate.pk}/").content.decode()
     assert "North" in page and "construction" in page and "40%" in page
     assert "CPT-2015-1" in page and "✗ <small>5.90</small>" in page  # the cell's measured value, m²
+    assert 'class="outcome not_evaluated"' not in page
+    Cell.objects.filter(block__facility=estate, number="101").update(living_space_m2=Decimal("5.50"))
+    page = browser.get(f"/facilities/{estate.pk}/").content.decode()  # no outcome beside values it was not computed from
+    assert 'class="outcome not_evaluated"' in page and "5.50" in page and "✗ <small>5.50</small>" not in page
     assert DEMO_TEXT in page
     assert browser.get("/facilities/999999/").status_code == 404
     assert browser.get(f"/facilities/{estate.pk}/", {"page": "abc"}).status_code == 200
