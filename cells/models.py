@@ -119,6 +119,8 @@ class Cell(models.Model):
         """A new row (a copy made with ``pk = None`` too) has never been evaluated. Saving an existing
         row never writes the columns the compliance engine and its trigger own (ENGINE_FIELDS): a copy
         loaded before a run must not write back what the run replaced."""
+        if self._state.adding and self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            self._state.adding = False  # a new instance given the key of a stored cell updates that cell
         if self.pk is None or self._state.adding:
             for name in self.ENGINE_FIELDS:
                 setattr(self, name, 1 if name == "input_revision" else None)

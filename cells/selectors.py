@@ -66,7 +66,9 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
         if result is None or cell.awaiting_evaluation:  # no outcome beside values it was not computed from
             status, measured = NOT_EVALUATED, None
         elif rule.code in result.failed:
-            status, measured = FAIL, display_value(rule.metric, measured_value(cell, rule.metric))
+            stored = result.failed[rule.code]  # the metric the rule was evaluated on
+            metric = stored if isinstance(stored, str) and stored in R.METRICS else rule.metric
+            status, measured = FAIL, display_value(metric, measured_value(cell, metric))
         elif rule.code in result.unknown:
             status, measured = UNKNOWN, None
         else:

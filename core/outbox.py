@@ -51,6 +51,9 @@ def resend_pending(limit: int = 500) -> tuple[int, int]:
     Returns (sent, still pending).
     """
     sent = 0
+    # A management command's process has not imported the apps' task modules (the worker does it on
+    # start): import them, so that every stored name resolves to its task.
+    current_app.loader.import_default_modules()
     with transaction.atomic():
         rows = list(PendingTask.objects.select_for_update(skip_locked=True).order_by("created_at", "id")[:limit])
         for row in rows:

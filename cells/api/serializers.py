@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cells.compliance import rules as R
 from cells.compliance.engine import present_measured
 from core.serializers import IdRelatedField, StrictInputMixin
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
@@ -13,8 +14,10 @@ from facilities.models import AccommodationType, ResidentialBlock
 
 
 class ComplianceResultSerializer(serializers.ModelSerializer):
-    """A stored result: ``failed`` maps rule code to the cell's measured value (selectors.measured_value),
-    ``unknown`` to the missing metric. The result must come with its cell (selectors.cells_with_results)."""
+    """A stored result: ``failed`` maps rule code to the cell's measured value of the metric the rule was
+    evaluated on (selectors.measured_value; null while the cell awaits evaluation, its measurements having
+    changed since), ``unknown`` to the missing metric. The result must come with its cell
+    (selectors.cells_with_results)."""
 
     profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
     failed = serializers.SerializerMethodField()
@@ -22,9 +25,15 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
     def get_failed(self, obj) -> dict:
         if "rule_metrics" not in self.context:  # one query per response, not per cell
             self.context["rule_metrics"] = dict(StandardRule.objects.values_list("code", "metric"))
-        metrics = self.context["rule_metrics"]
-        return {code: present_measured(metrics[code], measured_value(obj.cell, metrics[code]))
-                for code in obj.failed if code in metrics}
+        metrics, cell = self.context["rule_metrics"], obj.cell
+
+        def value(code: str, stored):
+            if cell.awaiting_evaluation:  # the values the rule failed on are no longer the cell's
+                return None
+            metric = stored if isinstance(stored, str) else metrics.get(code)  # the metric it was evaluated on
+            return present_measured(metric, measured_value(cell, metric)) if metric in R.METRICS else None
+
+        return {code: value(code, stored) for code, stored in obj.failed.items()}
 
     class Meta:
         model = ComplianceResult

@@ -68,7 +68,10 @@ def statements(vendor: str) -> list[str]:
         ]
     if vendor == "sqlite":
         changed = "NOT (" + " AND ".join(f"OLD.{name} IS NEW.{name}" for name in INPUT_FIELDS) + ")"
-        listed = f"INSERT OR IGNORE INTO {DUE_TABLE} (cell_id) VALUES (NEW.id);"
+        # No conflict to resolve (a statement's own policy, an upsert's or UPDATE OR ABORT, would override
+        # the trigger's OR IGNORE): insert only what is not listed yet.
+        listed = (f"INSERT INTO {DUE_TABLE} (cell_id) SELECT NEW.id "
+                  f"WHERE NOT EXISTS (SELECT 1 FROM {DUE_TABLE} WHERE cell_id = NEW.id);")
         return [
             f"DROP INDEX IF EXISTS {OLD_INDEX}",
             f"DROP TRIGGER IF EXISTS {TRIGGER}",

@@ -452,3 +452,36 @@ def test_profile_position_change_without_cell_change(estate):
     check(DAY)
 
 
+
+
+def test_a_new_instance_with_a_stored_cells_key_updates_that_cell(estate):
+    """``Cell(pk=<stored>, ...).save()`` is an update of the stored cell: it keeps the record of its last
+    evaluation, so the next run takes its old contribution out before adding the new one."""
+    recalculate_compliance(run_date=DAY)
+    x = cell("A", "North", "1")
+    values = {f.attname: getattr(x, f.attname) for f in Cell._meta.concrete_fields}
+    values["occupancy"] = 2
+    Cell(**values).save()
+    assert Cell.objects.get(pk=x.pk).evaluated_revision is not None
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def test_an_upsert_of_cells_lists_them_without_a_conflict(estate):
+    """The triggers list a due cell without a conflict of their own: a statement's conflict policy (an
+    upsert, SQLite's UPDATE OR ABORT) must not turn the listing into an IntegrityError."""
+    from django.db import connection
+
+    recalculate_compliance(run_date=DAY)
+    x = cell("A", "North", "1")
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE OR ABORT cells_cell SET occupancy = 3 WHERE id = %s", [x.pk])
+            cursor.execute("UPDATE OR ABORT cells_cell SET occupancy = 4 WHERE id = %s", [x.pk])  # listed already
+    copy = Cell(block_id=x.block_id, number=x.number, accommodation_type=x.accommodation_type,
+                living_space_m2=Decimal("9.00"), design_capacity=x.design_capacity, occupancy=5, status=x.status)
+    Cell.objects.bulk_create([copy], update_conflicts=True, unique_fields=["block", "number"],
+                             update_fields=["living_space_m2", "occupancy"])
+    assert Cell.objects.get(pk=x.pk).occupancy == 5
+    recalculate_compliance(run_date=DAY)
+    check(DAY)

@@ -126,3 +126,26 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
     assert result.status == "compliant"
     print(f"\nRedis down: 3 pages + summary API in {reads_seconds:.2f} s; a write with a refused send "
           f"{send_seconds:.2f} s")
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_resend_command_runs_in_a_process_of_its_own():
+    """``manage.py resend_pending_tasks`` in a fresh process (no task module imported yet) resolves the
+    stored task names: with the broker still down the task stays waiting, and nothing crashes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    row = PendingTask.objects.create(task="cells.tasks.recalculate_compliance", kwargs={"facility_id": 1},
+                                     last_error="down")
+    db = connection.settings_dict
+    env = {**os.environ, "CELERY_BROKER_URL": f"redis://127.0.0.1:{_closed_port()}/0",
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
+    done = subprocess.run([sys.executable, "manage.py", "resend_pending_tasks"], cwd=Path(__file__).resolve().parents[2],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "0 tasks sent, 1 still waiting for the queue" in done.stdout
+    assert PendingTask.objects.get().attempts == row.attempts + 1  # tried again, kept
