@@ -367,6 +367,11 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             cursor.execute("SET LOCAL random_page_cost = 1.1")
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            if full:
+                # A full run counts the blocks in one statement and records what it evaluated in a later one:
+                # an edit committed in between would be recorded but not counted. Writes to the cells wait
+                # for the end of the run (seconds), and every statement of the run sees the same cells.
+                cursor.execute(f"LOCK TABLE {_quote(Cell._meta.db_table)} IN SHARE MODE")
     changed = _scan_full(facility_id, version, profiles) if full else _prepare_changed(facility_id, profiles, version)
     with connection.cursor() as cursor:
         if full:  # a full run evaluates every rule of every cell in use (the codes)

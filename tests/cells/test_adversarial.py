@@ -13,6 +13,7 @@ from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceSnap
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
 from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots  # noqa: F401
+from tests.conftest import requires_postgres
 from tests.factories import BlockFactory, CellFactory
 
 EARLIER = DAY - datetime.timedelta(days=1)
@@ -483,5 +484,79 @@ def test_an_upsert_of_cells_lists_them_without_a_conflict(estate):
     Cell.objects.bulk_create([copy], update_conflicts=True, unique_fields=["block", "number"],
                              update_fields=["living_space_m2", "occupancy"])
     assert Cell.objects.get(pk=x.pk).occupancy == 5
+    recalculate_compliance(run_date=DAY)
+    check(DAY)
+
+
+def _write_elsewhere(write):
+    """Start ``write`` on another connection (a thread, committed there) and give it two seconds; returns
+    the thread, which may still wait for a lock the caller holds."""
+    import threading
+
+    from django.db import connections
+
+    def body():
+        try:
+            write()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    thread.join(2)
+    return thread
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("scope", [{}, {"facility_code": "A"}])
+def test_an_edit_during_a_full_run_is_counted_by_the_next_run(estate, monkeypatch, scope):
+    """An editor writes a stale cell between the full scan and the record of its evaluation: the write
+    waits for the run (the run holds the cells in SHARE mode), so the run records what it counted and the
+    next run counts the change."""
+    from cells.compliance import engine
+
+    recalculate_compliance(run_date=DAY)
+    x = cell("A", "North", "1")
+    Cell.objects.filter(pk=x.pk).update(occupancy=2)  # stale for the coming full scan
+    prepare, editors = engine._prepare_changed, []
+
+    def racing(*args, **kwargs):
+        if kwargs.get("stale"):  # the scan is done
+            editors.append(_write_elsewhere(lambda: Cell.objects.filter(pk=x.pk).update(occupancy=5)))
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_prepare_changed", racing)
+    recalculate_compliance(run_date=DAY, full=True, **scope)
+    monkeypatch.setattr(engine, "_prepare_changed", prepare)
+    editors[0].join(30)
+    assert Cell.objects.get(pk=x.pk).occupancy == 5 and Cell.objects.get(pk=x.pk).awaiting_evaluation
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
+    check(DAY)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_move_during_a_facilitys_full_run_is_counted_once(estate, monkeypatch):
+    """A cell the facility's scan counted is moved to another facility before the run clears the record
+    of cells that left: the move waits for the run, and the next run moves the cell."""
+    from cells.compliance import engine
+
+    recalculate_compliance(run_date=DAY)
+    x = cell("A", "North", "1")
+    elsewhere = ResidentialBlock.objects.get(facility__code="B", name="North")
+    prepare, editors = engine._prepare_changed, []
+
+    def racing(*args, **kwargs):
+        if kwargs.get("stale"):
+            editors.append(_write_elsewhere(
+                lambda: Cell.objects.filter(pk=x.pk).update(block=elsewhere, number="moved")))
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_prepare_changed", racing)
+    recalculate_compliance(run_date=DAY, full=True, facility_code="A")
+    monkeypatch.setattr(engine, "_prepare_changed", prepare)
+    editors[0].join(30)
+    assert Cell.objects.get(pk=x.pk).block_id == elsewhere.pk
     recalculate_compliance(run_date=DAY)
     check(DAY)
