@@ -161,11 +161,10 @@ def _record(source: dict) -> tuple[str, list]:
 
 def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: bool = False) -> int:
     """Evaluate the chosen cells and record it: (re)create the temporary table CHANGED of the cells
-    evaluated, with all that the rest of the run needs from them: ``id, block_id``, the attributes rules
-    read (rules.FIELD_TYPES), ``revision, in_use, persons, places, single, codes`` and ``old_codes,
-    old_block_id, old_persons, old_places, old_single`` (as recorded at their last evaluation;
-    ``old_block_id`` is NULL when they then counted nowhere); and write each cell's new record of its
-    evaluation (_record). The cells evaluated leave the list of due cells, unless edited meanwhile.
+    evaluated, with all that the rest of the run needs from them: ``id, block_id, revision, in_use,
+    persons, places, single, codes`` and ``old_codes, old_block_id, old_persons, old_places, old_single``
+    (as recorded at their last evaluation; ``old_block_id`` is NULL when they then counted nowhere); and
+    write each cell's new record of its evaluation (_record). The cells evaluated leave the list of due cells, unless edited meanwhile.
 
     Which cells: with ``stale``, those the full scan listed (STALE); otherwise those (of one facility,
     or all) whose input revision differs from the one last evaluated, found through the list of due
@@ -195,7 +194,7 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         "single": models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
                                            output_field=models.BooleanField()),
         "codes": outcome_codes_expression(profiles, version) if profiles else Value(f"#{version[:12]}")}
-    fields = ["id", "block_id", *R.FIELD_TYPES]
+    fields = ["id", "block_id"]
     cells = (Cell.objects.order_by().filter(RawSQL(selection, selection_params, output_field=models.BooleanField()))
              .values(*fields, **computed, **{name: F(column) for name, column in OLD_RECORD.items()}))
     sql, params = cells.query.sql_with_params()
