@@ -31,6 +31,13 @@ def cells_with_results(queryset):
         Prefetch("compliance_results", queryset=results, to_attr="active_results"))
 
 
+def evaluated_metric(stored, current: str) -> str:
+    """The metric a failing rule was evaluated on: the one its result names (``stored``, a value of
+    ComplianceResult.failed), else ``current`` (the rule's metric now; results written before results
+    named their metric hold a number there)."""
+    return stored if isinstance(stored, str) and stored in R.METRICS else current
+
+
 def measured_value(cell: Cell, metric: str):
     """The value of ``metric`` (rules.METRICS) measured in ``cell`` as the rules read it (m², m, persons,
     booleans; living space per person truncated to 2 decimal places, rules.display_measured_expression).
@@ -66,8 +73,7 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
         if result is None or cell.awaiting_evaluation:  # no outcome beside values it was not computed from
             status, measured = NOT_EVALUATED, None
         elif rule.code in result.failed:
-            stored = result.failed[rule.code]  # the metric the rule was evaluated on
-            metric = stored if isinstance(stored, str) and stored in R.METRICS else rule.metric
+            metric = evaluated_metric(result.failed[rule.code], rule.metric)
             status, measured = FAIL, display_value(metric, measured_value(cell, metric))
         elif rule.code in result.unknown:
             status, measured = UNKNOWN, None

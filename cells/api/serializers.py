@@ -9,7 +9,7 @@ from cells.compliance import rules as R
 from cells.compliance.engine import present_measured
 from core.serializers import IdRelatedField, StrictInputMixin
 from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
-from cells.selectors import measured_value
+from cells.selectors import evaluated_metric, measured_value
 from facilities.models import AccommodationType, ResidentialBlock
 
 
@@ -30,7 +30,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
         def value(code: str, stored):
             if cell.awaiting_evaluation:  # the values the rule failed on are no longer the cell's
                 return None
-            metric = stored if isinstance(stored, str) else metrics.get(code)  # the metric it was evaluated on
+            metric = evaluated_metric(stored, metrics.get(code, ""))
             return present_measured(metric, measured_value(cell, metric)) if metric in R.METRICS else None
 
         return {code: value(code, stored) for code, stored in obj.failed.items()}
