@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export HOST PORT  # seed_demo prints the address the demo will serve
 
 .PHONY: demo install seed recalc run test worker beat check clean bench backup restore load
 

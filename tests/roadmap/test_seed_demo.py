@@ -14,7 +14,9 @@ from roadmap_portal.selectors import summary
 
 
 @pytest.fixture
-def seeded(db, capsys):
+def seeded(db, capsys, monkeypatch):
+    monkeypatch.setenv("HOST", "127.0.0.1")
+    monkeypatch.setenv("PORT", "8137")  # as `PORT=8137 make demo`
     call_command("seed_demo")
     output = capsys.readouterr().out
     call_command("recalculate_compliance")
@@ -81,3 +83,7 @@ def test_demo_users_and_token(seeded):
     response = APIClient().get("/api/v1/summary/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert "prosecutor-demo-2026" in seeded
+
+
+def test_the_example_request_names_the_demos_port(seeded):
+    assert re.search(r"curl -H 'Authorization: Token \S+' http://127\.0\.0\.1:8137/api/v1/summary/", seeded)

@@ -1,4 +1,5 @@
 """``python manage.py seed_demo``: reference data, the demo estate, and one demo user per role."""
+import os
 import secrets
 
 from django.conf import settings
@@ -62,8 +63,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<11} password {password:<24} {group}{scope}")
         self.stdout.write(f"API client token (shown once; expires in {settings.API_TOKEN_DAYS} days): "
                           f"{users['api-client']}")
-        self.stdout.write("  e.g. curl -H 'Authorization: Token %s' http://127.0.0.1:8000/api/v1/summary/"
-                          % users["api-client"])
+        address = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"  # make demo's
+        self.stdout.write(f"  e.g. curl -H 'Authorization: Token {users['api-client']}' "
+                          f"http://{address}/api/v1/summary/")
 
     def _estate(self):
         data = build_dataset()
