@@ -12,7 +12,7 @@ import pytest
 from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceSnapshot, StandardProfile, StandardRule
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
-from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots  # noqa: F401
+from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots, state_and_full  # noqa: F401
 from tests.conftest import requires_postgres
 from tests.factories import BlockFactory, CellFactory
 
@@ -25,13 +25,7 @@ def cell(facility, block, number):
 
 def diff(day):
     """What differs between the current state and a full run's (for the report)."""
-    from django.db import transaction
-
-    state = (results(), snapshots(day))
-    with transaction.atomic():
-        recalculate_compliance(run_date=day, full=True)
-        full = (results(), snapshots(day))
-        transaction.set_rollback(True)
+    state, full = state_and_full(day)
     out = []
     names = ["results", "cells", "snapshots", "blocks"]
     for name, a, b in zip(names, [*state[0], *state[1]], [*full[0], *full[1]]):

@@ -104,8 +104,6 @@ def test_random_changes_incremental_equals_full(estate):
     estate-wide incremental run, results and snapshots equal those of a full run."""
     import random
 
-    from django.db import transaction
-
     from facilities.models import ResidentialBlock
 
     rng = random.Random(7)
@@ -144,16 +142,14 @@ def test_random_changes_incremental_equals_full(estate):
         if rng.random() < 0.3:
             recalculate_compliance(run_date=day, facility_id=rng.choice(blocks).facility_id)
         recalculate_compliance(run_date=day)
-        incremental = (results(), snapshots(day))
-        with transaction.atomic():
-            recalculate_compliance(run_date=day, full=True)
-            full = (results(), snapshots(day))
-            transaction.set_rollback(True)
+        incremental, full = state_and_full(day)
         assert incremental[0] == full[0], f"results differ after round {round_}"
         assert incremental[1] == full[1], f"snapshots differ after round {round_}"
 
 
-def _equals_full(day):
+def state_and_full(day):
+    """``(now, full)``: the results and snapshots of ``day`` as they stand, and as a full run would leave
+    them (the full run rolled back)."""
     from django.db import transaction
 
     state = (results(), snapshots(day))
@@ -161,6 +157,11 @@ def _equals_full(day):
         recalculate_compliance(run_date=day, full=True)
         full = (results(), snapshots(day))
         transaction.set_rollback(True)
+    return state, full
+
+
+def _equals_full(day):
+    state, full = state_and_full(day)
     return state == full
 
 
