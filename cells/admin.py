@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
+from .models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot, OutcomeLayout, StandardProfile, StandardRule
 
 
 @admin.register(Cell)
@@ -32,6 +32,19 @@ class ComplianceRunAdmin(admin.ModelAdmin):
     list_filter = ("outcome", "trigger")
 
 
-admin.site.register(ComplianceResult)
 admin.site.register(ComplianceSnapshot)
 admin.site.register(BlockCompliance)
+
+
+@admin.register(OutcomeLayout)
+class OutcomeLayoutAdmin(admin.ModelAdmin):
+    """Read only: a layout is written by the first run under its version of the rules, and the cells'
+    recorded outcome codes are read through it."""
+
+    list_display = ("version", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

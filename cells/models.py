@@ -1,4 +1,4 @@
-"""Cells (rooms and cells alike), standards as data, and compliance results (DESIGN.md sections 3-4)."""
+"""Cells (rooms and cells alike), standards as data, and what compliance runs record (DESIGN.md sections 3-4)."""
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,10 +15,32 @@ from facilities.models import AccommodationType, Facility, RegionScopedQuerySet,
 
 class CellQuerySet(RegionScopedQuerySet):
     region_path = "block__facility__region"
+    _with_results = False
 
     def in_use(self):
         """Cells and rooms that accommodate people now (status ``in_use``)."""
         return self.filter(status=Cell.Status.IN_USE)
+
+    def with_results(self):
+        """The cells, each with ``active_results`` once fetched: its results under the active profiles, read
+        from its recorded outcome codes (cells.compliance.outcomes.attach_results; two queries per fetch,
+        whatever the number of cells)."""
+        clone = self._chain()
+        clone._with_results = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_results = self._with_results
+        return clone
+
+    def _fetch_all(self):
+        fetching = self._result_cache is None
+        super()._fetch_all()
+        if fetching and self._with_results and self._iterable_class is models.query.ModelIterable:
+            from .compliance.outcomes import attach_results
+
+            attach_results(self._result_cache)
 
 
 class Cell(models.Model):
@@ -74,9 +96,12 @@ class Cell(models.Model):
     evaluated_persons = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_places = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_single = models.BooleanField(null=True, blank=True, editable=False)
+    outcomes_changed_at = models.DateTimeField(_("compliance outcomes last changed"), null=True, blank=True,
+                                               editable=False,
+                                               help_text="when a run last recorded other outcome codes for the cell")
     history = HistoricalRecords(excluded_fields=[
         "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-        "evaluated_persons", "evaluated_places", "evaluated_single"])
+        "evaluated_persons", "evaluated_places", "evaluated_single", "outcomes_changed_at"])
 
     objects = CellQuerySet.as_manager()
 
@@ -113,7 +138,7 @@ class Cell(models.Model):
         return f"{self.block} / {self.number}"
 
     ENGINE_FIELDS = ("evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-                     "evaluated_persons", "evaluated_places", "evaluated_single")
+                     "evaluated_persons", "evaluated_places", "evaluated_single", "outcomes_changed_at")
 
     def save(self, *args, **kwargs):
         """A new row (a copy made with ``pk = None`` too) has never been evaluated. Saving an existing
@@ -256,32 +281,28 @@ class ComplianceStatus(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
-class ComplianceResult(models.Model):
-    """The outcome of one profile for one cell in use.
+class OutcomeLayout(models.Model):
+    """Where each rule's outcome sits in the outcome codes a run records on a cell
+    (Cell.evaluated_outcomes, cells.compliance.engine.outcome_codes_expression) under one version of the
+    rules: what makes a cell's codes readable as its results (cells.compliance.outcomes), under the rules
+    it was evaluated against, even after they changed.
 
-    ``failed`` maps each failing rule code to the metric it measures (e.g. ``{"CPT-2015-1":
-    "living_space_m2"}``; the measured value is the cell's, cells.selectors.measured_value); ``unknown``
-    maps each rule that could not be evaluated to the missing metric (e.g. ``{"CPT-2015-6":
-    "ceiling_height_m"}``). ``changed_at`` is when the outcome last changed. A run rewrites a result only
-    when one of these changes: a new measurement that moves no rule's outcome leaves it as it is.
+    ``version``: the start (12 hex digits) of engine.rules_version, which ends every cell's codes after
+    "#". ``profiles``: ``[{"profile": id, "first": position of its first letter (from 1), "rules":
+    [[rule code, metric], ...]}]`` in the order of the codes. Written by the first run under a version
+    and never changed: a version names one set of rules.
     """
 
-    # No single-column indexes: the unique (cell, profile) and the (profile, status) indexes cover both
-    # lookups, and every index less makes the runs' writes cheaper.
-    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="compliance_results", db_index=False)
-    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="results", db_index=False)
-    status = models.CharField(_("status"), max_length=16, choices=ComplianceStatus.choices)
-    failed = models.JSONField(_("failing rules with measured values"), default=dict)
-    unknown = models.JSONField(_("rules with missing measurements"), default=dict)
-    changed_at = models.DateTimeField(_("last changed"))
+    version = models.CharField(max_length=12, unique=True)
+    profiles = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("compliance result")
-        verbose_name_plural = _("compliance results")
-        constraints = [models.UniqueConstraint(fields=["cell", "profile"], name="result_unique_cell_profile")]
-        # Not (profile, status): an index on the status would make every change of a result write every
-        # index (no HOT update); runs rewrite tens of thousands of statuses a night.
-        indexes = [models.Index(fields=["profile"], name="result_profile")]
+        verbose_name = _("outcome layout")
+        verbose_name_plural = _("outcome layouts")
+
+    def __str__(self):
+        return self.version
 
 
 class ComplianceCounts(models.Model):
@@ -388,8 +409,10 @@ class ComplianceRun(models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     cells_evaluated = models.PositiveIntegerField(default=0)
-    results_written = models.PositiveIntegerField(default=0)
-    results_deleted = models.PositiveIntegerField(default=0)
+    results_written = models.PositiveIntegerField(
+        default=0, help_text="(cell in use, profile) results that changed: new, or other outcome letters")
+    results_deleted = models.PositiveIntegerField(
+        default=0, help_text="(cell, profile) results removed: the cell left use")
     snapshots_written = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 

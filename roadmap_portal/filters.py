@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from cells.models import Cell, ComplianceResult, ComplianceStatus, StandardProfile
+from cells.compliance.outcomes import status_expression
+from cells.models import Cell, ComplianceStatus, StandardProfile
 from facilities.filters import FacilityFilter
 
 from .selectors import HEADLINE_PROFILE
@@ -53,9 +54,9 @@ class FacilityComplianceFilter(FacilityFilter):
         profile = self.selected_profile()
         if profile is None:
             return queryset.none()
-        results = ComplianceResult.objects.filter(profile=profile, cell__status=Cell.Status.IN_USE,
-                                                  cell__block__facility=OuterRef("pk"))
-        has = {status: Exists(results.filter(status=status)) for status in ComplianceStatus.values}
+        results = Cell.objects.in_use().filter(block__facility=OuterRef("pk")).annotate(
+            result_status=status_expression(profile))
+        has = {status: Exists(results.filter(result_status=status)) for status in ComplianceStatus.values}
         if value == ComplianceStatus.NON_COMPLIANT:
             return queryset.filter(has[ComplianceStatus.NON_COMPLIANT])
         if value == ComplianceStatus.UNKNOWN:

@@ -8,7 +8,8 @@ from django.db.models import Count, DecimalField, F, IntegerField, Max, Min, Out
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cells.models import Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
+from cells.compliance.outcomes import layouts, status_expression
+from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from core.models import PendingTask
 from inspections.models import Finding
@@ -25,24 +26,27 @@ _share = share
 
 
 def _live_totals(facilities, profiles) -> tuple[dict, dict]:
-    """Totals over the cells in use of ``facilities`` and compliance per profile from the stored results
-    (before the first run has written a snapshot). Cost grows with the estate."""
+    """Totals over the cells in use of ``facilities`` and compliance per profile from the cells' recorded
+    results (before the first run has written a snapshot; two queries). Cost grows with the estate."""
     cells = Cell.objects.in_use().filter(block__facility__in=facilities.values("pk"))
     totals = cells.aggregate(
         places=Coalesce(Sum("design_capacity"), 0), population=Coalesce(Sum("occupancy"), 0),
         persons_in_single_cells=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
         cells=Count("id"))
-    per_profile = {
-        row["profile_id"]: row
-        for row in ComplianceResult.objects.filter(profile__in=profiles.keys(), cell__in=cells)
-        .values("profile_id").order_by("profile_id")
-        .annotate(
-            persons_compliant=Coalesce(Sum("cell__occupancy", filter=Q(status=ComplianceStatus.COMPLIANT)), 0),
-            cells_compliant=Count("id", filter=Q(status=ComplianceStatus.COMPLIANT)),
-            cells_non_compliant=Count("id", filter=Q(status=ComplianceStatus.NON_COMPLIANT)),
-            cells_unknown=Count("id", filter=Q(status=ComplianceStatus.UNKNOWN)),
-        )
-    }
+    if not profiles:
+        return totals, {}
+    known = layouts()
+    statuses = {f"s_{pk}": status_expression(profile, known=known) for pk, profile in profiles.items()}
+    sums = cells.annotate(**statuses).aggregate(**{
+        f"{name}_{pk}": aggregate for pk in profiles for name, aggregate in (
+            ("persons_compliant", Coalesce(Sum("occupancy", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT})), 0)),
+            ("cells_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT}))),
+            ("cells_non_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.NON_COMPLIANT}))),
+            ("cells_unknown", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.UNKNOWN}))))})
+    per_profile = {pk: {name: sums[f"{name}_{pk}"] for name in ("persons_compliant", "cells_compliant",
+                                                                 "cells_non_compliant", "cells_unknown")}
+                   for pk in profiles if sums[f"cells_compliant_{pk}"] + sums[f"cells_non_compliant_{pk}"]
+                   + sums[f"cells_unknown_{pk}"]}
     return totals, per_profile
 
 
@@ -250,11 +254,10 @@ def facilities_with_figures(queryset, profile: StandardProfile | None):
         persons_in_single_cells=_cell_sum("occupancy", Q(accommodation_type=AccommodationType.SINGLE)),
     )
     if profile is not None:
-        compliant = (ComplianceResult.objects.filter(profile=profile, status=ComplianceStatus.COMPLIANT,
-                                                     cell__status=Cell.Status.IN_USE,
-                                                     cell__block__facility=OuterRef("pk"))
-                     .order_by().values("cell__block__facility").annotate(total=Sum("cell__occupancy"))
-                     .values("total"))
+        compliant = (Cell.objects.in_use().filter(block__facility=OuterRef("pk"))
+                     .annotate(result_status=status_expression(profile))
+                     .filter(result_status=ComplianceStatus.COMPLIANT)
+                     .order_by().values("block__facility").annotate(total=Sum("occupancy")).values("total"))
         queryset = queryset.annotate(
             persons_compliant=Coalesce(Subquery(compliant, output_field=IntegerField()), Value(0)))
     return queryset

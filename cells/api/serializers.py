@@ -8,36 +8,31 @@ from rest_framework import serializers
 from cells.compliance import rules as R
 from cells.compliance.engine import present_measured
 from core.serializers import IdRelatedField, StrictInputMixin
-from cells.models import Cell, ComplianceResult, StandardProfile, StandardRule
-from cells.selectors import evaluated_metric, measured_value
+from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
+from cells.selectors import measured_value
 from facilities.models import AccommodationType, ResidentialBlock
 
 
-class ComplianceResultSerializer(serializers.ModelSerializer):
-    """A stored result: ``failed`` maps rule code to the cell's measured value of the metric the rule was
-    evaluated on (selectors.measured_value; null while the cell awaits evaluation, its measurements having
-    changed since), ``unknown`` to the missing metric. The result must come with its cell
-    (selectors.cells_with_results)."""
+class ComplianceResultSerializer(serializers.Serializer):
+    """A cell's result under one profile (cells.compliance.outcomes.Result): ``failed`` maps rule code to
+    the cell's measured value of the metric the rule was evaluated on (selectors.measured_value; null
+    while the cell awaits evaluation, its measurements having changed since), ``unknown`` to the missing
+    metric. The result must come with its cell (selectors.cells_with_results)."""
 
-    profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    profile = serializers.CharField(source="profile.code", read_only=True)
+    status = serializers.ChoiceField(choices=ComplianceStatus.choices, read_only=True)
     failed = serializers.SerializerMethodField()
+    unknown = serializers.DictField(child=serializers.CharField(), read_only=True)
 
     def get_failed(self, obj) -> dict:
-        if "rule_metrics" not in self.context:  # one query per response, not per cell
-            self.context["rule_metrics"] = dict(StandardRule.objects.values_list("code", "metric"))
-        metrics, cell = self.context["rule_metrics"], obj.cell
+        cell = obj.cell
 
-        def value(code: str, stored):
+        def value(metric: str):
             if cell.awaiting_evaluation:  # the values the rule failed on are no longer the cell's
                 return None
-            metric = evaluated_metric(stored, metrics.get(code, ""))
             return present_measured(metric, measured_value(cell, metric)) if metric in R.METRICS else None
 
-        return {code: value(code, stored) for code, stored in obj.failed.items()}
-
-    class Meta:
-        model = ComplianceResult
-        fields = ["profile", "status", "failed", "unknown", "changed_at"]
+        return {code: value(metric) for code, metric in obj.failed.items()}
 
 
 class CellSerializer(serializers.ModelSerializer):
@@ -48,13 +43,17 @@ class CellSerializer(serializers.ModelSerializer):
     awaiting_evaluation = serializers.BooleanField(
         read_only=True, help_text="A measurement changed since the last compliance run: ``compliance`` is the "
                                   "outcome of the earlier measurements until the next run.")
+    outcomes_changed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text="When a compliance run last recorded other outcomes for the cell (any profile); null before its "
+                  "first evaluation.")
 
     class Meta:
         model = Cell
         fields = ["id", "block_id", "block", "facility", "number", "accommodation_type", "living_space_m2",
                   "design_capacity", "occupancy", "occupancy_date", "has_sanitary_annex",
                   "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m", "has_natural_light",
-                  "status", "is_overcrowded", "is_demo", "awaiting_evaluation", "compliance"]
+                  "status", "is_overcrowded", "is_demo", "awaiting_evaluation", "outcomes_changed_at", "compliance"]
 
 
 class StandardRuleSerializer(serializers.ModelSerializer):

@@ -12,8 +12,9 @@ Statements per run (a fixed number, whatever the number of cells):
   contribution to their block) is written in the same statement, into a temporary table (CHANGED) with
   their new outcome codes and contribution beside those recorded at their last evaluation; everything
   after reads it;
-- one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` for all active profiles that writes only results
-  whose outcome letters changed; DELETEs of results that no longer apply;
+- no results are written: a cell's results are its recorded outcome codes read through their layout
+  (OutcomeLayout, written once per version of the rules; cells.compliance.outcomes); the cells whose
+  codes changed get the time (Cell.outcomes_changed_at);
 - the blocks' current figures (BlockCompliance): deltas of the evaluated cells' old and new
   contributions, or the full scan's counts where they differ;
 - three roll-ups into the day's snapshots (facility, region, nation).
@@ -24,27 +25,15 @@ import json
 from django.db import connection, models
 from django.db.models import F, Func, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.utils import timezone
 
-from cells.models import (BlockCompliance, Cell, ComplianceCounts, ComplianceResult, ComplianceRun,
-                          ComplianceSnapshot, ComplianceStatus, DueCell, StandardProfile, StandardRule)
+from cells.models import (BlockCompliance, Cell, ComplianceCounts, ComplianceRun, ComplianceSnapshot, DueCell,
+                          OutcomeLayout, StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
-
-
-class StripNulls(Func):
-    """Drop the members whose value is null from a JSON object (PostgreSQL jsonb_strip_nulls;
-    on SQLite an RFC 7396 merge patch into ``{}``, which removes null members)."""
-
-    function = "JSONB_STRIP_NULLS"
-    output_field = models.JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSON_PATCH", template="%(function)s('{}', %(expressions)s)",
-                           **extra_context)
 
 
 def _quote(name: str) -> str:
@@ -68,7 +57,7 @@ INPUT_FIELDS = ["block_id", "accommodation_type", "living_space_m2", "design_cap
                 "has_natural_light", "status"]  # the block too: a cell moved counts in another block
 
 
-ENGINE_VERSION = 5  # bump when what a result stores changes: every cell is then evaluated again
+ENGINE_VERSION = 6  # bump when what the outcome codes mean changes: every cell is then evaluated again
 
 
 def rules_version(profiles) -> str:
@@ -343,25 +332,36 @@ def _figures_rows(profiles) -> str:
             f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0")
 
 
+def record_layout(profiles, version: str) -> OutcomeLayout:
+    """The layout of the outcome codes under the rules ``version`` (rules_version) of ``profiles``:
+    stored by the first run under that version (OutcomeLayout), read by every later one."""
+    entries = [{"profile": pk, "first": first, "rules": [[rule.code, rule.metric] for rule in rules]}
+               for (pk, first, _), rules in zip(_positions(profiles), profile_rules(profiles).values())]
+    return OutcomeLayout.objects.get_or_create(version=version[:12], defaults={"profiles": entries})[0]
+
+
 def write_results(profiles, facility_id: int | None = None, full: bool = False) -> tuple[int, int, int]:
-    """Evaluate the cells in use whose inputs changed since their last evaluation (every cell in use
-    with ``full``), of one facility or all, against ``profiles``; upsert the results that changed.
+    """Evaluate the cells whose inputs changed since their last evaluation (every cell with ``full``), of
+    one facility or all, against ``profiles``, and record on each its outcome codes (its results,
+    cells.compliance.outcomes) and its contribution to its block.
 
     A cell's inputs are its attributes (INPUT_FIELDS, whose changes the input-revision trigger records
     whatever writes them: page, API, import, SQL) and the active rules (a change makes the run full).
-    Returns ``(cells_evaluated, results_written, results_deleted)``. Results of cells no longer in use, and of profiles not in
-    ``profiles``, are deleted. Must run inside a transaction; leaves the evaluated cells in the
-    temporary table for write_snapshots.
+    Returns ``(cells_evaluated, results_changed, results_removed)``: the cells in use evaluated, the
+    (cell in use, profile) outcomes whose letters changed or that are new, and those of cells that left
+    use. Must run inside a transaction; leaves the evaluated cells in the temporary table for
+    write_snapshots.
     """
     version = rules_version(profiles) if profiles else "none"
-    full = full and bool(profiles)  # without profiles there is nothing to score, only results to delete
+    full = full and bool(profiles)  # without profiles there is nothing to score
+    if profiles:
+        record_layout(profiles, version)
     if connection.vendor == "postgresql":
-        # The run reads and writes its cells, results and blocks by key: with the default cost of a random
-        # page (4, a spinning disk), PostgreSQL would rather scan 2 M cells and 8 M results to join 20,000
-        # changed cells. 1.1 is the usual figure for SSDs and cached tables. No JIT: compiling the rules'
-        # many expressions took longer than running them (up to 7 s on the full scan, 0.8 s on 20,000
-        # changed cells). Room to hash the aggregations (per block, per block and profile) in memory. For
-        # this transaction only.
+        # The run reads and writes its cells and blocks by key: with the default cost of a random page (4,
+        # a spinning disk), PostgreSQL would rather scan 2 M cells to join 20,000 changed cells. 1.1 is
+        # the usual figure for SSDs and cached tables. No JIT: compiling the rules' many expressions took
+        # longer than running them (up to 7 s on the full scan, 0.8 s on 20,000 changed cells). Room to
+        # hash the aggregations (per block, per block and profile) in memory. For this transaction only.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL random_page_cost = 1.1")
             cursor.execute("SET LOCAL jit = off")
@@ -372,30 +372,30 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
                 # for the end of the run (seconds), and every statement of the run sees the same cells.
                 cursor.execute(f"LOCK TABLE {_quote(Cell._meta.db_table)} IN SHARE MODE")
     changed = _scan_full(facility_id, version, profiles) if full else _prepare_changed(facility_id, profiles, version)
-    with connection.cursor() as cursor:
-        if full:  # a full run evaluates every rule of every cell in use (the codes)
-            cursor.execute(f"SELECT COALESCE(SUM(cells), 0) FROM {FIGURES}")
-        else:
-            cursor.execute(f"SELECT count(*) FROM {CHANGED} WHERE in_use")
-        evaluated = int(cursor.fetchone()[0])
-    deltas = not full and bool(profiles)
-    if deltas:  # what the evaluated cells took out of their blocks and put in (none: an empty table)
-        _delta(profiles)
-    written = _upsert_results(profiles, version) if changed and profiles else 0
-    deleted = 0
-    cell_table, result_table = _quote(Cell._meta.db_table), _quote(ComplianceResult._meta.db_table)
-    listed = _quote(DueCell._meta.db_table)
+    cell_table, listed = _quote(Cell._meta.db_table), _quote(DueCell._meta.db_table)
     from .triggers import due
 
     with connection.cursor() as cursor:
+        if full:  # a full run evaluates every rule of every cell in use (the codes)
+            cursor.execute(f"SELECT COALESCE(SUM(cells), 0) FROM {FIGURES}")
+            evaluated = int(cursor.fetchone()[0])
+        else:
+            cursor.execute(f"SELECT count(*) FROM {CHANGED} WHERE in_use")
+            evaluated = int(cursor.fetchone()[0])
+        written = removed = 0
         if changed:
-            cursor.execute(f"DELETE FROM {result_table} WHERE cell_id IN (SELECT id FROM {CHANGED} WHERE NOT in_use)")
-            deleted += max(cursor.rowcount, 0)
+            written, removed = _outcomes_changed(cursor, profiles)
+            # When each cell's outcomes last changed (a second write of pages the run just wrote).
+            cursor.execute(f"UPDATE {cell_table} SET outcomes_changed_at = %s FROM {CHANGED} x "
+                           f"WHERE {cell_table}.id = x.id AND x.codes <> COALESCE(x.old_codes, '')",
+                           [timezone.now()])
         if facility_id is None or connection.vendor != "postgresql":
             # The cells due no more leave the list (on PostgreSQL, the evaluated ones left it as they were
             # recorded, _prepare_changed): deleted cells, and anything else an estate-wide run finds.
             cursor.execute(f"DELETE FROM {listed} WHERE NOT EXISTS (SELECT 1 FROM {cell_table} c "
                            f"WHERE c.id = {listed}.cell_id AND {due('c')})")
+    if not full and profiles:  # what the evaluated cells took out of their blocks and put in
+        _delta(profiles)
     if full and facility_id is not None:
         # Cells that left this facility's blocks are not in its scan, and its recount no longer counts them:
         # they count nowhere until the run that evaluates them adds them where they are now.
@@ -404,87 +404,37 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             cursor.execute(f"UPDATE {cell_table} SET evaluated_block_id = NULL, evaluated_persons = NULL, "
                            f"evaluated_places = NULL, evaluated_single = NULL WHERE {due(cell_table)} "
                            f"AND evaluated_block_id IN ({inside}) AND block_id NOT IN ({inside})")
-    # Only within the run's scope: a facility's run must not strip other cells of results they would get
-    # back unevaluated if the profile were reactivated (an incremental run would not see them).
-    inactive = ComplianceResult.objects.filter(
-        profile__in=list(StandardProfile.objects.exclude(pk__in=[p.pk for p in profiles]).values_list("pk", flat=True)))
-    if facility_id is not None:
-        inactive = inactive.filter(cell__block__facility_id=facility_id)
-    deleted += inactive._raw_delete(inactive.db) or 0
-    if written > 50_000 and connection.vendor == "postgresql":
+    if changed > 100_000 and connection.vendor == "postgresql":
         # After a bulk change, fresh statistics keep the pages' and the next runs' plans (autovacuum would
         # come later).
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {result_table}")
             cursor.execute(f"ANALYZE {cell_table}")
-    return evaluated, written, deleted
+    return evaluated, written, removed
+
+
+def _outcomes_changed(cursor, profiles) -> tuple[int, int]:
+    """``(changed, removed)`` over the evaluated cells (CHANGED): the (cell in use, profile) pairs whose
+    letters differ from the last evaluation's under the same layout (or that had none), and the pairs
+    of the cells that were in use and no longer are."""
+    if not profiles:
+        return 0, 0
+    mine, before = "substr(x.codes, p.first, p.length)", "substr(x.old_codes, p.first, p.length)"
+    same_rules = "substr(x.codes, strpos(x.codes, '#')) = substr(x.old_codes, strpos(x.old_codes, '#'))"
+    if connection.vendor != "postgresql":
+        same_rules = same_rules.replace("strpos", "instr")
+    cursor.execute(
+        f"SELECT COALESCE(SUM(CASE WHEN x.in_use AND NOT COALESCE(x.old_block_id IS NOT NULL AND {same_rules} "
+        f"AND {before} = {mine}, false) THEN 1 ELSE 0 END), 0), "
+        f"COALESCE(SUM(CASE WHEN NOT x.in_use AND x.old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) "
+        f"FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p")
+    changed, removed = cursor.fetchone()
+    return int(changed), int(removed)
 
 
 def _compiled(expression) -> tuple[str, list]:
     """SQL and parameters of an ORM expression that names no model column."""
     query = Query(Cell)
     return query.get_compiler(connection=connection).compile(expression.resolve_expression(query))
-
-
-def _upsert_results(profiles, version: str) -> int:
-    """One ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` writing, for every profile, the results of the
-    cells in use in CHANGED that differ from the stored ones. Returns the rows written.
-
-    Reads CHANGED only (not the cells again). The rules are not evaluated again: each rule's outcome is
-    its letter in the cell's codes (outcome_codes_expression); the status follows from the profile's
-    letters, and the failed and unknown rules name their metric (a result is a function of the letters:
-    the measured values are read from the cell when shown, cells.selectors.measured_value). A (cell,
-    profile) whose letters are those of its last evaluation under the same rules (``version``,
-    rules_version) cannot have another result and is not even looked up: a new measurement that moves
-    no outcome writes no result.
-    """
-    now = timezone.now()
-    table = _quote(ComplianceResult._meta.db_table)
-    columns = {"status": [], "failed": [], "unknown": []}
-    params = {"status": [], "failed": [], "unknown": []}
-    for k, ((profile, rules), (_, first, length)) in enumerate(zip(profile_rules(profiles).items(),
-                                                                   _positions(profiles))):
-        letters = [RawSQL(f"substr(x.codes, {first + i}, 1)", (), output_field=models.CharField())
-                   for i in range(len(rules))]
-        expressions = {
-            "status": RawSQL(_status("x.codes", first, length, labels=("%s", "%s", "%s")),
-                             (ComplianceStatus.NON_COMPLIANT, ComplianceStatus.UNKNOWN, ComplianceStatus.COMPLIANT),
-                             output_field=models.CharField()),
-            **{name: StripNulls(JSONObject(**{
-                rule.code: models.Case(models.When(models.lookups.Exact(letter, CODES[outcome]),
-                                                   then=Value(rule.metric)), output_field=models.CharField())
-                for rule, letter in zip(rules, letters)})) if rules else Value({}, output_field=models.JSONField())
-               for name, outcome in (("failed", R.FAIL), ("unknown", R.UNKNOWN))},
-        }
-        for name, expression in expressions.items():
-            sql, expression_params = _compiled(expression)
-            columns[name].append(f"WHEN {k} THEN {sql}")
-            params[name] += expression_params
-    mine, before = "substr(x.codes, p.first, p.length)", "substr(x.old_codes, p.first, p.length)"
-    # Known: the cell was evaluated in use under the same rules, so its result is stored; its letters
-    # differ (or the row would be left out), so the result almost surely differs: no need to look first.
-    known = "COALESCE(x.old_block_id IS NOT NULL AND x.old_codes LIKE %s, false)"
-    rows = (f"SELECT x.id AS cell_id, p.profile_id, "
-            + ", ".join(f"CASE p.k {' '.join(columns[name])} END AS {name}" for name in columns)
-            + f", {known} AS known FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p "
-            f"WHERE x.in_use AND NOT ({known} AND {before} = {mine})")
-    kept = ["status", "failed", "unknown"]
-    # The others are looked up before the upsert, and left out when their result is unchanged (a full run
-    # under new rules, say): ON CONFLICT ... WHERE would still lock (and so write) each of them.
-    pick = "SELECT n.cell_id, n.profile_id, n.status, n.failed, n.unknown, %s FROM n WHERE "
-    statement = (
-        f"INSERT INTO {table} (cell_id, profile_id, status, failed, unknown, changed_at) "
-        f"WITH n AS MATERIALIZED ({rows}) {pick} n.known UNION ALL {pick} NOT n.known AND NOT EXISTS (SELECT 1 FROM {table} r "
-        f"WHERE r.cell_id = n.cell_id AND r.profile_id = n.profile_id "
-        f"AND r.status = n.status AND r.failed = n.failed AND r.unknown = n.unknown) "
-        f"ON CONFLICT (cell_id, profile_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in [*kept, "changed_at"])
-        + " WHERE " + " OR ".join(f"{table}.{c} <> excluded.{c}" for c in kept))
-    pattern = f"%#{version[:12]}"
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [*params["status"], *params["failed"], *params["unknown"], pattern, pattern,
-                                   now, now])
-        return max(cursor.rowcount, 0)
 
 
 SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]

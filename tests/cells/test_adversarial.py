@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceSnapshot, StandardProfile, StandardRule
+from cells.models import BlockCompliance, Cell, ComplianceSnapshot, StandardProfile, StandardRule
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
 from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots, state_and_full  # noqa: F401

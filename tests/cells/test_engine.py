@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot, StandardProfile
+from cells.compliance.outcomes import recorded_results
+from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from roadmap_portal.selectors import summary
@@ -38,6 +39,12 @@ def small_facility(standards, regions):
     return facility
 
 
+def _result(number: str, profile: str = "CPT-2015", cell=None):
+    """The result shown for the cell ``number`` (or ``cell``) under ``profile``; None when it has none."""
+    cell = cell or Cell.objects.get(number=number)
+    return recorded_results(Cell.objects.filter(pk=cell.pk)).get((cell.pk, profile))
+
+
 def _snapshot(scope, object_id, profile):
     return ComplianceSnapshot.objects.get(date=DAY, scope=scope, object_id=object_id, profile__code=profile)
 
@@ -60,11 +67,12 @@ def test_facility_aggregates(small_facility):
     region = _snapshot("region", small_facility.region_id, "CPT-2015")
     nation = _snapshot("nation", 0, "CPT-2015")
     assert region.persons == nation.persons == 45
-    result = ComplianceResult.objects.get(cell__number="B", profile__code="CPT-2015")
+    result = _result("B")
     assert result.status == "non_compliant" and result.failed == {"CPT-2015-2": "living_space_per_person_m2"}
-    unknown = ComplianceResult.objects.get(cell__number="S3", profile__code="CPT-2015")
+    unknown = _result("S3")
     assert unknown.status == "unknown" and unknown.unknown == {"CPT-2015-6": "ceiling_height_m"}
-    assert not ComplianceResult.objects.filter(cell__number="OLD").exists()
+    assert _result("OLD") is None and _result("OLD", "KZ-ROADMAP") is None  # not in use: no result
+    assert len(recorded_results()) == 5 * 4
 
     figures = summary()
     assert (figures["facilities"], figures["places"], figures["population"]) == (1, 43, 45)
@@ -77,14 +85,15 @@ def test_facility_aggregates(small_facility):
 def test_rerun_writes_nothing_and_keeps_one_snapshot_per_scope(small_facility):
     recalculate_compliance(run_date=DAY)
     before = list(ComplianceSnapshot.objects.order_by("scope", "object_id", "profile_id").values())
-    results_before = list(ComplianceResult.objects.order_by("pk").values("pk", "status", "failed", "changed_at"))
+    results_before = recorded_results()
+    recorded_before = list(Cell.objects.order_by("pk").values("evaluated_outcomes", "outcomes_changed_at"))
     again = recalculate_compliance(run_date=DAY)
     assert again.results_written == 0 and again.results_deleted == 0
     after = list(ComplianceSnapshot.objects.order_by("scope", "object_id", "profile_id").values())
     strip = [{k: v for k, v in row.items() if k != "id"} for row in before]
     assert strip == [{k: v for k, v in row.items() if k != "id"} for row in after]
-    assert results_before == list(ComplianceResult.objects.order_by("pk").values("pk", "status", "failed",
-                                                                                  "changed_at"))
+    assert results_before == recorded_results()
+    assert recorded_before == list(Cell.objects.order_by("pk").values("evaluated_outcomes", "outcomes_changed_at"))
     # 1 facility + 1 region + nation, for 4 active profiles; the 2 blocks' figures are kept current
     assert ComplianceSnapshot.objects.filter(date=DAY).count() == 3 * 4
     assert BlockCompliance.objects.count() == 2 * 4
@@ -96,25 +105,28 @@ def test_only_changed_results_are_written(small_facility):
     run = recalculate_compliance(run_date=DAY)
     # S2 now passes CPT-2015 and KZ-ROADMAP; its ICRC and Mandela results were already compliant.
     assert run.results_written == 2
-    assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "compliant"
+    assert _result("S2").status == "compliant"
     assert _snapshot("facility", small_facility.pk, "CPT-2015").persons_compliant == 27
 
 
-def test_one_statement_writes_the_results_of_every_profile(small_facility):
-    """Each evaluated cell is read once for all four profiles: one INSERT into the results, not one per
-    profile (the engine's shape, cells.compliance.engine._upsert_results)."""
+def test_a_run_records_every_profile_on_the_cell_and_writes_no_row_per_profile(small_facility):
+    """Each evaluated cell's outcomes under all four profiles are one text written on its row (its
+    results, cells.compliance.outcomes): the run's writes to the cells are two statements (the record of
+    the evaluation; the time the outcomes changed), whatever the number of cells or profiles."""
     recalculate_compliance(run_date=DAY)
     Cell.objects.filter(number="A").update(occupancy=30)  # 100 m² for 30 persons: 3.33 m² each
     Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
     with CaptureQueriesContext(connection) as captured:
         run = recalculate_compliance(run_date=DAY)
-    inserts = [q["sql"] for q in captured.captured_queries
-               if q["sql"].startswith('INSERT INTO "cells_complianceresult"')]
-    assert len(inserts) == 1
-    assert run.cells_evaluated == 2
-    a = ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015")
+    writes = [q["sql"] for q in captured.captured_queries
+              if q["sql"].startswith(('UPDATE "cells_cell"', 'WITH recorded AS (UPDATE "cells_cell"'))]
+    assert len(writes) == 2
+    assert not [q for q in captured.captured_queries if "complianceresult" in q["sql"]]
+    # A now fails CPT-2015 and ICRC-2012 (3.33 m² a person); S2 passes CPT-2015 and KZ-ROADMAP
+    assert (run.cells_evaluated, run.results_written) == (2, 4)
+    a = _result("A")
     assert (a.status, a.failed) == ("non_compliant", {"CPT-2015-2": "living_space_per_person_m2"})
-    assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "compliant"
+    assert _result("S2").status == "compliant"
 
 
 def test_a_failure_measured_again_keeps_its_result_and_shows_the_new_value(small_facility):
@@ -122,12 +134,12 @@ def test_a_failure_measured_again_keeps_its_result_and_shows_the_new_value(small
     when) is not rewritten, and the value shown is the cell's new one (selectors.measured_value)."""
     Cell.objects.filter(number="A").update(occupancy=31)  # 100 m² / 31 persons = 3.22 m²: fails CPT-2015-2
     recalculate_compliance(run_date=DAY)
-    before = ComplianceResult.objects.get(cell__number="A", profile__code="CPT-2015")
+    before, changed_at = _result("A"), Cell.objects.get(number="A").outcomes_changed_at
+    assert changed_at is not None
     Cell.objects.filter(number="A").update(occupancy=32)  # 3.12 m²: fails the same rules, the same letters
     run = recalculate_compliance(run_date=DAY)
     assert (run.cells_evaluated, run.results_written) == (1, 0)
-    after = ComplianceResult.objects.get(pk=before.pk)
-    assert (after.status, after.failed, after.changed_at) == (before.status, before.failed, before.changed_at)
+    assert (_result("A"), Cell.objects.get(number="A").outcomes_changed_at) == (before, changed_at)
     cell = cells_with_results(Cell.objects.filter(number="A")).get()
     outcome = next(o for o in rule_outcomes(cell, active_rules()) if o and o["rule"].code == "CPT-2015-2")
     assert (outcome["status"], float(outcome["measured"])) == ("fail", 3.12)
@@ -155,11 +167,13 @@ def test_facility_run_and_deactivated_profile(small_facility):
     StandardProfile.objects.filter(code="ICRC-2012").update(is_active=False)
     Cell.objects.filter(pk=other.pk).update(living_space_m2=Decimal("5.00"))
     run = recalculate_compliance(run_date=DAY, facility_code="TEST-1")
-    # a deactivated profile changes the rules: all 5 cells of TEST-1 are evaluated, and their ICRC results go
-    # (only the run's facility: elsewhere they wait for an estate-wide run)
-    assert run.cells_evaluated == 5 and run.results_deleted == 5
-    # TEST-2 was not part of the run: still compliant from the first run.
-    assert ComplianceResult.objects.get(cell=other, profile__code="CPT-2015").status == "compliant"
+    # a deactivated profile changes the rules: all 5 cells of TEST-1 are evaluated; no ICRC result is shown
+    assert run.cells_evaluated == 5 and run.results_deleted == 0
+    shown = recorded_results()
+    assert {code for _, code in shown} == {"CPT-2015", "MANDELA-2015", "KZ-ROADMAP"} and len(shown) == 6 * 3
+    # TEST-2 was not part of the run: still compliant from the first run, read under that run's layout.
+    assert _result(None, cell=other).status == "compliant"
+    assert Cell.objects.get(pk=other.pk).awaiting_evaluation
     assert _snapshot("region", small_facility.region_id, "CPT-2015").persons == 46
 
 
@@ -175,7 +189,7 @@ def test_a_failing_run_leaves_the_previous_state(small_facility, monkeypatch):
     with pytest.raises(RuntimeError):
         recalculate_compliance(run_date=DAY)
     assert ComplianceRun.objects.first().outcome == "failed"
-    assert ComplianceResult.objects.get(cell__number="S2", profile__code="CPT-2015").status == "non_compliant"
+    assert _result("S2").status == "non_compliant"
     assert set(ComplianceSnapshot.objects.values_list("pk", flat=True)) == snapshot_ids
     monkeypatch.undo()
     assert recalculate_compliance(run_date=DAY).outcome == "succeeded"
@@ -215,5 +229,5 @@ def test_no_active_profile_clears_results(small_facility):
     recalculate_compliance(run_date=DAY)
     StandardProfile.objects.update(is_active=False)
     run = recalculate_compliance(run_date=DAY)
-    assert (run.outcome, run.results_written, run.results_deleted, run.snapshots_written) == ("succeeded", 0, 20, 0)
-    assert not ComplianceResult.objects.exists()
+    assert (run.outcome, run.results_written, run.results_deleted, run.snapshots_written) == ("succeeded", 0, 0, 0)
+    assert recorded_results() == {}

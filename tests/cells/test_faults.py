@@ -21,7 +21,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
-from cells.models import BlockCompliance, Cell, ComplianceResult, ComplianceRun, ComplianceSnapshot
+from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot
 from cells.services import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
 from core.locks import lock_key
 from tests.conftest import make_user, requires_broker, requires_postgres, token_client
@@ -55,8 +55,8 @@ def tables() -> dict:
     """The full contents of what a run writes (results, snapshots, the cells' evaluation fingerprints),
     without surrogate ids and timestamps, as sorted lists of tuples."""
     return {
-        "results": sorted(ComplianceResult.objects.values_list(
-            "cell_id", "profile_id", "status", "failed", "unknown").order_by()),
+        "results": sorted(Cell.objects.filter(evaluated_outcomes__isnull=False).values_list(
+            "id", "evaluated_outcomes", "evaluated_revision").order_by()),
         "blocks": sorted(BlockCompliance.objects.values_list(
             "block_id", "profile_id", "persons", "places", "persons_compliant", "persons_in_single_cells", "cells",
             "cells_compliant", "cells_non_compliant", "cells_unknown").order_by()),
@@ -106,7 +106,7 @@ def test_run_failing_half_way_and_retried_equals_one_clean_run(standards, region
     written = {}
 
     def fail_after_results(*args, **kwargs):  # results written (in the run's transaction), no snapshots
-        written["results"] = ComplianceResult.objects.count()
+        written["results"] = Cell.objects.filter(evaluated_outcomes__isnull=False).count()
         raise RuntimeError("injected: the database went away before the snapshots")
 
     monkeypatch.setattr("cells.compliance.engine.write_snapshots", fail_after_results)
@@ -139,7 +139,8 @@ def test_second_run_is_refused_while_another_session_holds_the_lock(standards, r
             call_command("recalculate_compliance", "--date", DAY.isoformat())
     assert (run.outcome, run.error) == ("skipped", SKIPPED_MESSAGE)
     assert run.finished_at is not None
-    assert not ComplianceResult.objects.exists() and not ComplianceSnapshot.objects.exists()
+    assert not Cell.objects.filter(evaluated_outcomes__isnull=False).exists()
+    assert not ComplianceSnapshot.objects.exists()
     assert list(ComplianceRun.objects.values_list("outcome", flat=True)) == ["skipped", "skipped"]
     assert recalculate_compliance(run_date=DAY).outcome == "succeeded"  # the lock went with the session
 
@@ -250,7 +251,7 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
         assert int(pause_file.read_text()) == first.pid  # solo pool: the task runs in the worker process
         # In the middle: results written inside the run's open transaction, no snapshots yet.
         running = ComplianceRun.objects.get(trigger="killed-test")
-        assert running.outcome == "running" and not ComplianceResult.objects.exists()
+        assert running.outcome == "running" and not Cell.objects.filter(evaluated_outcomes__isnull=False).exists()
         killed_at = time.monotonic()
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)

@@ -6,7 +6,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.schedules import crontab
 
-from cells.models import ComplianceRun, ComplianceSnapshot
+from cells.compliance.outcomes import recorded_results
+from cells.models import Cell, ComplianceRun, ComplianceSnapshot
 from cells.tasks import recalculate_compliance
 from roadmap_portal.celery import app
 from tests.conftest import requires_broker
@@ -85,7 +86,7 @@ def test_edit_sends_the_recompute_on_commit_to_a_real_worker(standards, regions)
         time.sleep(1)  # would let a wrongly sent second task arrive
     assert run is not None and run.facility_id == cell.block.facility_id and run.outcome == "succeeded"
     assert ComplianceRun.objects.filter(trigger="edit").count() == 1  # nothing from the rolled-back edit
-    result = cell.compliance_results.get(profile__code="CPT-2015")
+    result = recorded_results(Cell.objects.filter(pk=cell.pk))[(cell.pk, "CPT-2015")]
     assert (result.status, result.failed) == ("non_compliant", {"CPT-2015-1": "living_space_m2"})
     cell.refresh_from_db()  # the worker evaluated the committed edit (5.5 m²), not the rolled-back one
     assert (cell.living_space_m2, cell.evaluated_revision) == (Decimal("5.5"), cell.input_revision)

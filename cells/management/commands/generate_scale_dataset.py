@@ -115,12 +115,11 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
 
 
 def delete_scale_rows() -> None:
-    """Remove every SCALE- facility with its blocks, cells, results and snapshots (set-based)."""
+    """Remove every SCALE- facility with its blocks, cells, block figures and snapshots (set-based)."""
     with transaction.atomic(), connection.cursor() as cursor:
         scale = "SELECT id FROM facilities_facility WHERE code LIKE 'SCALE-%%'"
         blocks = f"SELECT id FROM facilities_residentialblock WHERE facility_id IN ({scale})"
         cells = f"SELECT id FROM cells_cell WHERE block_id IN ({blocks})"
-        cursor.execute(f"DELETE FROM cells_complianceresult WHERE cell_id IN ({cells})")
         cursor.execute(f"DELETE FROM cells_blockcompliance WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM cells_compliancesnapshot WHERE scope = 'facility' AND object_id IN ({scale})")
         cursor.execute(f"DELETE FROM cells_cell WHERE block_id IN ({blocks})")

@@ -1,0 +1,126 @@
+"""A cell's results, read from what its last evaluation recorded.
+
+A run records on each cell every active rule's outcome as one letter (Cell.evaluated_outcomes, written by
+cells.compliance.engine; P pass, F fail, U unknown, - does not apply; profiles separated by "|"; the
+rules' version after "#"). A profile's result is a function of its letters: non-compliant if one rule
+fails, else unknown if one could not be evaluated, else compliant (as rules.profile_status_expression).
+The layout of the letters under each version of the rules (OutcomeLayout) names the rule and metric of
+each letter. So nothing is stored per cell and profile: a run that changes a cell's outcomes writes that
+cell's row and nothing else.
+"""
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Substr
+from django.db.models.lookups import Contains
+
+from cells.models import Cell, ComplianceStatus, OutcomeLayout, StandardProfile
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one profile for one cell in use, as its last evaluation recorded it.
+
+    ``status``: a ComplianceStatus value. ``failed``: ``{rule code: metric}`` of the rules the cell fails
+    (e.g. ``{"CPT-2015-1": "living_space_m2"}``; the measured value is the cell's,
+    cells.selectors.measured_value); ``unknown``: ``{rule code: metric}`` of the rules that could not be
+    evaluated for a missing measurement. ``rules``: the codes of the profile's rules at that evaluation
+    (a rule added since has no outcome yet). ``cell``: the cell.
+    """
+
+    profile: StandardProfile
+    status: str
+    failed: dict = field(default_factory=dict)
+    unknown: dict = field(default_factory=dict)
+    rules: tuple = ()
+    cell: Cell | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def profile_id(self) -> int:
+        return self.profile.pk
+
+    def get_status_display(self) -> str:
+        return str(ComplianceStatus(self.status).label)
+
+
+def _split(codes: str | None) -> tuple[str, str] | None:
+    """``(letters, version)`` of recorded outcome codes, or None when there are none."""
+    if not codes or "#" not in codes:
+        return None
+    letters, version = codes.rsplit("#", 1)
+    return letters, version
+
+
+def decode(cell: Cell, layouts: dict[str, list], profiles: dict[int, StandardProfile]) -> list[Result]:
+    """The results of ``cell`` under ``profiles`` (``{id: profile}``, those to show: the active ones),
+    in the profiles' order (position, id), from its recorded codes and their layout (``layouts``:
+    ``{version: OutcomeLayout.profiles}``). An empty list for a cell not in use, never evaluated, or
+    evaluated under a layout not given."""
+    split = _split(cell.evaluated_outcomes)
+    if cell.status != Cell.Status.IN_USE or split is None or split[1] not in layouts:
+        return []
+    letters, version = split
+    results = []
+    for entry in layouts[version]:
+        profile = profiles.get(entry["profile"])
+        if profile is None:
+            continue
+        first = entry["first"] - 1
+        mine = letters[first:first + len(entry["rules"])]
+        failed = {code: metric for (code, metric), letter in zip(entry["rules"], mine) if letter == "F"}
+        unknown = {code: metric for (code, metric), letter in zip(entry["rules"], mine) if letter == "U"}
+        status = (ComplianceStatus.NON_COMPLIANT if failed else ComplianceStatus.UNKNOWN if unknown
+                  else ComplianceStatus.COMPLIANT)
+        results.append(Result(profile, str(status), failed, unknown, tuple(c for c, _ in entry["rules"]), cell))
+    return sorted(results, key=lambda r: (r.profile.position, r.profile.pk))
+
+
+def attach_results(cells: list[Cell]) -> None:
+    """Set ``active_results`` (decode, under the active profiles) on each of ``cells``: two queries (the
+    active profiles, the layouts of the cells' codes), none for no cells."""
+    if not cells:
+        return
+    profiles = {p.pk: p for p in StandardProfile.objects.filter(is_active=True)}
+    versions = {split[1] for split in map(_split, (c.evaluated_outcomes for c in cells)) if split}
+    layouts = dict(OutcomeLayout.objects.filter(version__in=versions).values_list("version", "profiles"))
+    for cell in cells:
+        cell.active_results = decode(cell, layouts, profiles)
+
+
+def layouts() -> list[tuple[str, list]]:
+    """Every layout, as ``[(version, profiles)]`` (one query)."""
+    return list(OutcomeLayout.objects.values_list("version", "profiles"))
+
+
+def status_expression(profile: StandardProfile, prefix: str = "", known: list | None = None):
+    """An expression of a cell's status under ``profile`` (a ComplianceStatus value) from its recorded
+    codes, under whichever version of the rules it was evaluated; NULL when it was never evaluated under
+    a layout that holds the profile. ``prefix``: the path to the cell (e.g. ``"block__cells__"``).
+    ``known``: the layouts (layouts()), else read (one query). Says nothing of whether the cell is in
+    use."""
+    codes = f"{prefix}evaluated_outcomes"
+    whens = []
+    for version, entries in layouts() if known is None else known:
+        for entry in entries:
+            if entry["profile"] != profile.pk:
+                continue
+            letters = Substr(codes, entry["first"], max(len(entry["rules"]), 1))
+            if not entry["rules"]:
+                letters = Value("")
+            status = Case(When(Contains(letters, "F"), then=Value(ComplianceStatus.NON_COMPLIANT)),
+                          When(Contains(letters, "U"), then=Value(ComplianceStatus.UNKNOWN)),
+                          default=Value(ComplianceStatus.COMPLIANT), output_field=models.CharField())
+            whens.append(When(Q(**{f"{codes}__endswith": f"#{version}"}), then=status))
+    if not whens:
+        return Value(None, output_field=models.CharField())
+    return Case(*whens, default=Value(None), output_field=models.CharField())
+
+
+
+def recorded_results(cells=None) -> dict[tuple[int, str], Result]:
+    """``{(cell id, profile code): Result}`` of ``cells`` (a Cell queryset; default every cell) under the
+    active profiles: what the pages and the API show (three queries)."""
+    cells = Cell.objects.all() if cells is None else cells
+    return {(cell.pk, result.profile.code): result
+            for cell in cells.order_by("pk").with_results() for result in cell.active_results}
