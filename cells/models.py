@@ -410,9 +410,9 @@ class ComplianceRun(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     cells_evaluated = models.PositiveIntegerField(default=0)
     results_written = models.PositiveIntegerField(
-        default=0, help_text="(cell in use, profile) results that changed: new, or other outcome letters")
+        default=0, help_text="cells in use whose results changed: other outcome codes, or newly in use")
     results_deleted = models.PositiveIntegerField(
-        default=0, help_text="(cell, profile) results removed: the cell left use")
+        default=0, help_text="cells whose results went: they left use")
     snapshots_written = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 

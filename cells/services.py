@@ -121,7 +121,7 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
         run.save()
         logger.warning("compliance run %s skipped: another run in progress", run.pk)
         return run
-    logger.info("compliance run %s: %s cells, %s results changed, %s removed, %s snapshots in %.2f s",
+    logger.info("compliance run %s: %s cells, %s with new results, %s left use, %s snapshots in %.2f s",
                 run.pk, run.cells_evaluated, run.results_written, run.results_deleted, run.snapshots_written,
                 run.duration_seconds)
     return run

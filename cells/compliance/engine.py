@@ -126,10 +126,11 @@ OLD_RECORD = {"old_codes": "evaluated_outcomes", "old_block_id": "evaluated_bloc
               "old_places": "evaluated_places", "old_single": "evaluated_single"}  # CHANGED's names of the record
 
 
-def _record(source: dict) -> tuple[str, list]:
+def _record(source: dict, before: tuple[str, str]) -> tuple[str, list]:
     """The SET list (SQL, parameters) of a cell's record of its evaluation, from ``source`` (name in
-    CHANGED -> (SQL, parameters)): its codes and the revision evaluated, and what it then contributed to
-    its block (nothing when not in use)."""
+    CHANGED -> (SQL, parameters)): its codes and the revision evaluated, what it then contributed to its
+    block (nothing when not in use), and, when its codes differ from those recorded before (``before``:
+    SQL of the old codes and of the old ``outcomes_changed_at``), the time."""
     parts, params = [], []
 
     def put(column: str, name: str, in_use: bool = True) -> None:
@@ -145,6 +146,10 @@ def _record(source: dict) -> tuple[str, list]:
     for column, name in (("evaluated_block_id", "block_id"), ("evaluated_persons", "persons"),
                          ("evaluated_places", "places"), ("evaluated_single", "single")):
         put(column, name)
+    old_codes, old_changed_at = before
+    parts.append(f"outcomes_changed_at = CASE WHEN {source['codes'][0]} <> COALESCE({old_codes}, '') THEN %s "
+                 f"ELSE {old_changed_at} END")
+    params.extend([*source["codes"][1], timezone.now()])
     return ", ".join(parts), params
 
 
@@ -191,8 +196,9 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
         if connection.vendor != "postgresql":
             cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
-            record, _ = _record({name: (f"x.{name}", []) for name in ["block_id", *computed]})
-            cursor.execute(f"UPDATE {table} SET {record} FROM {CHANGED} x WHERE {table}.id = x.id")
+            record, record_params = _record({name: (f"x.{name}", []) for name in ["block_id", *computed]},
+                                            ("x.old_codes", f"{table}.outcomes_changed_at"))
+            cursor.execute(f"UPDATE {table} SET {record} FROM {CHANGED} x WHERE {table}.id = x.id", record_params)
             return _index_changed(cursor)
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql} WITH NO DATA", params)
         if not stale:
@@ -200,7 +206,11 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
             # rather scan the estate than look the listed cells up.
             cursor.execute(f"ANALYZE {_quote(DueCell._meta.db_table)}")
         now = {"block_id": (f"{table}.block_id", []), **{name: _compiled(e) for name, e in computed.items()}}
-        record, record_params = _record(now)
+        codes_sql, codes_params = now["codes"]
+        # The codes are computed once a cell, in the subquery (o.codes, fenced by OFFSET 0), and read twice:
+        # recorded, and compared with the old ones for the time of the change.
+        record, record_params = _record({**now, "codes": ("o.codes", [])},
+                                        (f"{table}.evaluated_outcomes", f"{table}.outcomes_changed_at"))
         returned = ([f"{table}.{_quote(name)}" for name in fields]
                     + [f"{now[name][0]} AS {name}" for name in computed if name != "codes"]
                     + [f"{table}.evaluated_outcomes AS codes"]
@@ -208,11 +218,13 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         columns = [*fields, *[name for name in computed if name != "codes"], "codes", *OLD_RECORD]
         listed = _quote(DueCell._meta.db_table)
         cursor.execute(
-            f"WITH recorded AS (UPDATE {table} SET {record} FROM {table} o WHERE o.id = {table}.id "
-            f"AND {selection} RETURNING {', '.join(returned)}, {due(table)} AS still_due), "
+            f"WITH recorded AS (UPDATE {table} SET {record} FROM (SELECT {table}.*, {codes_sql} AS codes "
+            f"FROM {table} WHERE {selection} OFFSET 0) o WHERE o.id = {table}.id "
+            f"RETURNING {', '.join(returned)}, {due(table)} AS still_due), "
             f"listed AS (DELETE FROM {listed} WHERE cell_id IN (SELECT id FROM recorded WHERE NOT still_due)) "
             f"INSERT INTO {CHANGED} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM recorded",
-            [*record_params, *selection_params, *[p for name in computed if name != "codes" for p in now[name][1]]])
+            [*record_params, *codes_params, *selection_params,
+             *[p for name in computed if name != "codes" for p in now[name][1]]])
         return _index_changed(cursor)
 
 
@@ -348,8 +360,8 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     A cell's inputs are its attributes (INPUT_FIELDS, whose changes the input-revision trigger records
     whatever writes them: page, API, import, SQL) and the active rules (a change makes the run full).
     Returns ``(cells_evaluated, results_changed, results_removed)``: the cells in use evaluated, the
-    (cell in use, profile) outcomes whose letters changed or that are new, and those of cells that left
-    use. Must run inside a transaction; leaves the evaluated cells in the temporary table for
+    cells in use whose results changed (_outcomes_changed), and the cells whose results went (they left
+    use). Must run inside a transaction; leaves the evaluated cells in the temporary table for
     write_snapshots.
     """
     version = rules_version(profiles) if profiles else "none"
@@ -384,11 +396,7 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             evaluated = int(cursor.fetchone()[0])
         written = removed = 0
         if changed:
-            written, removed = _outcomes_changed(cursor, profiles)
-            # When each cell's outcomes last changed (a second write of pages the run just wrote).
-            cursor.execute(f"UPDATE {cell_table} SET outcomes_changed_at = %s FROM {CHANGED} x "
-                           f"WHERE {cell_table}.id = x.id AND x.codes <> COALESCE(x.old_codes, '')",
-                           [timezone.now()])
+            written, removed = _outcomes_changed(cursor) if profiles else (0, 0)
         if facility_id is None or connection.vendor != "postgresql":
             # The cells due no more leave the list (on PostgreSQL, the evaluated ones left it as they were
             # recorded, _prepare_changed): deleted cells, and anything else an estate-wide run finds.
@@ -412,21 +420,14 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
     return evaluated, written, removed
 
 
-def _outcomes_changed(cursor, profiles) -> tuple[int, int]:
-    """``(changed, removed)`` over the evaluated cells (CHANGED): the (cell in use, profile) pairs whose
-    letters differ from the last evaluation's under the same layout (or that had none), and the pairs
-    of the cells that were in use and no longer are."""
-    if not profiles:
-        return 0, 0
-    mine, before = "substr(x.codes, p.first, p.length)", "substr(x.old_codes, p.first, p.length)"
-    same_rules = "substr(x.codes, strpos(x.codes, '#')) = substr(x.old_codes, strpos(x.old_codes, '#'))"
-    if connection.vendor != "postgresql":
-        same_rules = same_rules.replace("strpos", "instr")
+def _outcomes_changed(cursor) -> tuple[int, int]:
+    """``(changed, removed)`` over the evaluated cells (CHANGED): the cells in use whose results changed
+    (other outcome codes than at the last evaluation, or none shown then: not in use, never evaluated),
+    and the cells whose results went (in use at the last evaluation, no longer)."""
     cursor.execute(
-        f"SELECT COALESCE(SUM(CASE WHEN x.in_use AND NOT COALESCE(x.old_block_id IS NOT NULL AND {same_rules} "
-        f"AND {before} = {mine}, false) THEN 1 ELSE 0 END), 0), "
-        f"COALESCE(SUM(CASE WHEN NOT x.in_use AND x.old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) "
-        f"FROM {CHANGED} x CROSS JOIN ({_profile_positions(profiles)}) p")
+        f"SELECT COALESCE(SUM(CASE WHEN in_use AND (old_block_id IS NULL OR codes <> COALESCE(old_codes, '')) "
+        f"THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN NOT in_use AND old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) "
+        f"FROM {CHANGED}")
     changed, removed = cursor.fetchone()
     return int(changed), int(removed)
 

@@ -3,6 +3,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -52,7 +53,7 @@ def _snapshot(scope, object_id, profile):
 def test_facility_aggregates(small_facility):
     run = recalculate_compliance(run_date=DAY)
     assert (run.outcome, run.cells_evaluated) == ("succeeded", 5)
-    assert run.results_written == 5 * 4  # 5 cells in use x 4 active profiles
+    assert run.results_written == 5  # 5 cells in use, evaluated for the first time
     cpt = _snapshot("facility", small_facility.pk, "CPT-2015")
     assert (cpt.persons, cpt.places, cpt.cells) == (45, 43, 5)
     # CPT-2015 compliant: room A (25) and S1 (1); B fails 2; S2 fails 1; S3 unknown (ceiling).
@@ -101,18 +102,22 @@ def test_rerun_writes_nothing_and_keeps_one_snapshot_per_scope(small_facility):
 
 def test_only_changed_results_are_written(small_facility):
     recalculate_compliance(run_date=DAY)
-    Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
+    changed_at = dict(Cell.objects.values_list("number", "outcomes_changed_at"))
+    Cell.objects.filter(number__in=["S2", "A"]).update(living_space_m2=F("living_space_m2") + Decimal("0.5"))
     run = recalculate_compliance(run_date=DAY)
-    # S2 now passes CPT-2015 and KZ-ROADMAP; its ICRC and Mandela results were already compliant.
-    assert run.results_written == 2
+    # S2 now passes CPT-2015 and KZ-ROADMAP; its ICRC and Mandela results were already compliant. A (25
+    # persons in 100.5 m²) changes no outcome.
+    assert (run.cells_evaluated, run.results_written) == (2, 1)
+    now = dict(Cell.objects.values_list("number", "outcomes_changed_at"))
+    assert now["S2"] > changed_at["S2"] and now["A"] == changed_at["A"] and now["B"] == changed_at["B"]
     assert _result("S2").status == "compliant"
     assert _snapshot("facility", small_facility.pk, "CPT-2015").persons_compliant == 27
 
 
 def test_a_run_records_every_profile_on_the_cell_and_writes_no_row_per_profile(small_facility):
     """Each evaluated cell's outcomes under all four profiles are one text written on its row (its
-    results, cells.compliance.outcomes): the run's writes to the cells are two statements (the record of
-    the evaluation; the time the outcomes changed), whatever the number of cells or profiles."""
+    results, cells.compliance.outcomes): the run writes to the cells in one statement (the record of the
+    evaluation, with the time the outcomes changed), whatever the number of cells or profiles."""
     recalculate_compliance(run_date=DAY)
     Cell.objects.filter(number="A").update(occupancy=30)  # 100 m² for 30 persons: 3.33 m² each
     Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
@@ -120,10 +125,10 @@ def test_a_run_records_every_profile_on_the_cell_and_writes_no_row_per_profile(s
         run = recalculate_compliance(run_date=DAY)
     writes = [q["sql"] for q in captured.captured_queries
               if q["sql"].startswith(('UPDATE "cells_cell"', 'WITH recorded AS (UPDATE "cells_cell"'))]
-    assert len(writes) == 2
+    assert len(writes) == 1
     assert not [q for q in captured.captured_queries if "complianceresult" in q["sql"]]
     # A now fails CPT-2015 and ICRC-2012 (3.33 m² a person); S2 passes CPT-2015 and KZ-ROADMAP
-    assert (run.cells_evaluated, run.results_written) == (2, 4)
+    assert (run.cells_evaluated, run.results_written) == (2, 2)
     a = _result("A")
     assert (a.status, a.failed) == ("non_compliant", {"CPT-2015-2": "living_space_per_person_m2"})
     assert _result("S2").status == "compliant"

@@ -35,6 +35,6 @@ class Command(BaseCommand):
             raise CommandError(run.error)
         self.stdout.write(
             f"Compliance run {run.pk} ({run.run_date}): {run.cells_evaluated} cells evaluated, "
-            f"{run.results_written} results changed, {run.results_deleted} removed, "
+            f"{run.results_written} cells with new results, {run.results_deleted} left use, "
             f"{run.snapshots_written} snapshots, {run.duration_seconds:.2f} s"
         )
