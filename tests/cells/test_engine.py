@@ -236,3 +236,26 @@ def test_no_active_profile_clears_results(small_facility):
     run = recalculate_compliance(run_date=DAY)
     assert (run.outcome, run.results_written, run.results_deleted, run.snapshots_written) == ("succeeded", 0, 0, 0)
     assert recorded_results() == {}
+
+
+def test_results_are_read_under_the_rules_of_their_evaluation(small_facility):
+    """A rule added after a cell's evaluation has no outcome for it until the next run (not a pass), while
+    the rules it was evaluated against keep theirs; the run then records the new layout."""
+    recalculate_compliance(run_date=DAY)
+    profile = StandardProfile.objects.get(code="CPT-2015")
+    profile.rules.create(code="CPT-2015-X", metric="ceiling_height_m", operator=">=", value=9.0, unit="m",
+                         applies_to=["dormitory", "single_occupancy_cell", "multiple_occupancy_cell"],
+                         source="test", position=99)
+
+    def outcomes(number: str) -> dict:
+        cell = cells_with_results(Cell.objects.filter(number=number)).get()
+        return {o["rule"].code: o["status"] for o in rule_outcomes(cell, active_rules()) if o}
+
+    before = outcomes("A")
+    assert before["CPT-2015-X"] == "not_evaluated" and before["CPT-2015-2"] == "pass"
+    assert _result("A").status == "compliant"  # as evaluated, under the rules of the time
+    run = recalculate_compliance(run_date=DAY)
+    assert run.full and run.cells_evaluated == 5
+    after = outcomes("A")
+    assert after["CPT-2015-X"] == "fail" and after["CPT-2015-2"] == "pass"
+    assert _result("A").failed == {"CPT-2015-X": "ceiling_height_m"}
