@@ -220,6 +220,10 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         cursor.execute(
             f"WITH recorded AS (UPDATE {table} SET {record} FROM (SELECT {table}.*, {codes_sql} AS codes "
             f"FROM {table} WHERE {selection} OFFSET 0) o WHERE o.id = {table}.id "
+            # An edit committed while this statement waited for the row: PostgreSQL re-checks this
+            # condition on the edited row (the codes in o are those of the values read before), so the
+            # cell is left unrecorded and stays due.
+            f"AND o.input_revision = {table}.input_revision "
             f"RETURNING {', '.join(returned)}, {due(table)} AS still_due), "
             f"listed AS (DELETE FROM {listed} WHERE cell_id IN (SELECT id FROM recorded WHERE NOT still_due)) "
             f"INSERT INTO {CHANGED} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM recorded",

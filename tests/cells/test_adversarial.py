@@ -554,3 +554,56 @@ def test_a_move_during_a_facilitys_full_run_is_counted_once(estate, monkeypatch)
     assert Cell.objects.get(pk=x.pk).block_id == elsewhere.pk
     recalculate_compliance(run_date=DAY)
     check(DAY)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("scope", [{}, {"facility_code": "A"}])
+def test_an_edit_committed_while_the_record_waits_for_the_cell_stays_due(estate, scope):
+    """An incremental run's record waits for the row lock of a cell an editor is changing: once the edit
+    commits, the run must not record the codes of the values it read before (the cell stays due), and the
+    next run evaluates the edit."""
+    import time
+
+    import psycopg2
+    from django.db import connection
+
+    from cells.compliance.outcomes import recorded_results
+    from cells.models import DueCell
+
+    recalculate_compliance(run_date=DAY)
+    x = cell("A", "North", "1")
+    Cell.objects.filter(pk=x.pk).update(living_space_m2=Decimal("7.00"))  # due; still passes CPT-2015
+    settings = connection.settings_dict
+
+    def connect():
+        return psycopg2.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
+                                port=settings["PORT"] or 5432, password=settings["PASSWORD"] or None)
+
+    editor, watcher = connect(), connect()
+    watcher.autocommit = True
+    try:
+        with editor.cursor() as cursor:  # fails CPT-2015-1; not committed yet
+            cursor.execute("UPDATE cells_cell SET living_space_m2 = 5.00 WHERE id = %s", [x.pk])
+        run = _write_elsewhere(lambda: recalculate_compliance(run_date=DAY, **scope))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with watcher.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                               "AND query LIKE 'WITH recorded AS%%'")
+                if cursor.fetchone()[0]:
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the run never waited for the cell's row lock")
+        editor.commit()
+        run.join(30)
+    finally:
+        editor.close()
+        watcher.close()
+    after = Cell.objects.get(pk=x.pk)
+    assert after.living_space_m2 == Decimal("5.00")
+    assert after.awaiting_evaluation and DueCell.objects.filter(cell_id=x.pk).exists()
+    assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
+    assert recorded_results(Cell.objects.filter(pk=x.pk))[(x.pk, "CPT-2015")].status == "non_compliant"
+    check(DAY)
