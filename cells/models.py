@@ -34,6 +34,27 @@ class CellQuerySet(RegionScopedQuerySet):
         clone._with_results = self._with_results
         return clone
 
+    def iterator(self, chunk_size=None):
+        """As QuerySet.iterator; with_results: each chunk (default 2,000 cells) with its results."""
+        if not self._with_results or self._iterable_class is not models.query.ModelIterable:
+            yield from super().iterator(chunk_size)
+            return
+        chunk_size = chunk_size or 2000
+        chunk = []
+        for cell in super().iterator(chunk_size):
+            chunk.append(cell)
+            if len(chunk) == chunk_size:
+                yield from self._attached(chunk)
+                chunk = []
+        yield from self._attached(chunk)
+
+    @staticmethod
+    def _attached(cells):
+        from .compliance.outcomes import attach_results
+
+        attach_results(cells)
+        return cells
+
     def _fetch_all(self):
         fetching = self._result_cache is None
         super()._fetch_all()
@@ -177,11 +198,19 @@ class Cell(models.Model):
         return None not in (self.occupancy, self.design_capacity) and self.occupancy > self.design_capacity
 
     @property
-    def awaiting_evaluation(self) -> bool:
+    def inputs_changed(self) -> bool:
         """True when an input of the compliance evaluation changed since the cell's last evaluation (or it
-        was never evaluated): its stored results are those of its earlier measurements until the next run
-        (the same condition as cells.compliance.triggers.due)."""
+        was never evaluated): its recorded results are those of its earlier measurements until the next
+        run (the same condition as cells.compliance.triggers.due)."""
         return self.evaluated_revision is None or self.evaluated_revision != self.input_revision
+
+    @property
+    def awaiting_evaluation(self) -> bool:
+        """True when the cell's recorded results may no longer be what the next run gives: an input
+        changed (inputs_changed), or, for a cell read with its results (CellQuerySet.with_results), a rule
+        of the active profiles changed (added, removed, another threshold, operator, metric or
+        accommodation types) since its evaluation."""
+        return self.inputs_changed or getattr(self, "rules_changed", False)
 
 
 class DueCell(models.Model):
@@ -289,7 +318,8 @@ class OutcomeLayout(models.Model):
 
     ``version``: the start (12 hex digits) of engine.rules_version, which ends every cell's codes after
     "#". ``profiles``: ``[{"profile": id, "first": position of its first letter (from 1), "rules":
-    [[rule code, metric], ...]}]`` in the order of the codes. Written by the first run under a version
+    [[rule code, metric, operator, value, applies_to], ...]}]`` in the order of the codes (each rule as
+    it was then, engine.definition). Written by the first run under a version
     and never changed: a version names one set of rules.
     """
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext
 from facilities.models import AccommodationType
 
 from .compliance import rules as R
+from .compliance.engine import definition
 from .compliance.rules import BOOLEAN_METRICS
 from .models import Cell, StandardRule
 
@@ -50,7 +51,7 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
     """For each rule: None if it does not apply to the cell, else ``{"rule", "status", "measured"}`` read
     from the cell's recorded result (``not_evaluated`` when no run has covered the cell yet, when a
     measurement changed since the last run: the recorded outcome is that of the earlier values, or when
-    the rule was added since).
+    the rule was added or redefined since: another threshold, operator, metric or accommodation types).
 
     ``cell`` must come from cells_with_results().
     """
@@ -61,8 +62,8 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
             outcomes.append(None)
             continue
         result = by_profile.get(rule.profile_id)
-        if result is None or cell.awaiting_evaluation or rule.code not in result.rules:
-            # no outcome beside values (or for a rule) it was not computed from
+        if result is None or cell.inputs_changed or result.rules.get(rule.code) != definition(rule):
+            # no outcome beside values, or for a rule, it was not computed from
             status, measured = NOT_EVALUATED, None
         elif rule.code in result.failed:
             metric = result.failed[rule.code]  # the metric the rule was evaluated on

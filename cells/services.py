@@ -132,6 +132,7 @@ SKIPPED_MESSAGE = "Another compliance run holds the lock; nothing was changed."
 
 def _run(run: ComplianceRun, facility: Facility | None, full: bool) -> None:
     """The body of a run, inside its transaction and lock: results, snapshots, the succeeded record."""
+    engine.hold_rules()
     profiles = list(StandardProfile.objects.filter(is_active=True))
     run.rules_version = engine.rules_version(profiles)
     # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all.

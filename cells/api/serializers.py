@@ -28,7 +28,7 @@ class ComplianceResultSerializer(serializers.Serializer):
         cell = obj.cell
 
         def value(metric: str):
-            if cell.awaiting_evaluation:  # the values the rule failed on are no longer the cell's
+            if cell.inputs_changed:  # the values the rule failed on are no longer the cell's
                 return None
             return present_measured(metric, measured_value(cell, metric)) if metric in R.METRICS else None
 
@@ -41,8 +41,9 @@ class CellSerializer(serializers.ModelSerializer):
     facility = serializers.CharField(source="block.facility.code", read_only=True)
     compliance = ComplianceResultSerializer(source="active_results", many=True, read_only=True)
     awaiting_evaluation = serializers.BooleanField(
-        read_only=True, help_text="A measurement changed since the last compliance run: ``compliance`` is the "
-                                  "outcome of the earlier measurements until the next run.")
+        read_only=True, help_text="A measurement, or a rule of the active profiles, changed since the cell's last "
+                                  "compliance evaluation: ``compliance`` is the outcome of the earlier "
+                                  "measurements and rules until the next run.")
     outcomes_changed_at = serializers.DateTimeField(
         read_only=True, allow_null=True,
         help_text="When a compliance run last recorded other outcomes for the cell (any profile); null before its "

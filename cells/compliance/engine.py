@@ -64,10 +64,19 @@ def rules_version(profiles) -> str:
     """A fingerprint of the engine, the active profiles and their rules (md5 hex): any change to them
     changes it, their order too (it is the layout of the outcome codes, outcome_codes_expression)."""
     grouped = profile_rules(profiles)
-    data = [ENGINE_VERSION] + [[p.pk, p.code, [[r.code, r.metric, r.operator, r.value, sorted(r.applies_to)]
-                                               for r in rules]]
-                               for p, rules in grouped.items()]
+    data = [ENGINE_VERSION] + [[p.pk, p.code, [definition(r) for r in rules]] for p, rules in grouped.items()]
     return hashlib.md5(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def hold_rules() -> None:
+    """Hold the profiles and rules as they are until the end of the transaction (PostgreSQL: SHARE mode,
+    so that edits of them wait; SQLite: a writer already excludes others). A run reads them several times
+    (its version, the layout of the codes, the codes): a rule changed in between would make the codes
+    and their layout disagree."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {_quote(StandardProfile._meta.db_table)}, {_quote(StandardRule._meta.db_table)} "
+                           f"IN SHARE MODE")
 
 
 def must_run_full(version: str) -> bool:
@@ -126,11 +135,25 @@ OLD_RECORD = {"old_codes": "evaluated_outcomes", "old_block_id": "evaluated_bloc
               "old_places": "evaluated_places", "old_single": "evaluated_single"}  # CHANGED's names of the record
 
 
-def _record(source: dict, before: tuple[str, str]) -> tuple[str, list]:
+def _letters(codes: str) -> str:
+    """SQL of the outcome letters of ``codes`` (SQL of outcome codes): without the rules' version."""
+    if connection.vendor == "postgresql":
+        return f"split_part({codes}, '#', 1)"
+    return f"substr({codes}, 1, instr({codes}, '#') - 1)"
+
+
+def _results_changed(codes: str, in_use: str, old_codes: str, old_in_use: str) -> str:
+    """SQL: whether a cell's results changed (SQL of its new codes and whether it is in use, and of those
+    recorded before): other outcome letters, or in use then and not now or the reverse. New rules that
+    move no letter change no result."""
+    return f"({_letters(codes)} <> COALESCE({_letters(old_codes)}, '') OR ({in_use}) <> ({old_in_use}))"
+
+
+def _record(source: dict, before: tuple[str, str, str]) -> tuple[str, list]:
     """The SET list (SQL, parameters) of a cell's record of its evaluation, from ``source`` (name in
     CHANGED -> (SQL, parameters)): its codes and the revision evaluated, what it then contributed to its
-    block (nothing when not in use), and, when its codes differ from those recorded before (``before``:
-    SQL of the old codes and of the old ``outcomes_changed_at``), the time."""
+    block (nothing when not in use), and, when its results changed (_results_changed; ``before``: SQL of
+    the old codes, of whether it was in use, and of the old ``outcomes_changed_at``), the time."""
     parts, params = [], []
 
     def put(column: str, name: str, in_use: bool = True) -> None:
@@ -146,10 +169,11 @@ def _record(source: dict, before: tuple[str, str]) -> tuple[str, list]:
     for column, name in (("evaluated_block_id", "block_id"), ("evaluated_persons", "persons"),
                          ("evaluated_places", "places"), ("evaluated_single", "single")):
         put(column, name)
-    old_codes, old_changed_at = before
-    parts.append(f"outcomes_changed_at = CASE WHEN {source['codes'][0]} <> COALESCE({old_codes}, '') THEN %s "
-                 f"ELSE {old_changed_at} END")
-    params.extend([*source["codes"][1], timezone.now()])
+    old_codes, old_in_use, old_changed_at = before
+    changed = _results_changed(source["codes"][0], source["in_use"][0], old_codes, old_in_use)
+    parts.append(f"outcomes_changed_at = CASE WHEN {changed} THEN %s ELSE {old_changed_at} END")
+    assert not source["codes"][1], "the codes are a column here (of the subquery, or of CHANGED)"
+    params.extend([*source["in_use"][1], timezone.now()])
     return ", ".join(parts), params
 
 
@@ -197,7 +221,8 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         if connection.vendor != "postgresql":
             cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
             record, record_params = _record({name: (f"x.{name}", []) for name in ["block_id", *computed]},
-                                            ("x.old_codes", f"{table}.outcomes_changed_at"))
+                                            ("x.old_codes", "x.old_block_id IS NOT NULL",
+                                             f"{table}.outcomes_changed_at"))
             cursor.execute(f"UPDATE {table} SET {record} FROM {CHANGED} x WHERE {table}.id = x.id", record_params)
             return _index_changed(cursor)
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql} WITH NO DATA", params)
@@ -210,7 +235,8 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         # The codes are computed once a cell, in the subquery (o.codes, fenced by OFFSET 0), and read twice:
         # recorded, and compared with the old ones for the time of the change.
         record, record_params = _record({**now, "codes": ("o.codes", [])},
-                                        (f"{table}.evaluated_outcomes", f"{table}.outcomes_changed_at"))
+                                        (f"{table}.evaluated_outcomes", f"{table}.evaluated_block_id IS NOT NULL",
+                                         f"{table}.outcomes_changed_at"))
         returned = ([f"{table}.{_quote(name)}" for name in fields]
                     + [f"{now[name][0]} AS {name}" for name in computed if name != "codes"]
                     + [f"{table}.evaluated_outcomes AS codes"]
@@ -348,10 +374,16 @@ def _figures_rows(profiles) -> str:
             f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0")
 
 
+def definition(rule: StandardRule) -> list:
+    """What a rule's outcome depends on, as JSON: ``[code, metric, operator, value, applies_to (sorted)]``
+    (an entry of OutcomeLayout.profiles' rules)."""
+    return [rule.code, rule.metric, rule.operator, rule.value, sorted(rule.applies_to)]
+
+
 def record_layout(profiles, version: str) -> OutcomeLayout:
     """The layout of the outcome codes under the rules ``version`` (rules_version) of ``profiles``:
     stored by the first run under that version (OutcomeLayout), read by every later one."""
-    entries = [{"profile": pk, "first": first, "rules": [[rule.code, rule.metric] for rule in rules]}
+    entries = [{"profile": pk, "first": first, "rules": [definition(rule) for rule in rules]}
                for (pk, first, _), rules in zip(_positions(profiles), profile_rules(profiles).values())]
     return OutcomeLayout.objects.get_or_create(version=version[:12], defaults={"profiles": entries})[0]
 
@@ -416,6 +448,10 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
             cursor.execute(f"UPDATE {cell_table} SET evaluated_block_id = NULL, evaluated_persons = NULL, "
                            f"evaluated_places = NULL, evaluated_single = NULL WHERE {due(cell_table)} "
                            f"AND evaluated_block_id IN ({inside}) AND block_id NOT IN ({inside})")
+    if full and facility_id is None:
+        # Every cell now holds codes under this version (a full scan records every cell whose codes
+        # differ): the older layouts are read no more, and each would lengthen the status filters.
+        OutcomeLayout.objects.exclude(version=version[:12]).delete()
     if changed > 100_000 and connection.vendor == "postgresql":
         # After a bulk change, fresh statistics keep the pages' and the next runs' plans (autovacuum would
         # come later).
@@ -426,12 +462,12 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
 
 def _outcomes_changed(cursor) -> tuple[int, int]:
     """``(changed, removed)`` over the evaluated cells (CHANGED): the cells in use whose results changed
-    (other outcome codes than at the last evaluation, or none shown then: not in use, never evaluated),
-    and the cells whose results went (in use at the last evaluation, no longer)."""
+    (_results_changed: other outcome letters than at the last evaluation, or none shown then), and the
+    cells whose results went (in use at the last evaluation, no longer)."""
+    changed = _results_changed("codes", "in_use", "old_codes", "old_block_id IS NOT NULL")
     cursor.execute(
-        f"SELECT COALESCE(SUM(CASE WHEN in_use AND (old_block_id IS NULL OR codes <> COALESCE(old_codes, '')) "
-        f"THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN NOT in_use AND old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) "
-        f"FROM {CHANGED}")
+        f"SELECT COALESCE(SUM(CASE WHEN in_use AND {changed} THEN 1 ELSE 0 END), 0), "
+        f"COALESCE(SUM(CASE WHEN NOT in_use AND old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) FROM {CHANGED}")
     changed, removed = cursor.fetchone()
     return int(changed), int(removed)
 

@@ -15,7 +15,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Substr
 from django.db.models.lookups import Contains
 
-from cells.models import Cell, ComplianceStatus, OutcomeLayout, StandardProfile
+from cells.models import Cell, ComplianceStatus, OutcomeLayout, StandardProfile, StandardRule
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,16 @@ class Result:
     ``status``: a ComplianceStatus value. ``failed``: ``{rule code: metric}`` of the rules the cell fails
     (e.g. ``{"CPT-2015-1": "living_space_m2"}``; the measured value is the cell's,
     cells.selectors.measured_value); ``unknown``: ``{rule code: metric}`` of the rules that could not be
-    evaluated for a missing measurement. ``rules``: the codes of the profile's rules at that evaluation
-    (a rule added since has no outcome yet). ``cell``: the cell.
+    evaluated for a missing measurement. ``rules``: ``{rule code: definition}`` of the profile's rules at
+    that evaluation (engine.definition): an outcome holds only for a rule defined as it is now. ``cell``:
+    the cell.
     """
 
     profile: StandardProfile
     status: str
     failed: dict = field(default_factory=dict)
     unknown: dict = field(default_factory=dict)
-    rules: tuple = ()
+    rules: dict = field(default_factory=dict, compare=False)
     cell: Cell | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -68,24 +69,50 @@ def decode(cell: Cell, layouts: dict[str, list], profiles: dict[int, StandardPro
             continue
         first = entry["first"] - 1
         mine = letters[first:first + len(entry["rules"])]
-        failed = {code: metric for (code, metric), letter in zip(entry["rules"], mine) if letter == "F"}
-        unknown = {code: metric for (code, metric), letter in zip(entry["rules"], mine) if letter == "U"}
+        failed = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == "F"}
+        unknown = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == "U"}
         status = (ComplianceStatus.NON_COMPLIANT if failed else ComplianceStatus.UNKNOWN if unknown
                   else ComplianceStatus.COMPLIANT)
-        results.append(Result(profile, str(status), failed, unknown, tuple(c for c, _ in entry["rules"]), cell))
+        results.append(Result(profile, str(status), failed, unknown, {rule[0]: rule for rule in entry["rules"]}, cell))
     return sorted(results, key=lambda r: (r.profile.position, r.profile.pk))
 
 
+def current_definitions(profiles: dict[int, StandardProfile]) -> dict[int, list]:
+    """``{profile id: [definition of each rule, in the order of the codes]}`` of ``profiles`` now (one
+    query; engine.definition)."""
+    from .engine import definition
+
+    current = {pk: [] for pk in profiles}
+    for rule in StandardRule.objects.filter(profile__in=list(profiles)).order_by("profile__position", "position",
+                                                                                 "code"):
+        current[rule.profile_id].append(definition(rule))
+    return current
+
+
+def rules_changed(entries: list, current: dict[int, list]) -> bool:
+    """Whether the active profiles' rules (``current``, current_definitions) differ from those a layout's
+    ``entries`` (OutcomeLayout.profiles) recorded: an active profile missing, a rule added, removed or
+    redefined. The order of the profiles does not count (a layout reads it)."""
+    then = {entry["profile"]: entry["rules"] for entry in entries}
+    return any(then.get(pk) != rules for pk, rules in current.items())
+
+
 def attach_results(cells: list[Cell]) -> None:
-    """Set ``active_results`` (decode, under the active profiles) on each of ``cells``: two queries (the
-    active profiles, the layouts of the cells' codes), none for no cells."""
+    """Set on each of ``cells`` ``active_results`` (decode, under the active profiles) and
+    ``rules_changed`` (whether the active profiles' rules changed since its evaluation, rules_changed):
+    three queries (the active profiles, their rules, the layouts of the cells' codes), none for no
+    cells."""
     if not cells:
         return
     profiles = {p.pk: p for p in StandardProfile.objects.filter(is_active=True)}
+    current = current_definitions(profiles)
     versions = {split[1] for split in map(_split, (c.evaluated_outcomes for c in cells)) if split}
     layouts = dict(OutcomeLayout.objects.filter(version__in=versions).values_list("version", "profiles"))
+    changed = {version for version, entries in layouts.items() if rules_changed(entries, current)}
     for cell in cells:
         cell.active_results = decode(cell, layouts, profiles)
+        split = _split(cell.evaluated_outcomes)
+        cell.rules_changed = split is not None and split[1] in changed
 
 
 def layouts() -> list[tuple[str, list]]:
