@@ -1,4 +1,6 @@
 """Reads of the cells app."""
+from decimal import ROUND_DOWN, Decimal
+
 from django.utils.translation import gettext
 
 from facilities.models import AccommodationType
@@ -9,6 +11,7 @@ from .compliance.rules import BOOLEAN_METRICS
 from .models import Cell, StandardRule
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"
+AWAITING, NOT_IN_USE = "awaiting", "not_in_use"
 
 
 def active_rules() -> list[StandardRule]:
@@ -39,7 +42,10 @@ def measured_value(cell: Cell, metric: str):
 
 
 def display_value(metric: str, value):
-    """A stored measured value for display: booleans (0/1 on SQLite) as "yes"/"no", types by their label."""
+    """A stored measured value for display: booleans (0/1 on SQLite) as "yes"/"no", types by their label,
+    living space per person with its 2 decimal places (m²; SQLite computes it with 14)."""
+    if metric in DERIVED_METRICS and value is not None:
+        return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     if metric in BOOLEAN_METRICS and value is not None:
         return gettext("yes") if value else gettext("no")
     if metric == "accommodation_type" and value in AccommodationType.values:
@@ -49,9 +55,11 @@ def display_value(metric: str, value):
 
 def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
     """For each rule: None if it does not apply to the cell, else ``{"rule", "status", "measured"}`` read
-    from the cell's recorded result (``not_evaluated`` when no run has covered the cell yet, when a
-    measurement changed since the last run: the recorded outcome is that of the earlier values, or when
-    the rule was added or redefined since: another threshold, operator, metric or accommodation types).
+    from the cell's recorded result: ``pass``, ``fail`` (with the measured value), ``unknown``;
+    ``not_in_use`` for a cell not in use (never scored); ``not_evaluated`` when no run has covered the
+    cell yet; ``awaiting`` when a measurement changed since its last evaluation (the recorded outcome is
+    that of the earlier values), or the rule was added or redefined since (another threshold, operator,
+    metric or accommodation types).
 
     ``cell`` must come from cells_with_results().
     """
@@ -62,9 +70,13 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
             outcomes.append(None)
             continue
         result = by_profile.get(rule.profile_id)
-        if result is None or cell.inputs_changed or result.rules.get(rule.code) != definition(rule):
-            # no outcome beside values, or for a rule, it was not computed from
+        if cell.status != Cell.Status.IN_USE:
+            status, measured = NOT_IN_USE, None
+        elif result is None:
             status, measured = NOT_EVALUATED, None
+        elif cell.inputs_changed or result.rules.get(rule.code) != definition(rule):
+            # no outcome beside values, or for a rule, it was not computed from
+            status, measured = AWAITING, None
         elif rule.code in result.failed:
             metric = result.failed[rule.code]  # the metric the rule was evaluated on
             status, measured = FAIL, display_value(metric, measured_value(cell, metric))

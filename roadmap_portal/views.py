@@ -42,7 +42,7 @@ def _cell_columns(profiles):
             Column(_("Distance between walls (m)"), n), Column(_("Ceiling height (m)"), n),
             Column(_("Natural light"), "bool"), Column(_("Status")),
             *[Column(_("Compliance: %(profile)s") % {"profile": p.code}) for p in profiles],
-            Column(_("Generated demo data"), "bool")]
+            Column(_("Awaiting evaluation"), "bool"), Column(_("Generated demo data"), "bool")]
 
 
 def _cell_rows(cells, profiles):
@@ -52,7 +52,8 @@ def _cell_rows(cells, profiles):
                cell.living_space_m2, cell.design_capacity, cell.occupancy, cell.occupancy_date,
                cell.has_sanitary_annex, cell.sanitary_annex_partitioned, cell.min_wall_distance_m,
                cell.ceiling_height_m, cell.has_natural_light, cell.get_status_display(),
-               *[results.get(p.pk, "") for p in profiles], cell.is_demo]
+               *[results.get(p.pk, "") for p in profiles],
+               cell.status == cell.Status.IN_USE and cell.awaiting_evaluation, cell.is_demo]
 
 
 def export_cells(request, filename, cells, errors=None):

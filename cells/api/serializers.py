@@ -14,10 +14,12 @@ from facilities.models import AccommodationType, ResidentialBlock
 
 
 class ComplianceResultSerializer(serializers.Serializer):
-    """A cell's result under one profile (cells.compliance.outcomes.Result): ``failed`` maps rule code to
-    the cell's measured value of the metric the rule was evaluated on (selectors.measured_value; null
-    while the cell awaits evaluation, its measurements having changed since), ``unknown`` to the missing
-    metric. The result must come with its cell (selectors.cells_with_results)."""
+    """A cell's compliance under one standard profile, as its last evaluation recorded it. ``status``:
+    compliant, non_compliant or unknown. ``failed``: each failing rule's code with the cell's measured
+    value (m², m, persons, or true/false; null while a measurement changed since the evaluation).
+    ``unknown``: each rule that could not be evaluated, with the missing measurement."""
+
+    # Serializes cells.compliance.outcomes.Result, which must come with its cell (selectors.cells_with_results).
 
     profile = serializers.CharField(source="profile.code", read_only=True)
     status = serializers.ChoiceField(choices=ComplianceStatus.choices, read_only=True)

@@ -228,6 +228,9 @@ def test_command_options(small_facility, capsys):
         call_command("recalculate_compliance", "--facility", "NOPE")
     with pytest.raises(CommandError, match="not a date"):
         call_command("recalculate_compliance", "--date", "2024-02-30")
+    with pytest.raises(CommandError, match="is in the future"):
+        call_command("recalculate_compliance", "--date", "2099-01-01")
+    assert not ComplianceSnapshot.objects.filter(date=datetime.date(2099, 1, 1)).exists()
 
 
 def test_no_active_profile_clears_results(small_facility):
@@ -252,7 +255,7 @@ def test_results_are_read_under_the_rules_of_their_evaluation(small_facility):
         return {o["rule"].code: o["status"] for o in rule_outcomes(cell, active_rules()) if o}
 
     before = outcomes("A")
-    assert before["CPT-2015-X"] == "not_evaluated" and before["CPT-2015-2"] == "pass"
+    assert before["CPT-2015-X"] == "awaiting" and before["CPT-2015-2"] == "pass"
     assert _result("A").status == "compliant"  # as evaluated, under the rules of the time
     run = recalculate_compliance(run_date=DAY)
     assert run.full and run.cells_evaluated == 5

@@ -1,15 +1,18 @@
 """A cell's results read from its recorded outcome codes (cells.compliance.outcomes): under the rules of
 its evaluation, never shown as current for rules changed since, and what counts as a change."""
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site
+from django.db.models import F
 from django.test import RequestFactory
 
 from cells.compliance.outcomes import recorded_results, status_expression
 from cells.models import Cell, OutcomeLayout, StandardProfile, StandardRule
-from cells.selectors import NOT_EVALUATED, active_rules, cells_with_results, rule_outcomes
+from cells.selectors import AWAITING, NOT_EVALUATED, NOT_IN_USE, active_rules, cells_with_results, rule_outcomes
 from cells.services import recalculate_compliance
 from tests.cells.test_incremental import estate  # noqa: F401
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
@@ -40,7 +43,7 @@ def test_a_rule_that_now_applies_is_not_shown_as_passed(crowded, api):
     rule = StandardRule.objects.get(code="ICRC-2012-2")  # >= 3.4 m² a person; not for single cells
     rule.applies_to = [*rule.applies_to, "single_occupancy_cell"]
     rule.save()
-    assert outcome(crowded, "ICRC-2012-2") == NOT_EVALUATED  # recorded "-": it was not evaluated
+    assert outcome(crowded, "ICRC-2012-2") == AWAITING  # recorded "-": it was not evaluated
     assert outcome(crowded, "CPT-2015-1") == "pass"  # an unchanged rule keeps its outcome
     assert api_view(api, crowded, "ICRC-2012") == ("compliant", True)  # as recorded, awaiting evaluation
     recalculate_compliance(run_date=DAY)
@@ -55,7 +58,7 @@ def test_a_new_threshold_is_not_shown_beside_the_old_outcome(crowded, api):
     rule = StandardRule.objects.get(code="CPT-2015-1")
     rule.value = 6.5
     rule.save()
-    assert outcome(crowded, "CPT-2015-1") == NOT_EVALUATED
+    assert outcome(crowded, "CPT-2015-1") == AWAITING
     assert api_view(api, crowded, "CPT-2015")[1] is True
     recalculate_compliance(run_date=DAY)
     assert outcome(crowded, "CPT-2015-1") == "fail" and api_view(api, crowded, "CPT-2015") == ("non_compliant", False)
@@ -127,3 +130,29 @@ def test_layouts_are_read_only_in_the_admin(standards, admin_user):
     layout_admin = site._registry[OutcomeLayout]
     assert not (layout_admin.has_add_permission(request) or layout_admin.has_change_permission(request)
                 or layout_admin.has_delete_permission(request))
+
+
+def test_living_space_per_person_shows_two_decimal_places(standards, regions, browser):
+    cell = CellFactory(block=BlockFactory(facility=FacilityFactory(code="A")), number="D",
+                       accommodation_type="dormitory", living_space_m2=Decimal("100.00"), design_capacity=40,
+                       occupancy=48)  # 2.0833... m² a person: fails
+    recalculate_compliance(run_date=DAY)
+    page = browser.get(f"/blocks/{cell.block_id}/").content.decode()
+    assert "2.08" in page and "2.0800" not in page and "2.0833" not in page
+
+
+def test_pages_and_exports_tell_cells_awaiting_evaluation_and_not_in_use_apart(estate, browser):
+    recalculate_compliance(run_date=DAY)
+    awaiting, closed = Cell.objects.order_by("pk")[:2]
+    Cell.objects.filter(pk=awaiting.pk).update(occupancy=F("occupancy") + 1)
+    Cell.objects.filter(pk=closed.pk).update(status="decommissioned", occupancy=0)
+    statuses = {o["status"] for c in [awaiting, closed] for o in rule_outcomes(
+        cells_with_results(Cell.objects.filter(pk=c.pk)).get(), active_rules()) if o}
+    assert statuses == {AWAITING, NOT_IN_USE}
+    page = browser.get(f"/blocks/{awaiting.block_id}/").content.decode()
+    assert 'class="outcome awaiting"' in page and "awaiting the next run" in page
+    response = browser.get(f"/blocks/{awaiting.block_id}/", {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    column = rows[0].index("Awaiting evaluation")
+    flagged = {row[2] for row in rows[1:] if row[column] in ("yes", "True", "true", "1")}
+    assert awaiting.number in flagged and closed.number not in flagged

@@ -60,7 +60,8 @@ def test_facility_page(browser, estate):
     assert 'class="outcome not_evaluated"' not in page
     Cell.objects.filter(block__facility=estate, number="101").update(living_space_m2=Decimal("5.50"))
     page = browser.get(f"/facilities/{estate.pk}/").content.decode()  # no outcome beside values it was not computed from
-    assert 'class="outcome not_evaluated"' in page and "5.50" in page and "✗ <small>5.50</small>" not in page
+    assert 'class="outcome awaiting"' in page and "5.50" in page and "✗ <small>5.50</small>" not in page
+    assert 'class="outcome not_evaluated"' not in page
     assert DEMO_TEXT in page
     assert browser.get("/facilities/999999/").status_code == 404
     assert browser.get(f"/facilities/{estate.pk}/", {"page": "abc"}).status_code == 200

@@ -2,6 +2,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from cells import services
 from cells.models import ComplianceRun
@@ -9,10 +10,16 @@ from facilities.models import Facility
 
 
 def _date(value: str) -> datetime.date:
+    """The snapshot date given: a date in the form YYYY-MM-DD, not after today (Asia/Almaty): a run
+    records the cells as they are now, and figures dated in the future would lead the dashboards.
+    Raises CommandError."""
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--date: '{value}' is not a date in the form YYYY-MM-DD") from None
+    if day > timezone.localdate():
+        raise CommandError(f"--date: {value} is in the future (today is {timezone.localdate().isoformat()})")
+    return day
 
 
 class Command(BaseCommand):
@@ -35,6 +42,6 @@ class Command(BaseCommand):
             raise CommandError(run.error)
         self.stdout.write(
             f"Compliance run {run.pk} ({run.run_date}): {run.cells_evaluated} cells evaluated, "
-            f"{run.results_written} cells with new results, {run.results_deleted} left use, "
+            f"{run.results_written} cells with new results, {run.results_deleted} no longer in use, "
             f"{run.snapshots_written} snapshots, {run.duration_seconds:.2f} s"
         )
