@@ -23,8 +23,8 @@ class CellQuerySet(RegionScopedQuerySet):
 
     def with_results(self):
         """The cells, each with ``active_results`` once fetched: its results under the active profiles, read
-        from its recorded outcome codes (cells.compliance.outcomes.attach_results; two queries per fetch,
-        whatever the number of cells)."""
+        from its recorded outcome codes, and ``rules_changed`` (cells.compliance.outcomes.attach_results:
+        three queries per fetch, or per chunk of iterator(), whatever the number of cells)."""
         clone = self._chain()
         clone._with_results = True
         return clone

@@ -26,8 +26,8 @@ DERIVED_METRICS = ["living_space_per_person_m2"]  # metrics that are no column o
 def cells_with_results(queryset):
     """Cells (a Cell queryset) with ``active_results``: their results under the active profiles, in the
     profiles' order, read from the outcome codes of their last evaluation (cells.compliance.outcomes); and
-    the derived metrics (DERIVED_METRICS) as the rules compute them, for measured_value. Three queries
-    per fetch, whatever the number of cells."""
+    the derived metrics (DERIVED_METRICS) as the rules compute them, for measured_value. Four queries
+    per fetch (the cells, and attach_results' three), whatever the number of cells."""
     return queryset.annotate(**{metric: R.display_measured_expression(metric, R.stored_column)
                                 for metric in DERIVED_METRICS}).with_results()
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cells.compliance import rules as R
@@ -26,6 +27,10 @@ class ComplianceResultSerializer(serializers.Serializer):
     failed = serializers.SerializerMethodField()
     unknown = serializers.DictField(child=serializers.CharField(), read_only=True)
 
+    @extend_schema_field({"type": "object", "additionalProperties": {
+        "oneOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"}], "nullable": True},
+        "description": "failing rule code -> the cell's measured value (m², m, persons, true/false, or an "
+                       "accommodation type); null while a measurement changed since the evaluation"})
     def get_failed(self, obj) -> dict:
         cell = obj.cell
 

@@ -144,10 +144,9 @@ def status_expression(profile: StandardProfile, prefix: str = "", known: list | 
     return Case(*whens, default=Value(None), output_field=models.CharField())
 
 
-
 def recorded_results(cells=None) -> dict[tuple[int, str], Result]:
     """``{(cell id, profile code): Result}`` of ``cells`` (a Cell queryset; default every cell) under the
-    active profiles: what the pages and the API show (three queries)."""
+    active profiles: what the pages and the API show (four queries: attach_results and the cells)."""
     cells = Cell.objects.all() if cells is None else cells
     return {(cell.pk, result.profile.code): result
             for cell in cells.order_by("pk").with_results() for result in cell.active_results}
