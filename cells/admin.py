@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot, OutcomeLayout, StandardProfile, StandardRule
+from .models import BlockCompliance, BlockTotals, Cell, ComplianceRun, ComplianceSnapshot, OutcomeLayout, StandardProfile, StandardRule
 
 
 @admin.register(Cell)
@@ -34,6 +34,7 @@ class ComplianceRunAdmin(admin.ModelAdmin):
 
 admin.site.register(ComplianceSnapshot)
 admin.site.register(BlockCompliance)
+admin.site.register(BlockTotals)
 
 
 @admin.register(OutcomeLayout)

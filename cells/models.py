@@ -337,7 +337,8 @@ class OutcomeLayout(models.Model):
 
 class ComplianceCounts(models.Model):
     """The figures of one profile over a group of cells in use (persons = occupancy, places = design
-    capacity, cells by status): what BlockCompliance keeps per block and ComplianceSnapshot per day."""
+    capacity, cells by status): what ComplianceSnapshot keeps per day (and BlockTotals with
+    BlockCompliance per block)."""
 
     persons = models.PositiveIntegerField(_("persons"), default=0)
     places = models.PositiveIntegerField(_("places"), default=0)
@@ -352,18 +353,59 @@ class ComplianceCounts(models.Model):
         abstract = True
 
 
-class BlockCompliance(ComplianceCounts):
-    """The current figures of one residential block under one standard profile: sums over the block's
-    cells in use as of their last evaluation (persons = occupancy, places = design capacity; counts of
-    cells by status). Kept current by every compliance run (the changed cells' contributions as deltas,
-    or a recount in a full run); the facility, region and nation snapshots of a day are summed from it.
-    Unique on (block, profile). Only blocks with a cell in use have a row.
+TOTAL_COUNTS = ["persons", "places", "persons_in_single_cells", "cells"]  # ComplianceCounts not by status
+STATUS_COUNTS = ["persons_compliant", "cells_compliant", "cells_non_compliant", "cells_unknown"]  # by status
+
+
+class BlockTotals(models.Model):
+    """The current figures of one residential block that do not depend on a standard profile: sums over
+    its cells in use as of their last evaluation (persons = occupancy, places = design capacity, persons
+    in single-occupancy cells, cells). Kept current by every compliance run, as BlockCompliance. Only
+    blocks with a cell in use have a row."""
+
+    block = models.OneToOneField("facilities.ResidentialBlock", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="totals")
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    places = models.PositiveIntegerField(_("places"), default=0)
+    persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
+    cells = models.PositiveIntegerField(_("cells"), default=0)
+
+    class Meta:
+        verbose_name = _("block totals")
+        verbose_name_plural = _("block totals")
+
+    def __str__(self):
+        return f"{self.block_id}"
+
+
+class BlockComplianceQuerySet(models.QuerySet):
+    def with_totals(self):
+        """The rows with their block's totals (BlockTotals: ``persons``, ``places``,
+        ``persons_in_single_cells``, ``cells``) as attributes: every ComplianceCounts figure of a block
+        under a profile (one query)."""
+        return self.annotate(**{name: models.F(f"block__totals__{name}") for name in TOTAL_COUNTS})
+
+
+class BlockCompliance(models.Model):
+    """The current figures of one residential block under one standard profile that depend on it: sums
+    over the block's cells in use as of their last evaluation (persons in compliant accommodation; cells
+    by status); those that do not are the block's BlockTotals, once per block, so that a change of
+    occupancy that moves no status writes one row per block, not one per profile. Kept current by every
+    compliance run (the changed cells' contributions as deltas, or a recount in a full run); the
+    facility, region and nation snapshots of a day are summed from both. Unique on (block, profile).
+    Only blocks with a cell in use have rows.
     """
 
     block = models.ForeignKey("facilities.ResidentialBlock", on_delete=models.CASCADE, related_name="compliance",
                               db_index=False)
     profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="block_figures",
                                 db_index=False)
+    persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
+    cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
+    cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
+    cells_unknown = models.PositiveIntegerField(_("cells with unknown status"), default=0)
+
+    objects = BlockComplianceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("block compliance figures")

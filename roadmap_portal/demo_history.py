@@ -53,8 +53,8 @@ def reconstruct_demo_history(months: int = 60) -> int:
     projects = list(ConversionProject.objects.filter(
         is_demo=True, status=ConversionProject.Status.COMPLETED, actual_end__isnull=False,
     ).select_related("block__facility"))
-    blocks = {b.block_id: b for b in BlockCompliance.objects.filter(profile=profile,
-                                                                     block_id__in=[p.block_id for p in projects])}
+    blocks = {b.block_id: b for b in BlockCompliance.objects.with_totals().filter(
+        profile=profile, block_id__in=[p.block_id for p in projects])}
     taken = set(real.values_list("date", flat=True).distinct())
     rows = []
     for day in month_starts(latest, months):

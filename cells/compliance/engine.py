@@ -29,8 +29,8 @@ from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.utils import timezone
 
-from cells.models import (BlockCompliance, Cell, ComplianceCounts, ComplianceRun, ComplianceSnapshot, DueCell,
-                          OutcomeLayout, StandardProfile, StandardRule)
+from cells.models import (TOTAL_COUNTS, BlockCompliance, BlockTotals, Cell, ComplianceCounts, ComplianceRun,
+                          ComplianceSnapshot, DueCell, OutcomeLayout, StandardProfile, StandardRule)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
@@ -365,13 +365,19 @@ def _scan_full(facility_id, version: str, profiles) -> int:
 
 
 def _figures_rows(profiles) -> str:
-    """The full scan's counts (FIGURES) as rows ``block_id, profile_id`` and SNAPSHOT_COUNTS, for the
-    blocks with a cell in use."""
+    """The full scan's counts (FIGURES) by status as rows ``block_id, profile_id`` and STATUS_COUNTS, for
+    the blocks with a cell in use (what BlockCompliance holds)."""
     picked = {name: "CASE p.k " + " ".join(f"WHEN {k} THEN f.{name}_{k}" for k in range(len(profiles))) + " END"
               for name in STATUS_COUNTS}
-    columns = ", ".join(picked.get(name, f"f.{name}") + f" AS {name}" for name in SNAPSHOT_COUNTS)
+    columns = ", ".join(f"{picked[name]} AS {name}" for name in STATUS_COUNTS)
     return (f"SELECT f.block_id, p.profile_id, {columns} FROM {FIGURES} f "
             f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0")
+
+
+def _figures_totals() -> str:
+    """The full scan's totals (FIGURES) as rows ``block_id`` and TOTAL_COUNTS, for the blocks with a cell
+    in use (what BlockTotals holds)."""
+    return f"SELECT f.block_id, {', '.join(f'f.{c}' for c in TOTAL_COUNTS)} FROM {FIGURES} f WHERE f.cells > 0"
 
 
 def definition(rule: StandardRule) -> list:
@@ -482,44 +488,57 @@ SNAPSHOT_COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
 DELTA = "compliance_snapshot_delta"  # temporary table: per block and profile, what changed cells add or remove
-FACILITY_DELTA = "compliance_facility_delta"  # temporary table: DELTA summed per facility and profile
+TOTALS_DELTA = "compliance_totals_delta"  # temporary table: per block, the same for its totals (BlockTotals)
+FACILITY_DELTA = "compliance_facility_delta"  # temporary table: both summed per facility and profile
 
 
 OLD_CONTRIBUTIONS = (f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, "
                      f"old_places AS places, old_single AS single, -1 AS sign FROM {CHANGED} WHERE old_block_id IS NOT NULL")
 
 
+def _total(condition: str, value: str = "1") -> str:
+    return f"SUM(CASE WHEN {condition} THEN s.sign * {value} ELSE 0 END)"
+
+
 def _delta_select(profiles, contributions: str) -> str:
-    """Per (block, profile), the snapshot counts of ``contributions`` (SQL of rows ``block_id, codes,
-    persons, places, single, sign``; ``sign`` 1 puts a cell in, -1 takes it out) summed, leaving out rows
-    that change nothing. Each profile's status is taken once a row from the codes (_status)."""
+    """Per (block, profile), the counts by status (STATUS_COUNTS) of ``contributions`` (SQL of rows
+    ``block_id, codes, persons, places, single, sign``; ``sign`` 1 puts a cell in, -1 takes it out)
+    summed, leaving out rows that change nothing. Each profile's status is taken once a row from the
+    codes (_status)."""
     fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
-    rows = (f"SELECT c.block_id, p.profile_id, c.sign, c.persons, c.places, c.single, "
+    rows = (f"SELECT c.block_id, p.profile_id, c.sign, c.persons, "
             f"{_status('c.codes', 'p.first', 'p.length')} AS status FROM ({contributions}) c "
             f"CROSS JOIN ({_profile_positions(profiles)}) p {fence}")
-
-    def total(condition: str, value: str = "1") -> str:
-        return f"SUM(CASE WHEN {condition} THEN s.sign * {value} ELSE 0 END)"
-
-    sums = {"persons": total("true", "s.persons"), "places": total("true", "s.places"),
-            "persons_in_single_cells": total("s.single", "s.persons"), "cells": total("true"),
-            **{name: total(f"s.status = {status}", "s.persons" if what == "persons" else "1")
-               for name, (status, what) in STATUS_COUNTS.items()}}
-    columns = ", ".join(f"{sums[name]} AS {name}" for name in SNAPSHOT_COUNTS)
-    nonzero = " OR ".join(f"d.{name} <> 0" for name in SNAPSHOT_COUNTS)
+    sums = {name: _total(f"s.status = {status}", "s.persons" if what == "persons" else "1")
+            for name, (status, what) in STATUS_COUNTS.items()}
+    columns = ", ".join(f"{sums[name]} AS {name}" for name in STATUS_COUNTS)
+    nonzero = " OR ".join(f"d.{name} <> 0" for name in STATUS_COUNTS)
     return (f"SELECT * FROM (SELECT s.block_id, s.profile_id, {columns} FROM ({rows}) s "
             f"GROUP BY s.block_id, s.profile_id) d WHERE {nonzero}")
 
 
+def _totals_select(contributions: str) -> str:
+    """Per block, the totals (TOTAL_COUNTS) of ``contributions`` (as in _delta_select) summed, leaving
+    out blocks whose totals do not change."""
+    sums = {"persons": _total("true", "s.persons"), "places": _total("true", "s.places"),
+            "persons_in_single_cells": _total("s.single", "s.persons"), "cells": _total("true")}
+    columns = ", ".join(f"{sums[name]} AS {name}" for name in TOTAL_COUNTS)
+    nonzero = " OR ".join(f"d.{name} <> 0" for name in TOTAL_COUNTS)
+    return (f"SELECT * FROM (SELECT s.block_id, {columns} FROM ({contributions}) s GROUP BY s.block_id) d "
+            f"WHERE {nonzero}")
+
+
 def _delta(profiles) -> None:
-    """DELTA, per (block, profile): what the evaluated cells (CHANGED) took out of their blocks as of
-    their last evaluation (recorded contribution and codes) and put in now, summed; rows that change
-    nothing are left out. Reads CHANGED only."""
-    new = f"SELECT block_id, codes, persons, places, single, 1 FROM {CHANGED} WHERE in_use"
+    """DELTA, per (block, profile), and TOTALS_DELTA, per block: what the evaluated cells (CHANGED) took
+    out of their blocks as of their last evaluation (recorded contribution and codes) and put in now,
+    summed; rows that change nothing are left out. Reads CHANGED only."""
+    new = f"SELECT block_id, codes, persons, places, single, 1 AS sign FROM {CHANGED} WHERE in_use"
+    contributions = OLD_CONTRIBUTIONS + " UNION ALL " + new
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {_delta_select(profiles, OLD_CONTRIBUTIONS + ' UNION ALL ' + new)}",
-                       [])
+        cursor.execute(f"CREATE TEMPORARY TABLE {DELTA} AS {_delta_select(profiles, contributions)}", [])
+        cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{TOTALS_DELTA}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {TOTALS_DELTA} AS {_totals_select(contributions)}", [])
         _index_delta(cursor)
 
 
@@ -527,10 +546,32 @@ def _index_delta(cursor) -> None:
     if connection.vendor == "postgresql":
         cursor.execute(f"ALTER TABLE {DELTA} ADD PRIMARY KEY (block_id, profile_id)")
         cursor.execute(f"ANALYZE {DELTA} (block_id)")
+        cursor.execute(f"ALTER TABLE {TOTALS_DELTA} ADD PRIMARY KEY (block_id)")
+        cursor.execute(f"ANALYZE {TOTALS_DELTA} (block_id)")
+
+
+def _apply(cursor, table: str, delta: str, key: list[str], counts: list[str], present: str) -> int:
+    """Add the rows of the temporary table ``delta`` to the stored ``table`` (both keyed by ``key``,
+    columns ``counts``): update the rows it has, insert those it lacks where ``present`` (SQL over the
+    delta's row ``d``: the block has a cell in use), delete the rows of its blocks that fall to nothing
+    (``present`` over the stored row ``d``). Returns the rows written."""
+    written = 0
+    on = " AND ".join(f"b.{k} = d.{k}" for k in key)
+    cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in counts)
+                   + f" FROM {delta} d WHERE {on}", [])
+    written += max(cursor.rowcount, 0)
+    cursor.execute(f"INSERT INTO {table} ({', '.join(key + counts)}) SELECT "
+                   + ", ".join(f"d.{c}" for c in key + counts) + f" FROM {delta} d WHERE {present} "
+                   f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE {on})", [])
+    written += max(cursor.rowcount, 0)
+    cursor.execute(f"DELETE FROM {table} WHERE NOT ({present.replace('d.', f'{table}.')}) "
+                   f"AND block_id IN (SELECT block_id FROM {delta})", [])
+    written += max(cursor.rowcount, 0)
+    return written
 
 
 def write_snapshots(run_date, profiles, facility=None, full: bool = True, blocks: str = "") -> int:
-    """Bring the blocks' current figures (BlockCompliance) up to date for ``profiles``, then write the
+    """Bring the blocks' current figures (BlockTotals, BlockCompliance) up to date for ``profiles``, then write the
     facility, region and nation snapshots of ``run_date`` summed from them. Returns the rows written.
     Must run inside a transaction, after write_results (whose temporary tables hold the full scan's
     counts or the evaluated cells' contributions). ``blocks``: blocks_version, read before this call and
@@ -544,44 +585,38 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True, blocks
     """
     if not profiles:
         return 0
-    table = _quote(BlockCompliance._meta.db_table)
-    counts = ", ".join(SNAPSHOT_COUNTS)
-    written = 0
+    table, totals = _quote(BlockCompliance._meta.db_table), _quote(BlockTotals._meta.db_table)
+    status_counts = list(STATUS_COUNTS)
     with connection.cursor() as cursor:
-        if full:  # the full scan's counts minus the stored ones, as deltas: one join of the two sets
-            source = _figures_rows(profiles)
+        if full:  # the full scan's counts minus the stored ones, as deltas: one join of the two sets each
             scope = "true"
             if facility is not None:
-                blocks = _quote(ResidentialBlock._meta.db_table)
-                scope = f"block_id IN (SELECT id FROM {blocks} WHERE facility_id = {int(facility.pk)})"
-            difference = ", ".join(f"COALESCE(f.{c}, 0) - COALESCE(b.{c}, 0) AS {c}" for c in SNAPSHOT_COUNTS)
-            cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{DELTA}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {DELTA} AS SELECT COALESCE(f.block_id, b.block_id) AS block_id, "
-                f"COALESCE(f.profile_id, b.profile_id) AS profile_id, {difference} FROM ({source}) f "
-                f"FULL JOIN (SELECT * FROM {table} WHERE {scope}) b "
-                f"ON b.block_id = f.block_id AND b.profile_id = f.profile_id "
-                f"WHERE f.block_id IS NULL OR b.block_id IS NULL OR "
-                + " OR ".join(f"f.{c} <> b.{c}" for c in SNAPSHOT_COUNTS), [])
+                block_table = _quote(ResidentialBlock._meta.db_table)
+                scope = f"block_id IN (SELECT id FROM {block_table} WHERE facility_id = {int(facility.pk)})"
+            for delta, source, stored, key, counts in (
+                    (DELTA, _figures_rows(profiles), table, ["block_id", "profile_id"], status_counts),
+                    (TOTALS_DELTA, _figures_totals(), totals, ["block_id"], TOTAL_COUNTS)):
+                difference = ", ".join(f"COALESCE(f.{c}, 0) - COALESCE(b.{c}, 0) AS {c}" for c in counts)
+                cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{delta}")
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {delta} AS SELECT "
+                    + ", ".join(f"COALESCE(f.{k}, b.{k}) AS {k}" for k in key) + f", {difference} "
+                    f"FROM ({source}) f FULL JOIN (SELECT * FROM {stored} WHERE {scope}) b ON "
+                    + " AND ".join(f"b.{k} = f.{k}" for k in key) + " WHERE f.block_id IS NULL OR b.block_id IS NULL OR "
+                    + " OR ".join(f"f.{c} <> b.{c}" for c in counts), [])
             _index_delta(cursor)
             if facility is not None:
                 # Cells that came from another facility's block: their old contribution leaves that block
                 # (the recount covered this facility's blocks only).
                 outside = (f"{OLD_CONTRIBUTIONS} AND old_block_id NOT IN "
-                           f"(SELECT id FROM {blocks} WHERE facility_id = {int(facility.pk)})")
+                           f"(SELECT id FROM {block_table} WHERE facility_id = {int(facility.pk)})")
                 cursor.execute(f"INSERT INTO {DELTA} {_delta_select(profiles, outside)}", [])
-        # DELTA holds one row per (block, profile): what to add to the stored figures. A row whose cells
-        # fall to 0 (no cell in use, or an inactive profile) goes.
-        cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in SNAPSHOT_COUNTS)
-                       + f" FROM {DELTA} d WHERE b.block_id = d.block_id AND b.profile_id = d.profile_id", [])
-        written += max(cursor.rowcount, 0)
-        cursor.execute(f"INSERT INTO {table} (block_id, profile_id, {counts}) SELECT d.block_id, d.profile_id, "
-                       + ", ".join(f"d.{c}" for c in SNAPSHOT_COUNTS) + f" FROM {DELTA} d WHERE d.cells > 0 "
-                       f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE b.block_id = d.block_id "
-                       f"AND b.profile_id = d.profile_id)", [])
-        written += max(cursor.rowcount, 0)
-        cursor.execute(f"DELETE FROM {table} WHERE cells <= 0 AND block_id IN (SELECT block_id FROM {DELTA})", [])
-        written += max(cursor.rowcount, 0)
+                cursor.execute(f"INSERT INTO {TOTALS_DELTA} {_totals_select(outside)}", [])
+        # The deltas hold what to add to the stored figures. A block whose cells in use fall to none loses
+        # its rows (and a profile no longer active its rows, in a full run).
+        written = _apply(cursor, table, DELTA, ["block_id", "profile_id"], status_counts,
+                         "d.cells_compliant + d.cells_non_compliant + d.cells_unknown > 0")
+        written += _apply(cursor, totals, TOTALS_DELTA, ["block_id"], TOTAL_COUNTS, "d.cells > 0")
     return written + roll_up(run_date, profiles, deltas=not full and facility_rows_current(run_date, blocks))
 
 
@@ -618,8 +653,8 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
 
     The facility rows are the sums of the blocks' current figures (an ``INSERT ... SELECT`` joining the
     blocks, whose cost follows the number of blocks, not of cells), or, with ``deltas`` (allowed when
-    facility_rows_current), the day's rows with the run's block deltas (DELTA) summed per facility added
-    to them: the cost follows the changed blocks. The region and nation rows are summed from the
+    facility_rows_current), the day's rows with the run's block deltas (DELTA and TOTALS_DELTA) summed
+    per facility added to them: the cost follows the changed blocks. The region and nation rows are summed from the
     facility rows."""
     Scope = ComplianceSnapshot.Scope
     today = ComplianceSnapshot.objects.filter(date=run_date)
@@ -630,24 +665,36 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
     table = _quote(ComplianceSnapshot._meta.db_table)
     counts = ", ".join(SNAPSHOT_COUNTS)
     sums = ", ".join(f"SUM(s.{c})" for c in SNAPSHOT_COUNTS)
+    # Facility rows from the blocks: the totals once per block (t), the counts by status per profile (s).
+    block_sums = ", ".join(f"SUM({'t' if c in TOTAL_COUNTS else 's'}.{c})" for c in SNAPSHOT_COUNTS)
     profile_ids = ", ".join(str(int(p.pk)) for p in profiles)
     blocks, facilities = (_quote(ResidentialBlock._meta.db_table), _quote(Facility._meta.db_table))
     today_rows = f"{table} s WHERE s.date = %s AND s.scope = %s AND s.profile_id IN ({profile_ids})"
     written = 0
     scopes = [
         (Scope.FACILITY, "o.facility_id",
-         f"{_quote(BlockCompliance._meta.db_table)} s JOIN {blocks} o ON o.id = s.block_id "
-         f"WHERE s.profile_id IN ({profile_ids})", []),
+         f"{_quote(BlockCompliance._meta.db_table)} s JOIN {_quote(BlockTotals._meta.db_table)} t "
+         f"ON t.block_id = s.block_id JOIN {blocks} o ON o.id = s.block_id WHERE s.profile_id IN ({profile_ids})", []),
         (Scope.REGION, "o.region_id", today_rows.replace(" WHERE", f" JOIN {facilities} o ON o.id = s.object_id WHERE"),
          [run_date, Scope.FACILITY]),
         (Scope.NATION, "0", today_rows, [run_date, Scope.REGION])]
     with connection.cursor() as cursor:
         if deltas:
             scopes = scopes[1:]
-            named = ", ".join(f"SUM(s.{c}) AS {c}" for c in SNAPSHOT_COUNTS)
+            named = ", ".join(f"SUM(x.{c}) AS {c}" for c in SNAPSHOT_COUNTS)
+            # The totals' deltas summed per facility, then given to each profile; the counts by status per
+            # facility and profile.
+            per_facility = ", ".join(f"SUM(d.{c}) AS {c}" for c in TOTAL_COUNTS)
+            totals = ("SELECT t.facility_id, p.profile_id, "
+                      + ", ".join(f"t.{c}" if c in TOTAL_COUNTS else f"0 AS {c}" for c in SNAPSHOT_COUNTS)
+                      + f" FROM (SELECT o.facility_id, {per_facility} FROM {TOTALS_DELTA} d JOIN {blocks} o "
+                      f"ON o.id = d.block_id GROUP BY o.facility_id) t CROSS JOIN ({_profile_positions(profiles)}) p")
+            by_status = ("SELECT o.facility_id, d.profile_id, "
+                         + ", ".join(f"0 AS {c}" if c in TOTAL_COUNTS else f"d.{c}" for c in SNAPSHOT_COUNTS)
+                         + f" FROM {DELTA} d JOIN {blocks} o ON o.id = d.block_id")
             cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FACILITY_DELTA}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {FACILITY_DELTA} AS SELECT o.facility_id, s.profile_id, {named} "
-                           f"FROM {DELTA} s JOIN {blocks} o ON o.id = s.block_id GROUP BY o.facility_id, s.profile_id")
+            cursor.execute(f"CREATE TEMPORARY TABLE {FACILITY_DELTA} AS SELECT x.facility_id, x.profile_id, {named} "
+                           f"FROM ({totals} UNION ALL {by_status}) x GROUP BY x.facility_id, x.profile_id")
             cursor.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {table}.{c} + f.{c}" for c in SNAPSHOT_COUNTS)
                            + f" FROM {FACILITY_DELTA} f WHERE {table}.date = %s AND {table}.scope = %s "
                            f"AND {table}.object_id = f.facility_id AND {table}.profile_id = f.profile_id",
@@ -667,7 +714,8 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
             group = "s.profile_id" if parent == "0" else f"{parent}, s.profile_id"
             cursor.execute(
                 f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
-                f"SELECT %s, %s, {parent}, s.profile_id, {sums}, %s FROM {source} GROUP BY {group}",
+                f"SELECT %s, %s, {parent}, s.profile_id, {block_sums if scope == Scope.FACILITY else sums}, %s "
+                f"FROM {source} GROUP BY {group}",
                 [run_date, scope, False, *params])
             written += max(cursor.rowcount, 0)
     return written

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cells.compliance.outcomes import recorded_results
-from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile
+from cells.models import BlockCompliance, BlockTotals, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from roadmap_portal.selectors import summary
@@ -63,7 +63,8 @@ def test_facility_aggregates(small_facility):
     roadmap = _snapshot("facility", small_facility.pk, "KZ-ROADMAP")
     # KZ-ROADMAP: dormitories always fail RM-1; S1 and S3 comply (ceiling is not a roadmap rule); S2 fails RM-3.
     assert (roadmap.persons_compliant, roadmap.cells_compliant, roadmap.cells_non_compliant) == (1, 2, 3)
-    block = BlockCompliance.objects.get(block=small_facility.blocks.get(name="Dormitory"), profile__code="CPT-2015")
+    block = BlockCompliance.objects.with_totals().get(block=small_facility.blocks.get(name="Dormitory"),
+                                                      profile__code="CPT-2015")
     assert (block.persons, block.persons_compliant) == (43, 25)
     region = _snapshot("region", small_facility.region_id, "CPT-2015")
     nation = _snapshot("nation", 0, "CPT-2015")
@@ -97,7 +98,7 @@ def test_rerun_writes_nothing_and_keeps_one_snapshot_per_scope(small_facility):
     assert recorded_before == list(Cell.objects.order_by("pk").values("evaluated_outcomes", "outcomes_changed_at"))
     # 1 facility + 1 region + nation, for 4 active profiles; the 2 blocks' figures are kept current
     assert ComplianceSnapshot.objects.filter(date=DAY).count() == 3 * 4
-    assert BlockCompliance.objects.count() == 2 * 4
+    assert BlockCompliance.objects.count() == 2 * 4 and BlockTotals.objects.count() == 2
 
 
 def test_only_changed_results_are_written(small_facility):
@@ -154,15 +155,18 @@ def test_a_change_that_moves_no_count_writes_no_block_figures(small_facility):
     """Deltas that sum to zero are left out: a measurement changed within the same outcomes leaves the
     blocks' figures untouched."""
     recalculate_compliance(run_date=DAY)
-    rows = sorted(BlockCompliance.objects.values_list("block_id", "profile_id", "persons", "cells_compliant"))
+    rows = sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", "persons", "cells_compliant"))
     Cell.objects.filter(number="S1").update(ceiling_height_m=Decimal("3.10"))  # passes before and after
     run = recalculate_compliance(run_date=DAY)
     assert run.cells_evaluated == 1 and run.results_written == 0
     # No block or facility row written; the region and nation rows of the day (4 profiles each) are summed again.
     assert run.snapshots_written == 4 + 4
-    assert sorted(BlockCompliance.objects.values_list("block_id", "profile_id", "persons", "cells_compliant")) == rows
-    Cell.objects.filter(number="S1").update(occupancy=0)  # one person fewer: 4 profiles x (1 block + 1 facility)
-    assert recalculate_compliance(run_date=DAY).snapshots_written == 4 + 4 + 4 + 4
+    assert sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", "persons",
+                                                                    "cells_compliant")) == rows
+    # One person fewer in a cell compliant under the 4 profiles: the block's totals, its 4 figures of
+    # persons in compliant accommodation, and the facility, region and nation rows.
+    Cell.objects.filter(number="S1").update(occupancy=0)
+    assert recalculate_compliance(run_date=DAY).snapshots_written == 1 + 4 + 4 + 4 + 4
     assert _snapshot("facility", small_facility.pk, "CPT-2015").persons == 44
 
 
@@ -262,3 +266,20 @@ def test_results_are_read_under_the_rules_of_their_evaluation(small_facility):
     after = outcomes("A")
     assert after["CPT-2015-X"] == "fail" and after["CPT-2015-2"] == "pass"
     assert _result("A").failed == {"CPT-2015-X": "ceiling_height_m"}
+
+
+def test_a_new_headcount_writes_the_blocks_totals_once_and_only_the_profiles_it_counts_in(small_facility):
+    """The totals that do not depend on a profile (persons, places, cells) are one row per block
+    (BlockTotals); a profile's row changes only when the cell counts in its compliant persons or
+    changes status."""
+    recalculate_compliance(run_date=DAY)
+    cell = Cell.objects.get(number="B")
+    compliant = [code for (pk, code), r in recorded_results(Cell.objects.filter(pk=cell.pk)).items()
+                 if r.status == "compliant"]
+    Cell.objects.filter(pk=cell.pk).update(occupancy=F("occupancy") + 1)
+    run = recalculate_compliance(run_date=DAY)
+    assert run.results_written == 0  # the same outcomes
+    # the block's totals + one row per profile it is compliant under + 4 facility, 4 region, 4 nation rows
+    assert run.snapshots_written == 1 + len(compliant) + 4 + 4 + 4
+    assert len(compliant) < 4
+    assert BlockTotals.objects.get(block=cell.block).persons == 43 + 1

@@ -57,7 +57,7 @@ def tables() -> dict:
     return {
         "results": sorted(Cell.objects.filter(evaluated_outcomes__isnull=False).values_list(
             "id", "evaluated_outcomes", "evaluated_revision").order_by()),
-        "blocks": sorted(BlockCompliance.objects.values_list(
+        "blocks": sorted(BlockCompliance.objects.with_totals().values_list(
             "block_id", "profile_id", "persons", "places", "persons_compliant", "persons_in_single_cells", "cells",
             "cells_compliant", "cells_non_compliant", "cells_unknown").order_by()),
         "snapshots": sorted(ComplianceSnapshot.objects.values_list(

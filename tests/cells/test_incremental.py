@@ -34,7 +34,7 @@ def snapshots(day):
     counts = ["persons", "places", "persons_compliant", "persons_in_single_cells", "cells", "cells_compliant",
               "cells_non_compliant", "cells_unknown"]
     return (sorted(ComplianceSnapshot.objects.filter(date=day).values_list("scope", "object_id", "profile_id", *counts)),
-            sorted(BlockCompliance.objects.values_list("block_id", "profile_id", *counts)))
+            sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", *counts)))
 
 
 def test_a_rerun_evaluates_nothing_and_writes_no_result(estate):

@@ -121,6 +121,7 @@ def delete_scale_rows() -> None:
         blocks = f"SELECT id FROM facilities_residentialblock WHERE facility_id IN ({scale})"
         cells = f"SELECT id FROM cells_cell WHERE block_id IN ({blocks})"
         cursor.execute(f"DELETE FROM cells_blockcompliance WHERE block_id IN ({blocks})")
+        cursor.execute(f"DELETE FROM cells_blocktotals WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM cells_compliancesnapshot WHERE scope = 'facility' AND object_id IN ({scale})")
         cursor.execute(f"DELETE FROM cells_cell WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM facilities_residentialblock WHERE facility_id IN ({scale})")
