@@ -135,8 +135,12 @@ def _run(run: ComplianceRun, facility: Facility | None, full: bool) -> None:
     engine.hold_rules()
     profiles = list(StandardProfile.objects.filter(is_active=True))
     run.rules_version = engine.rules_version(profiles)
-    # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all.
+    # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all; and, when
+    # cells may hold outcome codes under other rules, estate-wide: a cell that came from another
+    # facility's block takes its old contribution out of that block only by a recount of it.
     run.full = full or engine.must_run_full(run.rules_version)
+    if facility is not None and engine.rules_changed(run.rules_version):
+        facility = run.facility = None
     evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None, full=run.full)
     _fault_pause_point()
     run.blocks_version = engine.blocks_version()  # before the roll-up: a block moved meanwhile shows next time

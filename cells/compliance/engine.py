@@ -86,7 +86,17 @@ def must_run_full(version: str) -> bool:
     deltas can tell. Also True before the first estate-wide run."""
     runs = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
     last = runs.filter(facility__isnull=True).order_by("-started_at", "-pk").first()
-    return last is None or runs.filter(started_at__gte=last.started_at).exclude(rules_version=version).exists()
+    return last is None or rules_changed(version)
+
+
+def rules_changed(version: str) -> bool:
+    """Whether a run that succeeded since the last estate-wide one (included; or ever, before the first)
+    used other rules than ``version``: some cells may then hold outcome codes under another layout."""
+    runs = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
+    last = runs.filter(facility__isnull=True).order_by("-started_at", "-pk").first()
+    if last is not None:
+        runs = runs.filter(started_at__gte=last.started_at)
+    return runs.exclude(rules_version=version).exists()
 
 
 class Joined(Func):

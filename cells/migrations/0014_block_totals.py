@@ -15,6 +15,15 @@ def fill_totals(apps, schema_editor):
         "FROM cells_blockcompliance GROUP BY block_id")
 
 
+def restore_totals(apps, schema_editor):
+    """Reverse: each block's totals back on its rows of BlockCompliance (the columns are back, at 0)."""
+    columns = ["persons", "places", "persons_in_single_cells", "cells"]
+    schema_editor.execute(
+        "UPDATE cells_blockcompliance SET " + ", ".join(
+            f"{c} = COALESCE((SELECT t.{c} FROM cells_blocktotals t WHERE t.block_id = cells_blockcompliance.block_id), 0)"
+            for c in columns))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -37,7 +46,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'block totals',
             },
         ),
-        migrations.RunPython(fill_totals, migrations.RunPython.noop),
+        migrations.RunPython(fill_totals, restore_totals),
         migrations.RemoveField(
             model_name='blockcompliance',
             name='cells',

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from cells.models import BlockCompliance, Cell, ComplianceSnapshot, StandardProfile, StandardRule
+from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
 from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots, state_and_full  # noqa: F401
@@ -606,4 +606,21 @@ def test_an_edit_committed_while_the_record_waits_for_the_cell_stays_due(estate,
     assert after.awaiting_evaluation and DueCell.objects.filter(cell_id=x.pk).exists()
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
     assert recorded_results(Cell.objects.filter(pk=x.pk))[(x.pk, "CPT-2015")].status == "non_compliant"
+    check(DAY)
+
+
+def test_a_cell_moved_in_then_new_rules_then_a_facilitys_run(estate):
+    """A cell moves to another facility, the rules change (a profile deactivated: another layout of the
+    codes), then that facility's run: the cell's old contribution, coded under the old rules, leaves its
+    old block. A run after the rules changed is full and estate-wide."""
+    recalculate_compliance(run_date=DAY)
+    x = cell("A", "North", "0")
+    Cell.objects.filter(pk=x.pk).update(block=ResidentialBlock.objects.get(facility__code="B", name="North"),
+                                        number="moved")
+    StandardProfile.objects.filter(code="CPT-2015").update(is_active=False)
+    run = recalculate_compliance(run_date=DAY, facility_code="B")
+    assert run.outcome == "succeeded" and run.full and run.facility is None
+    check(DAY)
+    recalculate_compliance(run_date=DAY, facility_code="B")  # the same rules now: B's run stays B's
+    assert ComplianceRun.objects.first().facility.code == "B"
     check(DAY)

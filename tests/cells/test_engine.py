@@ -175,15 +175,20 @@ def test_facility_run_and_deactivated_profile(small_facility):
     recalculate_compliance(run_date=DAY)
     StandardProfile.objects.filter(code="ICRC-2012").update(is_active=False)
     Cell.objects.filter(pk=other.pk).update(living_space_m2=Decimal("5.00"))
+    # A facility's run whose rules changed since the last run (a profile deactivated) covers the estate:
+    # the cells of other facilities hold outcomes under the old rules.
+    other_before = _result(None, cell=other)
+    assert Cell.objects.get(pk=other.pk).awaiting_evaluation and other_before.status == "compliant"
     run = recalculate_compliance(run_date=DAY, facility_code="TEST-1")
-    # a deactivated profile changes the rules: all 5 cells of TEST-1 are evaluated; no ICRC result is shown
-    assert run.cells_evaluated == 5 and run.results_deleted == 0
+    assert (run.full, run.facility, run.cells_evaluated, run.results_deleted) == (True, None, 6, 0)
     shown = recorded_results()
     assert {code for _, code in shown} == {"CPT-2015", "MANDELA-2015", "KZ-ROADMAP"} and len(shown) == 6 * 3
-    # TEST-2 was not part of the run: still compliant from the first run, read under that run's layout.
-    assert _result(None, cell=other).status == "compliant"
-    assert Cell.objects.get(pk=other.pk).awaiting_evaluation
+    assert not Cell.objects.get(pk=other.pk).awaiting_evaluation
     assert _snapshot("region", small_facility.region_id, "CPT-2015").persons == 46
+    # Under the same rules, a facility's run stays the facility's.
+    Cell.objects.filter(pk=other.pk).update(occupancy=0)
+    again = recalculate_compliance(run_date=DAY, facility_code="TEST-1")
+    assert (again.full, again.facility.code, again.cells_evaluated) == (False, "TEST-1", 0)
 
 
 def test_a_failing_run_leaves_the_previous_state(small_facility, monkeypatch):

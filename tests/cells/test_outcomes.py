@@ -90,18 +90,22 @@ def test_results_that_go_and_come_back_are_a_change(estate, api):
     assert first < left < Cell.objects.get(pk=cell.pk).outcomes_changed_at
 
 
-def test_an_estate_wide_full_run_keeps_only_the_layout_in_use(estate):
+def test_only_the_layout_in_use_is_kept(estate):
+    """A run after the rules changed is full and estate-wide (even one asked for a facility), so every
+    cell then holds codes under the current rules, and the older layouts go: the status filters have one
+    branch."""
     recalculate_compliance(run_date=DAY)
+    versions = []
     rule = StandardRule.objects.get(code="CPT-2015-1")
     for value in (6.5, 7.0):
         rule.value = value
         rule.save()
-        recalculate_compliance(run_date=DAY, facility_code="A")  # a facility's run: others keep old codes
-    assert OutcomeLayout.objects.count() == 3
+        run = recalculate_compliance(run_date=DAY, facility_code="A")
+        assert run.full and run.facility is None and run.cells_evaluated == 20
+        versions.append(run.rules_version[:12])
+    assert list(OutcomeLayout.objects.values_list("version", flat=True)) == versions[-1:]
     profile = StandardProfile.objects.get(code="CPT-2015")
-    assert len(status_expression(profile).cases) == 3
-    recalculate_compliance(run_date=DAY)  # estate-wide, full (the rules changed)
-    assert OutcomeLayout.objects.count() == 1 and len(status_expression(profile).cases) == 1
+    assert len(status_expression(profile).cases) == 1
     assert len(recorded_results()) == 20 * 4
 
 
