@@ -560,21 +560,25 @@ def _index_delta(cursor) -> None:
         cursor.execute(f"ANALYZE {TOTALS_DELTA} (block_id)")
 
 
-def _apply(cursor, table: str, delta: str, key: list[str], counts: list[str], present: str) -> int:
+def _apply(cursor, table: str, delta: str, key: list[str], counts: list[str], cells: list[str]) -> int:
     """Add the rows of the temporary table ``delta`` to the stored ``table`` (both keyed by ``key``,
-    columns ``counts``): update the rows it has, insert those it lacks where ``present`` (SQL over the
-    delta's row ``d``: the block has a cell in use), delete the rows of its blocks that fall to nothing
-    (``present`` over the stored row ``d``). Returns the rows written."""
+    columns ``counts``): update the rows it has, insert those it lacks whose ``cells`` (the columns that
+    count the block's cells in use) sum above 0, and delete the rows of its blocks whose cells fall to
+    none. Returns the rows written."""
+
+    def present(alias: str) -> str:
+        return "(" + " + ".join(f"{alias}.{c}" for c in cells) + ") > 0"
+
     written = 0
     on = " AND ".join(f"b.{k} = d.{k}" for k in key)
     cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in counts)
                    + f" FROM {delta} d WHERE {on}", [])
     written += max(cursor.rowcount, 0)
     cursor.execute(f"INSERT INTO {table} ({', '.join(key + counts)}) SELECT "
-                   + ", ".join(f"d.{c}" for c in key + counts) + f" FROM {delta} d WHERE {present} "
+                   + ", ".join(f"d.{c}" for c in key + counts) + f" FROM {delta} d WHERE {present('d')} "
                    f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE {on})", [])
     written += max(cursor.rowcount, 0)
-    cursor.execute(f"DELETE FROM {table} WHERE NOT ({present.replace('d.', f'{table}.')}) "
+    cursor.execute(f"DELETE FROM {table} WHERE NOT {present(table)} "
                    f"AND block_id IN (SELECT block_id FROM {delta})", [])
     written += max(cursor.rowcount, 0)
     return written
@@ -625,8 +629,8 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True, blocks
         # The deltas hold what to add to the stored figures. A block whose cells in use fall to none loses
         # its rows (and a profile no longer active its rows, in a full run).
         written = _apply(cursor, table, DELTA, ["block_id", "profile_id"], status_counts,
-                         "d.cells_compliant + d.cells_non_compliant + d.cells_unknown > 0")
-        written += _apply(cursor, totals, TOTALS_DELTA, ["block_id"], TOTAL_COUNTS, "d.cells > 0")
+                         ["cells_compliant", "cells_non_compliant", "cells_unknown"])
+        written += _apply(cursor, totals, TOTALS_DELTA, ["block_id"], TOTAL_COUNTS, ["cells"])
     return written + roll_up(run_date, profiles, deltas=not full and facility_rows_current(run_date, blocks))
 
 

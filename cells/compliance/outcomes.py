@@ -120,13 +120,12 @@ def layouts() -> list[tuple[str, list]]:
     return list(OutcomeLayout.objects.values_list("version", "profiles"))
 
 
-def status_expression(profile: StandardProfile, prefix: str = "", known: list | None = None):
+def status_expression(profile: StandardProfile, known: list | None = None):
     """An expression of a cell's status under ``profile`` (a ComplianceStatus value) from its recorded
     codes, under whichever version of the rules it was evaluated; NULL when it was never evaluated under
-    a layout that holds the profile. ``prefix``: the path to the cell (e.g. ``"block__cells__"``).
-    ``known``: the layouts (layouts()), else read (one query). Says nothing of whether the cell is in
+    a layout that holds the profile. ``known``: the layouts (layouts()), else read (one query). Says nothing of whether the cell is in
     use."""
-    codes = f"{prefix}evaluated_outcomes"
+    codes = "evaluated_outcomes"
     whens = []
     for version, entries in layouts() if known is None else known:
         for entry in entries:
