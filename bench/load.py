@@ -7,6 +7,7 @@ prosecutor's session), the summary API and the facility list API (the prosecutor
 Prints requests/s, latency percentiles and errors; exits non-zero on any error (an answer other than
 200, or a socket error) or when wrk is missing.
 """
+
 import os
 import re
 import shutil
@@ -23,12 +24,19 @@ SECONDS = int(os.environ.get("LOAD_SECONDS", "30"))
 DB = os.environ.get("LOAD_DATABASE", "roadmap_load")
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
 PATHS = ["/", "/api/v1/summary/", "/api/v1/facilities/?page_size=20"]
-ENV = {**os.environ, "DATABASE_URL": f"{SERVER}/{DB}", "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings",
-       "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "load-" + "x" * 60,
-       "LOG_LEVEL": "ERROR",
-       # Capacity, not the limits: one token and one session make every request, which the per-user and
-       # per-token throttles would otherwise answer with 429 (tested in tests/security).
-       "API_THROTTLE_USER": "off", "API_THROTTLE_TOKEN": "off"}
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"{SERVER}/{DB}",
+    "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings",
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECRET_KEY": "load-" + "x" * 60,
+    "LOG_LEVEL": "ERROR",
+    # Capacity, not the limits: one token and one session make every request, which the per-user and
+    # per-token throttles would otherwise answer with 429 (tested in tests/security).
+    "API_THROTTLE_USER": "off",
+    "API_THROTTLE_TOKEN": "off",
+}
 for name in ("CELERY_BROKER_URL", "REDIS_URL"):  # reads only: no broker, no Redis needed
     ENV.pop(name, None)
 
@@ -68,8 +76,12 @@ def main() -> int:
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
     started = time.monotonic()
-    psql = lambda sql: run(PY, "-c", f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "  # noqa: E731
-                                      f"c.autocommit = True; c.cursor().execute('''{sql}''')")
+    psql = lambda sql: run(
+        PY,
+        "-c",
+        f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "
+        f"c.autocommit = True; c.cursor().execute('''{sql}''')",
+    )
     psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{DB}"')
     run(PY, "manage.py", "migrate", "--noinput")
@@ -80,8 +92,20 @@ def main() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "roadmap_portal.wsgi", "-w", "2", "-b",
-                               f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=ENV)
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "roadmap_portal.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
     try:
         for _ in range(100):
             try:
@@ -90,17 +114,31 @@ def main() -> int:
             except OSError:
                 time.sleep(0.2)
         for path in PATHS:  # each path answers 200 to these credentials (not a redirect to the login)
-            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                             headers={"Authorization": f"Token {token}", "Cookie": cookie})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Token {token}", "Cookie": cookie}
+            )
             with urllib.request.urlopen(request, timeout=30) as response:
                 if response.status != 200 or response.url != f"http://127.0.0.1:{port}{path}":
                     raise SystemExit(f"{path}: {response.status} {response.url}")
         log(f"wrk: 16 connections, {SECONDS} s, round-robin over {', '.join(PATHS)}")
         output = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--timeout", "20s", "--latency", "-s",
-             str(ROOT / "bench" / "wrk_load.lua"), f"http://127.0.0.1:{port}/"],
+            [
+                "wrk",
+                "-t2",
+                "-c16",
+                f"-d{SECONDS}s",
+                "--timeout",
+                "20s",
+                "--latency",
+                "-s",
+                str(ROOT / "bench" / "wrk_load.lua"),
+                f"http://127.0.0.1:{port}/",
+            ],
             env={**os.environ, "TOKEN": token, "COOKIE": cookie, "PATHS": ",".join(PATHS)},
-            capture_output=True, text=True, check=True).stdout
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -113,9 +151,11 @@ def main() -> int:
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     socket_errors = sum(map(int, sockets.groups())) if sockets else 0
     errors = not_ok + (int(non2xx.group(1)) if non2xx else 0) + socket_errors
-    print(f"LOAD: {requests} requests in {SECONDS} s, {rps:.1f} requests/s, p50 {percentiles.get('50')}, "
-          f"p90 {percentiles.get('90')}, p99 {percentiles.get('99')}; errors: {errors} "
-          f"(answers other than 200: {not_ok}, socket errors: {socket_errors})")
+    print(
+        f"LOAD: {requests} requests in {SECONDS} s, {rps:.1f} requests/s, p50 {percentiles.get('50')}, "
+        f"p90 {percentiles.get('90')}, p99 {percentiles.get('99')}; errors: {errors} "
+        f"(answers other than 200: {not_ok}, socket errors: {socket_errors})"
+    )
     if requests == 0 or errors:
         print("LOAD FAILED: the portal answered with errors under load", file=sys.stderr)
         return 1

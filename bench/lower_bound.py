@@ -19,8 +19,10 @@ def _literal(value) -> str:
 
 def _measured(metric: str) -> str:
     if metric == "living_space_per_person_m2":
-        return ("(c.living_space_m2 / NULLIF(GREATEST(COALESCE(c.design_capacity, c.occupancy), "
-                "COALESCE(c.occupancy, c.design_capacity)), 0))")
+        return (
+            "(c.living_space_m2 / NULLIF(GREATEST(COALESCE(c.design_capacity, c.occupancy), "
+            "COALESCE(c.occupancy, c.design_capacity)), 0))"
+        )
     return f"c.{metric}"
 
 
@@ -29,8 +31,10 @@ def _outcome(rule) -> str:
     operator = {">=": ">=", "<=": "<=", "==": "="}[rule.operator]
     types = ", ".join(_literal(t) for t in rule.applies_to)
     measured = _measured(rule.metric)
-    return (f"CASE WHEN c.accommodation_type NOT IN ({types}) THEN NULL WHEN {measured} IS NULL THEN 1 "
-            f"WHEN {measured} {operator} {_literal(rule.value)} THEN 0 ELSE 2 END")
+    return (
+        f"CASE WHEN c.accommodation_type NOT IN ({types}) THEN NULL WHEN {measured} IS NULL THEN 1 "
+        f"WHEN {measured} {operator} {_literal(rule.value)} THEN 0 ELSE 2 END"
+    )
 
 
 def lower_bound_sql(grouped_rules: dict) -> str:

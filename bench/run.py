@@ -17,13 +17,14 @@ Environment: BENCH_DATABASE (default roadmap_bench, dropped and created on 127.0
 <name>_small beside it for the 20,000-cell estate),
 BENCH_FACILITIES (default 2000; 20 gives a quick run), BENCH_SECONDS (wrk duration, default 30).
 """
+
 import json
 import os
 import re
 import resource
 import shutil
-import statistics
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -36,8 +37,13 @@ FACILITIES = int(os.environ.get("BENCH_FACILITIES", "2000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
 SMALL = 100  # facilities at 20,000 cells (100 x 5 blocks x 40 cells): a 100-row page is full at both sizes
 SAMPLE = 20_000
-ENV = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "DJANGO_SETTINGS_MODULE":
-       "roadmap_portal.settings", "CELERY_BROKER_URL": "", "LOG_LEVEL": "ERROR"}
+ENV = {
+    **os.environ,
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+    "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings",
+    "CELERY_BROKER_URL": "",
+    "LOG_LEVEL": "ERROR",
+}
 ENV.pop("CELERY_BROKER_URL")
 SMALL_DB = f"{DB}_small"  # the 20,000-cell estate, kept beside the reference one so that pages compare in time
 ENV_SMALL = {**ENV, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{SMALL_DB}"}
@@ -73,8 +79,7 @@ def child(code: str, env=None) -> dict:
 
 
 def psql(sql: str, db: str = "postgres"):
-    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True,
-                   capture_output=True)
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-qc", sql], check=True, capture_output=True)
 
 
 RUNS = 3  # every run measured is timed this many times, the best kept (as the lower bound), the median shown
@@ -83,8 +88,10 @@ RUNS = 3  # every run measured is timed this many times, the best kept (as the l
 def change(sql: str) -> int:
     """Commit ``sql`` (an UPDATE of cells) in its own process, as an import or an editor would; returns the
     rows changed."""
-    code = ("from django.db import connection\nwith connection.cursor() as c:\n"
-            f"    c.execute({sql!r})\n    n = c.rowcount\nprint(json.dumps({{'changed': n}}))")
+    code = (
+        "from django.db import connection\nwith connection.cursor() as c:\n"
+        f"    c.execute({sql!r})\n    n = c.rowcount\nprint(json.dumps({{'changed': n}}))"
+    )
     return child(code)["changed"]
 
 
@@ -221,11 +228,29 @@ user = get_user_model().objects.get(username="bench")
 print(json.dumps({"token": issue_token(user, days=1)[1]}))
 """)["token"]
     port = free_port()
-    env = {**ENV, "DEBUG": "false", "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECRET_KEY": "bench-" + "x" * 60,
-           # The benchmark measures the server, not the API throttle (per user and per token by default).
-           "API_THROTTLE_USER": "off", "API_THROTTLE_TOKEN": "off"}
-    server = subprocess.Popen([str(Path(PY).parent / "gunicorn"), "roadmap_portal.wsgi", "-w", "2", "-b",
-                               f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    env = {
+        **ENV,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECRET_KEY": "bench-" + "x" * 60,
+        # The benchmark measures the server, not the API throttle (per user and per token by default).
+        "API_THROTTLE_USER": "off",
+        "API_THROTTLE_TOKEN": "off",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "roadmap_portal.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(50):
             try:
@@ -235,19 +260,37 @@ print(json.dumps({"token": issue_token(user, days=1)[1]}))
                 time.sleep(0.2)
         script = ROOT / "bench" / "wrk_token.lua"
         results = {}
-        for name, path in (("summary API", "/api/v1/summary/"),
-                           ("facility list API, 20 a page", "/api/v1/facilities/?page_size=20")):
-            output = subprocess.run(["wrk", "-t2", "-c16", f"-d{SECONDS}s", "-s", str(script), "--latency",
-                                     f"http://127.0.0.1:{port}{path}"], env={**os.environ, "TOKEN": token},
-                                    capture_output=True, text=True).stdout
+        for name, path in (
+            ("summary API", "/api/v1/summary/"),
+            ("facility list API, 20 a page", "/api/v1/facilities/?page_size=20"),
+        ):
+            output = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    "-c16",
+                    f"-d{SECONDS}s",
+                    "-s",
+                    str(script),
+                    "--latency",
+                    f"http://127.0.0.1:{port}{path}",
+                ],
+                env={**os.environ, "TOKEN": token},
+                capture_output=True,
+                text=True,
+            ).stdout
             rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
             total = int(re.search(r"(\d+) requests in", output).group(1))
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
             errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
             p99 = re.search(r"99%\s+([\d.]+\w+)", output)
-            results[name] = {"rps": rps, "requests": total, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-                             "socket_errors": sum(map(int, errors.groups())) if errors else 0,
-                             "p99": p99.group(1) if p99 else "?"}
+            results[name] = {
+                "rps": rps,
+                "requests": total,
+                "non2xx": int(non2xx.group(1)) if non2xx else 0,
+                "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+                "p99": p99.group(1) if p99 else "?",
+            }
         return results
     finally:
         server.terminate()
@@ -262,8 +305,11 @@ def main():
         psql(f"DROP DATABASE IF EXISTS {db}")
         psql(f"CREATE DATABASE {db}")
         manage("migrate", "--noinput", env=env)
-        child("from facilities.services import load_regions; from cells.services import load_standards; "
-              "load_regions(); load_standards(); print('{}')", env=env)
+        child(
+            "from facilities.services import load_regions; from cells.services import load_standards; "
+            "load_regions(); load_standards(); print('{}')",
+            env=env,
+        )
 
     log(f"20,000 cells ({SMALL} facilities, database {SMALL_DB})")
     manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5", env=ENV_SMALL)
@@ -273,8 +319,11 @@ def main():
     out, seconds, _ = manage("generate_scale_dataset", "--facilities", str(FACILITIES))
     add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
     cold = child(RECALC % ("bench-cold", True, 0))
-    add("first run (no results stored yet)", f"{cold['seconds']:.1f} s",
-        f"{cold['cells']:,} cells, {cold['written']:,} with results recorded")
+    add(
+        "first run (no results stored yet)",
+        f"{cold['seconds']:.1f} s",
+        f"{cold['cells']:,} cells, {cold['written']:,} with results recorded",
+    )
 
     # After a bulk load, as autovacuum would do within minutes: so that it does not run during the timed
     # steps, and so that the list of due cells holds no dead entries from the first run.
@@ -283,61 +332,95 @@ def main():
     log(f"VACUUM ANALYZE after the first run: {time.perf_counter() - started_vacuum:.1f} s")
 
     lower = child(LOWER_BOUND)
-    _, _, rss = manage("shell", "-c", "from cells.services import recalculate_compliance; "
-                       "recalculate_compliance(trigger='bench-rss', full=True)")
+    _, _, rss = manage(
+        "shell",
+        "-c",
+        "from cells.services import recalculate_compliance; recalculate_compliance(trigger='bench-rss', full=True)",
+    )
     full = best_of([child(RECALC % ("bench-full", True, 0)) for _ in range(RUNS)])
-    add("1. full recalculation (every cell evaluated)", f"{full['seconds']:.2f} s",
-        f"{full['cells']:,} cells, {full['written']:,} with new results; best of {RUNS}, median {full['median']:.2f} s")
-    add("1. SQL lower bound (one statement)", f"{lower['seconds']:.2f} s",
-        f"{lower['rows']:,} facility x profile rows; best of 3, median {lower['median']:.2f} s")
+    add(
+        "1. full recalculation (every cell evaluated)",
+        f"{full['seconds']:.2f} s",
+        f"{full['cells']:,} cells, {full['written']:,} with new results; best of {RUNS}, median {full['median']:.2f} s",
+    )
+    add(
+        "1. SQL lower bound (one statement)",
+        f"{lower['seconds']:.2f} s",
+        f"{lower['rows']:,} facility x profile rows; best of 3, median {lower['median']:.2f} s",
+    )
     add("1. ratio full / lower bound", f"{full['seconds'] / lower['seconds']:.1f}x", "target <= 3x")
 
     # Each incremental case: a change committed by another process, then the run; three times, each with
     # other cells (the same number), the best kept.
-    random_cells = "UPDATE cells_cell SET occupancy = COALESCE(occupancy, 0) + 1 WHERE id %% 100 = %d AND status = 'in_use'"
+    random_cells = (
+        "UPDATE cells_cell SET occupancy = COALESCE(occupancy, 0) + 1 WHERE id %% 100 = %d AND status = 'in_use'"
+    )
     runs = []
     for k in range(RUNS):
         change(random_cells % (7 + k))
         runs.append(child(RECALC % ("bench-incremental", False, 0)))
     incremental = best_of(runs)
-    add("2. incremental run, 1 % of cells changed at random", f"{incremental['seconds']:.2f} s",
+    add(
+        "2. incremental run, 1 % of cells changed at random",
+        f"{incremental['seconds']:.2f} s",
         f"{incremental['cells']:,} cells evaluated, {incremental['written']:,} with new results; "
-        f"best of {RUNS}, median {incremental['median']:.2f} s")
-    add("2. ratio incremental (random 1 %) / full", f"{100 * incremental['seconds'] / full['seconds']:.0f} %",
-        "target < 20 %")
+        f"best of {RUNS}, median {incremental['median']:.2f} s",
+    )
+    add(
+        "2. ratio incremental (random 1 %) / full",
+        f"{100 * incremental['seconds'] / full['seconds']:.0f} %",
+        "target < 20 %",
+    )
     # The way changes arrive: a headcount or survey import of some facilities (1 % of them, 1 % of cells).
-    facilities = ("UPDATE cells_cell SET occupancy = COALESCE(occupancy, 0) + 1 WHERE status = 'in_use' AND "
-                  "block_id IN (SELECT b.id FROM facilities_residentialblock b JOIN facilities_facility f ON f.id = "
-                  "b.facility_id WHERE f.id %% 100 = %d)")
+    facilities = (
+        "UPDATE cells_cell SET occupancy = COALESCE(occupancy, 0) + 1 WHERE status = 'in_use' AND "
+        "block_id IN (SELECT b.id FROM facilities_residentialblock b JOIN facilities_facility f ON f.id = "
+        "b.facility_id WHERE f.id %% 100 = %d)"
+    )
     runs = []
     for k in range(RUNS):
         change(facilities % (3 + k))
         runs.append(child(RECALC % ("bench-incremental", False, 0)))
     clustered = best_of(runs)
-    add("2. incremental run, 1 % of facilities re-counted", f"{clustered['seconds']:.2f} s",
+    add(
+        "2. incremental run, 1 % of facilities re-counted",
+        f"{clustered['seconds']:.2f} s",
         f"{clustered['cells']:,} cells evaluated, {clustered['written']:,} with new results; "
-        f"best of {RUNS}, median {clustered['median']:.2f} s")
-    add("2. ratio incremental (1 % of facilities) / full", f"{100 * clustered['seconds'] / full['seconds']:.0f} %",
-        "target < 20 %")
+        f"best of {RUNS}, median {clustered['median']:.2f} s",
+    )
+    add(
+        "2. ratio incremental (1 % of facilities) / full",
+        f"{100 * clustered['seconds'] / full['seconds']:.0f} %",
+        "target < 20 %",
+    )
     nothing = child(RECALC % ("bench-nightly", False, 0))
-    add("nightly run with nothing changed", f"{nothing['seconds']:.2f} s",
-        f"{nothing['cells']:,} cells evaluated; {nothing['seconds'] / lower['seconds']:.1f}x the lower bound")
+    add(
+        "nightly run with nothing changed",
+        f"{nothing['seconds']:.2f} s",
+        f"{nothing['cells']:,} cells evaluated; {nothing['seconds'] / lower['seconds']:.1f}x the lower bound",
+    )
     # The next nights: every block's row is carried over to the new date, with the changes applied.
     runs = []
     for k in range(RUNS):
         change(random_cells % (11 + k))
         runs.append(child(RECALC % ("bench-next-day", False, 1 + k)))
     tomorrow = best_of(runs)
-    add("2. next day's run, 1 % of cells changed at random", f"{tomorrow['seconds']:.2f} s",
+    add(
+        "2. next day's run, 1 % of cells changed at random",
+        f"{tomorrow['seconds']:.2f} s",
         f"{tomorrow['cells']:,} cells evaluated, {tomorrow['written']:,} with new results; "
         f"{100 * tomorrow['seconds'] / full['seconds']:.0f} % of the full run; best of {RUNS}, median "
-        f"{tomorrow['median']:.2f} s")
+        f"{tomorrow['median']:.2f} s",
+    )
 
     naive = child(NAIVE % SAMPLE)
     per_cell = naive["seconds"] / naive["cells"]
     extrapolated = per_cell * full["cells"]
-    add("3. naive approach, 20,000-cell sample", f"{naive['seconds']:.1f} s",
-        f"{per_cell * 1000:.2f} ms a cell; extrapolated to {full['cells']:,} cells: {extrapolated / 60:.0f} min")
+    add(
+        "3. naive approach, 20,000-cell sample",
+        f"{naive['seconds']:.1f} s",
+        f"{per_cell * 1000:.2f} ms a cell; extrapolated to {full['cells']:,} cells: {extrapolated / 60:.0f} min",
+    )
     add("3. ratio naive / full", f"{extrapolated / full['seconds']:.0f}x", "target >= 100x")
     add("4. peak RSS of the recalculation process", f"{rss} MB", "target < 300 MB")
 
@@ -345,25 +428,47 @@ def main():
     for _ in range(ROUNDS):
         rounds["small"].append(child(PAGES, env=ENV_SMALL))
         rounds["large"].append(child(PAGES, env=ENV))
-    small, large = ({name: {"ms": statistics.median(r[name]["ms"] for r in rounds[size]),
-                            "queries": rounds[size][-1][name]["queries"]} for name in rounds[size][0]}
-                    for size in ("small", "large"))
+    small, large = (
+        {
+            name: {
+                "ms": statistics.median(r[name]["ms"] for r in rounds[size]),
+                "queries": rounds[size][-1][name]["queries"],
+            }
+            for name in rounds[size][0]
+        }
+        for size in ("small", "large")
+    )
     for name in small:
         ratio = large[name]["ms"] / small[name]["ms"]
-        add(f"5. {name}", f"{small[name]['ms']:.0f} ms / {large[name]['ms']:.0f} ms",
-            f"20k / 2M cells: {ratio:.2f}x; queries {small[name]['queries']} / {large[name]['queries']}")
+        add(
+            f"5. {name}",
+            f"{small[name]['ms']:.0f} ms / {large[name]['ms']:.0f} ms",
+            f"20k / 2M cells: {ratio:.2f}x; queries {small[name]['queries']} / {large[name]['queries']}",
+        )
 
     for name, result in load_test().items():
-        add(f"6. wrk, {name}", f"{result['rps']:.0f} req/s",
+        add(
+            f"6. wrk, {name}",
+            f"{result['rps']:.0f} req/s",
             f"{result['requests']:,} requests in {SECONDS} s, p99 {result['p99']}, "
-            f"errors {result['non2xx'] + result['socket_errors']}")
+            f"errors {result['non2xx'] + result['socket_errors']}",
+        )
     add("benchmark wall time", f"{(time.perf_counter() - started) / 60:.1f} min")
 
-    cpu = subprocess.run(["sh", "-c", "nproc; grep -m1 'model name' /proc/cpuinfo | cut -d: -f2; "
-                          "psql -h 127.0.0.1 -U postgres -tAc 'show server_version'"],
-                         capture_output=True, text=True).stdout.split("\n")
-    print(f"\nRoadmap Portal benchmark, {time.strftime('%Y-%m-%d')}: {cpu[0].strip()} cores,{cpu[1]}, "
-          f"PostgreSQL {cpu[2].strip()}\n")
+    cpu = subprocess.run(
+        [
+            "sh",
+            "-c",
+            "nproc; grep -m1 'model name' /proc/cpuinfo | cut -d: -f2; "
+            "psql -h 127.0.0.1 -U postgres -tAc 'show server_version'",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
+    print(
+        f"\nRoadmap Portal benchmark, {time.strftime('%Y-%m-%d')}: {cpu[0].strip()} cores,{cpu[1]}, "
+        f"PostgreSQL {cpu[2].strip()}\n"
+    )
     width = max(len(r[0]) for r in rows)
     print(f"| {'Measure'.ljust(width)} | Value | Note |")
     print(f"| {'-' * width} | --- | --- |")

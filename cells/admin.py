@@ -1,13 +1,30 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BlockCompliance, BlockTotals, Cell, ComplianceRun, ComplianceSnapshot, OutcomeLayout, StandardProfile, StandardRule
+from .models import (
+    BlockCompliance,
+    BlockTotals,
+    Cell,
+    ComplianceRun,
+    ComplianceSnapshot,
+    OutcomeLayout,
+    StandardProfile,
+    StandardRule,
+)
 
 
 @admin.register(Cell)
 class CellAdmin(SimpleHistoryAdmin):
-    list_display = ("block", "number", "accommodation_type", "living_space_m2", "design_capacity", "occupancy",
-                    "status", "is_demo")
+    list_display = (
+        "block",
+        "number",
+        "accommodation_type",
+        "living_space_m2",
+        "design_capacity",
+        "occupancy",
+        "status",
+        "is_demo",
+    )
     list_filter = ("accommodation_type", "status", "has_sanitary_annex")
     search_fields = ("block__facility__code", "block__name", "number")
     raw_id_fields = ("block",)
@@ -27,8 +44,18 @@ class StandardProfileAdmin(SimpleHistoryAdmin):
 
 @admin.register(ComplianceRun)
 class ComplianceRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "run_date", "facility", "trigger", "outcome", "started_at", "finished_at",
-                    "cells_evaluated", "results_written", "snapshots_written")
+    list_display = (
+        "id",
+        "run_date",
+        "facility",
+        "trigger",
+        "outcome",
+        "started_at",
+        "finished_at",
+        "cells_evaluated",
+        "results_written",
+        "snapshots_written",
+    )
     list_filter = ("outcome", "trigger")
 
 

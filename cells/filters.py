@@ -1,4 +1,5 @@
 """FilterSets of the cells app, shared by the HTML lists and the API."""
+
 import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,9 @@ class CellFilter(django_filters.FilterSet):
     block = IdFilter(field_name="block_id", label=_("Block id"))
     accommodation_type = LenientMultipleChoiceFilter(choices=AccommodationType.choices)
     status = LenientMultipleChoiceFilter(choices=Cell.Status.choices)
-    overcrowded = StrictBooleanFilter(method="filter_overcrowded",
-                                               label=_("Overcrowded"), help_text=_("occupancy above design capacity"))
+    overcrowded = StrictBooleanFilter(
+        method="filter_overcrowded", label=_("Overcrowded"), help_text=_("occupancy above design capacity")
+    )
 
     class Meta:
         model = Cell

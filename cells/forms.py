@@ -1,4 +1,5 @@
 """Forms of the cells app: a cell, and the completion of a conversion project with its new cells."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,15 +16,26 @@ class CellForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Cell
-        fields = ["block", "number", "accommodation_type", "living_space_m2", "design_capacity", "occupancy",
-                  "occupancy_date", "has_sanitary_annex", "sanitary_annex_partitioned", "min_wall_distance_m",
-                  "ceiling_height_m", "has_natural_light", "status"]
+        fields = [
+            "block",
+            "number",
+            "accommodation_type",
+            "living_space_m2",
+            "design_capacity",
+            "occupancy",
+            "occupancy_date",
+            "has_sanitary_annex",
+            "sanitary_annex_partitioned",
+            "min_wall_distance_m",
+            "ceiling_height_m",
+            "has_natural_light",
+            "status",
+        ]
         widgets = {"occupancy_date": DATE}
 
     def __init__(self, *args, blocks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks.select_related("facility")
-
 
 
 class CompletionForm(forms.Form):
@@ -33,20 +45,26 @@ class CompletionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date of the update"), widget=DATE)
     actual_end = forms.DateField(label=_("Actual end of works"), widget=DATE)
-    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2,
-                                          max_digits=16)
+    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     count = forms.IntegerField(label=_("Number of new single cells"), min_value=1, max_value=2000)
     prefix = forms.CharField(label=_("Cell number prefix"), max_length=10, initial="S", required=False)
-    living_space_m2 = forms.DecimalField(label=_("Living space per cell (m², excluding the sanitary annex)"),
-                                        min_value=0.01, max_value=10000, decimal_places=2)
+    living_space_m2 = forms.DecimalField(
+        label=_("Living space per cell (m², excluding the sanitary annex)"),
+        min_value=0.01,
+        max_value=10000,
+        decimal_places=2,
+    )
     has_sanitary_annex = forms.NullBooleanField(label=_("In-cell sanitary annex"), widget=TRI_STATE, initial=True)
-    sanitary_annex_partitioned = forms.NullBooleanField(label=_("Annex fully partitioned"), widget=TRI_STATE,
-                                                        initial=True)
-    min_wall_distance_m = forms.DecimalField(label=_("Distance between walls (m)"), min_value=0.01, max_value=100,
-                                            decimal_places=2, required=False)
-    ceiling_height_m = forms.DecimalField(label=_("Ceiling height (m)"), min_value=0.01, max_value=100,
-                                         decimal_places=2, required=False)
+    sanitary_annex_partitioned = forms.NullBooleanField(
+        label=_("Annex fully partitioned"), widget=TRI_STATE, initial=True
+    )
+    min_wall_distance_m = forms.DecimalField(
+        label=_("Distance between walls (m)"), min_value=0.01, max_value=100, decimal_places=2, required=False
+    )
+    ceiling_height_m = forms.DecimalField(
+        label=_("Ceiling height (m)"), min_value=0.01, max_value=100, decimal_places=2, required=False
+    )
     has_natural_light = forms.NullBooleanField(label=_("Natural light"), widget=TRI_STATE, initial=True)
     persons_moved_in = forms.IntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
 
@@ -60,13 +78,16 @@ class CompletionForm(forms.Form):
         """The new cells as dicts for cells.services.complete_conversion."""
         data = self.cleaned_data
         width = max(3, len(str(data["count"])))
-        return [{
-            "number": f"{data['prefix'] or ''}{n:0{width}d}",
-            "living_space_m2": data["living_space_m2"],
-            "has_sanitary_annex": data["has_sanitary_annex"],
-            "sanitary_annex_partitioned": data["sanitary_annex_partitioned"],
-            "min_wall_distance_m": data["min_wall_distance_m"],
-            "ceiling_height_m": data["ceiling_height_m"],
-            "has_natural_light": data["has_natural_light"],
-            "occupancy": 1 if n <= data["persons_moved_in"] else 0,
-        } for n in range(1, data["count"] + 1)]
+        return [
+            {
+                "number": f"{data['prefix'] or ''}{n:0{width}d}",
+                "living_space_m2": data["living_space_m2"],
+                "has_sanitary_annex": data["has_sanitary_annex"],
+                "sanitary_annex_partitioned": data["sanitary_annex_partitioned"],
+                "min_wall_distance_m": data["min_wall_distance_m"],
+                "ceiling_height_m": data["ceiling_height_m"],
+                "has_natural_light": data["has_natural_light"],
+                "occupancy": 1 if n <= data["persons_moved_in"] else 0,
+            }
+            for n in range(1, data["count"] + 1)
+        ]

@@ -1,4 +1,5 @@
 """Cells (rooms and cells alike), standards as data, and what compliance runs record (DESIGN.md sections 3-4)."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -78,38 +79,68 @@ class Cell(models.Model):
         UNDER_RECONSTRUCTION = "under_reconstruction", _("under reconstruction")
         DECOMMISSIONED = "decommissioned", _("decommissioned")
 
-    block = models.ForeignKey(ResidentialBlock, on_delete=models.CASCADE, related_name="cells",
-                              verbose_name=_("residential block"))
+    block = models.ForeignKey(
+        ResidentialBlock, on_delete=models.CASCADE, related_name="cells", verbose_name=_("residential block")
+    )
     number = models.CharField(_("number"), max_length=20)
     accommodation_type = models.CharField(_("accommodation type"), max_length=24, choices=AccommodationType.choices)
-    living_space_m2 = models.DecimalField(_("living space (m²)"), max_digits=8, decimal_places=2,
-                                          null=True, blank=True,
-                                          validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(10000)])
-    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True,
-                                                  validators=[MinValueValidator(1), MaxValueValidator(1000)])
-    occupancy = models.PositiveIntegerField(_("occupancy (persons)"), null=True, blank=True,
-                                            validators=[MaxValueValidator(1000)])
+    living_space_m2 = models.DecimalField(
+        _("living space (m²)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(10000)],
+    )
+    design_capacity = models.PositiveIntegerField(
+        _("design capacity (persons)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
+    occupancy = models.PositiveIntegerField(
+        _("occupancy (persons)"), null=True, blank=True, validators=[MaxValueValidator(1000)]
+    )
     occupancy_date = models.DateField(_("date of the count"), null=True, blank=True)
     has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
     sanitary_annex_partitioned = models.BooleanField(_("sanitary annex fully partitioned"), null=True, blank=True)
-    min_wall_distance_m = models.DecimalField(_("distance between walls (m)"), max_digits=6, decimal_places=2,
-                                              null=True, blank=True,
-                                              validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)])
-    ceiling_height_m = models.DecimalField(_("ceiling height (m)"), max_digits=5, decimal_places=2,
-                                           null=True, blank=True,
-                                           validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)])
+    min_wall_distance_m = models.DecimalField(
+        _("distance between walls (m)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
+    ceiling_height_m = models.DecimalField(
+        _("ceiling height (m)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+    )
     has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
-    evaluated_outcomes = models.CharField(max_length=400, null=True, blank=True, editable=False,
-                                          help_text="outcome codes of every active rule at the last evaluation "
-                                                    "(cells.compliance.engine.outcome_codes_expression)")
+    evaluated_outcomes = models.CharField(
+        max_length=400,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="outcome codes of every active rule at the last evaluation "
+        "(cells.compliance.engine.outcome_codes_expression)",
+    )
     input_revision = models.BigIntegerField(
-        default=1, db_default=1, editable=False,
+        default=1,
+        db_default=1,
+        editable=False,
         help_text="raised by a database trigger whenever an input of the compliance evaluation changes, "
-                  "whatever writes it (cells.compliance.engine.install_revision_trigger)")
-    evaluated_revision = models.BigIntegerField(null=True, blank=True, editable=False,
-                                                help_text="input_revision at the last compliance evaluation")
+        "whatever writes it (cells.compliance.engine.install_revision_trigger)",
+    )
+    evaluated_revision = models.BigIntegerField(
+        null=True, blank=True, editable=False, help_text="input_revision at the last compliance evaluation"
+    )
     # The cell's contribution to its block's snapshot at the last evaluation (no block when it was not in
     # use), so that a run takes a changed cell's old contribution out of the block's figures and adds
     # the new one without reading the results.
@@ -117,12 +148,25 @@ class Cell(models.Model):
     evaluated_persons = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_places = models.PositiveIntegerField(null=True, blank=True, editable=False)
     evaluated_single = models.BooleanField(null=True, blank=True, editable=False)
-    outcomes_changed_at = models.DateTimeField(_("compliance outcomes last changed"), null=True, blank=True,
-                                               editable=False,
-                                               help_text="when a run last recorded other outcome codes for the cell")
-    history = HistoricalRecords(excluded_fields=[
-        "evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-        "evaluated_persons", "evaluated_places", "evaluated_single", "outcomes_changed_at"])
+    outcomes_changed_at = models.DateTimeField(
+        _("compliance outcomes last changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="when a run last recorded other outcome codes for the cell",
+    )
+    history = HistoricalRecords(
+        excluded_fields=[
+            "evaluated_outcomes",
+            "input_revision",
+            "evaluated_revision",
+            "evaluated_block_id",
+            "evaluated_persons",
+            "evaluated_places",
+            "evaluated_single",
+            "outcomes_changed_at",
+        ]
+    )
 
     objects = CellQuerySet.as_manager()
 
@@ -132,23 +176,34 @@ class Cell(models.Model):
         verbose_name_plural = _("cells")
         constraints = [
             models.UniqueConstraint(fields=["block", "number"], name="cell_unique_number_per_block"),
-            models.CheckConstraint(condition=Q(living_space_m2__gt=0) | Q(living_space_m2__isnull=True),
-                                   name="cell_living_space_positive",
-                                   violation_error_message=_("Living space (m²) must be greater than 0; leave it empty when unknown.")),
-            models.CheckConstraint(condition=Q(design_capacity__gte=1) | Q(design_capacity__isnull=True),
-                                   name="cell_design_capacity_positive",
-                                   violation_error_message=_("Design capacity is at least 1 person; leave it empty when unknown.")),
-            models.CheckConstraint(condition=Q(occupancy__gte=0) | Q(occupancy__isnull=True),
-                                   name="cell_occupancy_not_negative",
-                                   violation_error_message=_("Occupancy cannot be negative.")),
-            models.CheckConstraint(condition=Q(min_wall_distance_m__gt=0) | Q(min_wall_distance_m__isnull=True),
-                                   name="cell_wall_distance_positive",
-                                   violation_error_message=_("The distance between walls (m) must be greater than 0.")),
-            models.CheckConstraint(condition=Q(ceiling_height_m__gt=0) | Q(ceiling_height_m__isnull=True),
-                                   name="cell_ceiling_height_positive",
-                                   violation_error_message=_("The ceiling height (m) must be greater than 0.")),
             models.CheckConstraint(
-                condition=~Q(accommodation_type=AccommodationType.SINGLE) | Q(design_capacity__isnull=False, design_capacity=1),
+                condition=Q(living_space_m2__gt=0) | Q(living_space_m2__isnull=True),
+                name="cell_living_space_positive",
+                violation_error_message=_("Living space (m²) must be greater than 0; leave it empty when unknown."),
+            ),
+            models.CheckConstraint(
+                condition=Q(design_capacity__gte=1) | Q(design_capacity__isnull=True),
+                name="cell_design_capacity_positive",
+                violation_error_message=_("Design capacity is at least 1 person; leave it empty when unknown."),
+            ),
+            models.CheckConstraint(
+                condition=Q(occupancy__gte=0) | Q(occupancy__isnull=True),
+                name="cell_occupancy_not_negative",
+                violation_error_message=_("Occupancy cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_wall_distance_m__gt=0) | Q(min_wall_distance_m__isnull=True),
+                name="cell_wall_distance_positive",
+                violation_error_message=_("The distance between walls (m) must be greater than 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ceiling_height_m__gt=0) | Q(ceiling_height_m__isnull=True),
+                name="cell_ceiling_height_positive",
+                violation_error_message=_("The ceiling height (m) must be greater than 0."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(accommodation_type=AccommodationType.SINGLE)
+                | Q(design_capacity__isnull=False, design_capacity=1),
                 name="cell_single_occupancy_capacity_1",
                 violation_error_message=_("A single-occupancy cell has a design capacity of exactly 1."),
             ),
@@ -158,8 +213,16 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
-    ENGINE_FIELDS = ("evaluated_outcomes", "input_revision", "evaluated_revision", "evaluated_block_id",
-                     "evaluated_persons", "evaluated_places", "evaluated_single", "outcomes_changed_at")
+    ENGINE_FIELDS = (
+        "evaluated_outcomes",
+        "input_revision",
+        "evaluated_revision",
+        "evaluated_block_id",
+        "evaluated_persons",
+        "evaluated_places",
+        "evaluated_single",
+        "outcomes_changed_at",
+    )
 
     def save(self, *args, **kwargs):
         """A new row (a copy made with ``pk = None`` too) has never been evaluated. Saving an existing
@@ -171,8 +234,9 @@ class Cell(models.Model):
             for name in self.ENGINE_FIELDS:
                 setattr(self, name, 1 if name == "input_revision" else None)
         elif kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = [f.name for f in self._meta.concrete_fields
-                                       if not f.primary_key and f.name not in self.ENGINE_FIELDS]
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.ENGINE_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -363,8 +427,9 @@ class BlockTotals(models.Model):
     in single-occupancy cells, cells). Kept current by every compliance run, as BlockCompliance. Only
     blocks with a cell in use have a row."""
 
-    block = models.OneToOneField("facilities.ResidentialBlock", on_delete=models.CASCADE, primary_key=True,
-                                 related_name="totals")
+    block = models.OneToOneField(
+        "facilities.ResidentialBlock", on_delete=models.CASCADE, primary_key=True, related_name="totals"
+    )
     persons = models.PositiveIntegerField(_("persons"), default=0)
     places = models.PositiveIntegerField(_("places"), default=0)
     persons_in_single_cells = models.PositiveIntegerField(_("persons in single-occupancy cells"), default=0)
@@ -396,10 +461,10 @@ class BlockCompliance(models.Model):
     Only blocks with a cell in use have rows.
     """
 
-    block = models.ForeignKey("facilities.ResidentialBlock", on_delete=models.CASCADE, related_name="compliance",
-                              db_index=False)
-    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="block_figures",
-                                db_index=False)
+    block = models.ForeignKey(
+        "facilities.ResidentialBlock", on_delete=models.CASCADE, related_name="compliance", db_index=False
+    )
+    profile = models.ForeignKey(StandardProfile, on_delete=models.CASCADE, related_name="block_figures", db_index=False)
     persons_compliant = models.PositiveIntegerField(_("persons in compliant accommodation"), default=0)
     cells_compliant = models.PositiveIntegerField(_("compliant cells"), default=0)
     cells_non_compliant = models.PositiveIntegerField(_("non-compliant cells"), default=0)
@@ -436,9 +501,14 @@ class ComplianceSnapshot(ComplianceCounts):
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     object_id = models.BigIntegerField(_("object id"))
     is_reconstructed = models.BooleanField(
-        _("reconstructed (generated demo history)"), default=False, db_default=False,
-        help_text=_("Rows written by seed_demo for dates before the first run, reconstructed from the demo's "
-                    "completed conversions; never the output of a compliance run."))
+        _("reconstructed (generated demo history)"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Rows written by seed_demo for dates before the first run, reconstructed from the demo's "
+            "completed conversions; never the output of a compliance run."
+        ),
+    )
 
     class Meta:
         ordering = ["-date", "profile", "scope", "object_id"]
@@ -449,8 +519,10 @@ class ComplianceSnapshot(ComplianceCounts):
         ]
         # No (scope, date) index: with a new date's rows not yet in the statistics, PostgreSQL chose it for
         # a facility's lookup and filtered 8,000 rows per facility (docs/performance.md).
-        indexes = [models.Index(fields=["profile", "scope", "object_id", "date"], name="snapshot_series"),
-                   models.Index(fields=["date"], condition=models.Q(scope="nation"), name="snapshot_nation_dates")]
+        indexes = [
+            models.Index(fields=["profile", "scope", "object_id", "date"], name="snapshot_series"),
+            models.Index(fields=["date"], condition=models.Q(scope="nation"), name="snapshot_nation_dates"),
+        ]
 
     @property
     def compliant_share(self):
@@ -472,19 +544,24 @@ class ComplianceRun(models.Model):
     facility = models.ForeignKey(Facility, on_delete=models.SET_NULL, null=True, blank=True)
     trigger = models.CharField(_("trigger"), max_length=20, default="manual")
     full = models.BooleanField(_("every cell evaluated"), default=False)
-    rules_version = models.CharField(max_length=32, blank=True,
-                                     help_text="fingerprint of the active rules the run evaluated against")
-    blocks_version = models.CharField(max_length=32, blank=True, default="",
-                                      help_text="fingerprint of the blocks and their facilities when the run "
-                                                "wrote its snapshots (cells.compliance.engine.blocks_version)")
+    rules_version = models.CharField(
+        max_length=32, blank=True, help_text="fingerprint of the active rules the run evaluated against"
+    )
+    blocks_version = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text="fingerprint of the blocks and their facilities when the run "
+        "wrote its snapshots (cells.compliance.engine.blocks_version)",
+    )
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.RUNNING)
     cells_evaluated = models.PositiveIntegerField(default=0)
     results_written = models.PositiveIntegerField(
-        default=0, help_text="cells in use whose results changed: other outcome codes, or newly in use")
-    results_deleted = models.PositiveIntegerField(
-        default=0, help_text="cells whose results went: they left use")
+        default=0, help_text="cells in use whose results changed: other outcome codes, or newly in use"
+    )
+    results_deleted = models.PositiveIntegerField(default=0, help_text="cells whose results went: they left use")
     snapshots_written = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
 

@@ -1,4 +1,5 @@
 """Reads of the cells app."""
+
 from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext
@@ -16,8 +17,11 @@ AWAITING, NOT_IN_USE = "awaiting", "not_in_use"
 
 def active_rules() -> list[StandardRule]:
     """Rules of the active profiles, in display order, with their profile loaded."""
-    return list(StandardRule.objects.filter(profile__is_active=True).select_related("profile")
-                .order_by("profile__position", "position", "code"))
+    return list(
+        StandardRule.objects.filter(profile__is_active=True)
+        .select_related("profile")
+        .order_by("profile__position", "position", "code")
+    )
 
 
 DERIVED_METRICS = ["living_space_per_person_m2"]  # metrics that are no column of the cell (rules.METRICS)
@@ -28,8 +32,9 @@ def cells_with_results(queryset):
     profiles' order, read from the outcome codes of their last evaluation (cells.compliance.outcomes); and
     the derived metrics (DERIVED_METRICS) as the rules compute them, for measured_value. Four queries
     per fetch (the cells, and attach_results' three), whatever the number of cells."""
-    return queryset.annotate(**{metric: R.display_measured_expression(metric, R.stored_column)
-                                for metric in DERIVED_METRICS}).with_results()
+    return queryset.annotate(
+        **{metric: R.display_measured_expression(metric, R.stored_column) for metric in DERIVED_METRICS}
+    ).with_results()
 
 
 def measured_value(cell: Cell, metric: str):

@@ -1,4 +1,5 @@
 """Writes of the cells app: loading the standards and running the compliance recalculation."""
+
 import datetime
 import json
 import logging
@@ -44,15 +45,17 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
     existing_active = dict(StandardProfile.objects.values_list("code", "is_active"))
     profile_rows = []
     for position, profile in enumerate(data["profiles"]):
-        profile_rows.append({
-            "code": profile["code"],
-            "title": profile["title"],
-            "reference": profile["reference"],
-            "verified": bool(profile["verified"]),
-            "verification_note": profile.get("verification_note", ""),
-            "is_active": existing_active.get(profile["code"], profile.get("active_by_default", True)),
-            "position": position,
-        })
+        profile_rows.append(
+            {
+                "code": profile["code"],
+                "title": profile["title"],
+                "reference": profile["reference"],
+                "verified": bool(profile["verified"]),
+                "verification_note": profile.get("verification_note", ""),
+                "is_active": existing_active.get(profile["code"], profile.get("active_by_default", True)),
+                "position": position,
+            }
+        )
     counts = sync_rows(StandardProfile, ("code",), profile_rows)
     rule_rows = []
     for profile in data["profiles"]:
@@ -60,23 +63,31 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
         for position, rule in enumerate(profile["rules"]):
             if rule["metric"] not in METRICS:
                 raise ValueError(f"Rule {rule['code']}: unknown metric {rule['metric']!r}")
-            rule_rows.append({
-                "profile_id": profile_obj.pk,
-                "code": rule["code"],
-                "metric": rule["metric"],
-                "operator": rule["operator"],
-                "value": rule["value"],
-                "unit": rule.get("unit", ""),
-                "applies_to": list(rule["applies_to"]),
-                "source": rule["source"],
-                "summary": rule.get("summary", ""),
-                "position": position,
-            })
+            rule_rows.append(
+                {
+                    "profile_id": profile_obj.pk,
+                    "code": rule["code"],
+                    "metric": rule["metric"],
+                    "operator": rule["operator"],
+                    "value": rule["value"],
+                    "unit": rule.get("unit", ""),
+                    "applies_to": list(rule["applies_to"]),
+                    "source": rule["source"],
+                    "summary": rule.get("summary", ""),
+                    "position": position,
+                }
+            )
     return counts + sync_rows(StandardRule, ("code",), rule_rows)
 
 
-def recalculate_compliance(*, run_date=None, facility_code: str | None = None, facility_id: int | None = None,
-                           trigger: str = "manual", full: bool = False) -> ComplianceRun:
+def recalculate_compliance(
+    *,
+    run_date=None,
+    facility_code: str | None = None,
+    facility_id: int | None = None,
+    trigger: str = "manual",
+    full: bool = False,
+) -> ComplianceRun:
     """Recompute compliance results and the day's snapshots, for one facility or the whole estate.
 
     Only cells whose inputs (attributes or active rules) changed since their last evaluation are
@@ -99,14 +110,16 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
         facility = Facility.objects.get(code=facility_code)
     elif facility_id is not None:
         facility = Facility.objects.get(pk=facility_id)
-    run = ComplianceRun.objects.create(run_date=run_date, facility=facility, trigger=trigger, full=full,
-                                       started_at=timezone.now())
+    run = ComplianceRun.objects.create(
+        run_date=run_date, facility=facility, trigger=trigger, full=full, started_at=timezone.now()
+    )
     try:
         with transaction.atomic(), exclusive_lock(RUN_LOCK) as acquired:
             if acquired:
                 # Holding the lock, any other 'running' record belongs to a run that died.
                 ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING).exclude(pk=run.pk).update(
-                    outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now())
+                    outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now()
+                )
                 _run(run, facility, full)
     except Exception:
         run.outcome = ComplianceRun.Outcome.FAILED
@@ -121,9 +134,15 @@ def recalculate_compliance(*, run_date=None, facility_code: str | None = None, f
         run.save()
         logger.warning("compliance run %s skipped: another run in progress", run.pk)
         return run
-    logger.info("compliance run %s: %s cells, %s with new results, %s left use, %s snapshots in %.2f s",
-                run.pk, run.cells_evaluated, run.results_written, run.results_deleted, run.snapshots_written,
-                run.duration_seconds)
+    logger.info(
+        "compliance run %s: %s cells, %s with new results, %s left use, %s snapshots in %.2f s",
+        run.pk,
+        run.cells_evaluated,
+        run.results_written,
+        run.results_deleted,
+        run.snapshots_written,
+        run.duration_seconds,
+    )
     return run
 
 
@@ -173,11 +192,30 @@ def _fault_pause_point() -> None:
 # ---------------------------------------------------------------------------------------------------
 # Writes to cells: registration, measurements, headcounts, and the conversion of a block.
 
-CELL_FIELDS = ["number", "accommodation_type", "living_space_m2", "design_capacity", "occupancy", "occupancy_date",
-               "has_sanitary_annex", "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m",
-               "has_natural_light", "status"]
-NEW_CELL_FIELDS = ["number", "living_space_m2", "has_sanitary_annex", "sanitary_annex_partitioned",
-                   "min_wall_distance_m", "ceiling_height_m", "has_natural_light", "occupancy"]
+CELL_FIELDS = [
+    "number",
+    "accommodation_type",
+    "living_space_m2",
+    "design_capacity",
+    "occupancy",
+    "occupancy_date",
+    "has_sanitary_annex",
+    "sanitary_annex_partitioned",
+    "min_wall_distance_m",
+    "ceiling_height_m",
+    "has_natural_light",
+    "status",
+]
+NEW_CELL_FIELDS = [
+    "number",
+    "living_space_m2",
+    "has_sanitary_annex",
+    "sanitary_annex_partitioned",
+    "min_wall_distance_m",
+    "ceiling_height_m",
+    "has_natural_light",
+    "occupancy",
+]
 
 
 def schedule_recalculation(*facility_ids: int) -> None:
@@ -229,8 +267,9 @@ def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bo
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
     if check_unique and Cell.objects.filter(block=block, number=cell.number).exclude(pk=cell.pk).exists():
-        raise ValidationError({"number": [_("Number %(number)s is already used in this block.")
-                                          % {"number": cell.number}]})
+        raise ValidationError(
+            {"number": [_("Number %(number)s is already used in this block.") % {"number": cell.number}]}
+        )
     return cell
 
 
@@ -249,8 +288,9 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
         with transaction.atomic():
             cell.save()
     except IntegrityError:  # another user registered the same number meanwhile
-        raise ValidationError({"number": [_("Number %(number)s is already used in this block.")
-                                          % {"number": cell.number}]}) from None
+        raise ValidationError(
+            {"number": [_("Number %(number)s is already used in this block.") % {"number": cell.number}]}
+        ) from None
     schedule_recalculation(cell.block.facility_id, old_facility)
     return cell
 
@@ -264,8 +304,9 @@ def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
     if occupancy_date is None or occupancy_date > timezone.localdate():
         errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
     elif cell.occupancy_date and occupancy_date < cell.occupancy_date:
-        errors["occupancy_date"] = [_("A newer count, of %(date)s, is already recorded.")
-                                    % {"date": f"{cell.occupancy_date:%Y-%m-%d}"}]
+        errors["occupancy_date"] = [
+            _("A newer count, of %(date)s, is already recorded.") % {"date": f"{cell.occupancy_date:%Y-%m-%d}"}
+        ]
     if cell.status == Cell.Status.DECOMMISSIONED:
         errors["status"] = [_("This room or cell is decommissioned; it holds nobody.")]
     if errors:
@@ -276,9 +317,11 @@ def check_can_write_headcount(user, region_id: int) -> None:
     """Raise PermissionDenied unless ``user`` may update headcounts in the region: ministry editors of the
     region, administrators, API clients with the headcount write scope for it."""
     editor = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and bool(
-        scoping.roles(user) & {scoping.EDITOR, scoping.ADMIN})
-    if not editor and not scoping.in_regions(region_id, scoping.headcount_regions(user) if
-                                             scoping.API_CLIENT in scoping.roles(user) else set()):
+        scoping.roles(user) & {scoping.EDITOR, scoping.ADMIN}
+    )
+    if not editor and not scoping.in_regions(
+        region_id, scoping.headcount_regions(user) if scoping.API_CLIENT in scoping.roles(user) else set()
+    ):
         raise PermissionDenied(_("This account may not update headcounts in this region."))
 
 
@@ -304,15 +347,26 @@ def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: date
     occupancy over design capacity). Raises ValidationError when they hold fewer persons."""
     if persons <= 0:
         return
-    rooms = list(Cell.objects.select_for_update().in_use()
-                 .filter(block__facility_id=block.facility_id, occupancy__gt=0)
-                 .exclude(block=block).exclude(accommodation_type=AccommodationType.SINGLE))
+    rooms = list(
+        Cell.objects.select_for_update()
+        .in_use()
+        .filter(block__facility_id=block.facility_id, occupancy__gt=0)
+        .exclude(block=block)
+        .exclude(accommodation_type=AccommodationType.SINGLE)
+    )
     available = sum(room.occupancy for room in rooms)
     if available < persons:
-        raise ValidationError({"cells": [
-            _("%(persons)s persons are to move in, but the facility's other dormitory rooms and shared cells "
-              "hold %(available)s. Update their headcounts first, or register fewer occupied cells.")
-            % {"persons": persons, "available": available}]})
+        raise ValidationError(
+            {
+                "cells": [
+                    _(
+                        "%(persons)s persons are to move in, but the facility's other dormitory rooms and shared cells "
+                        "hold %(available)s. Update their headcounts first, or register fewer occupied cells."
+                    )
+                    % {"persons": persons, "available": available}
+                ]
+            }
+        )
     original = {room.pk: room.occupancy for room in rooms}
     remaining = persons
     while remaining:
@@ -322,14 +376,29 @@ def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: date
     changed = [room for room in rooms if room.occupancy != original[room.pk]]
     for room in changed:
         room.occupancy_date = date
-    bulk_update_with_history(changed, Cell, ["occupancy", "occupancy_date"], default_user=user,
-                             default_change_reason="persons moved into the converted block")
+    bulk_update_with_history(
+        changed,
+        Cell,
+        ["occupancy", "occupancy_date"],
+        default_user=user,
+        default_change_reason="persons moved into the converted block",
+    )
 
 
 @transaction.atomic
-def complete_conversion(*, user, project: ConversionProject, version: int, date: datetime.date,
-                        actual_end: datetime.date, budget_spent_kzt: Decimal, cells: list[dict], note: str = "",
-                        is_correction: bool = False, correction_reason: str = "") -> list[Cell]:
+def complete_conversion(
+    *,
+    user,
+    project: ConversionProject,
+    version: int,
+    date: datetime.date,
+    actual_end: datetime.date,
+    budget_spent_kzt: Decimal,
+    cells: list[dict],
+    note: str = "",
+    is_correction: bool = False,
+    correction_reason: str = "",
+) -> list[Cell]:
     """Complete ``project`` and convert its block, in one transaction: the last progress update
     (status completed, 100 %), the block's dormitory rooms and shared cells decommissioned, and the new
     single-occupancy cells registered (design capacity 1). The block never shows both or neither.
@@ -359,14 +428,21 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
         if not number:
             errors[f"cells[{index}].number"] = [_("Give the cell number.")]
         elif number in existing or number in seen:
-            errors[f"cells[{index}].number"] = [_("Number %(number)s is already used in this block.")
-                                                % {"number": number}]
+            errors[f"cells[{index}].number"] = [
+                _("Number %(number)s is already used in this block.") % {"number": number}
+            ]
         seen.add(number)
         if spec.get("living_space_m2") is None:
             errors[f"cells[{index}].living_space_m2"] = [_("Give the living space (m²) of the new cell.")]
-        cell = Cell(block=block, accommodation_type=AccommodationType.SINGLE, design_capacity=1,
-                    status=Cell.Status.IN_USE, occupancy_date=actual_end,
-                    **{k: v for k, v in spec.items() if k != "number"}, number=number)
+        cell = Cell(
+            block=block,
+            accommodation_type=AccommodationType.SINGLE,
+            design_capacity=1,
+            status=Cell.Status.IN_USE,
+            occupancy_date=actual_end,
+            **{k: v for k, v in spec.items() if k != "number"},
+            number=number,
+        )
         if cell.occupancy is None:
             cell.occupancy = 0
         try:
@@ -377,10 +453,20 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
         new_cells.append(cell)
     if errors:
         raise ValidationError(errors)
-    record_progress(project=project, version=version, date=date, status=ConversionProject.Status.COMPLETED,
-                    percent_complete=Decimal(100), budget_spent_kzt=budget_spent_kzt, note=note,
-                    is_correction=is_correction, correction_reason=correction_reason, actual_end=actual_end,
-                    user=user, _completing=True)
+    record_progress(
+        project=project,
+        version=version,
+        date=date,
+        status=ConversionProject.Status.COMPLETED,
+        percent_complete=Decimal(100),
+        budget_spent_kzt=budget_spent_kzt,
+        note=note,
+        is_correction=is_correction,
+        correction_reason=correction_reason,
+        actual_end=actual_end,
+        user=user,
+        _completing=True,
+    )
     old = list(block.cells.exclude(status=Cell.Status.DECOMMISSIONED))
     for cell in old:
         cell.status, cell.occupancy, cell.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
@@ -391,8 +477,16 @@ def complete_conversion(*, user, project: ConversionProject, version: int, date:
         with transaction.atomic():
             created = bulk_create_with_history(new_cells, Cell, default_user=user)
     except IntegrityError:  # a cell with one of these numbers was registered meanwhile
-        raise ValidationError({"cells": [_("A cell with one of these numbers was registered in the block meanwhile; "
-                                           "reload the block and choose other numbers.")]}) from None
+        raise ValidationError(
+            {
+                "cells": [
+                    _(
+                        "A cell with one of these numbers was registered in the block meanwhile; "
+                        "reload the block and choose other numbers."
+                    )
+                ]
+            }
+        ) from None
     block.accommodation_type = ResidentialBlock.Accommodation.CELL
     block._history_user = user
     block.save(update_fields=["accommodation_type"])

@@ -1,4 +1,5 @@
 """Background work of the cells app (Celery): the compliance recalculation."""
+
 import datetime
 
 from celery import shared_task
@@ -7,10 +8,12 @@ from . import services
 from .models import ComplianceRun
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=30,
-             default_retry_delay=20)
-def recalculate_compliance(self, run_date: str | None = None, facility_id: int | None = None, trigger: str = "task",
-                           full: bool = False):
+@shared_task(
+    bind=True, acks_late=True, reject_on_worker_lost=True, ignore_result=True, max_retries=30, default_retry_delay=20
+)
+def recalculate_compliance(
+    self, run_date: str | None = None, facility_id: int | None = None, trigger: str = "task", full: bool = False
+):
     """Run cells.services.recalculate_compliance; ``run_date`` as ``YYYY-MM-DD`` (default today, Almaty);
     ``full`` evaluates every cell (the weekly run) instead of the cells whose inputs changed.
 

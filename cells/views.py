@@ -1,4 +1,5 @@
 """HTML pages of the cells app."""
+
 from django.shortcuts import render
 
 from .models import StandardProfile

@@ -1,4 +1,5 @@
 """API errors: JSON ``{"field": ["reason"]}`` for every client error, JSON 404 for unknown API paths."""
+
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
@@ -16,16 +17,21 @@ def exception_handler(exc, context):
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            data = {field.replace("__all__", "non_field_errors"): [m for e in errors for m in e.messages]
-                    for field, errors in exc.error_dict.items()}
+            data = {
+                field.replace("__all__", "non_field_errors"): [m for e in errors for m in e.messages]
+                for field, errors in exc.error_dict.items()
+            }
         else:
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ConflictError):
         # A precondition the client stated (If-Match) failed: 412; a stale version in the body: 409.
         request = context.get("request")
-        code = (status.HTTP_412_PRECONDITION_FAILED if request is not None and "If-Match" in request.headers
-                else status.HTTP_409_CONFLICT)
+        code = (
+            status.HTTP_412_PRECONDITION_FAILED
+            if request is not None and "If-Match" in request.headers
+            else status.HTTP_409_CONFLICT
+        )
         return Response({"detail": str(exc), "version": exc.current_version}, status=code)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": _("Request body too large.")}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)

@@ -1,5 +1,6 @@
 """Token authentication (django-rest-knox: tokens stored as SHA-512 digests, expiring) that refuses
 malformed keys before they reach the database."""
+
 import re
 
 from django.utils.translation import gettext as _

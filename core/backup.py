@@ -6,6 +6,7 @@ grants left out so that a dump restores under any role) and ``pg_restore`` in a 
 The client programs ``pg_dump`` and ``pg_restore`` must be on PATH with a major version at least the
 server's.
 """
+
 import os
 import shutil
 import sqlite3
@@ -69,8 +70,13 @@ def _has_tables(db: dict) -> bool:
     if db["vendor"] == "postgresql":
         import psycopg2
 
-        with psycopg2.connect(dbname=db["NAME"], host=db.get("HOST") or None, port=db.get("PORT") or None,
-                              user=db.get("USER") or None, password=db.get("PASSWORD") or None) as conn:
+        with psycopg2.connect(
+            dbname=db["NAME"],
+            host=db.get("HOST") or None,
+            port=db.get("PORT") or None,
+            user=db.get("USER") or None,
+            password=db.get("PASSWORD") or None,
+        ) as conn:
             with conn.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
                 found = cursor.fetchone()[0] > 0
@@ -91,13 +97,26 @@ def restore(path: Path, database_url: str | None = None, replace: bool = False) 
     if not path.is_file():
         raise BackupError(f"no such file: {path}")
     if not replace and _has_tables(db):
-        raise BackupError(f"the database {db['NAME']} is not empty; restore into an empty database, or give "
-                          "--replace to drop its tables first")
+        raise BackupError(
+            f"the database {db['NAME']} is not empty; restore into an empty database, or give "
+            "--replace to drop its tables first"
+        )
     if db["vendor"] == "postgresql":
         args, env = _pg_args(db)
         clean = ["--clean", "--if-exists"] if replace else []
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", *clean,
-              *args, str(path)], env)
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *clean,
+                *args,
+                str(path),
+            ],
+            env,
+        )
     else:
         with sqlite3.connect(path) as check:
             if check.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

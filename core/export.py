@@ -4,6 +4,7 @@ neutralised in text columns, numbers kept numeric.
 Every HTML list answers ``?export=csv`` or ``?export=xlsx`` at its own URL with the rows its filters
 select (``export_response``); an unknown format is a 400 naming the accepted ones.
 """
+
 import csv
 import datetime
 import io
@@ -70,7 +71,7 @@ def _disposition(filename: str, extension: str) -> str:
     """RFC 6266 attachment with an ASCII fallback and the UTF-8 name (RFC 5987, every byte encoded)."""
     name = safe_filename(filename)
     ascii_name = re.sub(r"[^A-Za-z0-9._]+", "-", name.encode("ascii", "ignore").decode()).strip("-") or "export"
-    return f'attachment; filename="{ascii_name}.{extension}"; filename*=UTF-8\'\'{quote(name, safe="")}.{extension}'
+    return f"attachment; filename=\"{ascii_name}.{extension}\"; filename*=UTF-8''{quote(name, safe='')}.{extension}"
 
 
 def _normalise(columns) -> list[Column]:
@@ -155,11 +156,14 @@ def export_response(request, filename: str, columns, rows, errors=None):
     if fmt not in FORMATS:
         return HttpResponseBadRequest(
             _("Unknown export format %(format)r: use csv or xlsx.") % {"format": fmt[:20]},
-            content_type="text/plain; charset=utf-8")
+            content_type="text/plain; charset=utf-8",
+        )
     if errors:
         lines = [f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in errors.items()]
-        return HttpResponseBadRequest("\n".join([_("The filters are not valid; nothing was exported.")] + lines),
-                                      content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "\n".join([_("The filters are not valid; nothing was exported.")] + lines),
+            content_type="text/plain; charset=utf-8",
+        )
     rows = rows() if callable(rows) else rows
     if fmt == "csv":
         return csv_response(filename, columns, rows)

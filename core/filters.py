@@ -5,6 +5,7 @@
 - StableOrderingFilter: ``?ordering=`` over the view's fields, the primary key always last.
 - StrictBooleanFilter, IdFilter, LenientMultipleChoiceFilter: filter types with clear errors.
 """
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext as _
@@ -48,9 +49,17 @@ class StableOrderingFilter(OrderingFilter):
             allowed = {name for name, _label in self.get_valid_fields(queryset, view, {"request": request})}
             for field in fields:
                 if (field[1:] if field.startswith("-") else field) not in allowed:
-                    raise ValidationError({self.ordering_param: [
-                        _("Unknown field '%(field)s'. Allowed: %(allowed)s, each optionally preceded by '-' for "
-                          "descending order.") % {"field": field, "allowed": ", ".join(sorted(allowed))}]})
+                    raise ValidationError(
+                        {
+                            self.ordering_param: [
+                                _(
+                                    "Unknown field '%(field)s'. Allowed: %(allowed)s, each optionally preceded by '-' for "
+                                    "descending order."
+                                )
+                                % {"field": field, "allowed": ", ".join(sorted(allowed))}
+                            ]
+                        }
+                    )
             ordering = fields
         else:
             ordering = list(self.get_default_ordering(view) or [])

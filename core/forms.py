@@ -1,4 +1,5 @@
 """Helpers for pages whose forms call services."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 

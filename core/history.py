@@ -1,4 +1,5 @@
 """Audit history (django-simple-history) as plain data, for the History tabs and the ``/history/`` API."""
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -11,8 +12,9 @@ def history_entries(instance, limit: int = 200) -> list[dict]:
     """The newest ``limit`` history records of ``instance``, newest first: ``{"date", "user", "kind",
     "reason", "changes": [{"field", "label", "old", "new"}]}`` (values as text, choices by their label;
     ``user`` None = the system)."""
-    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")
-                   [: limit + 1])
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     entries = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -20,13 +22,15 @@ def history_entries(instance, limit: int = 200) -> list[dict]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             changes = [_change(instance, c) for c in delta.changes]
-        entries.append({
-            "date": record.history_date,
-            "user": record.history_user.get_username() if record.history_user else None,
-            "kind": KINDS.get(record.history_type, record.history_type),
-            "reason": record.history_change_reason or "",
-            "changes": changes,
-        })
+        entries.append(
+            {
+                "date": record.history_date,
+                "user": record.history_user.get_username() if record.history_user else None,
+                "kind": KINDS.get(record.history_type, record.history_type),
+                "reason": record.history_change_reason or "",
+                "changes": changes,
+            }
+        )
     return entries
 
 
@@ -42,15 +46,20 @@ def _change(instance, change) -> dict:
         return {"field": change.field, "label": change.field, "old": _text(change.old), "new": _text(change.new)}
     choices = dict(field.flatchoices) if field.choices else {}
     label = lambda value: _text(choices.get(value, value))  # noqa: E731
-    return {"field": change.field, "label": str(field.verbose_name), "old": label(change.old),
-            "new": label(change.new)}
+    return {"field": change.field, "label": str(field.verbose_name), "old": label(change.old), "new": label(change.new)}
 
 
-_ENTRY = inline_serializer("HistoryEntry", fields={
-    "date": serializers.DateTimeField(), "user": serializers.CharField(allow_null=True),
-    "kind": serializers.ChoiceField(choices=list(KINDS.values())), "reason": serializers.CharField(),
-    "changes": serializers.ListField(child=serializers.DictField()),
-}, many=True)
+_ENTRY = inline_serializer(
+    "HistoryEntry",
+    fields={
+        "date": serializers.DateTimeField(),
+        "user": serializers.CharField(allow_null=True),
+        "kind": serializers.ChoiceField(choices=list(KINDS.values())),
+        "reason": serializers.CharField(),
+        "changes": serializers.ListField(child=serializers.DictField()),
+    },
+    many=True,
+)
 
 
 class HistoryMixin:

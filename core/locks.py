@@ -13,6 +13,7 @@ Usage (inside ``transaction.atomic()``)::
         if not acquired:
             ...  # another run holds it
 """
+
 import contextlib
 import hashlib
 import threading

@@ -1,4 +1,5 @@
 """Records of the shared layer: the outbox of background tasks the broker did not accept."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

@@ -6,6 +6,7 @@ instead of failing the request whose data is already saved; ``resend_pending()``
 or ``python manage.py resend_pending_tasks``) sends the rows again once the broker is back. The request
 that stored a row is flagged (``deferred_in_request()``) so the page can tell the user.
 """
+
 import contextvars
 import logging
 

@@ -1,4 +1,5 @@
 """Page-number pagination for the API: ``count``, ``next``, ``previous``, ``results``."""
+
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -27,6 +28,7 @@ class PortalPagination(PageNumberPagination):
         if raw is None or raw == "":
             return self.page_size
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-            raise ValidationError({"page_size": [
-                _("Must be an integer between 1 and %(max)s.") % {"max": self.max_page_size}]})
+            raise ValidationError(
+                {"page_size": [_("Must be an integer between 1 and %(max)s.") % {"max": self.max_page_size}]}
+            )
         return min(int(raw), self.max_page_size)

@@ -1,4 +1,5 @@
 """Request parsers that refuse pathological input with a 400 instead of a server error."""
+
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser

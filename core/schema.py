@@ -7,6 +7,7 @@ stale version (409, or 412 with If-Match). PortalAutoSchema adds these to the re
 derives from the views, so that a client (and the schemathesis tests in tests/api/test_schemathesis.py)
 can rely on the schema for every status the portal sends.
 """
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -19,7 +20,7 @@ ERROR_SCHEMA = {
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
     "description": "Each invalid field (or non_field_errors, or detail for a body that cannot be parsed) "
-                   "with its reasons.",
+    "with its reasons.",
     "minProperties": 1,
     "additionalProperties": {
         "oneOf": [

@@ -1,4 +1,5 @@
 """Small security helpers shared by settings: the client address used for login throttling."""
+
 from django.conf import settings
 
 

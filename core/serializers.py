@@ -1,4 +1,5 @@
 """Serializer helpers shared by the apps' APIs."""
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -28,8 +29,9 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     """
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not (isinstance(data, int) or (isinstance(data, str) and data.isascii()
-                                                                    and data.isdigit())):
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, str) and data.isascii() and data.isdigit())
+        ):
             self.fail("incorrect_type", data_type=type(data).__name__)
         if not 1 <= int(data) <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)

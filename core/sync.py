@@ -1,6 +1,7 @@
 """Create-update-or-leave synchronisation of rows by natural key (idempotent loaders).
 
 Models with django-simple-history get a history row for each creation and change."""
+
 from dataclasses import dataclass, field
 
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -16,8 +17,12 @@ class SyncCounts:
     objects: dict = field(default_factory=dict, repr=False)
 
     def __add__(self, other):
-        return SyncCounts(self.created + other.created, self.updated + other.updated,
-                          self.unchanged + other.unchanged, {**self.objects, **other.objects})
+        return SyncCounts(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            {**self.objects, **other.objects},
+        )
 
 
 def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=None, reason: str = "") -> SyncCounts:
@@ -52,8 +57,7 @@ def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=Non
     historical = hasattr(model._meta, "simple_history_manager_attribute")
     if to_create:
         if historical:
-            created = bulk_create_with_history(to_create, model, batch_size=1000,
-                                               default_change_reason=reason or None)
+            created = bulk_create_with_history(to_create, model, batch_size=1000, default_change_reason=reason or None)
         else:
             created = model._default_manager.bulk_create(to_create, batch_size=1000)
         # SQLite and PostgreSQL both return primary keys from bulk_create.
@@ -61,8 +65,9 @@ def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=Non
             counts.objects[tuple(getattr(obj, k) for k in key_fields)] = obj
     if to_update:
         if historical:
-            bulk_update_with_history(to_update, model, sorted(changed_fields), batch_size=1000,
-                                     default_change_reason=reason or None)
+            bulk_update_with_history(
+                to_update, model, sorted(changed_fields), batch_size=1000, default_change_reason=reason or None
+            )
         else:
             model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=1000)
     counts.created, counts.updated = len(to_create), len(to_update)

@@ -5,6 +5,7 @@ kk/ru/en, dates as 2026-11-01 or 01.11.2026.
 
 Nothing here knows the domain: import kinds give the columns (core.tabular.Column) and the rules.
 """
+
 import csv
 import datetime
 import io
@@ -56,12 +57,18 @@ def normalise_header(text) -> str:
 
 
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more than this
-ENCODING_NAMES = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "cp1251": "cp1251", "windows-1251": "cp1251",
-                  "utf-16": "utf-16"}
+ENCODING_NAMES = {
+    "utf-8": "utf-8-sig",
+    "utf8": "utf-8-sig",
+    "cp1251": "cp1251",
+    "windows-1251": "cp1251",
+    "utf-16": "utf-16",
+}
 
 
-def read_table(data: bytes, columns: list[Column], *, encoding: str | None = None, sheet: str | None = None,
-               filename: str = "") -> Table:
+def read_table(
+    data: bytes, columns: list[Column], *, encoding: str | None = None, sheet: str | None = None, filename: str = ""
+) -> Table:
     """Read ``data`` (CSV or XLSX) and map its header to ``columns``.
 
     ``table.rows`` is a generator of ``(row number, {column: value})``; reading it raises TabularError
@@ -72,8 +79,9 @@ def read_table(data: bytes, columns: list[Column], *, encoding: str | None = Non
     if not data:
         raise TabularError(_("The file is empty."))
     if len(data) > MAX_BYTES:
-        raise TabularError(_("The file is larger than the limit of %(limit)s MB.")
-                           % {"limit": MAX_BYTES // (1024 * 1024)})
+        raise TabularError(
+            _("The file is larger than the limit of %(limit)s MB.") % {"limit": MAX_BYTES // (1024 * 1024)}
+        )
     if data[:4] == b"PK\x03\x04":
         header, rows, table = _read_xlsx(data, sheet)
     else:
@@ -89,16 +97,16 @@ def read_table(data: bytes, columns: list[Column], *, encoding: str | None = Non
             for number, values in rows:
                 if not any(str(v).strip() for v in values if v is not None):
                     continue  # blank line
-                if len(values) > len(header) and any(str(v).strip() for v in values[len(header):] if v is not None):
-                    raise TabularError(_("Row %(row)s has more values than the header has columns.")
-                                       % {"row": number})
+                if len(values) > len(header) and any(str(v).strip() for v in values[len(header) :] if v is not None):
+                    raise TabularError(_("Row %(row)s has more values than the header has columns.") % {"row": number})
                 yield number, {mapping[i]: values[i] if i < len(values) else None for i in mapping}
         except (csv.Error, ValueError, KeyError, TypeError) as error:
             if isinstance(error, TabularError):
                 raise
-            raise TabularError(_("The file cannot be read past row %(row)s: %(error)s")
-                               % {"row": number if "number" in locals() else 1,
-                                  "error": _clean(str(error))[:200]}) from None
+            raise TabularError(
+                _("The file cannot be read past row %(row)s: %(error)s")
+                % {"row": number if "number" in locals() else 1, "error": _clean(str(error))[:200]}
+            ) from None
 
     table.rows = mapped()
     return table
@@ -117,8 +125,9 @@ def _read_csv(data: bytes, encoding: str | None):
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
-            raise TabularError(_("The file is not in %(encoding)s; choose another encoding.")
-                               % {"encoding": encoding}) from None
+            raise TabularError(
+                _("The file is not in %(encoding)s; choose another encoding.") % {"encoding": encoding}
+            ) from None
     elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         text, encoding = data.decode("utf-16"), "utf-16"
     else:
@@ -126,8 +135,12 @@ def _read_csv(data: bytes, encoding: str | None):
             text, encoding = data.decode("utf-8-sig"), "utf-8"
         except UnicodeDecodeError:
             if data[:3] == b"\xef\xbb\xbf":
-                raise TabularError(_("The file starts with a UTF-8 mark but is not UTF-8 text; save it again as "
-                                     "UTF-8 or choose the encoding.")) from None
+                raise TabularError(
+                    _(
+                        "The file starts with a UTF-8 mark but is not UTF-8 text; save it again as "
+                        "UTF-8 or choose the encoding."
+                    )
+                ) from None
             try:
                 text, encoding = data.decode("cp1251"), "cp1251"
             except UnicodeDecodeError:
@@ -157,18 +170,23 @@ def _read_xlsx(data: bytes, sheet: str | None):
     except zipfile.BadZipFile:
         raise TabularError(_("This XLSX file cannot be read (not a valid zip archive).")) from None
     if unpacked > MAX_UNPACKED_BYTES:
-        raise TabularError(_("This XLSX file unpacks to more than %(limit)s MB; save the register as CSV or split it.")
-                           % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)})
+        raise TabularError(
+            _("This XLSX file unpacks to more than %(limit)s MB; save the register as CSV or split it.")
+            % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
     try:
         # data_only: the values a spreadsheet program computed and saved; formulas are never evaluated here.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise TabularError(_("This XLSX file cannot be read (%(error)s); is it a workbook saved by a spreadsheet "
-                             "program?") % {"error": error.__class__.__name__}) from None
+        raise TabularError(
+            _("This XLSX file cannot be read (%(error)s); is it a workbook saved by a spreadsheet program?")
+            % {"error": error.__class__.__name__}
+        ) from None
     names = book.sheetnames
     if sheet and sheet not in names:
-        raise TabularError(_("There is no sheet '%(sheet)s'. Sheets: %(sheets)s.")
-                           % {"sheet": sheet[:100], "sheets": ", ".join(names)})
+        raise TabularError(
+            _("There is no sheet '%(sheet)s'. Sheets: %(sheets)s.") % {"sheet": sheet[:100], "sheets": ", ".join(names)}
+        )
     ws = book[sheet or names[0]]
     iterator = ws.iter_rows(values_only=True)
     try:
@@ -176,8 +194,9 @@ def _read_xlsx(data: bytes, sheet: str | None):
     except StopIteration:
         raise TabularError(_("Sheet '%(sheet)s' is empty.") % {"sheet": ws.title}) from None
     except Exception as error:
-        raise TabularError(_("Sheet '%(sheet)s' cannot be read (%(error)s).")
-                           % {"sheet": ws.title, "error": error.__class__.__name__}) from None
+        raise TabularError(
+            _("Sheet '%(sheet)s' cannot be read (%(error)s).") % {"sheet": ws.title, "error": error.__class__.__name__}
+        ) from None
     rows = ((number, list(values)) for number, values in enumerate(iterator, start=2))
     return header, rows, Table(columns=[], sheet=ws.title, sheets=names)
 
@@ -197,24 +216,35 @@ def _map_header(header, columns: list[Column], sheet: str | None = None, sheets=
             unknown.append(str(text).strip()[:60])
             continue
         if name in seen:
-            raise TabularError(_("Column '%(name)s' appears twice (columns %(first)s and %(second)s).")
-                               % {"name": name, "first": seen[name] + 1, "second": index + 1})
+            raise TabularError(
+                _("Column '%(name)s' appears twice (columns %(first)s and %(second)s).")
+                % {"name": name, "first": seen[name] + 1, "second": index + 1}
+            )
         seen[name] = index
         mapping[index] = name
     missing = [c.name for c in columns if c.required and c.name not in seen]
-    params = {"sheet": sheet, "sheets": ", ".join(sheets), "missing": ", ".join(missing),
-              "unknown": ", ".join(unknown), "known": ", ".join(c.name for c in columns)}
+    params = {
+        "sheet": sheet,
+        "sheets": ", ".join(sheets),
+        "missing": ", ".join(missing),
+        "unknown": ", ".join(unknown),
+        "known": ", ".join(c.name for c in columns),
+    }
     if missing:
         if sheet:
-            message = _("Missing required column(s) in sheet '%(sheet)s' (sheets: %(sheets)s): %(missing)s. "
-                        "Download the template for the expected header.")
+            message = _(
+                "Missing required column(s) in sheet '%(sheet)s' (sheets: %(sheets)s): %(missing)s. "
+                "Download the template for the expected header."
+            )
         else:
             message = _("Missing required column(s): %(missing)s. Download the template for the expected header.")
         raise TabularError(message % params)
     if unknown:
         if sheet:
-            message = _("Unknown column(s) in sheet '%(sheet)s' (sheets: %(sheets)s): %(unknown)s. "
-                        "Known columns: %(known)s (see the template).")
+            message = _(
+                "Unknown column(s) in sheet '%(sheet)s' (sheets: %(sheets)s): %(unknown)s. "
+                "Known columns: %(known)s (see the template)."
+            )
         else:
             message = _("Unknown column(s): %(unknown)s. Known columns: %(known)s (see the template).")
         raise TabularError(message % params)
@@ -232,8 +262,10 @@ def text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, (datetime.date, datetime.time, bool)):
-        raise ValueError(_("'%(value)s' was read as a %(type)s, not as text: format the column as text")
-                         % {"value": value, "type": type(value).__name__})
+        raise ValueError(
+            _("'%(value)s' was read as a %(type)s, not as text: format the column as text")
+            % {"value": value, "type": type(value).__name__}
+        )
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     raw = str(value).strip()
@@ -282,10 +314,17 @@ def decimal(value, whole: bool = False) -> Decimal | None:
             integer_part, fraction = raw.split(sep)
             if len(fraction) == 3 and integer_part and integer_part != "0":
                 if not whole:
-                    raise ValueError(_("'%(value)s' is ambiguous: write %(thousands)s for thousands or %(decimal)s "
-                                       "with at most 2 decimals")
-                                     % {"value": value, "thousands": f"{integer_part}{fraction}",
-                                        "decimal": f"{integer_part},{fraction[:2]}"})
+                    raise ValueError(
+                        _(
+                            "'%(value)s' is ambiguous: write %(thousands)s for thousands or %(decimal)s "
+                            "with at most 2 decimals"
+                        )
+                        % {
+                            "value": value,
+                            "thousands": f"{integer_part}{fraction}",
+                            "decimal": f"{integer_part},{fraction[:2]}",
+                        }
+                    )
                 raw = integer_part + fraction
             else:
                 raw = f"{integer_part}.{fraction}"

@@ -1,4 +1,5 @@
 """Background work of the shared layer: sending again the tasks the broker did not accept."""
+
 from celery import shared_task
 
 from . import outbox

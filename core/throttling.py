@@ -9,6 +9,7 @@ The counters live in the default cache (Redis in production). When that cache is
 throttles count in this process's memory instead (a per-worker limit) and log a warning: an outage of
 Redis must not turn every API request into a server error.
 """
+
 import logging
 
 from django.core.cache import caches

@@ -1,4 +1,5 @@
 """Issuing and revoking API tokens (django-rest-knox). The database keeps only each token's digest."""
+
 import datetime
 
 from django.conf import settings

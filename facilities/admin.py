@@ -3,8 +3,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (ConversionProject, Facility, ProgressUpdate, Region, ResidencePopulation, ResidentialBlock,
-                     RoadmapTarget, StaffProfile)
+from .models import (
+    ConversionProject,
+    Facility,
+    ProgressUpdate,
+    Region,
+    ResidencePopulation,
+    ResidentialBlock,
+    RoadmapTarget,
+    StaffProfile,
+)
 
 
 @admin.register(Region)
@@ -15,8 +23,17 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 @admin.register(Facility)
 class FacilityAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name_en", "region", "kind", "security_level", "status", "design_capacity",
-                    "population", "is_demo")
+    list_display = (
+        "code",
+        "name_en",
+        "region",
+        "kind",
+        "security_level",
+        "status",
+        "design_capacity",
+        "population",
+        "is_demo",
+    )
     list_filter = ("region", "kind", "security_level", "status", "is_demo")
     search_fields = ("code", "name_en", "name_ru", "name_kk", "locality")
 

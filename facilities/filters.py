@@ -1,4 +1,5 @@
 """FilterSets of the facilities app, shared by the HTML lists, the API and exports."""
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -62,8 +63,11 @@ class FacilityFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(code__icontains=value) | Q(name_en__icontains=value) | Q(name_ru__icontains=value)
-            | Q(name_kk__icontains=value) | Q(locality__icontains=value)
+            Q(code__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(name_ru__icontains=value)
+            | Q(name_kk__icontains=value)
+            | Q(locality__icontains=value)
         )
 
 

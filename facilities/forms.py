@@ -1,4 +1,5 @@
 """Forms of the facilities app (validation of rules lives in the services)."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,20 +15,22 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date of the update"), widget=DATE)
     status = forms.ChoiceField(label=_("Status"))
-    percent_complete = forms.DecimalField(label=_("Percent complete (%)"), min_value=0, max_value=100,
-                                          decimal_places=2, max_digits=5)
-    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2,
-                                          max_digits=16)
+    percent_complete = forms.DecimalField(
+        label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
     actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE)
     actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_correction = forms.BooleanField(label=_("This update corrects an earlier figure downwards"), required=False)
-    correction_reason = forms.CharField(label=_("Reason for the correction"), required=False,
-                                        widget=forms.Textarea(attrs={"rows": 2}))
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, project: ConversionProject, **kwargs):
         super().__init__(*args, **kwargs)
-        statuses = [project.status] + [s for s in allowed_transitions(project)
-                                       if s != ConversionProject.Status.COMPLETED]
+        statuses = [project.status] + [
+            s for s in allowed_transitions(project) if s != ConversionProject.Status.COMPLETED
+        ]
         labels = dict(ConversionProject.Status.choices)
         self.fields["status"].choices = [(s, labels[s]) for s in statuses]

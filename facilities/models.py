@@ -1,4 +1,5 @@
 """Regions, facilities (institutions), residential blocks and conversion projects (DESIGN.md section 3)."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -122,15 +123,21 @@ class Facility(LocalisedNameMixin, models.Model):
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPERATING)
     category = models.CharField(_("sex/age category"), max_length=12, choices=Category.choices, default=Category.MEN)
-    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True, blank=True,
-                                                  validators=[MaxValueValidator(100000)])
-    population = models.PositiveIntegerField(_("population (persons)"), null=True, blank=True,
-                                             validators=[MaxValueValidator(100000)])
+    design_capacity = models.PositiveIntegerField(
+        _("design capacity (persons)"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+    )
+    population = models.PositiveIntegerField(
+        _("population (persons)"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+    )
     population_date = models.DateField(_("date of the population count"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    source = models.CharField(_("source of the identity"), max_length=300, blank=True,
-                              help_text=_("Published source of the code and status, for known institutions."))
+    source = models.CharField(
+        _("source of the identity"),
+        max_length=300,
+        blank=True,
+        help_text=_("Published source of the code and status, for known institutions."),
+    )
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
@@ -141,10 +148,14 @@ class Facility(LocalisedNameMixin, models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         constraints = [
-            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
-                                   name="facility_latitude_range"),
-            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
-                                   name="facility_longitude_range"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
+                name="facility_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
+                name="facility_longitude_range",
+            ),
         ]
 
     def __str__(self):
@@ -215,8 +226,9 @@ class ConversionProject(models.Model):
         SUSPENDED = "suspended", _("suspended")
         CANCELLED = "cancelled", _("cancelled")
 
-    block = models.OneToOneField(ResidentialBlock, on_delete=models.CASCADE, related_name="conversion",
-                                 verbose_name=_("residential block"))
+    block = models.OneToOneField(
+        ResidentialBlock, on_delete=models.CASCADE, related_name="conversion", verbose_name=_("residential block")
+    )
     roadmap_phase = models.CharField(_("roadmap phase"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     status_before_suspension = models.CharField(max_length=16, choices=Status.choices, blank=True)
@@ -228,12 +240,15 @@ class ConversionProject(models.Model):
     planned_end = models.DateField(_("planned end"), null=True, blank=True)
     actual_start = models.DateField(_("actual start"), null=True, blank=True)
     actual_end = models.DateField(_("actual end"), null=True, blank=True)
-    percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2,
-                                           default=Decimal("0"))
-    budget_planned_kzt = models.DecimalField(_("planned budget (KZT)"), max_digits=16, decimal_places=2,
-                                             null=True, blank=True)
-    budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2,
-                                           default=Decimal("0"))
+    percent_complete = models.DecimalField(
+        _("percent complete (%)"), max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    budget_planned_kzt = models.DecimalField(
+        _("planned budget (KZT)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    budget_spent_kzt = models.DecimalField(
+        _("spent to date (KZT)"), max_digits=16, decimal_places=2, default=Decimal("0")
+    )
     contractor = models.CharField(_("contractor"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
@@ -246,24 +261,35 @@ class ConversionProject(models.Model):
         verbose_name = _("conversion project")
         verbose_name_plural = _("conversion projects")
         constraints = [
-            models.CheckConstraint(condition=Q(percent_complete__gte=0, percent_complete__lte=100),
-                                   name="conversion_percent_0_100",
-                violation_error_message=_("Percent complete is between 0 and 100.")),
-            models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="conversion_spent_not_negative",
-                violation_error_message=_("Spend cannot be negative.")),
-            models.CheckConstraint(condition=Q(budget_planned_kzt__gte=0) | Q(budget_planned_kzt__isnull=True),
-                                   name="conversion_budget_not_negative",
-                violation_error_message=_("The planned budget cannot be negative.")),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="conversion_percent_0_100",
+                violation_error_message=_("Percent complete is between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_spent_kzt__gte=0),
+                name="conversion_spent_not_negative",
+                violation_error_message=_("Spend cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_planned_kzt__gte=0) | Q(budget_planned_kzt__isnull=True),
+                name="conversion_budget_not_negative",
+                violation_error_message=_("The planned budget cannot be negative."),
+            ),
             models.CheckConstraint(
                 condition=Q(planned_end__gte=models.F("planned_start"))
-                | Q(planned_end__isnull=True) | Q(planned_start__isnull=True),
+                | Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True),
                 name="conversion_planned_end_after_start",
-                violation_error_message=_("The planned end cannot be before the planned start.")),
+                violation_error_message=_("The planned end cannot be before the planned start."),
+            ),
             models.CheckConstraint(
                 condition=Q(actual_end__gte=models.F("actual_start"))
-                | Q(actual_end__isnull=True) | Q(actual_start__isnull=True),
+                | Q(actual_end__isnull=True)
+                | Q(actual_start__isnull=True),
                 name="conversion_actual_end_after_start",
-                violation_error_message=_("The actual end cannot be before the actual start.")),
+                violation_error_message=_("The actual end cannot be before the actual start."),
+            ),
         ]
 
     def __str__(self):
@@ -279,8 +305,9 @@ class ProgressUpdate(models.Model):
     percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2)
     budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2)
     note = models.TextField(_("note"), blank=True)
-    is_correction = models.BooleanField(_("correction"), default=False,
-                                        help_text=_("lowers percent complete or spend; needs a reason"))
+    is_correction = models.BooleanField(
+        _("correction"), default=False, help_text=_("lowers percent complete or spend; needs a reason")
+    )
     correction_reason = models.TextField(_("reason for the correction"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -291,8 +318,9 @@ class ProgressUpdate(models.Model):
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
         constraints = [
-            models.CheckConstraint(condition=Q(percent_complete__gte=0, percent_complete__lte=100),
-                                   name="progress_percent_0_100"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100), name="progress_percent_0_100"
+            ),
             models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="progress_spent_not_negative"),
         ]
 
@@ -307,8 +335,12 @@ class StaffProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     regions = models.ManyToManyField(Region, blank=True, related_name="staff", verbose_name=_("regions"))
     headcount_regions = models.ManyToManyField(
-        Region, blank=True, related_name="headcount_writers", verbose_name=_("headcount write scope"),
-        help_text=_("API clients only: regions whose occupancy counts this token may update."))
+        Region,
+        blank=True,
+        related_name="headcount_writers",
+        verbose_name=_("headcount write scope"),
+        help_text=_("API clients only: regions whose occupancy counts this token may update."),
+    )
 
     def __str__(self):
         return f"{self.user} ({', '.join(r.code for r in self.regions.all()) or 'national'})"
@@ -338,8 +370,11 @@ class ResidencePopulation(models.Model):
         ordering = ["facility", "-date", "home_region"]
         verbose_name = _("population by home region")
         verbose_name_plural = _("population by home region")
-        constraints = [models.UniqueConstraint(fields=["facility", "home_region", "date"],
-                                               name="residence_unique_facility_region_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "home_region", "date"], name="residence_unique_facility_region_date"
+            )
+        ]
 
     def clean(self):
         """A count is of a day that has happened (Asia/Almaty); a future date would hide the latest real one."""
@@ -369,11 +404,19 @@ class RoadmapTarget(models.Model):
 
     phase = models.CharField(_("roadmap phase"), max_length=40)
     metric = models.CharField(_("metric"), max_length=24, choices=Metric.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="targets",
-                               verbose_name=_("region"), help_text=_("Empty for a national target."))
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("region"),
+        help_text=_("Empty for a national target."),
+    )
     target_date = models.DateField(_("target date"))
-    value = models.DecimalField(_("target value"), max_digits=12, decimal_places=2,
-                                validators=[MinValueValidator(Decimal("0.01"))])
+    value = models.DecimalField(
+        _("target value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     source = models.CharField(_("source"), max_length=300)
     verified = models.BooleanField(_("verified against the official text"), default=False)
     note = models.TextField(_("note"), blank=True)
@@ -385,17 +428,28 @@ class RoadmapTarget(models.Model):
         verbose_name = _("roadmap target")
         verbose_name_plural = _("roadmap targets")
         constraints = [
-            models.UniqueConstraint(fields=["metric", "region", "target_date"], name="target_unique_regional",
-                                    condition=Q(region__isnull=False),
-                                    violation_error_message=_("This region has a target of this metric and date.")),
-            models.UniqueConstraint(fields=["metric", "target_date"], name="target_unique_national",
-                                    condition=Q(region__isnull=True),
-                                    violation_error_message=_("A national target of this metric and date exists.")),
-            models.CheckConstraint(condition=Q(value__gt=0), name="target_value_positive",
-                                   violation_error_message=_("A target is greater than zero.")),
-            models.CheckConstraint(condition=~Q(metric="share_in_single_cells") | Q(value__lte=100),
-                                   name="target_share_at_most_100",
-                                   violation_error_message=_("A share cannot be above 100.")),
+            models.UniqueConstraint(
+                fields=["metric", "region", "target_date"],
+                name="target_unique_regional",
+                condition=Q(region__isnull=False),
+                violation_error_message=_("This region has a target of this metric and date."),
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "target_date"],
+                name="target_unique_national",
+                condition=Q(region__isnull=True),
+                violation_error_message=_("A national target of this metric and date exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="target_value_positive",
+                violation_error_message=_("A target is greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(metric="share_in_single_cells") | Q(value__lte=100),
+                name="target_share_at_most_100",
+                violation_error_message=_("A share cannot be above 100."),
+            ),
         ]
 
     def __str__(self):

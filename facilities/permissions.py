@@ -1,4 +1,5 @@
 """API permission: every endpoint needs a portal role; writes are checked again by the services."""
+
 from rest_framework.permissions import BasePermission
 
 from . import scoping

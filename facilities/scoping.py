@@ -5,6 +5,7 @@ Roles are Django groups: ``Administrators`` (or superusers), ``Prosecutors``, ``
 means the national scope (all regions). Ministry editors always work in their listed regions only.
 A user with no role sees nothing.
 """
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 

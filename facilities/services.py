@@ -1,4 +1,5 @@
 """Writes of the facilities app."""
+
 import csv
 import datetime
 import json
@@ -28,15 +29,18 @@ def load_regions(path: Path = REGIONS_PATH) -> SyncCounts:
     Raises KeyError for a missing column.
     """
     with open(path, encoding="utf-8", newline="") as handle:
-        rows = [{
-            "code": row["iso_code"].strip(),
-            "kind": row["kind"].strip(),
-            "name_en": row["name_en"].strip(),
-            "name_ru": row["name_ru"].strip(),
-            "name_kk": row["name_kk"].strip(),
-            "centre": row["centre_en"].strip(),
-            "created_year": int(row["created"]) if row["created"].strip() else None,
-        } for row in csv.DictReader(handle)]
+        rows = [
+            {
+                "code": row["iso_code"].strip(),
+                "kind": row["kind"].strip(),
+                "name_en": row["name_en"].strip(),
+                "name_ru": row["name_ru"].strip(),
+                "name_kk": row["name_kk"].strip(),
+                "centre": row["centre_en"].strip(),
+                "created_year": int(row["created"]) if row["created"].strip() else None,
+            }
+            for row in csv.DictReader(handle)
+        ]
     return sync_rows(Region, ("code",), rows)
 
 
@@ -57,12 +61,26 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
         if (item["metric"], target_date) in existing:
             skipped += 1
             continue
-        rows.append({"phase": item["phase"], "metric": item["metric"], "region_id": None, "target_date": target_date,
-                     "value": Decimal(str(item["value"])), "source": item["source"],
-                     "verified": bool(item.get("verified", False)), "note": item.get("note", ""),
-                     "is_demo": bool(item.get("is_demo", False))})
-    counts = sync_rows(RoadmapTarget, ("metric", "region_id", "target_date"), rows,
-                       queryset=RoadmapTarget.objects.none(), reason="seed_demo (roadmap targets)")
+        rows.append(
+            {
+                "phase": item["phase"],
+                "metric": item["metric"],
+                "region_id": None,
+                "target_date": target_date,
+                "value": Decimal(str(item["value"])),
+                "source": item["source"],
+                "verified": bool(item.get("verified", False)),
+                "note": item.get("note", ""),
+                "is_demo": bool(item.get("is_demo", False)),
+            }
+        )
+    counts = sync_rows(
+        RoadmapTarget,
+        ("metric", "region_id", "target_date"),
+        rows,
+        queryset=RoadmapTarget.objects.none(),
+        reason="seed_demo (roadmap targets)",
+    )
     counts.unchanged += skipped
     return counts
 
@@ -71,8 +89,7 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
 # Conversion projects: the state machine and progress updates (DESIGN.md section 3).
 
 Status = ConversionProject.Status
-FLOW = [Status.PLANNED, Status.DESIGN, Status.PROCUREMENT, Status.CONSTRUCTION, Status.COMMISSIONING,
-        Status.COMPLETED]
+FLOW = [Status.PLANNED, Status.DESIGN, Status.PROCUREMENT, Status.CONSTRUCTION, Status.COMMISSIONING, Status.COMPLETED]
 FINAL = {Status.COMPLETED, Status.CANCELLED}
 
 
@@ -102,11 +119,22 @@ def _label(status: str) -> str:
 
 
 @transaction.atomic
-def record_progress(*, project: ConversionProject, version: int, date: datetime.date, status: str,
-                    percent_complete: Decimal, budget_spent_kzt: Decimal, note: str = "",
-                    is_correction: bool = False, correction_reason: str = "",
-                    actual_start: datetime.date | None = None, actual_end: datetime.date | None = None,
-                    user=None, _completing: bool = False) -> ProgressUpdate:
+def record_progress(
+    *,
+    project: ConversionProject,
+    version: int,
+    date: datetime.date,
+    status: str,
+    percent_complete: Decimal,
+    budget_spent_kzt: Decimal,
+    note: str = "",
+    is_correction: bool = False,
+    correction_reason: str = "",
+    actual_start: datetime.date | None = None,
+    actual_end: datetime.date | None = None,
+    user=None,
+    _completing: bool = False,
+) -> ProgressUpdate:
     """Append a progress update to ``project`` and apply it, in one transaction.
 
     ``version`` is the project version the user saw; ``percent_complete`` in % (0-100);
@@ -124,39 +152,55 @@ def record_progress(*, project: ConversionProject, version: int, date: datetime.
     current = ConversionProject.objects.select_for_update().select_related("block__facility").get(pk=project.pk)
     if version != current.version:
         raise ConflictError(
-            _("This project was changed by someone else (now version %(current)s, you edited version "
-              "%(edited)s). Reload it, check the latest update and enter yours again.")
-            % {"current": current.version, "edited": version}, current.version)
+            _(
+                "This project was changed by someone else (now version %(current)s, you edited version "
+                "%(edited)s). Reload it, check the latest update and enter yours again."
+            )
+            % {"current": current.version, "edited": version},
+            current.version,
+        )
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     allowed = allowed_transitions(current)
     if status != current.status and status not in allowed:
         names = ", ".join(_label(s) for s in allowed) or _("none: the project is closed")
-        errors["status"] = [_("Cannot move from %(current)s to %(new)s. Allowed: %(allowed)s.")
-                            % {"current": _label(current.status), "new": _label(status), "allowed": names}]
+        errors["status"] = [
+            _("Cannot move from %(current)s to %(new)s. Allowed: %(allowed)s.")
+            % {"current": _label(current.status), "new": _label(status), "allowed": names}
+        ]
     elif current.status in FINAL:
-        errors["status"] = [_("The project is %(status)s; it takes no more updates.")
-                            % {"status": _label(current.status)}]
+        errors["status"] = [
+            _("The project is %(status)s; it takes no more updates.") % {"status": _label(current.status)}
+        ]
     if status == Status.COMPLETED and not _completing:
-        errors["status"] = [_("Completing converts the block: use the completion form, which registers the "
-                              "new single cells.")]
+        errors["status"] = [
+            _("Completing converts the block: use the completion form, which registers the new single cells.")
+        ]
     if date > today:
         errors["date"] = [_("The date cannot be in the future (today is %(today)s).") % {"today": f"{today:%Y-%m-%d}"}]
     last = current.updates.order_by("-date", "-id").first()
     if last and date < last.date and not is_correction:
-        errors["date"] = [_("The previous update is dated %(date)s; an earlier date needs a correction.")
-                          % {"date": f"{last.date:%Y-%m-%d}"}]
+        errors["date"] = [
+            _("The previous update is dated %(date)s; an earlier date needs a correction.")
+            % {"date": f"{last.date:%Y-%m-%d}"}
+        ]
     if not Decimal(0) <= percent_complete <= Decimal(100):
         errors["percent_complete"] = [_("Percent complete is between 0 and 100.")]
     if budget_spent_kzt < 0:
         errors["budget_spent_kzt"] = [_("Spend cannot be negative.")]
-    lowered = [name for name, new, old in (("percent_complete", percent_complete, current.percent_complete),
-                                           ("budget_spent_kzt", budget_spent_kzt, current.budget_spent_kzt))
-               if new < old]
+    lowered = [
+        name
+        for name, new, old in (
+            ("percent_complete", percent_complete, current.percent_complete),
+            ("budget_spent_kzt", budget_spent_kzt, current.budget_spent_kzt),
+        )
+        if new < old
+    ]
     if lowered and not is_correction:
         for name in lowered:
             errors.setdefault(name, []).append(
-                _("Lower than the last recorded value: mark the update as a correction and give the reason."))
+                _("Lower than the last recorded value: mark the update as a correction and give the reason.")
+            )
     if is_correction and not correction_reason.strip():
         errors["correction_reason"] = [_("Give the reason for the correction.")]
     actual_start = actual_start or current.actual_start
@@ -191,8 +235,15 @@ def record_progress(*, project: ConversionProject, version: int, date: datetime.
     current._history_user = user
     current.save()
     update = ProgressUpdate.objects.create(
-        project=current, date=date, status=status, percent_complete=percent_complete,
-        budget_spent_kzt=budget_spent_kzt, note=note, is_correction=is_correction,
-        correction_reason=correction_reason.strip(), author=user if getattr(user, "pk", None) else None)
+        project=current,
+        date=date,
+        status=status,
+        percent_complete=percent_complete,
+        budget_spent_kzt=budget_spent_kzt,
+        note=note,
+        is_correction=is_correction,
+        correction_reason=correction_reason.strip(),
+        author=user if getattr(user, "pk", None) else None,
+    )
     project.refresh_from_db()
     return update

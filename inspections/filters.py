@@ -1,4 +1,5 @@
 """FilterSets of the inspections app, shared by the HTML lists, the API and the CSV export."""
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +30,9 @@ class FindingFilter(django_filters.FilterSet):
 
     facility = django_filters.CharFilter(field_name="inspection__facility__code", label=_("Facility code"))
     region = RegionCodeFilter(field_name="inspection__facility__region")
-    body = LenientMultipleChoiceFilter(field_name="inspection__body", choices=Inspection.Body.choices,
-                                       label=_("Inspecting body"))
+    body = LenientMultipleChoiceFilter(
+        field_name="inspection__body", choices=Inspection.Body.choices, label=_("Inspecting body")
+    )
     date_from = django_filters.DateFilter(field_name="inspection__date_start", lookup_expr="gte", label=_("From"))
     date_to = django_filters.DateFilter(field_name="inspection__date_start", lookup_expr="lte", label=_("To"))
     status = LenientMultipleChoiceFilter(choices=Finding.Status.choices, label=_("Status"))

@@ -1,4 +1,5 @@
 """Forms of the inspections app."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,14 +25,21 @@ class FindingForm(ServiceValidatedModelForm):
     class Meta:
         model = Finding
         fields = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
-        widgets = {"deadline": DATE, "description": forms.Textarea(attrs={"rows": 3}),
-                   "recommendation": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "deadline": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "recommendation": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, inspection, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = inspection.facility.blocks.order_by("name")
-        self.fields["cell"].queryset = Cell.objects.filter(block__facility=inspection.facility).exclude(
-            status=Cell.Status.DECOMMISSIONED).select_related("block").order_by("block__name", "number")
+        self.fields["cell"].queryset = (
+            Cell.objects.filter(block__facility=inspection.facility)
+            .exclude(status=Cell.Status.DECOMMISSIONED)
+            .select_related("block")
+            .order_by("block__name", "number")
+        )
         self.fields["rule"].queryset = StandardRule.objects.select_related("profile")
         self.fields["rule"].label_from_instance = lambda rule: f"{rule.code}: {rule.summary}"
 

@@ -1,4 +1,5 @@
 """Inspections (visits by prosecutors and monitors) and their findings (DESIGN.md section 3)."""
+
 import datetime
 
 from django.conf import settings
@@ -61,8 +62,10 @@ class Inspection(models.Model):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         constraints = [
-            models.CheckConstraint(condition=Q(date_end__gte=models.F("date_start")) | Q(date_end__isnull=True),
-                                   name="inspection_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(date_end__gte=models.F("date_start")) | Q(date_end__isnull=True),
+                name="inspection_end_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -101,8 +104,9 @@ class Finding(models.Model):
     recommendation = models.TextField(_("recommendation"), blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
-    overdue_since = models.DateField(_("overdue since"), null=True, blank=True,
-                                     help_text=_("set by the daily overdue check"))
+    overdue_since = models.DateField(
+        _("overdue since"), null=True, blank=True, help_text=_("set by the daily overdue check")
+    )
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 

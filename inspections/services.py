@@ -1,4 +1,5 @@
 """Writes of the inspections app: inspections, findings, their status workflow, the overdue check."""
+
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,8 +19,13 @@ S = Finding.Status
 # Who may move a finding from one status to another (DESIGN.md section 3; issue 3).
 # Separation of duties: the ministry answers (in progress, resolved); the prosecutor verifies or reopens a
 # resolved finding, and may reject (withdraw) an open one or reopen a rejected one.
-PROSECUTOR_MOVES = {S.OPEN: {S.REJECTED}, S.IN_PROGRESS: {S.REJECTED}, S.RESOLVED: {S.VERIFIED, S.OPEN},
-                    S.VERIFIED: set(), S.REJECTED: {S.OPEN}}
+PROSECUTOR_MOVES = {
+    S.OPEN: {S.REJECTED},
+    S.IN_PROGRESS: {S.REJECTED},
+    S.RESOLVED: {S.VERIFIED, S.OPEN},
+    S.VERIFIED: set(),
+    S.REJECTED: {S.OPEN},
+}
 EDITOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}}
 
 
@@ -47,8 +53,9 @@ def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -
         check_can_inspect(user, inspection.facility)
         new_facility = data.get("facility")
         if new_facility is not None and new_facility.pk != inspection.facility_id and inspection.findings.exists():
-            raise ValidationError({"facility": [
-                _("This inspection has findings about its facility; record a new inspection instead.")]})
+            raise ValidationError(
+                {"facility": [_("This inspection has findings about its facility; record a new inspection instead.")]}
+            )
     inspection = inspection or Inspection(created_by=user)
     for name in INSPECTION_FIELDS:
         if name in data:
@@ -92,8 +99,10 @@ def save_finding(*, user, data: dict, inspection: Inspection | None = None, find
             setattr(finding, name, data[name])
     errors = {}
     if finding.deadline and finding.deadline < inspection.date_start:
-        errors["deadline"] = [_("The deadline cannot be before the inspection (%(date)s).")
-                              % {"date": f"{inspection.date_start:%Y-%m-%d}"}]
+        errors["deadline"] = [
+            _("The deadline cannot be before the inspection (%(date)s).")
+            % {"date": f"{inspection.date_start:%Y-%m-%d}"}
+        ]
     if finding.block and finding.block.facility_id != inspection.facility_id:
         errors["block"] = [_("The block is not in the inspected facility.")]
     if finding.cell:
@@ -110,8 +119,7 @@ def save_finding(*, user, data: dict, inspection: Inspection | None = None, find
     is_new = finding.pk is None
     finding.save()
     if is_new:
-        FindingUpdate.objects.create(finding=finding, status=finding.status, response="finding recorded",
-                                     author=user)
+        FindingUpdate.objects.create(finding=finding, status=finding.status, response="finding recorded", author=user)
     return finding
 
 
@@ -137,14 +145,20 @@ def change_finding_status(*, user, finding: Finding, status: str, response: str 
     finding = Finding.objects.select_for_update().select_related("inspection__facility").get(pk=finding.pk)
     allowed = allowed_moves(user, finding)
     region = finding.inspection.facility.region_id
-    if not any(scoping.in_regions(region, scoping.edit_regions(user, role))
-               for role in (scoping.PROSECUTOR, scoping.EDITOR)):
+    if not any(
+        scoping.in_regions(region, scoping.edit_regions(user, role)) for role in (scoping.PROSECUTOR, scoping.EDITOR)
+    ):
         raise PermissionDenied(_("You may not change the status of this finding."))
     if status not in allowed:
         names = ", ".join(str(S(s).label) for s in allowed) or _("none")
-        raise ValidationError({"status": [
-            _("Cannot move this finding from %(current)s to %(new)s. Allowed: %(allowed)s.")
-            % {"current": S(finding.status).label, "new": status, "allowed": names}]})
+        raise ValidationError(
+            {
+                "status": [
+                    _("Cannot move this finding from %(current)s to %(new)s. Allowed: %(allowed)s.")
+                    % {"current": S(finding.status).label, "new": status, "allowed": names}
+                ]
+            }
+        )
     if status == S.RESOLVED and not response.strip():
         raise ValidationError({"response": [_("Say what was done to resolve the finding.")]})
     if status in (S.REJECTED, S.OPEN) and not response.strip():

@@ -1,4 +1,5 @@
 """Background work of the inspections app: the daily overdue-findings check."""
+
 from celery import shared_task
 
 from . import services

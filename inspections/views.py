@@ -1,4 +1,5 @@
 """HTML pages of the inspections app: lists with filters and CSV, inspection and finding pages and forms."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -23,55 +24,118 @@ def _filtered(request, filter_class, queryset):
     return filterset, filterset.qs if filterset.is_bound else queryset
 
 
-
 def inspection_list(request):
     """Inspections in the user's regions, with filters; ``?export=csv`` downloads the filtered list."""
     visible = Inspection.objects.visible_to(request.user).select_related("facility__region")
     filterset, rows = _filtered(request, InspectionFilter, visible.order_by("-date_start", "-id"))
-    exported = export_response(request, _("inspections"), [
-        Column("id", "number"), Column(_("Facility")), Column(_("Region code")), Column(_("Start"), "date"),
-        Column(_("End"), "date"), Column(_("Body")), Column(_("Type")), Column(_("Announced"), "bool"),
-        Column(_("Lead inspector")), Column(_("Summary")), Column(_("Generated demo data"), "bool")],
-        lambda: ([i.pk, i.facility.code, i.facility.region.code, i.date_start, i.date_end, i.get_body_display(),
-                  i.get_type_display(), i.announced, i.lead_inspector, i.summary, i.is_demo] for i in rows.iterator()),
-        errors=filterset.errors if filterset.is_bound else None)
+    exported = export_response(
+        request,
+        _("inspections"),
+        [
+            Column("id", "number"),
+            Column(_("Facility")),
+            Column(_("Region code")),
+            Column(_("Start"), "date"),
+            Column(_("End"), "date"),
+            Column(_("Body")),
+            Column(_("Type")),
+            Column(_("Announced"), "bool"),
+            Column(_("Lead inspector")),
+            Column(_("Summary")),
+            Column(_("Generated demo data"), "bool"),
+        ],
+        lambda: (
+            [
+                i.pk,
+                i.facility.code,
+                i.facility.region.code,
+                i.date_start,
+                i.date_end,
+                i.get_body_display(),
+                i.get_type_display(),
+                i.announced,
+                i.lead_inspector,
+                i.summary,
+                i.is_demo,
+            ]
+            for i in rows.iterator()
+        ),
+        errors=filterset.errors if filterset.is_bound else None,
+    )
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     can_create = scoping.edit_regions(request.user, scoping.PROSECUTOR) != set()
-    return render(request, "inspections/inspection_list.html", {"filter": filterset, "page": page,
-                                                                "query": list_query(request), "can_create": can_create})
+    return render(
+        request,
+        "inspections/inspection_list.html",
+        {"filter": filterset, "page": page, "query": list_query(request), "can_create": can_create},
+    )
 
 
 def finding_list(request):
     """Findings in the user's regions, with filters (overdue included); ``?export=csv`` downloads them."""
     visible = Finding.objects.visible_to(request.user).select_related("inspection__facility__region", "rule")
     filterset, rows = _filtered(request, FindingFilter, visible.order_by("deadline", "id"))
-    exported = export_response(request, _("findings"), [
-        Column("id", "number"), Column(_("Facility")), Column(_("Region code")), Column(_("Inspection date"), "date"),
-        Column(_("Body")), Column(_("Severity")), Column(_("Status")), Column(_("Deadline"), "date"),
-        Column(_("Overdue"), "bool"), Column(_("Rule")), Column(_("Source of the rule")), Column(_("Description")),
-        Column(_("Recommendation")), Column(_("Generated demo data"), "bool")],
-        lambda: ([f.pk, f.inspection.facility.code, f.inspection.facility.region.code, f.inspection.date_start,
-                  f.inspection.get_body_display(), f.get_severity_display(), f.get_status_display(), f.deadline,
-                  f.is_overdue(), f.rule.code if f.rule else "", f.rule.source if f.rule else "", f.description,
-                  f.recommendation, f.is_demo] for f in rows.iterator()),
-        errors=filterset.errors if filterset.is_bound else None)
+    exported = export_response(
+        request,
+        _("findings"),
+        [
+            Column("id", "number"),
+            Column(_("Facility")),
+            Column(_("Region code")),
+            Column(_("Inspection date"), "date"),
+            Column(_("Body")),
+            Column(_("Severity")),
+            Column(_("Status")),
+            Column(_("Deadline"), "date"),
+            Column(_("Overdue"), "bool"),
+            Column(_("Rule")),
+            Column(_("Source of the rule")),
+            Column(_("Description")),
+            Column(_("Recommendation")),
+            Column(_("Generated demo data"), "bool"),
+        ],
+        lambda: (
+            [
+                f.pk,
+                f.inspection.facility.code,
+                f.inspection.facility.region.code,
+                f.inspection.date_start,
+                f.inspection.get_body_display(),
+                f.get_severity_display(),
+                f.get_status_display(),
+                f.deadline,
+                f.is_overdue(),
+                f.rule.code if f.rule else "",
+                f.rule.source if f.rule else "",
+                f.description,
+                f.recommendation,
+                f.is_demo,
+            ]
+            for f in rows.iterator()
+        ),
+        errors=filterset.errors if filterset.is_bound else None,
+    )
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "inspections/finding_list.html", {"filter": filterset, "page": page,
-                                                             "query": list_query(request)})
+    return render(
+        request, "inspections/finding_list.html", {"filter": filterset, "page": page, "query": list_query(request)}
+    )
 
 
 def inspection_detail(request, pk):
-    inspection = get_object_or_404(Inspection.objects.visible_to(request.user).select_related(
-        "facility__region", "created_by"), pk=pk)
+    inspection = get_object_or_404(
+        Inspection.objects.visible_to(request.user).select_related("facility__region", "created_by"), pk=pk
+    )
     findings = inspection.findings.select_related("block", "cell", "rule__profile").order_by("deadline", "id")
-    can_edit = scoping.in_regions(inspection.facility.region_id,
-                                  scoping.edit_regions(request.user, scoping.PROSECUTOR))
-    return render(request, "inspections/inspection_detail.html", {"inspection": inspection, "findings": findings,
-                                                                  "can_edit": can_edit})
+    can_edit = scoping.in_regions(inspection.facility.region_id, scoping.edit_regions(request.user, scoping.PROSECUTOR))
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {"inspection": inspection, "findings": findings, "can_edit": can_edit},
+    )
 
 
 def inspection_form(request, pk=None):
@@ -90,8 +154,9 @@ def inspection_form(request, pk=None):
     form = InspectionForm(request.POST or None, instance=inspection, initial=initial, facilities=facilities)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_inspection(user=request.user, data=form.cleaned_data,
-                                             inspection=Inspection.objects.get(pk=pk) if pk else None)
+            saved = services.save_inspection(
+                user=request.user, data=form.cleaned_data, inspection=Inspection.objects.get(pk=pk) if pk else None
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -104,31 +169,42 @@ def finding_form(request, inspection_pk=None, pk=None):
     """Add a finding to an inspection or edit one (prosecutors of the region, administrators)."""
     finding = None
     if pk is not None:
-        finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related("inspection__facility"),
-                                    pk=pk)
+        finding = get_object_or_404(
+            Finding.objects.visible_to(request.user).select_related("inspection__facility"), pk=pk
+        )
         inspection = finding.inspection
     else:
-        inspection = get_object_or_404(Inspection.objects.visible_to(request.user).select_related("facility"),
-                                       pk=inspection_pk)
+        inspection = get_object_or_404(
+            Inspection.objects.visible_to(request.user).select_related("facility"), pk=inspection_pk
+        )
     services.check_can_inspect(request.user, inspection.facility)
     form = FindingForm(request.POST or None, instance=finding, inspection=inspection)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_finding(user=request.user, data=form.cleaned_data, inspection=inspection,
-                                          finding=Finding.objects.get(pk=pk) if pk else None)
+            saved = services.save_finding(
+                user=request.user,
+                data=form.cleaned_data,
+                inspection=inspection,
+                finding=Finding.objects.get(pk=pk) if pk else None,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Finding saved."))
             return redirect("finding-detail", saved.pk)
-    return render(request, "inspections/finding_form.html", {"form": form, "inspection": inspection,
-                                                             "finding": finding})
+    return render(
+        request, "inspections/finding_form.html", {"form": form, "inspection": inspection, "finding": finding}
+    )
 
 
 def finding_detail(request, pk):
     """A finding with its rule (text and source), its log of status changes, and the status form."""
-    finding = get_object_or_404(Finding.objects.visible_to(request.user).select_related(
-        "inspection__facility__region", "block", "cell", "rule__profile"), pk=pk)
+    finding = get_object_or_404(
+        Finding.objects.visible_to(request.user).select_related(
+            "inspection__facility__region", "block", "cell", "rule__profile"
+        ),
+        pk=pk,
+    )
     allowed = services.allowed_moves(request.user, finding)
     if request.method == "POST" and not allowed:
         raise PermissionDenied(_("You may not change the status of this finding."))
@@ -141,8 +217,11 @@ def finding_detail(request, pk):
         else:
             messages.success(request, _("Status changed."))
             return redirect("finding-detail", finding.pk)
-    can_edit = scoping.in_regions(finding.inspection.facility.region_id,
-                                  scoping.edit_regions(request.user, scoping.PROSECUTOR))
-    return render(request, "inspections/finding_detail.html", {
-        "finding": finding, "updates": finding.updates.select_related("author"), "form": form,
-        "can_edit": can_edit})
+    can_edit = scoping.in_regions(
+        finding.inspection.facility.region_id, scoping.edit_regions(request.user, scoping.PROSECUTOR)
+    )
+    return render(
+        request,
+        "inspections/finding_detail.html",
+        {"finding": finding, "updates": finding.updates.select_related("author"), "form": form, "can_edit": can_edit},
+    )

@@ -8,8 +8,19 @@ from .models import ImportRecord
 class ImportRecordAdmin(admin.ModelAdmin):
     """Every register import: who, when, file, kind, counts and errors (read-only; import from /imports/)."""
 
-    list_display = ("id", "created_at", "user", "kind", "file_name", "status", "rows", "created", "updated",
-                    "unchanged", "rejected")
+    list_display = (
+        "id",
+        "created_at",
+        "user",
+        "kind",
+        "file_name",
+        "status",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+    )
     list_filter = ("kind", "status")
     readonly_fields = [f.name for f in ImportRecord._meta.fields]
 

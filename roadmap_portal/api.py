@@ -1,4 +1,5 @@
 """The API router (/api/v1/), the facilities endpoint with figures, and the summary endpoint."""
+
 import re
 
 from django.utils.translation import gettext as _
@@ -8,29 +9,27 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, routers, serializers, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cells.api.views import CellViewSet, StandardProfileViewSet
 from core import outbox
+from core.filters import StableOrderingFilter
 from core.history import HistoryMixin
+from core.tabular import MAX_BYTES
+from facilities import scoping
 from facilities.api.serializers import FacilitySerializer
 from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
-from facilities import scoping
 from facilities.models import Facility, Region
 from inspections.api.views import FindingViewSet, InspectionViewSet
 
-from core.filters import StableOrderingFilter
-from core.tabular import MAX_BYTES
-
 from . import selectors
 from . import services as import_services
+from .filters import FacilityComplianceFilter
 from .models import ImportRecord
 from .tasks import process_import
-from .filters import FacilityComplianceFilter
-
 
 REGION_CODE = re.compile(r"^KZ-[0-9]{2}$")
 
@@ -39,16 +38,24 @@ class FacilityFiguresSerializer(FacilitySerializer):
     """A facility with figures over its cells in use (persons) and compliance under ``profile``."""
 
     places = serializers.IntegerField(
-        read_only=True, help_text=gettext_lazy("sum of design capacity of cells in use (persons)"))
+        read_only=True, help_text=gettext_lazy("sum of design capacity of cells in use (persons)")
+    )
     persons = serializers.IntegerField(
-        read_only=True, help_text=gettext_lazy("sum of occupancy of cells in use (persons)"))
+        read_only=True, help_text=gettext_lazy("sum of occupancy of cells in use (persons)")
+    )
     persons_in_single_cells = serializers.IntegerField(read_only=True)
     profile = serializers.SerializerMethodField()
     persons_compliant = serializers.IntegerField(read_only=True, allow_null=True, default=None)
 
     class Meta(FacilitySerializer.Meta):
-        fields = [*FacilitySerializer.Meta.fields, "places", "persons", "persons_in_single_cells", "profile",
-                  "persons_compliant"]
+        fields = [
+            *FacilitySerializer.Meta.fields,
+            "places",
+            "persons",
+            "persons_in_single_cells",
+            "profile",
+            "persons_compliant",
+        ]
 
     def get_profile(self, obj) -> str | None:
         profile = self.context.get("profile")
@@ -64,8 +71,9 @@ class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["region__code", "code"]
 
     def _profile(self):
-        filterset = FacilityComplianceFilter(self.request.query_params, queryset=Facility.objects.none(),
-                                             request=self.request)
+        filterset = FacilityComplianceFilter(
+            self.request.query_params, queryset=Facility.objects.none(), request=self.request
+        )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.selected_profile()
@@ -84,12 +92,20 @@ class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         return context
 
 
-_ComplianceRow = inline_serializer("ProfileCompliance", fields={
-    "profile": serializers.CharField(), "title": serializers.CharField(), "verified": serializers.BooleanField(),
-    "persons_compliant": serializers.IntegerField(), "share_compliant": serializers.FloatField(allow_null=True),
-    "cells_compliant": serializers.IntegerField(), "cells_non_compliant": serializers.IntegerField(),
-    "cells_unknown": serializers.IntegerField(),
-}, many=True)
+_ComplianceRow = inline_serializer(
+    "ProfileCompliance",
+    fields={
+        "profile": serializers.CharField(),
+        "title": serializers.CharField(),
+        "verified": serializers.BooleanField(),
+        "persons_compliant": serializers.IntegerField(),
+        "share_compliant": serializers.FloatField(allow_null=True),
+        "cells_compliant": serializers.IntegerField(),
+        "cells_non_compliant": serializers.IntegerField(),
+        "cells_unknown": serializers.IntegerField(),
+    },
+    many=True,
+)
 
 
 class SummaryView(APIView):
@@ -97,34 +113,62 @@ class SummaryView(APIView):
     responsibility gets the figures of those regions (another region: 404)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("region", OpenApiTypes.STR,
-                                     description=gettext_lazy("ISO 3166-2 code, e.g. KZ-35"))],
-        responses={200: inline_serializer("Summary", fields={
-            "region": serializers.CharField(allow_null=True),
-            "facilities": serializers.IntegerField(help_text=gettext_lazy("institutions in operation")),
-            "places": serializers.IntegerField(help_text=gettext_lazy("design capacity of cells in use (persons)")),
-            "population": serializers.IntegerField(help_text=gettext_lazy("persons held (occupancy of cells in use)")),
-            "occupancy_rate": serializers.FloatField(allow_null=True, help_text=gettext_lazy("population / places, %")),
-            "persons_in_single_cells": serializers.IntegerField(),
-            "share_in_single_cells": serializers.FloatField(allow_null=True, help_text="%"),
-            "headline": serializers.DictField(),
-            "compliance": _ComplianceRow,
-            "conversions": serializers.ListField(child=serializers.DictField()),
-            "cells": serializers.IntegerField(),
-            "demo_data": serializers.BooleanField(help_text=gettext_lazy("the database holds generated demo data")),
-            "figures_date": serializers.DateField(allow_null=True, help_text=gettext_lazy(
-                "date of the compliance run the figures come from (null: computed live, no run yet)")),
-            "last_run": serializers.DictField(allow_null=True),
-            "last_edit_recompute": serializers.DictField(allow_null=True),
-            "last_successful_run": serializers.DictField(allow_null=True, help_text=gettext_lazy(
-                "the latest estate-wide compliance run that succeeded")),
-            "run_in_progress": serializers.DictField(allow_null=True, help_text=gettext_lazy(
-                "the compliance run going now, if any (a second one is refused until it ends)")),
-            "tasks_waiting": serializers.IntegerField(help_text=gettext_lazy(
-                "background tasks kept while the queue was unreachable, to be sent when it is back")),
-            "findings_open": serializers.IntegerField(help_text=gettext_lazy("findings open or in progress")),
-            "findings_overdue": serializers.IntegerField(help_text=gettext_lazy("open findings past their deadline")),
-        })},
+        parameters=[
+            OpenApiParameter("region", OpenApiTypes.STR, description=gettext_lazy("ISO 3166-2 code, e.g. KZ-35"))
+        ],
+        responses={
+            200: inline_serializer(
+                "Summary",
+                fields={
+                    "region": serializers.CharField(allow_null=True),
+                    "facilities": serializers.IntegerField(help_text=gettext_lazy("institutions in operation")),
+                    "places": serializers.IntegerField(
+                        help_text=gettext_lazy("design capacity of cells in use (persons)")
+                    ),
+                    "population": serializers.IntegerField(
+                        help_text=gettext_lazy("persons held (occupancy of cells in use)")
+                    ),
+                    "occupancy_rate": serializers.FloatField(
+                        allow_null=True, help_text=gettext_lazy("population / places, %")
+                    ),
+                    "persons_in_single_cells": serializers.IntegerField(),
+                    "share_in_single_cells": serializers.FloatField(allow_null=True, help_text="%"),
+                    "headline": serializers.DictField(),
+                    "compliance": _ComplianceRow,
+                    "conversions": serializers.ListField(child=serializers.DictField()),
+                    "cells": serializers.IntegerField(),
+                    "demo_data": serializers.BooleanField(
+                        help_text=gettext_lazy("the database holds generated demo data")
+                    ),
+                    "figures_date": serializers.DateField(
+                        allow_null=True,
+                        help_text=gettext_lazy(
+                            "date of the compliance run the figures come from (null: computed live, no run yet)"
+                        ),
+                    ),
+                    "last_run": serializers.DictField(allow_null=True),
+                    "last_edit_recompute": serializers.DictField(allow_null=True),
+                    "last_successful_run": serializers.DictField(
+                        allow_null=True, help_text=gettext_lazy("the latest estate-wide compliance run that succeeded")
+                    ),
+                    "run_in_progress": serializers.DictField(
+                        allow_null=True,
+                        help_text=gettext_lazy(
+                            "the compliance run going now, if any (a second one is refused until it ends)"
+                        ),
+                    ),
+                    "tasks_waiting": serializers.IntegerField(
+                        help_text=gettext_lazy(
+                            "background tasks kept while the queue was unreachable, to be sent when it is back"
+                        )
+                    ),
+                    "findings_open": serializers.IntegerField(help_text=gettext_lazy("findings open or in progress")),
+                    "findings_overdue": serializers.IntegerField(
+                        help_text=gettext_lazy("open findings past their deadline")
+                    ),
+                },
+            )
+        },
     )
     def get(self, request):
         unknown = set(request.query_params) - {"region", "format"}
@@ -138,9 +182,14 @@ class SummaryView(APIView):
             code = codes[0].strip().upper()
             region = Region.objects.filter(code=code).first() if REGION_CODE.match(code) else None
             if region is None:
-                raise ValidationError({"region": [
-                    _("Unknown region code '%(code)s'. Use an ISO 3166-2 code such as KZ-35.")
-                    % {"code": codes[0][:20]}]})
+                raise ValidationError(
+                    {
+                        "region": [
+                            _("Unknown region code '%(code)s'. Use an ISO 3166-2 code such as KZ-35.")
+                            % {"code": codes[0][:20]}
+                        ]
+                    }
+                )
         scope = scoping.region_scope(request.user)
         if region is not None and not scoping.in_regions(region.pk, scope):
             raise NotFound(_("Region %(code)s is outside your regions.") % {"code": region.code})
@@ -153,9 +202,25 @@ class ImportRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportRecord
-        fields = ["id", "kind", "file_name", "encoding", "sheet", "user", "confirmed_by", "created_at",
-                  "finished_at", "status",
-                  "rows", "created", "updated", "unchanged", "rejected", "errors", "message"]
+        fields = [
+            "id",
+            "kind",
+            "file_name",
+            "encoding",
+            "sheet",
+            "user",
+            "confirmed_by",
+            "created_at",
+            "finished_at",
+            "status",
+            "rows",
+            "created",
+            "updated",
+            "unchanged",
+            "rejected",
+            "errors",
+            "message",
+        ]
 
 
 class ImportUploadSerializer(serializers.Serializer):
@@ -194,15 +259,23 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if not user_roles & {scoping.ADMIN, scoping.EDITOR} and not scoping.headcount_regions(self.request.user):
             raise PermissionDenied(_("Only ministry editors and administrators import registers."))
 
-    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportRecordSerializer,
-                                                                                       202: ImportRecordSerializer})
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportRecordSerializer, 202: ImportRecordSerializer},
+    )
     def create(self, request, *args, **kwargs):
         self._check_importer()
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        record = import_services.upload(user=request.user, kind=data["kind"], file_name=data["file"].name,
-                                        data=data["file"].read(), encoding=data["encoding"], sheet=data["sheet"])
+        record = import_services.upload(
+            user=request.user,
+            kind=data["kind"],
+            file_name=data["file"].name,
+            data=data["file"].read(),
+            encoding=data["encoding"],
+            sheet=data["sheet"],
+        )
         if data["file"].size > self.SYNC_LIMIT:
             outbox.send_on_commit(process_import, record_id=record.pk)
             record.refresh_from_db()
@@ -217,18 +290,25 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         self._check_importer()
         record = self.get_object()
         if record.status != ImportRecord.Status.CHECKED:
-            raise ValidationError({"status": [_("This import was already written.") if record.status == "imported"
-                                              else _("Only a checked import without rejected rows can be "
-                                                     "confirmed; this one is %(status)s.")
-                                              % {"status": record.status}]})
+            raise ValidationError(
+                {
+                    "status": [
+                        _("This import was already written.")
+                        if record.status == "imported"
+                        else _("Only a checked import without rejected rows can be confirmed; this one is %(status)s.")
+                        % {"status": record.status}
+                    ]
+                }
+            )
         if record.rows > 20000:
             outbox.send_on_commit(process_import, record_id=record.pk, confirm=True, user_id=request.user.pk)
             record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
         record = import_services.process(record, confirm=True, user=request.user)
         if record.status != ImportRecord.Status.IMPORTED:
-            raise ValidationError({"status": [record.message
-                                              or _("The import is %(status)s.") % {"status": record.status}]})
+            raise ValidationError(
+                {"status": [record.message or _("The import is %(status)s.") % {"status": record.status}]}
+            )
         return Response(ImportRecordSerializer(record).data)
 
 

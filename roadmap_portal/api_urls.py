@@ -1,4 +1,5 @@
 """Non-router API routes, included under the ``api`` namespace in roadmap_portal.urls."""
+
 from django.urls import path
 
 from cells.api.views import ConversionCompleteView, DesignCheckView

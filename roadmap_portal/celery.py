@@ -4,6 +4,7 @@ Without ``CELERY_BROKER_URL`` (the zero-setup demo) tasks run eagerly in-process
 The nightly compliance run is scheduled at 02:00 Asia/Almaty (UTC+5): it evaluates the cells whose inputs
 changed; on Sundays it evaluates every cell (``full``), which also catches cells deleted in the admin.
 """
+
 import os
 
 from celery import Celery

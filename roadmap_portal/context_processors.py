@@ -1,4 +1,5 @@
 """Template context of the top floor."""
+
 from facilities import scoping
 
 

@@ -3,6 +3,7 @@
 Views gather figures from selectors and trends, build chart specs (charts.py) and the tables that are
 each chart's text equivalent; ``?export=csv|xlsx&table=NAME`` downloads any of those tables.
 """
+
 import datetime
 import re
 
@@ -24,11 +25,18 @@ from . import charts, selectors, trends
 class DashboardForm(forms.Form):
     """The dashboard's choices: the date changes are measured from, and the forecast's window (days)."""
 
-    since = forms.DateField(label=gettext_lazy("Change since"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text=gettext_lazy("Date the changes are measured from (YYYY-MM-DD)."))
-    window = forms.TypedChoiceField(label=gettext_lazy("Forecast from the rate over the"), coerce=int,
-                                    required=False, choices=list(trends.WINDOWS.items()))
+    since = forms.DateField(
+        label=gettext_lazy("Change since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("Date the changes are measured from (YYYY-MM-DD)."),
+    )
+    window = forms.TypedChoiceField(
+        label=gettext_lazy("Forecast from the rate over the"),
+        coerce=int,
+        required=False,
+        choices=list(trends.WINDOWS.items()),
+    )
 
     def clean_since(self):
         since = self.cleaned_data.get("since")
@@ -60,15 +68,34 @@ def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
         ("population", "persons", _("persons held"), "", summary["population"]),
         ("places", "places", _("places (design capacity)"), "", summary["places"]),
         ("occupancy", "occupancy_rate", _("occupancy rate"), "%", summary["occupancy_rate"]),
-        ("single", "share_in_single_cells", _("persons in single-occupancy cells"), "%",
-         summary["share_in_single_cells"]),
-        ("headline", "share_compliant",
-         _("persons in single-occupancy cells compliant with the roadmap (KZ-ROADMAP)"), "%", headline["share"]),
+        (
+            "single",
+            "share_in_single_cells",
+            _("persons in single-occupancy cells"),
+            "%",
+            summary["share_in_single_cells"],
+        ),
+        (
+            "headline",
+            "share_compliant",
+            _("persons in single-occupancy cells compliant with the roadmap (KZ-ROADMAP)"),
+            "%",
+            headline["share"],
+        ),
     ]
     tiles = []
     for key, figure, label, unit, value in specs:
-        tiles.append({"key": key, "label": label, "unit": unit, "value": value, "delta": delta.get(figure),
-                      "chart": charts.sparkline(points, figure, label, unit), "chart_id": f"spark-{key}"})
+        tiles.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": value,
+                "delta": delta.get(figure),
+                "chart": charts.sparkline(points, figure, label, unit),
+                "chart_id": f"spark-{key}",
+            }
+        )
     return tiles
 
 
@@ -93,30 +120,58 @@ def dashboard(request):
     projects = selectors.projects_by_region(scope)
     profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
     lowest = selectors.lowest_compliance(profile, scope)
-    targets = trends.target_progress(summary["share_in_single_cells"], scope=scope,
-                                     region_shares={r["region"].pk: r["share"] for r in regions})
+    targets = trends.target_progress(
+        summary["share_in_single_cells"], scope=scope, region_shares={r["region"].pk: r["share"] for r in regions}
+    )
     residence = selectors.residence(scope)
     tables = _dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence)
     if "export" in request.GET:
         return _export_table(request, tables, "dashboard", form.errors)
     target = forecast["target"]
-    return render(request, "dashboard/national.html", {
-        "summary": summary, "scoped": scope is not None, "scope_label": _scope_label(request, scope),
-        "form": form, "since": since, "change": change, "window": window, "window_label": trends.WINDOWS[window],
-        "tiles": _tiles(points, summary, change), "points": points, "target": target,
-        "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
-        "share_chart": charts.share_against_target(points, target),
-        "regions": regions, "projects": projects, "projects_chart": charts.projects_stacked(projects),
-        "budget_chart": charts.budget_bars(projects), "lowest": lowest, "profile": profile,
-        "lowest_chart": charts.horizontal([f.code for f in lowest], [f.persons - f.persons_compliant for f in lowest],
-                                          _("Persons in non-compliant accommodation"), unit="", colour=charts.TARGET),
-        "overdue": selectors.overdue_findings(scope), "forecast": forecast, "targets": targets,
-        "forecast_rows": ([forecast["nation"]] if forecast["nation"] else []) + sorted(
-            forecast["regions"], key=lambda f: (f.current is None, f.current if f.current is not None else 0, f.code)),
-        "forecast_ranked": True,
-        "residence": residence, "today": timezone.localdate(),
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "dashboard/national.html",
+        {
+            "summary": summary,
+            "scoped": scope is not None,
+            "scope_label": _scope_label(request, scope),
+            "form": form,
+            "since": since,
+            "change": change,
+            "window": window,
+            "window_label": trends.WINDOWS[window],
+            "tiles": _tiles(points, summary, change),
+            "points": points,
+            "target": target,
+            "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
+            "share_chart": charts.share_against_target(points, target),
+            "regions": regions,
+            "projects": projects,
+            "projects_chart": charts.projects_stacked(projects),
+            "budget_chart": charts.budget_bars(projects),
+            "lowest": lowest,
+            "profile": profile,
+            "lowest_chart": charts.horizontal(
+                [f.code for f in lowest],
+                [f.persons - f.persons_compliant for f in lowest],
+                _("Persons in non-compliant accommodation"),
+                unit="",
+                colour=charts.TARGET,
+            ),
+            "overdue": selectors.overdue_findings(scope),
+            "forecast": forecast,
+            "targets": targets,
+            "forecast_rows": ([forecast["nation"]] if forecast["nation"] else [])
+            + sorted(
+                forecast["regions"],
+                key=lambda f: (f.current is None, f.current if f.current is not None else 0, f.code),
+            ),
+            "forecast_ranked": True,
+            "residence": residence,
+            "today": timezone.localdate(),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 def _dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
@@ -126,68 +181,213 @@ def _dashboard_tables(summary, points, regions, projects, lowest, forecast, targ
     statuses = projects["statuses"]
     rows_forecast = ([forecast["nation"]] if forecast["nation"] else []) + forecast["regions"]
     return {
-        "compliance": (_("compliance-by-standard"), [
-            Column(_("Profile")), Column(_("Title")), Column(_("Verified"), "bool"),
-            Column(_("Persons in compliant accommodation"), n), Column(_("Share (%)"), n),
-            Column(_("Compliant cells"), n), Column(_("Non-compliant cells"), n), Column(_("Cells with unknown status"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[c["profile"], c["title"], c["verified"], c["persons_compliant"], c["share_compliant"],
-              c["cells_compliant"], c["cells_non_compliant"], c["cells_unknown"], demo] for c in summary["compliance"]]),
-        "trend": (_("trend"), [
-            Column(_("Date"), "date"), Column(_("Persons held"), n), Column(_("Places"), n),
-            Column(_("Persons in single-occupancy cells"), n), Column(_("Share in single cells (%)"), n),
-            Column(_("Persons compliant with KZ-ROADMAP"), n), Column(_("Share compliant (%)"), n),
-            Column(_("Reconstructed demo history"), "bool")],
-            [[p["date"], p["persons"], p["places"], p["persons_in_single_cells"], p["share_in_single_cells"],
-              p["persons_compliant"], p["share_compliant"], p["reconstructed"]] for p in points]),
-        "regions": (_("single-cells-by-region"), [
-            Column(_("Region code")), Column(_("Region")), Column(_("Persons held"), n),
-            Column(_("Persons in single-occupancy cells"), n), Column(_("Share (%)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[r["code"], r["region"].name, r["persons"], r["persons_in_single_cells"], r["share"], r["is_demo"]]
-             for r in regions]),
-        "projects": (_("projects-by-region"), [
-            Column(_("Region code")), Column(_("Region")), *[Column(label, n) for _v, label in statuses],
-            Column(_("Projects"), n), Column(_("Planned budget (KZT)"), n), Column(_("Spent to date (KZT)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[r["code"], r["region"].name, *[r["counts"].get(v, 0) for v, _l in statuses], r["total"],
-              r["budget_planned_kzt"], r["budget_spent_kzt"], r["is_demo"]] for r in projects["regions"]]),
-        "lowest": (_("lowest-compliance"), [
-            Column(_("Code")), Column(_("Name")), Column(_("Region code")), Column(_("Persons held"), n),
-            Column(_("Persons in compliant accommodation"), n), Column(_("Share (%)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[f.code, f.name, f.region.code, f.persons, f.persons_compliant, f.share_compliant, f.is_demo]
-             for f in lowest]),
-        "forecast": (_("forecast"), [
-            Column(_("Code")), Column(_("Name")), Column(_("Share now (%)"), n), Column(_("Date of the latest snapshot"), "date"),
-            Column(_("Share at the window's start (%)"), n), Column(_("Window start"), "date"),
-            Column(_("Rate (percentage points per year)"), n), Column(_("Target (%)"), n), Column(_("Target date"), "date"),
-            Column(_("Projected date"), "date"), Column(_("State")), Column(_("Generated demo data"), "bool")],
-            [[f.code, f.name, f.current, f.current_date, f.start, f.start_date, f.rate_per_year, f.target,
-              f.deadline, f.projected, str(FORECAST_STATES[f.state]), demo] for f in rows_forecast]),
-        "targets": (_("roadmap-targets"), [
-            Column(_("Phase")), Column(_("Target")), Column(_("Target date"), "date"), Column(_("Target value"), n),
-            Column(_("Now"), n), Column(_("Reached (percent of the target)"), n), Column(_("State")), Column(_("Source")),
-            Column(_("Verified"), "bool"), Column(_("Demo assumption"), "bool")],
-            [[r["phase"], str(r["label"]), r["target_date"], r["target_value"], r["value"], r["percent_of_target"],
-              str(TARGET_STATES[r["state"]]), r["source"], r["verified"], r["is_demo"]] for r in targets]),
-        "residence": (_("residence-senders"), [
-            Column(_("Home region code")), Column(_("Home region")), Column(_("Residents held"), n),
-            Column(_("Held in another region"), n), Column(_("Share held elsewhere (%)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[s["code"], s["region"].name, s["residents"], s["held_elsewhere"], s["share_elsewhere"], residence["demo"]]
-             for s in residence["senders"]]),
+        "compliance": (
+            _("compliance-by-standard"),
+            [
+                Column(_("Profile")),
+                Column(_("Title")),
+                Column(_("Verified"), "bool"),
+                Column(_("Persons in compliant accommodation"), n),
+                Column(_("Share (%)"), n),
+                Column(_("Compliant cells"), n),
+                Column(_("Non-compliant cells"), n),
+                Column(_("Cells with unknown status"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    c["profile"],
+                    c["title"],
+                    c["verified"],
+                    c["persons_compliant"],
+                    c["share_compliant"],
+                    c["cells_compliant"],
+                    c["cells_non_compliant"],
+                    c["cells_unknown"],
+                    demo,
+                ]
+                for c in summary["compliance"]
+            ],
+        ),
+        "trend": (
+            _("trend"),
+            [
+                Column(_("Date"), "date"),
+                Column(_("Persons held"), n),
+                Column(_("Places"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Share in single cells (%)"), n),
+                Column(_("Persons compliant with KZ-ROADMAP"), n),
+                Column(_("Share compliant (%)"), n),
+                Column(_("Reconstructed demo history"), "bool"),
+            ],
+            [
+                [
+                    p["date"],
+                    p["persons"],
+                    p["places"],
+                    p["persons_in_single_cells"],
+                    p["share_in_single_cells"],
+                    p["persons_compliant"],
+                    p["share_compliant"],
+                    p["reconstructed"],
+                ]
+                for p in points
+            ],
+        ),
+        "regions": (
+            _("single-cells-by-region"),
+            [
+                Column(_("Region code")),
+                Column(_("Region")),
+                Column(_("Persons held"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Share (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [r["code"], r["region"].name, r["persons"], r["persons_in_single_cells"], r["share"], r["is_demo"]]
+                for r in regions
+            ],
+        ),
+        "projects": (
+            _("projects-by-region"),
+            [
+                Column(_("Region code")),
+                Column(_("Region")),
+                *[Column(label, n) for _v, label in statuses],
+                Column(_("Projects"), n),
+                Column(_("Planned budget (KZT)"), n),
+                Column(_("Spent to date (KZT)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    r["code"],
+                    r["region"].name,
+                    *[r["counts"].get(v, 0) for v, _l in statuses],
+                    r["total"],
+                    r["budget_planned_kzt"],
+                    r["budget_spent_kzt"],
+                    r["is_demo"],
+                ]
+                for r in projects["regions"]
+            ],
+        ),
+        "lowest": (
+            _("lowest-compliance"),
+            [
+                Column(_("Code")),
+                Column(_("Name")),
+                Column(_("Region code")),
+                Column(_("Persons held"), n),
+                Column(_("Persons in compliant accommodation"), n),
+                Column(_("Share (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [f.code, f.name, f.region.code, f.persons, f.persons_compliant, f.share_compliant, f.is_demo]
+                for f in lowest
+            ],
+        ),
+        "forecast": (
+            _("forecast"),
+            [
+                Column(_("Code")),
+                Column(_("Name")),
+                Column(_("Share now (%)"), n),
+                Column(_("Date of the latest snapshot"), "date"),
+                Column(_("Share at the window's start (%)"), n),
+                Column(_("Window start"), "date"),
+                Column(_("Rate (percentage points per year)"), n),
+                Column(_("Target (%)"), n),
+                Column(_("Target date"), "date"),
+                Column(_("Projected date"), "date"),
+                Column(_("State")),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    f.code,
+                    f.name,
+                    f.current,
+                    f.current_date,
+                    f.start,
+                    f.start_date,
+                    f.rate_per_year,
+                    f.target,
+                    f.deadline,
+                    f.projected,
+                    str(FORECAST_STATES[f.state]),
+                    demo,
+                ]
+                for f in rows_forecast
+            ],
+        ),
+        "targets": (
+            _("roadmap-targets"),
+            [
+                Column(_("Phase")),
+                Column(_("Target")),
+                Column(_("Target date"), "date"),
+                Column(_("Target value"), n),
+                Column(_("Now"), n),
+                Column(_("Reached (percent of the target)"), n),
+                Column(_("State")),
+                Column(_("Source")),
+                Column(_("Verified"), "bool"),
+                Column(_("Demo assumption"), "bool"),
+            ],
+            [
+                [
+                    r["phase"],
+                    str(r["label"]),
+                    r["target_date"],
+                    r["target_value"],
+                    r["value"],
+                    r["percent_of_target"],
+                    str(TARGET_STATES[r["state"]]),
+                    r["source"],
+                    r["verified"],
+                    r["is_demo"],
+                ]
+                for r in targets
+            ],
+        ),
+        "residence": (
+            _("residence-senders"),
+            [
+                Column(_("Home region code")),
+                Column(_("Home region")),
+                Column(_("Residents held"), n),
+                Column(_("Held in another region"), n),
+                Column(_("Share held elsewhere (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    s["code"],
+                    s["region"].name,
+                    s["residents"],
+                    s["held_elsewhere"],
+                    s["share_elsewhere"],
+                    residence["demo"],
+                ]
+                for s in residence["senders"]
+            ],
+        ),
     }
 
 
 FORECAST_STATES = {
-    "reached": gettext_lazy("target reached"), "on_track": gettext_lazy("on track"),
+    "reached": gettext_lazy("target reached"),
+    "on_track": gettext_lazy("on track"),
     "at_risk": gettext_lazy("at risk: later than the target date"),
     "no_progress": gettext_lazy("at risk: no progress in the window"),
-    "no_history": gettext_lazy("not enough history"), "no_target": gettext_lazy("no target set"),
+    "no_history": gettext_lazy("not enough history"),
+    "no_target": gettext_lazy("no target set"),
 }
-TARGET_STATES = {"reached": gettext_lazy("reached"), "open": gettext_lazy("open"),
-                 "missed": gettext_lazy("missed")}
+TARGET_STATES = {"reached": gettext_lazy("reached"), "open": gettext_lazy("open"), "missed": gettext_lazy("missed")}
 
 
 def _export_table(request, tables: dict, prefix: str, errors=None):
@@ -195,7 +395,8 @@ def _export_table(request, tables: dict, prefix: str, errors=None):
     if name not in tables:
         return HttpResponseBadRequest(
             _("Unknown table %(table)r: choose one of %(tables)s.") % {"table": name[:40], "tables": ", ".join(tables)},
-            content_type="text/plain; charset=utf-8")
+            content_type="text/plain; charset=utf-8",
+        )
     filename, columns, rows = tables[name]
     return export_response(request, f"{prefix}-{filename}", columns, rows, errors=errors)
 
@@ -227,49 +428,130 @@ def region_detail(request, code):
     target = trends.share_target(region, timezone.localdate(), targets_all)
     forecast = trends.forecast_one(points, target, window, region.code, region.name)
     profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
-    facilities = list(selectors.facilities_with_figures(
-        Facility.objects.filter(region=region).order_by("code", "pk"), profile))
+    facilities = list(
+        selectors.facilities_with_figures(Facility.objects.filter(region=region).order_by("code", "pk"), profile)
+    )
     for f in facilities:
         f.share_compliant = selectors.share(getattr(f, "persons_compliant", None) or 0, f.persons)
-    projects = list(ConversionProject.objects.filter(block__facility__region=region)
-                    .select_related("block__facility").order_by("block__facility__code", "block__name"))
+    projects = list(
+        ConversionProject.objects.filter(block__facility__region=region)
+        .select_related("block__facility")
+        .order_by("block__facility__code", "block__name")
+    )
     residence = selectors.residence({region.pk})
     demo = summary["demo_data"]
     n = "number"
     tables = {
-        "facilities": (_("facilities"), [
-            Column(_("Code")), Column(_("Name")), Column(_("Kind")), Column(_("Status")), Column(_("Places"), n),
-            Column(_("Persons held"), n), Column(_("Persons in single-occupancy cells"), n),
-            Column(_("Persons in compliant accommodation"), n), Column(_("Share compliant (%)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[f.code, f.name, f.get_kind_display(), f.get_status_display(), f.places, f.persons,
-              f.persons_in_single_cells, getattr(f, "persons_compliant", None), f.share_compliant, f.is_demo]
-             for f in facilities]),
-        "projects": (_("projects"), [
-            Column(_("Facility")), Column(_("Block")), Column(_("Status")), Column(_("Roadmap phase")),
-            Column(_("Percent complete (%)"), n), Column(_("Planned budget (KZT)"), n),
-            Column(_("Spent to date (KZT)"), n), Column(_("Planned end"), "date"), Column(_("Generated demo data"), "bool")],
-            [[p.block.facility.code, p.block.name, p.get_status_display(), p.roadmap_phase, p.percent_complete,
-              p.budget_planned_kzt, p.budget_spent_kzt, p.planned_end, p.is_demo] for p in projects]),
-        "trend": (_("trend"), [
-            Column(_("Date"), "date"), Column(_("Persons held"), n), Column(_("Places"), n),
-            Column(_("Persons in single-occupancy cells"), n), Column(_("Share in single cells (%)"), n),
-            Column(_("Reconstructed demo history"), "bool")],
-            [[p["date"], p["persons"], p["places"], p["persons_in_single_cells"], p["share_in_single_cells"],
-              p["reconstructed"]] for p in points]),
+        "facilities": (
+            _("facilities"),
+            [
+                Column(_("Code")),
+                Column(_("Name")),
+                Column(_("Kind")),
+                Column(_("Status")),
+                Column(_("Places"), n),
+                Column(_("Persons held"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Persons in compliant accommodation"), n),
+                Column(_("Share compliant (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    f.code,
+                    f.name,
+                    f.get_kind_display(),
+                    f.get_status_display(),
+                    f.places,
+                    f.persons,
+                    f.persons_in_single_cells,
+                    getattr(f, "persons_compliant", None),
+                    f.share_compliant,
+                    f.is_demo,
+                ]
+                for f in facilities
+            ],
+        ),
+        "projects": (
+            _("projects"),
+            [
+                Column(_("Facility")),
+                Column(_("Block")),
+                Column(_("Status")),
+                Column(_("Roadmap phase")),
+                Column(_("Percent complete (%)"), n),
+                Column(_("Planned budget (KZT)"), n),
+                Column(_("Spent to date (KZT)"), n),
+                Column(_("Planned end"), "date"),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    p.block.facility.code,
+                    p.block.name,
+                    p.get_status_display(),
+                    p.roadmap_phase,
+                    p.percent_complete,
+                    p.budget_planned_kzt,
+                    p.budget_spent_kzt,
+                    p.planned_end,
+                    p.is_demo,
+                ]
+                for p in projects
+            ],
+        ),
+        "trend": (
+            _("trend"),
+            [
+                Column(_("Date"), "date"),
+                Column(_("Persons held"), n),
+                Column(_("Places"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Share in single cells (%)"), n),
+                Column(_("Reconstructed demo history"), "bool"),
+            ],
+            [
+                [
+                    p["date"],
+                    p["persons"],
+                    p["places"],
+                    p["persons_in_single_cells"],
+                    p["share_in_single_cells"],
+                    p["reconstructed"],
+                ]
+                for p in points
+            ],
+        ),
     }
     if "export" in request.GET:
         return _export_table(request, tables, f"region-{region.code}", form.errors)
-    return render(request, "dashboard/region.html", {
-        "region": region, "summary": summary, "form": form, "since": since, "change": change,
-        "tiles": _tiles(points, summary, change), "points": points, "target": target,
-        "share_chart": charts.share_against_target(points, target), "forecast_rows": [forecast], "window_label": trends.WINDOWS[window],
-        "targets": trends.target_progress(summary["share_in_single_cells"], region=region),
-        "facilities": facilities, "profile": profile, "projects": projects, "residence": residence,
-        "host": next((h for h in residence["hosts"] if h["code"] == region.code), None),
-        "sender": next((s for s in residence["senders"] if s["code"] == region.code), None),
-        "overdue": selectors.overdue_findings({region.pk}), "demo": demo, "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "dashboard/region.html",
+        {
+            "region": region,
+            "summary": summary,
+            "form": form,
+            "since": since,
+            "change": change,
+            "tiles": _tiles(points, summary, change),
+            "points": points,
+            "target": target,
+            "share_chart": charts.share_against_target(points, target),
+            "forecast_rows": [forecast],
+            "window_label": trends.WINDOWS[window],
+            "targets": trends.target_progress(summary["share_in_single_cells"], region=region),
+            "facilities": facilities,
+            "profile": profile,
+            "projects": projects,
+            "residence": residence,
+            "host": next((h for h in residence["hosts"] if h["code"] == region.code), None),
+            "sender": next((s for s in residence["senders"] if s["code"] == region.code), None),
+            "overdue": selectors.overdue_findings({region.pk}),
+            "demo": demo,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def residence(request):
@@ -280,28 +562,64 @@ def residence(request):
     figures = selectors.residence(scope)
     n = "number"
     tables = {
-        "hosts": (_("held-by-region"), [
-            Column(_("Region code")), Column(_("Region")), Column(_("Persons held"), n),
-            Column(_("From the same region"), n), Column(_("Share from the same region (%)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[h["code"], h["region"].name, h["held"], h["from_home"], h["share_from_home"], figures["demo"]]
-             for h in figures["hosts"]]),
-        "senders": (_("residents-by-home-region"), [
-            Column(_("Home region code")), Column(_("Home region")), Column(_("Residents held"), n),
-            Column(_("Held in another region"), n), Column(_("Share held elsewhere (%)"), n),
-            Column(_("Generated demo data"), "bool")],
-            [[s["code"], s["region"].name, s["residents"], s["held_elsewhere"], s["share_elsewhere"], figures["demo"]]
-             for s in figures["senders"]]),
+        "hosts": (
+            _("held-by-region"),
+            [
+                Column(_("Region code")),
+                Column(_("Region")),
+                Column(_("Persons held"), n),
+                Column(_("From the same region"), n),
+                Column(_("Share from the same region (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [h["code"], h["region"].name, h["held"], h["from_home"], h["share_from_home"], figures["demo"]]
+                for h in figures["hosts"]
+            ],
+        ),
+        "senders": (
+            _("residents-by-home-region"),
+            [
+                Column(_("Home region code")),
+                Column(_("Home region")),
+                Column(_("Residents held"), n),
+                Column(_("Held in another region"), n),
+                Column(_("Share held elsewhere (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    s["code"],
+                    s["region"].name,
+                    s["residents"],
+                    s["held_elsewhere"],
+                    s["share_elsewhere"],
+                    figures["demo"],
+                ]
+                for s in figures["senders"]
+            ],
+        ),
     }
     if "export" in request.GET:
         return _export_table(request, tables, "residence")
     senders = [s for s in figures["senders"] if s["held_elsewhere"]][:10]
-    return render(request, "dashboard/residence.html", {
-        "figures": figures, "scoped": scope is not None,
-        "hosts_chart": charts.horizontal([h["region"].name for h in figures["hosts"]],
-                                         [h["share_from_home"] for h in figures["hosts"]],
-                                         _("Persons held who are from the same region (%)")),
-        "senders_chart": charts.horizontal([s["region"].name for s in senders], [s["held_elsewhere"] for s in senders],
-                                           _("Residents held in another region (persons)"), unit="",
-                                           colour=charts.SPENT),
-    })
+    return render(
+        request,
+        "dashboard/residence.html",
+        {
+            "figures": figures,
+            "scoped": scope is not None,
+            "hosts_chart": charts.horizontal(
+                [h["region"].name for h in figures["hosts"]],
+                [h["share_from_home"] for h in figures["hosts"]],
+                _("Persons held who are from the same region (%)"),
+            ),
+            "senders_chart": charts.horizontal(
+                [s["region"].name for s in senders],
+                [s["held_elsewhere"] for s in senders],
+                _("Residents held in another region (persons)"),
+                unit="",
+                colour=charts.SPENT,
+            ),
+        },
+    )

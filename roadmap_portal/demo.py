@@ -10,6 +10,7 @@ The known institutions keep their real codes and states; every generated figure 
 ``build_dataset()`` returns plain dicts (no database access), so the same seed always gives the same
 rows; ``seed_demo`` writes them idempotently by natural keys.
 """
+
 import datetime
 import json
 import random
@@ -26,40 +27,146 @@ REMAND = 5_000
 
 # Institutions for imprisonment per region (62 in all, known institutions included).
 IMPRISONMENT_PER_REGION = {
-    "KZ-35": 11, "KZ-63": 6, "KZ-10": 6, "KZ-11": 4, "KZ-15": 2, "KZ-19": 3, "KZ-23": 1, "KZ-27": 2,
-    "KZ-31": 3, "KZ-33": 1, "KZ-39": 3, "KZ-43": 2, "KZ-47": 1, "KZ-55": 4, "KZ-59": 3, "KZ-61": 2,
-    "KZ-62": 1, "KZ-71": 2, "KZ-75": 3, "KZ-79": 2,
+    "KZ-35": 11,
+    "KZ-63": 6,
+    "KZ-10": 6,
+    "KZ-11": 4,
+    "KZ-15": 2,
+    "KZ-19": 3,
+    "KZ-23": 1,
+    "KZ-27": 2,
+    "KZ-31": 3,
+    "KZ-33": 1,
+    "KZ-39": 3,
+    "KZ-43": 2,
+    "KZ-47": 1,
+    "KZ-55": 4,
+    "KZ-59": 3,
+    "KZ-61": 2,
+    "KZ-62": 1,
+    "KZ-71": 2,
+    "KZ-75": 3,
+    "KZ-79": 2,
 }
 # Pre-trial centres: one in 16 regions.
-PRE_TRIAL_REGIONS = ["KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-35", "KZ-39", "KZ-43",
-                     "KZ-47", "KZ-55", "KZ-59", "KZ-63", "KZ-71", "KZ-75", "KZ-79"]
+PRE_TRIAL_REGIONS = [
+    "KZ-11",
+    "KZ-15",
+    "KZ-19",
+    "KZ-23",
+    "KZ-27",
+    "KZ-31",
+    "KZ-35",
+    "KZ-39",
+    "KZ-43",
+    "KZ-47",
+    "KZ-55",
+    "KZ-59",
+    "KZ-63",
+    "KZ-71",
+    "KZ-75",
+    "KZ-79",
+]
 
 # Known institutions (data/kz_estate.json, known_institutions) mapped to the portal's vocabulary.
 KNOWN = [
-    {"code": "АК-159/7", "region": "KZ-35", "locality": "Dolinka", "status": "operating", "kind": "colony",
-     "security_level": "medium", "note": "former Karlag site"},
-    {"code": "No. 34", "region": "KZ-35", "locality": "", "status": "operating", "kind": "colony",
-     "security_level": ""},
-    {"code": "No. 22", "region": "KZ-63", "locality": "Oskemen", "status": "operating", "kind": "colony",
-     "security_level": ""},
-    {"code": "ЛА-155/6", "region": "KZ-75", "locality": "Almaty", "status": "operating", "kind": "juvenile",
-     "security_level": "medium_juvenile", "category": "juveniles"},
-    {"code": "No. 19", "region": "KZ-10", "locality": "", "status": "closing", "kind": "colony",
-     "security_level": "", "note": "being repurposed"},
-    {"code": "УК-161/4", "region": "KZ-39", "locality": "Kushmurun", "status": "closed", "kind": "colony",
-     "security_level": "medium", "note": "closed in 2020"},
-    {"code": "ОВ-156/17", "region": "KZ-63", "locality": "Shuak", "status": "closed", "kind": "colony",
-     "security_level": "medium", "note": "closed in 2020"},
+    {
+        "code": "АК-159/7",
+        "region": "KZ-35",
+        "locality": "Dolinka",
+        "status": "operating",
+        "kind": "colony",
+        "security_level": "medium",
+        "note": "former Karlag site",
+    },
+    {
+        "code": "No. 34",
+        "region": "KZ-35",
+        "locality": "",
+        "status": "operating",
+        "kind": "colony",
+        "security_level": "",
+    },
+    {
+        "code": "No. 22",
+        "region": "KZ-63",
+        "locality": "Oskemen",
+        "status": "operating",
+        "kind": "colony",
+        "security_level": "",
+    },
+    {
+        "code": "ЛА-155/6",
+        "region": "KZ-75",
+        "locality": "Almaty",
+        "status": "operating",
+        "kind": "juvenile",
+        "security_level": "medium_juvenile",
+        "category": "juveniles",
+    },
+    {
+        "code": "No. 19",
+        "region": "KZ-10",
+        "locality": "",
+        "status": "closing",
+        "kind": "colony",
+        "security_level": "",
+        "note": "being repurposed",
+    },
+    {
+        "code": "УК-161/4",
+        "region": "KZ-39",
+        "locality": "Kushmurun",
+        "status": "closed",
+        "kind": "colony",
+        "security_level": "medium",
+        "note": "closed in 2020",
+    },
+    {
+        "code": "ОВ-156/17",
+        "region": "KZ-63",
+        "locality": "Shuak",
+        "status": "closed",
+        "kind": "colony",
+        "security_level": "medium",
+        "note": "closed in 2020",
+    },
 ]
 
 PROJECT_PLAN = [  # status of each demo conversion project, in order (every state of the workflow)
-    "completed", "completed", "completed", "commissioning", "commissioning", "construction", "construction",
-    "construction", "construction", "procurement", "procurement", "procurement", "design", "design", "design",
-    "planned", "planned", "planned", "planned", "suspended", "suspended", "cancelled",
+    "completed",
+    "completed",
+    "completed",
+    "commissioning",
+    "commissioning",
+    "construction",
+    "construction",
+    "construction",
+    "construction",
+    "procurement",
+    "procurement",
+    "procurement",
+    "design",
+    "design",
+    "design",
+    "planned",
+    "planned",
+    "planned",
+    "planned",
+    "suspended",
+    "suspended",
+    "cancelled",
 ]
 FLOW = ["planned", "design", "procurement", "construction", "commissioning", "completed"]
-PERCENT = {"planned": 0, "design": 8, "procurement": 15, "construction": 55, "commissioning": 95, "completed": 100,
-           "cancelled": 5}
+PERCENT = {
+    "planned": 0,
+    "design": 8,
+    "procurement": 15,
+    "construction": 55,
+    "commissioning": 95,
+    "completed": 100,
+    "cancelled": 5,
+}
 
 KIND_NAMES = {
     "colony": ("correctional colony", "исправительная колония", "түзеу колониясы"),
@@ -76,13 +183,13 @@ class Dataset:
     """Generated rows as dicts keyed by natural keys, plus the totals the generator aimed at."""
 
     facilities: list = field(default_factory=list)
-    blocks: list = field(default_factory=list)       # facility_code, name, ...
-    cells: list = field(default_factory=list)        # facility_code, block_name, number, ...
-    projects: list = field(default_factory=list)     # facility_code, block_name, ...
-    updates: list = field(default_factory=list)      # facility_code, block_name, date, status, ...
+    blocks: list = field(default_factory=list)  # facility_code, name, ...
+    cells: list = field(default_factory=list)  # facility_code, block_name, number, ...
+    projects: list = field(default_factory=list)  # facility_code, block_name, ...
+    updates: list = field(default_factory=list)  # facility_code, block_name, date, status, ...
     inspections: list = field(default_factory=list)  # facility_code, date_start, body, ...
-    findings: list = field(default_factory=list)     # facility_code, date_start, body, description, ...
-    residence: list = field(default_factory=list)    # facility_code, home_region, date, persons
+    findings: list = field(default_factory=list)  # facility_code, date_start, body, description, ...
+    residence: list = field(default_factory=list)  # facility_code, home_region, date, persons
     totals: dict = field(default_factory=dict)
 
 
@@ -137,9 +244,14 @@ def build_dataset(seed: int = SEED) -> Dataset:
     imprisonment = []
     for known in KNOWN:
         row = {
-            "code": known["code"], "region": known["region"], "locality": known["locality"],
-            "status": known["status"], "kind": known["kind"], "security_level": known["security_level"],
-            "category": known.get("category", "men"), "source": sources[known["code"]],
+            "code": known["code"],
+            "region": known["region"],
+            "locality": known["locality"],
+            "status": known["status"],
+            "kind": known["kind"],
+            "security_level": known["security_level"],
+            "category": known.get("category", "men"),
+            "source": sources[known["code"]],
             "name_en": f"Institution {known['code']}" + (f" ({known['note']})" if known.get("note") else ""),
             "name_ru": f"Учреждение {known['code'].replace('No.', '№')}",
             "name_kk": f"{known['code'].replace('No.', '№')} мекемесі",
@@ -153,19 +265,29 @@ def build_dataset(seed: int = SEED) -> Dataset:
     for region, count in IMPRISONMENT_PER_REGION.items():
         for _ in range(count - in_operation_known.get(region, 0)):
             generated_plan.append(region)
-    kinds = (["colony_settlement"] * 12 + ["medical"] * 3 + ["prison"] * 2 + ["colony"] * (len(generated_plan) - 17))
+    kinds = ["colony_settlement"] * 12 + ["medical"] * 3 + ["prison"] * 2 + ["colony"] * (len(generated_plan) - 17)
     rng.shuffle(kinds)
     for index, (region, kind) in enumerate(zip(generated_plan, kinds), start=1):
         number = f"{index:02d}"
         security = {"colony_settlement": "minimum", "medical": "mixed", "prison": "full"}.get(
-            kind, rng.choice(["medium", "medium", "medium", "maximum", "minimum"]))
+            kind, rng.choice(["medium", "medium", "medium", "maximum", "minimum"])
+        )
         en, ru, kk = KIND_NAMES[kind]
-        imprisonment.append({
-            "code": f"ДЕМО-{region[3:]}/{number}", "region": region, "locality": "", "status": "operating",
-            "kind": kind, "security_level": security, "category": "men", "source": "",
-            "name_en": f"Demo {en} No. {number}", "name_ru": f"Демо: {ru} № {number}",
-            "name_kk": f"Демо: № {number} {kk}",
-        })
+        imprisonment.append(
+            {
+                "code": f"ДЕМО-{region[3:]}/{number}",
+                "region": region,
+                "locality": "",
+                "status": "operating",
+                "kind": kind,
+                "security_level": security,
+                "category": "men",
+                "source": "",
+                "name_en": f"Demo {en} No. {number}",
+                "name_ru": f"Демо: {ru} № {number}",
+                "name_kk": f"Демо: № {number} {kk}",
+            }
+        )
     # One extreme-security colony and three women's colonies among the generated colonies.
     colonies = [f for f in imprisonment if f["kind"] == "colony" and f["code"].startswith("ДЕМО")]
     colonies[0]["security_level"] = "extreme"
@@ -175,20 +297,38 @@ def build_dataset(seed: int = SEED) -> Dataset:
     pre_trial = []
     for region in PRE_TRIAL_REGIONS:
         en, ru, kk = KIND_NAMES["pre_trial_centre"]
-        pre_trial.append({
-            "code": f"ДЕМО-СИЗО-{region[3:]}", "region": region, "locality": "", "status": "operating",
-            "kind": "pre_trial_centre", "security_level": "", "category": "mixed", "source": "",
-            "name_en": f"Demo {en} ({region})", "name_ru": f"Демо: {ru} ({region})", "name_kk": f"Демо: {kk} ({region})",
-        })
+        pre_trial.append(
+            {
+                "code": f"ДЕМО-СИЗО-{region[3:]}",
+                "region": region,
+                "locality": "",
+                "status": "operating",
+                "kind": "pre_trial_centre",
+                "security_level": "",
+                "category": "mixed",
+                "source": "",
+                "name_en": f"Demo {en} ({region})",
+                "name_ru": f"Демо: {ru} ({region})",
+                "name_kk": f"Демо: {kk} ({region})",
+            }
+        )
 
     operating = [f for f in imprisonment if f["status"] == "operating"]
     assert len(operating) == 62 and len(pre_trial) == 16, (len(operating), len(pre_trial))
     # Eight institutions already reconstructed into single cells (KUIS, 2015).
-    reconstructed = {f["code"] for f in rng.sample([f for f in operating if f["kind"] == "colony"
-                                                     and f["security_level"] != "extreme"], 8)}
+    reconstructed = {
+        f["code"]
+        for f in rng.sample([f for f in operating if f["kind"] == "colony" and f["security_level"] != "extreme"], 8)
+    }
 
-    size = {"colony": (650, 1400), "colony_settlement": (120, 380), "medical": (220, 520), "prison": (300, 600),
-            "juvenile": (60, 120), "pre_trial_centre": (200, 520)}
+    size = {
+        "colony": (650, 1400),
+        "colony_settlement": (120, 380),
+        "medical": (220, 520),
+        "prison": (300, 600),
+        "juvenile": (60, 120),
+        "pre_trial_centre": (200, 520),
+    }
     convict_split = _split_total(rng, [rng.uniform(*size[f["kind"]]) for f in operating], CONVICTS)
     remand_split = _split_total(rng, [rng.uniform(*size["pre_trial_centre"]) for _ in pre_trial], REMAND)
 
@@ -214,15 +354,22 @@ def build_dataset(seed: int = SEED) -> Dataset:
         cells = [c for c in data.cells if c["facility_code"] == facility["code"] and c["status"] == "in_use"]
         facility["design_capacity"] = sum(c["design_capacity"] for c in cells)
         facility["population_date"] = COUNT_DATE if facility["status"] == "operating" else None
-        if any(p["facility_code"] == facility["code"] and p["status"] in ("construction", "commissioning")
-               for p in data.projects):
+        if any(
+            p["facility_code"] == facility["code"] and p["status"] in ("construction", "commissioning")
+            for p in data.projects
+        ):
             facility["status"] = "under_reconstruction"
         data.facilities.append(facility)
     _inspections(rng, data, [f for f in operating + pre_trial])
     _residence(random.Random(seed + 1), data, operating + pre_trial)
     data.totals = {
-        "facilities_in_operation": 78, "imprisonment": 62, "pre_trial": 16, "convicts": CONVICTS,
-        "remand": REMAND, "population": CONVICTS + REMAND, "reconstructed": sorted(reconstructed),
+        "facilities_in_operation": 78,
+        "imprisonment": 62,
+        "pre_trial": 16,
+        "convicts": CONVICTS,
+        "remand": REMAND,
+        "population": CONVICTS + REMAND,
+        "reconstructed": sorted(reconstructed),
     }
     return data
 
@@ -233,19 +380,39 @@ def _dormitory_blocks(rng, data, facility, persons, status="in_use"):
     room_specs = []
     for b in range(1, blocks + 1):
         name = f"Block {b}"
-        data.blocks.append({"facility_code": facility["code"], "name": name, "accommodation_type": "dormitory",
-                            "year_built": (facility["year_built"] or 1960) + rng.choice([0, 0, 5, 12]),
-                            "floors": rng.choice([2, 2, 3])})
+        data.blocks.append(
+            {
+                "facility_code": facility["code"],
+                "name": name,
+                "accommodation_type": "dormitory",
+                "year_built": (facility["year_built"] or 1960) + rng.choice([0, 0, 5, 12]),
+                "floors": rng.choice([2, 2, 3]),
+            }
+        )
         for r in range(rooms_needed // blocks + (1 if b <= rooms_needed % blocks else 0)):
             room_specs.append((name, f"{b}-{r + 1:02d}", rng.randint(40, 80)))
     capacities = [spec[2] for spec in room_specs]
     occupancy = _allocate(rng, capacities, persons, [True] * len(capacities))
     for (block, number, beds), occ in zip(room_specs, occupancy):
         per_bed = rng.uniform(2.1, 4.8)
-        data.cells.append(_cell(rng, facility, block, number, "dormitory", _d(beds * per_bed), beds, occ,
-                                annex=rng.random() < 0.12, partitioned=_maybe(rng, rng.random() < 0.5, 0.3),
-                                wall=_d(rng.uniform(5.0, 9.0)), ceiling=_d(rng.uniform(2.6, 3.3)),
-                                light=rng.random() > 0.06, status=status))
+        data.cells.append(
+            _cell(
+                rng,
+                facility,
+                block,
+                number,
+                "dormitory",
+                _d(beds * per_bed),
+                beds,
+                occ,
+                annex=rng.random() < 0.12,
+                partitioned=_maybe(rng, rng.random() < 0.5, 0.3),
+                wall=_d(rng.uniform(5.0, 9.0)),
+                ceiling=_d(rng.uniform(2.6, 3.3)),
+                light=rng.random() > 0.06,
+                status=status,
+            )
+        )
 
 
 def _cell_blocks(rng, data, facility, persons, built):
@@ -255,8 +422,15 @@ def _cell_blocks(rng, data, facility, persons, built):
     capacities, specs = [], []
     for b, count in enumerate(per_block, start=1):
         name = f"Cell block {b}"
-        data.blocks.append({"facility_code": facility["code"], "name": name, "accommodation_type": "cell",
-                            "year_built": built, "floors": 3})
+        data.blocks.append(
+            {
+                "facility_code": facility["code"],
+                "name": name,
+                "accommodation_type": "cell",
+                "year_built": built,
+                "floors": 3,
+            }
+        )
         for n in range(1, count + 1):
             specs.append((name, f"{b}{n:03d}"))
             capacities.append(1)
@@ -268,10 +442,23 @@ def _cell_blocks(rng, data, facility, persons, built):
     for i, j in zip(chosen[:pairs], chosen[pairs:]):
         occupancy[i], occupancy[j] = 2, 0
     for (block, number), occ in zip(specs, occupancy):
-        data.cells.append(_cell(rng, facility, block, number, "single_occupancy_cell",
-                                _d(rng.choice([6.6, 6.6, 6.6, 6.4, 6.8, 7.0, 5.9])), 1, occ, annex=True,
-                                partitioned=True, wall=_d(rng.uniform(2.1, 2.6)),
-                                ceiling=_maybe(rng, _d(rng.uniform(2.6, 2.9)), 0.03), light=True))
+        data.cells.append(
+            _cell(
+                rng,
+                facility,
+                block,
+                number,
+                "single_occupancy_cell",
+                _d(rng.choice([6.6, 6.6, 6.6, 6.4, 6.8, 7.0, 5.9])),
+                1,
+                occ,
+                annex=True,
+                partitioned=True,
+                wall=_d(rng.uniform(2.1, 2.6)),
+                ceiling=_maybe(rng, _d(rng.uniform(2.6, 2.9)), 0.03),
+                light=True,
+            )
+        )
 
 
 def _pre_trial_blocks(rng, data, facility, persons):
@@ -287,37 +474,84 @@ def _pre_trial_blocks(rng, data, facility, persons):
         capacities.append(capacity)
         over.append(not single)
     for n in range(1, blocks + 1):
-        data.blocks.append({"facility_code": facility["code"], "name": f"Corpus {n}",
-                            "accommodation_type": "cell", "year_built": facility["year_built"],
-                            "floors": rng.choice([2, 3, 4])})
+        data.blocks.append(
+            {
+                "facility_code": facility["code"],
+                "name": f"Corpus {n}",
+                "accommodation_type": "cell",
+                "year_built": facility["year_built"],
+                "floors": rng.choice([2, 3, 4]),
+            }
+        )
     occupancy = _allocate(rng, capacities, persons, over)
     for (block, number, single), capacity, occ in zip(specs, capacities, occupancy):
         kind = "single_occupancy_cell" if single else "multiple_occupancy_cell"
         area = rng.uniform(5.4, 8.0) if single else capacity * rng.uniform(2.6, 4.6)
-        data.cells.append(_cell(rng, facility, block, number, kind, _d(area), capacity, occ,
-                                annex=rng.random() < 0.9, partitioned=_maybe(rng, rng.random() < 0.7, 0.1),
-                                wall=_d(rng.uniform(1.9, 4.0)), ceiling=_maybe(rng, _d(rng.uniform(2.5, 3.1)), 0.1),
-                                light=_maybe(rng, rng.random() > 0.1, 0.05)))
+        data.cells.append(
+            _cell(
+                rng,
+                facility,
+                block,
+                number,
+                kind,
+                _d(area),
+                capacity,
+                occ,
+                annex=rng.random() < 0.9,
+                partitioned=_maybe(rng, rng.random() < 0.7, 0.1),
+                wall=_d(rng.uniform(1.9, 4.0)),
+                ceiling=_maybe(rng, _d(rng.uniform(2.5, 3.1)), 0.1),
+                light=_maybe(rng, rng.random() > 0.1, 0.05),
+            )
+        )
 
 
-def _cell(rng, facility, block, number, kind, area, capacity, occupancy, *, annex, partitioned, wall, ceiling,
-          light, status="in_use"):
+def _cell(
+    rng,
+    facility,
+    block,
+    number,
+    kind,
+    area,
+    capacity,
+    occupancy,
+    *,
+    annex,
+    partitioned,
+    wall,
+    ceiling,
+    light,
+    status="in_use",
+):
     return {
-        "facility_code": facility["code"], "block_name": block, "number": number, "accommodation_type": kind,
-        "living_space_m2": _maybe(rng, area, 0.02), "design_capacity": capacity,
+        "facility_code": facility["code"],
+        "block_name": block,
+        "number": number,
+        "accommodation_type": kind,
+        "living_space_m2": _maybe(rng, area, 0.02),
+        "design_capacity": capacity,
         "occupancy": occupancy if status == "in_use" else 0,
         "occupancy_date": COUNT_DATE if status == "in_use" else None,
         "has_sanitary_annex": annex,
-        "sanitary_annex_partitioned": (partitioned if kind != "single_occupancy_cell" else True) if annex else None, "min_wall_distance_m": _maybe(rng, wall, 0.08),
+        "sanitary_annex_partitioned": (partitioned if kind != "single_occupancy_cell" else True) if annex else None,
+        "min_wall_distance_m": _maybe(rng, wall, 0.08),
         "ceiling_height_m": _maybe(rng, ceiling, 0.08) if ceiling is not None else None,
-        "has_natural_light": light, "status": status,
+        "has_natural_light": light,
+        "status": status,
     }
 
 
 # Planned start year of a demo project by its status, so that dates agree with the state reached by 2026.
-START_YEARS = {"completed": (2021, 2021), "commissioning": (2022, 2022), "construction": (2023, 2024),
-               "suspended": (2023, 2023), "cancelled": (2023, 2024), "procurement": (2025, 2025),
-               "design": (2026, 2026), "planned": (2027, 2027)}
+START_YEARS = {
+    "completed": (2021, 2021),
+    "commissioning": (2022, 2022),
+    "construction": (2023, 2024),
+    "suspended": (2023, 2023),
+    "cancelled": (2023, 2024),
+    "procurement": (2025, 2025),
+    "design": (2026, 2026),
+    "planned": (2027, 2027),
+}
 
 
 def _phase(planned_end: datetime.date) -> str:
@@ -346,33 +580,62 @@ def _projects(rng, data, candidates):
             dates = [datetime.date(2026, rng.randint(1, 9), 1)]
         else:
             tail = 60 if status in ("suspended", "cancelled") else 0
-            last = min(planned_end if status == "completed" else COUNT_DATE,
-                       COUNT_DATE - datetime.timedelta(days=tail + rng.randint(15, 120)))
+            last = min(
+                planned_end if status == "completed" else COUNT_DATE,
+                COUNT_DATE - datetime.timedelta(days=tail + rng.randint(15, 120)),
+            )
             if status != "completed":  # works reported so far began before the planned end
                 last = min(last, planned_end - datetime.timedelta(days=60))
             last = max(last, start + datetime.timedelta(days=30 * reached))
             dates = [start + (last - start) * i / reached for i in range(reached + 1)] if reached else [start]
         actual_start = dates[3] if reached >= 3 else None
         actual_end = dates[-1] if status == "completed" else None
-        data.projects.append({
-            "facility_code": facility["code"], "block_name": block["name"], "status": status,
-            "status_before_suspension": before or "", "roadmap_phase": _phase(planned_end),
-            "baseline_rooms": len(rooms), "baseline_beds": beds, "target_cells": places, "target_places": places,
-            "planned_start": start, "planned_end": planned_end,
-            "actual_start": actual_start, "actual_end": actual_end, "percent_complete": Decimal(percent),
-            "budget_planned_kzt": budget, "budget_spent_kzt": spent, "contractor": f"Demo contractor {rng.randint(1, 9)}",
-        })
+        data.projects.append(
+            {
+                "facility_code": facility["code"],
+                "block_name": block["name"],
+                "status": status,
+                "status_before_suspension": before or "",
+                "roadmap_phase": _phase(planned_end),
+                "baseline_rooms": len(rooms),
+                "baseline_beds": beds,
+                "target_cells": places,
+                "target_places": places,
+                "planned_start": start,
+                "planned_end": planned_end,
+                "actual_start": actual_start,
+                "actual_end": actual_end,
+                "percent_complete": Decimal(percent),
+                "budget_planned_kzt": budget,
+                "budget_spent_kzt": spent,
+                "contractor": f"Demo contractor {rng.randint(1, 9)}",
+            }
+        )
         for i, date in enumerate(dates):
             step = FLOW[i]
-            data.updates.append({"facility_code": facility["code"], "block_name": block["name"], "date": date,
-                                 "status": step, "percent_complete": Decimal(PERCENT[step]),
-                                 "budget_spent_kzt": (budget * Decimal(PERCENT[step]) / 100).quantize(Decimal("1")),
-                                 "note": "generated demo progress update"})
+            data.updates.append(
+                {
+                    "facility_code": facility["code"],
+                    "block_name": block["name"],
+                    "date": date,
+                    "status": step,
+                    "percent_complete": Decimal(PERCENT[step]),
+                    "budget_spent_kzt": (budget * Decimal(PERCENT[step]) / 100).quantize(Decimal("1")),
+                    "note": "generated demo progress update",
+                }
+            )
         if status in ("suspended", "cancelled"):
-            data.updates.append({"facility_code": facility["code"], "block_name": block["name"],
-                                 "date": dates[-1] + datetime.timedelta(days=60), "status": status,
-                                 "percent_complete": Decimal(percent), "budget_spent_kzt": spent,
-                                 "note": "generated demo progress update"})
+            data.updates.append(
+                {
+                    "facility_code": facility["code"],
+                    "block_name": block["name"],
+                    "date": dates[-1] + datetime.timedelta(days=60),
+                    "status": status,
+                    "percent_complete": Decimal(percent),
+                    "budget_spent_kzt": spent,
+                    "note": "generated demo progress update",
+                }
+            )
         if status in ("construction", "commissioning"):
             # Residents moved out while the block is rebuilt; they are held in the other blocks.
             moved = sum(c["occupancy"] for c in rooms)
@@ -387,31 +650,62 @@ def _projects(rng, data, candidates):
             housed = min(moved, places)
             occupancy = _allocate(rng, [1] * places, housed, [False] * places)
             for n, occ in enumerate(occupancy, start=1):
-                data.cells.append(_cell(rng, facility, block["name"], f"S{n:03d}", "single_occupancy_cell",
-                                        _d(rng.choice([6.0, 6.2, 6.6, 6.6, 7.0])), 1, occ, annex=True,
-                                        partitioned=True, wall=_d(rng.uniform(2.05, 2.5)),
-                                        ceiling=_d(rng.uniform(2.6, 2.8)), light=True))
+                data.cells.append(
+                    _cell(
+                        rng,
+                        facility,
+                        block["name"],
+                        f"S{n:03d}",
+                        "single_occupancy_cell",
+                        _d(rng.choice([6.0, 6.2, 6.6, 6.6, 7.0])),
+                        1,
+                        occ,
+                        annex=True,
+                        partitioned=True,
+                        wall=_d(rng.uniform(2.05, 2.5)),
+                        ceiling=_d(rng.uniform(2.6, 2.8)),
+                        light=True,
+                    )
+                )
             _rehouse(rng, data, facility, block["name"], moved - housed)
 
 
 def _rehouse(rng, data, facility, left_block, persons):
     """Move ``persons`` into the facility's other dormitory rooms in use (they become more crowded)."""
-    rooms = [c for c in data.cells if c["facility_code"] == facility["code"] and c["block_name"] != left_block
-             and c["status"] == "in_use" and c["accommodation_type"] == "dormitory"]
+    rooms = [
+        c
+        for c in data.cells
+        if c["facility_code"] == facility["code"]
+        and c["block_name"] != left_block
+        and c["status"] == "in_use"
+        and c["accommodation_type"] == "dormitory"
+    ]
     extra = _allocate(rng, [c["design_capacity"] for c in rooms], persons, [True] * len(rooms))
     for room, add in zip(rooms, extra):
         room["occupancy"] += add
 
 
 FINDING_TEMPLATES = [
-    ("CPT-2015-2", "high", "Living space below 4 m² per person in dormitory room {room}.",
-     "Reduce the number of persons accommodated or convert the room."),
-    ("SMR-15", "medium", "No in-room sanitation in {room}; toilets shared by the whole block.",
-     "Install partitioned sanitary annexes."),
+    (
+        "CPT-2015-2",
+        "high",
+        "Living space below 4 m² per person in dormitory room {room}.",
+        "Reduce the number of persons accommodated or convert the room.",
+    ),
+    (
+        "SMR-15",
+        "medium",
+        "No in-room sanitation in {room}; toilets shared by the whole block.",
+        "Install partitioned sanitary annexes.",
+    ),
     ("SMR-14", "medium", "Insufficient natural light in {room}.", "Enlarge the windows."),
     ("CPT-2015-4", "low", "Sanitary annex in {room} is not fully partitioned.", "Partition it to the ceiling."),
-    (None, "critical", "Overcrowding: {room} holds more persons than its design capacity.",
-     "Transfer persons to vacant places and report the headcount."),
+    (
+        None,
+        "critical",
+        "Overcrowding: {room} holds more persons than its design capacity.",
+        "Transfer persons to vacant places and report the headcount.",
+    ),
 ]
 
 
@@ -424,21 +718,35 @@ def _inspections(rng, data, facilities):
             start = datetime.date(2025, 1, 15) + datetime.timedelta(days=rng.randint(0, 640))
             body = rng.choice(bodies)
             kind = rng.choice(["scheduled", "unannounced", "follow_up"])
-            data.inspections.append({
-                "facility_code": facility["code"], "date_start": start,
-                "date_end": start + datetime.timedelta(days=rng.randint(0, 3)), "body": body, "type": kind,
-                "announced": kind != "unannounced", "lead_inspector": f"Demo inspector {rng.randint(1, 40)}",
-                "summary": "Generated demo inspection.",
-            })
+            data.inspections.append(
+                {
+                    "facility_code": facility["code"],
+                    "date_start": start,
+                    "date_end": start + datetime.timedelta(days=rng.randint(0, 3)),
+                    "body": body,
+                    "type": kind,
+                    "announced": kind != "unannounced",
+                    "lead_inspector": f"Demo inspector {rng.randint(1, 40)}",
+                    "summary": "Generated demo inspection.",
+                }
+            )
             for rule, severity, description, recommendation in rng.sample(FINDING_TEMPLATES, rng.randint(1, 3)):
                 room = rng.choice(rooms)
                 status = rng.choice(["open", "open", "in_progress", "resolved", "verified", "rejected"])
-                data.findings.append({
-                    "facility_code": facility["code"], "date_start": start, "body": body,
-                    "block_name": room["block_name"], "rule": rule, "severity": severity,
-                    "description": description.format(room=room["number"]), "recommendation": recommendation,
-                    "deadline": start + datetime.timedelta(days=rng.choice([90, 180, 365])), "status": status,
-                })
+                data.findings.append(
+                    {
+                        "facility_code": facility["code"],
+                        "date_start": start,
+                        "body": body,
+                        "block_name": room["block_name"],
+                        "rule": rule,
+                        "severity": severity,
+                        "description": description.format(room=room["number"]),
+                        "recommendation": recommendation,
+                        "deadline": start + datetime.timedelta(days=rng.choice([90, 180, 365])),
+                        "status": status,
+                    }
+                )
 
 
 # Regions with few institutions for their population send more convicts elsewhere (demo assumption).
@@ -455,9 +763,9 @@ def _residence(rng, data, facilities):
         low, high = (0.85, 0.97) if facility["kind"] == "pre_trial_centre" else (0.45, 0.9)
         home = round(persons * rng.uniform(low, high))
         others = [r for r in regions if r != facility["region"]]
-        split = _split_total(rng, [SENDING_WEIGHT.get(r, 1.0) * rng.uniform(0.2, 1.0) for r in others],
-                             persons - home)
+        split = _split_total(rng, [SENDING_WEIGHT.get(r, 1.0) * rng.uniform(0.2, 1.0) for r in others], persons - home)
         for region, count in [(facility["region"], home), *zip(others, split)]:
             if count:
-                data.residence.append({"facility_code": facility["code"], "home_region": region,
-                                       "date": COUNT_DATE, "persons": count})
+                data.residence.append(
+                    {"facility_code": facility["code"], "home_region": region, "date": COUNT_DATE, "persons": count}
+                )

@@ -8,6 +8,7 @@ demo conversion completed after that date: the block's single cells (places, per
 compliant persons, cells) are taken away and its baseline dormitory rooms and beds put back. Persons
 held are unchanged (they lived in the dormitories before). Reruns replace the same rows.
 """
+
 import datetime
 
 from django.db import transaction
@@ -50,11 +51,19 @@ def reconstruct_demo_history(months: int = 60) -> int:
     if latest is None:
         return 0
     base = list(real.filter(date=latest, scope__in=[Scope.NATION, Scope.REGION, Scope.FACILITY]))
-    projects = list(ConversionProject.objects.filter(
-        is_demo=True, status=ConversionProject.Status.COMPLETED, actual_end__isnull=False,
-    ).select_related("block__facility"))
-    blocks = {b.block_id: b for b in BlockCompliance.objects.with_totals().filter(
-        profile=profile, block_id__in=[p.block_id for p in projects])}
+    projects = list(
+        ConversionProject.objects.filter(
+            is_demo=True,
+            status=ConversionProject.Status.COMPLETED,
+            actual_end__isnull=False,
+        ).select_related("block__facility")
+    )
+    blocks = {
+        b.block_id: b
+        for b in BlockCompliance.objects.with_totals().filter(
+            profile=profile, block_id__in=[p.block_id for p in projects]
+        )
+    }
     taken = set(real.values_list("date", flat=True).distinct())
     rows = []
     for day in month_starts(latest, months):
@@ -65,21 +74,37 @@ def reconstruct_demo_history(months: int = 60) -> int:
             values = {name: getattr(snapshot, name) for name in COUNTS}
             for project in undone:
                 facility = project.block.facility
-                inside = (snapshot.scope == Scope.NATION
-                          or (snapshot.scope == Scope.REGION and snapshot.object_id == facility.region_id)
-                          or (snapshot.scope == Scope.FACILITY and snapshot.object_id == facility.pk))
+                inside = (
+                    snapshot.scope == Scope.NATION
+                    or (snapshot.scope == Scope.REGION and snapshot.object_id == facility.region_id)
+                    or (snapshot.scope == Scope.FACILITY and snapshot.object_id == facility.pk)
+                )
                 block = blocks.get(project.block_id)
                 if not inside or block is None:
                     continue
-                for name in ("places", "persons_compliant", "persons_in_single_cells", "cells", "cells_compliant",
-                             "cells_non_compliant", "cells_unknown"):
+                for name in (
+                    "places",
+                    "persons_compliant",
+                    "persons_in_single_cells",
+                    "cells",
+                    "cells_compliant",
+                    "cells_non_compliant",
+                    "cells_unknown",
+                ):
                     values[name] -= getattr(block, name)
                 rooms, beds = project.baseline_rooms or 0, project.baseline_beds or 0
                 values["places"] += beds
                 values["cells"] += rooms
                 values["cells_non_compliant"] += rooms
-            rows.append(ComplianceSnapshot(date=day, profile=profile, scope=snapshot.scope,
-                                           object_id=snapshot.object_id, is_reconstructed=True,
-                                           **{k: max(v, 0) for k, v in values.items()}))
+            rows.append(
+                ComplianceSnapshot(
+                    date=day,
+                    profile=profile,
+                    scope=snapshot.scope,
+                    object_id=snapshot.object_id,
+                    is_reconstructed=True,
+                    **{k: max(v, 0) for k, v in values.items()},
+                )
+            )
     ComplianceSnapshot.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

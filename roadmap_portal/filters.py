@@ -1,4 +1,5 @@
 """The facility FilterSet with compliance, shared by the facility list page and the facilities API."""
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -13,8 +14,10 @@ from .selectors import HEADLINE_PROFILE
 
 class ActiveProfileField(forms.ModelChoiceField):
     default_error_messages = {
-        "invalid_choice": _("Unknown or inactive standard profile '%(value)s'. Inactive profiles are not "
-                            "evaluated; see /api/v1/standards/?is_active=true."),
+        "invalid_choice": _(
+            "Unknown or inactive standard profile '%(value)s'. Inactive profiles are not "
+            "evaluated; see /api/v1/standards/?is_active=true."
+        ),
     }
 
 
@@ -31,10 +34,15 @@ class FacilityComplianceFilter(FacilityFilter):
     and at least one cannot be evaluated, ``compliant`` when it has cells in use and all comply.
     """
 
-    profile = ActiveProfileFilter(queryset=StandardProfile.objects.filter(is_active=True), to_field_name="code",
-                                  method="noop", label=_("Standard"))
-    compliance = django_filters.ChoiceFilter(choices=ComplianceStatus.choices, method="filter_compliance",
-                                             label=_("Compliance"))
+    profile = ActiveProfileFilter(
+        queryset=StandardProfile.objects.filter(is_active=True),
+        to_field_name="code",
+        method="noop",
+        label=_("Standard"),
+    )
+    compliance = django_filters.ChoiceFilter(
+        choices=ComplianceStatus.choices, method="filter_compliance", label=_("Compliance")
+    )
 
     class Meta(FacilityFilter.Meta):
         fields = [*FacilityFilter.Meta.fields, "profile", "compliance"]
@@ -54,12 +62,18 @@ class FacilityComplianceFilter(FacilityFilter):
         profile = self.selected_profile()
         if profile is None:
             return queryset.none()
-        results = Cell.objects.in_use().filter(block__facility=OuterRef("pk")).annotate(
-            result_status=status_expression(profile))
+        results = (
+            Cell.objects.in_use()
+            .filter(block__facility=OuterRef("pk"))
+            .annotate(result_status=status_expression(profile))
+        )
         has = {status: Exists(results.filter(result_status=status)) for status in ComplianceStatus.values}
         if value == ComplianceStatus.NON_COMPLIANT:
             return queryset.filter(has[ComplianceStatus.NON_COMPLIANT])
         if value == ComplianceStatus.UNKNOWN:
             return queryset.filter(has[ComplianceStatus.UNKNOWN]).exclude(has[ComplianceStatus.NON_COMPLIANT])
-        return queryset.filter(has[ComplianceStatus.COMPLIANT]).exclude(has[ComplianceStatus.NON_COMPLIANT]).exclude(
-            has[ComplianceStatus.UNKNOWN])
+        return (
+            queryset.filter(has[ComplianceStatus.COMPLIANT])
+            .exclude(has[ComplianceStatus.NON_COMPLIANT])
+            .exclude(has[ComplianceStatus.UNKNOWN])
+        )

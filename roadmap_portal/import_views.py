@@ -1,4 +1,5 @@
 """Pages of register imports: upload and dry run, the result with its errors, confirmation, templates."""
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,11 @@ from .models import ImportRecord
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Register"), choices=ImportRecord.Kind.choices)
     file = forms.FileField(label=gettext_lazy("File (CSV or XLSX, at most 20 MB)"))
-    encoding = forms.ChoiceField(label=gettext_lazy("Encoding of a CSV file"), required=False, choices=[
-        ("", gettext_lazy("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("utf-16", "UTF-16")])
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Encoding of a CSV file"),
+        required=False,
+        choices=[("", gettext_lazy("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("utf-16", "UTF-16")],
+    )
     sheet = forms.CharField(label=gettext_lazy("XLSX sheet (empty: the first)"), required=False, max_length=100)
 
     def clean_file(self):
@@ -48,13 +52,39 @@ def import_list(request):
     _check_importer(request.user)
     records = _visible(request.user)
     n = "number"
-    exported = export_response(request, _("imports"), [
-        Column("id", n), Column(_("When")), Column(_("Who")), Column(_("Register")), Column(_("File")),
-        Column(_("Status")), Column(_("Rows"), n), Column(_("Created"), n), Column(_("Updated"), n),
-        Column(_("Unchanged"), n), Column(_("Rejected"), n)],
-        lambda: ([r.pk, timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"), r.user.username if r.user else "",
-                  r.get_kind_display(), r.file_name, r.get_status_display(), r.rows, r.created, r.updated,
-                  r.unchanged, r.rejected] for r in records))
+    exported = export_response(
+        request,
+        _("imports"),
+        [
+            Column("id", n),
+            Column(_("When")),
+            Column(_("Who")),
+            Column(_("Register")),
+            Column(_("File")),
+            Column(_("Status")),
+            Column(_("Rows"), n),
+            Column(_("Created"), n),
+            Column(_("Updated"), n),
+            Column(_("Unchanged"), n),
+            Column(_("Rejected"), n),
+        ],
+        lambda: (
+            [
+                r.pk,
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                r.user.username if r.user else "",
+                r.get_kind_display(),
+                r.file_name,
+                r.get_status_display(),
+                r.rows,
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.rejected,
+            ]
+            for r in records
+        ),
+    )
     if exported is not None:
         return exported
     page = Paginator(records, 50).get_page(request.GET.get("page"))
@@ -67,9 +97,14 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        record = services.upload(user=request.user, kind=form.cleaned_data["kind"], file_name=upload.name,
-                                 data=upload.read(), encoding=form.cleaned_data["encoding"],
-                                 sheet=form.cleaned_data["sheet"])
+        record = services.upload(
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            file_name=upload.name,
+            data=upload.read(),
+            encoding=form.cleaned_data["encoding"],
+            sheet=form.cleaned_data["sheet"],
+        )
         services.process(record)
         return redirect("import-detail", record.pk)
     return render(request, "imports/import_upload.html", {"form": form, "columns": imports.COLUMNS})
@@ -87,16 +122,20 @@ def import_detail(request, pk):
         elif record.message:
             messages.error(request, record.message)
         return redirect("import-detail", record.pk)
-    return render(request, "imports/import_detail.html", {"record": record,
-                                                          "errors": record.errors[:imports.ERRORS_SHOWN]})
+    return render(
+        request, "imports/import_detail.html", {"record": record, "errors": record.errors[: imports.ERRORS_SHOWN]}
+    )
 
 
 def import_errors(request, pk):
     """The full error report as CSV: row, column, reason."""
     _check_importer(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
-    return csv_response(f"import-{record.pk}-errors", ["row", "column", "reason"],
-                        ([e["row"], e["column"], e["reason"]] for e in record.errors))
+    return csv_response(
+        f"import-{record.pk}-errors",
+        ["row", "column", "reason"],
+        ([e["row"], e["column"], e["reason"]] for e in record.errors),
+    )
 
 
 def import_template(request, kind):

@@ -6,6 +6,7 @@ check_headcount, the models' validators and clean()); rows are matched on natura
 the same file twice changes nothing and a corrected file updates in place. A missing row never deletes.
 Row numbers are those of the file (the header is row 1).
 """
+
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,8 +40,10 @@ def choice(choices):
         try:
             return lookup[raw.lower()]
         except KeyError:
-            raise ValueError(_("'%(value)s' is not one of: %(choices)s")
-                             % {"value": raw, "choices": ", ".join(str(v) for v, _unused in choices)}) from None
+            raise ValueError(
+                _("'%(value)s' is not one of: %(choices)s")
+                % {"value": raw, "choices": ", ".join(str(v) for v, _unused in choices)}
+            ) from None
 
     return parse
 
@@ -73,8 +76,14 @@ COLUMNS = {
     "blocks": [
         FACILITY_CODE,
         col("name", "block", "корпус", "корпус атауы", required=True),
-        col("accommodation_type", "accommodation type", "тип размещения", "орналастыру түрі",
-            choice(ResidentialBlock.Accommodation.choices), True),
+        col(
+            "accommodation_type",
+            "accommodation type",
+            "тип размещения",
+            "орналастыру түрі",
+            choice(ResidentialBlock.Accommodation.choices),
+            True,
+        ),
         col("year_built", "year built", "год постройки", "салынған жылы", tabular.integer),
         col("floors", "floors", "этажность", "қабат саны", tabular.integer),
     ],
@@ -82,27 +91,58 @@ COLUMNS = {
         FACILITY_CODE,
         col("block_name", "block", "корпус", "корпус атауы", required=True),
         col("number", "cell number", "номер камеры", "камера нөмірі", required=True),
-        col("accommodation_type", "accommodation type", "тип размещения", "орналастыру түрі",
-            choice(AccommodationType.choices), True),
-        col("living_space_m2", "living space", "жилая площадь", "тұрғын алаңы", tabular.decimal,
-            help=gettext_lazy("m², excluding the sanitary annex")),
+        col(
+            "accommodation_type",
+            "accommodation type",
+            "тип размещения",
+            "орналастыру түрі",
+            choice(AccommodationType.choices),
+            True,
+        ),
+        col(
+            "living_space_m2",
+            "living space",
+            "жилая площадь",
+            "тұрғын алаңы",
+            tabular.decimal,
+            help=gettext_lazy("m², excluding the sanitary annex"),
+        ),
         col("design_capacity", "design capacity", "лимит мест", "жобалық орын саны", tabular.integer),
         col("occupancy", "occupancy", "наполняемость", "толымдылығы", tabular.integer),
         col("occupancy_date", "date of the count", "дата подсчета", "санақ күні", tabular.date),
         col("has_sanitary_annex", "sanitary annex", "санузел", "санитариялық тора", tabular.boolean),
-        col("sanitary_annex_partitioned", "annex partitioned", "санузел изолирован", "тора оқшауланған",
-            tabular.boolean),
-        col("min_wall_distance_m", "distance between walls", "расстояние между стенами", "қабырға арақашықтығы",
-            tabular.decimal, help=pgettext_lazy("unit: metres", "m")),
-        col("ceiling_height_m", "ceiling height", "высота потолка", "төбе биіктігі", tabular.decimal,
-            help=pgettext_lazy("unit: metres", "m")),
+        col(
+            "sanitary_annex_partitioned", "annex partitioned", "санузел изолирован", "тора оқшауланған", tabular.boolean
+        ),
+        col(
+            "min_wall_distance_m",
+            "distance between walls",
+            "расстояние между стенами",
+            "қабырға арақашықтығы",
+            tabular.decimal,
+            help=pgettext_lazy("unit: metres", "m"),
+        ),
+        col(
+            "ceiling_height_m",
+            "ceiling height",
+            "высота потолка",
+            "төбе биіктігі",
+            tabular.decimal,
+            help=pgettext_lazy("unit: metres", "m"),
+        ),
         col("has_natural_light", "natural light", "естественное освещение", "табиғи жарық", tabular.boolean),
         col("status", "status", "статус", "мәртебесі", choice(Cell.Status.choices)),
     ],
     "headcounts": [
-        FACILITY_CODE, BLOCK_NAME,
-        col("cell_number", "cell number", "номер камеры", "камера нөмірі",
-            help=gettext_lazy("with the block; both empty: a count of the whole facility")),
+        FACILITY_CODE,
+        BLOCK_NAME,
+        col(
+            "cell_number",
+            "cell number",
+            "номер камеры",
+            "камера нөмірі",
+            help=gettext_lazy("with the block; both empty: a count of the whole facility"),
+        ),
         col("occupancy", "occupancy", "наполняемость", "толымдылығы", tabular.integer, True),
         COUNT_DATE,
     ],
@@ -173,8 +213,9 @@ def _update(instance, values: dict) -> list[str]:
 def _plan_facility(ctx, row, out):
     region = ctx.regions.get((row.get("region") or "").upper())
     if region is None:
-        raise ValidationError({"region": [_("Unknown region code '%(code)s'. Use e.g. KZ-35.")
-                                          % {"code": row.get("region")}]})
+        raise ValidationError(
+            {"region": [_("Unknown region code '%(code)s'. Use e.g. KZ-35.") % {"code": row.get("region")}]}
+        )
     ctx.check_region(region.pk, "region")
     values = {k: v for k, v in row.items() if k not in ("region",) and v is not None}
     values["region_id"] = region.pk
@@ -216,8 +257,13 @@ def _plan_cell(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     block = ctx.blocks.get((facility.pk, row["block_name"]))
     if block is None:
-        raise ValidationError({"block_name": [_("No block '%(block)s' in %(facility)s.")
-                                              % {"block": row["block_name"], "facility": facility.code}]})
+        raise ValidationError(
+            {
+                "block_name": [
+                    _("No block '%(block)s' in %(facility)s.") % {"block": row["block_name"], "facility": facility.code}
+                ]
+            }
+        )
     # An empty cell of the file leaves the stored value as it is (a new cell: unknown).
     values = {k: v for k, v in row.items() if k in cell_services.CELL_FIELDS and v is not None}
     existing = ctx.cells.get((block.pk, row["number"]))
@@ -227,8 +273,9 @@ def _plan_cell(ctx, row, out):
             return existing, None
         before = {name: getattr(existing, name) for name in changed}
         try:
-            instance = cell_services.prepare_cell(user=ctx.user, data={"block": block, **values}, cell=existing,
-                                                  check_unique=False)
+            instance = cell_services.prepare_cell(
+                user=ctx.user, data={"block": block, **values}, cell=existing, check_unique=False
+            )
         except ValidationError:
             for name, value in before.items():
                 setattr(existing, name, value)
@@ -245,15 +292,21 @@ def _plan_headcount(ctx, row, out):
     cell_services.check_can_write_headcount(ctx.user, facility.region_id)
     occupancy, date = row["occupancy"], row["count_date"]
     if row.get("block_name") and not row.get("cell_number"):
-        raise ValidationError({"cell_number": [_("Give the cell number, or leave the block empty for a count of "
-                                                 "the whole facility.")]})
+        raise ValidationError(
+            {"cell_number": [_("Give the cell number, or leave the block empty for a count of the whole facility.")]}
+        )
     if row.get("cell_number"):
         block = ctx.blocks.get((facility.pk, row.get("block_name") or ""))
         cell = ctx.cells.get((block.pk, row["cell_number"])) if block else None
         if cell is None:
-            raise ValidationError({"cell_number": [_("No cell '%(block)s / %(cell)s' in %(facility)s.")
-                                                   % {"block": row.get("block_name"), "cell": row["cell_number"],
-                                                      "facility": facility.code}]})
+            raise ValidationError(
+                {
+                    "cell_number": [
+                        _("No cell '%(block)s / %(cell)s' in %(facility)s.")
+                        % {"block": row.get("block_name"), "cell": row["cell_number"], "facility": facility.code}
+                    ]
+                }
+            )
         if (cell.occupancy, cell.occupancy_date) == (occupancy, date):
             return cell, None
         cell_services.check_headcount(cell, occupancy, date)
@@ -268,8 +321,9 @@ def _plan_headcount(ctx, row, out):
     if date > timezone.localdate():
         errors["count_date"] = [_("The date of the count cannot be in the future.")]
     elif facility.population_date and date < facility.population_date:
-        errors["count_date"] = [_("A newer count, of %(date)s, is already recorded.")
-                                % {"date": f"{facility.population_date:%Y-%m-%d}"}]
+        errors["count_date"] = [
+            _("A newer count, of %(date)s, is already recorded.") % {"date": f"{facility.population_date:%Y-%m-%d}"}
+        ]
     if errors:
         raise ValidationError(errors)
     facility.population, facility.population_date = occupancy, date
@@ -281,8 +335,9 @@ def _plan_residence(ctx, row, out):
     ctx.check_region(facility.region_id, "facility_code")
     home = ctx.regions.get((row.get("home_region") or "").upper())
     if home is None:
-        raise ValidationError({"home_region": [_("Unknown region code '%(code)s'.")
-                                               % {"code": row.get("home_region")}]})
+        raise ValidationError(
+            {"home_region": [_("Unknown region code '%(code)s'.") % {"code": row.get("home_region")}]}
+        )
     if row["count_date"] > timezone.localdate():
         raise ValidationError({"count_date": [_("The date of the count cannot be in the future.")]})
     existing = ctx.residence.get((facility.pk, home.pk, row["count_date"]))
@@ -292,16 +347,18 @@ def _plan_residence(ctx, row, out):
         existing.persons = row["persons"]
         existing.full_clean(exclude=["facility", "home_region"], validate_unique=False)
         return existing, ["persons"]
-    instance = ResidencePopulation(facility=facility, home_region=home, date=row["count_date"],
-                                   persons=row["persons"])
+    instance = ResidencePopulation(facility=facility, home_region=home, date=row["count_date"], persons=row["persons"])
     instance.full_clean(exclude=["facility", "home_region"], validate_unique=False)
     return instance, None
 
 
-PLANS = {"facilities": (_plan_facility, ("code",)), "blocks": (_plan_block, ("facility_code", "name")),
-         "cells": (_plan_cell, ("facility_code", "block_name", "number")),
-         "headcounts": (_plan_headcount, ("facility_code", "block_name", "cell_number")),
-         "residence": (_plan_residence, ("facility_code", "home_region", "count_date"))}
+PLANS = {
+    "facilities": (_plan_facility, ("code",)),
+    "blocks": (_plan_block, ("facility_code", "name")),
+    "cells": (_plan_cell, ("facility_code", "block_name", "number")),
+    "headcounts": (_plan_headcount, ("facility_code", "block_name", "cell_number")),
+    "residence": (_plan_residence, ("facility_code", "home_region", "count_date")),
+}
 
 
 def _load(ctx, kind):
@@ -316,8 +373,10 @@ def _load(ctx, kind):
         cells = Cell.objects.filter(block__facility_id__in=facility_ids).select_related("block__facility")
         ctx.cells = {(c.block_id, c.number): c for c in cells.iterator(chunk_size=5000)}
     if kind == "residence":
-        ctx.residence = {(r.facility_id, r.home_region_id, r.date): r
-                         for r in ResidencePopulation.objects.filter(facility_id__in=facility_ids)}
+        ctx.residence = {
+            (r.facility_id, r.home_region_id, r.date): r
+            for r in ResidencePopulation.objects.filter(facility_id__in=facility_ids)
+        }
 
 
 def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, sheet: str | None = None) -> Outcome:
@@ -327,10 +386,12 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
     whole cannot be read, PermissionDenied when the user imports nothing at all.
     """
     if kind not in PLANS:
-        raise TabularError(_("Unknown kind '%(kind)s'. Use one of: %(kinds)s.")
-                           % {"kind": kind, "kinds": ", ".join(PLANS)})
+        raise TabularError(
+            _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(PLANS)}
+        )
     if not scoping.roles(user) & {scoping.ADMIN, scoping.EDITOR} and not (
-            kind == "headcounts" and scoping.headcount_regions(user)):
+        kind == "headcounts" and scoping.headcount_regions(user)
+    ):
         raise PermissionDenied(_("Only ministry editors and administrators import registers."))
     columns = {c.name: c for c in COLUMNS[kind]}
     table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
@@ -349,8 +410,11 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
                 out.reject(number, name, str(error))
                 failed = True
         for name, column in columns.items():
-            if column.required and row.get(name) in (None, "") and not any(
-                    e["row"] == number and e["column"] == name for e in out.errors):
+            if (
+                column.required
+                and row.get(name) in (None, "")
+                and not any(e["row"] == number and e["column"] == name for e in out.errors)
+            ):
                 out.reject(number, name, _("A value is required."))
                 failed = True
         if failed:
@@ -358,8 +422,11 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
             continue
         key = tuple(row.get(k) for k in key_columns)
         if key in seen:
-            out.reject(number, key_columns[-1], _("The same key as row %(row)s (%(key)s).")
-                       % {"row": seen[key], "key": " / ".join(map(str, key))})
+            out.reject(
+                number,
+                key_columns[-1],
+                _("The same key as row %(row)s (%(key)s).") % {"row": seen[key], "key": " / ".join(map(str, key))},
+            )
             out.rejected += 1
             continue
         seen[key] = number
@@ -410,9 +477,9 @@ def write(out: Outcome, *, user, reason: str) -> None:
             continue
         creates, updates, fields = by_model[model]
         if creates:
-            bulk_create_with_history(creates, model, batch_size=2000, default_user=user,
-                                     default_change_reason=reason)
+            bulk_create_with_history(creates, model, batch_size=2000, default_user=user, default_change_reason=reason)
         if updates:
-            bulk_update_with_history(updates, model, sorted(fields), batch_size=2000, default_user=user,
-                                     default_change_reason=reason)
+            bulk_update_with_history(
+                updates, model, sorted(fields), batch_size=2000, default_user=user, default_change_reason=reason
+            )
     cell_services.schedule_recalculation(*out.facilities)

@@ -1,4 +1,5 @@
 """Login and a portal role required for every HTML page; the API authenticates by itself (session or token)."""
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -17,8 +18,12 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
         if request.path.startswith(self.exempt_prefixes):
             return None
         response = super().process_view(request, view_func, view_args, view_kwargs)
-        if response is None and request.user.is_authenticated and not request.path.startswith(
-                self.role_exempt_prefixes) and not scoping.roles(request.user):
+        if (
+            response is None
+            and request.user.is_authenticated
+            and not request.path.startswith(self.role_exempt_prefixes)
+            and not scoping.roles(request.user)
+        ):
             raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
         return response
 
@@ -41,7 +46,11 @@ class OutboxNoticeMiddleware:
         if deferred:
             response["X-Portal-Deferred-Tasks"] = str(deferred)
             if hasattr(request, "_messages"):
-                messages.warning(request, _(
-                    "Saved. The background queue is unreachable, so the compliance figures will be recomputed "
-                    "when it is back; until then the dashboard shows the last successful run."))
+                messages.warning(
+                    request,
+                    _(
+                        "Saved. The background queue is unreachable, so the compliance figures will be recomputed "
+                        "when it is back; until then the dashboard shows the last successful run."
+                    ),
+                )
         return response

@@ -1,4 +1,5 @@
 """Reads that compose several apps: the national summary and facilities with their figures."""
+
 import datetime
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from django.utils import timezone
 
 from cells.compliance.outcomes import layouts, status_expression
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
-from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from core.models import PendingTask
+from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from inspections.models import Finding
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
@@ -30,23 +31,38 @@ def _live_totals(facilities, profiles) -> tuple[dict, dict]:
     results (before the first run has written a snapshot; two queries). Cost grows with the estate."""
     cells = Cell.objects.in_use().filter(block__facility__in=facilities.values("pk"))
     totals = cells.aggregate(
-        places=Coalesce(Sum("design_capacity"), 0), population=Coalesce(Sum("occupancy"), 0),
+        places=Coalesce(Sum("design_capacity"), 0),
+        population=Coalesce(Sum("occupancy"), 0),
         persons_in_single_cells=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
-        cells=Count("id"))
+        cells=Count("id"),
+    )
     if not profiles:
         return totals, {}
     known = layouts()
     statuses = {f"s_{pk}": status_expression(profile, known=known) for pk, profile in profiles.items()}
-    sums = cells.annotate(**statuses).aggregate(**{
-        f"{name}_{pk}": aggregate for pk in profiles for name, aggregate in (
-            ("persons_compliant", Coalesce(Sum("occupancy", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT})), 0)),
-            ("cells_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT}))),
-            ("cells_non_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.NON_COMPLIANT}))),
-            ("cells_unknown", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.UNKNOWN}))))})
-    per_profile = {pk: {name: sums[f"{name}_{pk}"] for name in ("persons_compliant", "cells_compliant",
-                                                                 "cells_non_compliant", "cells_unknown")}
-                   for pk in profiles if sums[f"cells_compliant_{pk}"] + sums[f"cells_non_compliant_{pk}"]
-                   + sums[f"cells_unknown_{pk}"]}
+    sums = cells.annotate(**statuses).aggregate(
+        **{
+            f"{name}_{pk}": aggregate
+            for pk in profiles
+            for name, aggregate in (
+                (
+                    "persons_compliant",
+                    Coalesce(Sum("occupancy", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT})), 0),
+                ),
+                ("cells_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT}))),
+                ("cells_non_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.NON_COMPLIANT}))),
+                ("cells_unknown", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.UNKNOWN}))),
+            )
+        }
+    )
+    per_profile = {
+        pk: {
+            name: sums[f"{name}_{pk}"]
+            for name in ("persons_compliant", "cells_compliant", "cells_non_compliant", "cells_unknown")
+        }
+        for pk in profiles
+        if sums[f"cells_compliant_{pk}"] + sums[f"cells_non_compliant_{pk}"] + sums[f"cells_unknown_{pk}"]
+    }
     return totals, per_profile
 
 
@@ -67,12 +83,19 @@ def _snapshot_totals(region, scope, profiles) -> tuple[dict, dict, object] | Non
             ids &= set(scope)
         rows = rows.filter(scope=ComplianceSnapshot.Scope.REGION, object_id__in=ids)
     per_profile = {
-        row["profile_id"]: row for row in rows.values("profile_id").order_by("profile_id").annotate(
-            places=Coalesce(Sum("places"), 0), population=Coalesce(Sum("persons"), 0),
-            persons_in_single_cells=Coalesce(Sum("persons_in_single_cells"), 0), cells=Coalesce(Sum("cells"), 0),
-            persons_compliant=Coalesce(Sum("persons_compliant"), 0), cells_compliant=Coalesce(Sum("cells_compliant"), 0),
+        row["profile_id"]: row
+        for row in rows.values("profile_id")
+        .order_by("profile_id")
+        .annotate(
+            places=Coalesce(Sum("places"), 0),
+            population=Coalesce(Sum("persons"), 0),
+            persons_in_single_cells=Coalesce(Sum("persons_in_single_cells"), 0),
+            cells=Coalesce(Sum("cells"), 0),
+            persons_compliant=Coalesce(Sum("persons_compliant"), 0),
+            cells_compliant=Coalesce(Sum("cells_compliant"), 0),
             cells_non_compliant=Coalesce(Sum("cells_non_compliant"), 0),
-            cells_unknown=Coalesce(Sum("cells_unknown"), 0))
+            cells_unknown=Coalesce(Sum("cells_unknown"), 0),
+        )
     }
     any_row = next(iter(per_profile.values()), {})
     totals = {name: any_row.get(name, 0) for name in ("places", "population", "persons_in_single_cells", "cells")}
@@ -106,16 +129,18 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     for pk, profile in sorted(profiles.items(), key=lambda item: (item[1].position, item[1].code)):
         row = per_profile.get(pk, {})
         persons_compliant = row.get("persons_compliant", 0)
-        compliance.append({
-            "profile": profile.code,
-            "title": profile.title,
-            "verified": profile.verified,
-            "persons_compliant": persons_compliant,
-            "share_compliant": _share(persons_compliant, population),
-            "cells_compliant": row.get("cells_compliant", 0),
-            "cells_non_compliant": row.get("cells_non_compliant", 0),
-            "cells_unknown": row.get("cells_unknown", 0),
-        })
+        compliance.append(
+            {
+                "profile": profile.code,
+                "title": profile.title,
+                "verified": profile.verified,
+                "persons_compliant": persons_compliant,
+                "share_compliant": _share(persons_compliant, population),
+                "cells_compliant": row.get("cells_compliant", 0),
+                "cells_non_compliant": row.get("cells_non_compliant", 0),
+                "cells_unknown": row.get("cells_unknown", 0),
+            }
+        )
     headline = next((c for c in compliance if c["profile"] == HEADLINE_PROFILE), None)
     projects = ConversionProject.objects.all()
     if region is not None:
@@ -123,8 +148,10 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     if scope is not None:
         projects = projects.filter(block__facility__region__in=scope)
     by_status = dict(projects.values_list("status").order_by("status").annotate(n=Count("id")))
-    conversions = [{"status": value, "label": str(label), "count": by_status.get(value, 0)}
-                   for value, label in ConversionProject.Status.choices]
+    conversions = [
+        {"status": value, "label": str(label), "count": by_status.get(value, 0)}
+        for value, label in ConversionProject.Status.choices
+    ]
     findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
     return {
         "region": region.code if region else None,
@@ -159,18 +186,26 @@ def last_run(estate_wide: bool = True, succeeded: bool = False) -> dict | None:
     facility after an edit; with ``succeeded``, the latest one that succeeded): date, outcome, start and
     end (Asia/Almaty), counts. Runs refused by the lock (skipped) and runs still going are left out."""
     runs = ComplianceRun.objects.filter(facility__isnull=estate_wide).exclude(
-        outcome__in=[ComplianceRun.Outcome.SKIPPED, ComplianceRun.Outcome.RUNNING])
+        outcome__in=[ComplianceRun.Outcome.SKIPPED, ComplianceRun.Outcome.RUNNING]
+    )
     if succeeded:
         runs = runs.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
     run = runs.first()
     if run is None:
         return None
     local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
-    return {"id": run.pk, "date": run.run_date, "outcome": run.outcome, "outcome_label": run.get_outcome_display(),
-            "started_at": local(run.started_at),
-            "finished_at": local(run.finished_at), "duration_seconds": run.duration_seconds,
-            "cells_evaluated": run.cells_evaluated, "results_written": run.results_written,
-            "facility": run.facility.code if run.facility_id else None}
+    return {
+        "id": run.pk,
+        "date": run.run_date,
+        "outcome": run.outcome,
+        "outcome_label": run.get_outcome_display(),
+        "started_at": local(run.started_at),
+        "finished_at": local(run.finished_at),
+        "duration_seconds": run.duration_seconds,
+        "cells_evaluated": run.cells_evaluated,
+        "results_written": run.results_written,
+        "facility": run.facility.code if run.facility_id else None,
+    }
 
 
 def run_in_progress() -> dict | None:
@@ -181,19 +216,27 @@ def run_in_progress() -> dict | None:
     run = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING, started_at__gte=since).first()
     if run is None:
         return None
-    return {"id": run.pk, "started_at": timezone.localtime(run.started_at),
-            "facility": run.facility.code if run.facility_id else None}
+    return {
+        "id": run.pk,
+        "started_at": timezone.localtime(run.started_at),
+        "facility": run.facility.code if run.facility_id else None,
+    }
 
 
 def latest_snapshot_date():
     """Date of the latest compliance run's snapshots (None before the first run)."""
-    return (ComplianceSnapshot.objects.filter(scope=ComplianceSnapshot.Scope.NATION, is_reconstructed=False)
-            .aggregate(d=Max("date"))["d"])
+    return ComplianceSnapshot.objects.filter(scope=ComplianceSnapshot.Scope.NATION, is_reconstructed=False).aggregate(
+        d=Max("date")
+    )["d"]
 
 
 def _figures_profile(profile: StandardProfile | None) -> StandardProfile | None:
-    return profile or StandardProfile.objects.filter(is_active=True).order_by(
-        models.Case(models.When(code=HEADLINE_PROFILE, then=0), default=1), "position").first()
+    return (
+        profile
+        or StandardProfile.objects.filter(is_active=True)
+        .order_by(models.Case(models.When(code=HEADLINE_PROFILE, then=0), default=1), "position")
+        .first()
+    )
 
 
 def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
@@ -206,29 +249,50 @@ def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
     latest, profile = latest_snapshot_date(), _figures_profile(None)
     demo = Cell.objects.filter(is_demo=True).exists()
     if latest is not None and profile is not None:
-        by_region = {row["object_id"]: {"persons": row["persons"], "single": row["persons_in_single_cells"],
-                                         "demo": demo}
-                     for row in ComplianceSnapshot.objects.filter(
-                         date=latest, profile=profile, scope=ComplianceSnapshot.Scope.REGION, is_reconstructed=False)
-                     .values("object_id", "persons", "persons_in_single_cells")}
+        by_region = {
+            row["object_id"]: {"persons": row["persons"], "single": row["persons_in_single_cells"], "demo": demo}
+            for row in ComplianceSnapshot.objects.filter(
+                date=latest, profile=profile, scope=ComplianceSnapshot.Scope.REGION, is_reconstructed=False
+            ).values("object_id", "persons", "persons_in_single_cells")
+        }
     else:
-        rows = (Cell.objects.in_use().filter(block__facility__status__in=Facility.IN_OPERATION)
-                .values("block__facility__region_id").order_by()
-                .annotate(persons=Coalesce(Sum("occupancy"), 0),
-                          single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
-                          demo=Count("id", filter=Q(is_demo=True))))
+        rows = (
+            Cell.objects.in_use()
+            .filter(block__facility__status__in=Facility.IN_OPERATION)
+            .values("block__facility__region_id")
+            .order_by()
+            .annotate(
+                persons=Coalesce(Sum("occupancy"), 0),
+                single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
+                demo=Count("id", filter=Q(is_demo=True)),
+            )
+        )
         by_region = {row["block__facility__region_id"]: row for row in rows}
     result = []
     for region in regions:
         row = by_region.get(region.pk, {"persons": 0, "single": 0, "demo": 0})
-        result.append({"region": region, "code": region.code, "persons": row["persons"], "is_demo": bool(row["demo"]),
-                       "persons_in_single_cells": row["single"], "share": _share(row["single"], row["persons"])})
+        result.append(
+            {
+                "region": region,
+                "code": region.code,
+                "persons": row["persons"],
+                "is_demo": bool(row["demo"]),
+                "persons_in_single_cells": row["single"],
+                "share": _share(row["single"], row["persons"]),
+            }
+        )
     return result
 
 
 def _cell_sum(field: str, extra: Q = Q()):
-    cells = (Cell.objects.in_use().filter(extra, block__facility=OuterRef("pk")).order_by()
-             .values("block__facility").annotate(total=Sum(field)).values("total"))
+    cells = (
+        Cell.objects.in_use()
+        .filter(extra, block__facility=OuterRef("pk"))
+        .order_by()
+        .values("block__facility")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
     return Coalesce(Subquery(cells, output_field=IntegerField()), Value(0))
 
 
@@ -242,11 +306,17 @@ def facilities_with_figures(queryset, profile: StandardProfile | None):
     queryset = queryset.select_related("region")
     latest, source = latest_snapshot_date(), _figures_profile(profile)
     if latest is not None and source is not None:
-        snapshot = ComplianceSnapshot.objects.filter(date=latest, profile=source, is_reconstructed=False,
-                                                     scope=ComplianceSnapshot.Scope.FACILITY, object_id=OuterRef("pk"))
+        snapshot = ComplianceSnapshot.objects.filter(
+            date=latest,
+            profile=source,
+            is_reconstructed=False,
+            scope=ComplianceSnapshot.Scope.FACILITY,
+            object_id=OuterRef("pk"),
+        )
         value = lambda name: Coalesce(Subquery(snapshot.values(name)[:1]), Value(0))  # noqa: E731
-        queryset = queryset.annotate(places=value("places"), persons=value("persons"),
-                                     persons_in_single_cells=value("persons_in_single_cells"))
+        queryset = queryset.annotate(
+            places=value("places"), persons=value("persons"), persons_in_single_cells=value("persons_in_single_cells")
+        )
         return queryset.annotate(persons_compliant=value("persons_compliant")) if profile is not None else queryset
     queryset = queryset.annotate(
         places=_cell_sum("design_capacity"),
@@ -254,12 +324,19 @@ def facilities_with_figures(queryset, profile: StandardProfile | None):
         persons_in_single_cells=_cell_sum("occupancy", Q(accommodation_type=AccommodationType.SINGLE)),
     )
     if profile is not None:
-        compliant = (Cell.objects.in_use().filter(block__facility=OuterRef("pk"))
-                     .annotate(result_status=status_expression(profile))
-                     .filter(result_status=ComplianceStatus.COMPLIANT)
-                     .order_by().values("block__facility").annotate(total=Sum("occupancy")).values("total"))
+        compliant = (
+            Cell.objects.in_use()
+            .filter(block__facility=OuterRef("pk"))
+            .annotate(result_status=status_expression(profile))
+            .filter(result_status=ComplianceStatus.COMPLIANT)
+            .order_by()
+            .values("block__facility")
+            .annotate(total=Sum("occupancy"))
+            .values("total")
+        )
         queryset = queryset.annotate(
-            persons_compliant=Coalesce(Subquery(compliant, output_field=IntegerField()), Value(0)))
+            persons_compliant=Coalesce(Subquery(compliant, output_field=IntegerField()), Value(0))
+        )
     return queryset
 
 
@@ -273,15 +350,28 @@ def projects_by_region(scope: set[int] | None = None) -> dict:
     projects = ConversionProject.objects.all()
     if scope is not None:
         projects = projects.filter(block__facility__region__in=scope)
-    rows = (projects.values("block__facility__region_id", "status").order_by()
-            .annotate(n=Count("id"), planned=Coalesce(Sum("budget_planned_kzt"), Value(0, DecimalField())),
-                      spent=Coalesce(Sum("budget_spent_kzt"), Value(0, DecimalField())),
-                      demo=Count("id", filter=Q(is_demo=True))))
+    rows = (
+        projects.values("block__facility__region_id", "status")
+        .order_by()
+        .annotate(
+            n=Count("id"),
+            planned=Coalesce(Sum("budget_planned_kzt"), Value(0, DecimalField())),
+            spent=Coalesce(Sum("budget_spent_kzt"), Value(0, DecimalField())),
+            demo=Count("id", filter=Q(is_demo=True)),
+        )
+    )
     by_region: dict[int, dict] = {}
     for row in rows:
-        entry = by_region.setdefault(row["block__facility__region_id"], {
-            "counts": {}, "total": 0, "budget_planned_kzt": Decimal(0), "budget_spent_kzt": Decimal(0),
-            "is_demo": False})
+        entry = by_region.setdefault(
+            row["block__facility__region_id"],
+            {
+                "counts": {},
+                "total": 0,
+                "budget_planned_kzt": Decimal(0),
+                "budget_spent_kzt": Decimal(0),
+                "is_demo": False,
+            },
+        )
         entry["counts"][row["status"]] = row["n"]
         entry["total"] += row["n"]
         entry["budget_planned_kzt"] += row["planned"]
@@ -315,12 +405,23 @@ def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = 
             f.share_compliant = _share(f.persons_compliant, f.persons)
         rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
         return rows[:limit]
-    worst = (ComplianceSnapshot.objects.filter(date=latest, profile=profile, scope=ComplianceSnapshot.Scope.FACILITY,
-                                               is_reconstructed=False, persons__gt=0,
-                                               object_id__in=facilities.values("pk"))
-             .annotate(ratio=models.ExpressionWrapper(F("persons_compliant") * 1.0 / F("persons"),
-                                                      output_field=models.FloatField()))
-             .order_by("ratio", "-persons", "object_id").values_list("object_id", flat=True)[:limit])
+    worst = (
+        ComplianceSnapshot.objects.filter(
+            date=latest,
+            profile=profile,
+            scope=ComplianceSnapshot.Scope.FACILITY,
+            is_reconstructed=False,
+            persons__gt=0,
+            object_id__in=facilities.values("pk"),
+        )
+        .annotate(
+            ratio=models.ExpressionWrapper(
+                F("persons_compliant") * 1.0 / F("persons"), output_field=models.FloatField()
+            )
+        )
+        .order_by("ratio", "-persons", "object_id")
+        .values_list("object_id", flat=True)[:limit]
+    )
     ids = list(worst)
     by_id = {f.pk: f for f in facilities_with_figures(Facility.objects.filter(pk__in=ids), profile)}
     rows = [by_id[pk] for pk in ids if pk in by_id]
@@ -347,14 +448,21 @@ def residence(scope: set[int] | None = None) -> dict:
     "senders": [per home region: "region", "residents", "held_elsewhere", "share_elsewhere"], sorted by
     held_elsewhere descending}``. With ``scope``, hosts are the user's regions; senders are their residents.
     """
-    latest = (ResidencePopulation.objects.filter(facility=OuterRef("facility")).order_by()
-              .values("facility").annotate(last=Max("date")).values("last"))
+    latest = (
+        ResidencePopulation.objects.filter(facility=OuterRef("facility"))
+        .order_by()
+        .values("facility")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
     counts = ResidencePopulation.objects.filter(date=Subquery(latest), facility__status__in=Facility.IN_OPERATION)
     if scope is not None:
         counts = counts.filter(Q(facility__region__in=scope) | Q(home_region__in=scope))
-    rows = list(counts.values("facility__region_id", "home_region_id").order_by()
-                .annotate(persons=Sum("persons"), first=Min("date"), last=Max("date"),
-                          demo=Count("id", filter=Q(is_demo=True))))
+    rows = list(
+        counts.values("facility__region_id", "home_region_id")
+        .order_by()
+        .annotate(persons=Sum("persons"), first=Min("date"), last=Max("date"), demo=Count("id", filter=Q(is_demo=True)))
+    )
     regions = {r.pk: r for r in Region.objects.all()}
     hosts: dict[int, dict] = {}
     senders: dict[int, dict] = {}
@@ -371,14 +479,26 @@ def residence(scope: set[int] | None = None) -> dict:
     held = sum(h["held"] for h in hosts.values())
     at_home = sum(h["from_home"] for h in hosts.values())
     return {
-        "persons": held, "in_home_region": at_home, "share_in_home_region": _share(at_home, held),
-        "date_from": min((r["first"] for r in rows), default=None), "date_to": max((r["last"] for r in rows), default=None),
+        "persons": held,
+        "in_home_region": at_home,
+        "share_in_home_region": _share(at_home, held),
+        "date_from": min((r["first"] for r in rows), default=None),
+        "date_to": max((r["last"] for r in rows), default=None),
         "demo": any(r["demo"] for r in rows),
-        "hosts": [{"region": regions[pk], "code": regions[pk].code, **h,
-                   "share_from_home": _share(h["from_home"], h["held"])}
-                  for pk, h in sorted(hosts.items(), key=lambda item: regions[item[0]].code)],
-        "senders": sorted(({"region": regions[pk], "code": regions[pk].code, **s,
-                            "share_elsewhere": _share(s["held_elsewhere"], s["residents"])}
-                           for pk, s in senders.items()),
-                          key=lambda s: (-s["held_elsewhere"], s["code"])),
+        "hosts": [
+            {"region": regions[pk], "code": regions[pk].code, **h, "share_from_home": _share(h["from_home"], h["held"])}
+            for pk, h in sorted(hosts.items(), key=lambda item: regions[item[0]].code)
+        ],
+        "senders": sorted(
+            (
+                {
+                    "region": regions[pk],
+                    "code": regions[pk].code,
+                    **s,
+                    "share_elsewhere": _share(s["held_elsewhere"], s["residents"]),
+                }
+                for pk, s in senders.items()
+            ),
+            key=lambda s: (-s["held_elsewhere"], s["code"]),
+        ),
     }

@@ -1,4 +1,5 @@
 """Writes of the top floor: register imports (recorded in ImportRecord)."""
+
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,13 +26,19 @@ def _apply(record: ImportRecord, out: imports.Outcome) -> None:
 def upload(*, user, kind: str, file_name: str, data: bytes, encoding: str = "", sheet: str = "") -> ImportRecord:
     """Record an uploaded register file (not yet checked). Raises ValidationError for an unknown kind."""
     if kind not in imports.COLUMNS:
-        raise ValidationError({"kind": [_("Unknown kind '%(kind)s'. Use one of: %(kinds)s.")
-                                        % {"kind": kind, "kinds": ", ".join(imports.COLUMNS)}]})
+        raise ValidationError(
+            {
+                "kind": [
+                    _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.")
+                    % {"kind": kind, "kinds": ", ".join(imports.COLUMNS)}
+                ]
+            }
+        )
     if encoding and encoding.strip().lower().replace("_", "-") not in ENCODING_NAMES:
-        raise ValidationError({"encoding": [_("Unknown encoding '%(encoding)s'. Use utf-8 or cp1251.")
-                                            % {"encoding": encoding[:30]}]})
-    record = ImportRecord(kind=kind, file_name=file_name[:255], user=user, encoding=encoding or "",
-                          sheet=sheet or "")
+        raise ValidationError(
+            {"encoding": [_("Unknown encoding '%(encoding)s'. Use utf-8 or cp1251.") % {"encoding": encoding[:30]}]}
+        )
+    record = ImportRecord(kind=kind, file_name=file_name[:255], user=user, encoding=encoding or "", sheet=sheet or "")
     record.file.save(file_name or "register", ContentFile(data), save=False)
     record.save()
     return record
@@ -46,15 +53,19 @@ def process(record: ImportRecord, *, confirm: bool = False, user=None) -> Import
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update().get(pk=record.pk)
         if confirm and record.status not in (ImportRecord.Status.PENDING, ImportRecord.Status.CHECKED):
-            record.message = (_("This import was already written.") if record.status == ImportRecord.Status.IMPORTED
-                              else _("Only a checked import without rejected rows can be confirmed."))
+            record.message = (
+                _("This import was already written.")
+                if record.status == ImportRecord.Status.IMPORTED
+                else _("Only a checked import without rejected rows can be confirmed.")
+            )
             return record
         actor = user or record.user
         try:
             with record.file.open("rb") as handle:
                 data = handle.read()
-            out = imports.check_file(record.kind, data, user=actor, encoding=record.encoding or None,
-                                     sheet=record.sheet or None)
+            out = imports.check_file(
+                record.kind, data, user=actor, encoding=record.encoding or None, sheet=record.sheet or None
+            )
             _apply(record, out)
             record.message = ""
             if out.rejected:
@@ -72,9 +83,18 @@ def process(record: ImportRecord, *, confirm: bool = False, user=None) -> Import
         except Exception as error:  # a file no rule foresaw: say so, never leave the record pending
             logger.exception("import %s failed", record.pk)
             record.status = ImportRecord.Status.FAILED
-            record.message = (_("The file could not be processed (%(error)s); nothing was written.")
-                              % {"error": error.__class__.__name__})
+            record.message = _("The file could not be processed (%(error)s); nothing was written.") % {
+                "error": error.__class__.__name__
+            }
         record.save()
-    logger.info("import %s %s: %s rows, %s created, %s updated, %s unchanged, %s rejected", record.pk,
-                record.status, record.rows, record.created, record.updated, record.unchanged, record.rejected)
+    logger.info(
+        "import %s %s: %s rows, %s created, %s updated, %s unchanged, %s rejected",
+        record.pk,
+        record.status,
+        record.rows,
+        record.created,
+        record.updated,
+        record.unchanged,
+        record.rejected,
+    )
     return record

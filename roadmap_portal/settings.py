@@ -4,6 +4,7 @@ Defaults give the zero-setup demo: SQLite file ``db.sqlite3`` and Celery in eage
 Tests and production set ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL``/``REDIS_URL`` (Redis).
 Production uses ``DJANGO_SETTINGS_MODULE=roadmap_portal.settings_production``.
 """
+
 import datetime
 import warnings
 from pathlib import Path
@@ -157,7 +158,6 @@ STORAGES = {
 }
 
 
-
 def _rate(value):
     """A DRF rate ("100/minute") from the environment; "off" or empty means no limit (None)."""
     return None if value.strip().lower() in ("", "off", "none") else value.strip()
@@ -168,8 +168,10 @@ REST_FRAMEWORK = {
         "core.authentication.StrictTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
-                                   "facilities.permissions.HasPortalRole"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "facilities.permissions.HasPortalRole",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -202,8 +204,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "SERVE_AUTHENTICATION": ["core.authentication.StrictTokenAuthentication",
-                             "rest_framework.authentication.SessionAuthentication"],
+    "SERVE_AUTHENTICATION": [
+        "core.authentication.StrictTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

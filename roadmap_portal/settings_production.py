@@ -2,9 +2,10 @@
 
 Required environment: ``SECRET_KEY``, ``DATABASE_URL`` (PostgreSQL), ``ALLOWED_HOSTS``.
 """
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .settings import *  # noqa: F401,F403
+from .settings import *  # noqa: F403
 from .settings import env
 
 DEBUG = False

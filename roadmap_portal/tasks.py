@@ -1,4 +1,5 @@
 """Background work of the top floor: large register imports."""
+
 from celery import shared_task
 
 from . import services

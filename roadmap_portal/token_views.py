@@ -1,4 +1,5 @@
 """The "API tokens" page: a user issues tokens for their own API use (each shown once) and revokes them."""
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -31,7 +32,11 @@ def api_tokens(request):
             _token, plaintext = issue_token(request.user, form.cleaned_data["days"])
             form = IssueTokenForm(initial={"days": settings.API_TOKEN_DAYS})
     tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
-    response = render(request, "account/api_tokens.html", {"form": form, "plaintext": plaintext, "tokens": tokens},
-                      status=400 if form.errors else 200)
+    response = render(
+        request,
+        "account/api_tokens.html",
+        {"form": form, "plaintext": plaintext, "tokens": tokens},
+        status=400 if form.errors else 200,
+    )
     response["Cache-Control"] = "no-store"  # the page may hold a token
     return response

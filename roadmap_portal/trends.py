@@ -3,6 +3,7 @@ the roadmap targets, and the forecast of when each region and the nation reach t
 
 All functions read the database only; none writes. Shares are in % (1 decimal place).
 """
+
 import datetime
 from dataclasses import dataclass
 
@@ -32,8 +33,11 @@ def point(snapshot: ComplianceSnapshot) -> dict:
     ``persons_compliant``, the shares ``share_in_single_cells``, ``share_compliant`` and ``occupancy_rate``
     (%), and ``reconstructed`` (True for generated demo history)."""
     return {
-        "date": snapshot.date, "persons": snapshot.persons, "places": snapshot.places,
-        "persons_in_single_cells": snapshot.persons_in_single_cells, "persons_compliant": snapshot.persons_compliant,
+        "date": snapshot.date,
+        "persons": snapshot.persons,
+        "places": snapshot.places,
+        "persons_in_single_cells": snapshot.persons_in_single_cells,
+        "persons_compliant": snapshot.persons_compliant,
         "share_in_single_cells": _share(snapshot.persons_in_single_cells, snapshot.persons),
         "share_compliant": _share(snapshot.persons_compliant, snapshot.persons),
         "occupancy_rate": _share(snapshot.persons, snapshot.places),
@@ -61,8 +65,15 @@ def value_on(points: list[dict], when: datetime.date) -> dict | None:
     return found
 
 
-FIGURES = ["persons", "places", "persons_in_single_cells", "persons_compliant", "share_in_single_cells",
-           "share_compliant", "occupancy_rate"]
+FIGURES = [
+    "persons",
+    "places",
+    "persons_in_single_cells",
+    "persons_compliant",
+    "share_in_single_cells",
+    "share_compliant",
+    "occupancy_rate",
+]
 
 
 def change_since(points: list[dict], since: datetime.date) -> dict:
@@ -78,18 +89,22 @@ def change_since(points: list[dict], since: datetime.date) -> dict:
         if latest is None or base is None or latest[name] is None or base[name] is None:
             delta[name] = None
         else:
-            delta[name] = round(latest[name] - base[name], 1) if isinstance(latest[name], float) \
-                else latest[name] - base[name]
+            delta[name] = (
+                round(latest[name] - base[name], 1) if isinstance(latest[name], float) else latest[name] - base[name]
+            )
     return {"since": base["date"] if base else None, "from": base, "to": latest, "delta": delta}
 
 
 # ---------------------------------------------------------------------------------------------------
 # Roadmap targets
 
-def measured(metric: str, region: Region | None = None, scope: set[int] | None = None,
-             share_in_single_cells: float | None = None) -> float | int | None:
+
+def measured(
+    metric: str, region: Region | None = None, scope: set[int] | None = None, share_in_single_cells: float | None = None
+) -> float | int | None:
     """The portal's current value of a roadmap ``metric`` (RoadmapTarget.Metric) nationally, in ``region``
     or over the regions in ``scope``. Units: blocks, persons (places), % or institutions."""
+
     def limit(queryset, path):
         if region is not None:
             queryset = queryset.filter(**{path: region})
@@ -98,14 +113,17 @@ def measured(metric: str, region: Region | None = None, scope: set[int] | None =
         return queryset
 
     if metric == RoadmapTarget.Metric.BLOCKS_CONVERTED:
-        return limit(ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED),
-                     "block__facility__region").count()
+        return limit(
+            ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED), "block__facility__region"
+        ).count()
     if metric == RoadmapTarget.Metric.PLACES_CONVERTED:
         # Driven by the (few) completed projects, so the cost follows them, not the size of the estate.
-        completed = limit(ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED),
-                          "block__facility__region")
-        cells = Cell.objects.in_use().filter(accommodation_type=AccommodationType.SINGLE,
-                                             block_id__in=list(completed.values_list("block_id", flat=True)))
+        completed = limit(
+            ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED), "block__facility__region"
+        )
+        cells = Cell.objects.in_use().filter(
+            accommodation_type=AccommodationType.SINGLE, block_id__in=list(completed.values_list("block_id", flat=True))
+        )
         return cells.aggregate(total=Coalesce(Sum("design_capacity"), 0))["total"]
     if metric == RoadmapTarget.Metric.NEW_INSTITUTIONS:
         return limit(Facility.objects.in_operation().filter(year_built__gte=NEW_INSTITUTION_SINCE), "region").count()
@@ -114,9 +132,13 @@ def measured(metric: str, region: Region | None = None, scope: set[int] | None =
     raise ValueError(f"unknown roadmap metric {metric!r}")
 
 
-def target_progress(share_in_single_cells: float | None, region: Region | None = None,
-                    scope: set[int] | None = None, today: datetime.date | None = None,
-                    region_shares: dict[int, float | None] | None = None) -> list[dict]:
+def target_progress(
+    share_in_single_cells: float | None,
+    region: Region | None = None,
+    scope: set[int] | None = None,
+    today: datetime.date | None = None,
+    region_shares: dict[int, float | None] | None = None,
+) -> list[dict]:
     """The roadmap targets that apply, each with the measured value, the % of the target reached and its
     state: ``reached``, ``open`` (deadline ahead) or ``missed`` (deadline passed, not reached).
 
@@ -143,22 +165,37 @@ def target_progress(share_in_single_cells: float | None, region: Region | None =
         value = float(value) if value is not None else None
         goal = float(target.value)
         reached = value is not None and value >= goal
-        rows.append({
-            "target": target, "metric": target.metric, "label": target.get_metric_display(), "phase": target.phase,
-            "target_date": target.target_date, "target_value": goal, "value": value,
-            "percent_of_target": round(100 * value / goal, 1) if goal and value is not None else None,
-            "state": "reached" if reached else ("missed" if target.target_date < today else "open"),
-            "verified": target.verified, "is_demo": target.is_demo, "source": target.source,
-            "region": target.region.code if target.region_id else None,
-        })
+        rows.append(
+            {
+                "target": target,
+                "metric": target.metric,
+                "label": target.get_metric_display(),
+                "phase": target.phase,
+                "target_date": target.target_date,
+                "target_value": goal,
+                "value": value,
+                "percent_of_target": round(100 * value / goal, 1) if goal and value is not None else None,
+                "state": "reached" if reached else ("missed" if target.target_date < today else "open"),
+                "verified": target.verified,
+                "is_demo": target.is_demo,
+                "source": target.source,
+                "region": target.region.code if target.region_id else None,
+            }
+        )
     return rows
 
 
 # ---------------------------------------------------------------------------------------------------
 # Forecast
 
-WINDOWS = {90: _("last 3 months"), 182: _("last 6 months"), 365: _("last 12 months"), 730: _("last 2 years"),
-           1095: _("last 3 years"), 1825: _("last 5 years")}
+WINDOWS = {
+    90: _("last 3 months"),
+    182: _("last 6 months"),
+    365: _("last 12 months"),
+    730: _("last 2 years"),
+    1095: _("last 3 years"),
+    1825: _("last 5 years"),
+}
 DEFAULT_WINDOW = 1095
 
 
@@ -191,12 +228,14 @@ class Forecast:
 
 def share_targets() -> list[RoadmapTarget]:
     """Every share-in-single-cells target, national and regional, by target date (one query)."""
-    return list(RoadmapTarget.objects.filter(metric=RoadmapTarget.Metric.SHARE_IN_SINGLE_CELLS)
-                .order_by("target_date", "pk"))
+    return list(
+        RoadmapTarget.objects.filter(metric=RoadmapTarget.Metric.SHARE_IN_SINGLE_CELLS).order_by("target_date", "pk")
+    )
 
 
-def share_target(region: Region | None, today: datetime.date,
-                 targets: list[RoadmapTarget] | None = None) -> RoadmapTarget | None:
+def share_target(
+    region: Region | None, today: datetime.date, targets: list[RoadmapTarget] | None = None
+) -> RoadmapTarget | None:
     """The share-in-single-cells target that applies: the region's own, else the national one; the next
     one due (earliest target date from ``today``), else the last one. ``targets``: share_targets()."""
     targets = share_targets() if targets is None else targets
@@ -206,8 +245,14 @@ def share_target(region: Region | None, today: datetime.date,
     return upcoming[0] if upcoming else (candidates[-1] if candidates else None)
 
 
-def forecast_one(points: list[dict], target: RoadmapTarget | None, window_days: int, code: str, name: str,
-                 today: datetime.date | None = None) -> Forecast:
+def forecast_one(
+    points: list[dict],
+    target: RoadmapTarget | None,
+    window_days: int,
+    code: str,
+    name: str,
+    today: datetime.date | None = None,
+) -> Forecast:
     """Linear projection of the share of persons in single-occupancy cells.
 
     Method: rate = (share at the latest snapshot - share at the latest snapshot on or before the window's
@@ -219,8 +264,16 @@ def forecast_one(points: list[dict], target: RoadmapTarget | None, window_days: 
     latest = next((p for p in reversed(points) if p["share_in_single_cells"] is not None), None)
     goal = float(target.value) if target else None
     deadline = target.target_date if target else None
-    blank = dict(code=code, name=name, target=goal, deadline=deadline, projected=None, rate_per_year=None,
-                 start=None, start_date=None)
+    blank = dict(
+        code=code,
+        name=name,
+        target=goal,
+        deadline=deadline,
+        projected=None,
+        rate_per_year=None,
+        start=None,
+        start_date=None,
+    )
     if latest is None:
         return Forecast(current=None, current_date=None, state="no_history", **blank)
     current = latest["share_in_single_cells"]
@@ -234,9 +287,17 @@ def forecast_one(points: list[dict], target: RoadmapTarget | None, window_days: 
         return Forecast(current=current, current_date=latest["date"], state="no_history", **blank)
     days = (latest["date"] - start["date"]).days
     rate = (current - start["share_in_single_cells"]) / days
-    values = dict(code=code, name=name, current=current, current_date=latest["date"],
-                  start=start["share_in_single_cells"], start_date=start["date"],
-                  rate_per_year=round(rate * 365.25, 2), target=goal, deadline=deadline)
+    values = dict(
+        code=code,
+        name=name,
+        current=current,
+        current_date=latest["date"],
+        start=start["share_in_single_cells"],
+        start_date=start["date"],
+        rate_per_year=round(rate * 365.25, 2),
+        target=goal,
+        deadline=deadline,
+    )
     if rate <= 0:
         return Forecast(projected=None, state="no_progress", **values)
     days_needed = (goal - current) / rate
@@ -246,8 +307,9 @@ def forecast_one(points: list[dict], target: RoadmapTarget | None, window_days: 
     return Forecast(projected=projected, state="on_track" if projected <= deadline else "at_risk", **values)
 
 
-def forecasts(window_days: int = DEFAULT_WINDOW, scope: set[int] | None = None,
-              today: datetime.date | None = None) -> dict:
+def forecasts(
+    window_days: int = DEFAULT_WINDOW, scope: set[int] | None = None, today: datetime.date | None = None
+) -> dict:
     """The nation's forecast (None for a user limited to some regions) and each region's (those in
     ``scope``, all 20 when None), from the KZ-ROADMAP snapshots. Two queries plus the targets."""
     today = today or timezone.localdate()
@@ -258,23 +320,37 @@ def forecasts(window_days: int = DEFAULT_WINDOW, scope: set[int] | None = None,
     regions = list(regions)
     by_object: dict[tuple, list] = {}
     if profile is not None:
-        rows = ComplianceSnapshot.objects.filter(profile=profile).filter(
-            Q(scope=Scope.NATION) | Q(scope=Scope.REGION, object_id__in=[r.pk for r in regions])).order_by("date")
+        rows = (
+            ComplianceSnapshot.objects.filter(profile=profile)
+            .filter(Q(scope=Scope.NATION) | Q(scope=Scope.REGION, object_id__in=[r.pk for r in regions]))
+            .order_by("date")
+        )
         for snapshot in rows:
             by_object.setdefault((snapshot.scope, snapshot.object_id), []).append(point(snapshot))
     targets = share_targets()
     national_target = share_target(None, today, targets)
     nation = None
     if scope is None:
-        nation = forecast_one(by_object.get((Scope.NATION, 0), []), national_target, window_days, "KZ",
-                              str(_("Kazakhstan (national)")), today)
-    per_region = [forecast_one(by_object.get((Scope.REGION, r.pk), []), share_target(r, today, targets), window_days,
-                               r.code, r.name, today) for r in regions]
+        nation = forecast_one(
+            by_object.get((Scope.NATION, 0), []),
+            national_target,
+            window_days,
+            "KZ",
+            str(_("Kazakhstan (national)")),
+            today,
+        )
+    per_region = [
+        forecast_one(
+            by_object.get((Scope.REGION, r.pk), []), share_target(r, today, targets), window_days, r.code, r.name, today
+        )
+        for r in regions
+    ]
     return {"nation": nation, "regions": per_region, "window_days": window_days, "target": national_target}
 
 
-def series_for(scope: set[int] | None = None, region: Region | None = None,
-               profile: StandardProfile | None = None) -> list[dict]:
+def series_for(
+    scope: set[int] | None = None, region: Region | None = None, profile: StandardProfile | None = None
+) -> list[dict]:
     """The series a dashboard shows: the nation's (scope None), one region's, or the sum over the regions
     in ``scope`` per date (a date counts only when every region of the scope has a snapshot on it)."""
     if region is not None:
@@ -292,8 +368,14 @@ def series_for(scope: set[int] | None = None, region: Region | None = None,
     for date, snapshots in by_date.items():
         if len(snapshots) != len(scope):
             continue
-        total = ComplianceSnapshot(date=date, profile=profile, is_reconstructed=any(s.is_reconstructed for s in snapshots),
-                                   **{name: sum(getattr(s, name) for s in snapshots) for name in
-                                      ("persons", "places", "persons_compliant", "persons_in_single_cells")})
+        total = ComplianceSnapshot(
+            date=date,
+            profile=profile,
+            is_reconstructed=any(s.is_reconstructed for s in snapshots),
+            **{
+                name: sum(getattr(s, name) for s in snapshots)
+                for name in ("persons", "places", "persons_compliant", "persons_in_single_cells")
+            },
+        )
         points.append(point(total))
     return points

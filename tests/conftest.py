@@ -1,5 +1,6 @@
 """Shared fixtures. Tests run on PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set;
 otherwise on SQLite with eager Celery, and the tests that need a real service are skipped with a reason."""
+
 import os
 
 import pytest
@@ -14,8 +15,7 @@ HAS_BROKER = bool(os.environ.get("CELERY_BROKER_URL"))
 HAS_REDIS = bool(os.environ.get("REDIS_URL"))
 
 requires_postgres = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
-requires_broker = pytest.mark.skipif(not HAS_BROKER,
-                                     reason="needs a Celery broker: set CELERY_BROKER_URL=redis://...")
+requires_broker = pytest.mark.skipif(not HAS_BROKER, reason="needs a Celery broker: set CELERY_BROKER_URL=redis://...")
 requires_redis = pytest.mark.skipif(not HAS_REDIS, reason="needs Redis: set REDIS_URL=redis://...")
 
 

@@ -1,4 +1,5 @@
 """factory_boy factories for hand-built estates in tests."""
+
 from decimal import Decimal
 
 import factory

@@ -5,6 +5,7 @@ The English catalog is filled with msgstr = msgid (``tools/i18n_merge.py en``). 
 (``pip install polib``); compiling uses Django's compilemessages (GNU gettext's msgfmt).
 Only entries without a translation are filled unless --overwrite is given.
 """
+
 import json
 import sys
 from pathlib import Path
@@ -41,8 +42,10 @@ def main():
             entry.flags.remove("fuzzy")
         filled += 1
     po.save(path)
-    print(f"{lang}: {filled} filled, {missing} without a translation, "
-          f"{len(po.untranslated_entries())} untranslated, {len(po.fuzzy_entries())} fuzzy")
+    print(
+        f"{lang}: {filled} filled, {missing} without a translation, "
+        f"{len(po.untranslated_entries())} untranslated, {len(po.fuzzy_entries())} fuzzy"
+    )
 
 
 if __name__ == "__main__":

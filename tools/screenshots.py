@@ -4,14 +4,20 @@ Usage (a running portal with the demo data, e.g. `make demo` in another terminal
     .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8000] [--user prosecutor]
 Needs Playwright (requirements-dev.txt) and Chromium at /usr/bin/chromium (apt-get install chromium).
 """
+
 import argparse
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main():

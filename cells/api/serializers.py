@@ -1,4 +1,5 @@
 """Serializers of the cells app: cells with their compliance, standards, and the design check."""
+
 from decimal import Decimal
 
 from django.utils.translation import gettext
@@ -8,9 +9,9 @@ from rest_framework import serializers
 
 from cells.compliance import rules as R
 from cells.compliance.engine import present_measured
-from core.serializers import IdRelatedField, StrictInputMixin
 from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
 from cells.selectors import measured_value
+from core.serializers import IdRelatedField, StrictInputMixin
 from facilities.models import AccommodationType, ResidentialBlock
 
 
@@ -27,10 +28,17 @@ class ComplianceResultSerializer(serializers.Serializer):
     failed = serializers.SerializerMethodField()
     unknown = serializers.DictField(child=serializers.CharField(), read_only=True)
 
-    @extend_schema_field({"type": "object", "additionalProperties": {
-        "oneOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"}], "nullable": True},
-        "description": "failing rule code -> the cell's measured value (m², m, persons, true/false, or an "
-                       "accommodation type); null while a measurement changed since the evaluation"})
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {
+                "oneOf": [{"type": "number"}, {"type": "boolean"}, {"type": "string"}],
+                "nullable": True,
+            },
+            "description": "failing rule code -> the cell's measured value (m², m, persons, true/false, or an "
+            "accommodation type); null while a measurement changed since the evaluation",
+        }
+    )
     def get_failed(self, obj) -> dict:
         cell = obj.cell
 
@@ -48,20 +56,43 @@ class CellSerializer(serializers.ModelSerializer):
     facility = serializers.CharField(source="block.facility.code", read_only=True)
     compliance = ComplianceResultSerializer(source="active_results", many=True, read_only=True)
     awaiting_evaluation = serializers.BooleanField(
-        read_only=True, help_text="A measurement, or a rule of the active profiles, changed since the cell's last "
-                                  "compliance evaluation: ``compliance`` is the outcome of the earlier "
-                                  "measurements and rules until the next run.")
+        read_only=True,
+        help_text="A measurement, or a rule of the active profiles, changed since the cell's last "
+        "compliance evaluation: ``compliance`` is the outcome of the earlier "
+        "measurements and rules until the next run.",
+    )
     outcomes_changed_at = serializers.DateTimeField(
-        read_only=True, allow_null=True,
+        read_only=True,
+        allow_null=True,
         help_text="When a compliance run last recorded other outcomes for the cell (any profile); null before its "
-                  "first evaluation.")
+        "first evaluation.",
+    )
 
     class Meta:
         model = Cell
-        fields = ["id", "block_id", "block", "facility", "number", "accommodation_type", "living_space_m2",
-                  "design_capacity", "occupancy", "occupancy_date", "has_sanitary_annex",
-                  "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m", "has_natural_light",
-                  "status", "is_overcrowded", "is_demo", "awaiting_evaluation", "outcomes_changed_at", "compliance"]
+        fields = [
+            "id",
+            "block_id",
+            "block",
+            "facility",
+            "number",
+            "accommodation_type",
+            "living_space_m2",
+            "design_capacity",
+            "occupancy",
+            "occupancy_date",
+            "has_sanitary_annex",
+            "sanitary_annex_partitioned",
+            "min_wall_distance_m",
+            "ceiling_height_m",
+            "has_natural_light",
+            "status",
+            "is_overcrowded",
+            "is_demo",
+            "awaiting_evaluation",
+            "outcomes_changed_at",
+            "compliance",
+        ]
 
 
 class StandardRuleSerializer(serializers.ModelSerializer):
@@ -123,8 +154,9 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
     min_wall_distance_m = _length(_("distance between walls (m)"))
     ceiling_height_m = _length(_("ceiling height (m)"))
     has_natural_light = serializers.BooleanField(required=False, allow_null=True, default=None)
-    profiles = serializers.ListField(child=serializers.CharField(max_length=20), required=False, allow_empty=False,
-                                     max_length=20)
+    profiles = serializers.ListField(
+        child=serializers.CharField(max_length=20), required=False, allow_empty=False, max_length=20
+    )
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
@@ -132,11 +164,13 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
         for name in ("living_space_m2", "min_wall_distance_m", "ceiling_height_m", "design_capacity", "occupancy"):
             if isinstance(data.get(name), str) and not data[name].strip():
                 raise serializers.ValidationError(
-                    {name: [gettext("Use null for an unknown value, not an empty string.")]})
+                    {name: [gettext("Use null for an unknown value, not an empty string.")]}
+                )
         for name in ("design_capacity", "occupancy"):
             value = data.get(name)
-            if isinstance(value, bool) or (isinstance(value, str) and not (
-                    value.strip().isascii() and value.strip().lstrip("-").isdigit())):
+            if isinstance(value, bool) or (
+                isinstance(value, str) and not (value.strip().isascii() and value.strip().lstrip("-").isdigit())
+            ):
                 raise serializers.ValidationError({name: [gettext("A valid integer is required.")]})
         for name in ("has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light"):
             value = data.get(name)
@@ -148,8 +182,9 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
         known = dict(StandardProfile.objects.filter(code__in=codes).values_list("code", "pk"))
         unknown = [code for code in codes if code not in known]
         if unknown:
-            raise serializers.ValidationError(gettext("Unknown profile code(s): %(codes)s.")
-                                              % {"codes": ", ".join(unknown)})
+            raise serializers.ValidationError(
+                gettext("Unknown profile code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
         return list(dict.fromkeys(codes))
 
     def validate(self, attrs):
@@ -159,7 +194,8 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
                 attrs["design_capacity"] = 1
             elif capacity != 1:
                 raise serializers.ValidationError(
-                    {"design_capacity": [gettext("A single-occupancy cell has a design capacity of 1.")]})
+                    {"design_capacity": [gettext("A single-occupancy cell has a design capacity of 1.")]}
+                )
         return attrs
 
 
@@ -208,8 +244,7 @@ class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["block"].queryset = ResidentialBlock.objects.visible_to(request.user).select_related(
-                "facility")
+            self.fields["block"].queryset = ResidentialBlock.objects.visible_to(request.user).select_related("facility")
 
 
 class HeadcountSerializer(StrictInputMixin, serializers.Serializer):

@@ -1,5 +1,6 @@
 """API of the cells app: cells (read, register, change, headcounts), standards, the design check, and the
 completion of a conversion project (which registers the block's new cells)."""
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -19,8 +20,15 @@ from facilities.api.serializers import ConversionProjectSerializer
 from facilities.api.views import with_if_match_version
 from facilities.models import ConversionProject
 
-from .serializers import (CellSerializer, CellWriteSerializer, CompletionSerializer, DesignCheckResultSerializer,
-                          DesignCheckSerializer, HeadcountSerializer, StandardProfileSerializer)
+from .serializers import (
+    CellSerializer,
+    CellWriteSerializer,
+    CompletionSerializer,
+    DesignCheckResultSerializer,
+    DesignCheckSerializer,
+    HeadcountSerializer,
+    StandardProfileSerializer,
+)
 
 
 class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -42,8 +50,10 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
         serializer.is_valid(raise_exception=True)
         cell = services.save_cell(user=request.user, data=serializer.validated_data, cell=cell)
         fresh = self.get_queryset().get(pk=cell.pk)
-        return Response(CellSerializer(fresh, context={"request": request}).data,
-                        status=status.HTTP_200_OK if partial or request.method == "PUT" else status.HTTP_201_CREATED)
+        return Response(
+            CellSerializer(fresh, context={"request": request}).data,
+            status=status.HTTP_200_OK if partial or request.method == "PUT" else status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=CellWriteSerializer, responses={201: CellSerializer})
     def create(self, request, *args, **kwargs):
@@ -73,8 +83,9 @@ class ConversionCompleteView(APIView):
 
     @extend_schema(request=CompletionSerializer, responses={201: ConversionProjectSerializer})
     def post(self, request, pk):
-        project = get_object_or_404(ConversionProject.objects.visible_to(request.user).select_related(
-            "block__facility"), pk=pk)
+        project = get_object_or_404(
+            ConversionProject.objects.visible_to(request.user).select_related("block__facility"), pk=pk
+        )
         data, refusal = with_if_match_version(request, project.version)
         if refusal:
             return refusal

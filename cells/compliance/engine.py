@@ -19,6 +19,7 @@ Statements per run (a fixed number, whatever the number of cells):
   contributions, or the full scan's counts where they differ;
 - three roll-ups into the day's snapshots (facility, region, nation).
 """
+
 import hashlib
 import json
 
@@ -29,8 +30,19 @@ from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.utils import timezone
 
-from cells.models import (TOTAL_COUNTS, BlockCompliance, BlockTotals, Cell, ComplianceCounts, ComplianceRun,
-                          ComplianceSnapshot, DueCell, OutcomeLayout, StandardProfile, StandardRule)
+from cells.models import (
+    TOTAL_COUNTS,
+    BlockCompliance,
+    BlockTotals,
+    Cell,
+    ComplianceCounts,
+    ComplianceRun,
+    ComplianceSnapshot,
+    DueCell,
+    OutcomeLayout,
+    StandardProfile,
+    StandardRule,
+)
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from . import rules as R
@@ -52,9 +64,19 @@ def profile_rules(profiles) -> dict:
 
 
 CHANGED = "compliance_changed_cell"  # temporary table: the cells a run evaluates, with their blocks
-INPUT_FIELDS = ["block_id", "accommodation_type", "living_space_m2", "design_capacity", "occupancy",
-                "has_sanitary_annex", "sanitary_annex_partitioned", "min_wall_distance_m", "ceiling_height_m",
-                "has_natural_light", "status"]  # the block too: a cell moved counts in another block
+INPUT_FIELDS = [
+    "block_id",
+    "accommodation_type",
+    "living_space_m2",
+    "design_capacity",
+    "occupancy",
+    "has_sanitary_annex",
+    "sanitary_annex_partitioned",
+    "min_wall_distance_m",
+    "ceiling_height_m",
+    "has_natural_light",
+    "status",
+]  # the block too: a cell moved counts in another block
 
 
 ENGINE_VERSION = 6  # bump when what the outcome codes mean changes: every cell is then evaluated again
@@ -75,8 +97,10 @@ def hold_rules() -> None:
     and their layout disagree."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {_quote(StandardProfile._meta.db_table)}, {_quote(StandardRule._meta.db_table)} "
-                           f"IN SHARE MODE")
+            cursor.execute(
+                f"LOCK TABLE {_quote(StandardProfile._meta.db_table)}, {_quote(StandardRule._meta.db_table)} "
+                f"IN SHARE MODE"
+            )
 
 
 def must_run_full(version: str) -> bool:
@@ -141,8 +165,13 @@ def _index_changed(cursor) -> int:
 STALE = "compliance_stale_cell"  # temporary table: ids of the cells a full scan found stale
 
 
-OLD_RECORD = {"old_codes": "evaluated_outcomes", "old_block_id": "evaluated_block_id", "old_persons": "evaluated_persons",
-              "old_places": "evaluated_places", "old_single": "evaluated_single"}  # CHANGED's names of the record
+OLD_RECORD = {
+    "old_codes": "evaluated_outcomes",
+    "old_block_id": "evaluated_block_id",
+    "old_persons": "evaluated_persons",
+    "old_places": "evaluated_places",
+    "old_single": "evaluated_single",
+}  # CHANGED's names of the record
 
 
 def _letters(codes: str) -> str:
@@ -176,8 +205,12 @@ def _record(source: dict, before: tuple[str, str, str]) -> tuple[str, list]:
 
     put("evaluated_outcomes", "codes", in_use=False)
     put("evaluated_revision", "revision", in_use=False)
-    for column, name in (("evaluated_block_id", "block_id"), ("evaluated_persons", "persons"),
-                         ("evaluated_places", "places"), ("evaluated_single", "single")):
+    for column, name in (
+        ("evaluated_block_id", "block_id"),
+        ("evaluated_persons", "persons"),
+        ("evaluated_places", "places"),
+        ("evaluated_single", "single"),
+    ):
         put(column, name)
     old_codes, old_in_use, old_changed_at = before
     changed = _results_changed(source["codes"][0], source["in_use"][0], old_codes, old_in_use)
@@ -212,27 +245,37 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         selection = f"{table}.id IN (SELECT cell_id FROM {_quote(DueCell._meta.db_table)}) AND {due(table)}"
         selection_params = []
         if facility_id is not None:
-            selection += (f" AND {table}.block_id IN (SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} "
-                          f"WHERE facility_id = %s)")
+            selection += (
+                f" AND {table}.block_id IN (SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} "
+                f"WHERE facility_id = %s)"
+            )
             selection_params = [int(facility_id)]
     in_use = models.ExpressionWrapper(Q(status=Cell.Status.IN_USE), output_field=models.BooleanField())
     computed = {
-        "revision": F("input_revision"), "in_use": in_use,
-        "persons": Coalesce(F("occupancy"), 0), "places": Coalesce(F("design_capacity"), 0),
-        "single": models.ExpressionWrapper(Q(accommodation_type=AccommodationType.SINGLE),
-                                           output_field=models.BooleanField()),
-        "codes": outcome_codes_expression(profiles, version) if profiles else Value(f"#{version[:12]}")}
+        "revision": F("input_revision"),
+        "in_use": in_use,
+        "persons": Coalesce(F("occupancy"), 0),
+        "places": Coalesce(F("design_capacity"), 0),
+        "single": models.ExpressionWrapper(
+            Q(accommodation_type=AccommodationType.SINGLE), output_field=models.BooleanField()
+        ),
+        "codes": outcome_codes_expression(profiles, version) if profiles else Value(f"#{version[:12]}"),
+    }
     fields = ["id", "block_id"]
-    cells = (Cell.objects.order_by().filter(RawSQL(selection, selection_params, output_field=models.BooleanField()))
-             .values(*fields, **computed, **{name: F(column) for name, column in OLD_RECORD.items()}))
+    cells = (
+        Cell.objects.order_by()
+        .filter(RawSQL(selection, selection_params, output_field=models.BooleanField()))
+        .values(*fields, **computed, **{name: F(column) for name, column in OLD_RECORD.items()})
+    )
     sql, params = cells.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{CHANGED}")
         if connection.vendor != "postgresql":
             cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql}", params)
-            record, record_params = _record({name: (f"x.{name}", []) for name in ["block_id", *computed]},
-                                            ("x.old_codes", "x.old_block_id IS NOT NULL",
-                                             f"{table}.outcomes_changed_at"))
+            record, record_params = _record(
+                {name: (f"x.{name}", []) for name in ["block_id", *computed]},
+                ("x.old_codes", "x.old_block_id IS NOT NULL", f"{table}.outcomes_changed_at"),
+            )
             cursor.execute(f"UPDATE {table} SET {record} FROM {CHANGED} x WHERE {table}.id = x.id", record_params)
             return _index_changed(cursor)
         cursor.execute(f"CREATE TEMPORARY TABLE {CHANGED} AS {sql} WITH NO DATA", params)
@@ -244,13 +287,16 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
         codes_sql, codes_params = now["codes"]
         # The codes are computed once a cell, in the subquery (o.codes, fenced by OFFSET 0), and read twice:
         # recorded, and compared with the old ones for the time of the change.
-        record, record_params = _record({**now, "codes": ("o.codes", [])},
-                                        (f"{table}.evaluated_outcomes", f"{table}.evaluated_block_id IS NOT NULL",
-                                         f"{table}.outcomes_changed_at"))
-        returned = ([f"{table}.{_quote(name)}" for name in fields]
-                    + [f"{now[name][0]} AS {name}" for name in computed if name != "codes"]
-                    + [f"{table}.evaluated_outcomes AS codes"]
-                    + [f"o.{column} AS {name}" for name, column in OLD_RECORD.items()])
+        record, record_params = _record(
+            {**now, "codes": ("o.codes", [])},
+            (f"{table}.evaluated_outcomes", f"{table}.evaluated_block_id IS NOT NULL", f"{table}.outcomes_changed_at"),
+        )
+        returned = (
+            [f"{table}.{_quote(name)}" for name in fields]
+            + [f"{now[name][0]} AS {name}" for name in computed if name != "codes"]
+            + [f"{table}.evaluated_outcomes AS codes"]
+            + [f"o.{column} AS {name}" for name, column in OLD_RECORD.items()]
+        )
         columns = [*fields, *[name for name in computed if name != "codes"], "codes", *OLD_RECORD]
         listed = _quote(DueCell._meta.db_table)
         cursor.execute(
@@ -263,8 +309,13 @@ def _prepare_changed(facility_id, profiles=(), version: str = "none", stale: boo
             f"RETURNING {', '.join(returned)}, {due(table)} AS still_due), "
             f"listed AS (DELETE FROM {listed} WHERE cell_id IN (SELECT id FROM recorded WHERE NOT still_due)) "
             f"INSERT INTO {CHANGED} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM recorded",
-            [*record_params, *codes_params, *selection_params,
-             *[p for name in computed if name != "codes" for p in now[name][1]]])
+            [
+                *record_params,
+                *codes_params,
+                *selection_params,
+                *[p for name in computed if name != "codes" for p in now[name][1]],
+            ],
+        )
         return _index_changed(cursor)
 
 
@@ -283,8 +334,10 @@ def _positions(profiles) -> list[tuple[int, int, int]]:
 
 def _profile_positions(profiles) -> str:
     """_positions as a constant table ``(k, profile_id, first, length)``, ``k`` counting from 0."""
-    return " UNION ALL ".join(f"SELECT {k} AS k, {pk} AS profile_id, {first} AS first, {length} AS length"
-                              for k, (pk, first, length) in enumerate(_positions(profiles)))
+    return " UNION ALL ".join(
+        f"SELECT {k} AS k, {pk} AS profile_id, {first} AS first, {length} AS length"
+        for k, (pk, first, length) in enumerate(_positions(profiles))
+    )
 
 
 def _status(codes: str, first, length, labels=("2", "1", "0")) -> str:
@@ -296,8 +349,12 @@ def _status(codes: str, first, length, labels=("2", "1", "0")) -> str:
     return f"CASE WHEN {mine} LIKE '%%F%%' THEN {failing} WHEN {mine} LIKE '%%U%%' THEN {unknown} ELSE {compliant} END"
 
 
-STATUS_COUNTS = {"persons_compliant": (0, "persons"), "cells_compliant": (0, "1"), "cells_non_compliant": (2, "1"),
-                 "cells_unknown": (1, "1")}  # the counts that depend on a profile's status: (status, what)
+STATUS_COUNTS = {
+    "persons_compliant": (0, "persons"),
+    "cells_compliant": (0, "1"),
+    "cells_non_compliant": (2, "1"),
+    "cells_unknown": (1, "1"),
+}  # the counts that depend on a profile's status: (status, what)
 
 
 def _scan_full(facility_id, version: str, profiles) -> int:
@@ -320,9 +377,21 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     if facility_id is not None:
         cells = cells.filter(block__facility_id=facility_id)
     cells = cells.annotate(codes=outcome_codes_expression(profiles, version)).values(
-        "id", "block_id", "status", "occupancy", "design_capacity", "accommodation_type", "evaluated_outcomes",
-        "input_revision", "evaluated_revision", "evaluated_block_id", "evaluated_persons", "evaluated_places",
-        "evaluated_single", "codes")
+        "id",
+        "block_id",
+        "status",
+        "occupancy",
+        "design_capacity",
+        "accommodation_type",
+        "evaluated_outcomes",
+        "input_revision",
+        "evaluated_revision",
+        "evaluated_block_id",
+        "evaluated_persons",
+        "evaluated_places",
+        "evaluated_single",
+        "codes",
+    )
     sql, params = cells.query.sql_with_params()
     postgres = connection.vendor == "postgresql"
     fence = "OFFSET 0" if postgres else "LIMIT -1 OFFSET 0"  # compute each expression once a cell
@@ -334,35 +403,60 @@ def _scan_full(facility_id, version: str, profiles) -> int:
     def recorded(column: str, now: str) -> str:
         return f"COALESCE({column}, -1) <> CASE WHEN {in_use} THEN {now} ELSE -1 END"
 
-    stale = ("(e.evaluated_outcomes IS NULL OR e.evaluated_outcomes <> e.codes OR " + due("e") + " OR "
-             + " OR ".join([recorded("e.evaluated_block_id", "e.block_id"),
-                            recorded("e.evaluated_persons", "COALESCE(e.occupancy, 0)"),
-                            recorded("e.evaluated_places", "COALESCE(e.design_capacity, 0)"),
-                            recorded("CASE WHEN e.evaluated_single THEN 1 WHEN NOT e.evaluated_single THEN 0 END",
-                                     f"CASE WHEN e.accommodation_type = '{AccommodationType.SINGLE}' THEN 1 ELSE 0 END")])
-             + ")")
+    stale = (
+        "(e.evaluated_outcomes IS NULL OR e.evaluated_outcomes <> e.codes OR "
+        + due("e")
+        + " OR "
+        + " OR ".join(
+            [
+                recorded("e.evaluated_block_id", "e.block_id"),
+                recorded("e.evaluated_persons", "COALESCE(e.occupancy, 0)"),
+                recorded("e.evaluated_places", "COALESCE(e.design_capacity, 0)"),
+                recorded(
+                    "CASE WHEN e.evaluated_single THEN 1 WHEN NOT e.evaluated_single THEN 0 END",
+                    f"CASE WHEN e.accommodation_type = '{AccommodationType.SINGLE}' THEN 1 ELSE 0 END",
+                ),
+            ]
+        )
+        + ")"
+    )
     positions = _positions(profiles)
-    statuses = ", ".join(f"{_status('e.codes', first, length)} AS s_{k}"
-                         for k, (_, first, length) in enumerate(positions))
-    per_cell = (f"SELECT e.id, e.block_id, e.input_revision, {stale} AS stale, "
-                f"e.status = '{Cell.Status.IN_USE}' AS in_use, COALESCE(e.occupancy, 0) AS persons, "
-                f"COALESCE(e.design_capacity, 0) AS places, "
-                f"e.accommodation_type = '{AccommodationType.SINGLE}' AS single, {statuses} "
-                f"FROM ({sql} {fence}) e {fence}")
+    statuses = ", ".join(
+        f"{_status('e.codes', first, length)} AS s_{k}" for k, (_, first, length) in enumerate(positions)
+    )
+    per_cell = (
+        f"SELECT e.id, e.block_id, e.input_revision, {stale} AS stale, "
+        f"e.status = '{Cell.Status.IN_USE}' AS in_use, COALESCE(e.occupancy, 0) AS persons, "
+        f"COALESCE(e.design_capacity, 0) AS places, "
+        f"e.accommodation_type = '{AccommodationType.SINGLE}' AS single, {statuses} "
+        f"FROM ({sql} {fence}) e {fence}"
+    )
 
     def total(condition: str, value: str = "1") -> str:
         return f"SUM(CASE WHEN x.in_use AND {condition} THEN {value} ELSE 0 END)"
 
-    sums = [f"{total('true', 'x.persons')} AS persons", f"{total('true', 'x.places')} AS places",
-            f"{total('x.single', 'x.persons')} AS persons_in_single_cells", f"{total('true')} AS cells"]
+    sums = [
+        f"{total('true', 'x.persons')} AS persons",
+        f"{total('true', 'x.places')} AS places",
+        f"{total('x.single', 'x.persons')} AS persons_in_single_cells",
+        f"{total('true')} AS cells",
+    ]
     for k in range(len(positions)):
-        sums += [f"{total(f'x.s_{k} = {status}', 'x.' + what if what != '1' else '1')} AS {name}_{k}"
-                 for name, (status, what) in STATUS_COUNTS.items()]
-    ids = ("array_agg(x.id) FILTER (WHERE x.stale) AS stale_ids" if postgres
-           else "json_group_array(x.id) FILTER (WHERE x.stale) AS stale_ids")
+        sums += [
+            f"{total(f'x.s_{k} = {status}', 'x.' + what if what != '1' else '1')} AS {name}_{k}"
+            for name, (status, what) in STATUS_COUNTS.items()
+        ]
+    ids = (
+        "array_agg(x.id) FILTER (WHERE x.stale) AS stale_ids"
+        if postgres
+        else "json_group_array(x.id) FILTER (WHERE x.stale) AS stale_ids"
+    )
     select = f"SELECT x.block_id, {', '.join(sums)}, {ids} FROM ({per_cell}) x GROUP BY x.block_id"
-    unnest = ("SELECT u.id FROM {t} f, unnest(f.stale_ids) AS u(id) WHERE f.stale_ids IS NOT NULL" if postgres
-              else "SELECT j.value AS id FROM {t} f, json_each(f.stale_ids) j WHERE f.stale_ids IS NOT NULL")
+    unnest = (
+        "SELECT u.id FROM {t} f, unnest(f.stale_ids) AS u(id) WHERE f.stale_ids IS NOT NULL"
+        if postgres
+        else "SELECT j.value AS id FROM {t} f, json_each(f.stale_ids) j WHERE f.stale_ids IS NOT NULL"
+    )
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FIGURES}")
         cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{STALE}")
@@ -377,11 +471,15 @@ def _scan_full(facility_id, version: str, profiles) -> int:
 def _figures_rows(profiles) -> str:
     """The full scan's counts (FIGURES) by status as rows ``block_id, profile_id`` and STATUS_COUNTS, for
     the blocks with a cell in use (what BlockCompliance holds)."""
-    picked = {name: "CASE p.k " + " ".join(f"WHEN {k} THEN f.{name}_{k}" for k in range(len(profiles))) + " END"
-              for name in STATUS_COUNTS}
+    picked = {
+        name: "CASE p.k " + " ".join(f"WHEN {k} THEN f.{name}_{k}" for k in range(len(profiles))) + " END"
+        for name in STATUS_COUNTS
+    }
     columns = ", ".join(f"{picked[name]} AS {name}" for name in STATUS_COUNTS)
-    return (f"SELECT f.block_id, p.profile_id, {columns} FROM {FIGURES} f "
-            f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0")
+    return (
+        f"SELECT f.block_id, p.profile_id, {columns} FROM {FIGURES} f "
+        f"CROSS JOIN ({_profile_positions(profiles)}) p WHERE f.cells > 0"
+    )
 
 
 def _figures_totals() -> str:
@@ -399,8 +497,10 @@ def definition(rule: StandardRule) -> list:
 def record_layout(profiles, version: str) -> OutcomeLayout:
     """The layout of the outcome codes under the rules ``version`` (rules_version) of ``profiles``:
     stored by the first run under that version (OutcomeLayout), read by every later one."""
-    entries = [{"profile": pk, "first": first, "rules": [definition(rule) for rule in rules]}
-               for (pk, first, _), rules in zip(_positions(profiles), profile_rules(profiles).values())]
+    entries = [
+        {"profile": pk, "first": first, "rules": [definition(rule) for rule in rules]}
+        for (pk, first, _), rules in zip(_positions(profiles), profile_rules(profiles).values())
+    ]
     return OutcomeLayout.objects.get_or_create(version=version[:12], defaults={"profiles": entries})[0]
 
 
@@ -452,8 +552,10 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         if facility_id is None or connection.vendor != "postgresql":
             # The cells due no more leave the list (on PostgreSQL, the evaluated ones left it as they were
             # recorded, _prepare_changed): deleted cells, and anything else an estate-wide run finds.
-            cursor.execute(f"DELETE FROM {listed} WHERE NOT EXISTS (SELECT 1 FROM {cell_table} c "
-                           f"WHERE c.id = {listed}.cell_id AND {due('c')})")
+            cursor.execute(
+                f"DELETE FROM {listed} WHERE NOT EXISTS (SELECT 1 FROM {cell_table} c "
+                f"WHERE c.id = {listed}.cell_id AND {due('c')})"
+            )
     if not full and profiles:  # what the evaluated cells took out of their blocks and put in
         _delta(profiles)
     if full and facility_id is not None:
@@ -461,9 +563,11 @@ def write_results(profiles, facility_id: int | None = None, full: bool = False) 
         # they count nowhere until the run that evaluates them adds them where they are now.
         inside = f"SELECT id FROM {_quote(ResidentialBlock._meta.db_table)} WHERE facility_id = {int(facility_id)}"
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {cell_table} SET evaluated_block_id = NULL, evaluated_persons = NULL, "
-                           f"evaluated_places = NULL, evaluated_single = NULL WHERE {due(cell_table)} "
-                           f"AND evaluated_block_id IN ({inside}) AND block_id NOT IN ({inside})")
+            cursor.execute(
+                f"UPDATE {cell_table} SET evaluated_block_id = NULL, evaluated_persons = NULL, "
+                f"evaluated_places = NULL, evaluated_single = NULL WHERE {due(cell_table)} "
+                f"AND evaluated_block_id IN ({inside}) AND block_id NOT IN ({inside})"
+            )
     if full and facility_id is None:
         # Every cell now holds codes under this version (a full scan records every cell whose codes
         # differ): the older layouts are read no more, and each would lengthen the status filters.
@@ -483,7 +587,8 @@ def _outcomes_changed(cursor) -> tuple[int, int]:
     changed = _results_changed("codes", "in_use", "old_codes", "old_block_id IS NOT NULL")
     cursor.execute(
         f"SELECT COALESCE(SUM(CASE WHEN in_use AND {changed} THEN 1 ELSE 0 END), 0), "
-        f"COALESCE(SUM(CASE WHEN NOT in_use AND old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) FROM {CHANGED}")
+        f"COALESCE(SUM(CASE WHEN NOT in_use AND old_block_id IS NOT NULL THEN 1 ELSE 0 END), 0) FROM {CHANGED}"
+    )
     changed, removed = cursor.fetchone()
     return int(changed), int(removed)
 
@@ -502,8 +607,10 @@ TOTALS_DELTA = "compliance_totals_delta"  # temporary table: per block, the same
 FACILITY_DELTA = "compliance_facility_delta"  # temporary table: both summed per facility and profile
 
 
-OLD_CONTRIBUTIONS = (f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, "
-                     f"old_places AS places, old_single AS single, -1 AS sign FROM {CHANGED} WHERE old_block_id IS NOT NULL")
+OLD_CONTRIBUTIONS = (
+    f"SELECT old_block_id AS block_id, old_codes AS codes, old_persons AS persons, "
+    f"old_places AS places, old_single AS single, -1 AS sign FROM {CHANGED} WHERE old_block_id IS NOT NULL"
+)
 
 
 def _total(condition: str, value: str = "1") -> str:
@@ -516,26 +623,37 @@ def _delta_select(profiles, contributions: str) -> str:
     summed, leaving out rows that change nothing. Each profile's status is taken once a row from the
     codes (_status)."""
     fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
-    rows = (f"SELECT c.block_id, p.profile_id, c.sign, c.persons, "
-            f"{_status('c.codes', 'p.first', 'p.length')} AS status FROM ({contributions}) c "
-            f"CROSS JOIN ({_profile_positions(profiles)}) p {fence}")
-    sums = {name: _total(f"s.status = {status}", "s.persons" if what == "persons" else "1")
-            for name, (status, what) in STATUS_COUNTS.items()}
+    rows = (
+        f"SELECT c.block_id, p.profile_id, c.sign, c.persons, "
+        f"{_status('c.codes', 'p.first', 'p.length')} AS status FROM ({contributions}) c "
+        f"CROSS JOIN ({_profile_positions(profiles)}) p {fence}"
+    )
+    sums = {
+        name: _total(f"s.status = {status}", "s.persons" if what == "persons" else "1")
+        for name, (status, what) in STATUS_COUNTS.items()
+    }
     columns = ", ".join(f"{sums[name]} AS {name}" for name in STATUS_COUNTS)
     nonzero = " OR ".join(f"d.{name} <> 0" for name in STATUS_COUNTS)
-    return (f"SELECT * FROM (SELECT s.block_id, s.profile_id, {columns} FROM ({rows}) s "
-            f"GROUP BY s.block_id, s.profile_id) d WHERE {nonzero}")
+    return (
+        f"SELECT * FROM (SELECT s.block_id, s.profile_id, {columns} FROM ({rows}) s "
+        f"GROUP BY s.block_id, s.profile_id) d WHERE {nonzero}"
+    )
 
 
 def _totals_select(contributions: str) -> str:
     """Per block, the totals (TOTAL_COUNTS) of ``contributions`` (as in _delta_select) summed, leaving
     out blocks whose totals do not change."""
-    sums = {"persons": _total("true", "s.persons"), "places": _total("true", "s.places"),
-            "persons_in_single_cells": _total("s.single", "s.persons"), "cells": _total("true")}
+    sums = {
+        "persons": _total("true", "s.persons"),
+        "places": _total("true", "s.places"),
+        "persons_in_single_cells": _total("s.single", "s.persons"),
+        "cells": _total("true"),
+    }
     columns = ", ".join(f"{sums[name]} AS {name}" for name in TOTAL_COUNTS)
     nonzero = " OR ".join(f"d.{name} <> 0" for name in TOTAL_COUNTS)
-    return (f"SELECT * FROM (SELECT s.block_id, {columns} FROM ({contributions}) s GROUP BY s.block_id) d "
-            f"WHERE {nonzero}")
+    return (
+        f"SELECT * FROM (SELECT s.block_id, {columns} FROM ({contributions}) s GROUP BY s.block_id) d WHERE {nonzero}"
+    )
 
 
 def _delta(profiles) -> None:
@@ -571,15 +689,20 @@ def _apply(cursor, table: str, delta: str, key: list[str], counts: list[str], ce
 
     written = 0
     on = " AND ".join(f"b.{k} = d.{k}" for k in key)
-    cursor.execute(f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in counts)
-                   + f" FROM {delta} d WHERE {on}", [])
+    cursor.execute(
+        f"UPDATE {table} AS b SET " + ", ".join(f"{c} = b.{c} + d.{c}" for c in counts) + f" FROM {delta} d WHERE {on}",
+        [],
+    )
     written += max(cursor.rowcount, 0)
-    cursor.execute(f"INSERT INTO {table} ({', '.join(key + counts)}) SELECT "
-                   + ", ".join(f"d.{c}" for c in key + counts) + f" FROM {delta} d WHERE {present('d')} "
-                   f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE {on})", [])
+    cursor.execute(
+        f"INSERT INTO {table} ({', '.join(key + counts)}) SELECT "
+        + ", ".join(f"d.{c}" for c in key + counts)
+        + f" FROM {delta} d WHERE {present('d')} "
+        f"AND NOT EXISTS (SELECT 1 FROM {table} b WHERE {on})",
+        [],
+    )
     written += max(cursor.rowcount, 0)
-    cursor.execute(f"DELETE FROM {table} WHERE NOT {present(table)} "
-                   f"AND block_id IN (SELECT block_id FROM {delta})", [])
+    cursor.execute(f"DELETE FROM {table} WHERE NOT {present(table)} AND block_id IN (SELECT block_id FROM {delta})", [])
     written += max(cursor.rowcount, 0)
     return written
 
@@ -608,28 +731,41 @@ def write_snapshots(run_date, profiles, facility=None, full: bool = True, blocks
                 block_table = _quote(ResidentialBlock._meta.db_table)
                 scope = f"block_id IN (SELECT id FROM {block_table} WHERE facility_id = {int(facility.pk)})"
             for delta, source, stored, key, counts in (
-                    (DELTA, _figures_rows(profiles), table, ["block_id", "profile_id"], status_counts),
-                    (TOTALS_DELTA, _figures_totals(), totals, ["block_id"], TOTAL_COUNTS)):
+                (DELTA, _figures_rows(profiles), table, ["block_id", "profile_id"], status_counts),
+                (TOTALS_DELTA, _figures_totals(), totals, ["block_id"], TOTAL_COUNTS),
+            ):
                 difference = ", ".join(f"COALESCE(f.{c}, 0) - COALESCE(b.{c}, 0) AS {c}" for c in counts)
                 cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{delta}")
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {delta} AS SELECT "
-                    + ", ".join(f"COALESCE(f.{k}, b.{k}) AS {k}" for k in key) + f", {difference} "
+                    + ", ".join(f"COALESCE(f.{k}, b.{k}) AS {k}" for k in key)
+                    + f", {difference} "
                     f"FROM ({source}) f FULL JOIN (SELECT * FROM {stored} WHERE {scope}) b ON "
-                    + " AND ".join(f"b.{k} = f.{k}" for k in key) + " WHERE f.block_id IS NULL OR b.block_id IS NULL OR "
-                    + " OR ".join(f"f.{c} <> b.{c}" for c in counts), [])
+                    + " AND ".join(f"b.{k} = f.{k}" for k in key)
+                    + " WHERE f.block_id IS NULL OR b.block_id IS NULL OR "
+                    + " OR ".join(f"f.{c} <> b.{c}" for c in counts),
+                    [],
+                )
             _index_delta(cursor)
             if facility is not None:
                 # Cells that came from another facility's block: their old contribution leaves that block
                 # (the recount covered this facility's blocks only).
-                outside = (f"{OLD_CONTRIBUTIONS} AND old_block_id NOT IN "
-                           f"(SELECT id FROM {block_table} WHERE facility_id = {int(facility.pk)})")
+                outside = (
+                    f"{OLD_CONTRIBUTIONS} AND old_block_id NOT IN "
+                    f"(SELECT id FROM {block_table} WHERE facility_id = {int(facility.pk)})"
+                )
                 cursor.execute(f"INSERT INTO {DELTA} {_delta_select(profiles, outside)}", [])
                 cursor.execute(f"INSERT INTO {TOTALS_DELTA} {_totals_select(outside)}", [])
         # The deltas hold what to add to the stored figures. A block whose cells in use fall to none loses
         # its rows (and a profile no longer active its rows, in a full run).
-        written = _apply(cursor, table, DELTA, ["block_id", "profile_id"], status_counts,
-                         ["cells_compliant", "cells_non_compliant", "cells_unknown"])
+        written = _apply(
+            cursor,
+            table,
+            DELTA,
+            ["block_id", "profile_id"],
+            status_counts,
+            ["cells_compliant", "cells_non_compliant", "cells_unknown"],
+        )
         written += _apply(cursor, totals, TOTALS_DELTA, ["block_id"], TOTAL_COUNTS, ["cells"])
     return written + roll_up(run_date, profiles, deltas=not full and facility_rows_current(run_date, blocks))
 
@@ -641,8 +777,10 @@ def blocks_version() -> str:
     if connection.vendor == "postgresql":
         sql = f"SELECT md5(COALESCE(string_agg(id || ':' || facility_id, ',' ORDER BY id), '')) FROM {blocks}"
     else:
-        sql = (f"SELECT MD5(COALESCE(group_concat(id || ':' || facility_id, ','), '')) "
-               f"FROM (SELECT id, facility_id FROM {blocks} ORDER BY id)")
+        sql = (
+            f"SELECT MD5(COALESCE(group_concat(id || ':' || facility_id, ','), '')) "
+            f"FROM (SELECT id, facility_id FROM {blocks} ORDER BY id)"
+        )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchone()[0]
@@ -654,8 +792,7 @@ def facility_rows_current(run_date, blocks: str) -> bool:
     run that succeeded was of that date (every run writes its date's snapshots from the blocks' figures,
     and only runs change those), the date holds no reconstructed demo history, and the blocks and their
     facilities are those of that run (``blocks``: blocks_version now)."""
-    last = (ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
-            .order_by("-started_at", "-pk").first())
+    last = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.SUCCEEDED).order_by("-started_at", "-pk").first()
     if last is None or last.run_date != run_date or not blocks or last.blocks_version != blocks:
         return False
     return not ComplianceSnapshot.objects.filter(date=run_date, is_reconstructed=True).exists()
@@ -686,12 +823,21 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
     today_rows = f"{table} s WHERE s.date = %s AND s.scope = %s AND s.profile_id IN ({profile_ids})"
     written = 0
     scopes = [
-        (Scope.FACILITY, "o.facility_id",
-         f"{_quote(BlockCompliance._meta.db_table)} s JOIN {_quote(BlockTotals._meta.db_table)} t "
-         f"ON t.block_id = s.block_id JOIN {blocks} o ON o.id = s.block_id WHERE s.profile_id IN ({profile_ids})", []),
-        (Scope.REGION, "o.region_id", today_rows.replace(" WHERE", f" JOIN {facilities} o ON o.id = s.object_id WHERE"),
-         [run_date, Scope.FACILITY]),
-        (Scope.NATION, "0", today_rows, [run_date, Scope.REGION])]
+        (
+            Scope.FACILITY,
+            "o.facility_id",
+            f"{_quote(BlockCompliance._meta.db_table)} s JOIN {_quote(BlockTotals._meta.db_table)} t "
+            f"ON t.block_id = s.block_id JOIN {blocks} o ON o.id = s.block_id WHERE s.profile_id IN ({profile_ids})",
+            [],
+        ),
+        (
+            Scope.REGION,
+            "o.region_id",
+            today_rows.replace(" WHERE", f" JOIN {facilities} o ON o.id = s.object_id WHERE"),
+            [run_date, Scope.FACILITY],
+        ),
+        (Scope.NATION, "0", today_rows, [run_date, Scope.REGION]),
+    ]
     with connection.cursor() as cursor:
         if deltas:
             scopes = scopes[1:]
@@ -699,30 +845,44 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
             # The totals' deltas summed per facility, then given to each profile; the counts by status per
             # facility and profile.
             per_facility = ", ".join(f"SUM(d.{c}) AS {c}" for c in TOTAL_COUNTS)
-            totals = ("SELECT t.facility_id, p.profile_id, "
-                      + ", ".join(f"t.{c}" if c in TOTAL_COUNTS else f"0 AS {c}" for c in SNAPSHOT_COUNTS)
-                      + f" FROM (SELECT o.facility_id, {per_facility} FROM {TOTALS_DELTA} d JOIN {blocks} o "
-                      f"ON o.id = d.block_id GROUP BY o.facility_id) t CROSS JOIN ({_profile_positions(profiles)}) p")
-            by_status = ("SELECT o.facility_id, d.profile_id, "
-                         + ", ".join(f"0 AS {c}" if c in TOTAL_COUNTS else f"d.{c}" for c in SNAPSHOT_COUNTS)
-                         + f" FROM {DELTA} d JOIN {blocks} o ON o.id = d.block_id")
+            totals = (
+                "SELECT t.facility_id, p.profile_id, "
+                + ", ".join(f"t.{c}" if c in TOTAL_COUNTS else f"0 AS {c}" for c in SNAPSHOT_COUNTS)
+                + f" FROM (SELECT o.facility_id, {per_facility} FROM {TOTALS_DELTA} d JOIN {blocks} o "
+                f"ON o.id = d.block_id GROUP BY o.facility_id) t CROSS JOIN ({_profile_positions(profiles)}) p"
+            )
+            by_status = (
+                "SELECT o.facility_id, d.profile_id, "
+                + ", ".join(f"0 AS {c}" if c in TOTAL_COUNTS else f"d.{c}" for c in SNAPSHOT_COUNTS)
+                + f" FROM {DELTA} d JOIN {blocks} o ON o.id = d.block_id"
+            )
             cursor.execute(f"DROP TABLE IF EXISTS {_temporary()}.{FACILITY_DELTA}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {FACILITY_DELTA} AS SELECT x.facility_id, x.profile_id, {named} "
-                           f"FROM ({totals} UNION ALL {by_status}) x GROUP BY x.facility_id, x.profile_id")
-            cursor.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = {table}.{c} + f.{c}" for c in SNAPSHOT_COUNTS)
-                           + f" FROM {FACILITY_DELTA} f WHERE {table}.date = %s AND {table}.scope = %s "
-                           f"AND {table}.object_id = f.facility_id AND {table}.profile_id = f.profile_id",
-                           [run_date, Scope.FACILITY])
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {FACILITY_DELTA} AS SELECT x.facility_id, x.profile_id, {named} "
+                f"FROM ({totals} UNION ALL {by_status}) x GROUP BY x.facility_id, x.profile_id"
+            )
+            cursor.execute(
+                f"UPDATE {table} SET "
+                + ", ".join(f"{c} = {table}.{c} + f.{c}" for c in SNAPSHOT_COUNTS)
+                + f" FROM {FACILITY_DELTA} f WHERE {table}.date = %s AND {table}.scope = %s "
+                f"AND {table}.object_id = f.facility_id AND {table}.profile_id = f.profile_id",
+                [run_date, Scope.FACILITY],
+            )
             written += max(cursor.rowcount, 0)
-            cursor.execute(f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
-                           f"SELECT %s, %s, f.facility_id, f.profile_id, "
-                           + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS) + f", %s FROM {FACILITY_DELTA} f WHERE f.cells > 0 "
-                           f"AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s AND s.scope = %s "
-                           f"AND s.object_id = f.facility_id AND s.profile_id = f.profile_id)",
-                           [run_date, Scope.FACILITY, False, run_date, Scope.FACILITY])
+            cursor.execute(
+                f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
+                f"SELECT %s, %s, f.facility_id, f.profile_id, "
+                + ", ".join(f"f.{c}" for c in SNAPSHOT_COUNTS)
+                + f", %s FROM {FACILITY_DELTA} f WHERE f.cells > 0 "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} s WHERE s.date = %s AND s.scope = %s "
+                f"AND s.object_id = f.facility_id AND s.profile_id = f.profile_id)",
+                [run_date, Scope.FACILITY, False, run_date, Scope.FACILITY],
+            )
             written += max(cursor.rowcount, 0)
             # A facility left without a cell in use has no row, as when summed from the blocks.
-            cursor.execute(f"DELETE FROM {table} WHERE date = %s AND scope = %s AND cells <= 0", [run_date, Scope.FACILITY])
+            cursor.execute(
+                f"DELETE FROM {table} WHERE date = %s AND scope = %s AND cells <= 0", [run_date, Scope.FACILITY]
+            )
             written += max(cursor.rowcount, 0)
         for scope, parent, source, params in scopes:
             group = "s.profile_id" if parent == "0" else f"{parent}, s.profile_id"
@@ -730,7 +890,8 @@ def roll_up(run_date, profiles, deltas: bool = False) -> int:
                 f"INSERT INTO {table} (date, scope, object_id, profile_id, {counts}, is_reconstructed) "
                 f"SELECT %s, %s, {parent}, s.profile_id, {block_sums if scope == Scope.FACILITY else sums}, %s "
                 f"FROM {source} GROUP BY {group}",
-                [run_date, scope, False, *params])
+                [run_date, scope, False, *params],
+            )
             written += max(cursor.rowcount, 0)
     return written
 
@@ -763,18 +924,27 @@ def evaluate_measurements(measurements: dict, profiles) -> list[dict]:
             outcome = row[f"r_{p_index}_{r_index}"]
             if outcome is None:
                 continue
-            rule_rows.append({
-                "code": rule.code,
-                "status": outcome,
-                "measured": present_measured(rule.metric, row[f"m_{p_index}_{r_index}"]),
-                "required": rule.value,
-                "operator": rule.operator,
-                "unit": rule.unit,
-                "source": rule.source,
-                "summary": rule.summary,
-            })
-        report.append({"code": profile.code, "title": profile.title, "verified": profile.verified,
-                       "status": row[f"s_{p_index}"], "rules": rule_rows})
+            rule_rows.append(
+                {
+                    "code": rule.code,
+                    "status": outcome,
+                    "measured": present_measured(rule.metric, row[f"m_{p_index}_{r_index}"]),
+                    "required": rule.value,
+                    "operator": rule.operator,
+                    "unit": rule.unit,
+                    "source": rule.source,
+                    "summary": rule.summary,
+                }
+            )
+        report.append(
+            {
+                "code": profile.code,
+                "title": profile.title,
+                "verified": profile.verified,
+                "status": row[f"s_{p_index}"],
+                "rules": rule_rows,
+            }
+        )
     return report
 
 

@@ -8,6 +8,7 @@ The layout of the letters under each version of the rules (OutcomeLayout) names 
 each letter. So nothing is stored per cell and profile: a run that changes a cell's outcomes writes that
 cell's row and nothing else.
 """
+
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -68,11 +69,16 @@ def decode(cell: Cell, layouts: dict[str, list], profiles: dict[int, StandardPro
         if profile is None:
             continue
         first = entry["first"] - 1
-        mine = letters[first:first + len(entry["rules"])]
+        mine = letters[first : first + len(entry["rules"])]
         failed = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == "F"}
         unknown = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == "U"}
-        status = (ComplianceStatus.NON_COMPLIANT if failed else ComplianceStatus.UNKNOWN if unknown
-                  else ComplianceStatus.COMPLIANT)
+        status = (
+            ComplianceStatus.NON_COMPLIANT
+            if failed
+            else ComplianceStatus.UNKNOWN
+            if unknown
+            else ComplianceStatus.COMPLIANT
+        )
         results.append(Result(profile, str(status), failed, unknown, {rule[0]: rule for rule in entry["rules"]}, cell))
     return sorted(results, key=lambda r: (r.profile.position, r.profile.pk))
 
@@ -83,8 +89,9 @@ def current_definitions(profiles: dict[int, StandardProfile]) -> dict[int, list]
     from .engine import definition
 
     current = {pk: [] for pk in profiles}
-    for rule in StandardRule.objects.filter(profile__in=list(profiles)).order_by("profile__position", "position",
-                                                                                 "code"):
+    for rule in StandardRule.objects.filter(profile__in=list(profiles)).order_by(
+        "profile__position", "position", "code"
+    ):
         current[rule.profile_id].append(definition(rule))
     return current
 
@@ -134,9 +141,12 @@ def status_expression(profile: StandardProfile, known: list | None = None):
             letters = Substr(codes, entry["first"], max(len(entry["rules"]), 1))
             if not entry["rules"]:
                 letters = Value("")
-            status = Case(When(Contains(letters, "F"), then=Value(ComplianceStatus.NON_COMPLIANT)),
-                          When(Contains(letters, "U"), then=Value(ComplianceStatus.UNKNOWN)),
-                          default=Value(ComplianceStatus.COMPLIANT), output_field=models.CharField())
+            status = Case(
+                When(Contains(letters, "F"), then=Value(ComplianceStatus.NON_COMPLIANT)),
+                When(Contains(letters, "U"), then=Value(ComplianceStatus.UNKNOWN)),
+                default=Value(ComplianceStatus.COMPLIANT),
+                output_field=models.CharField(),
+            )
             whens.append(When(Q(**{f"{codes}__endswith": f"#{version}"}), then=status))
     if not whens:
         return Value(None, output_field=models.CharField())
@@ -147,5 +157,8 @@ def recorded_results(cells=None) -> dict[tuple[int, str], Result]:
     """``{(cell id, profile code): Result}`` of ``cells`` (a Cell queryset; default every cell) under the
     active profiles: what the pages and the API show (four queries: attach_results and the cells)."""
     cells = Cell.objects.all() if cells is None else cells
-    return {(cell.pk, result.profile.code): result
-            for cell in cells.order_by("pk").with_results() for result in cell.active_results}
+    return {
+        (cell.pk, result.profile.code): result
+        for cell in cells.order_by("pk").with_results()
+        for result in cell.active_results
+    }

@@ -13,6 +13,7 @@ Both paths run the same SQL, so they cannot disagree.
 ``living_space_per_person_m2 = living_space_m2 / max(design_capacity, occupancy)``
 (DESIGN.md section 4; CPT/Inf (2015) 44, paras 9-10, counts the sanitary annex out of the living space).
 """
+
 from decimal import Decimal
 
 from django.db import models
@@ -37,8 +38,14 @@ FIELD_TYPES = {
 
 # Metrics a rule may name: the cell attributes above plus the derived living space per person.
 METRICS = {*FIELD_TYPES, "living_space_per_person_m2"}
-NUMERIC_METRICS = {"living_space_m2", "living_space_per_person_m2", "design_capacity", "occupancy",
-                   "min_wall_distance_m", "ceiling_height_m"}
+NUMERIC_METRICS = {
+    "living_space_m2",
+    "living_space_per_person_m2",
+    "design_capacity",
+    "occupancy",
+    "min_wall_distance_m",
+    "ceiling_height_m",
+}
 BOOLEAN_METRICS = {"has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light"}
 
 _OPERATORS = {">=": GreaterThanOrEqual, "<=": LessThanOrEqual, "==": Exact}

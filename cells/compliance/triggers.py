@@ -14,6 +14,7 @@ evaluation (DueCell), whatever writes the row (a page, the API, an import, plain
 Installed after every ``migrate`` (PostgreSQL: PL/pgSQL; SQLite, the demo: plain triggers), idempotently:
 SQLite drops triggers and custom indexes when a migration rebuilds the table.
 """
+
 from .engine import INPUT_FIELDS
 
 TABLE = "cells_cell"
@@ -58,7 +59,7 @@ def statements(vendor: str) -> list[str]:
             f"WHEN {due('NEW')} EXECUTE FUNCTION {DUE_ON_UPDATE}()",
             f"""CREATE OR REPLACE FUNCTION {DUE_ON_INSERT}() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                INSERT INTO {DUE_TABLE} (cell_id) SELECT n.id FROM inserted n WHERE {due('n')}
+                INSERT INTO {DUE_TABLE} (cell_id) SELECT n.id FROM inserted n WHERE {due("n")}
                 ON CONFLICT DO NOTHING;
                 RETURN NULL;
             END $$""",
@@ -70,8 +71,10 @@ def statements(vendor: str) -> list[str]:
         changed = "NOT (" + " AND ".join(f"OLD.{name} IS NEW.{name}" for name in INPUT_FIELDS) + ")"
         # No conflict to resolve (a statement's own policy, an upsert's or UPDATE OR ABORT, would override
         # the trigger's OR IGNORE): insert only what is not listed yet.
-        listed = (f"INSERT INTO {DUE_TABLE} (cell_id) SELECT NEW.id "
-                  f"WHERE NOT EXISTS (SELECT 1 FROM {DUE_TABLE} WHERE cell_id = NEW.id);")
+        listed = (
+            f"INSERT INTO {DUE_TABLE} (cell_id) SELECT NEW.id "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {DUE_TABLE} WHERE cell_id = NEW.id);"
+        )
         return [
             f"DROP INDEX IF EXISTS {OLD_INDEX}",
             f"DROP TRIGGER IF EXISTS {TRIGGER}",

@@ -1,8 +1,8 @@
 """Read serializers of the facilities app (every object carries its ``id``)."""
+
 from rest_framework import serializers
 
 from core.serializers import StrictInputMixin
-
 from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock
 
 
@@ -17,9 +17,27 @@ class FacilitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Facility
-        fields = ["id", "code", "name_en", "name_ru", "name_kk", "kind", "security_level", "region", "locality",
-                  "year_built", "status", "category", "design_capacity", "population", "population_date",
-                  "latitude", "longitude", "source", "is_demo"]
+        fields = [
+            "id",
+            "code",
+            "name_en",
+            "name_ru",
+            "name_kk",
+            "kind",
+            "security_level",
+            "region",
+            "locality",
+            "year_built",
+            "status",
+            "category",
+            "design_capacity",
+            "population",
+            "population_date",
+            "latitude",
+            "longitude",
+            "source",
+            "is_demo",
+        ]
 
 
 class ResidentialBlockSerializer(serializers.ModelSerializer):
@@ -39,10 +57,29 @@ class ConversionProjectSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ConversionProject
-        fields = ["id", "block_id", "block", "facility", "region", "roadmap_phase", "status", "baseline_rooms",
-                  "baseline_beds", "target_cells", "target_places", "planned_start", "planned_end", "actual_start",
-                  "actual_end", "percent_complete", "budget_planned_kzt", "budget_spent_kzt", "contractor",
-                  "version", "is_demo"]
+        fields = [
+            "id",
+            "block_id",
+            "block",
+            "facility",
+            "region",
+            "roadmap_phase",
+            "status",
+            "baseline_rooms",
+            "baseline_beds",
+            "target_cells",
+            "target_places",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "percent_complete",
+            "budget_planned_kzt",
+            "budget_spent_kzt",
+            "contractor",
+            "version",
+            "is_demo",
+        ]
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -50,8 +87,18 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["id", "date", "status", "percent_complete", "budget_spent_kzt", "note", "is_correction",
-                  "correction_reason", "author", "created_at"]
+        fields = [
+            "id",
+            "date",
+            "status",
+            "percent_complete",
+            "budget_spent_kzt",
+            "note",
+            "is_correction",
+            "correction_reason",
+            "author",
+            "created_at",
+        ]
 
 
 class ProgressInputSerializer(StrictInputMixin, serializers.Serializer):

@@ -1,7 +1,9 @@
 """API of the facilities app: regions, residential blocks, conversion projects and their progress."""
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status as http, viewsets
+from rest_framework import status as http
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -10,14 +12,23 @@ from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
 from facilities.models import ConversionProject, Region, ResidentialBlock
 
-from .serializers import (ConversionProjectSerializer, ProgressInputSerializer, ProgressUpdateSerializer,
-                          RegionSerializer, ResidentialBlockSerializer)
+from .serializers import (
+    ConversionProjectSerializer,
+    ProgressInputSerializer,
+    ProgressUpdateSerializer,
+    RegionSerializer,
+    ResidentialBlockSerializer,
+)
 
 
 def precondition_failed(current_version: int) -> Response:
-    return Response({"detail": _("Precondition failed: the project is at version %(version)s.")
-                               % {"version": current_version},
-                     "version": current_version}, status=http.HTTP_412_PRECONDITION_FAILED)
+    return Response(
+        {
+            "detail": _("Precondition failed: the project is at version %(version)s.") % {"version": current_version},
+            "version": current_version,
+        },
+        status=http.HTTP_412_PRECONDITION_FAILED,
+    )
 
 
 def with_if_match_version(request, current_version: int):
@@ -78,8 +89,11 @@ class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         response["ETag"] = f'"{response.data["version"]}"'
         return response
 
-    @extend_schema(request=ProgressInputSerializer, responses={201: ConversionProjectSerializer},
-                   parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)])
+    @extend_schema(
+        request=ProgressInputSerializer,
+        responses={201: ConversionProjectSerializer},
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def progress(self, request, pk=None):
         """Append a progress update (status, percent, spend in KZT) and apply it to the project."""
@@ -99,5 +113,6 @@ class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     def updates(self, request, pk=None):
         """The project's progress log, oldest first."""
         project = self.get_object()
-        return Response(ProgressUpdateSerializer(project.updates.select_related("author").order_by("date", "id"),
-                                                 many=True).data)
+        return Response(
+            ProgressUpdateSerializer(project.updates.select_related("author").order_by("date", "id"), many=True).data
+        )

@@ -1,9 +1,9 @@
 """Serializers of the inspections app."""
+
 from rest_framework import serializers
 
-from core.serializers import IdRelatedField, StrictInputMixin
-
 from cells.models import Cell, StandardRule
+from core.serializers import IdRelatedField, StrictInputMixin
 from facilities.models import Facility, ResidentialBlock
 from inspections.models import Finding, FindingUpdate, Inspection
 
@@ -25,8 +25,22 @@ class InspectionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Inspection
-        fields = ["id", "facility", "facility_code", "region", "date_start", "date_end", "body", "type",
-                  "announced", "lead_inspector", "summary", "created_by", "is_demo", "findings_open"]
+        fields = [
+            "id",
+            "facility",
+            "facility_code",
+            "region",
+            "date_start",
+            "date_end",
+            "body",
+            "type",
+            "announced",
+            "lead_inspector",
+            "summary",
+            "created_by",
+            "is_demo",
+            "findings_open",
+        ]
         read_only_fields = ["is_demo"]
 
 
@@ -51,8 +65,9 @@ class FindingSerializer(serializers.ModelSerializer):
     inspection = _ScopedRelated(queryset=Inspection.objects.all())
     block = _ScopedRelated(queryset=ResidentialBlock.objects.all(), required=False, allow_null=True)
     cell = _ScopedRelated(queryset=Cell.objects.all(), required=False, allow_null=True)
-    rule = serializers.SlugRelatedField(slug_field="code", queryset=StandardRule.objects.all(), required=False,
-                                        allow_null=True)
+    rule = serializers.SlugRelatedField(
+        slug_field="code", queryset=StandardRule.objects.all(), required=False, allow_null=True
+    )
     rule_detail = RuleSummarySerializer(source="rule", read_only=True, allow_null=True)
     facility = serializers.CharField(source="inspection.facility.code", read_only=True)
     is_overdue = serializers.SerializerMethodField()
@@ -60,8 +75,24 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = ["id", "inspection", "facility", "block", "cell", "rule", "rule_detail", "severity", "description",
-                  "recommendation", "deadline", "status", "is_overdue", "overdue_since", "is_demo", "updates"]
+        fields = [
+            "id",
+            "inspection",
+            "facility",
+            "block",
+            "cell",
+            "rule",
+            "rule_detail",
+            "severity",
+            "description",
+            "recommendation",
+            "deadline",
+            "status",
+            "is_overdue",
+            "overdue_since",
+            "is_demo",
+            "updates",
+        ]
         read_only_fields = ["status", "overdue_since", "is_demo"]
 
     def get_is_overdue(self, obj) -> bool:

@@ -1,4 +1,5 @@
 """API of the inspections app: inspections, findings and the findings' status workflow."""
+
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,8 +18,7 @@ def _user(view):
     return getattr(getattr(view, "request", None), "user", None)
 
 
-class InspectionViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                        viewsets.ReadOnlyModelViewSet):
+class InspectionViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections of facilities in your regions; prosecutors record and edit them."""
 
     serializer_class = InspectionSerializer
@@ -27,15 +27,19 @@ class InspectionViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateMode
     ordering = ["-date_start"]
 
     def get_queryset(self):
-        return (Inspection.objects.visible_to(_user(self)).select_related("facility__region", "created_by")
-                .annotate(findings_open=Count("findings", filter=Q(findings__status__in=Finding.OPEN_STATUSES))))
+        return (
+            Inspection.objects.visible_to(_user(self))
+            .select_related("facility__region", "created_by")
+            .annotate(findings_open=Count("findings", filter=Q(findings__status__in=Finding.OPEN_STATUSES)))
+        )
 
     def perform_create(self, serializer):
         serializer.instance = services.save_inspection(user=self.request.user, data=serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.save_inspection(user=self.request.user, data=serializer.validated_data,
-                                                       inspection=serializer.instance)
+        serializer.instance = services.save_inspection(
+            user=self.request.user, data=serializer.validated_data, inspection=serializer.instance
+        )
 
 
 class FindingViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -48,9 +52,11 @@ class FindingViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     ordering = ["deadline"]
 
     def get_queryset(self):
-        return (Finding.objects.visible_to(_user(self))
-                .select_related("inspection__facility", "rule__profile")
-                .prefetch_related("updates__author"))
+        return (
+            Finding.objects.visible_to(_user(self))
+            .select_related("inspection__facility", "rule__profile")
+            .prefetch_related("updates__author")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

@@ -1,4 +1,5 @@
 """Template filters of the portal: signed changes and localised numbers."""
+
 from django import template
 from django.utils.formats import number_format
 

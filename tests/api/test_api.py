@@ -1,4 +1,5 @@
 """The read API: authentication, filters, 400s on bad parameters, pagination, constant query counts."""
+
 from decimal import Decimal
 
 import pytest
@@ -88,21 +89,24 @@ def test_a_cell_measured_again_shows_its_new_value_and_awaits_evaluation(api, es
     assert next(r for r in row["compliance"] if r["profile"] == "CPT-2015")["failed"]["CPT-2015-1"] == 4.5
 
 
-@pytest.mark.parametrize("path,params,field", [
-    ("facilities", {"region": "KZ-99"}, "region"),
-    ("facilities", {"kind": "castle"}, "kind"),
-    ("facilities", {"compliance": "maybe"}, "compliance"),
-    ("facilities", {"profile": "NOPE"}, "profile"),
-    ("facilities", {"profile": "KZ-PEC-2014"}, "profile"),  # inactive: not evaluated
-    ("facilities", {"ordering": "secret"}, "ordering"),
-    ("facilities", {"page_size": "-5"}, "page_size"),
-    ("facilities", {"page_size": "lots"}, "page_size"),
-    ("cells", {"block": "abc"}, "block"),
-    ("cells", {"overcrowded": "perhaps"}, "overcrowded"),
-    ("conversions", {"status": "finished"}, "status"),
-    ("summary", {"region": "XX-1"}, "region"),
-    ("summary", {"regoin": "KZ-35"}, "regoin"),
-])
+@pytest.mark.parametrize(
+    "path,params,field",
+    [
+        ("facilities", {"region": "KZ-99"}, "region"),
+        ("facilities", {"kind": "castle"}, "kind"),
+        ("facilities", {"compliance": "maybe"}, "compliance"),
+        ("facilities", {"profile": "NOPE"}, "profile"),
+        ("facilities", {"profile": "KZ-PEC-2014"}, "profile"),  # inactive: not evaluated
+        ("facilities", {"ordering": "secret"}, "ordering"),
+        ("facilities", {"page_size": "-5"}, "page_size"),
+        ("facilities", {"page_size": "lots"}, "page_size"),
+        ("cells", {"block": "abc"}, "block"),
+        ("cells", {"overcrowded": "perhaps"}, "overcrowded"),
+        ("conversions", {"status": "finished"}, "status"),
+        ("summary", {"region": "XX-1"}, "region"),
+        ("summary", {"regoin": "KZ-35"}, "regoin"),
+    ],
+)
 def test_bad_parameters_give_400_with_the_field(api, estate, path, params, field):
     response = api.get(f"/api/v1/{path}/", params)
     assert response.status_code == 400

@@ -5,6 +5,7 @@ and no rows), never a server error, and writes nothing (the row counts of every 
 history included, are unchanged). Extends tests/api/test_bad_input.py and tests/workflow/test_write_bad_input.py
 (which cover the single cases found by hand) with the systematic list.
 """
+
 import datetime
 import inspect
 import json
@@ -24,8 +25,7 @@ from tests.workflow.conftest import world  # noqa: F401  (the fixture)
 TODAY = datetime.date.today()
 BAD_DATES = ["2024-13-45", "2024-02-30", "abc", "2024-1-1x", "31.12.2024", "20240101", "0000-00-00"]
 BAD_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e400", "12,5"]
-LISTS = ["regions", "facilities", "blocks", "cells", "conversions", "standards", "inspections", "findings",
-         "imports"]
+LISTS = ["regions", "facilities", "blocks", "cells", "conversions", "standards", "inspections", "findings", "imports"]
 KAZAKH_UPPER = "ӘҒҚҢӨҰҮҺІ"
 KAZAKH_LOWER = "әғқңөұүһі"
 
@@ -46,7 +46,8 @@ def over(argnames: str, argvalues):
         wanted = inspect.signature(func).parameters
         parameters = [p for p in wanted.values() if p.name not in names and p.name != "subtests"]
         test.__signature__ = inspect.Signature(
-            [*parameters, inspect.Parameter("subtests", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+            [*parameters, inspect.Parameter("subtests", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        )
         test.__name__, test.__doc__ = func.__name__, func.__doc__
         return test
 
@@ -57,8 +58,7 @@ def counts() -> dict:
     """Rows of every table a write through the API can touch, history included."""
     models = [Cell, ConversionProject, ProgressUpdate, Inspection, Finding, Facility]
     result = {model.__name__: model.objects.count() for model in models}
-    result.update({f"{model.__name__} history": model.history.count() for model in models
-                   if hasattr(model, "history")})
+    result.update({f"{model.__name__} history": model.history.count() for model in models if hasattr(model, "history")})
     return result
 
 
@@ -71,6 +71,7 @@ def assert_refused(response, field: str, reason: str):
 
 
 # --- dates in filters --------------------------------------------------------------------------------------
+
 
 def test_malformed_and_impossible_dates_in_api_filters(world, subtests):
     for path in ("inspections", "findings"):
@@ -118,6 +119,7 @@ def test_dashboard_since_and_window(client, world, subtests):
 
 # --- numbers in filters and bodies ---------------------------------------------------------------------------
 
+
 def test_bad_ids_in_filters(world, subtests):
     for path, field in (("cells", "block"), ("findings", "inspection")):
         for value in BAD_NUMBERS + ["12.5", "-1", "0", "٣", " ", "1 000", "0x10", "true", str(2**64)]:
@@ -139,10 +141,17 @@ def test_bad_numbers_in_a_progress_update_write_nothing(world, subtests):
     for field in ("percent_complete", "budget_spent_kzt"):
         for value in BAD_NUMBERS + ["", "abc", [1], {"a": 1}, True]:
             with subtests.test(field=field, value=value):
-                body = {"version": 1, "date": TODAY.isoformat(), "status": "construction",
-                        "percent_complete": "70", "budget_spent_kzt": "700000", field: value}
-                response = world.clients["editor_a"].post(f"/api/v1/conversions/{world.a.project.pk}/progress/",
-                                                          body, format="json")
+                body = {
+                    "version": 1,
+                    "date": TODAY.isoformat(),
+                    "status": "construction",
+                    "percent_complete": "70",
+                    "budget_spent_kzt": "700000",
+                    field: value,
+                }
+                response = world.clients["editor_a"].post(
+                    f"/api/v1/conversions/{world.a.project.pk}/progress/", body, format="json"
+                )
                 # 1e400 is a finite decimal: refused for its digits
                 assert_refused(response, field, "digits" if value == "1e400" else "valid number")
                 assert counts() == before
@@ -153,10 +162,13 @@ def test_bad_numbers_in_a_progress_update_write_nothing(world, subtests):
 @over("literal", ["NaN", "Infinity", "-Infinity"])
 def test_json_number_constants_are_a_parse_error(world, literal):
     before = counts()
-    body = ('{"version": 1, "date": "%s", "status": "construction", "percent_complete": %s, '
-            '"budget_spent_kzt": 1}' % (TODAY.isoformat(), literal))
-    response = world.clients["editor_a"].post(f"/api/v1/conversions/{world.a.project.pk}/progress/", body,
-                                              content_type="application/json")
+    body = '{"version": 1, "date": "%s", "status": "construction", "percent_complete": %s, "budget_spent_kzt": 1}' % (
+        TODAY.isoformat(),
+        literal,
+    )
+    response = world.clients["editor_a"].post(
+        f"/api/v1/conversions/{world.a.project.pk}/progress/", body, content_type="application/json"
+    )
     assert response.status_code == 400 and "JSON parse error" in response.json()["detail"]
     assert counts() == before
 
@@ -165,47 +177,63 @@ def test_json_1e400_literal_is_refused(world):
     """``1e400`` is a valid JSON number that Python reads as infinity: refused as a number, not stored."""
     before = counts()
     body = '{"occupancy": 1e400, "occupancy_date": "%s"}' % TODAY.isoformat()
-    response = world.clients["editor_a"].patch(f"/api/v1/cells/{world.a.cell.pk}/headcount/", body,
-                                               content_type="application/json")
+    response = world.clients["editor_a"].patch(
+        f"/api/v1/cells/{world.a.cell.pk}/headcount/", body, content_type="application/json"
+    )
     assert_refused(response, "occupancy", "valid integer")
     body = '{"living_space_m2": 1e400}'
-    response = world.clients["editor_a"].patch(f"/api/v1/cells/{world.a.cell.pk}/", body,
-                                               content_type="application/json")
+    response = world.clients["editor_a"].patch(
+        f"/api/v1/cells/{world.a.cell.pk}/", body, content_type="application/json"
+    )
     assert_refused(response, "living_space_m2", "valid number")
     assert counts() == before
 
 
-@over("field,value,reason", [
-    *[("living_space_m2", v, "valid number") for v in BAD_NUMBERS],
-    *[("ceiling_height_m", v, "valid number") for v in BAD_NUMBERS],
-    *[("design_capacity", v, "valid integer") for v in BAD_NUMBERS + ["2.5"]],
-    *[("occupancy", v, "valid integer") for v in BAD_NUMBERS],
-    ("accommodation_type", "cave", "not a valid choice"),
-    ("status", "demolished", "not a valid choice"),
-    ("block", "abc", "Incorrect type"),
-    ("block", 1.5, "Incorrect type"),
-    ("block", True, "Incorrect type"),
-    ("block", [1], "Incorrect type"),
-    ("block", {"id": 1}, "Incorrect type"),
-    ("block", 2**70, "does not exist"),
-    ("occupancy_date", "2024-02-30", "Date has wrong format"),
-    ("occupancy_date", "2024-13-45", "Date has wrong format"),
-    ("has_natural_light", "maybe", "Must be a valid boolean"),
-])
+@over(
+    "field,value,reason",
+    [
+        *[("living_space_m2", v, "valid number") for v in BAD_NUMBERS],
+        *[("ceiling_height_m", v, "valid number") for v in BAD_NUMBERS],
+        *[("design_capacity", v, "valid integer") for v in BAD_NUMBERS + ["2.5"]],
+        *[("occupancy", v, "valid integer") for v in BAD_NUMBERS],
+        ("accommodation_type", "cave", "not a valid choice"),
+        ("status", "demolished", "not a valid choice"),
+        ("block", "abc", "Incorrect type"),
+        ("block", 1.5, "Incorrect type"),
+        ("block", True, "Incorrect type"),
+        ("block", [1], "Incorrect type"),
+        ("block", {"id": 1}, "Incorrect type"),
+        ("block", 2**70, "does not exist"),
+        ("occupancy_date", "2024-02-30", "Date has wrong format"),
+        ("occupancy_date", "2024-13-45", "Date has wrong format"),
+        ("has_natural_light", "maybe", "Must be a valid boolean"),
+    ],
+)
 def test_bad_cell_registrations_write_nothing(world, field, value, reason):
     before = counts()
-    body = {"block": world.a.cell_block.pk, "number": "N-1", "accommodation_type": "single_occupancy_cell",
-            "design_capacity": 1, field: value}
+    body = {
+        "block": world.a.cell_block.pk,
+        "number": "N-1",
+        "accommodation_type": "single_occupancy_cell",
+        "design_capacity": 1,
+        field: value,
+    }
     response = world.clients["editor_a"].post("/api/v1/cells/", body, format="json")
     assert_refused(response, field, reason)
     assert counts() == before
 
 
-@over("field,value,reason", [
-    ("occupancy", "NaN", "valid integer"), ("occupancy", "12,5", "valid integer"),
-    ("occupancy", "Infinity", "valid integer"), ("occupancy", -1, "greater than or equal to 0"),
-    ("occupancy_date", "2024-02-30", "Date has wrong format"), ("occupancy_date", "abc", "Date has wrong format"),
-])
+@over(
+    "field,value,reason",
+    [
+        ("occupancy", "NaN", "valid integer"),
+        ("occupancy", "12,5", "valid integer"),
+        ("occupancy", "Infinity", "valid integer"),
+        ("occupancy", -1, "greater than or equal to 0"),
+        ("occupancy_date", "2024-02-30", "Date has wrong format"),
+        ("occupancy_date", "abc", "Date has wrong format"),
+    ],
+)
 def test_bad_headcounts_write_nothing(world, field, value, reason):
     before = counts()
     body = {"occupancy": 1, "occupancy_date": TODAY.isoformat(), field: value}
@@ -214,52 +242,78 @@ def test_bad_headcounts_write_nothing(world, field, value, reason):
     assert counts() == before
 
 
-@over("field,value,reason", [
-    ("status", "finished", "not a valid choice"),
-    ("date", "2024-02-30", "Date has wrong format"),
-    ("date", "2024-13-45", "Date has wrong format"),
-    ("version", "abc", "valid integer"),
-    ("version", "NaN", "valid integer"),
-    ("version", 1.5, "valid integer"),
-])
+@over(
+    "field,value,reason",
+    [
+        ("status", "finished", "not a valid choice"),
+        ("date", "2024-02-30", "Date has wrong format"),
+        ("date", "2024-13-45", "Date has wrong format"),
+        ("version", "abc", "valid integer"),
+        ("version", "NaN", "valid integer"),
+        ("version", 1.5, "valid integer"),
+    ],
+)
 def test_bad_progress_fields_write_nothing(world, field, value, reason):
     before = counts()
-    body = {"version": 1, "date": TODAY.isoformat(), "status": "construction", "percent_complete": "70",
-            "budget_spent_kzt": "700000", field: value}
-    response = world.clients["editor_a"].post(f"/api/v1/conversions/{world.a.project.pk}/progress/", body,
-                                              format="json")
+    body = {
+        "version": 1,
+        "date": TODAY.isoformat(),
+        "status": "construction",
+        "percent_complete": "70",
+        "budget_spent_kzt": "700000",
+        field: value,
+    }
+    response = world.clients["editor_a"].post(
+        f"/api/v1/conversions/{world.a.project.pk}/progress/", body, format="json"
+    )
     assert_refused(response, field, reason)
     assert counts() == before
 
 
-@over("field,value,reason", [
-    ("inspection", "abc", "Incorrect type"),
-    ("inspection", 1.5, "Incorrect type"),
-    ("inspection", [1], "Incorrect type"),
-    ("severity", "apocalyptic", "not a valid choice"),
-    ("deadline", "2024-02-30", "Date has wrong format"),
-    ("deadline", "abc", "Date has wrong format"),
-])
+@over(
+    "field,value,reason",
+    [
+        ("inspection", "abc", "Incorrect type"),
+        ("inspection", 1.5, "Incorrect type"),
+        ("inspection", [1], "Incorrect type"),
+        ("severity", "apocalyptic", "not a valid choice"),
+        ("deadline", "2024-02-30", "Date has wrong format"),
+        ("deadline", "abc", "Date has wrong format"),
+    ],
+)
 def test_bad_findings_write_nothing(world, field, value, reason):
     before = counts()
-    body = {"inspection": world.a.inspection.pk, "severity": "low", "description": "x",
-            "deadline": (TODAY + datetime.timedelta(days=30)).isoformat(), field: value}
+    body = {
+        "inspection": world.a.inspection.pk,
+        "severity": "low",
+        "description": "x",
+        "deadline": (TODAY + datetime.timedelta(days=30)).isoformat(),
+        field: value,
+    }
     response = world.clients["prosecutor"].post("/api/v1/findings/", body, format="json")
     assert_refused(response, field, reason)
     assert counts() == before
 
 
-@over("field,value,reason", [
-    ("facility", "abc", "Incorrect type"),
-    ("body", "aliens", "not a valid choice"),
-    ("type", "surprise", "not a valid choice"),
-    ("date_start", "2024-02-30", "Date has wrong format"),
-    ("date_start", "2024-13-45", "Date has wrong format"),
-])
+@over(
+    "field,value,reason",
+    [
+        ("facility", "abc", "Incorrect type"),
+        ("body", "aliens", "not a valid choice"),
+        ("type", "surprise", "not a valid choice"),
+        ("date_start", "2024-02-30", "Date has wrong format"),
+        ("date_start", "2024-13-45", "Date has wrong format"),
+    ],
+)
 def test_bad_inspections_write_nothing(world, field, value, reason):
     before = counts()
-    body = {"facility": world.a.facility.pk, "date_start": "2025-06-01", "body": "prosecutor", "type": "scheduled",
-            field: value}
+    body = {
+        "facility": world.a.facility.pk,
+        "date_start": "2025-06-01",
+        "body": "prosecutor",
+        "type": "scheduled",
+        field: value,
+    }
     response = world.clients["prosecutor"].post("/api/v1/inspections/", body, format="json")
     assert_refused(response, field, reason)
     assert counts() == before
@@ -267,22 +321,35 @@ def test_bad_inspections_write_nothing(world, field, value, reason):
 
 # --- unknown choices and wrong id types in filters and paths ---------------------------------------------------
 
-@over("path,field,value", [
-    ("facilities", "kind", "castle"), ("facilities", "security_level", "maximum-ish"),
-    ("facilities", "status", "dreaming"), ("facilities", "compliance", "maybe"), ("facilities", "is_demo", "2"),
-    ("blocks", "accommodation_type", "cave"), ("cells", "accommodation_type", "cave"),
-    ("cells", "status", "gone"), ("conversions", "status", "finished"), ("regions", "kind", "planet"),
-    ("inspections", "body", "aliens"), ("inspections", "type", "surprise"), ("findings", "severity", "apocalyptic"),
-    ("findings", "status", "lost"), ("findings", "overdue", "perhaps"), ("standards", "is_active", "yes please"),
-])
+
+@over(
+    "path,field,value",
+    [
+        ("facilities", "kind", "castle"),
+        ("facilities", "security_level", "maximum-ish"),
+        ("facilities", "status", "dreaming"),
+        ("facilities", "compliance", "maybe"),
+        ("facilities", "is_demo", "2"),
+        ("blocks", "accommodation_type", "cave"),
+        ("cells", "accommodation_type", "cave"),
+        ("cells", "status", "gone"),
+        ("conversions", "status", "finished"),
+        ("regions", "kind", "planet"),
+        ("inspections", "body", "aliens"),
+        ("inspections", "type", "surprise"),
+        ("findings", "severity", "apocalyptic"),
+        ("findings", "status", "lost"),
+        ("findings", "overdue", "perhaps"),
+        ("standards", "is_active", "yes please"),
+    ],
+)
 def test_unknown_choices_in_filters(world, path, field, value):
     response = world.clients["prosecutor"].get(f"/api/v1/{path}/", {field: value})
     assert response.status_code == 400 and field in response.json(), response.content
     assert value in response.json()[field][0] or "true or false" in response.json()[field][0]
 
 
-@over("path", ["facilities", "blocks", "cells", "conversions", "inspections", "findings",
-                                  "standards", "imports"])
+@over("path", ["facilities", "blocks", "cells", "conversions", "inspections", "findings", "standards", "imports"])
 @over("key", ["abc", "1.5", "-1", "0", "99999999999999999999999", "%D3%98"])
 def test_wrong_id_types_in_paths_are_404(world, path, key):
     response = world.clients["prosecutor"].get(f"/api/v1/{path}/{key}/")
@@ -291,16 +358,28 @@ def test_wrong_id_types_in_paths_are_404(world, path, key):
 
 # --- page sizes --------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def many_cells(world):
     """520 more cells in region A's cell block (bulk insert: no history needed to list them)."""
-    Cell.objects.bulk_create([Cell(block=world.a.cell_block, number=f"M{i:04d}", accommodation_type="dormitory",
-                                   design_capacity=2, occupancy=1) for i in range(520)])
+    Cell.objects.bulk_create(
+        [
+            Cell(
+                block=world.a.cell_block,
+                number=f"M{i:04d}",
+                accommodation_type="dormitory",
+                design_capacity=2,
+                occupancy=1,
+            )
+            for i in range(520)
+        ]
+    )
     return Cell.objects.count()
 
 
-@over("size,returned", [("500", 500), ("501", 500), ("100000", 500),
-                                           ("99999999999999999999999", 500), ("", 50), ("7", 7)])
+@over(
+    "size,returned", [("500", 500), ("501", 500), ("100000", 500), ("99999999999999999999999", 500), ("", 50), ("7", 7)]
+)
 def test_page_size_is_capped(world, many_cells, size, returned):
     body = world.clients["prosecutor"].get("/api/v1/cells/", {"page_size": size}).json()
     assert body["count"] == many_cells and len(body["results"]) == returned
@@ -326,9 +405,21 @@ def test_html_lists_show_one_page_whatever_the_page_parameter(client, world, man
 
 # --- ordering --------------------------------------------------------------------------------------------------
 
+
 @over("path", LISTS)
-@over("ordering", ["nope", "-nope", "id;DROP TABLE x", "password", "user__password",
-                                      "block__facility__region__name_en", "?", "pk,nope"])
+@over(
+    "ordering",
+    [
+        "nope",
+        "-nope",
+        "id;DROP TABLE x",
+        "password",
+        "user__password",
+        "block__facility__region__name_en",
+        "?",
+        "pk,nope",
+    ],
+)
 def test_ordering_by_an_unknown_field(world, path, ordering):
     response = world.clients["admin"].get(f"/api/v1/{path}/", {"ordering": ordering})
     assert response.status_code == 400, response.content
@@ -336,6 +427,7 @@ def test_ordering_by_an_unknown_field(world, path, ordering):
 
 
 # --- Kazakh letters --------------------------------------------------------------------------------------------
+
 
 @requires_postgres
 def test_database_folds_case_of_kazakh_letters(db):
@@ -350,8 +442,14 @@ def test_database_folds_case_of_kazakh_letters(db):
 @over("index", range(len(KAZAKH_UPPER)))
 def test_search_finds_each_kazakh_letter_in_either_case(world, client, index):
     upper, lower = KAZAKH_UPPER[index], KAZAKH_LOWER[index]
-    FacilityFactory(code=f"КZ-{index}", region=world.a.facility.region, name_kk=f"Түзеу {upper}{upper}-мекемесі",
-                    name_ru="Учреждение", name_en="Institution", locality="Қарағанды")
+    FacilityFactory(
+        code=f"КZ-{index}",
+        region=world.a.facility.region,
+        name_kk=f"Түзеу {upper}{upper}-мекемесі",
+        name_ru="Учреждение",
+        name_en="Institution",
+        locality="Қарағанды",
+    )
     api = world.clients["prosecutor"]
     for query in (upper + upper, lower + lower, upper + lower):
         codes = [f["code"] for f in api.get("/api/v1/facilities/", {"q": query}).json()["results"]]
@@ -415,9 +513,16 @@ def test_history_kind_of_kazakh_letters_is_404(world, client, kind):
 
 def test_kazakh_cell_numbers_and_block_names_are_accepted(world):
     before = Cell.objects.count()
-    response = world.clients["editor_a"].post("/api/v1/cells/", {
-        "block": world.a.cell_block.pk, "number": "ӘҒҚҢӨҰҮҺІ", "accommodation_type": "single_occupancy_cell",
-        "design_capacity": 1}, format="json")
+    response = world.clients["editor_a"].post(
+        "/api/v1/cells/",
+        {
+            "block": world.a.cell_block.pk,
+            "number": "ӘҒҚҢӨҰҮҺІ",
+            "accommodation_type": "single_occupancy_cell",
+            "design_capacity": 1,
+        },
+        format="json",
+    )
     assert response.status_code == 201 and response.json()["number"] == "ӘҒҚҢӨҰҮҺІ"
     assert Cell.objects.count() == before + 1
     cell_id = response.json()["id"]
@@ -427,20 +532,24 @@ def test_kazakh_cell_numbers_and_block_names_are_accepted(world):
 
 # --- the pages' filter forms ---------------------------------------------------------------------------------
 
-@over("url,params,message", [
-    ("/facilities/", {"region": "KZ-99"}, "Unknown region code &#x27;KZ-99&#x27;"),
-    ("/facilities/", {"region": "ӘҒҚ"}, "Unknown region code &#x27;ӘҒҚ&#x27;"),
-    ("/facilities/", {"kind": "castle"}, "Select a valid choice. castle is not one of the available choices."),
-    ("/facilities/", {"compliance": "maybe"}, "Select a valid choice."),
-    ("/facilities/", {"is_demo": "2"}, "Must be true or false."),
-    ("/inspections/", {"body": "aliens"}, "Select a valid choice. aliens is not one of the available choices."),
-    ("/inspections/", {"region": "KZ-99"}, "Unknown region code"),
-    ("/findings/", {"severity": "apocalyptic"}, "Select a valid choice."),
-    ("/findings/", {"overdue": "perhaps"}, "Must be true or false."),
-    ("/findings/", {"inspection": "NaN"}, "Enter a whole number (an id)."),
-    ("/findings/", {"inspection": "1e400"}, "Enter a whole number (an id)."),
-    ("/findings/", {"inspection": "12,5"}, "Enter a whole number (an id)."),
-])
+
+@over(
+    "url,params,message",
+    [
+        ("/facilities/", {"region": "KZ-99"}, "Unknown region code &#x27;KZ-99&#x27;"),
+        ("/facilities/", {"region": "ӘҒҚ"}, "Unknown region code &#x27;ӘҒҚ&#x27;"),
+        ("/facilities/", {"kind": "castle"}, "Select a valid choice. castle is not one of the available choices."),
+        ("/facilities/", {"compliance": "maybe"}, "Select a valid choice."),
+        ("/facilities/", {"is_demo": "2"}, "Must be true or false."),
+        ("/inspections/", {"body": "aliens"}, "Select a valid choice. aliens is not one of the available choices."),
+        ("/inspections/", {"region": "KZ-99"}, "Unknown region code"),
+        ("/findings/", {"severity": "apocalyptic"}, "Select a valid choice."),
+        ("/findings/", {"overdue": "perhaps"}, "Must be true or false."),
+        ("/findings/", {"inspection": "NaN"}, "Enter a whole number (an id)."),
+        ("/findings/", {"inspection": "1e400"}, "Enter a whole number (an id)."),
+        ("/findings/", {"inspection": "12,5"}, "Enter a whole number (an id)."),
+    ],
+)
 def test_page_filter_forms_show_the_error_and_no_rows(client, world, url, params, message):
     client.force_login(world.users["prosecutor"])
     response = client.get(url, params)
@@ -455,17 +564,30 @@ def test_page_filter_forms_show_the_error_and_no_rows(client, world, url, params
 def test_fractional_ids_are_not_rounded_onto_a_real_row(world):
     """``{"block": 12.4}`` used to be looked up as block 12 (the database rounds): now an incorrect type."""
     before = counts()
-    body = {"block": world.a.cell_block.pk + 0.4, "number": "R-1", "accommodation_type": "single_occupancy_cell",
-            "design_capacity": 1}
+    body = {
+        "block": world.a.cell_block.pk + 0.4,
+        "number": "R-1",
+        "accommodation_type": "single_occupancy_cell",
+        "design_capacity": 1,
+    }
     assert_refused(world.clients["editor_a"].post("/api/v1/cells/", body, format="json"), "block", "Incorrect type")
     body = {"inspection": world.a.inspection.pk + 0.4, "severity": "low", "description": "x"}
     response = world.clients["prosecutor"].post("/api/v1/findings/", body, format="json")
     assert_refused(response, "inspection", "Incorrect type")
-    body = {"facility": world.a.facility.pk + 0.4, "date_start": "2025-06-01", "body": "prosecutor",
-            "type": "scheduled"}
-    assert_refused(world.clients["prosecutor"].post("/api/v1/inspections/", body, format="json"), "facility",
-                   "Incorrect type")
+    body = {
+        "facility": world.a.facility.pk + 0.4,
+        "date_start": "2025-06-01",
+        "body": "prosecutor",
+        "type": "scheduled",
+    }
+    assert_refused(
+        world.clients["prosecutor"].post("/api/v1/inspections/", body, format="json"), "facility", "Incorrect type"
+    )
     assert counts() == before
-    body = {"block": str(world.a.cell_block.pk), "number": "R-1", "accommodation_type": "single_occupancy_cell",
-            "design_capacity": 1}
+    body = {
+        "block": str(world.a.cell_block.pk),
+        "number": "R-1",
+        "accommodation_type": "single_occupancy_cell",
+        "design_capacity": 1,
+    }
     assert world.clients["editor_a"].post("/api/v1/cells/", body, format="json").status_code == 201

@@ -6,6 +6,7 @@ the whole set without a duplicate. The HTML lists (facilities, inspections, find
 imports) are walked the same way. A database returns rows with equal keys in any order it likes (and not the
 same order for two LIMIT/OFFSET queries), so this fails wherever an ordering lacks a unique tie-breaker.
 """
+
 import datetime
 import re
 from decimal import Decimal
@@ -29,33 +30,67 @@ def twins(world):
     """N facilities, blocks, cells, projects, inspections, findings and imports in region A whose sortable
     fields are all equal (codes and names excepted where the database requires them unique)."""
     region = world.a.facility.region
-    facilities = [FacilityFactory(code=f"TW-{i:02d}", region=region, design_capacity=100, population=50,
-                                  year_built=1970) for i in range(N)]
-    blocks = [BlockFactory(facility=facility, name="Twin", year_built=1970, accommodation_type="dormitory")
-              for facility in facilities]
+    facilities = [
+        FacilityFactory(code=f"TW-{i:02d}", region=region, design_capacity=100, population=50, year_built=1970)
+        for i in range(N)
+    ]
+    blocks = [
+        BlockFactory(facility=facility, name="Twin", year_built=1970, accommodation_type="dormitory")
+        for facility in facilities
+    ]
     twin_block = blocks[0]
-    Cell.objects.bulk_create([Cell(block=twin_block, number=f"T{i:02d}", accommodation_type="dormitory",
-                                   living_space_m2=Decimal("40"), design_capacity=8, occupancy=8) for i in range(N)])
-    ConversionProject.objects.bulk_create([
-        ConversionProject(block=block, status="design", percent_complete=Decimal("10"),
-                          planned_end=datetime.date(2027, 1, 1), budget_planned_kzt=Decimal("1000"))
-        for block in blocks])
-    inspections = Inspection.objects.bulk_create([
-        Inspection(facility=facilities[0], date_start=datetime.date(2025, 1, 1), body="prosecutor",
-                   type="scheduled") for _ in range(N)])
-    Finding.objects.bulk_create([
-        Finding(inspection=inspections[0], severity="low", description="same", deadline=datetime.date(2026, 1, 1))
-        for _ in range(N)])
-    ImportRecord.objects.bulk_create([ImportRecord(kind="cells", file_name="same.csv", user=world.users["admin"])
-                                      for _ in range(N)])
+    Cell.objects.bulk_create(
+        [
+            Cell(
+                block=twin_block,
+                number=f"T{i:02d}",
+                accommodation_type="dormitory",
+                living_space_m2=Decimal("40"),
+                design_capacity=8,
+                occupancy=8,
+            )
+            for i in range(N)
+        ]
+    )
+    ConversionProject.objects.bulk_create(
+        [
+            ConversionProject(
+                block=block,
+                status="design",
+                percent_complete=Decimal("10"),
+                planned_end=datetime.date(2027, 1, 1),
+                budget_planned_kzt=Decimal("1000"),
+            )
+            for block in blocks
+        ]
+    )
+    inspections = Inspection.objects.bulk_create(
+        [
+            Inspection(
+                facility=facilities[0], date_start=datetime.date(2025, 1, 1), body="prosecutor", type="scheduled"
+            )
+            for _ in range(N)
+        ]
+    )
+    Finding.objects.bulk_create(
+        [
+            Finding(inspection=inspections[0], severity="low", description="same", deadline=datetime.date(2026, 1, 1))
+            for _ in range(N)
+        ]
+    )
+    ImportRecord.objects.bulk_create(
+        [ImportRecord(kind="cells", file_name="same.csv", user=world.users["admin"]) for _ in range(N)]
+    )
     ImportRecord.objects.update(created_at=Now())  # one timestamp for all
     return world
 
 
 LISTS = {
     "regions": (None, ["code", "name_en"]),
-    "facilities": (Facility, ["code", "design_capacity", "population", "year_built", "region__code", "persons",
-                              "places"]),
+    "facilities": (
+        Facility,
+        ["code", "design_capacity", "population", "year_built", "region__code", "persons", "places"],
+    ),
     "blocks": (ResidentialBlock, ["name", "year_built", "facility__code"]),
     "cells": (Cell, ["number", "living_space_m2", "occupancy", "design_capacity"]),
     "conversions": (ConversionProject, ["status", "percent_complete", "planned_end", "budget_planned_kzt"]),
@@ -113,13 +148,22 @@ def _html_ids(client, url: str, pattern: str, params: dict | None = None) -> lis
 def test_html_lists_page_rows_with_equal_keys_once(client, twins, subtests):
     """The pages list 50 (cells: 100) rows per page: enough twins are added to fill several pages."""
     a = twins.a
-    Inspection.objects.bulk_create([Inspection(facility=a.facility, date_start=datetime.date(2025, 1, 1),
-                                               body="prosecutor", type="scheduled") for _ in range(60)])
+    Inspection.objects.bulk_create(
+        [
+            Inspection(facility=a.facility, date_start=datetime.date(2025, 1, 1), body="prosecutor", type="scheduled")
+            for _ in range(60)
+        ]
+    )
     first = Inspection.objects.filter(facility=a.facility).order_by("pk").first()
-    Finding.objects.bulk_create([Finding(inspection=first, severity="low", description="same",
-                                         deadline=datetime.date(2026, 1, 1)) for _ in range(60)])
-    ImportRecord.objects.bulk_create([ImportRecord(kind="cells", file_name="same.csv", user=twins.users["admin"])
-                                      for _ in range(60)])
+    Finding.objects.bulk_create(
+        [
+            Finding(inspection=first, severity="low", description="same", deadline=datetime.date(2026, 1, 1))
+            for _ in range(60)
+        ]
+    )
+    ImportRecord.objects.bulk_create(
+        [ImportRecord(kind="cells", file_name="same.csv", user=twins.users["admin"]) for _ in range(60)]
+    )
     ImportRecord.objects.update(created_at=Now())
     client.force_login(twins.users["admin"])
     cases = [

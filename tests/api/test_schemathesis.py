@@ -16,17 +16,18 @@ editor's regions). Every example runs in a transaction that is rolled back, so w
 
 The number of examples per operation is bounded (EXAMPLES) to keep CI time small.
 """
+
 import logging
 import os
 from types import SimpleNamespace
 
 import pytest
 import schemathesis
-from rest_framework.response import Response
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from rest_framework.response import Response
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -53,9 +54,15 @@ def auth_header(user) -> dict:
 @pytest.fixture
 def fuzz_world(world):  # noqa: F811
     """The workflow world plus an import record of region A's editor, and the ids per path prefix."""
-    record = ImportRecord.objects.create(kind="cells", file_name="survey.csv", user=world.users["editor_a"],
-                                         status=ImportRecord.Status.REJECTED, rows=1, rejected=1,
-                                         errors=[{"row": 2, "column": "number", "reason": "empty"}])
+    record = ImportRecord.objects.create(
+        kind="cells",
+        file_name="survey.csv",
+        user=world.users["editor_a"],
+        status=ImportRecord.Status.REJECTED,
+        rows=1,
+        rejected=1,
+        errors=[{"row": 2, "column": "number", "reason": "empty"}],
+    )
     ids = {
         "facilities": [world.a.facility.pk, world.b.facility.pk],
         "blocks": [world.a.block.pk, world.a.cell_block.pk, world.b.block.pk],
@@ -79,8 +86,9 @@ def api_schema(fuzz_world):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/", application,
-                                             headers=auth_header(fuzz_world.world.users["admin"]))
+        yield schemathesis.openapi.from_wsgi(
+            "/api/schema/", application, headers=auth_header(fuzz_world.world.users["admin"])
+        )
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
@@ -116,8 +124,14 @@ def fuzz(schema, role: str, fuzz_world, only: set[str] | None = None, answered: 
     for operation in operations:
         for mode in modes:
 
-            @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                      phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                derandomize=True,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=operation.as_strategy(generation_mode=mode))
             def check(case):
                 use_real_ids(case, fuzz_world.ids)
@@ -130,13 +144,14 @@ def fuzz(schema, role: str, fuzz_world, only: set[str] | None = None, answered: 
                 if role == "anonymous":  # refused before anything is read; a path the URLs cannot match: 404
                     matchable = str((case.path_parameters or {}).get("id", 1)).isdigit()
                     assert response.status_code == 401 or (response.status_code == 404 and not matchable), (
-                        f"{response.status_code} for an anonymous request")
+                        f"{response.status_code} for an anonymous request"
+                    )
 
             try:
                 check()
             except Unsatisfiable:
                 pass  # nothing to make invalid in this operation (negative mode)
-            except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 (reported below, with the operation)
+            except (Exception, BaseExceptionGroup) as error:
                 failures.append(f"{operation.label} ({mode.value}): {error}")
     return failures
 
@@ -154,8 +169,20 @@ def test_every_operation_as_every_role(api_schema, fuzz_world, role):
         quiet.level = level
     assert not failures, "\n\n".join(failures)
     # The requests really were authenticated and reached data: every list, and details of real rows.
-    reads = {f"GET /api/v1/{name}/" for name in ("regions", "facilities", "blocks", "cells", "conversions",
-                                                 "standards", "inspections", "findings", "summary")}
+    reads = {
+        f"GET /api/v1/{name}/"
+        for name in (
+            "regions",
+            "facilities",
+            "blocks",
+            "cells",
+            "conversions",
+            "standards",
+            "inspections",
+            "findings",
+            "summary",
+        )
+    }
     reads |= {f"GET /api/v1/{name}/{{id}}/" for name in ("facilities", "cells", "conversions", "inspections")}
     assert answered >= reads if role != "anonymous" else not answered, sorted(reads - answered)
 

@@ -4,6 +4,7 @@ They log in, check that every chart on the national dashboard has drawn and show
 numbers, switch the language to Kazakh and Russian, filter the facility list and download its CSV.
 Skipped (with the reason) when Playwright or /usr/bin/chromium is missing; .ci/run installs both.
 """
+
 import csv
 import io
 import os
@@ -22,12 +23,20 @@ if REQUIRED:
 else:
     playwright_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright: pip install playwright")
 pytestmark = [
-    pytest.mark.skipif(not REQUIRED and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-                       reason=f"needs Chromium at {CHROMIUM}: apt-get install chromium"),
+    pytest.mark.skipif(
+        not REQUIRED and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
+        reason=f"needs Chromium at {CHROMIUM}: apt-get install chromium",
+    ),
     pytest.mark.django_db(transaction=True),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 # Pixels drawn on a canvas: a chart that has drawn has non-transparent pixels.
 DRAWN_PIXELS = """canvas => {
@@ -70,8 +79,9 @@ def page(chromium, live_server, demo):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # what the content security policy blocks is reported on the console: none may be blocked
-    page.on("console", lambda message: errors.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None
+    )
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "prosecutor")
     page.fill("#id_password", "prosecutor-demo-2026")

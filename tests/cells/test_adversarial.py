@@ -4,12 +4,13 @@ equal what a full run would leave (tests.cells.test_incremental._equals_full).
 Known limits, not tested here: a cell deleted outright, and a copy of a loaded cell inserted with
 bulk_create (which skips Cell.save and keeps the original's evaluation record), are seen only by an
 estate-wide full run's recount (the first) or not at all (the second)."""
+
 import datetime
 from decimal import Decimal
 
 import pytest
 
-from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
+from cells.models import Cell, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
 from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots, state_and_full  # noqa: F401
@@ -43,10 +44,12 @@ def check(day):
 
 # --- 1. same-day facility-row deltas -------------------------------------------------------------
 
+
 def test_block_moved_by_queryset_update_same_day(estate):
     recalculate_compliance(run_date=DAY)
     ResidentialBlock.objects.filter(facility__code="A", name="North").update(
-        facility=Facility.objects.get(code="B"), name="North (moved)")  # no history row
+        facility=Facility.objects.get(code="B"), name="North (moved)"
+    )  # no history row
     Cell.objects.filter(block__facility__code="B", block__name="South", number="0").update(occupancy=2)
     recalculate_compliance(run_date=DAY)
     check(DAY)
@@ -224,20 +227,41 @@ def test_all_cells_out_of_use_then_back(estate):
 def test_bulk_created_new_cells_same_day(estate):
     recalculate_compliance(run_date=DAY)
     block = ResidentialBlock.objects.get(facility__code="B", name="South")
-    Cell.objects.bulk_create([Cell(block=block, number=f"bulk{n}", accommodation_type="multiple_occupancy_cell",
-                                   living_space_m2=Decimal("9.00"), design_capacity=2, occupancy=n)
-                              for n in range(3)])
+    Cell.objects.bulk_create(
+        [
+            Cell(
+                block=block,
+                number=f"bulk{n}",
+                accommodation_type="multiple_occupancy_cell",
+                living_space_m2=Decimal("9.00"),
+                design_capacity=2,
+                occupancy=n,
+            )
+            for n in range(3)
+        ]
+    )
     recalculate_compliance(run_date=DAY)
     check(DAY)
 
 
 def test_bulk_created_block_and_cells_same_day(estate):
     recalculate_compliance(run_date=DAY)
-    (block,) = ResidentialBlock.objects.bulk_create([ResidentialBlock(
-        facility=Facility.objects.get(code="A"), name="Bulk", accommodation_type="dormitory")])
+    (block,) = ResidentialBlock.objects.bulk_create(
+        [ResidentialBlock(facility=Facility.objects.get(code="A"), name="Bulk", accommodation_type="dormitory")]
+    )
     block = ResidentialBlock.objects.get(name="Bulk")
-    Cell.objects.bulk_create([Cell(block=block, number="b0", accommodation_type="single_occupancy_cell",
-                                   living_space_m2=Decimal("7.00"), design_capacity=1, occupancy=1)])
+    Cell.objects.bulk_create(
+        [
+            Cell(
+                block=block,
+                number="b0",
+                accommodation_type="single_occupancy_cell",
+                living_space_m2=Decimal("7.00"),
+                design_capacity=1,
+                occupancy=1,
+            )
+        ]
+    )
     recalculate_compliance(run_date=DAY)
     check(DAY)
 
@@ -255,10 +279,12 @@ def test_new_block_and_cells_with_save_same_day(estate):
 
 # --- 2. failures fingerprint ----------------------------------------------------------------------
 
+
 def test_failing_measured_value_changes_letters_same(estate):
     recalculate_compliance(run_date=DAY)
     Cell.objects.filter(block__facility__code="A", block__name="North", number="0").update(
-        living_space_m2=Decimal("5.45"))  # still fails CPT-2015-1 and RM-3, passes ICRC (5.4)
+        living_space_m2=Decimal("5.45")
+    )  # still fails CPT-2015-1 and RM-3, passes ICRC (5.4)
     recalculate_compliance(run_date=DAY)
     check(DAY)
     Cell.objects.filter(number="0").update(ceiling_height_m=Decimal("2.40"))  # another failure, status same
@@ -271,8 +297,9 @@ def test_failing_measured_value_changes_letters_same(estate):
 
 def test_failing_per_person_value_in_multiple_cells(estate):
     recalculate_compliance(run_date=DAY)
-    Cell.objects.filter(number="2").update(accommodation_type="multiple_occupancy_cell", design_capacity=2,
-                                           living_space_m2=Decimal("7.00"), occupancy=2)  # 3.5 per person
+    Cell.objects.filter(number="2").update(
+        accommodation_type="multiple_occupancy_cell", design_capacity=2, living_space_m2=Decimal("7.00"), occupancy=2
+    )  # 3.5 per person
     recalculate_compliance(run_date=DAY)
     check(DAY)
     Cell.objects.filter(number="2").update(occupancy=3)  # 2.33: still fails CPT-2015-2, now ICRC too
@@ -322,8 +349,9 @@ def test_rule_metric_and_code_changes(estate):
 
 def test_applies_to_change(estate):
     recalculate_compliance(run_date=DAY)
-    StandardRule.objects.filter(code="ICRC-2012-2").update(applies_to=["single_occupancy_cell",
-                                                                      "multiple_occupancy_cell", "dormitory"])
+    StandardRule.objects.filter(code="ICRC-2012-2").update(
+        applies_to=["single_occupancy_cell", "multiple_occupancy_cell", "dormitory"]
+    )
     recalculate_compliance(run_date=DAY, facility_code="A")
     recalculate_compliance(run_date=DAY)
     check(DAY)
@@ -343,7 +371,9 @@ def test_profile_positions_swapped(estate):
     profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
     first, second = profiles[0], profiles[1]
     StandardProfile.objects.filter(pk=first.pk).update(position=second.position + 1)
-    StandardProfile.objects.filter(pk=second.pk).update(position=0 if first.position == second.position else first.position)
+    StandardProfile.objects.filter(pk=second.pk).update(
+        position=0 if first.position == second.position else first.position
+    )
     assert list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))[:2] == [second, first]
     Cell.objects.filter(block__facility__code="A", number="0").update(occupancy=2)
     recalculate_compliance(run_date=DAY)
@@ -355,7 +385,9 @@ def test_profile_positions_swapped_next_day(estate):
     profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
     first, second = profiles[0], profiles[1]
     StandardProfile.objects.filter(pk=first.pk).update(position=second.position + 1)
-    StandardProfile.objects.filter(pk=second.pk).update(position=0 if first.position == second.position else first.position)
+    StandardProfile.objects.filter(pk=second.pk).update(
+        position=0 if first.position == second.position else first.position
+    )
     Cell.objects.filter(number="2").update(living_space_m2=Decimal("5.00"))
     recalculate_compliance(run_date=NEXT)
     check(NEXT)
@@ -387,6 +419,7 @@ def test_profile_toggle_without_run_in_between(estate):
 
 # --- 3. zero-sum deltas ----------------------------------------------------------------------------
 
+
 def test_swapped_cells_zero_delta(estate):
     recalculate_compliance(run_date=DAY)
     a_north = ResidentialBlock.objects.get(facility__code="A", name="North")
@@ -405,9 +438,11 @@ def test_change_and_change_back_zero_delta(estate):
     check(DAY)
     # compliant persons move between profiles' statuses while totals stay
     Cell.objects.filter(block__facility__code="A", block__name="North", number="0").update(
-        living_space_m2=Decimal("6.50"))
+        living_space_m2=Decimal("6.50")
+    )
     Cell.objects.filter(block__facility__code="A", block__name="North", number="1").update(
-        living_space_m2=Decimal("5.50"))
+        living_space_m2=Decimal("5.50")
+    )
     recalculate_compliance(run_date=DAY)
     check(DAY)
 
@@ -415,8 +450,9 @@ def test_change_and_change_back_zero_delta(estate):
 def test_reconstructed_rows_on_other_scopes_same_day(estate):
     recalculate_compliance(run_date=DAY)
     profile = StandardProfile.objects.get(code="KZ-ROADMAP")
-    ComplianceSnapshot.objects.create(date=DAY, profile=profile, scope="region", object_id=999, persons=1,
-                                      is_reconstructed=True)
+    ComplianceSnapshot.objects.create(
+        date=DAY, profile=profile, scope="region", object_id=999, persons=1, is_reconstructed=True
+    )
     recalculate_compliance(run_date=DAY)
     check(DAY)
     Cell.objects.filter(number="1").update(occupancy=4)
@@ -447,8 +483,6 @@ def test_profile_position_change_without_cell_change(estate):
     check(DAY)
 
 
-
-
 def test_a_new_instance_with_a_stored_cells_key_updates_that_cell(estate):
     """``Cell(pk=<stored>, ...).save()`` is an update of the stored cell: it keeps the record of its last
     evaluation, so the next run takes its old contribution out before adding the new one."""
@@ -473,10 +507,18 @@ def test_an_upsert_of_cells_lists_them_without_a_conflict(estate):
         with connection.cursor() as cursor:
             cursor.execute("UPDATE OR ABORT cells_cell SET occupancy = 3 WHERE id = %s", [x.pk])
             cursor.execute("UPDATE OR ABORT cells_cell SET occupancy = 4 WHERE id = %s", [x.pk])  # listed already
-    copy = Cell(block_id=x.block_id, number=x.number, accommodation_type=x.accommodation_type,
-                living_space_m2=Decimal("9.00"), design_capacity=x.design_capacity, occupancy=5, status=x.status)
-    Cell.objects.bulk_create([copy], update_conflicts=True, unique_fields=["block", "number"],
-                             update_fields=["living_space_m2", "occupancy"])
+    copy = Cell(
+        block_id=x.block_id,
+        number=x.number,
+        accommodation_type=x.accommodation_type,
+        living_space_m2=Decimal("9.00"),
+        design_capacity=x.design_capacity,
+        occupancy=5,
+        status=x.status,
+    )
+    Cell.objects.bulk_create(
+        [copy], update_conflicts=True, unique_fields=["block", "number"], update_fields=["living_space_m2", "occupancy"]
+    )
     assert Cell.objects.get(pk=x.pk).occupancy == 5
     recalculate_compliance(run_date=DAY)
     check(DAY)
@@ -543,8 +585,9 @@ def test_a_move_during_a_facilitys_full_run_is_counted_once(estate, monkeypatch)
 
     def racing(*args, **kwargs):
         if kwargs.get("stale"):
-            editors.append(_write_elsewhere(
-                lambda: Cell.objects.filter(pk=x.pk).update(block=elsewhere, number="moved")))
+            editors.append(
+                _write_elsewhere(lambda: Cell.objects.filter(pk=x.pk).update(block=elsewhere, number="moved"))
+            )
         return prepare(*args, **kwargs)
 
     monkeypatch.setattr(engine, "_prepare_changed", racing)
@@ -577,8 +620,13 @@ def test_an_edit_committed_while_the_record_waits_for_the_cell_stays_due(estate,
     settings = connection.settings_dict
 
     def connect():
-        return psycopg2.connect(dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"],
-                                port=settings["PORT"] or 5432, password=settings["PASSWORD"] or None)
+        return psycopg2.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            password=settings["PASSWORD"] or None,
+        )
 
     editor, watcher = connect(), connect()
     watcher.autocommit = True
@@ -589,8 +637,10 @@ def test_an_edit_committed_while_the_record_waits_for_the_cell_stays_due(estate,
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with watcher.cursor() as cursor:
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                               "AND query LIKE 'WITH recorded AS%%'")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'WITH recorded AS%%'"
+                )
                 if cursor.fetchone()[0]:
                     break
             time.sleep(0.05)
@@ -615,8 +665,9 @@ def test_a_cell_moved_in_then_new_rules_then_a_facilitys_run(estate):
     old block. A run after the rules changed is full and estate-wide."""
     recalculate_compliance(run_date=DAY)
     x = cell("A", "North", "0")
-    Cell.objects.filter(pk=x.pk).update(block=ResidentialBlock.objects.get(facility__code="B", name="North"),
-                                        number="moved")
+    Cell.objects.filter(pk=x.pk).update(
+        block=ResidentialBlock.objects.get(facility__code="B", name="North"), number="moved"
+    )
     StandardProfile.objects.filter(code="CPT-2015").update(is_active=False)
     run = recalculate_compliance(run_date=DAY, facility_code="B")
     assert run.outcome == "succeeded" and run.full and run.facility is None

@@ -1,17 +1,18 @@
 """The recalculation: aggregates of a hand-built facility, snapshots, reruns, locks, the command."""
+
 import datetime
 from decimal import Decimal
 
 import pytest
-from django.db.models import F
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from cells.compliance.outcomes import recorded_results
 from cells.models import BlockCompliance, BlockTotals, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile
-from cells.services import recalculate_compliance
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
+from cells.services import recalculate_compliance
 from roadmap_portal.selectors import summary
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
@@ -29,8 +30,14 @@ def small_facility(standards, regions):
     facility = FacilityFactory(code="TEST-1", region__code="KZ-35")
     dorm = BlockFactory(facility=facility, name="Dormitory")
     cells = BlockFactory(facility=facility, name="Cells", accommodation_type="cell")
-    common = dict(sanitary_annex_partitioned=True, min_wall_distance_m=Decimal("6"), ceiling_height_m=Decimal("3"),
-                  has_natural_light=True, has_sanitary_annex=False, accommodation_type="dormitory")
+    common = dict(
+        sanitary_annex_partitioned=True,
+        min_wall_distance_m=Decimal("6"),
+        ceiling_height_m=Decimal("3"),
+        has_natural_light=True,
+        has_sanitary_annex=False,
+        accommodation_type="dormitory",
+    )
     CellFactory(block=dorm, number="A", living_space_m2=Decimal("100"), design_capacity=20, occupancy=25, **common)
     CellFactory(block=dorm, number="B", living_space_m2=Decimal("60"), design_capacity=20, occupancy=18, **common)
     CellFactory(block=cells, number="S1")
@@ -63,8 +70,9 @@ def test_facility_aggregates(small_facility):
     roadmap = _snapshot("facility", small_facility.pk, "KZ-ROADMAP")
     # KZ-ROADMAP: dormitories always fail RM-1; S1 and S3 comply (ceiling is not a roadmap rule); S2 fails RM-3.
     assert (roadmap.persons_compliant, roadmap.cells_compliant, roadmap.cells_non_compliant) == (1, 2, 3)
-    block = BlockCompliance.objects.with_totals().get(block=small_facility.blocks.get(name="Dormitory"),
-                                                      profile__code="CPT-2015")
+    block = BlockCompliance.objects.with_totals().get(
+        block=small_facility.blocks.get(name="Dormitory"), profile__code="CPT-2015"
+    )
     assert (block.persons, block.persons_compliant) == (43, 25)
     region = _snapshot("region", small_facility.region_id, "CPT-2015")
     nation = _snapshot("nation", 0, "CPT-2015")
@@ -81,7 +89,11 @@ def test_facility_aggregates(small_facility):
     assert figures["persons_in_single_cells"] == 2
     assert figures["headline"] == {"label": figures["headline"]["label"], "persons": 1, "share": 2.2}
     assert {c["profile"]: c["persons_compliant"] for c in figures["compliance"]} == {
-        "CPT-2015": 26, "ICRC-2012": 27, "MANDELA-2015": 2, "KZ-ROADMAP": 1}
+        "CPT-2015": 26,
+        "ICRC-2012": 27,
+        "MANDELA-2015": 2,
+        "KZ-ROADMAP": 1,
+    }
 
 
 def test_rerun_writes_nothing_and_keeps_one_snapshot_per_scope(small_facility):
@@ -124,8 +136,11 @@ def test_a_run_records_every_profile_on_the_cell_and_writes_no_row_per_profile(s
     Cell.objects.filter(number="S2").update(living_space_m2=Decimal("6.50"))
     with CaptureQueriesContext(connection) as captured:
         run = recalculate_compliance(run_date=DAY)
-    writes = [q["sql"] for q in captured.captured_queries
-              if q["sql"].startswith(('UPDATE "cells_cell"', 'WITH recorded AS (UPDATE "cells_cell"'))]
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(('UPDATE "cells_cell"', 'WITH recorded AS (UPDATE "cells_cell"'))
+    ]
     assert len(writes) == 1
     assert not [q for q in captured.captured_queries if "complianceresult" in q["sql"]]
     # A now fails CPT-2015 and ICRC-2012 (3.33 m² a person); S2 passes CPT-2015 and KZ-ROADMAP
@@ -155,14 +170,20 @@ def test_a_change_that_moves_no_count_writes_no_block_figures(small_facility):
     """Deltas that sum to zero are left out: a measurement changed within the same outcomes leaves the
     blocks' figures untouched."""
     recalculate_compliance(run_date=DAY)
-    rows = sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", "persons", "cells_compliant"))
+    rows = sorted(
+        BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", "persons", "cells_compliant")
+    )
     Cell.objects.filter(number="S1").update(ceiling_height_m=Decimal("3.10"))  # passes before and after
     run = recalculate_compliance(run_date=DAY)
     assert run.cells_evaluated == 1 and run.results_written == 0
     # No block or facility row written; the region and nation rows of the day (4 profiles each) are summed again.
     assert run.snapshots_written == 4 + 4
-    assert sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", "persons",
-                                                                    "cells_compliant")) == rows
+    assert (
+        sorted(
+            BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", "persons", "cells_compliant")
+        )
+        == rows
+    )
     # One person fewer in a cell compliant under the 4 profiles: the block's totals, its 4 figures of
     # persons in compliant accommodation, and the facility, region and nation rows.
     Cell.objects.filter(number="S1").update(occupancy=0)
@@ -255,9 +276,16 @@ def test_results_are_read_under_the_rules_of_their_evaluation(small_facility):
     the rules it was evaluated against keep theirs; the run then records the new layout."""
     recalculate_compliance(run_date=DAY)
     profile = StandardProfile.objects.get(code="CPT-2015")
-    profile.rules.create(code="CPT-2015-X", metric="ceiling_height_m", operator=">=", value=9.0, unit="m",
-                         applies_to=["dormitory", "single_occupancy_cell", "multiple_occupancy_cell"],
-                         source="test", position=99)
+    profile.rules.create(
+        code="CPT-2015-X",
+        metric="ceiling_height_m",
+        operator=">=",
+        value=9.0,
+        unit="m",
+        applies_to=["dormitory", "single_occupancy_cell", "multiple_occupancy_cell"],
+        source="test",
+        position=99,
+    )
 
     def outcomes(number: str) -> dict:
         cell = cells_with_results(Cell.objects.filter(number=number)).get()
@@ -279,8 +307,9 @@ def test_a_new_headcount_writes_the_blocks_totals_once_and_only_the_profiles_it_
     changes status."""
     recalculate_compliance(run_date=DAY)
     cell = Cell.objects.get(number="B")
-    compliant = [code for (pk, code), r in recorded_results(Cell.objects.filter(pk=cell.pk)).items()
-                 if r.status == "compliant"]
+    compliant = [
+        code for (pk, code), r in recorded_results(Cell.objects.filter(pk=cell.pk)).items() if r.status == "compliant"
+    ]
     Cell.objects.filter(pk=cell.pk).update(occupancy=F("occupancy") + 1)
     run = recalculate_compliance(run_date=DAY)
     assert run.results_written == 0  # the same outcomes

@@ -6,6 +6,7 @@ What a killed run leaves (the definition these tests hold the code to): its Comp
 lock records it as ``interrupted``; none of its results or snapshots survive (one transaction); the
 redelivered message gives exactly one ``succeeded`` run with the complete snapshots.
 """
+
 import contextlib
 import datetime
 import os
@@ -40,8 +41,15 @@ def build_estate():
         CellFactory.create_batch(4, block=cells)
         CellFactory(block=cells, number="small", living_space_m2=Decimal("5.5"))
         CellFactory(block=cells, number="dark", ceiling_height_m=None)
-        CellFactory(block=dorm, number="D1", accommodation_type="dormitory", living_space_m2=Decimal("80"),
-                    design_capacity=20, occupancy=24, has_sanitary_annex=False)
+        CellFactory(
+            block=dorm,
+            number="D1",
+            accommodation_type="dormitory",
+            living_space_m2=Decimal("80"),
+            design_capacity=20,
+            occupancy=24,
+            has_sanitary_annex=False,
+        )
 
 
 def change_some_cells():
@@ -55,18 +63,55 @@ def tables() -> dict:
     """The full contents of what a run writes (results, snapshots, the cells' evaluation fingerprints),
     without surrogate ids and timestamps, as sorted lists of tuples."""
     return {
-        "results": sorted(Cell.objects.filter(evaluated_outcomes__isnull=False).values_list(
-            "id", "evaluated_outcomes", "evaluated_revision").order_by()),
-        "blocks": sorted(BlockCompliance.objects.with_totals().values_list(
-            "block_id", "profile_id", "persons", "places", "persons_compliant", "persons_in_single_cells", "cells",
-            "cells_compliant", "cells_non_compliant", "cells_unknown").order_by()),
-        "snapshots": sorted(ComplianceSnapshot.objects.values_list(
-            "date", "profile_id", "scope", "object_id", "persons", "places", "persons_compliant",
-            "persons_in_single_cells", "cells", "cells_compliant", "cells_non_compliant", "cells_unknown",
-            "is_reconstructed").order_by()),
-        "fingerprints": sorted(Cell.objects.values_list(
-            "pk", "evaluated_outcomes", "evaluated_revision", "evaluated_block_id",
-            "evaluated_persons", "evaluated_places", "evaluated_single").order_by()),
+        "results": sorted(
+            Cell.objects.filter(evaluated_outcomes__isnull=False)
+            .values_list("id", "evaluated_outcomes", "evaluated_revision")
+            .order_by()
+        ),
+        "blocks": sorted(
+            BlockCompliance.objects.with_totals()
+            .values_list(
+                "block_id",
+                "profile_id",
+                "persons",
+                "places",
+                "persons_compliant",
+                "persons_in_single_cells",
+                "cells",
+                "cells_compliant",
+                "cells_non_compliant",
+                "cells_unknown",
+            )
+            .order_by()
+        ),
+        "snapshots": sorted(
+            ComplianceSnapshot.objects.values_list(
+                "date",
+                "profile_id",
+                "scope",
+                "object_id",
+                "persons",
+                "places",
+                "persons_compliant",
+                "persons_in_single_cells",
+                "cells",
+                "cells_compliant",
+                "cells_non_compliant",
+                "cells_unknown",
+                "is_reconstructed",
+            ).order_by()
+        ),
+        "fingerprints": sorted(
+            Cell.objects.values_list(
+                "pk",
+                "evaluated_outcomes",
+                "evaluated_revision",
+                "evaluated_block_id",
+                "evaluated_persons",
+                "evaluated_places",
+                "evaluated_single",
+            ).order_by()
+        ),
     }
 
 
@@ -76,8 +121,13 @@ def lock_held_elsewhere():
     import psycopg2
 
     db = connection.settings_dict
-    other = psycopg2.connect(dbname=db["NAME"], host=db["HOST"] or None, port=db["PORT"] or None,
-                             user=db["USER"] or None, password=db["PASSWORD"] or None)
+    other = psycopg2.connect(
+        dbname=db["NAME"],
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+    )
     try:
         with other.cursor() as cursor:  # psycopg2 opens a transaction: the lock lasts until the rollback
             cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_key(RUN_LOCK)])
@@ -89,6 +139,7 @@ def lock_held_elsewhere():
 
 
 # --- 3. a run failing half way, retried: the same rows as one clean run --------------------------------
+
 
 @pytest.mark.django_db
 def test_run_failing_half_way_and_retried_equals_one_clean_run(standards, regions, monkeypatch):
@@ -124,10 +175,13 @@ def test_run_failing_half_way_and_retried_equals_one_clean_run(standards, region
     assert tables() == clean
     # The dashboard's last run is the retry; the failed one is kept in the record.
     assert list(ComplianceRun.objects.filter(run_date=DAY).values_list("trigger", "outcome").order_by("id")) == [
-        ("faulty", "failed"), ("retry", "succeeded")]
+        ("faulty", "failed"),
+        ("retry", "succeeded"),
+    ]
 
 
 # --- 2. a second run while one is going -------------------------------------------------------------
+
 
 @requires_postgres
 @pytest.mark.django_db
@@ -147,8 +201,9 @@ def test_second_run_is_refused_while_another_session_holds_the_lock(standards, r
 
 @requires_postgres
 @pytest.mark.django_db(transaction=True)
-def test_second_run_while_one_is_going_is_refused_and_the_pages_say_so(standards, regions, monkeypatch, tmp_path,
-                                                                     client):
+def test_second_run_while_one_is_going_is_refused_and_the_pages_say_so(
+    standards, regions, monkeypatch, tmp_path, client
+):
     """A real run paused inside its transaction (the test hook) in a thread; meanwhile a second run, the
     command, the dashboard and the summary API."""
     build_estate()
@@ -189,16 +244,36 @@ def test_second_run_while_one_is_going_is_refused_and_the_pages_say_so(standards
     assert api["last_successful_run"]["id"] == first.pk and api["last_run"]["outcome"] == "succeeded"
     assert "A compliance run is in progress" not in client.get("/").content.decode()
     assert list(ComplianceRun.objects.values_list("trigger", "outcome").order_by("id")) == [
-        ("first", "succeeded"), ("second", "skipped"), ("command", "skipped")]
+        ("first", "succeeded"),
+        ("second", "skipped"),
+        ("command", "skipped"),
+    ]
 
 
 # --- 1. a worker killed with SIGKILL in the middle of a run -----------------------------------------
 
+
 def _start_worker(env, name, log):
     return subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "roadmap_portal", "worker", "--pool=solo",
-         "--loglevel=info", "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{name}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "roadmap_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=info",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def _clear_broker():
@@ -231,13 +306,19 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
 
     build_estate()
     pause_file = tmp_path / "paused"
-    env = {**os.environ, "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/"
-           + connection.settings_dict["NAME"],
-           # The task's hard limit stays below the visibility timeout, both short so that the test
-           # sees the redelivery within seconds (production: 1900 s and 2500 s).
-           "CELERY_TASK_SOFT_TIME_LIMIT": "4", "CELERY_TASK_TIME_LIMIT": "5", "CELERY_VISIBILITY_TIMEOUT": "6",
-           "CELERY_UNACKED_RESTORE_INTERVAL": "1", "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-           "PORTAL_FAULT_PAUSE_FILE": str(pause_file), "PORTAL_FAULT_PAUSE_SECONDS": "300"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"],
+        # The task's hard limit stays below the visibility timeout, both short so that the test
+        # sees the redelivery within seconds (production: 1900 s and 2500 s).
+        "CELERY_TASK_SOFT_TIME_LIMIT": "4",
+        "CELERY_TASK_TIME_LIMIT": "5",
+        "CELERY_VISIBILITY_TIMEOUT": "6",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        "PORTAL_FAULT_PAUSE_FILE": str(pause_file),
+        "PORTAL_FAULT_PAUSE_SECONDS": "300",
+    }
     _clear_broker()
     log = open(tmp_path / "workers.log", "w")
     first = _start_worker(env, "first", log)

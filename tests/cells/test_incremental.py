@@ -1,6 +1,7 @@
 """What keeps the recalculation fast, guarded: only cells whose inputs changed are evaluated, only their
 blocks re-aggregated, unchanged rows are not rewritten, the statement count does not grow with the
 estate, and an incremental run leaves exactly what a full run would."""
+
 import datetime
 from decimal import Decimal
 
@@ -25,16 +26,30 @@ def estate(standards, regions):
         for name in ("North", "South"):
             block = BlockFactory(facility=facility, name=name)
             for n in range(5):
-                CellFactory(block=block, number=f"{n}", occupancy=1,
-                            living_space_m2=Decimal("6.50") if n % 2 else Decimal("5.50"))
+                CellFactory(
+                    block=block,
+                    number=f"{n}",
+                    occupancy=1,
+                    living_space_m2=Decimal("6.50") if n % 2 else Decimal("5.50"),
+                )
 
 
 def snapshots(day):
     """Every snapshot row of ``day``, and the blocks' current figures, as comparable tuples."""
-    counts = ["persons", "places", "persons_compliant", "persons_in_single_cells", "cells", "cells_compliant",
-              "cells_non_compliant", "cells_unknown"]
-    return (sorted(ComplianceSnapshot.objects.filter(date=day).values_list("scope", "object_id", "profile_id", *counts)),
-            sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", *counts)))
+    counts = [
+        "persons",
+        "places",
+        "persons_compliant",
+        "persons_in_single_cells",
+        "cells",
+        "cells_compliant",
+        "cells_non_compliant",
+        "cells_unknown",
+    ]
+    return (
+        sorted(ComplianceSnapshot.objects.filter(date=day).values_list("scope", "object_id", "profile_id", *counts)),
+        sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", *counts)),
+    )
 
 
 def test_a_rerun_evaluates_nothing_and_writes_no_result(estate):
@@ -47,7 +62,8 @@ def test_a_rerun_evaluates_nothing_and_writes_no_result(estate):
 def test_only_changed_cells_are_evaluated_whatever_wrote_them(estate):
     recalculate_compliance(run_date=DAY)
     Cell.objects.filter(number="0", block__name="North", block__facility__code="A").update(
-        living_space_m2=Decimal("7.00"))  # a queryset update: no save(), no signal
+        living_space_m2=Decimal("7.00")
+    )  # a queryset update: no save(), no signal
     run = recalculate_compliance(run_date=NEXT)
     assert run.cells_evaluated == 1
     assert run.results_written == 1  # CPT-2015 and KZ-ROADMAP now pass; ICRC and Mandela were already compliant
@@ -98,10 +114,22 @@ def test_statements_do_not_grow_with_the_cells_changed(estate):
 
 def results():
     """Every result, and every cell's contribution as of its last evaluation, as comparable tuples."""
-    return (sorted((pk, r.profile.pk, r.status, tuple(sorted(r.failed.items())), tuple(sorted(r.unknown.items())))
-                   for (pk, _), r in recorded_results().items()),
-            sorted(Cell.objects.values_list("id", "evaluated_block_id", "evaluated_persons", "evaluated_places",
-                                            "evaluated_single", "evaluated_outcomes")))
+    return (
+        sorted(
+            (pk, r.profile.pk, r.status, tuple(sorted(r.failed.items())), tuple(sorted(r.unknown.items())))
+            for (pk, _), r in recorded_results().items()
+        ),
+        sorted(
+            Cell.objects.values_list(
+                "id",
+                "evaluated_block_id",
+                "evaluated_persons",
+                "evaluated_places",
+                "evaluated_single",
+                "evaluated_outcomes",
+            )
+        ),
+    )
 
 
 @pytest.mark.django_db(transaction=False)
@@ -206,8 +234,9 @@ def test_a_copied_cell_is_evaluated(estate):
 def test_a_run_on_a_date_of_reconstructed_demo_history(estate):
     recalculate_compliance(run_date=DAY)
     profile = StandardProfile.objects.get(code="KZ-ROADMAP")
-    ComplianceSnapshot.objects.create(date=NEXT, profile=profile, scope="nation", object_id=0, persons=1,
-                                      is_reconstructed=True)
+    ComplianceSnapshot.objects.create(
+        date=NEXT, profile=profile, scope="nation", object_id=0, persons=1, is_reconstructed=True
+    )
     recalculate_compliance(run_date=NEXT)
     nation = ComplianceSnapshot.objects.get(date=NEXT, profile=profile, scope="nation")
     assert not nation.is_reconstructed and nation.persons == 20
@@ -376,12 +405,15 @@ def test_a_same_day_run_adds_its_deltas_to_the_facility_rows(estate):
     Cell.objects.filter(block__facility__code="A", number="1").update(occupancy=3)
     with CaptureQueriesContext(connection) as captured:
         recalculate_compliance(run_date=DAY)
-    assert not any("cells_blockcompliance" in q["sql"] and "INSERT INTO \"cells_compliancesnapshot\"" in q["sql"]
-                   for q in captured.captured_queries)  # the facility rows were not summed from the blocks
+    assert not any(
+        "cells_blockcompliance" in q["sql"] and 'INSERT INTO "cells_compliancesnapshot"' in q["sql"]
+        for q in captured.captured_queries
+    )  # the facility rows were not summed from the blocks
     assert _equals_full(DAY)
     Cell.objects.filter(block__facility__code="B").update(status="decommissioned")
     recalculate_compliance(run_date=DAY)
     from facilities.models import Facility
+
     b = Facility.objects.get(code="B")
     assert not ComplianceSnapshot.objects.filter(date=DAY, scope="facility", object_id=b.pk).exists()
     assert _equals_full(DAY)
@@ -400,11 +432,13 @@ def test_a_block_moved_to_another_facility_is_counted_there_the_same_day(estate,
         block.name = "North (moved)"
         block.save()
     else:
-        ResidentialBlock.objects.filter(pk=block.pk).update(facility=Facility.objects.get(code="B"),
-                                                            name="North (moved)")  # no history written
+        ResidentialBlock.objects.filter(pk=block.pk).update(
+            facility=Facility.objects.get(code="B"), name="North (moved)"
+        )  # no history written
     Cell.objects.filter(block__facility__code="B", number="0").update(occupancy=2)
     recalculate_compliance(run_date=DAY)
-    a = ComplianceSnapshot.objects.get(date=DAY, scope="facility", object_id=Facility.objects.get(code="A").pk,
-                                       profile__code="CPT-2015")
+    a = ComplianceSnapshot.objects.get(
+        date=DAY, scope="facility", object_id=Facility.objects.get(code="A").pk, profile__code="CPT-2015"
+    )
     assert a.cells == 5  # South only
     assert _equals_full(DAY)

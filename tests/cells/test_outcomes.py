@@ -1,5 +1,6 @@
 """A cell's results read from its recorded outcome codes (cells.compliance.outcomes): under the rules of
 its evaluation, never shown as current for rules changed since, and what counts as a change."""
+
 import csv
 import datetime
 import io
@@ -122,8 +123,11 @@ def test_recorded_codes_that_make_no_sense_show_no_result(crowded, api, codes):
     Cell.objects.filter(pk=crowded.pk).update(evaluated_outcomes=codes)
     response = api.get(f"/api/v1/cells/{crowded.pk}/")
     assert response.status_code == 200
-    if codes is None or "#" not in codes or codes.rsplit("#", 1)[1] not in OutcomeLayout.objects.values_list(
-            "version", flat=True):
+    if (
+        codes is None
+        or "#" not in codes
+        or codes.rsplit("#", 1)[1] not in OutcomeLayout.objects.values_list("version", flat=True)
+    ):
         assert response.json()["compliance"] == []
         assert outcome(crowded, "CPT-2015-1") == NOT_EVALUATED
 
@@ -132,14 +136,22 @@ def test_layouts_are_read_only_in_the_admin(standards, admin_user):
     request = RequestFactory().get("/admin/")
     request.user = admin_user
     layout_admin = site._registry[OutcomeLayout]
-    assert not (layout_admin.has_add_permission(request) or layout_admin.has_change_permission(request)
-                or layout_admin.has_delete_permission(request))
+    assert not (
+        layout_admin.has_add_permission(request)
+        or layout_admin.has_change_permission(request)
+        or layout_admin.has_delete_permission(request)
+    )
 
 
 def test_living_space_per_person_shows_two_decimal_places(standards, regions, browser):
-    cell = CellFactory(block=BlockFactory(facility=FacilityFactory(code="A")), number="D",
-                       accommodation_type="dormitory", living_space_m2=Decimal("100.00"), design_capacity=40,
-                       occupancy=48)  # 2.0833... m² a person: fails
+    cell = CellFactory(
+        block=BlockFactory(facility=FacilityFactory(code="A")),
+        number="D",
+        accommodation_type="dormitory",
+        living_space_m2=Decimal("100.00"),
+        design_capacity=40,
+        occupancy=48,
+    )  # 2.0833... m² a person: fails
     recalculate_compliance(run_date=DAY)
     page = browser.get(f"/blocks/{cell.block_id}/").content.decode()
     assert "2.08" in page and "2.0800" not in page and "2.0833" not in page
@@ -150,8 +162,12 @@ def test_pages_and_exports_tell_cells_awaiting_evaluation_and_not_in_use_apart(e
     awaiting, closed = Cell.objects.order_by("pk")[:2]
     Cell.objects.filter(pk=awaiting.pk).update(occupancy=F("occupancy") + 1)
     Cell.objects.filter(pk=closed.pk).update(status="decommissioned", occupancy=0)
-    statuses = {o["status"] for c in [awaiting, closed] for o in rule_outcomes(
-        cells_with_results(Cell.objects.filter(pk=c.pk)).get(), active_rules()) if o}
+    statuses = {
+        o["status"]
+        for c in [awaiting, closed]
+        for o in rule_outcomes(cells_with_results(Cell.objects.filter(pk=c.pk)).get(), active_rules())
+        if o
+    }
     assert statuses == {AWAITING, NOT_IN_USE}
     page = browser.get(f"/blocks/{awaiting.block_id}/").content.decode()
     assert 'class="outcome awaiting"' in page and "awaiting the next run" in page

@@ -1,5 +1,6 @@
 """Rule outcomes at and around each threshold, through the design check and through stored cells:
 both paths run the same SQL expressions and must give the same outcome."""
+
 from decimal import Decimal
 
 import pytest
@@ -10,13 +11,27 @@ from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from cells.services import recalculate_compliance
 from tests.factories import BlockFactory
 
-FULL_SINGLE = dict(accommodation_type="single_occupancy_cell", living_space_m2=Decimal("6.60"), design_capacity=1,
-                   occupancy=1, has_sanitary_annex=True, sanitary_annex_partitioned=True,
-                   min_wall_distance_m=Decimal("2.20"), ceiling_height_m=Decimal("2.70"), has_natural_light=True)
-FULL_DORM = dict(FULL_SINGLE, accommodation_type="dormitory", living_space_m2=Decimal("100.00"), design_capacity=20,
-                 occupancy=20)
-FULL_MULTI = dict(FULL_DORM, accommodation_type="multiple_occupancy_cell", living_space_m2=Decimal("16.00"),
-                  design_capacity=4, occupancy=4)
+FULL_SINGLE = dict(
+    accommodation_type="single_occupancy_cell",
+    living_space_m2=Decimal("6.60"),
+    design_capacity=1,
+    occupancy=1,
+    has_sanitary_annex=True,
+    sanitary_annex_partitioned=True,
+    min_wall_distance_m=Decimal("2.20"),
+    ceiling_height_m=Decimal("2.70"),
+    has_natural_light=True,
+)
+FULL_DORM = dict(
+    FULL_SINGLE, accommodation_type="dormitory", living_space_m2=Decimal("100.00"), design_capacity=20, occupancy=20
+)
+FULL_MULTI = dict(
+    FULL_DORM,
+    accommodation_type="multiple_occupancy_cell",
+    living_space_m2=Decimal("16.00"),
+    design_capacity=4,
+    occupancy=4,
+)
 
 # (base measurements, changes, rule code, expected outcome, expected measured value of a failing rule)
 CASES = [
@@ -104,8 +119,9 @@ def test_issue_examples(standards):
         report = evaluate_measurements(measurements, list(StandardProfile.objects.filter(is_active=True)))
         return {p["code"]: p["status"] for p in report}, {r["code"]: r for p in report for r in p["rules"]}
 
-    _, rules = outcome({"accommodation_type": "single_occupancy_cell", "living_space_m2": Decimal("5.9"),
-                        "design_capacity": 1})
+    _, rules = outcome(
+        {"accommodation_type": "single_occupancy_cell", "living_space_m2": Decimal("5.9"), "design_capacity": 1}
+    )
     assert rules["CPT-2015-1"]["status"] == "fail" and rules["ICRC-2012-1"]["status"] == "pass"
 
     _, rules = outcome({"accommodation_type": "dormitory", "living_space_m2": Decimal("70"), "design_capacity": 20})
@@ -114,8 +130,14 @@ def test_issue_examples(standards):
     assert rules["RM-1"]["status"] == "fail"
     assert "CPT-2015-1" not in rules  # only rules that apply to the accommodation type
 
-    _, rules = outcome({"accommodation_type": "single_occupancy_cell", "living_space_m2": Decimal("6.0"),
-                        "design_capacity": 1, "occupancy": 2})
+    _, rules = outcome(
+        {
+            "accommodation_type": "single_occupancy_cell",
+            "living_space_m2": Decimal("6.0"),
+            "design_capacity": 1,
+            "occupancy": 2,
+        }
+    )
     assert rules["CPT-2015-1"]["status"] == "pass" and rules["SMR-12"]["status"] == "fail"
 
     statuses, rules = outcome({**FULL_SINGLE, "ceiling_height_m": None})
@@ -124,8 +146,12 @@ def test_issue_examples(standards):
     statuses, _ = outcome({**FULL_SINGLE, "ceiling_height_m": None, "living_space_m2": Decimal("5.9")})
     assert statuses["CPT-2015"] == "non_compliant"
     statuses, _ = outcome(FULL_SINGLE)
-    assert statuses == {"CPT-2015": "compliant", "ICRC-2012": "compliant", "MANDELA-2015": "compliant",
-                        "KZ-ROADMAP": "compliant"}
+    assert statuses == {
+        "CPT-2015": "compliant",
+        "ICRC-2012": "compliant",
+        "MANDELA-2015": "compliant",
+        "KZ-ROADMAP": "compliant",
+    }
 
 
 def test_inactive_profile_is_not_evaluated_by_default(standards):

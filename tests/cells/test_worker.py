@@ -1,4 +1,5 @@
 """The nightly task through a real Celery worker consuming from Redis, and its beat schedule."""
+
 import datetime
 import time
 
@@ -30,8 +31,7 @@ def test_task_runs_on_a_real_worker(standards, regions):
             time.sleep(0.2)
     assert run is not None, "the worker did not run the task within 30 s"
     assert (run.outcome, run.cells_evaluated) == ("succeeded", 3)
-    nation = ComplianceSnapshot.objects.get(date=datetime.date(2026, 11, 27), scope="nation",
-                                            profile__code="CPT-2015")
+    nation = ComplianceSnapshot.objects.get(date=datetime.date(2026, 11, 27), scope="nation", profile__code="CPT-2015")
     assert nation.persons == 3 and nation.persons_compliant == 3
 
 

@@ -1,4 +1,5 @@
 """Register imports: real-looking files built here, exact rows, dry-run counts, error reports, reruns."""
+
 import datetime
 import io
 from decimal import Decimal
@@ -21,9 +22,16 @@ from tests.factories import BlockFactory, CellFactory, FacilityFactory
 def estate(standards, regions):
     facility = FacilityFactory(code="АҚ-159/7", region__code="KZ-35")
     block = BlockFactory(facility=facility, name="Блок 1")
-    CellFactory(block=block, number="1-01", accommodation_type="dormitory", design_capacity=60, occupancy=55,
-                living_space_m2=Decimal("150.00"), occupancy_date=datetime.date(2026, 10, 1),
-                sanitary_annex_partitioned=None)
+    CellFactory(
+        block=block,
+        number="1-01",
+        accommodation_type="dormitory",
+        design_capacity=60,
+        occupancy=55,
+        living_space_m2=Decimal("150.00"),
+        occupancy_date=datetime.date(2026, 10, 1),
+        sanitary_annex_partitioned=None,
+    )
     other = FacilityFactory(code="ЛА-155/6", region__code="KZ-10")
     BlockFactory(facility=other, name="Блок 1")
     editor = make_user("editor_i", "Ministry editors", regions=["KZ-35"])
@@ -40,30 +48,37 @@ CELLS_CSV_UTF8 = (
     "occupancy_date,has_sanitary_annex,ceiling_height_m\r\n"
     "АҚ-159/7,Блок 1,1-01,dormitory,150.00,60,58,2026-11-01,no,3.1\r\n"
     "АҚ-159/7 , Блок 1 ,S-1,single_occupancy_cell,6.6,1,1,2026-11-01,yes,2.7\r\n"
-    'АҚ-159/7,Блок 1,S-2,single_occupancy_cell,"6.60",1,0,2026-11-01,yes,\r\n')
+    'АҚ-159/7,Блок 1,S-2,single_occupancy_cell,"6.60",1,0,2026-11-01,yes,\r\n'
+)
 
 CELLS_CSV_1251 = (
     "код учреждения;корпус;номер камеры;тип размещения;жилая площадь (кв.м);лимит мест;наполняемость;"
     "дата подсчета;санузел;высота потолка\r\n"
     "АК-159/7;Блок 1;1-01;dormitory;150,00;60;58;01.11.2026;нет;3,1\r\n"
     "АК-159/7;Блок 1;S-1;single_occupancy_cell;6,6;1;1;01.11.2026;да;2,7\r\n"
-    "АК-159/7;Блок 1;S-2;single_occupancy_cell;6,60;1;0;01.11.2026;да;\r\n")
+    "АК-159/7;Блок 1;S-2;single_occupancy_cell;6,60;1;0;01.11.2026;да;\r\n"
+)
 
 
 def test_utf8_csv_creates_updates_and_reruns_unchanged(estate):
     facility, block, editor = estate
     data = CELLS_CSV_UTF8.encode("utf-8")
     dry = run("cells", data, editor, confirm=False)
-    assert (dry.status, dry.rows, dry.created, dry.updated, dry.unchanged, dry.rejected) == (
-        "checked", 3, 2, 1, 0, 0)
+    assert (dry.status, dry.rows, dry.created, dry.updated, dry.unchanged, dry.rejected) == ("checked", 3, 2, 1, 0, 0)
     assert Cell.objects.filter(block=block).count() == 1  # a dry run writes nothing
     done = run("cells", data, editor)
     assert done.status == "imported"
     cells = {c.number: c for c in Cell.objects.filter(block=block)}
     assert (cells["1-01"].occupancy, cells["1-01"].ceiling_height_m, cells["1-01"].has_sanitary_annex) == (
-        58, Decimal("3.10"), False)
+        58,
+        Decimal("3.10"),
+        False,
+    )
     assert (cells["S-1"].living_space_m2, cells["S-1"].design_capacity, cells["S-1"].number) == (
-        Decimal("6.60"), 1, "S-1")
+        Decimal("6.60"),
+        1,
+        "S-1",
+    )
     assert cells["S-2"].ceiling_height_m is None  # an empty measurement is unknown, never 0
     again = run("cells", data, editor)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
@@ -87,8 +102,18 @@ def test_xlsx_with_two_sheets_and_a_formula(estate):
     first.title = "Notes"
     first.append(["not", "a", "register"])
     sheet = book.create_sheet("Камеры")
-    sheet.append(["мекеме коды", "корпус атауы", "камера нөмірі", "орналастыру түрі", "тұрғын алаңы",
-                  "жобалық орын саны", "толымдылығы", "санақ күні"])
+    sheet.append(
+        [
+            "мекеме коды",
+            "корпус атауы",
+            "камера нөмірі",
+            "орналастыру түрі",
+            "тұрғын алаңы",
+            "жобалық орын саны",
+            "толымдылығы",
+            "санақ күні",
+        ]
+    )
     sheet.append(["АҚ-159/7", "Блок 1", "Қ-1", "single_occupancy_cell", 6.6, 1, 1, datetime.date(2026, 11, 1)])
     sheet.append(["АҚ-159/7", "Блок 1", "Қ-2", "dormitory", "=2*3", 20, 10, datetime.date(2026, 11, 1)])
     buffer = io.BytesIO()
@@ -108,21 +133,21 @@ def test_xlsx_with_two_sheets_and_a_formula(estate):
 BAD_ROWS = (
     "facility_code,block_name,number,accommodation_type,living_space_m2,design_capacity,occupancy,"
     "occupancy_date,has_sanitary_annex,sanitary_annex_partitioned,ceiling_height_m\n"
-    "АҚ-159/7,Блок 1,B-1,single_occupancy_cell,6.6,1,1,2026-11-01,yes,yes,2.7\n"      # 2 good
-    "АҚ-159/7,Блок 1,B-2,single_occupancy_cell,6.6,2,1,2026-11-01,yes,yes,2.7\n"      # 3 single with capacity 2
-    "АҚ-159/7,Блок 1,B-3,dormitory,-5,20,10,2026-11-01,no,,3\n"                       # 4 negative area
-    "АҚ-159/7,Блок 1,B-1,single_occupancy_cell,6.6,1,1,2026-11-01,yes,yes,2.7\n"      # 5 duplicate key
-    "ЛА-155/6,Блок 1,B-4,dormitory,50,20,10,2026-11-01,no,,3\n"                       # 6 other region
-    "АҚ-159/7,Блок 9,B-5,dormitory,50,20,10,2026-11-01,no,,3\n"                       # 7 unknown block
-    "АҚ-159/7,Блок 1,B-6,castle,50,20,10,2026-11-01,no,,3\n"                          # 8 unknown type
-    "АҚ-159/7,Блок 1,B-7,dormitory,abc,20,10,2026-11-01,no,,3\n"                      # 9 not a number
-    "АҚ-159/7,Блок 1,B-8,dormitory,50,20,10,2099-01-01,no,,3\n"                       # 10 future count
-    "АҚ-159/7,Блок 1,B-9,dormitory,50,20,10,31.02.2026,no,,3\n"                       # 11 impossible date
-    "АҚ-159/7,Блок 1,B-10,dormitory,50,2.5,10,2026-11-01,no,,3\n"                     # 12 fractional capacity
-    "АҚ-159/7,Блок 1,B-11,dormitory,50,20,10,2026-11-01,maybe,,3\n"                   # 13 not yes/no
-    "АҚ-159/7,Блок 1,,dormitory,50,20,10,2026-11-01,no,,3\n"                          # 14 missing number
-    "АҚ-159/7,Блок 1,B-12,dormitory,50,20,10,2026-11-01,no,yes,3\n"                   # 15 partitioned, no annex
-    "АҚ-159/7,Блок 1,B-13,dormitory,50,20,10,2026-11-01,no,,150\n"                    # 16 ceiling over 100 m
+    "АҚ-159/7,Блок 1,B-1,single_occupancy_cell,6.6,1,1,2026-11-01,yes,yes,2.7\n"  # 2 good
+    "АҚ-159/7,Блок 1,B-2,single_occupancy_cell,6.6,2,1,2026-11-01,yes,yes,2.7\n"  # 3 single with capacity 2
+    "АҚ-159/7,Блок 1,B-3,dormitory,-5,20,10,2026-11-01,no,,3\n"  # 4 negative area
+    "АҚ-159/7,Блок 1,B-1,single_occupancy_cell,6.6,1,1,2026-11-01,yes,yes,2.7\n"  # 5 duplicate key
+    "ЛА-155/6,Блок 1,B-4,dormitory,50,20,10,2026-11-01,no,,3\n"  # 6 other region
+    "АҚ-159/7,Блок 9,B-5,dormitory,50,20,10,2026-11-01,no,,3\n"  # 7 unknown block
+    "АҚ-159/7,Блок 1,B-6,castle,50,20,10,2026-11-01,no,,3\n"  # 8 unknown type
+    "АҚ-159/7,Блок 1,B-7,dormitory,abc,20,10,2026-11-01,no,,3\n"  # 9 not a number
+    "АҚ-159/7,Блок 1,B-8,dormitory,50,20,10,2099-01-01,no,,3\n"  # 10 future count
+    "АҚ-159/7,Блок 1,B-9,dormitory,50,20,10,31.02.2026,no,,3\n"  # 11 impossible date
+    "АҚ-159/7,Блок 1,B-10,dormitory,50,2.5,10,2026-11-01,no,,3\n"  # 12 fractional capacity
+    "АҚ-159/7,Блок 1,B-11,dormitory,50,20,10,2026-11-01,maybe,,3\n"  # 13 not yes/no
+    "АҚ-159/7,Блок 1,,dormitory,50,20,10,2026-11-01,no,,3\n"  # 14 missing number
+    "АҚ-159/7,Блок 1,B-12,dormitory,50,20,10,2026-11-01,no,yes,3\n"  # 15 partitioned, no annex
+    "АҚ-159/7,Блок 1,B-13,dormitory,50,20,10,2026-11-01,no,,150\n"  # 16 ceiling over 100 m
 )
 
 
@@ -155,13 +180,16 @@ def test_a_dozen_kinds_of_bad_rows(estate, client):
     assert not Cell.objects.filter(number__startswith="B-").exists()
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"", "The file is empty."),
-    (b"\x00\x01\x02binary", "not a CSV or XLSX"),
-    (b"PK\x03\x04broken zip", "cannot be read"),
-    ("facility_code,number\nАҚ-159/7,1\n".encode(), "Missing required column(s): block_name, accommodation_type"),
-    (b"facility_code,block_name,number,accommodation_type\n", "no rows"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"", "The file is empty."),
+        (b"\x00\x01\x02binary", "not a CSV or XLSX"),
+        (b"PK\x03\x04broken zip", "cannot be read"),
+        ("facility_code,number\nАҚ-159/7,1\n".encode(), "Missing required column(s): block_name, accommodation_type"),
+        (b"facility_code,block_name,number,accommodation_type\n", "no rows"),
+    ],
+)
 def test_whole_file_refusals(estate, data, message):
     with pytest.raises(TabularError) as error:
         imports.check_file("cells", data, user=estate[2])
@@ -177,9 +205,11 @@ def test_size_limit(estate, monkeypatch):
 def test_other_kinds(estate):
     facility, block, editor = estate
     admin = make_user("admin_i", "Administrators")
-    facilities = ("code,name_ru,kind,security_level,region,year_built\n"
-                  "ЕС-164/1,Колония №1,colony,maximum,KZ-35,1965\n"
-                  "АҚ-159/7,,colony,maximum,kz-35,\n")
+    facilities = (
+        "code,name_ru,kind,security_level,region,year_built\n"
+        "ЕС-164/1,Колония №1,colony,maximum,KZ-35,1965\n"
+        "АҚ-159/7,,colony,maximum,kz-35,\n"
+    )
     record = run("facilities", facilities.encode(), admin)
     assert (record.status, record.created, record.updated) == ("imported", 1, 1)
     assert Facility.objects.get(code="ЕС-164/1").region.code == "KZ-35"
@@ -187,17 +217,21 @@ def test_other_kinds(estate):
     blocks = "facility_code,name,accommodation_type,floors\nАҚ-159/7,Блок 2,dormitory,3\nАҚ-159/7,Блок 1,mixed,\n"
     assert run("blocks", blocks.encode(), editor).created == 1
     assert ResidentialBlock.objects.get(name="Блок 1", facility=facility).accommodation_type == "mixed"
-    headcounts = ("facility_code,block_name,cell_number,occupancy,count_date\n"
-                  "АҚ-159/7,Блок 1,1-01,52,2026-11-15\n"
-                  "АҚ-159/7,,,612,2026-11-15\n"
-                  "АҚ-159/7,Блок 1,1-01,50,2026-09-01\n")
+    headcounts = (
+        "facility_code,block_name,cell_number,occupancy,count_date\n"
+        "АҚ-159/7,Блок 1,1-01,52,2026-11-15\n"
+        "АҚ-159/7,,,612,2026-11-15\n"
+        "АҚ-159/7,Блок 1,1-01,50,2026-09-01\n"
+    )
     rejected = run("headcounts", headcounts.encode(), editor)
     assert rejected.rejected == 1 and rejected.errors[0]["row"] == 4  # duplicate key (the same cell)
     record = run("headcounts", headcounts.rsplit("\n", 2)[0].encode() + b"\n", editor)
     assert record.status == "imported"
     assert Cell.objects.get(number="1-01").occupancy == 52
     assert Facility.objects.get(pk=facility.pk).population == 612
-    residence = "facility_code,home_region,count_date,persons\nАҚ-159/7,KZ-35,2026-11-01,400\nАҚ-159/7,KZ-10,2026-11-01,212\n"
+    residence = (
+        "facility_code,home_region,count_date,persons\nАҚ-159/7,KZ-35,2026-11-01,400\nАҚ-159/7,KZ-10,2026-11-01,212\n"
+    )
     assert run("residence", residence.encode(), editor).created == 2
     assert ResidencePopulation.objects.get(home_region__code="KZ-10").persons == 212
     assert run("residence", residence.encode(), editor).unchanged == 2
@@ -246,8 +280,9 @@ def test_api_upload_and_confirm(estate):
 def test_upload_page(estate, client):
     client.force_login(estate[2])
     assert client.get("/imports/new/").status_code == 200
-    response = client.post("/imports/new/", {"kind": "cells", "file": SimpleUploadedFile(
-        "камеры.csv", CELLS_CSV_UTF8.encode())})
+    response = client.post(
+        "/imports/new/", {"kind": "cells", "file": SimpleUploadedFile("камеры.csv", CELLS_CSV_UTF8.encode())}
+    )
     record = ImportRecord.objects.get()
     assert response["Location"] == f"/imports/{record.pk}/"
     page = client.get(response["Location"]).content.decode()
@@ -279,25 +314,41 @@ def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, 
 
 # Found by trying to break the import -----------------------------------------------------------------
 
+
 def test_blank_cells_keep_stored_values(estate):
     facility, block, editor = estate
-    data = ("facility_code,block_name,number,accommodation_type,living_space_m2,design_capacity,occupancy\n"
-            "ақ-159/7,Блок 1,1-01,dormitory,,,\n").encode()  # lower case, Kazakh letters
+    data = (
+        "facility_code,block_name,number,accommodation_type,living_space_m2,design_capacity,occupancy\n"
+        "ақ-159/7,Блок 1,1-01,dormitory,,,\n"
+    ).encode()  # lower case, Kazakh letters
     record = run("cells", data, editor)
     assert (record.status, record.unchanged) == ("imported", 1), record.errors
     cell = Cell.objects.get(number="1-01")
     assert (cell.living_space_m2, cell.design_capacity, cell.occupancy) == (Decimal("150.00"), 60, 55)
 
 
-@pytest.mark.parametrize("data,message", [
-    (b"facility_code,block_name,number,accommodation_type\n" + b"x," * 3000 + b"\x00,1,2\n", "NUL"),
-    (("facility_code,block_name,number,accommodation_type\nАҚ-159/7,Блок 1,\"" + "9" * 1_100_000 + "\",dormitory\n"
-      ).encode(), "cannot be read past row"),
-    ("facility_code,block_name,number,accommodation_type,Жилая площадь кв\nАҚ-159/7,Блок 1,1,dormitory,5\n".encode(),
-     "Unknown column(s): Жилая площадь кв"),
-    ("facility_code,block_name,number,accommodation_type\nАҚ-159/7,Блок 1,1,dormitory,extra\n".encode(),
-     "more values than the header"),
-])
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"facility_code,block_name,number,accommodation_type\n" + b"x," * 3000 + b"\x00,1,2\n", "NUL"),
+        (
+            (
+                'facility_code,block_name,number,accommodation_type\nАҚ-159/7,Блок 1,"'
+                + "9" * 1_100_000
+                + '",dormitory\n'
+            ).encode(),
+            "cannot be read past row",
+        ),
+        (
+            "facility_code,block_name,number,accommodation_type,Жилая площадь кв\nАҚ-159/7,Блок 1,1,dormitory,5\n".encode(),
+            "Unknown column(s): Жилая площадь кв",
+        ),
+        (
+            "facility_code,block_name,number,accommodation_type\nАҚ-159/7,Блок 1,1,dormitory,extra\n".encode(),
+            "more values than the header",
+        ),
+    ],
+)
 def test_more_whole_file_refusals(estate, data, message):
     record = run("cells", data, estate[2], confirm=False)
     assert record.status == "failed" and message in record.message
@@ -322,11 +373,14 @@ def test_zip_bomb_is_refused(estate, monkeypatch):
         imports.check_file("cells", buffer.getvalue(), user=estate[2])
 
 
-@pytest.mark.parametrize("line,column,reason", [
-    ("АҚ-159/7,Блок 1,1-01,dormitory,\"1,000\",60", "жилая площадь", "ambiguous"),
-    ("АҚ-159/7,Блок 1,1-01,dormitory,150,\"2,000\"", "лимит мест", "less than or equal to 1000"),
-    ("АҚ-159/7,Блок 1,#REF!,dormitory,150,60", "номер камеры", "spreadsheet error"),
-])
+@pytest.mark.parametrize(
+    "line,column,reason",
+    [
+        ('АҚ-159/7,Блок 1,1-01,dormitory,"1,000",60', "жилая площадь", "ambiguous"),
+        ('АҚ-159/7,Блок 1,1-01,dormitory,150,"2,000"', "лимит мест", "less than or equal to 1000"),
+        ("АҚ-159/7,Блок 1,#REF!,dormitory,150,60", "номер камеры", "spreadsheet error"),
+    ],
+)
 def test_value_readings(estate, line, column, reason):
     header = "код учреждения,корпус,номер камеры,тип размещения,жилая площадь,лимит мест\n"
     record = run("cells", (header + line + "\n").encode(), estate[2], confirm=False)
@@ -345,9 +399,11 @@ def test_xlsx_date_where_a_cell_number_belongs(estate):
 
 def test_headcount_rules_in_imports(estate):
     editor = estate[2]
-    data = ("facility_code,block_name,cell_number,occupancy,count_date\n"
-            "АҚ-159/7,Блок 1,,45,2026-11-01\n"
-            "АҚ-159/7,,,99999999999,2026-11-01\n").encode()
+    data = (
+        "facility_code,block_name,cell_number,occupancy,count_date\n"
+        "АҚ-159/7,Блок 1,,45,2026-11-01\n"
+        "АҚ-159/7,,,99999999999,2026-11-01\n"
+    ).encode()
     record = run("headcounts", data, editor, confirm=False)
     assert [(e["row"], e["column"]) for e in record.errors] == [(2, "cell_number"), (3, "occupancy")]
 

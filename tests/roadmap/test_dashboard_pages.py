@@ -1,4 +1,5 @@
 """Dashboard, region and residence pages; chart data; exports (CSV and XLSX) of lists and dashboard tables."""
+
 import csv
 import datetime
 import io
@@ -22,24 +23,56 @@ from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory,
 @pytest.fixture
 def estate(standards, regions):
     load_targets()
-    facility = FacilityFactory(code="АҚ-7", name_en="=HYPERLINK(\"http://x\")", region__code="KZ-35", is_demo=True)
+    facility = FacilityFactory(code="АҚ-7", name_en='=HYPERLINK("http://x")', region__code="KZ-35", is_demo=True)
     block = BlockFactory(facility=facility, name="Шығыс")
-    ConversionProjectFactory(block=block, status="completed", percent_complete=Decimal("100"), is_demo=True,
-                             actual_start=datetime.date(2023, 1, 1), actual_end=datetime.date(2024, 3, 10),
-                             baseline_rooms=1, baseline_beds=40, budget_planned_kzt=Decimal("5000000"),
-                             budget_spent_kzt=Decimal("4800000"))
+    ConversionProjectFactory(
+        block=block,
+        status="completed",
+        percent_complete=Decimal("100"),
+        is_demo=True,
+        actual_start=datetime.date(2023, 1, 1),
+        actual_end=datetime.date(2024, 3, 10),
+        baseline_rooms=1,
+        baseline_beds=40,
+        budget_planned_kzt=Decimal("5000000"),
+        budget_spent_kzt=Decimal("4800000"),
+    )
     for n in range(3):
-        CellFactory(block=block, number=f"S{n}", accommodation_type="single_occupancy_cell", design_capacity=1,
-                    occupancy=1, living_space_m2=Decimal("7.00"))
-    CellFactory(block=BlockFactory(facility=facility, name="Dorm"), number="D1", accommodation_type="dormitory",
-                design_capacity=40, occupancy=45, living_space_m2=Decimal("100.00"))
+        CellFactory(
+            block=block,
+            number=f"S{n}",
+            accommodation_type="single_occupancy_cell",
+            design_capacity=1,
+            occupancy=1,
+            living_space_m2=Decimal("7.00"),
+        )
+    CellFactory(
+        block=BlockFactory(facility=facility, name="Dorm"),
+        number="D1",
+        accommodation_type="dormitory",
+        design_capacity=40,
+        occupancy=45,
+        living_space_m2=Decimal("100.00"),
+    )
     other = FacilityFactory(code="ЛА-1", region__code="KZ-75")
-    CellFactory(block=BlockFactory(facility=other, name="B"), number="1", accommodation_type="dormitory",
-                design_capacity=50, occupancy=30, living_space_m2=Decimal("150.00"))
-    ResidencePopulation.objects.create(facility=facility, home_region=Region.objects.get(code="KZ-35"),
-                                       date=datetime.date(2026, 11, 1), persons=40)
-    ResidencePopulation.objects.create(facility=facility, home_region=Region.objects.get(code="KZ-75"),
-                                       date=datetime.date(2026, 11, 1), persons=8, is_demo=True)
+    CellFactory(
+        block=BlockFactory(facility=other, name="B"),
+        number="1",
+        accommodation_type="dormitory",
+        design_capacity=50,
+        occupancy=30,
+        living_space_m2=Decimal("150.00"),
+    )
+    ResidencePopulation.objects.create(
+        facility=facility, home_region=Region.objects.get(code="KZ-35"), date=datetime.date(2026, 11, 1), persons=40
+    )
+    ResidencePopulation.objects.create(
+        facility=facility,
+        home_region=Region.objects.get(code="KZ-75"),
+        date=datetime.date(2026, 11, 1),
+        persons=8,
+        is_demo=True,
+    )
     recalculate_compliance()
     reconstruct_demo_history(months=36)
     return facility
@@ -128,7 +161,7 @@ def test_facility_list_csv_is_safe_and_filtered(browser, estate):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == "Code" and len(rows) == 2
     code, name = rows[1][0], rows[1][1]
-    assert code == "АҚ-7" and name == "'=HYPERLINK(\"http://x\")"
+    assert code == "АҚ-7" and name == '\'=HYPERLINK("http://x")'
     assert rows[1][8:11] == ["43", "48", "3"]  # places, persons, persons in single cells: plain numbers
     assert rows[1][-1] == "yes"
 
@@ -141,7 +174,7 @@ def test_xlsx_keeps_numbers_and_neutralises_text(browser, estate):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Code"
     by_code = {row[0]: row for row in rows[1:]}
-    assert by_code["АҚ-7"][1] == "'=HYPERLINK(\"http://x\")"
+    assert by_code["АҚ-7"][1] == '\'=HYPERLINK("http://x")'
     assert by_code["АҚ-7"][9] == 48 and isinstance(by_code["АҚ-7"][9], int)
     cell = list(sheet.iter_rows(min_row=2, max_row=3))[0][1]
     assert cell.data_type == "s"
@@ -171,12 +204,15 @@ def test_dashboard_tables_export(browser, estate):
     assert "Demo assumption" in targets.splitlines()[0] and targets.count("\n") == 6
 
 
-@pytest.mark.parametrize("url,reason", [
-    ("/?table=trend&export=pdf", "Unknown export format 'pdf': use csv or xlsx."),
-    ("/?table=nope&export=csv", "Unknown table 'nope'"),
-    ("/facilities/?export=json", "Unknown export format 'json'"),
-    ("/residence/?table=x&export=csv", "Unknown table 'x'"),
-])
+@pytest.mark.parametrize(
+    "url,reason",
+    [
+        ("/?table=trend&export=pdf", "Unknown export format 'pdf': use csv or xlsx."),
+        ("/?table=nope&export=csv", "Unknown table 'nope'"),
+        ("/facilities/?export=json", "Unknown export format 'json'"),
+        ("/residence/?table=x&export=csv", "Unknown table 'x'"),
+    ],
+)
 def test_bad_export_requests_are_400(browser, estate, url, reason):
     response = browser.get(url)
     assert response.status_code == 400 and reason in response.content.decode()
@@ -212,8 +248,11 @@ def test_numbers_and_dates_follow_the_language():
 
     from roadmap_portal.templatetags.portal import num, signed
 
-    expected = {"en": ("37,000", "12.5", "+1,234", "\u22120.5"), "ru": ("37\xa0000", "12,5", "+1\xa0234", "\u22120,5"),
-                "kk": ("37\xa0000", "12,5", "+1\xa0234", "\u22120,5")}
+    expected = {
+        "en": ("37,000", "12.5", "+1,234", "\u22120.5"),
+        "ru": ("37\xa0000", "12,5", "+1\xa0234", "\u22120,5"),
+        "kk": ("37\xa0000", "12,5", "+1\xa0234", "\u22120,5"),
+    }
     for language, (thousands, decimal, plus, minus) in expected.items():
         with translation.override(language):
             assert num(37000) == thousands and num(12.5, 1) == decimal
@@ -222,14 +261,17 @@ def test_numbers_and_dates_follow_the_language():
 
 # --- bad input found by breaking the pages (each once answered 500 or gave a wrong figure) -----------------
 
+
 def test_admin_refuses_bad_targets_with_a_message(client, estate):
     admin = make_user("root", is_staff=True, is_superuser=True)
     client.force_login(admin)
-    base = {"phase": "P", "metric": "share_in_single_cells", "target_date": "2029-12-31", "source": "s",
-            "region": ""}
-    for value, reason in [("150", "A share cannot be above 100."), ("100.01", "A share cannot be above 100."),
-                          ("0", "Ensure this value is greater than or equal to 0.01."),
-                          ("50", "A national target of this metric and date exists.")]:
+    base = {"phase": "P", "metric": "share_in_single_cells", "target_date": "2029-12-31", "source": "s", "region": ""}
+    for value, reason in [
+        ("150", "A share cannot be above 100."),
+        ("100.01", "A share cannot be above 100."),
+        ("0", "Ensure this value is greater than or equal to 0.01."),
+        ("50", "A national target of this metric and date exists."),
+    ]:
         response = client.post("/admin/facilities/roadmaptarget/add/", {**base, "value": value})
         assert response.status_code == 200 and reason in response.content.decode(), value
     assert RoadmapTarget.objects.filter(metric="share_in_single_cells").count() == 1
@@ -238,10 +280,15 @@ def test_admin_refuses_bad_targets_with_a_message(client, estate):
 def test_xlsx_export_survives_control_characters(client, estate):
     from inspections.models import Finding, Inspection
 
-    inspection = Inspection.objects.create(facility=estate, date_start=datetime.date(2026, 1, 5), body="prosecutor",
-                                           type="scheduled")
-    Finding.objects.create(inspection=inspection, severity="low", description="Line\x0bbreak\x1b and =SUM(A1)",
-                           deadline=datetime.date(2026, 3, 1))
+    inspection = Inspection.objects.create(
+        facility=estate, date_start=datetime.date(2026, 1, 5), body="prosecutor", type="scheduled"
+    )
+    Finding.objects.create(
+        inspection=inspection,
+        severity="low",
+        description="Line\x0bbreak\x1b and =SUM(A1)",
+        deadline=datetime.date(2026, 3, 1),
+    )
     client.force_login(make_user("p2", "Prosecutors"))
     response = client.get("/findings/", {"export": "xlsx"})
     assert response.status_code == 200
@@ -256,12 +303,20 @@ def test_file_names_cannot_break_the_header(browser, estate):
     response = browser.get(f"/blocks/{block.pk}/", {"export": "csv"})
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
-    assert "\n" not in disposition and "evil.exe\"" not in disposition and "/" not in disposition
+    assert "\n" not in disposition and 'evil.exe"' not in disposition and "/" not in disposition
     assert disposition.startswith('attachment; filename="7-Blk-A-filename-evil.exe-X-..-y-cells.csv"; ')
 
 
-@pytest.mark.parametrize("url", ["/regions/KZ-35%00/", "/regions/%00/", "/regions/KZ-35%00/?table=trend&export=csv",
-                                 "/regions/xx/", "/regions/KZ-3'5/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/regions/KZ-35%00/",
+        "/regions/%00/",
+        "/regions/KZ-35%00/?table=trend&export=csv",
+        "/regions/xx/",
+        "/regions/KZ-3'5/",
+    ],
+)
 def test_bad_region_codes_are_404(browser, estate, url):
     assert browser.get(url).status_code == 404
 
@@ -270,14 +325,17 @@ def test_region_codes_in_any_case(browser, estate):
     assert browser.get("/regions/kz-35/").status_code == 200
 
 
-@pytest.mark.parametrize("url,field", [
-    ("/facilities/?region=KZ-99&export=csv", "region"),
-    ("/facilities/?compliance=bogus&export=xlsx", "compliance"),
-    ("/findings/?status=nope&export=csv", "status"),
-    ("/inspections/?date_from=2024-02-30&export=csv", "date_from"),
-    ("/?since=2024-13-45&table=trend&export=csv", "since"),
-    ("/regions/KZ-35/?window=7&table=trend&export=csv", "window"),
-])
+@pytest.mark.parametrize(
+    "url,field",
+    [
+        ("/facilities/?region=KZ-99&export=csv", "region"),
+        ("/facilities/?compliance=bogus&export=xlsx", "compliance"),
+        ("/findings/?status=nope&export=csv", "status"),
+        ("/inspections/?date_from=2024-02-30&export=csv", "date_from"),
+        ("/?since=2024-13-45&table=trend&export=csv", "since"),
+        ("/regions/KZ-35/?window=7&table=trend&export=csv", "window"),
+    ],
+)
 def test_exports_with_invalid_filters_are_400(browser, estate, url, field):
     response = browser.get(url)
     text = response.content.decode()
@@ -287,8 +345,9 @@ def test_exports_with_invalid_filters_are_400(browser, estate, url, field):
 def test_future_residence_counts_are_refused(estate):
     from django.core.exceptions import ValidationError
 
-    count = ResidencePopulation(facility=estate, home_region=estate.region, persons=3,
-                                date=datetime.date.today() + datetime.timedelta(days=1))
+    count = ResidencePopulation(
+        facility=estate, home_region=estate.region, persons=3, date=datetime.date.today() + datetime.timedelta(days=1)
+    )
     with pytest.raises(ValidationError) as error:
         count.full_clean()
     assert "date" in error.value.message_dict
@@ -298,10 +357,17 @@ def test_a_users_region_targets_show_on_their_dashboard(client, estate):
     from facilities.models import RoadmapTarget
 
     kz35 = Region.objects.get(code="KZ-35")
-    RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=datetime.date(2028, 12, 31),
-                                 value=2, source="regional plan", region=kz35)
+    RoadmapTarget.objects.create(
+        phase="P",
+        metric="blocks_converted",
+        target_date=datetime.date(2028, 12, 31),
+        value=2,
+        source="regional plan",
+        region=kz35,
+    )
     client.force_login(make_user("ed35", "Ministry editors", regions=["KZ-35"]))
-    rows = list(csv.reader(io.StringIO(body(client.get("/", {"table": "targets", "export": "csv"}))
-                                       .decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(body(client.get("/", {"table": "targets", "export": "csv"})).decode("utf-8-sig")))
+    )
     blocks = [r for r in rows[1:] if r[3] == "2.0"]
     assert len(blocks) == 1 and blocks[0][4] == "1.0" and blocks[0][2] == "2028-12-31"

@@ -1,4 +1,5 @@
 """HTML pages: login required, the figures, filters and rule outcomes on the page, the demo banner."""
+
 from decimal import Decimal
 
 import pytest
@@ -14,8 +15,13 @@ DEMO_TEXT = "Demo data"
 def estate(standards, regions):
     facility = FacilityFactory(code="АҚ-7", name_en="Colony seven", region__code="KZ-35", is_demo=True)
     block = BlockFactory(facility=facility, name="North")
-    ConversionProjectFactory(block=block, status="construction", percent_complete=Decimal("40"),
-                             budget_planned_kzt=Decimal("1000000"), budget_spent_kzt=Decimal("250000"))
+    ConversionProjectFactory(
+        block=block,
+        status="construction",
+        percent_complete=Decimal("40"),
+        budget_planned_kzt=Decimal("1000000"),
+        budget_spent_kzt=Decimal("250000"),
+    )
     CellFactory(block=block, number="101", living_space_m2=Decimal("5.90"))
     CellFactory(block=block, number="102")
     FacilityFactory(code="ЛА-1", region__code="KZ-75")
@@ -59,7 +65,9 @@ def test_facility_page(browser, estate):
     assert "CPT-2015-1" in page and "✗ <small>5.90</small>" in page  # the cell's measured value, m²
     assert 'class="outcome not_evaluated"' not in page
     Cell.objects.filter(block__facility=estate, number="101").update(living_space_m2=Decimal("5.50"))
-    page = browser.get(f"/facilities/{estate.pk}/").content.decode()  # no outcome beside values it was not computed from
+    page = browser.get(
+        f"/facilities/{estate.pk}/"
+    ).content.decode()  # no outcome beside values it was not computed from
     assert 'class="outcome awaiting"' in page and "5.50" in page and "✗ <small>5.50</small>" not in page
     assert 'class="outcome not_evaluated"' not in page
     assert DEMO_TEXT in page

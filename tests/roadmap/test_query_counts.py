@@ -1,5 +1,6 @@
 """The number of SQL queries of the dashboard, the summary API and the lists does not depend on the page
 size nor on the size of the estate (bench/run.py measures their time; this guards the shape)."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,8 +9,13 @@ from cells.services import recalculate_compliance
 from tests.conftest import token_client
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
-URLS = ["/api/v1/summary/", "/api/v1/facilities/?page_size={n}", "/api/v1/cells/?facility=F-0&page_size={n}",
-        "/api/v1/blocks/?page_size={n}", "/api/v1/findings/?page_size={n}"]
+URLS = [
+    "/api/v1/summary/",
+    "/api/v1/facilities/?page_size={n}",
+    "/api/v1/cells/?facility=F-0&page_size={n}",
+    "/api/v1/blocks/?page_size={n}",
+    "/api/v1/findings/?page_size={n}",
+]
 PAGES = ["/", "/facilities/", "/regions/KZ-35/", "/residence/"]
 
 

@@ -1,4 +1,5 @@
 """seed_demo: the dataset's figures equal its generator's totals; a second run changes nothing."""
+
 import re
 
 import pytest
@@ -32,22 +33,28 @@ def test_seeded_figures_match_the_generator(seeded):
     assert figures["facilities"] == totals["facilities_in_operation"] == 78
     assert figures["population"] == totals["population"] == 37_000
     assert figures["places"] == sum(c["design_capacity"] for c in data.cells if c["status"] == "in_use")
-    single = sum(c["occupancy"] for c in data.cells
-                 if c["status"] == "in_use" and c["accommodation_type"] == "single_occupancy_cell")
+    single = sum(
+        c["occupancy"]
+        for c in data.cells
+        if c["status"] == "in_use" and c["accommodation_type"] == "single_occupancy_cell"
+    )
     assert figures["persons_in_single_cells"] == single
     assert figures["demo_data"] and figures["cells"] == Cell.objects.in_use().count() > 0
     assert figures["figures_date"] is not None  # from the run's snapshots
     pre_trial = Facility.objects.in_operation().filter(kind="pre_trial_centre")
     assert pre_trial.count() == 16
-    assert sum(Cell.objects.in_use().filter(block__facility__in=pre_trial).values_list("occupancy", flat=True)) \
-        == 5_000
+    assert sum(Cell.objects.in_use().filter(block__facility__in=pre_trial).values_list("occupancy", flat=True)) == 5_000
     assert Facility.objects.in_operation().exclude(kind="pre_trial_centre").count() == 62
-    by_region = {r.code: Facility.objects.in_operation().exclude(kind="pre_trial_centre").filter(region=r).count()
-                 for r in Region.objects.all()}
+    by_region = {
+        r.code: Facility.objects.in_operation().exclude(kind="pre_trial_centre").filter(region=r).count()
+        for r in Region.objects.all()
+    }
     assert by_region["KZ-35"] == 11 and by_region["KZ-63"] + by_region["KZ-10"] == 12
     assert max(by_region, key=by_region.get) == "KZ-35"
     assert Region.objects.count() == 20
-    assert {s for s in ConversionProject.objects.values_list("status", flat=True)} == set(ConversionProject.Status.values)
+    assert {s for s in ConversionProject.objects.values_list("status", flat=True)} == set(
+        ConversionProject.Status.values
+    )
     assert Facility.objects.get(code="АК-159/7").status == "operating"
     assert Facility.objects.get(code="УК-161/4").status == "closed"
     assert not Facility.objects.filter(is_demo=False).exists() and not Cell.objects.filter(is_demo=False).exists()

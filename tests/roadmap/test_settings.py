@@ -1,4 +1,5 @@
 """Production settings: check --deploy is clean, and they refuse to start without a secret key."""
+
 import os
 import secrets
 import subprocess
@@ -11,10 +12,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _check(**env):
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
-                   "ALLOWED_HOSTS": "portal.example.kz", **env}
-    return subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
+        "ALLOWED_HOSTS": "portal.example.kz",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_check_deploy_is_clean():
@@ -25,8 +36,14 @@ def test_check_deploy_is_clean():
 
 def test_production_refuses_to_start_without_a_secret_key():
     environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, timeout=120, capture_output=True,
-                            text=True, env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production"},
+    )
     assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
 
 
@@ -34,13 +51,25 @@ def _production_headers(path):
     """Status and headers of a GET of ``path`` over HTTPS under the production settings (a subprocess)."""
     import json
 
-    code = ("import django, json; django.setup(); from django.test import Client; "
-            f"r = Client().get({path!r}, secure=True, HTTP_HOST='portal.example.kz'); "
-            "print(json.dumps({'status': r.status_code, **dict(r.items())}))")
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
-                   "ALLOWED_HOSTS": "portal.example.kz", "SECRET_KEY": secrets.token_urlsafe(60)}
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code], cwd=ROOT, env=environment,
-                            capture_output=True, text=True, timeout=120)
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        f"r = Client().get({path!r}, secure=True, HTTP_HOST='portal.example.kz'); "
+        "print(json.dumps({'status': r.status_code, **dict(r.items())}))"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
+        "ALLOWED_HOSTS": "portal.example.kz",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+    }
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -63,12 +92,23 @@ def test_production_pages_carry_hsts_csp_and_frame_protection():
 
 
 def test_production_cookies_are_secure_and_http_is_redirected():
-    code = ("import django; django.setup(); from django.conf import settings as s; "
-            "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)")
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
-                   "SECRET_KEY": secrets.token_urlsafe(60)}
-    out = subprocess.run([sys.executable, "-W", "ignore", "-c", code], cwd=ROOT, env=environment,
-                         capture_output=True, text=True, timeout=120)
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS)"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+    }
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.stdout.split() == ["True", "True", "True", "31536000"], out.stderr
 
 
@@ -83,9 +123,11 @@ def test_no_page_template_has_inline_script_style_or_handler():
     import re
 
     inline = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=|javascript:", re.I)
-    offenders = [f"{path.relative_to(ROOT)}: {match.group(0)}"
-                 for path in (ROOT / "templates").rglob("*.html")
-                 for match in inline.finditer(path.read_text(encoding="utf-8"))]
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in inline.finditer(path.read_text(encoding="utf-8"))
+    ]
     assert offenders == []
 
 
@@ -106,9 +148,18 @@ def _production_check(secret):
     environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     if secret is not None:
         environment["SECRET_KEY"] = secret
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, timeout=120, capture_output=True,
-                          text=True, env={**environment, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
-                                          "ALLOWED_HOSTS": "portal.example.kz"})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        timeout=120,
+        capture_output=True,
+        text=True,
+        env={
+            **environment,
+            "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings_production",
+            "ALLOWED_HOSTS": "portal.example.kz",
+        },
+    )
 
 
 @pytest.mark.parametrize("secret", ["", "short-but-set", "dev-only-insecure-key-not-for-production" + "x" * 20])
@@ -126,7 +177,8 @@ def test_no_secret_is_committed():
         pytest.skip("not a git checkout")
     pattern = re.compile(
         r"-----BEGIN [A-Z ]*PRIVATE KEY-----|\brp_[0-9a-f]{64}\b|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}"
-        r"|(?i:(secret_key|password|passwd|api_key)\s*[=:]\s*['\"][^'\"$<{]{12,}['\"])")
+        r"|(?i:(secret_key|password|passwd|api_key)\s*[=:]\s*['\"][^'\"$<{]{12,}['\"])"
+    )
     found = []
     for name in tracked:
         path = ROOT / name

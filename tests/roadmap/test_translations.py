@@ -1,4 +1,5 @@
 """The kk, ru and en catalogs are complete, and the committed .mo files hold what the .po files say."""
+
 import gettext
 import re
 from pathlib import Path
@@ -42,7 +43,14 @@ def test_catalog_is_complete_and_compiled(language):
     with open(mo, "rb") as handle:
         catalog = gettext.GNUTranslations(handle)._catalog
     compiled = {key if isinstance(key, str) else key[0] for key in catalog}
-    missing = [e["msgid"] for e in items
-               if (f'{e["msgctxt"]}\x04{e["msgid"]}' if e["msgctxt"] is not None else e["msgid"])
-               .encode().decode("unicode_escape").encode("latin-1").decode("utf-8") not in compiled]
+    missing = [
+        e["msgid"]
+        for e in items
+        if (f"{e['msgctxt']}\x04{e['msgid']}" if e["msgctxt"] is not None else e["msgid"])
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode("utf-8")
+        not in compiled
+    ]
     assert missing == [], "run: python manage.py compilemessages"

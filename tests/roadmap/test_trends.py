@@ -1,4 +1,5 @@
 """Trends, roadmap targets, forecast, place of residence and the reconstructed demo history: exact figures."""
+
 import datetime
 from decimal import Decimal
 
@@ -19,14 +20,28 @@ D = datetime.date
 def pt(day, share, persons=1000):
     """A series point with ``share`` % of ``persons`` in single cells."""
     single = round(persons * share / 100)
-    return {"date": day, "persons": persons, "places": persons, "persons_in_single_cells": single,
-            "persons_compliant": single, "share_in_single_cells": share, "share_compliant": share,
-            "occupancy_rate": 100.0, "reconstructed": False}
+    return {
+        "date": day,
+        "persons": persons,
+        "places": persons,
+        "persons_in_single_cells": single,
+        "persons_compliant": single,
+        "share_in_single_cells": share,
+        "share_compliant": share,
+        "occupancy_rate": 100.0,
+        "reconstructed": False,
+    }
 
 
 def target(value=50, when=D(2029, 12, 31), region=None):
-    return RoadmapTarget(phase="Phase 3", metric="share_in_single_cells", target_date=when, value=Decimal(value),
-                         source="test", region=region)
+    return RoadmapTarget(
+        phase="Phase 3",
+        metric="share_in_single_cells",
+        target_date=when,
+        value=Decimal(value),
+        source="test",
+        region=region,
+    )
 
 
 class TestForecast:
@@ -83,19 +98,45 @@ def estate(standards, regions):
     KZ-75: a colony with a dormitory of 20. Compliance computed on 2026-11-01."""
     colony = FacilityFactory(code="K-1", region__code="KZ-35", year_built=1970)
     converted = BlockFactory(facility=colony, name="Converted")
-    ConversionProjectFactory(block=converted, status="completed", percent_complete=Decimal("100"),
-                             actual_start=D(2023, 1, 1), actual_end=D(2024, 6, 15), baseline_rooms=1,
-                             baseline_beds=40, is_demo=True, budget_planned_kzt=Decimal("1000"),
-                             budget_spent_kzt=Decimal("900"))
+    ConversionProjectFactory(
+        block=converted,
+        status="completed",
+        percent_complete=Decimal("100"),
+        actual_start=D(2023, 1, 1),
+        actual_end=D(2024, 6, 15),
+        baseline_rooms=1,
+        baseline_beds=40,
+        is_demo=True,
+        budget_planned_kzt=Decimal("1000"),
+        budget_spent_kzt=Decimal("900"),
+    )
     for n in range(4):
-        CellFactory(block=converted, number=f"S{n}", accommodation_type="single_occupancy_cell",
-                    design_capacity=1, occupancy=1, living_space_m2=Decimal("7.00"))
+        CellFactory(
+            block=converted,
+            number=f"S{n}",
+            accommodation_type="single_occupancy_cell",
+            design_capacity=1,
+            occupancy=1,
+            living_space_m2=Decimal("7.00"),
+        )
     dorm = BlockFactory(facility=colony, name="Dorm")
-    CellFactory(block=dorm, number="D1", accommodation_type="dormitory", design_capacity=40, occupancy=10,
-                living_space_m2=Decimal("120.00"))
+    CellFactory(
+        block=dorm,
+        number="D1",
+        accommodation_type="dormitory",
+        design_capacity=40,
+        occupancy=10,
+        living_space_m2=Decimal("120.00"),
+    )
     other = FacilityFactory(code="A-1", region__code="KZ-75", year_built=2023)
-    CellFactory(block=BlockFactory(facility=other, name="B"), number="D1", accommodation_type="dormitory",
-                design_capacity=30, occupancy=20, living_space_m2=Decimal("90.00"))
+    CellFactory(
+        block=BlockFactory(facility=other, name="B"),
+        number="D1",
+        accommodation_type="dormitory",
+        design_capacity=30,
+        occupancy=20,
+        living_space_m2=Decimal("90.00"),
+    )
     recalculate_compliance(run_date=D(2026, 11, 1))
     return colony
 
@@ -120,8 +161,9 @@ def test_reconstructed_history_undoes_completed_conversions(estate):
     assert before.is_reconstructed and after.is_reconstructed
     assert (before.persons, before.persons_in_single_cells, before.places) == (34, 0, 40 + 40 + 30)
     assert (after.persons, after.persons_in_single_cells, after.places) == (34, 4, 4 + 40 + 30)
-    other = ComplianceSnapshot.objects.get(profile=profile, scope="facility", object_id=estate.pk + 1,
-                                           date=D(2024, 6, 1))
+    other = ComplianceSnapshot.objects.get(
+        profile=profile, scope="facility", object_id=estate.pk + 1, date=D(2024, 6, 1)
+    )
     assert other.persons == 20  # a facility without a conversion is unchanged
     assert reconstruct_demo_history(months=30) == written  # a rerun replaces, never duplicates
     assert ComplianceSnapshot.objects.filter(is_reconstructed=True).count() == written
@@ -158,25 +200,29 @@ def test_targets_loaded_once_and_measured(estate):
 
 
 def test_target_constraints(regions):
-    RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=3,
-                                 source="s")
+    RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=3, source="s")
     with pytest.raises(IntegrityError), transaction.atomic():
-        RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=4,
-                                     source="s")
+        RoadmapTarget.objects.create(
+            phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=4, source="s"
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
-        RoadmapTarget.objects.create(phase="P", metric="share_in_single_cells", target_date=D(2030, 1, 1),
-                                     value=101, source="s")
+        RoadmapTarget.objects.create(
+            phase="P", metric="share_in_single_cells", target_date=D(2030, 1, 1), value=101, source="s"
+        )
     kz35 = Region.objects.get(code="KZ-35")
-    RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=1,
-                                 source="s", region=kz35)  # a regional target beside the national one
+    RoadmapTarget.objects.create(
+        phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=1, source="s", region=kz35
+    )  # a regional target beside the national one
 
 
 def test_regional_share_target_replaces_the_national_one(regions):
     kz35 = Region.objects.get(code="KZ-35")
-    national = RoadmapTarget.objects.create(phase="P", metric="share_in_single_cells", target_date=D(2029, 12, 31),
-                                            value=50, source="s")
-    own = RoadmapTarget.objects.create(phase="P", metric="share_in_single_cells", target_date=D(2028, 12, 31),
-                                       value=30, source="s", region=kz35)
+    national = RoadmapTarget.objects.create(
+        phase="P", metric="share_in_single_cells", target_date=D(2029, 12, 31), value=50, source="s"
+    )
+    own = RoadmapTarget.objects.create(
+        phase="P", metric="share_in_single_cells", target_date=D(2028, 12, 31), value=30, source="s", region=kz35
+    )
     assert trends.share_target(kz35, D(2026, 1, 1)) == own
     assert trends.share_target(Region.objects.get(code="KZ-75"), D(2026, 1, 1)) == national
     assert trends.share_target(None, D(2030, 6, 1)) == national  # past due: the last one
@@ -185,9 +231,14 @@ def test_regional_share_target_replaces_the_national_one(regions):
 def test_residence_shares_from_the_latest_counts(estate):
     kz35, kz75, kz23 = (Region.objects.get(code=c) for c in ("KZ-35", "KZ-75", "KZ-23"))
     other = estate.region.facilities.model.objects.get(code="A-1")
-    rows = [(estate, kz35, D(2025, 1, 1), 1), (estate, kz23, D(2025, 1, 1), 99),  # superseded count
-            (estate, kz35, D(2026, 1, 1), 10), (estate, kz23, D(2026, 1, 1), 4),
-            (other, kz75, D(2026, 2, 1), 5), (other, kz35, D(2026, 2, 1), 15)]
+    rows = [
+        (estate, kz35, D(2025, 1, 1), 1),
+        (estate, kz23, D(2025, 1, 1), 99),  # superseded count
+        (estate, kz35, D(2026, 1, 1), 10),
+        (estate, kz23, D(2026, 1, 1), 4),
+        (other, kz75, D(2026, 2, 1), 5),
+        (other, kz35, D(2026, 2, 1), 15),
+    ]
     for facility, home, day, persons in rows:
         ResidencePopulation.objects.create(facility=facility, home_region=home, date=day, persons=persons)
     figures = selectors.residence()

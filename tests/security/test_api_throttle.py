@@ -1,4 +1,5 @@
 """API throttling per user and per token: 429 with Retry-After past the configured rate; anonymous refused."""
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -14,8 +15,8 @@ def rates(settings):
     """Small rates for this test only (the settings read them from API_THROTTLE_USER / API_THROTTLE_TOKEN)."""
 
     def set_rates(user=None, token=None):
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                                   "DEFAULT_THROTTLE_RATES": {"user": user, "token": token}}
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": user, "token": token}}
+
     return set_rates
 
 
@@ -51,8 +52,12 @@ def test_user_rate_counts_all_the_users_tokens_and_session(rates, clients):
     _, second = issue_token(user)
     session = APIClient()
     session.force_login(user)
-    statuses = [client.get(URL).status_code, session.get(URL).status_code,
-                APIClient().get(URL, HTTP_AUTHORIZATION=f"Token {second}").status_code, session.get(URL).status_code]
+    statuses = [
+        client.get(URL).status_code,
+        session.get(URL).status_code,
+        APIClient().get(URL, HTTP_AUTHORIZATION=f"Token {second}").status_code,
+        session.get(URL).status_code,
+    ]
     assert statuses == [200, 200, 200, 429]
 
 
@@ -84,9 +89,15 @@ def test_rates_come_from_the_environment():
     import subprocess
     import sys
 
-    code = ("import django; django.setup(); from django.conf import settings; "
-            "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings", "API_THROTTLE_USER": "7/second",
-           "API_THROTTLE_TOKEN": "off"}
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings",
+        "API_THROTTLE_USER": "7/second",
+        "API_THROTTLE_TOKEN": "off",
+    }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "{'user': '7/second', 'token': None}", out.stderr

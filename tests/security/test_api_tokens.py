@@ -1,4 +1,5 @@
 """API tokens (django-rest-knox): stored as digests, shown once, expiring, revocable; malformed ones cost no query."""
+
 import datetime
 import io
 import re
@@ -71,8 +72,19 @@ def test_revoked_token_is_401_and_others_stay(reader):
     assert _get(others).status_code == 200
 
 
-@pytest.mark.parametrize("key", ["abc", "rp_" + "0" * 63, "rp_" + "G" * 64, "0" * 40, "rp_" + "0" * 64 + "0",
-                                 "' OR 1=1 --", "rp_" + "A" * 64, "é" * 67])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "abc",
+        "rp_" + "0" * 63,
+        "rp_" + "G" * 64,
+        "0" * 40,
+        "rp_" + "0" * 64 + "0",
+        "' OR 1=1 --",
+        "rp_" + "A" * 64,
+        "é" * 67,
+    ],
+)
 def test_malformed_token_is_401_without_a_query(reader, key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -97,8 +109,9 @@ def test_issue_command_prints_the_token_once(reader):
     assert plaintext not in _all_stored_text() and "shown only now" in err.getvalue()
 
 
-@pytest.mark.parametrize("args,message", [(["nobody_here"], "No active user"),
-                                          (["api_reader", "--days", "0"], "at least 1")])
+@pytest.mark.parametrize(
+    "args,message", [(["nobody_here"], "No active user"), (["api_reader", "--days", "0"], "at least 1")]
+)
 def test_issue_command_refuses_bad_input(reader, args, message):
     from django.core.management.base import CommandError
 

@@ -1,4 +1,5 @@
 """Demo users get the documented demo passwords only where demo seeding is allowed; never under production."""
+
 from django.contrib.auth import get_user_model
 
 from roadmap_portal.management.commands.seed_demo import Command, demo_password

@@ -1,4 +1,5 @@
 """Login throttling (django-axes): N failures for one username from one address lock that pair out."""
+
 import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
@@ -46,8 +47,12 @@ def test_lockout_is_translated(client, people):
     for _ in range(LIMIT):
         _login(client, "/login/", "victim", "wrong")
     client.cookies["django_language"] = "ru"
-    response = client.post("/login/", {"username": "victim", "password": "victim-pass-123"},
-                           REMOTE_ADDR="10.0.0.1", HTTP_ACCEPT_LANGUAGE="ru")
+    response = client.post(
+        "/login/",
+        {"username": "victim", "password": "victim-pass-123"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
     assert response.status_code == 429 and response["Content-Language"] == "ru"
 
 
@@ -67,11 +72,19 @@ def test_lockout_visible_in_admin_and_reset_by_command(client, people):
 def test_forwarded_for_counts_only_behind_a_trusted_proxy(client, people, settings):
     # without a trusted proxy a client cannot dodge the lock by sending X-Forwarded-For itself
     for n in range(LIMIT):
-        client.post("/login/", {"username": "victim", "password": "wrong"}, REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        client.post(
+            "/login/",
+            {"username": "victim", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
     assert _login(client, "/login/", "victim", "victim-pass-123").status_code == 429
     settings.TRUSTED_PROXY_COUNT = 1
-    response = client.post("/login/", {"username": "victim", "password": "victim-pass-123"},
-                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.77")
+    response = client.post(
+        "/login/",
+        {"username": "victim", "password": "victim-pass-123"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.77",
+    )
     assert response.status_code == 302
     assert AccessAttempt.objects.filter(ip_address="10.0.0.1").exists()

@@ -1,4 +1,5 @@
 """The "API tokens" page: issue (shown once), list without the secret, revoke one's own only."""
+
 import re
 
 import pytest

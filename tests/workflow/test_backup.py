@@ -1,5 +1,6 @@
 """Backup and restore (PostgreSQL): a dump restored into an empty database gives the same summary figures
 and the same rows; restoring over a database that has tables is refused; a bad file is refused."""
+
 import datetime
 import json
 import os
@@ -17,22 +18,31 @@ from roadmap_portal.selectors import summary
 from tests.conftest import requires_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-SUMMARY = ("import json; from roadmap_portal.selectors import summary; "
-           "print(json.dumps(summary(), default=str, sort_keys=True))")
+SUMMARY = (
+    "import json; from roadmap_portal.selectors import summary; "
+    "print(json.dumps(summary(), default=str, sort_keys=True))"
+)
 
 
 def _connect(name):
     db = connection.settings_dict
-    conn = psycopg2.connect(dbname=name, host=db["HOST"] or None, port=db["PORT"] or None,
-                            user=db["USER"] or None, password=db["PASSWORD"] or None)
+    conn = psycopg2.connect(
+        dbname=name,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        user=db["USER"] or None,
+        password=db["PASSWORD"] or None,
+    )
     conn.autocommit = True
     return conn
 
 
 def _row_counts(name) -> dict:
     with _connect(name) as conn, conn.cursor() as cursor:
-        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                       "AND table_type = 'BASE TABLE' ORDER BY 1")
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1"
+        )
         counts = {}
         for (table,) in cursor.fetchall():
             cursor.execute(f'SELECT count(*) FROM "{table}"')
@@ -61,8 +71,14 @@ def test_a_dump_restored_into_an_empty_database_gives_the_same_figures(world, tm
         assert before["cells_cell"] > 0 and before["cells_compliancesnapshot"] > 0
         assert before["facilities_progressupdate"] == 2 and before["inspections_finding"] == 2
         expected = json.loads(json.dumps(summary(), default=str, sort_keys=True))
-        restored = subprocess.run([sys.executable, "manage.py", "shell", "-c", SUMMARY], cwd=ROOT, check=True,
-                                  capture_output=True, text=True, env={**os.environ, "DATABASE_URL": url}).stdout
+        restored = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", SUMMARY],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DATABASE_URL": url},
+        ).stdout
         assert json.loads(restored.strip().splitlines()[-1]) == expected
         assert expected["headline"]["persons"] is not None and expected["last_successful_run"]["date"] == "2026-11-02"
 

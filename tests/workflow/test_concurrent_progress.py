@@ -6,6 +6,7 @@ step, and on 409 (someone saved since: the optimistic version check under SELECT
 again and retries, as the API asks clients to. Every update must then be in the project's log exactly
 once and the project's final figures equal its last logged update.
 """
+
 import datetime
 import json
 import random
@@ -18,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from core.tokens import issue_token
 
+from core.tokens import issue_token
 from facilities.models import ConversionProject, ProgressUpdate
 from tests.conftest import make_user, requires_postgres
 from tests.factories import BlockFactory, FacilityFactory
@@ -28,8 +29,12 @@ PROJECTS, UPDATES_PER_PROJECT, CLIENTS = 20, 10, 16
 
 
 def _call(method, url, token, body=None):
-    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode() if body else None, headers={
-        "Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"})
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode() if body else None,
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json", "Accept": "application/json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
@@ -41,10 +46,17 @@ def _call(method, url, token, body=None):
 @pytest.mark.django_db(transaction=True)
 def test_two_hundred_concurrent_progress_updates_lose_none(live_server, standards, regions):
     facility = FacilityFactory(code="LOAD-1", region__code="KZ-35")
-    projects = [ConversionProject.objects.create(
-        block=BlockFactory(facility=facility, name=f"Block {n}"), status="construction",
-        percent_complete=Decimal("0"), budget_spent_kzt=Decimal("0"), budget_planned_kzt=Decimal("1000000"),
-        actual_start=datetime.date(2025, 1, 1)) for n in range(PROJECTS)]
+    projects = [
+        ConversionProject.objects.create(
+            block=BlockFactory(facility=facility, name=f"Block {n}"),
+            status="construction",
+            percent_complete=Decimal("0"),
+            budget_spent_kzt=Decimal("0"),
+            budget_planned_kzt=Decimal("1000000"),
+            actual_start=datetime.date(2025, 1, 1),
+        )
+        for n in range(PROJECTS)
+    ]
     token = issue_token(make_user("load_editor", "Ministry editors", regions=["KZ-35"]))[1]
     today = datetime.date.today().isoformat()
     jobs = [(project.pk, n) for n in range(UPDATES_PER_PROJECT) for project in projects]
@@ -57,10 +69,14 @@ def test_two_hundred_concurrent_progress_updates_lose_none(live_server, standard
         for attempt in range(100):
             status, current = _call("GET", url, token)
             assert status == 200, current
-            body = {"version": current["version"], "date": today, "status": "construction",
-                    "percent_complete": str(Decimal(current["percent_complete"]) + Decimal("0.5")),
-                    "budget_spent_kzt": str(Decimal(current["budget_spent_kzt"]) + 1000),
-                    "note": f"client update {project_id}/{n}"}
+            body = {
+                "version": current["version"],
+                "date": today,
+                "status": "construction",
+                "percent_complete": str(Decimal(current["percent_complete"]) + Decimal("0.5")),
+                "budget_spent_kzt": str(Decimal(current["budget_spent_kzt"]) + 1000),
+                "note": f"client update {project_id}/{n}",
+            }
             status, answer = _call("POST", url + "progress/", token, body)
             with lock:
                 outcomes[status] += 1
@@ -83,12 +99,15 @@ def test_two_hundred_concurrent_progress_updates_lose_none(live_server, standard
         project.refresh_from_db()
         log = list(ProgressUpdate.objects.filter(project=project).order_by("id"))
         assert Counter(u.note for u in log) == Counter(
-            f"client update {project.pk}/{n}" for n in range(UPDATES_PER_PROJECT))  # each exactly once
+            f"client update {project.pk}/{n}" for n in range(UPDATES_PER_PROJECT)
+        )  # each exactly once
         assert [u.percent_complete for u in log] == [Decimal("0.5") * k for k in range(1, UPDATES_PER_PROJECT + 1)]
         last = log[-1]
         assert (project.percent_complete, project.budget_spent_kzt) == (last.percent_complete, last.budget_spent_kzt)
         assert project.percent_complete == Decimal("5.0") and project.budget_spent_kzt == Decimal("10000")
         assert project.version == 1 + UPDATES_PER_PROJECT
-    print(f"\n{outcomes[201]} updates from {CLIENTS} clients in {seconds:.1f} s "
-          f"({outcomes[201] / seconds:.0f}/s), {outcomes[409]} answered 409 and retried "
-          f"(max {max(retries.values(), default=0)} for one project)")
+    print(
+        f"\n{outcomes[201]} updates from {CLIENTS} clients in {seconds:.1f} s "
+        f"({outcomes[201] / seconds:.0f}/s), {outcomes[409]} answered 409 and retried "
+        f"(max {max(retries.values(), default=0)} for one project)"
+    )

@@ -1,4 +1,5 @@
 """Inspections and findings: the status workflow, the log, overdue marking, lists, history."""
+
 import datetime
 
 import pytest
@@ -29,8 +30,13 @@ def test_finding_workflow(world):
     with pytest.raises(ValidationError, match="Allowed: none"):
         change_finding_status(user=prosecutor, finding=finding, status="open")
     log = list(FindingUpdate.objects.filter(finding=finding).values_list("status", "author__username"))
-    assert log == [("in_progress", "editor_a"), ("resolved", "editor_a"), ("open", "pros_a"),
-                   ("resolved", "editor_a"), ("verified", "pros_a")]
+    assert log == [
+        ("in_progress", "editor_a"),
+        ("resolved", "editor_a"),
+        ("open", "pros_a"),
+        ("resolved", "editor_a"),
+        ("verified", "pros_a"),
+    ]
 
 
 def test_finding_with_rule_block_and_cell(world, client):
@@ -38,12 +44,18 @@ def test_finding_with_rule_block_and_cell(world, client):
 
     rule = StandardRule.objects.get(code="CPT-2015-2")
     prosecutor = world.users["prosecutor_a"]
-    finding = save_finding(user=prosecutor, inspection=world.a.inspection, data={
-        "severity": "high", "description": "3 m² per person", "rule": rule, "cell": world.a.room})
+    finding = save_finding(
+        user=prosecutor,
+        inspection=world.a.inspection,
+        data={"severity": "high", "description": "3 m² per person", "rule": rule, "cell": world.a.room},
+    )
     assert finding.block == world.a.block  # taken from the cell
     with pytest.raises(ValidationError, match="not in the inspected facility"):
-        save_finding(user=prosecutor, inspection=world.a.inspection,
-                     data={"severity": "low", "description": "x", "cell": world.b.cell})
+        save_finding(
+            user=prosecutor,
+            inspection=world.a.inspection,
+            data={"severity": "low", "description": "x", "cell": world.b.cell},
+        )
     client.force_login(prosecutor)
     page = client.get(f"/findings/{finding.pk}/").content.decode()
     assert "CPT/Inf (2015) 44, paras 9-10" in page and "at least 4 m2 of living space" in page
@@ -84,8 +96,11 @@ def test_lists_filters_and_csv(world, client):
 
 
 def test_csv_neutralises_formulas(world, client):
-    save_finding(user=world.users["admin"], inspection=world.a.inspection,
-                 data={"severity": "low", "description": "=HYPERLINK(\"http://x\")", "recommendation": "+1"})
+    save_finding(
+        user=world.users["admin"],
+        inspection=world.a.inspection,
+        data={"severity": "low", "description": '=HYPERLINK("http://x")', "recommendation": "+1"},
+    )
     client.force_login(world.users["admin"])
     text = b"".join(client.get("/findings/?export=csv").streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and ",'+1" in text
@@ -98,16 +113,28 @@ def test_history_api_records_user_and_changes(world):
     entries = client.get(f"/api/v1/cells/{cell.pk}/history/").json()
     assert entries[0]["user"] == "editor_a" and entries[0]["kind"] == "changed"
     assert {"field": "living_space_m2", "label": "living space (m²)", "old": "6.60", "new": "7.25"} in entries[0][
-        "changes"]
+        "changes"
+    ]
     assert client.delete(f"/api/v1/cells/{cell.pk}/history/").status_code == 405
     assert client.delete(f"/api/v1/cells/{cell.pk}/").status_code == 405
 
 
 def test_history_page(world, client):
     client.force_login(world.users["editor_a"])
-    client.post(f"/cells/{world.a.cell.pk}/edit/", {
-        "block": world.a.cell_block.pk, "number": "C-A", "accommodation_type": "single_occupancy_cell",
-        "living_space_m2": "7.50", "design_capacity": 1, "occupancy": 1, "status": "in_use",
-        "has_sanitary_annex": "true", "sanitary_annex_partitioned": "true", "has_natural_light": "true"})
+    client.post(
+        f"/cells/{world.a.cell.pk}/edit/",
+        {
+            "block": world.a.cell_block.pk,
+            "number": "C-A",
+            "accommodation_type": "single_occupancy_cell",
+            "living_space_m2": "7.50",
+            "design_capacity": 1,
+            "occupancy": 1,
+            "status": "in_use",
+            "has_sanitary_annex": "true",
+            "sanitary_annex_partitioned": "true",
+            "has_natural_light": "true",
+        },
+    )
     page = client.get(f"/history/cell/{world.a.cell.pk}/").content.decode()
     assert "editor_a" in page and "6.60 → 7.50" in page

@@ -1,4 +1,5 @@
 """The permission matrix: every role against every endpoint (API) and page, in its region (A) and outside (B)."""
+
 import pytest
 
 ROLES = ["admin", "prosecutor", "prosecutor_a", "editor_a", "api_client", "api_headcount_a", "nobody"]
@@ -22,31 +23,100 @@ API_READS = [
 ]
 
 API_WRITES = [
-    ("progress A", "post", "/api/v1/conversions/{a.project.pk}/progress/",
-     {"version": 1, "date": "{today}", "status": "construction", "percent_complete": "70",
-      "budget_spent_kzt": "700000"}, [201, 403, 403, 201, 403, 403, 403]),
-    ("progress B", "post", "/api/v1/conversions/{b.project.pk}/progress/",
-     {"version": 1, "date": "{today}", "status": "construction", "percent_complete": "70",
-      "budget_spent_kzt": "700000"}, [201, 403, 404, 404, 403, 403, 403]),
-    ("cell patch A", "patch", "/api/v1/cells/{a.cell.pk}/", {"living_space_m2": "7.10"},
-     [200, 403, 403, 200, 403, 403, 403]),
-    ("cell into B block", "patch", "/api/v1/cells/{a.cell.pk}/", {"block": "{b.cell_block.pk}"},
-     [200, 403, 403, 400, 403, 403, 403]),
-    ("headcount A", "patch", "/api/v1/cells/{a.cell.pk}/headcount/", {"occupancy": 1, "occupancy_date": "{today}"},
-     [200, 403, 403, 200, 403, 200, 403]),
-    ("headcount B", "patch", "/api/v1/cells/{b.cell.pk}/headcount/", {"occupancy": 1, "occupancy_date": "{today}"},
-     [200, 403, 404, 404, 403, 403, 403]),
-    ("inspection A", "post", "/api/v1/inspections/",
-     {"facility": "{a.facility.pk}", "date_start": "{today}", "body": "prosecutor", "type": "unannounced",
-      "announced": False}, [201, 201, 201, 403, 403, 403, 403]),
-    ("inspection B", "post", "/api/v1/inspections/",
-     {"facility": "{b.facility.pk}", "date_start": "{today}", "body": "prosecutor", "type": "unannounced",
-      "announced": False}, [201, 201, 400, 400, 403, 403, 403]),
-    ("finding A", "post", "/api/v1/findings/",
-     {"inspection": "{a.inspection.pk}", "severity": "low", "description": "Poor light"},
-     [201, 201, 201, 403, 403, 403, 403]),
-    ("answer finding A", "post", "/api/v1/findings/{a.finding.pk}/status/",
-     {"status": "in_progress", "response": "Works ordered"}, [201, 400, 400, 201, 403, 403, 403]),
+    (
+        "progress A",
+        "post",
+        "/api/v1/conversions/{a.project.pk}/progress/",
+        {
+            "version": 1,
+            "date": "{today}",
+            "status": "construction",
+            "percent_complete": "70",
+            "budget_spent_kzt": "700000",
+        },
+        [201, 403, 403, 201, 403, 403, 403],
+    ),
+    (
+        "progress B",
+        "post",
+        "/api/v1/conversions/{b.project.pk}/progress/",
+        {
+            "version": 1,
+            "date": "{today}",
+            "status": "construction",
+            "percent_complete": "70",
+            "budget_spent_kzt": "700000",
+        },
+        [201, 403, 404, 404, 403, 403, 403],
+    ),
+    (
+        "cell patch A",
+        "patch",
+        "/api/v1/cells/{a.cell.pk}/",
+        {"living_space_m2": "7.10"},
+        [200, 403, 403, 200, 403, 403, 403],
+    ),
+    (
+        "cell into B block",
+        "patch",
+        "/api/v1/cells/{a.cell.pk}/",
+        {"block": "{b.cell_block.pk}"},
+        [200, 403, 403, 400, 403, 403, 403],
+    ),
+    (
+        "headcount A",
+        "patch",
+        "/api/v1/cells/{a.cell.pk}/headcount/",
+        {"occupancy": 1, "occupancy_date": "{today}"},
+        [200, 403, 403, 200, 403, 200, 403],
+    ),
+    (
+        "headcount B",
+        "patch",
+        "/api/v1/cells/{b.cell.pk}/headcount/",
+        {"occupancy": 1, "occupancy_date": "{today}"},
+        [200, 403, 404, 404, 403, 403, 403],
+    ),
+    (
+        "inspection A",
+        "post",
+        "/api/v1/inspections/",
+        {
+            "facility": "{a.facility.pk}",
+            "date_start": "{today}",
+            "body": "prosecutor",
+            "type": "unannounced",
+            "announced": False,
+        },
+        [201, 201, 201, 403, 403, 403, 403],
+    ),
+    (
+        "inspection B",
+        "post",
+        "/api/v1/inspections/",
+        {
+            "facility": "{b.facility.pk}",
+            "date_start": "{today}",
+            "body": "prosecutor",
+            "type": "unannounced",
+            "announced": False,
+        },
+        [201, 201, 400, 400, 403, 403, 403],
+    ),
+    (
+        "finding A",
+        "post",
+        "/api/v1/findings/",
+        {"inspection": "{a.inspection.pk}", "severity": "low", "description": "Poor light"},
+        [201, 201, 201, 403, 403, 403, 403],
+    ),
+    (
+        "answer finding A",
+        "post",
+        "/api/v1/findings/{a.finding.pk}/status/",
+        {"status": "in_progress", "response": "Works ordered"},
+        [201, 400, 400, 201, 403, 403, 403],
+    ),
     ("history is read-only", "post", "/api/v1/cells/{a.cell.pk}/history/", {}, [405, 405, 405, 405, 405, 405, 403]),
 ]
 
@@ -62,8 +132,9 @@ def _fill(value, world):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name,method,url,body,expected", API_READS + API_WRITES,
-                         ids=[row[0] for row in API_READS + API_WRITES])
+@pytest.mark.parametrize(
+    "name,method,url,body,expected", API_READS + API_WRITES, ids=[row[0] for row in API_READS + API_WRITES]
+)
 def test_api_matrix(world, role, name, method, url, body, expected):
     client = world.clients[role]
     response = getattr(client, method)(_fill(url, world), _fill(body, world), format="json")
@@ -111,8 +182,10 @@ def test_page_matrix(client, world, role, name, url, expected):
     assert response.status_code == _expect(expected)[role], (role, name)
 
 
-@pytest.mark.parametrize("role,codes", [
-    ("editor_a", {"F-A"}), ("prosecutor_a", {"F-A"}), ("prosecutor", {"F-A", "F-B"}), ("admin", {"F-A", "F-B"})])
+@pytest.mark.parametrize(
+    "role,codes",
+    [("editor_a", {"F-A"}), ("prosecutor_a", {"F-A"}), ("prosecutor", {"F-A", "F-B"}), ("admin", {"F-A", "F-B"})],
+)
 def test_lists_and_exports_are_scoped(client, world, role, codes):
     api = world.clients[role]
     assert {f["code"] for f in api.get("/api/v1/facilities/").json()["results"]} == codes
@@ -127,4 +200,5 @@ def test_lists_and_exports_are_scoped(client, world, role, codes):
     assert {line.split(",")[0] for line in facilities.splitlines()[1:]} == codes
     regions = b"".join(client.get("/?table=regions&export=csv").streaming_content).decode("utf-8-sig")
     assert {line.split(",")[0] for line in regions.splitlines()[1:]} == (
-        {"KZ-35"} if codes == {"F-A"} else {r.code for r in world.a.facility.region._meta.model.objects.all()})
+        {"KZ-35"} if codes == {"F-A"} else {r.code for r in world.a.facility.region._meta.model.objects.all()}
+    )

@@ -1,6 +1,7 @@
 """The permission matrix extended to exports, history pages and imports, for anonymous, a national prosecutor,
 a ministry editor of region A, one of region B, an API client and an administrator; an editor of B never
 finds A's names in what B may download or read."""
+
 import io
 
 import openpyxl
@@ -11,9 +12,9 @@ from roadmap_portal.models import ImportRecord
 from tests.conftest import make_user, token_client
 
 ROLES = ["anonymous", "prosecutor", "editor_a", "editor_b", "api_client", "admin"]
-ALL = [302, 200, 200, 200, 200, 200]          # anonymous pages redirect to the login page
-IN_A = [302, 200, 200, 404, 200, 200]         # an object of region A
-IN_B = [302, 200, 404, 200, 200, 200]         # an object of region B
+ALL = [302, 200, 200, 200, 200, 200]  # anonymous pages redirect to the login page
+IN_A = [302, 200, 200, 404, 200, 200]  # an object of region A
+IN_B = [302, 200, 404, 200, 200, 200]  # an object of region B
 IMPORTERS = [302, 403, 200, 200, 403, 200]
 OWN_IMPORT_A = [302, 403, 200, 404, 403, 200]  # an import uploaded by the editor of A
 
@@ -32,8 +33,14 @@ def sec(world):
     world.clients["editor_b"] = token_client(world.users["editor_b"])
     world.clients["anonymous"] = APIClient()
     world.import_a = ImportRecord.objects.create(
-        user=world.users["editor_a"], kind="cells", file_name="a-register.csv", status="imported", rows=1,
-        updated=1, errors=[{"row": 2, "column": "facility", "reason": "F-A Alpha Marker Colony"}])
+        user=world.users["editor_a"],
+        kind="cells",
+        file_name="a-register.csv",
+        status="imported",
+        rows=1,
+        updated=1,
+        errors=[{"row": 2, "column": "facility", "reason": "F-A Alpha Marker Colony"}],
+    )
     return world
 
 
@@ -48,19 +55,33 @@ def _text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if body[:2] == b"PK":
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-        return "\n".join(str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for value in row if value is not None)
+        return "\n".join(
+            str(value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
     return body.decode("utf-8-sig")
 
 
 NATIONAL_TABLES = ["compliance", "trend", "regions", "projects", "lowest", "forecast", "targets", "residence"]
 REGION_TABLES = ["facilities", "projects", "trend"]
-KINDS = {"facility": "facility", "block": "block", "project": "project", "cell": "cell", "inspection": "inspection",
-         "finding": "finding"}
+KINDS = {
+    "facility": "facility",
+    "block": "block",
+    "project": "project",
+    "cell": "cell",
+    "inspection": "inspection",
+    "finding": "finding",
+}
 
 PAGES = (
-    [(f"{path} {fmt}", f"{path}?export={fmt}", ALL)
-     for path in ("/facilities/", "/inspections/", "/findings/") for fmt in ("csv", "xlsx")]
+    [
+        (f"{path} {fmt}", f"{path}?export={fmt}", ALL)
+        for path in ("/facilities/", "/inspections/", "/findings/")
+        for fmt in ("csv", "xlsx")
+    ]
     + [(f"facility A cells {fmt}", "/facilities/{a.facility.pk}/?export=" + fmt, IN_A) for fmt in ("csv", "xlsx")]
     + [(f"facility B cells {fmt}", "/facilities/{b.facility.pk}/?export=" + fmt, IN_B) for fmt in ("csv", "xlsx")]
     + [(f"block A cells {fmt}", "/blocks/{a.block.pk}/?export=" + fmt, IN_A) for fmt in ("csv", "xlsx")]
@@ -70,18 +91,38 @@ PAGES = (
     + [(f"region A {t}", f"/regions/KZ-35/?table={t}&export=xlsx", IN_A) for t in REGION_TABLES]
     + [(f"region B {t}", f"/regions/KZ-10/?table={t}&export=csv", IN_B) for t in REGION_TABLES]
     + [(f"residence {t}", f"/residence/?table={t}&export=csv", ALL) for t in ("hosts", "senders")]
-    + [(f"history A {kind}", f"/history/{kind}/{{a.{attr}.pk}}/", IN_A)
-       for kind, attr in [("facility", "facility"), ("block", "block"), ("project", "project"), ("cell", "cell"),
-                          ("inspection", "inspection"), ("finding", "finding")]]
-    + [(f"history B {kind}", f"/history/{kind}/{{b.{attr}.pk}}/", IN_B)
-       for kind, attr in [("facility", "facility"), ("block", "block"), ("project", "project"), ("cell", "cell"),
-                          ("inspection", "inspection"), ("finding", "finding")]]
-    + [("history unknown kind", "/history/user/1/", [302, 404, 404, 404, 404, 404]),
-       ("imports", "/imports/", IMPORTERS), ("imports csv", "/imports/?export=csv", IMPORTERS),
-       ("imports xlsx", "/imports/?export=xlsx", IMPORTERS), ("import upload", "/imports/new/", IMPORTERS),
-       ("import A", "/imports/{import_a.pk}/", OWN_IMPORT_A),
-       ("import A errors", "/imports/{import_a.pk}/errors.csv", OWN_IMPORT_A),
-       ("import template", "/imports/template/cells.csv", ALL)]
+    + [
+        (f"history A {kind}", f"/history/{kind}/{{a.{attr}.pk}}/", IN_A)
+        for kind, attr in [
+            ("facility", "facility"),
+            ("block", "block"),
+            ("project", "project"),
+            ("cell", "cell"),
+            ("inspection", "inspection"),
+            ("finding", "finding"),
+        ]
+    ]
+    + [
+        (f"history B {kind}", f"/history/{kind}/{{b.{attr}.pk}}/", IN_B)
+        for kind, attr in [
+            ("facility", "facility"),
+            ("block", "block"),
+            ("project", "project"),
+            ("cell", "cell"),
+            ("inspection", "inspection"),
+            ("finding", "finding"),
+        ]
+    ]
+    + [
+        ("history unknown kind", "/history/user/1/", [302, 404, 404, 404, 404, 404]),
+        ("imports", "/imports/", IMPORTERS),
+        ("imports csv", "/imports/?export=csv", IMPORTERS),
+        ("imports xlsx", "/imports/?export=xlsx", IMPORTERS),
+        ("import upload", "/imports/new/", IMPORTERS),
+        ("import A", "/imports/{import_a.pk}/", OWN_IMPORT_A),
+        ("import A errors", "/imports/{import_a.pk}/errors.csv", OWN_IMPORT_A),
+        ("import template", "/imports/template/cells.csv", ALL),
+    ]
 )
 
 
@@ -146,8 +187,11 @@ def test_import_and_history_api(sec, role):
         response = getattr(sec.clients[role], method)(_fill(url, sec))
         if response.status_code != dict(zip(ROLES, expected))[role]:
             wrong.append((name, response.status_code, response.content[:200]))
-        elif role in ("prosecutor", "editor_b", "api_client") and name == "imports list" and \
-                response.json()["results"] != []:
+        elif (
+            role in ("prosecutor", "editor_b", "api_client")
+            and name == "imports list"
+            and response.json()["results"] != []
+        ):
             wrong.append((name, "sees another user's import"))
         elif role == "editor_b" and [m for m in A_MARKERS if m in response.content.decode()]:
             wrong.append((name, "names of region A"))

@@ -1,4 +1,5 @@
 """Conversion projects: the state machine, progress rules, completion that converts the block, conflicts."""
+
 import datetime
 import threading
 from decimal import Decimal
@@ -20,8 +21,13 @@ TODAY = datetime.date.today()
 def progress(world, user="editor_a", project=None, **changes):
     project = project or world.a.project
     project.refresh_from_db()
-    data = dict(version=project.version, date=TODAY, status=project.status,
-                percent_complete=project.percent_complete, budget_spent_kzt=project.budget_spent_kzt)
+    data = dict(
+        version=project.version,
+        date=TODAY,
+        status=project.status,
+        percent_complete=project.percent_complete,
+        budget_spent_kzt=project.budget_spent_kzt,
+    )
     data.update(changes)
     return record_progress(project=project, user=world.users[user], **data)
 
@@ -32,7 +38,8 @@ def test_transitions(world):
     with pytest.raises(ValidationError) as error:
         progress(world, status="planned")
     assert error.value.message_dict["status"] == [
-        "Cannot move from construction to planned. Allowed: commissioning, suspended, cancelled."]
+        "Cannot move from construction to planned. Allowed: commissioning, suspended, cancelled."
+    ]
     progress(world, status="suspended", note="winter")
     project.refresh_from_db()
     assert (project.status, project.status_before_suspension) == ("suspended", "construction")
@@ -53,8 +60,9 @@ def test_progress_rules(world):
     assert set(error.value.message_dict) == {"percent_complete", "budget_spent_kzt"}
     with pytest.raises(ValidationError, match="correction"):
         progress(world, percent_complete=Decimal("50"), is_correction=True, correction_reason=" ")
-    update = progress(world, percent_complete=Decimal("50"), is_correction=True,
-                      correction_reason="surveyor re-measured the works")
+    update = progress(
+        world, percent_complete=Decimal("50"), is_correction=True, correction_reason="surveyor re-measured the works"
+    )
     assert update.is_correction and ProgressUpdate.objects.filter(project=world.a.project).count() == 2
     with pytest.raises(ValidationError, match="future"):
         progress(world, date=TODAY + datetime.timedelta(days=1), percent_complete=Decimal("55"))
@@ -67,8 +75,11 @@ def test_progress_rules(world):
     project.refresh_from_db()
     # every applied update is in the log, and the project equals the latest one
     last = project.updates.order_by("-date", "-id").first()
-    assert (project.status, project.percent_complete) == (last.status, last.percent_complete) == (
-        "commissioning", Decimal("90"))
+    assert (
+        (project.status, project.percent_complete)
+        == (last.status, last.percent_complete)
+        == ("commissioning", Decimal("90"))
+    )
 
 
 def test_only_editors_of_the_region_record_progress(world):
@@ -81,15 +92,24 @@ def test_only_editors_of_the_region_record_progress(world):
 def _complete(world, cells, **changes):
     project = world.a.project
     project.refresh_from_db()
-    data = dict(version=project.version, date=TODAY, actual_end=TODAY, budget_spent_kzt=Decimal("950000"),
-                cells=cells)
+    data = dict(version=project.version, date=TODAY, actual_end=TODAY, budget_spent_kzt=Decimal("950000"), cells=cells)
     data.update(changes)
     return complete_conversion(user=world.users["editor_a"], project=project, **data)
 
 
-NEW = [{"number": f"S{n}", "living_space_m2": Decimal("6.60"), "has_sanitary_annex": True,
-        "sanitary_annex_partitioned": True, "min_wall_distance_m": Decimal("2.2"),
-        "ceiling_height_m": Decimal("2.7"), "has_natural_light": True, "occupancy": 1} for n in range(1, 4)]
+NEW = [
+    {
+        "number": f"S{n}",
+        "living_space_m2": Decimal("6.60"),
+        "has_sanitary_annex": True,
+        "sanitary_annex_partitioned": True,
+        "min_wall_distance_m": Decimal("2.2"),
+        "ceiling_height_m": Decimal("2.7"),
+        "has_natural_light": True,
+        "occupancy": 1,
+    }
+    for n in range(1, 4)
+]
 
 
 def test_completion_converts_the_block(world, django_capture_on_commit_callbacks):
@@ -101,12 +121,14 @@ def test_completion_converts_the_block(world, django_capture_on_commit_callbacks
     block.refresh_from_db()
     assert block.accommodation_type == "cell"
     assert list(Cell.objects.filter(block=block, status="in_use").values_list("number", flat=True)) == [
-        "S1", "S2", "S3"]
+        "S1",
+        "S2",
+        "S3",
+    ]
     assert Cell.objects.get(pk=world.a.room.pk).status == "decommissioned"
     # the 3 persons moved in came from the facility's crowded dormitory: the headcount stays the same
     assert Cell.objects.get(pk=world.a.crowded.pk).occupancy == 47
-    assert sum(Cell.objects.in_use().filter(block__facility=world.a.facility).values_list(
-        "occupancy", flat=True)) == 51
+    assert sum(Cell.objects.in_use().filter(block__facility=world.a.facility).values_list("occupancy", flat=True)) == 51
     project = world.a.project
     project.refresh_from_db()
     assert (project.status, project.percent_complete, project.actual_end) == ("completed", 100, TODAY)
@@ -146,8 +168,7 @@ def test_api_conflict_codes(world):
     client = world.clients["editor_a"]
     url = f"/api/v1/conversions/{world.a.project.pk}/"
     etag = client.get(url)["ETag"]
-    body = {"date": TODAY.isoformat(), "status": "construction", "percent_complete": "70",
-            "budget_spent_kzt": "700000"}
+    body = {"date": TODAY.isoformat(), "status": "construction", "percent_complete": "70", "budget_spent_kzt": "700000"}
     assert client.post(url + "progress/", body, format="json", HTTP_IF_MATCH=etag).status_code == 201
     again = client.post(url + "progress/", body, format="json", HTTP_IF_MATCH=etag)
     assert again.status_code == 412 and again.json()["version"] == 2
@@ -161,8 +182,14 @@ def test_browser_conflict_keeps_the_input(client, world):
     client.force_login(world.users["editor_a"])
     url = f"/conversions/{world.a.project.pk}/progress/"
     progress(world, percent_complete=Decimal("65"))  # someone else saves first
-    form = {"version": 1, "date": TODAY.isoformat(), "status": "construction", "percent_complete": "72",
-            "budget_spent_kzt": "720000", "note": "my update"}
+    form = {
+        "version": 1,
+        "date": TODAY.isoformat(),
+        "status": "construction",
+        "percent_complete": "72",
+        "budget_spent_kzt": "720000",
+        "note": "my update",
+    }
     page = client.post(url, form).content.decode()
     assert "changed by someone else" in page and "65.00% complete" in page
     assert 'value="72"' in page and "my update" in page and 'name="version" value="2"' in page
@@ -175,8 +202,8 @@ def test_browser_conflict_keeps_the_input(client, world):
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_editors_one_conflict(standards, regions):
     """Two real connections save the same project version at once: one wins, the other gets a conflict."""
-    from tests.workflow.conftest import _region_world
     from tests.conftest import make_user
+    from tests.workflow.conftest import _region_world
 
     world = _region_world("KZ-35", "A")
     editor = make_user("editor_c", "Ministry editors", regions=["KZ-35"])
@@ -187,8 +214,15 @@ def test_two_concurrent_editors_one_conflict(standards, regions):
         try:
             project = ConversionProject.objects.get(pk=world.project.pk)
             barrier.wait()
-            record_progress(project=project, version=1, date=TODAY, status="construction",
-                            percent_complete=Decimal(percent), budget_spent_kzt=Decimal("700000"), user=editor)
+            record_progress(
+                project=project,
+                version=1,
+                date=TODAY,
+                status="construction",
+                percent_complete=Decimal(percent),
+                budget_spent_kzt=Decimal("700000"),
+                user=editor,
+            )
             outcomes.append("saved")
         except ConflictError:
             outcomes.append("conflict")

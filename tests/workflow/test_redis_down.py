@@ -1,6 +1,7 @@
 """Redis down (broker and cache on a closed port): pages and reads answer, writes save, the tasks they
 would send are kept in the outbox and sent when the broker is back, the user is told, the dashboard shows
 the date of the last successful run, and the run lock (PostgreSQL) still serialises runs."""
+
 import datetime
 import os
 import socket
@@ -67,14 +68,24 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
     assert summary.json()["figures_date"] == "2026-11-01"
 
     # Writes that send no task save as usual: a progress update, an inspection.
-    progress = clients["editor_a"].post(f"/api/v1/conversions/{a.project.pk}/progress/", {
-        "version": 1, "date": today, "status": "construction", "percent_complete": "70",
-        "budget_spent_kzt": "700000"}, format="json")
+    progress = clients["editor_a"].post(
+        f"/api/v1/conversions/{a.project.pk}/progress/",
+        {"version": 1, "date": today, "status": "construction", "percent_complete": "70", "budget_spent_kzt": "700000"},
+        format="json",
+    )
     assert progress.status_code == 201, progress.content
     assert ProgressUpdate.objects.filter(project=a.project, percent_complete=70).count() == 1
-    inspection = clients["prosecutor"].post("/api/v1/inspections/", {
-        "facility": a.facility.pk, "date_start": today, "body": "prosecutor", "type": "unannounced",
-        "announced": False}, format="json")
+    inspection = clients["prosecutor"].post(
+        "/api/v1/inspections/",
+        {
+            "facility": a.facility.pk,
+            "date_start": today,
+            "body": "prosecutor",
+            "type": "unannounced",
+            "announced": False,
+        },
+        format="json",
+    )
     assert inspection.status_code == 201, inspection.content
     assert Inspection.objects.filter(facility=a.facility, type="unannounced").exists()
 
@@ -92,12 +103,24 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
 
     # The same through the page: saved, and the next page shows the notice.
     client.force_login(users["editor_a"])
-    response = client.post(f"/cells/{a.cell.pk}/edit/", {
-        "block": a.cell_block.pk, "number": a.cell.number, "accommodation_type": "single_occupancy_cell",
-        "living_space_m2": "7.50", "design_capacity": 1, "occupancy": 1, "status": "in_use",
-        "ceiling_height_m": "2.70", "min_wall_distance_m": "2.20",
-        "has_sanitary_annex": "true", "sanitary_annex_partitioned": "true", "has_natural_light": "true"},
-        follow=True)
+    response = client.post(
+        f"/cells/{a.cell.pk}/edit/",
+        {
+            "block": a.cell_block.pk,
+            "number": a.cell.number,
+            "accommodation_type": "single_occupancy_cell",
+            "living_space_m2": "7.50",
+            "design_capacity": 1,
+            "occupancy": 1,
+            "status": "in_use",
+            "ceiling_height_m": "2.70",
+            "min_wall_distance_m": "2.20",
+            "has_sanitary_annex": "true",
+            "sanitary_annex_partitioned": "true",
+            "has_natural_light": "true",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Saved. The background queue is unreachable" in page
@@ -118,15 +141,19 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
         call_command("resend_pending_tasks")
         assert not PendingTask.objects.exists()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and ComplianceRun.objects.filter(
-                trigger="edit", finished_at__isnull=False).count() < 2:
+        while (
+            time.monotonic() < deadline
+            and ComplianceRun.objects.filter(trigger="edit", finished_at__isnull=False).count() < 2
+        ):
             time.sleep(0.2)
     edits = list(ComplianceRun.objects.filter(trigger="edit").values_list("facility_id", "outcome"))
     assert edits == [(a.facility.pk, "succeeded")] * 2
     result = recorded_results(Cell.objects.filter(pk=a.cell.pk))[(a.cell.pk, "CPT-2015")]
     assert result.status == "compliant"
-    print(f"\nRedis down: 3 pages + summary API in {reads_seconds:.2f} s; a write with a refused send "
-          f"{send_seconds:.2f} s")
+    print(
+        f"\nRedis down: 3 pages + summary API in {reads_seconds:.2f} s; a write with a refused send "
+        f"{send_seconds:.2f} s"
+    )
 
 
 @requires_postgres
@@ -140,13 +167,23 @@ def test_the_resend_command_runs_in_a_process_of_its_own():
 
     from django.db import connection
 
-    row = PendingTask.objects.create(task="cells.tasks.recalculate_compliance", kwargs={"facility_id": 1},
-                                     last_error="down")
+    row = PendingTask.objects.create(
+        task="cells.tasks.recalculate_compliance", kwargs={"facility_id": 1}, last_error="down"
+    )
     db = connection.settings_dict
-    env = {**os.environ, "CELERY_BROKER_URL": f"redis://127.0.0.1:{_closed_port()}/0",
-           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
-    done = subprocess.run([sys.executable, "manage.py", "resend_pending_tasks"], cwd=Path(__file__).resolve().parents[2],
-                          env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": f"redis://127.0.0.1:{_closed_port()}/0",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "resend_pending_tasks"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "0 tasks sent, 1 still waiting for the queue" in done.stdout
     assert PendingTask.objects.get().attempts == row.attempts + 1  # tried again, kept

@@ -10,6 +10,7 @@ Spread (per block, then per cell): 60 % dormitory blocks (rooms of 20-80 beds, 1
 places), 5 % mixed; about 3 % of each measurement missing; occupancy 60-130 % of design capacity;
 97 % of cells in use, 2 % under reconstruction, 1 % decommissioned.
 """
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -39,7 +40,8 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
         cursor.execute("SELECT setseed(%s)", [(seed % 2_000_000) / 2_000_000])
         cursor.execute("SELECT id FROM facilities_region ORDER BY code")
         regions = [row[0] for row in cursor.fetchall()]
-        cursor.execute("""
+        cursor.execute(
+            """
             INSERT INTO facilities_facility (code, name_en, name_ru, name_kk, kind, security_level, region_id,
                 locality, year_built, status, category, design_capacity, population, population_date, latitude,
                 longitude, source, is_demo)
@@ -49,8 +51,11 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
                    (%(regions)s::bigint[])[1 + (g - 1) %% %(n_regions)s], '', 1930 + floor(random() * 90)::int,
                    'operating', 'men', NULL, NULL, NULL, NULL, NULL, '', true
             FROM generate_series(1, %(n)s) g ORDER BY g
-        """, {"prefix": PREFIX, "regions": regions, "n_regions": len(regions), "n": facilities})
-        cursor.execute("""
+        """,
+            {"prefix": PREFIX, "regions": regions, "n_regions": len(regions), "n": facilities},
+        )
+        cursor.execute(
+            """
             INSERT INTO facilities_residentialblock (facility_id, name, year_built, floors, accommodation_type, is_demo)
             SELECT f.id, 'Block ' || g, f.year_built, 1 + floor(random() * 4)::int,
                    CASE WHEN r < 0.60 THEN 'dormitory' WHEN r < 0.95 THEN 'cell' ELSE 'mixed' END, true
@@ -58,8 +63,11 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
             CROSS JOIN generate_series(1, %(b)s) g
             CROSS JOIN LATERAL (SELECT random() + g * 0 AS r) x
             ORDER BY f.id, g
-        """, {"like": PREFIX + "%", "b": blocks_per_facility})
-        cursor.execute("""
+        """,
+            {"like": PREFIX + "%", "b": blocks_per_facility},
+        )
+        cursor.execute(
+            """
             INSERT INTO cells_cell (block_id, number, accommodation_type, living_space_m2, design_capacity, occupancy,
                 occupancy_date, has_sanitary_annex, sanitary_annex_partitioned, min_wall_distance_m,
                 ceiling_height_m, has_natural_light, status, is_demo)
@@ -97,21 +105,30 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
                     END AS kind) k
                 ORDER BY b.id, g
             ) x
-        """, {"like": PREFIX + "%", "c": cells_per_block})
+        """,
+            {"like": PREFIX + "%", "c": cells_per_block},
+        )
         cells = cursor.rowcount
-        cursor.execute("""
+        cursor.execute(
+            """
             UPDATE facilities_facility f SET design_capacity = t.places, population = t.persons,
                    population_date = DATE '2026-11-01'
             FROM (SELECT b.facility_id, sum(c.design_capacity) places, sum(c.occupancy) persons
                   FROM cells_cell c JOIN facilities_residentialblock b ON b.id = c.block_id
                   WHERE c.status = 'in_use' GROUP BY b.facility_id) t
             WHERE f.id = t.facility_id AND f.code LIKE %s
-        """, [PREFIX + "%"])
+        """,
+            [PREFIX + "%"],
+        )
     with connection.cursor() as cursor:
         for table in ("facilities_facility", "facilities_residentialblock", "cells_cell"):
             cursor.execute(f"ANALYZE {table}")
-    return {"facilities": facilities, "blocks": facilities * blocks_per_facility, "cells": cells,
-            "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "facilities": facilities,
+        "blocks": facilities * blocks_per_facility,
+        "cells": cells,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def delete_scale_rows() -> None:
@@ -129,8 +146,10 @@ def delete_scale_rows() -> None:
 
 
 class Command(BaseCommand):
-    help = ("Generate a synthetic estate for benchmarks on PostgreSQL (default: the reference size, 2,000 "
-            "facilities x 25 blocks x 40 cells = 2,000,000 cells). Rows are marked as generated demo data.")
+    help = (
+        "Generate a synthetic estate for benchmarks on PostgreSQL (default: the reference size, 2,000 "
+        "facilities x 25 blocks x 40 cells = 2,000,000 cells). Rows are marked as generated demo data."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--facilities", type=int, default=2000)
@@ -140,12 +159,17 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="delete earlier SCALE- rows first")
 
     def handle(self, *args, facilities, blocks_per_facility, cells_per_block, seed, replace, **options):
-        for name, value in (("facilities", facilities), ("blocks-per-facility", blocks_per_facility),
-                            ("cells-per-block", cells_per_block)):
+        for name, value in (
+            ("facilities", facilities),
+            ("blocks-per-facility", blocks_per_facility),
+            ("cells-per-block", cells_per_block),
+        ):
             if not 1 <= value <= 1_000_000:
                 raise CommandError(f"--{name} must be between 1 and 1,000,000 (got {value}).")
         if replace:
             delete_scale_rows()
         result = generate(facilities, blocks_per_facility, cells_per_block, seed)
-        self.stdout.write(f"{result['facilities']} facilities, {result['blocks']} blocks, {result['cells']} cells "
-                          f"in {result['seconds']} s (generated data, codes {PREFIX}*).")
+        self.stdout.write(
+            f"{result['facilities']} facilities, {result['blocks']} blocks, {result['cells']} cells "
+            f"in {result['seconds']} s (generated data, codes {PREFIX}*)."
+        )

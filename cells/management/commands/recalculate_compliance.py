@@ -1,4 +1,5 @@
 """``python manage.py recalculate_compliance [--facility CODE] [--date YYYY-MM-DD] [--full]``."""
+
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,8 +24,10 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = ("Recompute compliance results and the day's snapshots: the cells whose inputs changed since their "
-            "last evaluation (every cell with --full), estate-wide or for one facility.")
+    help = (
+        "Recompute compliance results and the day's snapshots: the cells whose inputs changed since their "
+        "last evaluation (every cell with --full), estate-wide or for one facility."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--facility", metavar="CODE", help="facility code, e.g. АК-159/7")
@@ -34,8 +37,9 @@ class Command(BaseCommand):
     def handle(self, *args, facility=None, date=None, full=False, **options):
         run_date = _date(date) if date else None
         try:
-            run = services.recalculate_compliance(run_date=run_date, facility_code=facility, trigger="command",
-                                                  full=full)
+            run = services.recalculate_compliance(
+                run_date=run_date, facility_code=facility, trigger="command", full=full
+            )
         except Facility.DoesNotExist:
             raise CommandError(f"--facility: no facility with code '{facility}'") from None
         if run.outcome == ComplianceRun.Outcome.SKIPPED:

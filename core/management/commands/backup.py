@@ -1,4 +1,5 @@
 """``python manage.py backup [--output FILE]``: dump the database (see core.backup)."""
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -6,8 +7,10 @@ from core import backup
 
 
 class Command(BaseCommand):
-    help = ("Dump the database to a file: PostgreSQL with pg_dump --format=custom, SQLite as a copy. "
-            "Default file: backups/roadmap-YYYYMMDD-HHMMSS.dump")
+    help = (
+        "Dump the database to a file: PostgreSQL with pg_dump --format=custom, SQLite as a copy. "
+        "Default file: backups/roadmap-YYYYMMDD-HHMMSS.dump"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--output", metavar="FILE", help="where to write the dump")

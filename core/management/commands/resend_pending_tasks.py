@@ -1,4 +1,5 @@
 """``python manage.py resend_pending_tasks``: send again the tasks kept while the broker was down."""
+
 from django.core.management.base import BaseCommand
 
 from core import outbox

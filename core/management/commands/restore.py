@@ -1,18 +1,24 @@
 """``python manage.py restore FILE [--replace] [--database-url URL]``: restore a dump (see core.backup)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core import backup
 
 
 class Command(BaseCommand):
-    help = ("Restore a dump made by `manage.py backup` into an empty database (PostgreSQL: pg_restore in one "
-            "transaction; SQLite: the file copied back). --replace drops the existing tables first.")
+    help = (
+        "Restore a dump made by `manage.py backup` into an empty database (PostgreSQL: pg_restore in one "
+        "transaction; SQLite: the file copied back). --replace drops the existing tables first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the dump file")
         parser.add_argument("--replace", action="store_true", help="drop the database's tables first")
-        parser.add_argument("--database-url", metavar="URL",
-                            help="restore into this database instead of the portal's (e.g. to check a backup)")
+        parser.add_argument(
+            "--database-url",
+            metavar="URL",
+            help="restore into this database instead of the portal's (e.g. to check a backup)",
+        )
 
     def handle(self, *args, file, replace=False, database_url=None, **options):
         try:

@@ -1,5 +1,6 @@
 """Kazakh number and date formats (Django ships none for kk): as in Kazakhstan's official documents,
 dates DD.MM.YYYY, a comma for decimals and a non-breaking space between thousands."""
+
 DATE_FORMAT = "j E Y ж."
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j E Y ж. H:i"

@@ -1,4 +1,5 @@
 """``python manage.py issue_api_token <username> [--days N]``: a new API token, printed once."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,8 +7,10 @@ from core.tokens import issue_token
 
 
 class Command(BaseCommand):
-    help = ("Issue an API token for a user and print it once (only its digest is stored); "
-            "it expires after --days days (default API_TOKEN_DAYS, 90).")
+    help = (
+        "Issue an API token for a user and print it once (only its digest is stored); "
+        "it expires after --days days (default API_TOKEN_DAYS, 90)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -22,5 +25,6 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(plaintext)
-        self.stderr.write(f"Token for {username} expires {token.expiry:%Y-%m-%d %H:%M %Z}. "
-                          "It is shown only now; store it safely.")
+        self.stderr.write(
+            f"Token for {username} expires {token.expiry:%Y-%m-%d %H:%M %Z}. It is shown only now; store it safely."
+        )

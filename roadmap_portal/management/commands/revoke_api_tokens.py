@@ -1,4 +1,5 @@
 """``python manage.py revoke_api_tokens <username>``: revoke every API token of a user."""
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
