@@ -76,12 +76,15 @@ def main() -> int:
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
     started = time.monotonic()
-    psql = lambda sql: run(
-        PY,
-        "-c",
-        f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "
-        f"c.autocommit = True; c.cursor().execute('''{sql}''')",
-    )
+
+    def psql(sql: str) -> str:
+        return run(
+            PY,
+            "-c",
+            f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "
+            f"c.autocommit = True; c.cursor().execute('''{sql}''')",
+        )
+
     psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{DB}"')
     run(PY, "manage.py", "migrate", "--noinput")

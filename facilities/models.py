@@ -324,6 +324,9 @@ class ProgressUpdate(models.Model):
             models.CheckConstraint(condition=Q(budget_spent_kzt__gte=0), name="progress_spent_not_negative"),
         ]
 
+    def __str__(self):
+        return f"{self.project}: {self.date} {self.get_status_display()} {self.percent_complete}%"
+
 
 class StaffProfile(models.Model):
     """A user's regions of responsibility (ministry editors, regional prosecutors, API clients).
@@ -375,6 +378,9 @@ class ResidencePopulation(models.Model):
                 fields=["facility", "home_region", "date"], name="residence_unique_facility_region_date"
             )
         ]
+
+    def __str__(self):
+        return f"{self.facility} ← {self.home_region}, {self.date}: {self.persons}"
 
     def clean(self):
         """A count is of a day that has happened (Asia/Almaty); a future date would hide the latest real one."""

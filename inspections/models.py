@@ -138,6 +138,9 @@ class FindingUpdate(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self):
+        return f"{self.finding} → {self.get_status_display()}"
+
 
 class OverdueCheck(models.Model):
     """One run of the daily overdue-findings check: how many findings were overdue, how many newly."""
@@ -149,3 +152,6 @@ class OverdueCheck(models.Model):
 
     class Meta:
         ordering = ["-ran_at", "-id"]
+
+    def __str__(self):
+        return f"{self.date}: {self.overdue} overdue, {self.newly_overdue} newly"
