@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT  # seed_demo prints the address the demo will serve
 
-.PHONY: demo install seed recalc run test worker beat check clean bench backup restore load
+.PHONY: demo install seed recalc run test worker beat lint check lock clean bench backup restore load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,9 +63,32 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A roadmap_portal beat --loglevel=info
 
+## lint: ruff (lint and format check), mypy (pyproject.toml [tool.mypy]) and, once pyproject.toml has
+## [tool.importlinter] contracts, lint-imports
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	@if grep -q '^\[tool\.importlinter\]' pyproject.toml; then echo "$(VENV)/bin/lint-imports"; $(VENV)/bin/lint-imports; \
+	else echo "lint-imports: no [tool.importlinter] section in pyproject.toml, skipped"; fi
+
+## check: Django's system check, no missing migration, and check --deploy under the production settings
+## (a throwaway secret key; nothing connects to the database)
 check: install
-	$(PY) manage.py check
+	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=roadmap_portal.settings_production \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+	ALLOWED_HOSTS=portal.example.kz DATABASE_URL=postgres://portal@127.0.0.1:5432/portal \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+## lock: recompile requirements.txt and requirements-dev.txt from requirements*.in (pip-tools), keeping
+## every pin that still fits; UPGRADE=1 upgrades every package, UPGRADE=django upgrades one
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+	$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
+lock: install
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
