@@ -84,7 +84,7 @@ check: install
 
 ## lock: recompile requirements.txt and requirements-dev.txt from requirements*.in (pip-tools), keeping
 ## every pin that still fits; UPGRADE=1 upgrades every package, UPGRADE=django upgrades one
-PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url \
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND='make lock' $(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links \
 	$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE)))
 lock: install
 	$(PIP_COMPILE) --output-file requirements.txt requirements.in
