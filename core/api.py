@@ -1,8 +1,10 @@
 """API errors: JSON ``{"field": ["reason"]}`` for every client error, JSON 404 for unknown API paths."""
 
+from typing import Any
+
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.response import Response
@@ -11,7 +13,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .exceptions import ConflictError
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
     ConflictError (a stale version) -> 409 with the current version (412 when the request had If-Match); a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
@@ -38,6 +40,6 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def api_not_found(request, exception=None):
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """JSON 404 for unknown ``/api/`` paths (the pages keep Django's HTML 404)."""
     return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -2,6 +2,7 @@
 malformed keys before they reach the database."""
 
 import re
+from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -19,7 +20,7 @@ class StrictTokenAuthentication(TokenAuthentication):
     An expired token is deleted by knox and answers 401 like a revoked (deleted) or unknown one.
     """
 
-    def authenticate_credentials(self, token):
+    def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         """``token`` is the header's bytes; returns ``(user, AuthToken)`` or raises AuthenticationFailed."""
         if not _TOKEN.match(token):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
@@ -32,5 +33,5 @@ class StrictTokenScheme(OpenApiAuthenticationExtension):
     target_class = "core.authentication.StrictTokenAuthentication"
     name = "tokenAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")

@@ -51,7 +51,7 @@ def target(database_url: str | None = None) -> dict:
     return {**connection.settings_dict, "vendor": connection.vendor}
 
 
-def backup(path: Path, database_url: str | None = None) -> Path:
+def backup(path: Path | str, database_url: str | None = None) -> Path:
     """Write a consistent dump of the database to ``path`` (PostgreSQL: pg_dump custom format; SQLite:
     a copy of the file). Returns ``path``. Raises BackupError."""
     db = target(database_url)
@@ -88,7 +88,7 @@ def _has_tables(db: dict) -> bool:
         return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 
-def restore(path: Path, database_url: str | None = None, replace: bool = False) -> None:
+def restore(path: Path | str, database_url: str | None = None, replace: bool = False) -> None:
     """Restore the dump ``path`` into the database (which must exist and be empty, unless ``replace``:
     then its tables are dropped first). PostgreSQL restores in one transaction: all or nothing.
     Raises BackupError (missing file, non-empty database, pg_restore's error)."""

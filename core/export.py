@@ -9,12 +9,14 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Number
+from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,7 +36,7 @@ class Column:
 
 
 class _Echo:
-    def write(self, value):
+    def write(self, value: str) -> str:
         return value
 
 
@@ -44,7 +46,7 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def safe_cell(value, kind: str = "text"):
+def safe_cell(value: Any, kind: str = "text") -> Any:
     """A value for a CSV or XLSX cell: numbers stay numbers; booleans are yes/no; dates ISO; None empty;
     text (and anything else in a text column) is neutralised."""
     if value is None:
@@ -74,11 +76,13 @@ def _disposition(filename: str, extension: str) -> str:
     return f"attachment; filename=\"{ascii_name}.{extension}\"; filename*=UTF-8''{quote(name, safe='')}.{extension}"
 
 
-def _normalise(columns) -> list[Column]:
+def _normalise(columns: Iterable[Column | str]) -> list[Column]:
     return [c if isinstance(c, Column) else Column(str(c)) for c in columns]
 
 
-def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
     """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM.
 
     ``columns``: Column objects or plain header strings (text columns). The name may hold Cyrillic or
@@ -87,7 +91,7 @@ def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
     columns = _normalise(columns)
     writer = csv.writer(_Echo())
 
-    def lines():
+    def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([c.header for c in columns])
         for row in rows:
             yield writer.writerow([safe_cell(value, c.kind) for value, c in zip(row, columns)])
@@ -97,7 +101,9 @@ def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(filename: str, columns, rows, sheet: str = "") -> HttpResponse:
+def xlsx_response(
+    filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]], sheet: str = ""
+) -> HttpResponse:
     """``rows`` as ``filename``.xlsx (one sheet, header row bold, frozen). Text cells are stored as
     strings, never formulas; numbers and dates keep their types."""
     from openpyxl import Workbook
@@ -134,7 +140,7 @@ def xlsx_response(filename: str, columns, rows, sheet: str = "") -> HttpResponse
     return response
 
 
-def list_query(request) -> str:
+def list_query(request: HttpRequest) -> str:
     """The request's query string without ``page`` and ``export``: the filters, for the pagination and
     export links of a list."""
     query = request.GET.copy()
@@ -143,7 +149,13 @@ def list_query(request) -> str:
     return query.urlencode()
 
 
-def export_response(request, filename: str, columns, rows, errors=None):
+def export_response(
+    request: HttpRequest,
+    filename: str,
+    columns: Iterable[Column | str],
+    rows: Iterable[Sequence[Any]] | Callable[[], Iterable[Sequence[Any]]],
+    errors: dict[str, list[Any]] | None = None,
+) -> HttpResponse | StreamingHttpResponse | None:
     """The export the request asks for with ``?export=csv|xlsx``, or None when it asks for none.
 
     ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).

@@ -6,13 +6,20 @@
 - StrictBooleanFilter, IdFilter, LenientMultipleChoiceFilter: filter types with clear errors.
 """
 
+from typing import TYPE_CHECKING, Any
+
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
 
 # Parameters every list accepts besides its filters.
 COMMON_PARAMETERS = {"page", "page_size", "ordering", "format"}
@@ -22,7 +29,7 @@ MAX_ID = 2**63 - 1
 class StrictFilterBackend(DjangoFilterBackend):
     """DjangoFilterBackend that answers 400 for query parameters that are neither filters nor paging."""
 
-    def filter_queryset(self, request, queryset, view):
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: "APIView") -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
         allowed = set(COMMON_PARAMETERS)
         if filterset_class is not None:
@@ -42,7 +49,7 @@ class StableOrderingFilter(OrderingFilter):
     that rows with equal sort keys appear exactly once across pages.
     """
 
-    def get_ordering(self, request, queryset, view):
+    def get_ordering(self, request: Request, queryset: QuerySet[Any], view: "APIView") -> list[str] | None:
         params = request.query_params.get(self.ordering_param)
         if params:
             fields = [param.strip() for param in params.split(",") if param.strip()]
@@ -74,7 +81,7 @@ class StrictBooleanField(forms.Field):
     TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
     widget = forms.Select(choices=[("", "---------"), ("true", gettext_lazy("yes")), ("false", gettext_lazy("no"))])
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> bool | None:
         if value in (None, ""):
             return None
         if isinstance(value, bool):
@@ -96,12 +103,12 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 class IdField(forms.IntegerField):
     """A database id: a whole number from 1 to 2^63-1 written in ASCII digits (``12.5`` is refused)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if isinstance(value, str) and value.strip() and not (value.strip().isascii() and value.strip().isdigit()):
             raise forms.ValidationError(_("Enter a whole number (an id)."), code="invalid")
         return super().to_python(value)
@@ -116,7 +123,7 @@ class IdFilter(django_filters.NumberFilter):
 class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
     """A multiple choice where empty values (``?kind=``) are ignored, like an empty single-value filter."""
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         if value is not None:
             value = [item for item in value if item not in ("", None)]
         return super().clean(value)

@@ -1,14 +1,17 @@
 """Audit history (django-simple-history) as plain data, for the History tabs and the ``/history/`` API."""
 
+from typing import TYPE_CHECKING, Any
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def history_entries(instance, limit: int = 200) -> list[dict]:
+def history_entries(instance: Any, limit: int = 200) -> list[dict[str, Any]]:
     """The newest ``limit`` history records of ``instance``, newest first: ``{"date", "user", "kind",
     "reason", "changes": [{"field", "label", "old", "new"}]}`` (values as text, choices by their label;
     ``user`` None = the system)."""
@@ -34,18 +37,21 @@ def history_entries(instance, limit: int = 200) -> list[dict]:
     return entries
 
 
-def _text(value):
+def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _change(instance, change) -> dict:
+def _change(instance: Any, change: Any) -> dict[str, Any]:
     """A change with the field's label and choice labels (``status: in use → decommissioned``)."""
     try:
         field = instance._meta.get_field(change.field)
     except Exception:  # a field removed since
         return {"field": change.field, "label": change.field, "old": _text(change.old), "new": _text(change.new)}
     choices = dict(field.flatchoices) if field.choices else {}
-    label = lambda value: _text(choices.get(value, value))  # noqa: E731
+
+    def label(value: object) -> str | None:
+        return _text(choices.get(value, value))
+
     return {"field": change.field, "label": str(field.verbose_name), "old": label(change.old), "new": label(change.new)}
 
 
@@ -62,10 +68,19 @@ _ENTRY = inline_serializer(
 )
 
 
-class HistoryMixin:
+# The mixin's base for the type checker only (at run time: object, so the MRO is unchanged).
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView
+
+    _View = GenericAPIView[Any]
+else:
+    _View = object
+
+
+class HistoryMixin(_View):
     """Adds read-only ``GET <detail>/history/`` to a viewset: who changed what, when (never editable)."""
 
     @extend_schema(responses={200: _ENTRY})
     @action(detail=True, methods=["get"], url_path="history", filter_backends=[], pagination_class=None)
-    def history(self, request, pk=None):
+    def history(self, request: Request, pk: str | None = None) -> Response:
         return Response(history_entries(self.get_object()))

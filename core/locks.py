@@ -17,6 +17,7 @@ Usage (inside ``transaction.atomic()``)::
 import contextlib
 import hashlib
 import threading
+from collections.abc import Iterator
 
 from django.db import connection
 
@@ -30,7 +31,7 @@ def lock_key(name: str) -> int:
 
 
 @contextlib.contextmanager
-def exclusive_lock(name: str):
+def exclusive_lock(name: str) -> Iterator[bool]:
     """Try once to take the lock ``name``; yield True if taken. On PostgreSQL it must be called inside a
     transaction (``transaction.atomic()``) and is held until that transaction ends, even after the
     ``with`` block; elsewhere it is released at the end of the block. Raises

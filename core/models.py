@@ -23,5 +23,5 @@ class PendingTask(models.Model):
         verbose_name = _("task waiting for the queue")
         verbose_name_plural = _("tasks waiting for the queue")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.task}({self.kwargs})"

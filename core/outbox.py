@@ -9,6 +9,7 @@ that stored a row is flagged (``deferred_in_request()``) so the page can tell th
 
 import contextvars
 import logging
+from typing import Any
 
 from celery import current_app
 from django.db import transaction
@@ -27,7 +28,7 @@ RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "in
 _deferred = contextvars.ContextVar("portal_outbox_deferred", default=0)
 
 
-def send(task, kwargs: dict) -> bool:
+def send(task: Any, kwargs: dict[str, Any]) -> bool:
     """Send ``task`` with ``kwargs`` now; on a broker error store a PendingTask and return False."""
     try:
         task.apply_async(kwargs=kwargs, retry=True, retry_policy=RETRY_POLICY)
@@ -39,7 +40,7 @@ def send(task, kwargs: dict) -> bool:
         return False
 
 
-def send_on_commit(task, **kwargs) -> None:
+def send_on_commit(task: Any, **kwargs: Any) -> None:
     """Send ``task(**kwargs)`` when the current transaction commits (immediately outside one); a send the
     broker refuses is kept in the outbox (PendingTask) and sent again later, never lost."""
     transaction.on_commit(lambda: send(task, kwargs))

@@ -8,6 +8,8 @@ derives from the views, so that a client (and the schemathesis tests in tests/ap
 can rely on the schema for every status the portal sends.
 """
 
+from typing import Any, Literal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -61,7 +63,7 @@ class PortalAutoSchema(AutoSchema):
     (conversion progress and completion): 409, 412.
     """
 
-    def _get_response_bodies(self, direction="response"):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
@@ -77,7 +79,7 @@ class PortalAutoSchema(AutoSchema):
                 responses[code] = self._error_response(code)
         return dict(sorted(responses.items()))
 
-    def _error_response(self, code: str) -> dict:
+    def _error_response(self, code: str) -> dict[str, Any]:
         name, schema, description = ERRORS[code]
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)

@@ -1,9 +1,12 @@
 """Small security helpers shared by settings: the client address used for login throttling."""
 
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client's IP address for django-axes (a string such as ``"10.0.0.5"``).
 
     ``REMOTE_ADDR`` unless ``settings.TRUSTED_PROXY_COUNT`` (n >= 1) reverse proxies sit in front of the
@@ -18,7 +21,9 @@ def client_ip(request) -> str:
     return forwarded[-count] if len(forwarded) >= count else remote
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
     """The page django-axes answers a locked-out login with (portal or admin): HTTP 429 and a translated
     message saying for how many minutes logging in is blocked (``settings.AXES_COOLOFF_TIME``)."""
     from django.shortcuts import render

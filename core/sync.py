@@ -3,7 +3,9 @@
 Models with django-simple-history get a history row for each creation and change."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 
@@ -14,9 +16,9 @@ class SyncCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    objects: dict = field(default_factory=dict, repr=False)
+    objects: dict[tuple[Any, ...], models.Model] = field(default_factory=dict, repr=False)
 
-    def __add__(self, other):
+    def __add__(self, other: "SyncCounts") -> "SyncCounts":
         return SyncCounts(
             self.created + other.created,
             self.updated + other.updated,
@@ -25,7 +27,13 @@ class SyncCounts:
         )
 
 
-def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=None, reason: str = "") -> SyncCounts:
+def sync_rows(
+    model: type[models.Model],
+    key_fields: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    queryset: models.QuerySet[Any] | None = None,
+    reason: str = "",
+) -> SyncCounts:
     """Make ``model`` hold ``rows``, matched on ``key_fields``; rows absent from ``rows`` are left alone.
 
     ``rows`` are dicts of field values (foreign keys as ``<name>_id``). Existing rows whose values already
@@ -36,7 +44,9 @@ def sync_rows(model, key_fields: tuple[str, ...], rows: list[dict], queryset=Non
     """
     qs = queryset if queryset is not None else model._default_manager.all()
     existing = {tuple(getattr(obj, k) for k in key_fields): obj for obj in qs}
-    to_create, to_update, changed_fields = [], [], set()
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
     counts = SyncCounts()
     for row in rows:
         key = tuple(row[k] for k in key_fields)

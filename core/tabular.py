@@ -11,8 +11,10 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -31,7 +33,7 @@ class Column:
 
     name: str
     headers: tuple[str, ...]
-    parse: callable = None
+    parse: Callable[[Any], Any] | None = None
     required: bool = False
     help: str = ""
 
@@ -41,15 +43,15 @@ class Table:
     """Rows read from a file: ``rows`` are ``(row number in the file, {column name: raw text})``."""
 
     columns: list[str]
-    rows: list = field(default_factory=list)
-    headers: dict = field(default_factory=dict)
+    rows: Iterable[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
 
 
-def normalise_header(text) -> str:
+def normalise_header(text: object) -> str:
     """``" Living space (m²) * "`` or ``"Жилая площадь, м2"`` -> the name without units, stars or case."""
     text = re.sub(r"\(.*?\)|\[.*?\]|\*", " ", str(text or "")).split(",")[0]
     text = text.strip().lower().replace("ё", "е")
@@ -92,7 +94,7 @@ def read_table(
     table.columns = sorted(set(mapping.values()))
     table.headers = {name: str(header[index]).strip() for index, name in mapping.items()}
 
-    def mapped():
+    def mapped() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
             for number, values in rows:
                 if not any(str(v).strip() for v in values if v is not None):
@@ -117,7 +119,10 @@ def _clean(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", " ", text)
 
 
-def _read_csv(data: bytes, encoding: str | None):
+_Read = tuple[list[Any], Iterator[tuple[int, list[Any]]], Table]
+
+
+def _read_csv(data: bytes, encoding: str | None) -> _Read:
     if encoding:
         codec = ENCODING_NAMES.get(encoding.strip().lower().replace("_", "-"))
         if codec is None:
@@ -161,7 +166,7 @@ def _read_csv(data: bytes, encoding: str | None):
     return header, rows, Table(columns=[], encoding=encoding, delimiter=delimiter)
 
 
-def _read_xlsx(data: bytes, sheet: str | None):
+def _read_xlsx(data: bytes, sheet: str | None) -> _Read:
     from openpyxl import load_workbook
 
     try:
@@ -201,13 +206,17 @@ def _read_xlsx(data: bytes, sheet: str | None):
     return header, rows, Table(columns=[], sheet=ws.title, sheets=names)
 
 
-def _map_header(header, columns: list[Column], sheet: str | None = None, sheets=()) -> dict[int, str]:
+def _map_header(
+    header: Sequence[Any], columns: list[Column], sheet: str | None = None, sheets: Sequence[str] = ()
+) -> dict[int, str]:
     """Column index -> column name; ``sheet`` (with the workbook's ``sheets``) is named in the errors."""
-    spellings = {}
+    spellings: dict[str, str] = {}
     for column in columns:
         for text in (column.name, *column.headers):
             spellings[normalise_header(text)] = column.name
-    mapping, seen, unknown = {}, {}, []
+    mapping: dict[int, str] = {}
+    seen: dict[str, Any] = {}
+    unknown: list[str] = []
     for index, text in enumerate(header):
         if text is None or not str(text).strip():
             continue
@@ -256,7 +265,7 @@ def _map_header(header, columns: list[Column], sheet: str | None = None, sheets=
 EXCEL_ERRORS = {"#REF!", "#VALUE!", "#N/A", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 
 
-def text(value) -> str | None:
+def text(value: Any) -> str | None:
     """A single-line text value, trimmed; empty -> None. Refuses dates and yes/no where text belongs (a
     spreadsheet turned the value into something else), spreadsheet error values and control characters."""
     if value is None:
@@ -278,7 +287,7 @@ def text(value) -> str | None:
     return raw
 
 
-def decimal(value, whole: bool = False) -> Decimal | None:
+def decimal(value: Any, whole: bool = False) -> Decimal | None:
     """``12,5`` ``12.5`` ``1 234,5`` ``1,234.5`` ``1.234,5`` -> Decimal; empty -> None.
 
     A single separator followed by exactly three digits (``1,000``) is a thousands separator in a
@@ -336,14 +345,14 @@ def decimal(value, whole: bool = False) -> Decimal | None:
     return result
 
 
-def _ungroup(raw: str, sep: str, original) -> str:
+def _ungroup(raw: str, sep: str, original: object) -> str:
     groups = raw.split(sep)
     if not groups[0] or any(len(g) != 3 for g in groups[1:]):
         raise ValueError(_("'%(value)s' is not a number") % {"value": original})
     return "".join(groups)
 
 
-def integer(value) -> int | None:
+def integer(value: Any) -> int | None:
     number = decimal(value, whole=True)
     if number is None:
         return None
@@ -356,7 +365,7 @@ TRUE = {"yes", "y", "true", "1", "да", "д", "иә", "ия", "+"}
 FALSE = {"no", "n", "false", "0", "нет", "н", "жоқ", "-"}
 
 
-def boolean(value) -> bool | None:
+def boolean(value: Any) -> bool | None:
     """yes/no in en, ru (да/нет) and kk (иә/жоқ), true/false, 1/0; empty -> None (unknown)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -370,7 +379,7 @@ def boolean(value) -> bool | None:
     raise ValueError(_("'%(value)s' is not yes or no") % {"value": value})
 
 
-def date(value) -> datetime.date | None:
+def date(value: Any) -> datetime.date | None:
     """``2026-11-01`` or ``01.11.2026`` or a spreadsheet date; empty -> None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

@@ -5,6 +5,7 @@ import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,9 @@ from core.sync import SyncCounts, sync_rows
 
 from . import scoping
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 REGIONS_PATH = Path(settings.BASE_DIR) / "data" / "regions.csv"
 
@@ -89,7 +93,14 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
 # Conversion projects: the state machine and progress updates (DESIGN.md section 3).
 
 Status = ConversionProject.Status
-FLOW = [Status.PLANNED, Status.DESIGN, Status.PROCUREMENT, Status.CONSTRUCTION, Status.COMMISSIONING, Status.COMPLETED]
+FLOW: list[str] = [
+    Status.PLANNED,
+    Status.DESIGN,
+    Status.PROCUREMENT,
+    Status.CONSTRUCTION,
+    Status.COMMISSIONING,
+    Status.COMPLETED,
+]
 FINAL = {Status.COMPLETED, Status.CANCELLED}
 
 
@@ -108,7 +119,7 @@ def allowed_transitions(project: ConversionProject) -> list[str]:
     return [following, Status.SUSPENDED, Status.CANCELLED]
 
 
-def check_can_edit_project(user, project: ConversionProject) -> None:
+def check_can_edit_project(user: "User | AnonymousUser | None", project: ConversionProject) -> None:
     """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region."""
     if not scoping.in_regions(project.block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
         raise PermissionDenied(_("Only a ministry editor of this region or an administrator may edit this project."))
@@ -132,7 +143,7 @@ def record_progress(
     correction_reason: str = "",
     actual_start: datetime.date | None = None,
     actual_end: datetime.date | None = None,
-    user=None,
+    user: "User | None" = None,
     _completing: bool = False,
 ) -> ProgressUpdate:
     """Append a progress update to ``project`` and apply it, in one transaction.
@@ -232,7 +243,7 @@ def record_progress(
     current.budget_spent_kzt = budget_spent_kzt
     current.actual_start, current.actual_end = actual_start, actual_end
     current.version += 1
-    current._history_user = user
+    current._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     current.save()
     update = ProgressUpdate.objects.create(
         project=current,

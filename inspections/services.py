@@ -1,6 +1,7 @@
 """Writes of the inspections app: inspections, findings, their status workflow, the overdue check."""
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,11 @@ from facilities import scoping
 
 from .models import Finding, FindingUpdate, Inspection, OverdueCheck
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from facilities.models import Facility
+
 INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
 FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
 S = Finding.Status
@@ -19,23 +25,23 @@ S = Finding.Status
 # Who may move a finding from one status to another (DESIGN.md section 3; issue 3).
 # Separation of duties: the ministry answers (in progress, resolved); the prosecutor verifies or reopens a
 # resolved finding, and may reject (withdraw) an open one or reopen a rejected one.
-PROSECUTOR_MOVES = {
+PROSECUTOR_MOVES: dict[str, set[str]] = {
     S.OPEN: {S.REJECTED},
     S.IN_PROGRESS: {S.REJECTED},
     S.RESOLVED: {S.VERIFIED, S.OPEN},
     S.VERIFIED: set(),
     S.REJECTED: {S.OPEN},
 }
-EDITOR_MOVES = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}}
+EDITOR_MOVES: dict[str, set[str]] = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}}
 
 
-def check_can_inspect(user, facility) -> None:
+def check_can_inspect(user: "User | AnonymousUser | None", facility: "Facility") -> None:
     """Raise PermissionDenied unless ``user`` is a prosecutor (or administrator) for the facility's region."""
     if not scoping.in_regions(facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
         raise PermissionDenied(_("Only a prosecutor for this region or an administrator records inspections."))
 
 
-def _clean(instance):
+def _clean(instance: Inspection | Finding) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
@@ -43,7 +49,7 @@ def _clean(instance):
 
 
 @transaction.atomic
-def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -> Inspection:
+def save_inspection(*, user: "User", data: dict[str, Any], inspection: Inspection | None = None) -> Inspection:
     """Create or change an inspection (facility, dates, body, type, announced, lead inspector, summary).
 
     The facility (old and new) must be in the prosecutor's regions; the end is not before the start and
@@ -79,19 +85,22 @@ def save_inspection(*, user, data: dict, inspection: Inspection | None = None) -
     if errors:
         raise ValidationError(errors)
     _clean(inspection)
-    inspection._history_user = user
+    inspection._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     inspection.save()
     return inspection
 
 
 @transaction.atomic
-def save_finding(*, user, data: dict, inspection: Inspection | None = None, finding: Finding | None = None) -> Finding:
+def save_finding(
+    *, user: "User", data: dict[str, Any], inspection: Inspection | None = None, finding: Finding | None = None
+) -> Finding:
     """Add a finding to ``inspection`` or change ``finding`` (not its status: see change_finding_status).
 
     An optional block and cell must belong to the inspected facility (and the cell to the block); an
     optional rule is a StandardRule. Raises PermissionDenied, ValidationError. Returns the finding.
     """
     inspection = finding.inspection if finding is not None else inspection
+    assert inspection is not None, "save_finding needs an inspection or a finding"
     check_can_inspect(user, inspection.facility)
     finding = finding or Finding(inspection=inspection)
     for name in FINDING_FIELDS:
@@ -115,7 +124,7 @@ def save_finding(*, user, data: dict, inspection: Inspection | None = None, find
     if errors:
         raise ValidationError(errors)
     _clean(finding)
-    finding._history_user = user
+    finding._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     is_new = finding.pk is None
     finding.save()
     if is_new:
@@ -123,11 +132,11 @@ def save_finding(*, user, data: dict, inspection: Inspection | None = None, find
     return finding
 
 
-def allowed_moves(user, finding: Finding) -> list[str]:
+def allowed_moves(user: "User | AnonymousUser | None", finding: Finding) -> list[str]:
     """Statuses ``user`` may move ``finding`` to: prosecutors (of the region) review, verify, reopen or
     reject; ministry editors of the region answer (in progress, resolved)."""
     region = finding.inspection.facility.region_id
-    moves = set()
+    moves: set[str] = set()
     if scoping.in_regions(region, scoping.edit_regions(user, scoping.PROSECUTOR)):
         moves |= PROSECUTOR_MOVES.get(finding.status, set())
     if scoping.in_regions(region, scoping.edit_regions(user, scoping.EDITOR)):
@@ -136,7 +145,7 @@ def allowed_moves(user, finding: Finding) -> list[str]:
 
 
 @transaction.atomic
-def change_finding_status(*, user, finding: Finding, status: str, response: str = "") -> FindingUpdate:
+def change_finding_status(*, user: "User", finding: Finding, status: str, response: str = "") -> FindingUpdate:
     """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction.
 
     Resolving needs a response (what was done). Raises PermissionDenied (no move allowed to this user at
@@ -166,7 +175,7 @@ def change_finding_status(*, user, finding: Finding, status: str, response: str 
     finding.status = status
     if status not in Finding.OPEN_STATUSES:
         finding.overdue_since = None
-    finding._history_user = user
+    finding._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     finding.save(update_fields=["status", "overdue_since"])
     return FindingUpdate.objects.create(finding=finding, status=status, response=response.strip(), author=user)
 

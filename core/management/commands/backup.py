@@ -1,5 +1,8 @@
 """``python manage.py backup [--output FILE]``: dump the database (see core.backup)."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -12,11 +15,11 @@ class Command(BaseCommand):
         "Default file: backups/roadmap-YYYYMMDD-HHMMSS.dump"
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--output", metavar="FILE", help="where to write the dump")
         parser.add_argument("--database-url", metavar="URL", help="dump this database instead of the portal's")
 
-    def handle(self, *args, output=None, database_url=None, **options):
+    def handle(self, *args: Any, output: str | None = None, database_url: str | None = None, **options: Any) -> None:
         path = output or f"backups/roadmap-{timezone.localtime():%Y%m%d-%H%M%S}.dump"
         try:
             written = backup.backup(path, database_url)

@@ -1,5 +1,8 @@
 """``python manage.py restore FILE [--replace] [--database-url URL]``: restore a dump (see core.backup)."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core import backup
@@ -11,7 +14,7 @@ class Command(BaseCommand):
         "transaction; SQLite: the file copied back). --replace drops the existing tables first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the dump file")
         parser.add_argument("--replace", action="store_true", help="drop the database's tables first")
         parser.add_argument(
@@ -20,7 +23,9 @@ class Command(BaseCommand):
             help="restore into this database instead of the portal's (e.g. to check a backup)",
         )
 
-    def handle(self, *args, file, replace=False, database_url=None, **options):
+    def handle(
+        self, *args: Any, file: str, replace: bool = False, database_url: str | None = None, **options: Any
+    ) -> None:
         try:
             backup.restore(file, database_url, replace=replace)
         except backup.BackupError as error:
