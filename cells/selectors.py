@@ -7,8 +7,8 @@ from django.utils.translation import gettext
 from facilities.models import AccommodationType
 
 from .compliance import rules as R
-from .compliance.engine import definition
 from .compliance.rules import BOOLEAN_METRICS
+from .compliance.ruleset import definition
 from .models import Cell, StandardRule
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"

@@ -139,31 +139,3 @@ def display_measured_expression(metric: str, col):
         hundred = Value(Decimal(100), output_field=_PER_PERSON_FIELD)
         return RealDivide(Floor(measured * hundred, output_field=_PER_PERSON_FIELD), hundred)
     return measured
-
-
-def profile_status_expression(outcomes: list):
-    """A profile's status from its rules' outcome expressions (DESIGN.md section 4).
-
-    ``non_compliant`` if any rule fails, else ``unknown`` if any rule is unknown, else ``compliant``
-    (rules that do not apply, NULL outcomes, are ignored).
-    """
-    from cells.models import ComplianceStatus
-
-    text = models.CharField(max_length=16)
-    if not outcomes:
-        return Value(ComplianceStatus.COMPLIANT, output_field=text)
-    any_fail = _any_equal(outcomes, FAIL)
-    any_unknown = _any_equal(outcomes, UNKNOWN)
-    return Case(
-        When(any_fail, then=Value(ComplianceStatus.NON_COMPLIANT)),
-        When(any_unknown, then=Value(ComplianceStatus.UNKNOWN)),
-        default=Value(ComplianceStatus.COMPLIANT),
-        output_field=text,
-    )
-
-
-def _any_equal(expressions, value):
-    condition = Exact(expressions[0], value)
-    for expression in expressions[1:]:
-        condition = condition | Exact(expression, value)
-    return condition

@@ -220,7 +220,7 @@ def test_a_failing_run_leaves_the_previous_state(small_facility, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("killed half way")
 
-    monkeypatch.setattr("cells.compliance.engine.write_snapshots", boom)
+    monkeypatch.setattr("cells.compliance.snapshots.write_figures", boom)
     with pytest.raises(RuntimeError):
         recalculate_compliance(run_date=DAY)
     assert ComplianceRun.objects.first().outcome == "failed"

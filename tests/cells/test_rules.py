@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cells.compliance.engine import evaluate_measurements
+from cells.compliance.design_check import evaluate_measurements
 from cells.models import Cell, StandardProfile
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from cells.services import recalculate_compliance
