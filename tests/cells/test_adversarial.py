@@ -1,5 +1,5 @@
 """Adversarial sequences against the incremental compliance run: after each, the incremental state must
-equal what a full run would leave (tests.cells.test_incremental._equals_full).
+equal what a full run would leave (tests.cells.comparisons.state_and_full).
 
 Known limits, not tested here: a cell deleted outright, and a copy of a loaded cell inserted with
 bulk_create (which skips Cell.save and keeps the original's evaluation record), are seen only by an
@@ -13,7 +13,7 @@ import pytest
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
-from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots, state_and_full  # noqa: F401
+from tests.cells.comparisons import DAY, NEXT, state_and_full
 from tests.conftest import requires_postgres
 from tests.factories import BlockFactory, CellFactory
 

@@ -10,46 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cells.compliance.outcomes import recorded_results
-from cells.models import BlockCompliance, Cell, ComplianceSnapshot, StandardProfile
+from cells.models import Cell, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
-from tests.factories import BlockFactory, CellFactory, FacilityFactory
-
-DAY = datetime.date(2026, 11, 27)
-NEXT = DAY + datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def estate(standards, regions):
-    """Two facilities in two regions, two blocks each, five cells a block."""
-    for code, region in (("A", "KZ-35"), ("B", "KZ-75")):
-        facility = FacilityFactory(code=code, region__code=region)
-        for name in ("North", "South"):
-            block = BlockFactory(facility=facility, name=name)
-            for n in range(5):
-                CellFactory(
-                    block=block,
-                    number=f"{n}",
-                    occupancy=1,
-                    living_space_m2=Decimal("6.50") if n % 2 else Decimal("5.50"),
-                )
-
-
-def snapshots(day):
-    """Every snapshot row of ``day``, and the blocks' current figures, as comparable tuples."""
-    counts = [
-        "persons",
-        "places",
-        "persons_compliant",
-        "persons_in_single_cells",
-        "cells",
-        "cells_compliant",
-        "cells_non_compliant",
-        "cells_unknown",
-    ]
-    return (
-        sorted(ComplianceSnapshot.objects.filter(date=day).values_list("scope", "object_id", "profile_id", *counts)),
-        sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", *counts)),
-    )
+from tests.cells.comparisons import DAY, NEXT, snapshots, state_and_full
+from tests.factories import CellFactory
 
 
 def test_a_rerun_evaluates_nothing_and_writes_no_result(estate):
@@ -112,26 +76,6 @@ def test_statements_do_not_grow_with_the_cells_changed(estate):
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
-def results():
-    """Every result, and every cell's contribution as of its last evaluation, as comparable tuples."""
-    return (
-        sorted(
-            (pk, r.profile.pk, r.status, tuple(sorted(r.failed.items())), tuple(sorted(r.unknown.items())))
-            for (pk, _), r in recorded_results().items()
-        ),
-        sorted(
-            Cell.objects.values_list(
-                "id",
-                "evaluated_block_id",
-                "evaluated_persons",
-                "evaluated_places",
-                "evaluated_single",
-                "evaluated_outcomes",
-            )
-        ),
-    )
-
-
 @pytest.mark.django_db(transaction=False)
 def test_random_changes_incremental_equals_full(estate):
     """Sixty rounds of random changes (plain UPDATEs, moves between blocks, new cells, decommissioning,
@@ -180,19 +124,6 @@ def test_random_changes_incremental_equals_full(estate):
         incremental, full = state_and_full(day)
         assert incremental[0] == full[0], f"results differ after round {round_}"
         assert incremental[1] == full[1], f"snapshots differ after round {round_}"
-
-
-def state_and_full(day):
-    """``(now, full)``: the results and snapshots of ``day`` as they stand, and as a full run would leave
-    them (the full run rolled back)."""
-    from django.db import transaction
-
-    state = (results(), snapshots(day))
-    with transaction.atomic():
-        recalculate_compliance(run_date=day, full=True)
-        full = (results(), snapshots(day))
-        transaction.set_rollback(True)
-    return state, full
 
 
 def _equals_full(day):
