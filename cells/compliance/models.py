@@ -26,7 +26,7 @@ class DueCell(models.Model):
 
 class OutcomeLayout(models.Model):
     """Where each rule's outcome sits in the outcome codes a run records on a cell
-    (Cell.evaluated_outcomes, cells.compliance.engine.outcome_codes_expression) under one version of the
+    (Cell.evaluated_outcomes, cells.compliance.ruleset.RuleSet.codes_expression) under one version of the
     rules: what makes a cell's codes readable as its results (cells.compliance.outcomes), under the rules
     it was evaluated against, even after they changed.
 
@@ -185,7 +185,14 @@ class ComplianceSnapshot(ComplianceCounts):  # noqa: DJ008 (no __str__, as befor
 
 
 class ComplianceRun(models.Model):  # noqa: DJ008 (no __str__, as before the move)
-    """One execution of the compliance recalculation: when, scope, outcome and counts."""
+    """One execution of the compliance recalculation: when, scope, outcome and counts.
+
+    The counts keep the column names of an older design (docs/compliance-engine.md, §Stored data): by the
+    engine's names (cells.compliance.evaluate.EvaluationCounts), ``cells_evaluated`` is the cells in use
+    evaluated, ``results_written`` the cells in use whose outcome letters changed or that came into use
+    (``outcomes_changed``), ``results_deleted`` the cells that left use (``left_use``); the summary API
+    shows them under the column names.
+    """
 
     class Outcome(models.TextChoices):
         RUNNING = "running", _("running")
@@ -201,6 +208,7 @@ class ComplianceRun(models.Model):  # noqa: DJ008 (no __str__, as before the mov
     rules_version = models.CharField(
         max_length=32, blank=True, help_text="fingerprint of the active rules the run evaluated against"
     )
+    # help_text as when added (a new text is a migration): the function is cells.compliance.policy.blocks_version.
     blocks_version = models.CharField(
         max_length=32,
         blank=True,
