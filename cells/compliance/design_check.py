@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cells.models import StandardProfile
 
 from . import rules as R
@@ -57,7 +59,7 @@ def evaluate_measurements(measurements: dict, profiles) -> list[dict]:
     return report
 
 
-def present_measured(metric: str, value):
+def present_measured(metric: str, value: Any) -> Any:
     """A measured value in JSON form: numbers as floats (2 dp), booleans as booleans, None unchanged."""
     if value is None:
         return None

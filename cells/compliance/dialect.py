@@ -98,7 +98,7 @@ def execute(cursor, statement: Fragment) -> int:
     return max(cursor.rowcount, 0)
 
 
-def scalar(cursor, statement: Fragment):
+def scalar(cursor, statement: Fragment) -> Any:
     execute(cursor, statement)
     return cursor.fetchone()[0]
 

@@ -94,7 +94,7 @@ class BlockTotals(models.Model):
 
 
 class BlockComplianceQuerySet(models.QuerySet):
-    def with_totals(self):
+    def with_totals(self) -> "BlockComplianceQuerySet":
         """The rows with their block's totals (BlockTotals: ``persons``, ``places``,
         ``persons_in_single_cells``, ``cells``) as attributes: every ComplianceCounts figure of a block
         under a profile (one query)."""
@@ -179,7 +179,7 @@ class ComplianceSnapshot(ComplianceCounts):  # noqa: DJ008 (no __str__, as befor
         ]
 
     @property
-    def compliant_share(self):
+    def compliant_share(self) -> float | None:
         """Persons in compliant accommodation / persons, in % (None when nobody is held)."""
         return round(100 * self.persons_compliant / self.persons, 1) if self.persons else None
 
@@ -233,7 +233,7 @@ class ComplianceRun(models.Model):  # noqa: DJ008 (no __str__, as before the mov
         verbose_name_plural = _("compliance runs")
 
     @property
-    def duration_seconds(self):
+    def duration_seconds(self) -> float | None:
         """Wall time of the run in seconds, or None while it runs."""
         if self.finished_at is None:
             return None

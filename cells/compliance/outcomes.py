@@ -112,7 +112,7 @@ def layouts() -> list[tuple[str, list]]:
     return list(OutcomeLayout.objects.values_list("version", "profiles"))
 
 
-def status_expression(profile: StandardProfile, known: list | None = None):
+def status_expression(profile: StandardProfile, known: list | None = None) -> Case | Value:
     """An expression of a cell's status under ``profile`` (a ComplianceStatus value) from its recorded
     codes, under whichever version of the rules it was evaluated; NULL when it was never evaluated under
     a layout that holds the profile. ``known``: the layouts (layouts()), else read (one query). Says

@@ -107,7 +107,7 @@ class RuleSet:
         ]
 
     @cached_property
-    def codes_expression(self):
+    def codes_expression(self) -> Joined | Value:
         """Every rule's letter for a cell (an ORM expression over the cell's columns), then "#" and
         codes_version: e.g. ``PPFP|PP-P#3f2a9c0d41be``. Each rule is evaluated once."""
         text = models.TextField()
