@@ -120,7 +120,7 @@ LOWER_BOUND = """
 import statistics, time
 from django.db import connection
 from bench.lower_bound import lower_bound_sql
-from cells.compliance.engine import profile_rules
+from cells.compliance.ruleset import profile_rules
 from cells.models import StandardProfile
 sql = lower_bound_sql(profile_rules(list(StandardProfile.objects.filter(is_active=True))))
 times = []

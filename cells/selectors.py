@@ -1,14 +1,16 @@
 """Reads of the cells app."""
 
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from facilities.models import AccommodationType
 
 from .compliance import rules as R
-from .compliance.engine import definition
 from .compliance.rules import BOOLEAN_METRICS
+from .compliance.ruleset import definition
 from .models import Cell, StandardRule
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"
@@ -27,7 +29,7 @@ def active_rules() -> list[StandardRule]:
 DERIVED_METRICS = ["living_space_per_person_m2"]  # metrics that are no column of the cell (rules.METRICS)
 
 
-def cells_with_results(queryset):
+def cells_with_results(queryset: QuerySet[Cell]) -> QuerySet[Cell]:
     """Cells (a Cell queryset) with ``active_results``: their results under the active profiles, in the
     profiles' order, read from the outcome codes of their last evaluation (cells.compliance.outcomes); and
     the derived metrics (DERIVED_METRICS) as the rules compute them, for measured_value. Four queries
@@ -37,7 +39,7 @@ def cells_with_results(queryset):
     ).with_results()
 
 
-def measured_value(cell: Cell, metric: str):
+def measured_value(cell: Cell, metric: str) -> Any:
     """The value of ``metric`` (rules.METRICS) measured in ``cell`` as the rules read it (m², m, persons,
     booleans; living space per person truncated to 2 decimal places, rules.display_measured_expression).
     A result names the rules a cell fails; their measured values are the cell's, read here, so that a new
@@ -46,7 +48,7 @@ def measured_value(cell: Cell, metric: str):
     return getattr(cell, metric)
 
 
-def display_value(metric: str, value):
+def display_value(metric: str, value: Any) -> Any:
     """A stored measured value for display: booleans (0/1 on SQLite) as "yes"/"no", types by their label,
     living space per person with its 2 decimal places (m²; SQLite computes it with 14)."""
     if metric in DERIVED_METRICS and value is not None:

@@ -1,11 +1,12 @@
-"""Writes of the cells app: loading the standards and running the compliance recalculation."""
+"""Writes of the cells app: loading the standards, and writes to cells (registration, measurements,
+headcounts, the conversion of a block), each scheduling the recompute of its facilities.
+
+The compliance run itself is cells.compliance.run (recalculate_compliance, re-exported here); the task
+that runs it and schedule_recalculation are in cells.tasks."""
 
 import datetime
 import json
 import logging
-import os
-import time
-import traceback
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,21 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core import outbox
-from core.locks import exclusive_lock
 from core.sync import SyncCounts, sync_rows
 from facilities import scoping
-from facilities.models import AccommodationType, ConversionProject, Facility, ResidentialBlock
+from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
 
-from .compliance import engine
 from .compliance.rules import METRICS
-from .models import Cell, ComplianceRun, StandardProfile, StandardRule
+from .compliance.run import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
+from .models import Cell, StandardProfile, StandardRule
+from .tasks import schedule_recalculation
+
+__all__ = ["RUN_LOCK", "SKIPPED_MESSAGE", "recalculate_compliance", "schedule_recalculation"]  # re-exported
 
 logger = logging.getLogger(__name__)
 
 STANDARDS_PATH = Path(settings.BASE_DIR) / "data" / "standards.json"
-RUN_LOCK = "compliance-run"
 
 
 @transaction.atomic
@@ -80,115 +81,6 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
     return counts + sync_rows(StandardRule, ("code",), rule_rows)
 
 
-def recalculate_compliance(
-    *,
-    run_date=None,
-    facility_code: str | None = None,
-    facility_id: int | None = None,
-    trigger: str = "manual",
-    full: bool = False,
-) -> ComplianceRun:
-    """Recompute compliance results and the day's snapshots, for one facility or the whole estate.
-
-    Only cells whose inputs (attributes or active rules) changed since their last evaluation are
-    evaluated, and only their blocks re-aggregated; ``full`` evaluates and aggregates every cell (the
-    weekly run, and after deleting cells, which the fingerprints cannot see).
-
-    ``run_date`` (date, default today in Asia/Almaty) is the snapshot date. The run is recorded first as
-    ``running`` (its own commit, so the dashboard shows it). Results, snapshots and the ``succeeded``
-    outcome are then written in one transaction that holds core.locks.exclusive_lock (a PostgreSQL
-    advisory lock, released when the transaction ends or its connection dies; no Redis needed). A run
-    that finds the lock taken is recorded as ``skipped`` with the reason and changes nothing. A run that
-    raises is recorded as ``failed`` and leaves the previous results and snapshots (a rerun gives the same
-    rows as one clean run). A run whose process was killed stays ``running`` until the next run that
-    takes the lock records it as ``interrupted``.
-    Returns the ComplianceRun record. Raises Facility.DoesNotExist for an unknown facility.
-    """
-    run_date = run_date or timezone.localdate()
-    facility = None
-    if facility_code is not None:
-        facility = Facility.objects.get(code=facility_code)
-    elif facility_id is not None:
-        facility = Facility.objects.get(pk=facility_id)
-    run = ComplianceRun.objects.create(
-        run_date=run_date, facility=facility, trigger=trigger, full=full, started_at=timezone.now()
-    )
-    try:
-        with transaction.atomic(), exclusive_lock(RUN_LOCK) as acquired:
-            if acquired:
-                # Holding the lock, any other 'running' record belongs to a run that died.
-                ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING).exclude(pk=run.pk).update(
-                    outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now()
-                )
-                _run(run, facility, full)
-    except Exception:
-        run.outcome = ComplianceRun.Outcome.FAILED
-        run.error = traceback.format_exc()[-4000:]
-        run.finished_at = timezone.now()
-        run.save()
-        raise
-    if not acquired:
-        run.outcome = ComplianceRun.Outcome.SKIPPED
-        run.finished_at = timezone.now()
-        run.error = SKIPPED_MESSAGE
-        run.save()
-        logger.warning("compliance run %s skipped: another run in progress", run.pk)
-        return run
-    logger.info(
-        "compliance run %s: %s cells, %s with new results, %s left use, %s snapshots in %.2f s",
-        run.pk,
-        run.cells_evaluated,
-        run.results_written,
-        run.results_deleted,
-        run.snapshots_written,
-        run.duration_seconds,
-    )
-    return run
-
-
-SKIPPED_MESSAGE = "Another compliance run holds the lock; nothing was changed."
-
-
-def _run(run: ComplianceRun, facility: Facility | None, full: bool) -> None:
-    """The body of a run, inside its transaction and lock: results, snapshots, the succeeded record."""
-    engine.hold_rules()
-    profiles = list(StandardProfile.objects.filter(is_active=True))
-    run.rules_version = engine.rules_version(profiles)
-    # Input revisions and snapshot deltas hold only under the same rules: otherwise evaluate all; and, when
-    # cells may hold outcome codes under other rules, estate-wide: a cell that came from another
-    # facility's block takes its old contribution out of that block only by a recount of it.
-    run.full = full or engine.must_run_full(run.rules_version)
-    if facility is not None and engine.rules_changed(run.rules_version):
-        facility = run.facility = None
-    evaluated, written, deleted = engine.write_results(profiles, facility.pk if facility else None, full=run.full)
-    _fault_pause_point()
-    run.blocks_version = engine.blocks_version()  # before the roll-up: a block moved meanwhile shows next time
-    snapshots = engine.write_snapshots(run.run_date, profiles, facility, full=run.full, blocks=run.blocks_version)
-    run.cells_evaluated, run.results_written, run.results_deleted = evaluated, written, deleted
-    run.snapshots_written = snapshots
-    run.outcome = ComplianceRun.Outcome.SUCCEEDED
-    run.finished_at = timezone.now()
-    run.save()
-
-
-def _fault_pause_point() -> None:
-    """Test-only fault injection (tests/cells/test_faults.py): when the environment variable
-    PORTAL_FAULT_PAUSE_FILE names a file that does not exist yet, create it (with this process id) and
-    sleep PORTAL_FAULT_PAUSE_SECONDS (default 120 s) here, between the results and the snapshots, inside
-    the run's transaction, so that a test can kill the worker in the middle of a run. Only the first run
-    pauses (the file then exists). Does nothing when the variable is unset (always, in production)."""
-    path = os.environ.get("PORTAL_FAULT_PAUSE_FILE")
-    if not path:
-        return
-    try:
-        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return
-    os.write(handle, str(os.getpid()).encode())
-    os.close(handle)
-    time.sleep(float(os.environ.get("PORTAL_FAULT_PAUSE_SECONDS", "120")))
-
-
 # ---------------------------------------------------------------------------------------------------
 # Writes to cells: registration, measurements, headcounts, and the conversion of a block.
 
@@ -216,16 +108,6 @@ NEW_CELL_FIELDS = [
     "has_natural_light",
     "occupancy",
 ]
-
-
-def schedule_recalculation(*facility_ids: int) -> None:
-    """Recompute these facilities' compliance in a Celery task sent when the transaction commits
-    (never before it, never on rollback). With the broker down the task is kept in the outbox
-    (core.outbox) and sent when it is back; the edit itself is saved either way."""
-    from .tasks import recalculate_compliance as task
-
-    for facility_id in sorted({f for f in facility_ids if f}):
-        outbox.send_on_commit(task, facility_id=facility_id, trigger="edit")
 
 
 def check_can_edit_cells(user, cell: Cell | None = None) -> None:

@@ -1,10 +1,12 @@
-"""Background work of the cells app (Celery): the compliance recalculation."""
+"""Background work of the cells app (Celery): the compliance recalculation, and its scheduling after edits."""
 
 import datetime
 
 from celery import shared_task
 
-from . import services
+from core import outbox
+
+from .compliance import run as compliance_run
 from .models import ComplianceRun
 
 
@@ -13,9 +15,9 @@ from .models import ComplianceRun
 )
 def recalculate_compliance(
     self, run_date: str | None = None, facility_id: int | None = None, trigger: str = "task", full: bool = False
-):
-    """Run cells.services.recalculate_compliance; ``run_date`` as ``YYYY-MM-DD`` (default today, Almaty);
-    ``full`` evaluates every cell (the weekly run) instead of the cells whose inputs changed.
+) -> int:
+    """Run cells.compliance.run.recalculate_compliance; ``run_date`` as ``YYYY-MM-DD`` (default today,
+    Almaty); ``full`` evaluates every cell (the weekly run) instead of the cells whose inputs changed.
 
     Idempotent: rerunning for the same date gives the same results and snapshots. Soft and hard time
     limits come from settings (CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT). A run refused by
@@ -23,7 +25,15 @@ def recalculate_compliance(
     after an edit is not lost. Returns the ComplianceRun id.
     """
     date = datetime.date.fromisoformat(run_date) if run_date else None
-    run = services.recalculate_compliance(run_date=date, facility_id=facility_id, trigger=trigger, full=full)
+    run = compliance_run.recalculate_compliance(run_date=date, facility_id=facility_id, trigger=trigger, full=full)
     if run.outcome == ComplianceRun.Outcome.SKIPPED and not self.request.is_eager:
         raise self.retry()
     return run.pk
+
+
+def schedule_recalculation(*facility_ids: int) -> None:
+    """Recompute these facilities' compliance in a Celery task sent when the transaction commits
+    (never before it, never on rollback). With the broker down the task is kept in the outbox
+    (core.outbox) and sent when it is back; the edit itself is saved either way."""
+    for facility_id in sorted({f for f in facility_ids if f}):
+        outbox.send_on_commit(recalculate_compliance, facility_id=facility_id, trigger="edit")

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cells.compliance import rules as R
-from cells.compliance.engine import present_measured
+from cells.compliance.design_check import present_measured
 from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
 from cells.selectors import measured_value
 from core.serializers import IdRelatedField, StrictInputMixin

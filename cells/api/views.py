@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cells import services
-from cells.compliance.engine import evaluate_measurements
+from cells.compliance.design_check import evaluate_measurements
 from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, StandardProfile
 from cells.selectors import cells_with_results

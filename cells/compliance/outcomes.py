@@ -1,12 +1,10 @@
 """A cell's results, read from what its last evaluation recorded.
 
 A run records on each cell every active rule's outcome as one letter (Cell.evaluated_outcomes, written by
-cells.compliance.engine; P pass, F fail, U unknown, - does not apply; profiles separated by "|"; the
-rules' version after "#"). A profile's result is a function of its letters: non-compliant if one rule
-fails, else unknown if one could not be evaluated, else compliant (as rules.profile_status_expression).
+cells.compliance.evaluate; the letters and a profile's status from them: cells.compliance.codes).
 The layout of the letters under each version of the rules (OutcomeLayout) names the rule and metric of
 each letter. So nothing is stored per cell and profile: a run that changes a cell's outcomes writes that
-cell's row and nothing else.
+cell's row and nothing else (docs/compliance-engine.md, §A worked example).
 """
 
 from dataclasses import dataclass, field
@@ -14,9 +12,12 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Substr
-from django.db.models.lookups import Contains
 
 from cells.models import Cell, ComplianceStatus, OutcomeLayout, StandardProfile, StandardRule
+
+from . import codes
+from .codes import LETTERS, status_case, status_of
+from .ruleset import definition
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Result:
     (e.g. ``{"CPT-2015-1": "living_space_m2"}``; the measured value is the cell's,
     cells.selectors.measured_value); ``unknown``: ``{rule code: metric}`` of the rules that could not be
     evaluated for a missing measurement. ``rules``: ``{rule code: definition}`` of the profile's rules at
-    that evaluation (engine.definition): an outcome holds only for a rule defined as it is now. ``cell``:
+    that evaluation (ruleset.definition): an outcome holds only for a rule defined as it is now. ``cell``:
     the cell.
     """
 
@@ -46,23 +47,15 @@ class Result:
         return str(ComplianceStatus(self.status).label)
 
 
-def _split(codes: str | None) -> tuple[str, str] | None:
-    """``(letters, version)`` of recorded outcome codes, or None when there are none."""
-    if not codes or "#" not in codes:
-        return None
-    letters, version = codes.rsplit("#", 1)
-    return letters, version
-
-
 def decode(cell: Cell, layouts: dict[str, list], profiles: dict[int, StandardProfile]) -> list[Result]:
     """The results of ``cell`` under ``profiles`` (``{id: profile}``, those to show: the active ones),
     in the profiles' order (position, id), from its recorded codes and their layout (``layouts``:
     ``{version: OutcomeLayout.profiles}``). An empty list for a cell not in use, never evaluated, or
     evaluated under a layout not given."""
-    split = _split(cell.evaluated_outcomes)
-    if cell.status != Cell.Status.IN_USE or split is None or split[1] not in layouts:
+    recorded = codes.split(cell.evaluated_outcomes)
+    if cell.status != Cell.Status.IN_USE or recorded is None or recorded[1] not in layouts:
         return []
-    letters, version = split
+    letters, version = recorded
     results = []
     for entry in layouts[version]:
         profile = profiles.get(entry["profile"])
@@ -70,24 +63,16 @@ def decode(cell: Cell, layouts: dict[str, list], profiles: dict[int, StandardPro
             continue
         first = entry["first"] - 1
         mine = letters[first : first + len(entry["rules"])]
-        failed = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == "F"}
-        unknown = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == "U"}
-        status = (
-            ComplianceStatus.NON_COMPLIANT
-            if failed
-            else ComplianceStatus.UNKNOWN
-            if unknown
-            else ComplianceStatus.COMPLIANT
-        )
-        results.append(Result(profile, str(status), failed, unknown, {rule[0]: rule for rule in entry["rules"]}, cell))
+        failed = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == LETTERS["fail"]}
+        unknown = {rule[0]: rule[1] for rule, letter in zip(entry["rules"], mine) if letter == LETTERS["unknown"]}
+        rules = {rule[0]: rule for rule in entry["rules"]}
+        results.append(Result(profile, status_of(mine), failed, unknown, rules, cell))
     return sorted(results, key=lambda r: (r.profile.position, r.profile.pk))
 
 
 def current_definitions(profiles: dict[int, StandardProfile]) -> dict[int, list]:
     """``{profile id: [definition of each rule, in the order of the codes]}`` of ``profiles`` now (one
-    query; engine.definition)."""
-    from .engine import definition
-
+    query; ruleset.definition)."""
     current = {pk: [] for pk in profiles}
     for rule in StandardRule.objects.filter(profile__in=list(profiles)).order_by(
         "profile__position", "position", "code"
@@ -113,13 +98,13 @@ def attach_results(cells: list[Cell]) -> None:
         return
     profiles = {p.pk: p for p in StandardProfile.objects.filter(is_active=True)}
     current = current_definitions(profiles)
-    versions = {split[1] for split in map(_split, (c.evaluated_outcomes for c in cells)) if split}
+    versions = {parts[1] for parts in map(codes.split, (c.evaluated_outcomes for c in cells)) if parts}
     layouts = dict(OutcomeLayout.objects.filter(version__in=versions).values_list("version", "profiles"))
     changed = {version for version, entries in layouts.items() if rules_changed(entries, current)}
     for cell in cells:
         cell.active_results = decode(cell, layouts, profiles)
-        split = _split(cell.evaluated_outcomes)
-        cell.rules_changed = split is not None and split[1] in changed
+        recorded = codes.split(cell.evaluated_outcomes)
+        cell.rules_changed = recorded is not None and recorded[1] in changed
 
 
 def layouts() -> list[tuple[str, list]]:
@@ -127,27 +112,22 @@ def layouts() -> list[tuple[str, list]]:
     return list(OutcomeLayout.objects.values_list("version", "profiles"))
 
 
-def status_expression(profile: StandardProfile, known: list | None = None):
+def status_expression(profile: StandardProfile, known: list | None = None) -> Case | Value:
     """An expression of a cell's status under ``profile`` (a ComplianceStatus value) from its recorded
     codes, under whichever version of the rules it was evaluated; NULL when it was never evaluated under
-    a layout that holds the profile. ``known``: the layouts (layouts()), else read (one query). Says nothing of whether the cell is in
-    use."""
-    codes = "evaluated_outcomes"
+    a layout that holds the profile. ``known``: the layouts (layouts()), else read (one query). Says
+    nothing of whether the cell is in use. The status from the letters: codes.status_case."""
+    column = "evaluated_outcomes"
     whens = []
     for version, entries in layouts() if known is None else known:
         for entry in entries:
             if entry["profile"] != profile.pk:
                 continue
-            letters = Substr(codes, entry["first"], max(len(entry["rules"]), 1))
+            letters = Substr(column, entry["first"], max(len(entry["rules"]), 1))
             if not entry["rules"]:
                 letters = Value("")
-            status = Case(
-                When(Contains(letters, "F"), then=Value(ComplianceStatus.NON_COMPLIANT)),
-                When(Contains(letters, "U"), then=Value(ComplianceStatus.UNKNOWN)),
-                default=Value(ComplianceStatus.COMPLIANT),
-                output_field=models.CharField(),
-            )
-            whens.append(When(Q(**{f"{codes}__endswith": f"#{version}"}), then=status))
+            status = status_case(letters)
+            whens.append(When(Q(**{f"{column}__endswith": f"#{version}"}), then=status))
     if not whens:
         return Value(None, output_field=models.CharField())
     return Case(*whens, default=Value(None), output_field=models.CharField())

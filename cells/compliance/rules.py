@@ -14,10 +14,11 @@ Both paths run the same SQL, so they cannot disagree.
 (DESIGN.md section 4; CPT/Inf (2015) 44, paras 9-10, counts the sanitary annex out of the living space).
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, F, Func, Value, When
+from django.db.models import Case, Expression, F, Func, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Greatest, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, IsNull, LessThanOrEqual
 
@@ -66,22 +67,22 @@ class RealDivide(Func):
         return clone.as_sql(compiler, connection, **extra_context)
 
 
-def stored_column(name: str):
+def stored_column(name: str) -> F:
     """Column source for stored cells: the cell's own field."""
     return F(name)
 
 
-def value_columns(values: dict):
+def value_columns(values: dict) -> Callable[[str], Cast]:
     """Column source for typed measurements: ``values[name]`` as a typed SQL literal (None = unknown)."""
 
-    def col(name: str):
+    def col(name: str) -> Cast:
         # An explicit cast, so that PostgreSQL types a literal 70 as numeric (not integer) and a NULL as its column.
         return Cast(Value(values.get(name)), output_field=FIELD_TYPES[name])
 
     return col
 
 
-def measured_expression(metric: str, col):
+def measured_expression(metric: str, col: Callable) -> Expression:
     """Expression of the value a rule with ``metric`` reads; NULL when a needed measurement is missing.
 
     Raises ValueError for an unknown metric.
@@ -107,7 +108,7 @@ def threshold_value(rule) -> Value:
     raise ValueError(f"Unknown metric {rule.metric!r}")
 
 
-def outcome_expression(rule, col, labels: dict | None = None):
+def outcome_expression(rule, col: Callable, labels: dict | None = None) -> Case:
     """``'pass'``/``'fail'``/``'unknown'`` for cells the rule applies to, NULL for the others.
 
     ``rule`` needs ``metric``, ``operator`` (``>=``, ``<=``, ``==``), ``value`` and ``applies_to``.
@@ -131,7 +132,7 @@ def outcome_expression(rule, col, labels: dict | None = None):
     )
 
 
-def display_measured_expression(metric: str, col):
+def display_measured_expression(metric: str, col: Callable) -> Expression:
     """The measured value as shown and stored. Living space per person is truncated (not rounded) to
     2 decimal places, so that a failing 3.9975 m² shows as 3.99, never as the 4.00 it failed to reach."""
     measured = measured_expression(metric, col)
@@ -139,31 +140,3 @@ def display_measured_expression(metric: str, col):
         hundred = Value(Decimal(100), output_field=_PER_PERSON_FIELD)
         return RealDivide(Floor(measured * hundred, output_field=_PER_PERSON_FIELD), hundred)
     return measured
-
-
-def profile_status_expression(outcomes: list):
-    """A profile's status from its rules' outcome expressions (DESIGN.md section 4).
-
-    ``non_compliant`` if any rule fails, else ``unknown`` if any rule is unknown, else ``compliant``
-    (rules that do not apply, NULL outcomes, are ignored).
-    """
-    from cells.models import ComplianceStatus
-
-    text = models.CharField(max_length=16)
-    if not outcomes:
-        return Value(ComplianceStatus.COMPLIANT, output_field=text)
-    any_fail = _any_equal(outcomes, FAIL)
-    any_unknown = _any_equal(outcomes, UNKNOWN)
-    return Case(
-        When(any_fail, then=Value(ComplianceStatus.NON_COMPLIANT)),
-        When(any_unknown, then=Value(ComplianceStatus.UNKNOWN)),
-        default=Value(ComplianceStatus.COMPLIANT),
-        output_field=text,
-    )
-
-
-def _any_equal(expressions, value):
-    condition = Exact(expressions[0], value)
-    for expression in expressions[1:]:
-        condition = condition | Exact(expression, value)
-    return condition

@@ -1,8 +1,8 @@
 """The database triggers that keep each cell's ``input_revision`` and the list of cells due for
 evaluation (DueCell), whatever writes the row (a page, the API, an import, plain SQL).
 
-- ``input_revision`` is raised by one whenever an input of the compliance evaluation
-  (engine.INPUT_FIELDS) changes. A cell whose ``evaluated_revision`` differs (or is empty: never
+- ``input_revision`` is raised by one whenever an input of the compliance evaluation (INPUT_FIELDS)
+  changes. A cell whose ``evaluated_revision`` differs (or is empty: never
   evaluated) is due.
 - Every cell that is due after a write (an insert, or an update) gets a row in ``cells_duecell``: an
   incremental run reads that short list instead of scanning the estate, and deletes the rows of the
@@ -15,7 +15,19 @@ Installed after every ``migrate`` (PostgreSQL: PL/pgSQL; SQLite, the demo: plain
 SQLite drops triggers and custom indexes when a migration rebuilds the table.
 """
 
-from .engine import INPUT_FIELDS
+INPUT_FIELDS = [
+    "block_id",
+    "accommodation_type",
+    "living_space_m2",
+    "design_capacity",
+    "occupancy",
+    "has_sanitary_annex",
+    "sanitary_annex_partitioned",
+    "min_wall_distance_m",
+    "ceiling_height_m",
+    "has_natural_light",
+    "status",
+]  # the cell columns a run reads; the block too: a cell moved counts in another block
 
 TABLE = "cells_cell"
 DUE_TABLE = "cells_duecell"

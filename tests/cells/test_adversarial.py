@@ -1,5 +1,5 @@
 """Adversarial sequences against the incremental compliance run: after each, the incremental state must
-equal what a full run would leave (tests.cells.test_incremental._equals_full).
+equal what a full run would leave (tests.cells.comparisons.state_and_full).
 
 Known limits, not tested here: a cell deleted outright, and a copy of a loaded cell inserted with
 bulk_create (which skips Cell.save and keeps the original's evaluation record), are seen only by an
@@ -13,7 +13,7 @@ import pytest
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, StandardProfile, StandardRule
 from cells.services import recalculate_compliance
 from facilities.models import Facility, Region, ResidentialBlock
-from tests.cells.test_incremental import DAY, NEXT, estate, results, snapshots, state_and_full  # noqa: F401
+from tests.cells.comparisons import DAY, NEXT, state_and_full
 from tests.conftest import requires_postgres
 from tests.factories import BlockFactory, CellFactory
 
@@ -162,40 +162,40 @@ def test_earlier_date_run_in_between(estate):
 
 
 def test_failed_run_in_between(estate, monkeypatch):
-    from cells.compliance import engine
+    from cells.compliance import snapshots as figures_stage
 
     recalculate_compliance(run_date=DAY)
     Cell.objects.filter(number="1").update(occupancy=2)
-    original = engine.roll_up
+    original = figures_stage.roll_up
 
     def broken(*args, **kwargs):
         original(*args, **kwargs)
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "roll_up", broken)
+    monkeypatch.setattr(figures_stage, "roll_up", broken)
     with pytest.raises(RuntimeError):
         recalculate_compliance(run_date=DAY)
-    monkeypatch.setattr(engine, "roll_up", original)
+    monkeypatch.setattr(figures_stage, "roll_up", original)
     Cell.objects.filter(number="2").update(occupancy=3)
     recalculate_compliance(run_date=DAY)
     check(DAY)
 
 
 def test_failed_run_of_another_date_in_between(estate, monkeypatch):
-    from cells.compliance import engine
+    from cells.compliance import snapshots as figures_stage
 
     recalculate_compliance(run_date=DAY)
     Cell.objects.filter(number="1").update(occupancy=2)
-    original = engine.write_snapshots
+    original = figures_stage.write_figures
 
     def broken(*args, **kwargs):
         original(*args, **kwargs)
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "write_snapshots", broken)
+    monkeypatch.setattr(figures_stage, "write_figures", broken)
     with pytest.raises(RuntimeError):
         recalculate_compliance(run_date=NEXT)
-    monkeypatch.setattr(engine, "write_snapshots", original)
+    monkeypatch.setattr(figures_stage, "write_figures", original)
     recalculate_compliance(run_date=DAY)
     check(DAY)
 
@@ -550,21 +550,21 @@ def test_an_edit_during_a_full_run_is_counted_by_the_next_run(estate, monkeypatc
     """An editor writes a stale cell between the full scan and the record of its evaluation: the write
     waits for the run (the run holds the cells in SHARE mode), so the run records what it counted and the
     next run counts the change."""
-    from cells.compliance import engine
+    from cells.compliance import evaluate
 
     recalculate_compliance(run_date=DAY)
     x = cell("A", "North", "1")
     Cell.objects.filter(pk=x.pk).update(occupancy=2)  # stale for the coming full scan
-    prepare, editors = engine._prepare_changed, []
+    prepare, editors = evaluate.evaluate_chosen_cells, []
 
     def racing(*args, **kwargs):
         if kwargs.get("stale"):  # the scan is done
             editors.append(_write_elsewhere(lambda: Cell.objects.filter(pk=x.pk).update(occupancy=5)))
         return prepare(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "_prepare_changed", racing)
+    monkeypatch.setattr(evaluate, "evaluate_chosen_cells", racing)
     recalculate_compliance(run_date=DAY, full=True, **scope)
-    monkeypatch.setattr(engine, "_prepare_changed", prepare)
+    monkeypatch.setattr(evaluate, "evaluate_chosen_cells", prepare)
     editors[0].join(30)
     assert Cell.objects.get(pk=x.pk).occupancy == 5 and Cell.objects.get(pk=x.pk).awaiting_evaluation
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
@@ -576,12 +576,12 @@ def test_an_edit_during_a_full_run_is_counted_by_the_next_run(estate, monkeypatc
 def test_a_move_during_a_facilitys_full_run_is_counted_once(estate, monkeypatch):
     """A cell the facility's scan counted is moved to another facility before the run clears the record
     of cells that left: the move waits for the run, and the next run moves the cell."""
-    from cells.compliance import engine
+    from cells.compliance import evaluate
 
     recalculate_compliance(run_date=DAY)
     x = cell("A", "North", "1")
     elsewhere = ResidentialBlock.objects.get(facility__code="B", name="North")
-    prepare, editors = engine._prepare_changed, []
+    prepare, editors = evaluate.evaluate_chosen_cells, []
 
     def racing(*args, **kwargs):
         if kwargs.get("stale"):
@@ -590,9 +590,9 @@ def test_a_move_during_a_facilitys_full_run_is_counted_once(estate, monkeypatch)
             )
         return prepare(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "_prepare_changed", racing)
+    monkeypatch.setattr(evaluate, "evaluate_chosen_cells", racing)
     recalculate_compliance(run_date=DAY, full=True, facility_code="A")
-    monkeypatch.setattr(engine, "_prepare_changed", prepare)
+    monkeypatch.setattr(evaluate, "evaluate_chosen_cells", prepare)
     editors[0].join(30)
     assert Cell.objects.get(pk=x.pk).block_id == elsewhere.pk
     recalculate_compliance(run_date=DAY)

@@ -30,14 +30,14 @@ def small_facility(standards, regions):
     facility = FacilityFactory(code="TEST-1", region__code="KZ-35")
     dorm = BlockFactory(facility=facility, name="Dormitory")
     cells = BlockFactory(facility=facility, name="Cells", accommodation_type="cell")
-    common = dict(
-        sanitary_annex_partitioned=True,
-        min_wall_distance_m=Decimal("6"),
-        ceiling_height_m=Decimal("3"),
-        has_natural_light=True,
-        has_sanitary_annex=False,
-        accommodation_type="dormitory",
-    )
+    common = {
+        "sanitary_annex_partitioned": True,
+        "min_wall_distance_m": Decimal("6"),
+        "ceiling_height_m": Decimal("3"),
+        "has_natural_light": True,
+        "has_sanitary_annex": False,
+        "accommodation_type": "dormitory",
+    }
     CellFactory(block=dorm, number="A", living_space_m2=Decimal("100"), design_capacity=20, occupancy=25, **common)
     CellFactory(block=dorm, number="B", living_space_m2=Decimal("60"), design_capacity=20, occupancy=18, **common)
     CellFactory(block=cells, number="S1")
@@ -220,7 +220,7 @@ def test_a_failing_run_leaves_the_previous_state(small_facility, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("killed half way")
 
-    monkeypatch.setattr("cells.compliance.engine.write_snapshots", boom)
+    monkeypatch.setattr("cells.compliance.snapshots.write_figures", boom)
     with pytest.raises(RuntimeError):
         recalculate_compliance(run_date=DAY)
     assert ComplianceRun.objects.first().outcome == "failed"

@@ -25,6 +25,7 @@ from django.db import connection, connections, transaction
 from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot
 from cells.services import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
 from core.locks import lock_key
+from tests.cells.fault_worker import pause_once
 from tests.conftest import make_user, requires_broker, requires_postgres, token_client
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
@@ -160,7 +161,7 @@ def test_run_failing_half_way_and_retried_equals_one_clean_run(standards, region
         written["results"] = Cell.objects.filter(evaluated_outcomes__isnull=False).count()
         raise RuntimeError("injected: the database went away before the snapshots")
 
-    monkeypatch.setattr("cells.compliance.engine.write_snapshots", fail_after_results)
+    monkeypatch.setattr("cells.compliance.snapshots.write_figures", fail_after_results)
     with pytest.raises(RuntimeError, match="injected"):
         recalculate_compliance(run_date=DAY, trigger="faulty")
     failed = ComplianceRun.objects.get(trigger="faulty")
@@ -204,12 +205,11 @@ def test_second_run_is_refused_while_another_session_holds_the_lock(standards, r
 def test_second_run_while_one_is_going_is_refused_and_the_pages_say_so(
     standards, regions, monkeypatch, tmp_path, client
 ):
-    """A real run paused inside its transaction (the test hook) in a thread; meanwhile a second run, the
-    command, the dashboard and the summary API."""
+    """A real run paused inside its transaction (at the run's seam, patched) in a thread; meanwhile a
+    second run, the command, the dashboard and the summary API."""
     build_estate()
     pause_file = tmp_path / "paused"
-    monkeypatch.setenv("PORTAL_FAULT_PAUSE_FILE", str(pause_file))
-    monkeypatch.setenv("PORTAL_FAULT_PAUSE_SECONDS", "4")
+    monkeypatch.setattr("cells.compliance.run.after_cells_evaluated", pause_once(str(pause_file), 4))
     outcome = {}
 
     def first_run():
@@ -253,13 +253,15 @@ def test_second_run_while_one_is_going_is_refused_and_the_pages_say_so(
 # --- 1. a worker killed with SIGKILL in the middle of a run -----------------------------------------
 
 
-def _start_worker(env, name, log):
+def _start_worker(env, name, log, pause_file):
+    """A worker (tests/cells/fault_worker.py) whose first run pauses in the middle for 300 s."""
     return subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "roadmap_portal",
-            "worker",
+            sys.executable,
+            "-m",
+            "tests.cells.fault_worker",
+            str(pause_file),
+            "300",
             "--pool=solo",
             "--loglevel=info",
             "--without-mingle",
@@ -316,12 +318,10 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
         "CELERY_VISIBILITY_TIMEOUT": "6",
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "PORTAL_FAULT_PAUSE_FILE": str(pause_file),
-        "PORTAL_FAULT_PAUSE_SECONDS": "300",
     }
     _clear_broker()
     log = open(tmp_path / "workers.log", "w")
-    first = _start_worker(env, "first", log)
+    first = _start_worker(env, "first", log, pause_file)
     second = None
     try:
         task.delay(run_date=DAY.isoformat(), trigger="killed-test")
@@ -338,7 +338,7 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
         first.wait(timeout=10)
         assert first.returncode == -signal.SIGKILL
 
-        second = _start_worker(env, "second", log)
+        second = _start_worker(env, "second", log, pause_file)
         deadline = time.monotonic() + 90
         done = None
         while done is None and time.monotonic() < deadline:

@@ -10,46 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cells.compliance.outcomes import recorded_results
-from cells.models import BlockCompliance, Cell, ComplianceSnapshot, StandardProfile
+from cells.models import Cell, ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
-from tests.factories import BlockFactory, CellFactory, FacilityFactory
-
-DAY = datetime.date(2026, 11, 27)
-NEXT = DAY + datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def estate(standards, regions):
-    """Two facilities in two regions, two blocks each, five cells a block."""
-    for code, region in (("A", "KZ-35"), ("B", "KZ-75")):
-        facility = FacilityFactory(code=code, region__code=region)
-        for name in ("North", "South"):
-            block = BlockFactory(facility=facility, name=name)
-            for n in range(5):
-                CellFactory(
-                    block=block,
-                    number=f"{n}",
-                    occupancy=1,
-                    living_space_m2=Decimal("6.50") if n % 2 else Decimal("5.50"),
-                )
-
-
-def snapshots(day):
-    """Every snapshot row of ``day``, and the blocks' current figures, as comparable tuples."""
-    counts = [
-        "persons",
-        "places",
-        "persons_compliant",
-        "persons_in_single_cells",
-        "cells",
-        "cells_compliant",
-        "cells_non_compliant",
-        "cells_unknown",
-    ]
-    return (
-        sorted(ComplianceSnapshot.objects.filter(date=day).values_list("scope", "object_id", "profile_id", *counts)),
-        sorted(BlockCompliance.objects.with_totals().values_list("block_id", "profile_id", *counts)),
-    )
+from tests.cells.comparisons import DAY, NEXT, snapshots, state_and_full
+from tests.factories import CellFactory
 
 
 def test_a_rerun_evaluates_nothing_and_writes_no_result(estate):
@@ -112,26 +76,6 @@ def test_statements_do_not_grow_with_the_cells_changed(estate):
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
-def results():
-    """Every result, and every cell's contribution as of its last evaluation, as comparable tuples."""
-    return (
-        sorted(
-            (pk, r.profile.pk, r.status, tuple(sorted(r.failed.items())), tuple(sorted(r.unknown.items())))
-            for (pk, _), r in recorded_results().items()
-        ),
-        sorted(
-            Cell.objects.values_list(
-                "id",
-                "evaluated_block_id",
-                "evaluated_persons",
-                "evaluated_places",
-                "evaluated_single",
-                "evaluated_outcomes",
-            )
-        ),
-    )
-
-
 @pytest.mark.django_db(transaction=False)
 def test_random_changes_incremental_equals_full(estate):
     """Sixty rounds of random changes (plain UPDATEs, moves between blocks, new cells, decommissioning,
@@ -180,19 +124,6 @@ def test_random_changes_incremental_equals_full(estate):
         incremental, full = state_and_full(day)
         assert incremental[0] == full[0], f"results differ after round {round_}"
         assert incremental[1] == full[1], f"snapshots differ after round {round_}"
-
-
-def state_and_full(day):
-    """``(now, full)``: the results and snapshots of ``day`` as they stand, and as a full run would leave
-    them (the full run rolled back)."""
-    from django.db import transaction
-
-    state = (results(), snapshots(day))
-    with transaction.atomic():
-        recalculate_compliance(run_date=day, full=True)
-        full = (results(), snapshots(day))
-        transaction.set_rollback(True)
-    return state, full
 
 
 def _equals_full(day):
@@ -267,30 +198,30 @@ def test_the_trigger_raises_the_revision_only_when_an_input_changes(estate):
 
 
 def test_a_change_written_during_a_run_keeps_the_cell_due(estate, monkeypatch):
-    from cells.compliance import engine
+    from cells.compliance import evaluate
 
     recalculate_compliance(run_date=DAY)
     cell = Cell.objects.order_by("pk").first()
     Cell.objects.filter(pk=cell.pk).update(occupancy=2)
-    prepare = engine._prepare_changed
+    prepare = evaluate.evaluate_chosen_cells
 
     def prepare_then_write(*args, **kwargs):
         count = prepare(*args, **kwargs)  # the run has read the cell at revision 2...
         Cell.objects.filter(pk=cell.pk).update(occupancy=3)  # ...and a ministry edit lands (revision 3)
         return count
 
-    monkeypatch.setattr(engine, "_prepare_changed", prepare_then_write)
+    monkeypatch.setattr(evaluate, "evaluate_chosen_cells", prepare_then_write)
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
     cell.refresh_from_db()
     assert (cell.input_revision, cell.evaluated_revision) == (3, 2)  # still due
-    monkeypatch.setattr(engine, "_prepare_changed", prepare)
+    monkeypatch.setattr(evaluate, "evaluate_chosen_cells", prepare)
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 1
     assert recalculate_compliance(run_date=DAY).cells_evaluated == 0
     assert _equals_full(DAY)
 
 
 def test_only_runs_under_other_rules_force_a_full_run(estate):
-    from cells.compliance import engine
+    from cells.compliance import policy
 
     run = recalculate_compliance(run_date=DAY)
     assert run.full  # the first estate-wide run
@@ -304,7 +235,7 @@ def test_only_runs_under_other_rules_force_a_full_run(estate):
     rule.value = original
     rule.save()
     # Facility A's cells were evaluated under the changed rule: the next estate-wide run cannot trust them.
-    assert engine.must_run_full(run.rules_version)
+    assert policy.must_run_full(run.rules_version)
     assert recalculate_compliance(run_date=DAY).full
     assert _equals_full(DAY)
 
@@ -339,7 +270,7 @@ def test_the_triggers_list_every_due_cell_and_a_run_empties_the_list(estate):
 def test_an_evaluation_rewrites_a_cell_in_place(estate):
     """A run's record of an evaluation is a HOT update (heap only, no new index entries): no index of
     the cells names the columns it writes (the list of due cells is a table of its own)."""
-    from cells.compliance.engine import INPUT_FIELDS
+    from cells.compliance.triggers import INPUT_FIELDS
 
     indexed = set()
     with connection.cursor() as cursor:
@@ -395,13 +326,13 @@ def test_a_full_run_repairs_a_write_that_bypassed_the_trigger(estate):
 
 def test_a_same_day_run_adds_its_deltas_to_the_facility_rows(estate):
     """A second run of the same date adds the changed blocks' deltas to the day's facility rows instead of
-    summing every block (engine.facility_rows_current); the rows equal a full recount, and a facility
+    summing every block (policy.facility_rows_current); the rows equal a full recount, and a facility
     left without a cell in use loses its row as it would then."""
-    from cells.compliance import engine
+    from cells.compliance import policy
 
     recalculate_compliance(run_date=DAY)
-    blocks = engine.blocks_version()
-    assert engine.facility_rows_current(DAY, blocks) and not engine.facility_rows_current(NEXT, blocks)
+    blocks = policy.blocks_version()
+    assert policy.facility_rows_current(DAY, blocks) and not policy.facility_rows_current(NEXT, blocks)
     Cell.objects.filter(block__facility__code="A", number="1").update(occupancy=3)
     with CaptureQueriesContext(connection) as captured:
         recalculate_compliance(run_date=DAY)
@@ -422,7 +353,7 @@ def test_a_same_day_run_adds_its_deltas_to_the_facility_rows(estate):
 @pytest.mark.parametrize("how", ["save", "queryset update"])
 def test_a_block_moved_to_another_facility_is_counted_there_the_same_day(estate, how):
     """Moving a block changes no cell: the day's facility rows are summed from the blocks again, since the
-    blocks' fingerprint (engine.blocks_version) differs from the last run's, however the block was moved."""
+    blocks' fingerprint (policy.blocks_version) differs from the last run's, however the block was moved."""
     from facilities.models import Facility, ResidentialBlock
 
     recalculate_compliance(run_date=DAY)

@@ -15,7 +15,6 @@ from cells.compliance.outcomes import recorded_results, status_expression
 from cells.models import Cell, OutcomeLayout, StandardProfile, StandardRule
 from cells.selectors import AWAITING, NOT_EVALUATED, NOT_IN_USE, active_rules, cells_with_results, rule_outcomes
 from cells.services import recalculate_compliance
-from tests.cells.test_incremental import estate  # noqa: F401
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
 DAY = datetime.date(2026, 11, 27)

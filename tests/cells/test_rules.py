@@ -5,23 +5,23 @@ from decimal import Decimal
 
 import pytest
 
-from cells.compliance.engine import evaluate_measurements
+from cells.compliance.design_check import evaluate_measurements
 from cells.models import Cell, StandardProfile
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from cells.services import recalculate_compliance
 from tests.factories import BlockFactory
 
-FULL_SINGLE = dict(
-    accommodation_type="single_occupancy_cell",
-    living_space_m2=Decimal("6.60"),
-    design_capacity=1,
-    occupancy=1,
-    has_sanitary_annex=True,
-    sanitary_annex_partitioned=True,
-    min_wall_distance_m=Decimal("2.20"),
-    ceiling_height_m=Decimal("2.70"),
-    has_natural_light=True,
-)
+FULL_SINGLE = {
+    "accommodation_type": "single_occupancy_cell",
+    "living_space_m2": Decimal("6.60"),
+    "design_capacity": 1,
+    "occupancy": 1,
+    "has_sanitary_annex": True,
+    "sanitary_annex_partitioned": True,
+    "min_wall_distance_m": Decimal("2.20"),
+    "ceiling_height_m": Decimal("2.70"),
+    "has_natural_light": True,
+}
 FULL_DORM = dict(
     FULL_SINGLE, accommodation_type="dormitory", living_space_m2=Decimal("100.00"), design_capacity=20, occupancy=20
 )
@@ -103,7 +103,7 @@ def test_stored_cells_give_the_same_outcomes_as_the_design_check(standards, regi
     assert run.outcome == "succeeded" and run.cells_evaluated == len(CASES)
     rules = active_rules()
     cells = {c.number: c for c in cells_with_results(Cell.objects.filter(block=block))}
-    for index, (base, changes, rule_code, expected, measured) in enumerate(CASES):
+    for index, (_base, _changes, rule_code, expected, measured) in enumerate(CASES):
         outcomes = rule_outcomes(cells[str(index)], rules)
         stored = next((o for o, r in zip(outcomes, rules) if r.code == rule_code), "absent")
         if expected is None:

@@ -5,7 +5,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cells import services
+from cells.compliance.run import recalculate_compliance
 from cells.models import ComplianceRun
 from facilities.models import Facility
 
@@ -37,9 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args, facility=None, date=None, full=False, **options):
         run_date = _date(date) if date else None
         try:
-            run = services.recalculate_compliance(
-                run_date=run_date, facility_code=facility, trigger="command", full=full
-            )
+            run = recalculate_compliance(run_date=run_date, facility_code=facility, trigger="command", full=full)
         except Facility.DoesNotExist:
             raise CommandError(f"--facility: no facility with code '{facility}'") from None
         if run.outcome == ComplianceRun.Outcome.SKIPPED:
