@@ -6,30 +6,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, routers, serializers, viewsets
-from rest_framework import status as http_status
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework import routers, serializers, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cells.api.views import CellViewSet, StandardProfileViewSet
-from core import outbox
-from core.filters import StableOrderingFilter
 from core.history import HistoryMixin
-from core.tabular import MAX_BYTES
 from facilities import scoping
 from facilities.api.serializers import FacilitySerializer
 from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
 from facilities.models import Facility, Region
 from inspections.api.views import FindingViewSet, InspectionViewSet
+from registers.api.views import ImportViewSet
 
 from . import selectors
-from . import services as import_services
 from .filters import FacilityComplianceFilter
-from .models import ImportRecord
-from .tasks import process_import
 
 REGION_CODE = re.compile(r"^KZ-[0-9]{2}$")
 
@@ -194,122 +186,6 @@ class SummaryView(APIView):
         if region is not None and not scoping.in_regions(region.pk, scope):
             raise NotFound(_("Region %(code)s is outside your regions.") % {"code": region.code})
         return Response(selectors.summary(region, scope=scope))
-
-
-class ImportRecordSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    confirmed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = ImportRecord
-        fields = [
-            "id",
-            "kind",
-            "file_name",
-            "encoding",
-            "sheet",
-            "user",
-            "confirmed_by",
-            "created_at",
-            "finished_at",
-            "status",
-            "rows",
-            "created",
-            "updated",
-            "unchanged",
-            "rejected",
-            "errors",
-            "message",
-        ]
-
-
-class ImportUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=ImportRecord.Kind.choices)
-    file = serializers.FileField(max_length=255)
-    encoding = serializers.ChoiceField(choices=["", "utf-8", "cp1251", "utf-16"], required=False, default="")
-    sheet = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-
-    def validate_file(self, upload):
-        if upload.size > MAX_BYTES:
-            raise ValidationError(_("The file is larger than the limit of 20 MB."))
-        return upload
-
-
-class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Register imports. ``POST`` (multipart: kind, file, encoding, sheet) checks the file (dry run): at once
-    for files up to 1 MB (201 with the counts and errors), in a Celery task for larger ones (202; poll
-    ``GET /imports/<id>/``). ``POST /imports/<id>/confirm/`` writes a checked import, all rows or none."""
-
-    serializer_class = ImportRecordSerializer
-    parser_classes = [MultiPartParser, FormParser]
-    filter_backends = [StableOrderingFilter]
-    ordering_fields = ["created_at"]
-    ordering = ["-created_at"]
-    SYNC_LIMIT = 1024 * 1024
-
-    def get_queryset(self):
-        user = getattr(getattr(self, "request", None), "user", None)
-        records = ImportRecord.objects.select_related("user", "confirmed_by")
-        if not getattr(user, "is_authenticated", False):
-            return records.none()
-        return records if scoping.ADMIN in scoping.roles(user) else records.filter(user=user)
-
-    def _check_importer(self):
-        user_roles = scoping.roles(self.request.user)
-        if not user_roles & {scoping.ADMIN, scoping.EDITOR} and not scoping.headcount_regions(self.request.user):
-            raise PermissionDenied(_("Only ministry editors and administrators import registers."))
-
-    @extend_schema(
-        request={"multipart/form-data": ImportUploadSerializer},
-        responses={201: ImportRecordSerializer, 202: ImportRecordSerializer},
-    )
-    def create(self, request, *args, **kwargs):
-        self._check_importer()
-        upload = ImportUploadSerializer(data=request.data)
-        upload.is_valid(raise_exception=True)
-        data = upload.validated_data
-        record = import_services.upload(
-            user=request.user,
-            kind=data["kind"],
-            file_name=data["file"].name,
-            data=data["file"].read(),
-            encoding=data["encoding"],
-            sheet=data["sheet"],
-        )
-        if data["file"].size > self.SYNC_LIMIT:
-            outbox.send_on_commit(process_import, record_id=record.pk)
-            record.refresh_from_db()
-            return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
-        record = import_services.process(record)
-        return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={200: ImportRecordSerializer, 202: ImportRecordSerializer})
-    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
-    def confirm(self, request, pk=None):
-        """Write a checked import (status ``checked``): every row in one transaction, or nothing."""
-        self._check_importer()
-        record = self.get_object()
-        if record.status != ImportRecord.Status.CHECKED:
-            raise ValidationError(
-                {
-                    "status": [
-                        _("This import was already written.")
-                        if record.status == "imported"
-                        else _("Only a checked import without rejected rows can be confirmed; this one is %(status)s.")
-                        % {"status": record.status}
-                    ]
-                }
-            )
-        if record.rows > 20000:
-            outbox.send_on_commit(process_import, record_id=record.pk, confirm=True, user_id=request.user.pk)
-            record.refresh_from_db()
-            return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
-        record = import_services.process(record, confirm=True, user=request.user)
-        if record.status != ImportRecord.Status.IMPORTED:
-            raise ValidationError(
-                {"status": [record.message or _("The import is %(status)s.") % {"status": record.status}]}
-            )
-        return Response(ImportRecordSerializer(record).data)
 
 
 router = routers.DefaultRouter()

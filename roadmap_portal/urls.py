@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import api_urls, dashboards, import_views, token_views, views
+from . import api_urls, dashboards, token_views, views
 from .api import router
 
 urlpatterns = [
@@ -25,11 +25,7 @@ urlpatterns = [
     path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
     path("account/tokens/", token_views.api_tokens, name="api-tokens"),
-    path("imports/", import_views.import_list, name="import-list"),
-    path("imports/new/", import_views.import_upload, name="import-upload"),
-    path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
-    path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import-errors"),
-    path("imports/template/<str:kind>.csv", import_views.import_template, name="import-template"),
+    path("", include("registers.urls")),
     path("", include("inspections.urls")),
     path("", include("cells.urls")),
     path("admin/", admin.site.urls),

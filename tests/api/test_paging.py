@@ -17,7 +17,7 @@ from django.db.models.functions import Now
 from cells.models import Cell
 from facilities.models import ConversionProject, Facility, ResidentialBlock
 from inspections.models import Finding, Inspection
-from roadmap_portal.models import ImportRecord
+from registers.models import ImportRecord
 from tests.factories import BlockFactory, FacilityFactory
 from tests.workflow.conftest import world  # noqa: F401  (the fixture)
 

@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from cells.models import StandardProfile
 from facilities.models import Region
-from roadmap_portal.models import ImportRecord
+from registers.models import ImportRecord
 from roadmap_portal.wsgi import application
 from tests.conftest import token_client
 from tests.workflow.conftest import world  # noqa: F401  (the fixture)

@@ -12,8 +12,8 @@ from openpyxl import Workbook
 from cells.models import Cell
 from core.tabular import TabularError
 from facilities.models import Facility, ResidencePopulation, ResidentialBlock
-from roadmap_portal import imports, services
-from roadmap_portal.models import ImportRecord
+from registers import imports, services
+from registers.models import ImportRecord
 from tests.conftest import make_user
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
@@ -295,7 +295,7 @@ def test_upload_page(estate, client):
 
 def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, django_capture_on_commit_callbacks):
     from cells.models import ComplianceRun
-    from roadmap_portal.api import ImportViewSet
+    from registers.api.views import ImportViewSet
     from tests.conftest import token_client
 
     monkeypatch.setattr(ImportViewSet, "SYNC_LIMIT", 10)
@@ -358,7 +358,7 @@ def test_an_unforeseen_failure_leaves_a_failed_record(estate, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("openpyxl could not parse a cell")
 
-    monkeypatch.setattr("roadmap_portal.imports.check_file", boom)
+    monkeypatch.setattr("registers.imports.check_file", boom)
     record = run("cells", CELLS_CSV_UTF8.encode(), estate[2], confirm=False)
     assert record.status == "failed" and "RuntimeError" in record.message
 

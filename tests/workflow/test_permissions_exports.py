@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from rest_framework.test import APIClient
 
-from roadmap_portal.models import ImportRecord
+from registers.models import ImportRecord
 from tests.conftest import make_user, token_client
 
 ROLES = ["anonymous", "prosecutor", "editor_a", "editor_b", "api_client", "admin"]

@@ -14,7 +14,7 @@ from core.export import Column, csv_response, export_response
 from core.tabular import MAX_BYTES
 from facilities import scoping
 
-from . import imports, services
+from . import columns, imports, services
 from .models import ImportRecord
 
 
@@ -142,4 +142,4 @@ def import_template(request, kind):
     """The template of a register: its header line (required columns marked *)."""
     if kind not in imports.COLUMNS:
         raise Http404
-    return csv_response(f"template-{kind}", imports.template_header(kind), [])
+    return csv_response(f"template-{kind}", columns.template_header(kind), [])

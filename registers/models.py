@@ -1,4 +1,4 @@
-"""Records of the top floor: register imports (they touch facilities, blocks, cells and headcounts)."""
+"""Records of register imports (they touch facilities, blocks, cells and headcounts)."""
 
 from django.conf import settings
 from django.db import models
@@ -52,6 +52,8 @@ class ImportRecord(models.Model):
     message = models.TextField(blank=True)
 
     class Meta:
+        # The model moved here from roadmap_portal (migrations.SeparateDatabaseAndState): its table kept its name.
+        db_table = "roadmap_portal_importrecord"
         ordering = ["-created_at", "-id"]
         verbose_name = _("register import")
         verbose_name_plural = _("register imports")

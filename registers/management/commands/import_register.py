@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from roadmap_portal import imports, services
-from roadmap_portal.models import ImportRecord
+from registers import columns, imports, services
+from registers.models import ImportRecord
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, kind, path=None, dry_run=False, sheet=None, encoding=None, user=None, template=False, **options):
         if template:
-            self.stdout.write(",".join(imports.template_header(kind)))
+            self.stdout.write(",".join(columns.template_header(kind)))
             return
         if not path:
             raise CommandError(_("Give the PATH of the file to import (or --template)."))

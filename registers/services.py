@@ -1,4 +1,4 @@
-"""Writes of the top floor: register imports (recorded in ImportRecord)."""
+"""Writes of register imports (recorded in ImportRecord)."""
 
 import logging
 

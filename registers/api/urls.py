@@ -1,0 +1,10 @@
+"""Routes of the register imports API, included under /api/v1/ (namespace ``api``) by roadmap_portal.urls."""
+
+from rest_framework import routers
+
+from .views import ImportViewSet
+
+router = routers.SimpleRouter()
+router.register("imports", ImportViewSet, basename="import")
+
+urlpatterns = router.urls
