@@ -1,7 +1,6 @@
 """The columns of each register kind (headers in English, Russian and Kazakh) and their parsers;
 registers.imports checks and writes the rows."""
 
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 

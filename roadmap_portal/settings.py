@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "facilities",
     "cells",
     "inspections",
+    "reporting",
     "registers",
     "roadmap_portal",
 ]

@@ -7,4 +7,7 @@ from .views import ImportViewSet
 router = routers.SimpleRouter()
 router.register("imports", ImportViewSet, basename="import")
 
-urlpatterns = router.urls
+# Routes besides the router's (roadmap_portal.urls adds the router's viewsets to the API root).
+extra_urlpatterns = []
+
+urlpatterns = [*router.urls, *extra_urlpatterns]

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cells.services import recalculate_compliance
 from facilities.models import Region, ResidencePopulation, RoadmapTarget
 from facilities.services import load_targets
-from roadmap_portal import trends
+from reporting import trends
 from roadmap_portal.demo_history import reconstruct_demo_history
 from tests.conftest import make_user
 from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory

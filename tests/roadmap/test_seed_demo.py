@@ -12,7 +12,7 @@ from cells.compliance.outcomes import recorded_results
 from cells.models import Cell, StandardProfile, StandardRule
 from facilities.models import ConversionProject, Facility, Region
 from roadmap_portal.demo import build_dataset
-from roadmap_portal.selectors import summary
+from reporting.selectors import summary
 
 
 @pytest.fixture

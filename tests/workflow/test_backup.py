@@ -14,12 +14,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cells.services import recalculate_compliance
-from roadmap_portal.selectors import summary
+from reporting.selectors import summary
 from tests.conftest import requires_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = (
-    "import json; from roadmap_portal.selectors import summary; "
+    "import json; from reporting.selectors import summary; "
     "print(json.dumps(summary(), default=str, sort_keys=True))"
 )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from knox.models import AuthToken
 
-from core.tokens import issue_token, revoke_tokens
+from .tokens import issue_token, revoke_tokens
 
 
 class IssueTokenForm(forms.Form):

@@ -6,21 +6,8 @@ Colours follow static/css/portal.css.
 
 from django.utils.translation import gettext as _
 
-COLOURS = {
-    "planned": "#9aa5b1",
-    "design": "#6c8ebf",
-    "procurement": "#b48ead",
-    "construction": "#d08770",
-    "commissioning": "#ebcb8b",
-    "completed": "#1d7a3a",
-    "suspended": "#b3261e",
-    "cancelled": "#5b6570",
-}
-ACCENT, TARGET, MUTED, SPENT = "#0b5394", "#b3261e", "#9aa5b1", "#d08770"
-
-
-def _num(value):
-    return float(value) if value is not None else None
+from core.charts import ACCENT, COLOURS, MUTED, SPENT, TARGET
+from core.charts import as_number as _num
 
 
 def sparkline(points: list[dict], figure: str, label: str, unit: str = "") -> dict:
@@ -118,26 +105,6 @@ def horizontal(
         "integer": unit != "%",
         "value_title": value_title or label,
         "datasets": [{"label": label, "color": colour, "data": [_num(v) for v in values]}],
-    }
-
-
-def progress_line(updates) -> dict:
-    """Percent complete of a conversion project at each progress update (oldest first)."""
-    updates = list(updates)
-    return {
-        "kind": "line",
-        "x_dates": True,
-        "unit": "%",
-        "y_max": 100,
-        "labels": [u.date.isoformat() for u in updates],
-        "datasets": [
-            {
-                "label": _("Percent complete"),
-                "color": ACCENT,
-                "stepped": "before",
-                "data": [float(u.percent_complete) for u in updates],
-            }
-        ],
     }
 
 

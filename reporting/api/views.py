@@ -1,4 +1,4 @@
-"""The API router (/api/v1/), the facilities endpoint with figures, and the summary endpoint."""
+"""API of reporting: facilities with their figures (persons, places, compliance) and the summary."""
 
 import re
 
@@ -6,52 +6,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import routers, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cells.api.views import CellViewSet, StandardProfileViewSet
 from core.history import HistoryMixin
 from facilities import scoping
-from facilities.api.serializers import FacilitySerializer
-from facilities.api.views import ConversionProjectViewSet, RegionViewSet, ResidentialBlockViewSet
 from facilities.models import Facility, Region
-from inspections.api.views import FindingViewSet, InspectionViewSet
-from registers.api.views import ImportViewSet
 
-from . import selectors
-from .filters import FacilityComplianceFilter
+from .. import selectors
+from ..filters import FacilityComplianceFilter
+from .serializers import FacilityFiguresSerializer
 
 REGION_CODE = re.compile(r"^KZ-[0-9]{2}$")
-
-
-class FacilityFiguresSerializer(FacilitySerializer):
-    """A facility with figures over its cells in use (persons) and compliance under ``profile``."""
-
-    places = serializers.IntegerField(
-        read_only=True, help_text=gettext_lazy("sum of design capacity of cells in use (persons)")
-    )
-    persons = serializers.IntegerField(
-        read_only=True, help_text=gettext_lazy("sum of occupancy of cells in use (persons)")
-    )
-    persons_in_single_cells = serializers.IntegerField(read_only=True)
-    profile = serializers.SerializerMethodField()
-    persons_compliant = serializers.IntegerField(read_only=True, allow_null=True, default=None)
-
-    class Meta(FacilitySerializer.Meta):
-        fields = [
-            *FacilitySerializer.Meta.fields,
-            "places",
-            "persons",
-            "persons_in_single_cells",
-            "profile",
-            "persons_compliant",
-        ]
-
-    def get_profile(self, obj) -> str | None:
-        profile = self.context.get("profile")
-        return profile.code if profile else None
 
 
 class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
@@ -186,15 +154,3 @@ class SummaryView(APIView):
         if region is not None and not scoping.in_regions(region.pk, scope):
             raise NotFound(_("Region %(code)s is outside your regions.") % {"code": region.code})
         return Response(selectors.summary(region, scope=scope))
-
-
-router = routers.DefaultRouter()
-router.register("regions", RegionViewSet)
-router.register("facilities", FacilityViewSet, basename="facility")
-router.register("blocks", ResidentialBlockViewSet, basename="residentialblock")
-router.register("cells", CellViewSet, basename="cell")
-router.register("conversions", ConversionProjectViewSet, basename="conversionproject")
-router.register("standards", StandardProfileViewSet)
-router.register("inspections", InspectionViewSet, basename="inspection")
-router.register("findings", FindingViewSet, basename="finding")
-router.register("imports", ImportViewSet, basename="import")

@@ -9,7 +9,7 @@ from cells.compliance.outcomes import status_expression
 from cells.models import Cell, ComplianceStatus, StandardProfile
 from facilities.filters import FacilityFilter
 
-from .selectors import HEADLINE_PROFILE
+from .figures import HEADLINE_PROFILE
 
 
 class ActiveProfileField(forms.ModelChoiceField):
