@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "inspections",
     "reporting",
     "registers",
+    "demo",
     "roadmap_portal",
 ]
 

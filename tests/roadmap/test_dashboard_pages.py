@@ -15,7 +15,7 @@ from cells.services import recalculate_compliance
 from facilities.models import Region, ResidencePopulation, RoadmapTarget
 from facilities.services import load_targets
 from reporting import trends
-from roadmap_portal.demo_history import reconstruct_demo_history
+from demo.history import reconstruct_demo_history
 from tests.conftest import make_user
 from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from cells.compliance.outcomes import recorded_results
 from cells.models import Cell, StandardProfile, StandardRule
 from facilities.models import ConversionProject, Facility, Region
-from roadmap_portal.demo import build_dataset
+from demo.estate import build_dataset
 from reporting.selectors import summary
 
 

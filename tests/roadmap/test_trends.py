@@ -11,7 +11,7 @@ from cells.services import recalculate_compliance
 from facilities.models import Region, ResidencePopulation, RoadmapTarget
 from facilities.services import load_targets
 from reporting import selectors, trends
-from roadmap_portal.demo_history import month_starts, reconstruct_demo_history
+from demo.history import month_starts, reconstruct_demo_history
 from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
 
 D = datetime.date

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from roadmap_portal.management.commands.seed_demo import Command, demo_password
+from demo.management.commands.seed_demo import Command, demo_password
 
 
 def test_production_seed_sets_random_passwords(regions, settings):

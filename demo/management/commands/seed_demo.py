@@ -24,8 +24,8 @@ from facilities.models import (
 )
 from facilities.services import load_regions, load_targets
 from inspections.models import Finding, Inspection
-from roadmap_portal.demo import build_dataset
-from roadmap_portal.demo_history import reconstruct_demo_history
+from demo.estate import build_dataset
+from demo.history import reconstruct_demo_history
 
 REASON = "seed_demo (generated demo data)"
 
