@@ -19,7 +19,6 @@ from facilities.models import ConversionProject, Facility, ResidentialBlock
 from inspections.models import Finding, Inspection
 from registers.models import ImportRecord
 from tests.factories import BlockFactory, FacilityFactory
-from tests.workflow.conftest import world  # noqa: F401  (the fixture)
 
 N = 23  # rows with equal keys; pages of 6 leave a partial last page
 PAGE = 6

@@ -8,11 +8,18 @@ from django.db import IntegrityError, transaction
 
 from cells.models import ComplianceSnapshot, StandardProfile
 from cells.services import recalculate_compliance
-from facilities.models import Region, ResidencePopulation, RoadmapTarget
+from demo.history import month_starts, reconstruct_demo_history
+from facilities.models import Region, RoadmapTarget
 from facilities.services import load_targets
 from reporting import selectors, trends
-from demo.history import month_starts, reconstruct_demo_history
-from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
+from tests.factories import (
+    BlockFactory,
+    CellFactory,
+    ConversionProjectFactory,
+    FacilityFactory,
+    ResidencePopulationFactory,
+    RoadmapTargetFactory,
+)
 
 D = datetime.date
 
@@ -33,7 +40,10 @@ def pt(day, share, persons=1000):
     }
 
 
-def target(value=50, when=D(2029, 12, 31), region=None):
+DEADLINE = D(2029, 12, 31)
+
+
+def target(value=50, when=DEADLINE, region=None):
     return RoadmapTarget(
         phase="Phase 3",
         metric="share_in_single_cells",
@@ -200,7 +210,7 @@ def test_targets_loaded_once_and_measured(estate):
 
 
 def test_target_constraints(regions):
-    RoadmapTarget.objects.create(phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=3, source="s")
+    RoadmapTargetFactory(value=3)
     with pytest.raises(IntegrityError), transaction.atomic():
         RoadmapTarget.objects.create(
             phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=4, source="s"
@@ -210,19 +220,13 @@ def test_target_constraints(regions):
             phase="P", metric="share_in_single_cells", target_date=D(2030, 1, 1), value=101, source="s"
         )
     kz35 = Region.objects.get(code="KZ-35")
-    RoadmapTarget.objects.create(
-        phase="P", metric="blocks_converted", target_date=D(2030, 1, 1), value=1, source="s", region=kz35
-    )  # a regional target beside the national one
+    RoadmapTargetFactory(value=1, region=kz35)  # a regional target beside the national one
 
 
 def test_regional_share_target_replaces_the_national_one(regions):
     kz35 = Region.objects.get(code="KZ-35")
-    national = RoadmapTarget.objects.create(
-        phase="P", metric="share_in_single_cells", target_date=D(2029, 12, 31), value=50, source="s"
-    )
-    own = RoadmapTarget.objects.create(
-        phase="P", metric="share_in_single_cells", target_date=D(2028, 12, 31), value=30, source="s", region=kz35
-    )
+    national = RoadmapTargetFactory(metric="share_in_single_cells", target_date=D(2029, 12, 31), value=50)
+    own = RoadmapTargetFactory(metric="share_in_single_cells", target_date=D(2028, 12, 31), value=30, region=kz35)
     assert trends.share_target(kz35, D(2026, 1, 1)) == own
     assert trends.share_target(Region.objects.get(code="KZ-75"), D(2026, 1, 1)) == national
     assert trends.share_target(None, D(2030, 6, 1)) == national  # past due: the last one
@@ -240,7 +244,7 @@ def test_residence_shares_from_the_latest_counts(estate):
         (other, kz35, D(2026, 2, 1), 15),
     ]
     for facility, home, day, persons in rows:
-        ResidencePopulation.objects.create(facility=facility, home_region=home, date=day, persons=persons)
+        ResidencePopulationFactory(facility=facility, home_region=home, date=day, persons=persons)
     figures = selectors.residence()
     assert figures["persons"] == 34 and figures["in_home_region"] == 15
     assert figures["share_in_home_region"] == round(100 * 15 / 34, 1)

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 
 from cells.compliance.outcomes import recorded_results
 from cells.models import Cell, StandardProfile, StandardRule
-from facilities.models import ConversionProject, Facility, Region
 from demo.estate import build_dataset
+from facilities.models import ConversionProject, Facility, Region
 from reporting.selectors import summary
 
 
@@ -52,9 +52,7 @@ def test_seeded_figures_match_the_generator(seeded):
     assert by_region["KZ-35"] == 11 and by_region["KZ-63"] + by_region["KZ-10"] == 12
     assert max(by_region, key=by_region.get) == "KZ-35"
     assert Region.objects.count() == 20
-    assert {s for s in ConversionProject.objects.values_list("status", flat=True)} == set(
-        ConversionProject.Status.values
-    )
+    assert set(ConversionProject.objects.values_list("status", flat=True)) == set(ConversionProject.Status.values)
     assert Facility.objects.get(code="АК-159/7").status == "operating"
     assert Facility.objects.get(code="УК-161/4").status == "closed"
     assert not Facility.objects.filter(is_demo=False).exists() and not Cell.objects.filter(is_demo=False).exists()

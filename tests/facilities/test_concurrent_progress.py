@@ -66,7 +66,7 @@ def test_two_hundred_concurrent_progress_updates_lose_none(live_server, standard
     def update(job):
         project_id, n = job
         url = f"{live_server.url}/api/v1/conversions/{project_id}/"
-        for attempt in range(100):
+        for _attempt in range(100):
             status, current = _call("GET", url, token)
             assert status == 200, current
             body = {

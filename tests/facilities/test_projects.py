@@ -21,13 +21,13 @@ TODAY = datetime.date.today()
 def progress(world, user="editor_a", project=None, **changes):
     project = project or world.a.project
     project.refresh_from_db()
-    data = dict(
-        version=project.version,
-        date=TODAY,
-        status=project.status,
-        percent_complete=project.percent_complete,
-        budget_spent_kzt=project.budget_spent_kzt,
-    )
+    data = {
+        "version": project.version,
+        "date": TODAY,
+        "status": project.status,
+        "percent_complete": project.percent_complete,
+        "budget_spent_kzt": project.budget_spent_kzt,
+    }
     data.update(changes)
     return record_progress(project=project, user=world.users[user], **data)
 
@@ -92,7 +92,13 @@ def test_only_editors_of_the_region_record_progress(world):
 def _complete(world, cells, **changes):
     project = world.a.project
     project.refresh_from_db()
-    data = dict(version=project.version, date=TODAY, actual_end=TODAY, budget_spent_kzt=Decimal("950000"), cells=cells)
+    data = {
+        "version": project.version,
+        "date": TODAY,
+        "actual_end": TODAY,
+        "budget_spent_kzt": Decimal("950000"),
+        "cells": cells,
+    }
     data.update(changes)
     return complete_conversion(user=world.users["editor_a"], project=project, **data)
 
@@ -203,9 +209,9 @@ def test_browser_conflict_keeps_the_input(client, world):
 def test_two_concurrent_editors_one_conflict(standards, regions):
     """Two real connections save the same project version at once: one wins, the other gets a conflict."""
     from tests.conftest import make_user
-    from tests.workflow.conftest import _region_world
+    from tests.factories import region_world
 
-    world = _region_world("KZ-35", "A")
+    world = region_world("KZ-35", "A")
     editor = make_user("editor_c", "Ministry editors", regions=["KZ-35"])
     barrier = threading.Barrier(2)
     outcomes = []

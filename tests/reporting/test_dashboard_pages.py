@@ -12,12 +12,20 @@ import pytest
 from openpyxl import load_workbook
 
 from cells.services import recalculate_compliance
+from demo.history import reconstruct_demo_history
 from facilities.models import Region, ResidencePopulation, RoadmapTarget
 from facilities.services import load_targets
 from reporting import trends
-from demo.history import reconstruct_demo_history
 from tests.conftest import make_user
-from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
+from tests.factories import (
+    BlockFactory,
+    CellFactory,
+    ConversionProjectFactory,
+    FacilityFactory,
+    FindingFactory,
+    InspectionFactory,
+    ResidencePopulationFactory,
+)
 
 
 @pytest.fixture
@@ -63,16 +71,8 @@ def estate(standards, regions):
         occupancy=30,
         living_space_m2=Decimal("150.00"),
     )
-    ResidencePopulation.objects.create(
-        facility=facility, home_region=Region.objects.get(code="KZ-35"), date=datetime.date(2026, 11, 1), persons=40
-    )
-    ResidencePopulation.objects.create(
-        facility=facility,
-        home_region=Region.objects.get(code="KZ-75"),
-        date=datetime.date(2026, 11, 1),
-        persons=8,
-        is_demo=True,
-    )
+    ResidencePopulationFactory(facility=facility, home_region=Region.objects.get(code="KZ-35"), persons=40)
+    ResidencePopulationFactory(facility=facility, home_region=Region.objects.get(code="KZ-75"), persons=8, is_demo=True)
     recalculate_compliance()
     reconstruct_demo_history(months=36)
     return facility
@@ -278,12 +278,9 @@ def test_admin_refuses_bad_targets_with_a_message(client, estate):
 
 
 def test_xlsx_export_survives_control_characters(client, estate):
-    from inspections.models import Finding, Inspection
 
-    inspection = Inspection.objects.create(
-        facility=estate, date_start=datetime.date(2026, 1, 5), body="prosecutor", type="scheduled"
-    )
-    Finding.objects.create(
+    inspection = InspectionFactory(facility=estate, date_start=datetime.date(2026, 1, 5))
+    FindingFactory(
         inspection=inspection,
         severity="low",
         description="Line\x0bbreak\x1b and =SUM(A1)",

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from registers.models import ImportRecord
 from tests.conftest import make_user, token_client
+from tests.factories import ImportRecordFactory
 
 ROLES = ["anonymous", "prosecutor", "editor_a", "editor_b", "api_client", "admin"]
 ALL = [302, 200, 200, 200, 200, 200]  # anonymous pages redirect to the login page
@@ -32,7 +33,7 @@ def sec(world):
     world.users["editor_b"] = make_user("editor_b", "Ministry editors", regions=["KZ-10"])
     world.clients["editor_b"] = token_client(world.users["editor_b"])
     world.clients["anonymous"] = APIClient()
-    world.import_a = ImportRecord.objects.create(
+    world.import_a = ImportRecordFactory(
         user=world.users["editor_a"],
         kind="cells",
         file_name="a-register.csv",

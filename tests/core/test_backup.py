@@ -19,8 +19,7 @@ from tests.conftest import requires_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = (
-    "import json; from reporting.selectors import summary; "
-    "print(json.dumps(summary(), default=str, sort_keys=True))"
+    "import json; from reporting.selectors import summary; print(json.dumps(summary(), default=str, sort_keys=True))"
 )
 
 
