@@ -16,7 +16,6 @@ from django.db.models import Max
 
 from cells.models import BlockCompliance, ComplianceCounts, ComplianceSnapshot
 from facilities.models import ConversionProject
-
 from reporting.trends import headline_profile
 
 Scope = ComplianceSnapshot.Scope

@@ -13,6 +13,8 @@ from cells.models import Cell, StandardRule
 from cells.services import load_standards, recalculate_compliance
 from core.sync import sync_rows
 from core.tokens import issue_token
+from demo.estate import build_dataset
+from demo.history import reconstruct_demo_history
 from facilities.models import (
     ConversionProject,
     Facility,
@@ -24,8 +26,6 @@ from facilities.models import (
 )
 from facilities.services import load_regions, load_targets
 from inspections.models import Finding, Inspection
-from demo.estate import build_dataset
-from demo.history import reconstruct_demo_history
 
 REASON = "seed_demo (generated demo data)"
 
