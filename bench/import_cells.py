@@ -25,7 +25,7 @@ from django.core.management import call_command  # noqa: E402
 
 from cells.models import Cell  # noqa: E402
 from facilities.models import Facility, Region, ResidentialBlock  # noqa: E402
-from roadmap_portal import imports  # noqa: E402
+from registers import imports  # noqa: E402
 
 
 def main(rows: int) -> None:

@@ -1,5 +1,13 @@
+"""Pages of the cells app, included at the root by roadmap_portal.urls."""
+
 from django.urls import path
 
 from . import views
 
-urlpatterns = [path("standards/", views.standards, name="standards")]
+urlpatterns = [
+    path("blocks/<int:pk>/", views.block_detail, name="block-detail"),
+    path("blocks/<int:block_pk>/cells/new/", views.cell_form, name="cell-create"),
+    path("cells/<int:pk>/edit/", views.cell_form, name="cell-edit"),
+    path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
+    path("standards/", views.standards, name="standards"),
+]

@@ -1,11 +1,195 @@
-"""HTML pages of the cells app."""
+"""HTML pages of the cells app: the standards page, the block page with its cells, the cell form, the
+completion form of a conversion project, and the cells' CSV/XLSX export."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import StandardProfile
+from core import lists
+from core.exceptions import ConflictError
+from core.export import Column, export_response
+from core.forms import add_service_errors
+from facilities import scoping
+from facilities import services as facility_services
+from facilities.charts import progress_line
+from facilities.models import ConversionProject, ResidentialBlock
+from facilities.views import project_for
+
+from . import services as cell_services
+from .forms import CellForm, CompletionForm
+from .models import Cell, StandardProfile
+from .selectors import active_rules, cells_with_results, rule_outcomes
 
 
 def standards(request):
     """Every standard profile and rule with its source and whether it is verified."""
     profiles = StandardProfile.objects.prefetch_related("rules")
     return render(request, "cells/standards.html", {"profiles": profiles})
+
+
+def _cell_columns(profiles):
+    n = "number"
+    return [
+        Column(_("Facility")),
+        Column(_("Block")),
+        Column(_("Number")),
+        Column(_("Accommodation type")),
+        Column(_("Living space (m²)"), n),
+        Column(_("Design capacity (persons)"), n),
+        Column(_("Occupancy (persons)"), n),
+        Column(_("Date of the count"), "date"),
+        Column(_("Sanitary annex"), "bool"),
+        Column(_("Sanitary annex fully partitioned"), "bool"),
+        Column(_("Distance between walls (m)"), n),
+        Column(_("Ceiling height (m)"), n),
+        Column(_("Natural light"), "bool"),
+        Column(_("Status")),
+        *[Column(_("Compliance: %(profile)s") % {"profile": p.code}) for p in profiles],
+        Column(_("Awaiting evaluation"), "bool"),
+        Column(_("Generated demo data"), "bool"),
+    ]
+
+
+def _cell_rows(cells, profiles):
+    for cell in cells:
+        results = {r.profile_id: r.get_status_display() for r in cell.active_results}
+        yield [
+            cell.block.facility.code,
+            cell.block.name,
+            cell.number,
+            cell.get_accommodation_type_display(),
+            cell.living_space_m2,
+            cell.design_capacity,
+            cell.occupancy,
+            cell.occupancy_date,
+            cell.has_sanitary_annex,
+            cell.sanitary_annex_partitioned,
+            cell.min_wall_distance_m,
+            cell.ceiling_height_m,
+            cell.has_natural_light,
+            cell.get_status_display(),
+            *[results.get(p.pk, "") for p in profiles],
+            cell.status == cell.Status.IN_USE and cell.awaiting_evaluation,
+            cell.is_demo,
+        ]
+
+
+def export_cells(request, filename, cells, errors=None):
+    """The cells as CSV or XLSX when the request asks for an export (with each active profile's status);
+    ``errors`` of the page's filters answer 400."""
+    if "export" not in request.GET:
+        return None
+    profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
+    cells = cells_with_results(cells.select_related("block__facility"))
+    return export_response(
+        request, filename, _cell_columns(profiles), lambda: _cell_rows(cells, profiles), errors=errors
+    )
+
+
+def block_detail(request, pk):
+    """A residential block: its conversion project with the progress log, and its cells."""
+    block = get_object_or_404(
+        ResidentialBlock.objects.visible_to(request.user).select_related("facility__region"), pk=pk
+    )
+    project = ConversionProject.objects.filter(block=block).first()
+    updates = project.updates.select_related("author").order_by("-date", "-id") if project else []
+    exported = export_cells(request, f"{block.facility.code}-{block.name}-cells", block.cells.order_by("number", "pk"))
+    if exported is not None:
+        return exported
+    cells = cells_with_results(block.cells.order_by("number", "pk"))
+    page = lists.page(request, cells, 100)
+    rules = active_rules()
+    can_edit = scoping.in_regions(block.facility.region_id, scoping.edit_regions(request.user, scoping.EDITOR))
+    today = timezone.localdate()
+    return render(
+        request,
+        "facilities/block_detail.html",
+        {
+            "single_cells_in_use": block.cells.in_use().filter(accommodation_type="single_occupancy_cell").count(),
+            "over_budget": bool(
+                project and project.budget_planned_kzt and project.budget_spent_kzt > project.budget_planned_kzt
+            ),
+            "late": bool(
+                project
+                and project.planned_end
+                and project.planned_end < today
+                and project.status not in ("completed", "cancelled")
+            ),
+            "rblock": block,
+            "project": project,
+            "updates": updates,
+            "page": page,
+            "rules": rules,
+            "progress_chart": progress_line(reversed(list(updates))) if project and updates else None,
+            "rows": [(cell, rule_outcomes(cell, rules)) for cell in page],
+            "can_edit": can_edit,
+            "allowed": facility_services.allowed_transitions(project) if project else [],
+        },
+    )
+
+
+def completion_form(request, pk):
+    """Complete a project and register the block's new single cells in one transaction."""
+    project = project_for(request, pk)
+    facility_services.check_can_edit_project(request.user, project)
+    today = timezone.localdate()
+    initial = {
+        "version": project.version,
+        "date": today,
+        "actual_end": today,
+        "prefix": "S",
+        "budget_spent_kzt": project.budget_spent_kzt,
+        "count": project.target_cells or None,
+        "has_sanitary_annex": True,
+        "sanitary_annex_partitioned": True,
+        "has_natural_light": True,
+    }
+    form = CompletionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("version", "date", "actual_end", "budget_spent_kzt", "note")}
+        try:
+            cell_services.complete_conversion(user=request.user, project=project, cells=form.cells(), **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except ConflictError as conflict:
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current_version
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(
+                request, _("Project completed; the block's new cells are registered. Compliance is being recomputed.")
+            )
+            return redirect("block-detail", project.block_id)
+    return render(request, "facilities/completion_form.html", {"form": form, "project": project})
+
+
+def cell_form(request, pk=None, block_pk=None):
+    """Register a cell in a block (``block_pk``) or change one (``pk``)."""
+    editable = ResidentialBlock.objects.visible_to(request.user)
+    regions = scoping.edit_regions(request.user, scoping.EDITOR)
+    if regions is not None:
+        editable = editable.filter(facility__region__in=regions)
+    cell = None
+    if pk is not None:
+        cell = get_object_or_404(Cell.objects.visible_to(request.user).select_related("block__facility"), pk=pk)
+        cell_services.check_can_edit_cells(request.user, cell)
+        initial = {}
+    else:
+        cell_services.check_can_edit_cells(request.user)
+        block = get_object_or_404(editable, pk=block_pk)
+        initial = {"block": block}
+    form = CellForm(request.POST or None, instance=cell, initial=initial, blocks=editable)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        try:
+            saved = cell_services.save_cell(
+                user=request.user, data=data, cell=Cell.objects.get(pk=cell.pk) if cell else None
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Cell saved. Compliance is being recomputed."))
+            return redirect("block-detail", saved.block_id)
+    return render(request, "cells/cell_form.html", {"form": form, "cell": cell})

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DATE
+
 from .models import ConversionProject
 from .services import allowed_transitions
-
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ProgressForm(forms.Form):

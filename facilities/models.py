@@ -10,6 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .choices import AccommodationType as AccommodationType  # re-exported: facilities.models.AccommodationType
+from .querysets import BlockQuerySet, FacilityQuerySet, ProjectQuerySet, ResidenceQuerySet
+from .querysets import RegionScopedQuerySet as RegionScopedQuerySet  # re-exported: cells, inspections
+
 
 class LocalisedNameMixin:
     """``name`` in the active language (kk, ru, en), falling back to English, Russian, then the code."""
@@ -53,24 +57,6 @@ class Region(LocalisedNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-
-class RegionScopedQuerySet(models.QuerySet):
-    """Rows that belong to a region through ``region_path``; ``visible_to(user)`` keeps the user's regions."""
-
-    region_path = "region"
-
-    def visible_to(self, user):
-        """Rows in the regions ``user`` may read (facilities.scoping); nothing for a user without a role."""
-        from .scoping import scope_filter
-
-        return self.filter(scope_filter(user, self.region_path))
-
-
-class FacilityQuerySet(RegionScopedQuerySet):
-    def in_operation(self):
-        """Institutions that hold people: status operating or under reconstruction."""
-        return self.filter(status__in=Facility.IN_OPERATION)
 
 
 class Facility(LocalisedNameMixin, models.Model):
@@ -162,18 +148,6 @@ class Facility(LocalisedNameMixin, models.Model):
         return f"{self.code} {self.name}".strip()
 
 
-class AccommodationType(models.TextChoices):
-    """How a room or cell accommodates people (field terms of the CPT and the Mandela Rules)."""
-
-    DORMITORY = "dormitory", _("dormitory")
-    MULTIPLE = "multiple_occupancy_cell", _("multiple-occupancy cell")
-    SINGLE = "single_occupancy_cell", _("single-occupancy cell")
-
-
-class BlockQuerySet(RegionScopedQuerySet):
-    region_path = "facility__region"
-
-
 class ResidentialBlock(models.Model):
     """A residential building (block) of a facility. ``accommodation_type``: dormitory, cell or mixed."""
 
@@ -200,10 +174,6 @@ class ResidentialBlock(models.Model):
 
     def __str__(self):
         return f"{self.facility.code} / {self.name}"
-
-
-class ProjectQuerySet(RegionScopedQuerySet):
-    region_path = "block__facility__region"
 
 
 class ConversionProject(models.Model):
@@ -347,10 +317,6 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({', '.join(r.code for r in self.regions.all()) or 'national'})"
-
-
-class ResidenceQuerySet(RegionScopedQuerySet):
-    region_path = "facility__region"
 
 
 class ResidencePopulation(models.Model):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.export import Column, export_response, list_query
 from core.forms import add_service_errors
+from core.lists import filtered
 from facilities import scoping
 from facilities.models import Facility
 
@@ -17,17 +18,10 @@ from .forms import FindingForm, FindingStatusForm, InspectionForm
 from .models import Finding, Inspection
 
 
-def _filtered(request, filter_class, queryset):
-    filterset = filter_class(request.GET or None, queryset=queryset, request=request)
-    if filterset.is_bound and not filterset.is_valid():
-        return filterset, queryset.none()
-    return filterset, filterset.qs if filterset.is_bound else queryset
-
-
 def inspection_list(request):
     """Inspections in the user's regions, with filters; ``?export=csv`` downloads the filtered list."""
     visible = Inspection.objects.visible_to(request.user).select_related("facility__region")
-    filterset, rows = _filtered(request, InspectionFilter, visible.order_by("-date_start", "-id"))
+    filterset, rows = filtered(request, InspectionFilter, visible.order_by("-date_start", "-id"))
     exported = export_response(
         request,
         _("inspections"),
@@ -76,7 +70,7 @@ def inspection_list(request):
 def finding_list(request):
     """Findings in the user's regions, with filters (overdue included); ``?export=csv`` downloads them."""
     visible = Finding.objects.visible_to(request.user).select_related("inspection__facility__region", "rule")
-    filterset, rows = _filtered(request, FindingFilter, visible.order_by("deadline", "id"))
+    filterset, rows = filtered(request, FindingFilter, visible.order_by("deadline", "id"))
     exported = export_response(
         request,
         _("findings"),

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class RoadmapPortalConfig(AppConfig):
-    """The top floor: pages and commands that compose several apps."""
+    """The web shell: settings, urls including every app's, the Celery app, middleware, the History tab."""
 
     name = "roadmap_portal"
     verbose_name = "Roadmap Portal"

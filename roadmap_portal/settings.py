@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "facilities",
     "cells",
     "inspections",
+    "reporting",
+    "registers",
+    "demo",
     "roadmap_portal",
 ]
 
@@ -222,8 +225,8 @@ SPECTACULAR_SETTINGS = {
         "CellStatusEnum": "cells.models.Cell.Status",
         "ComplianceStatusEnum": "cells.models.ComplianceStatus",
         "FindingStatusEnum": "inspections.models.Finding.Status",
-        "ImportKindEnum": "roadmap_portal.models.ImportRecord.Kind",
-        "ImportStatusEnum": "roadmap_portal.models.ImportRecord.Status",
+        "ImportKindEnum": "registers.models.ImportRecord.Kind",
+        "ImportStatusEnum": "registers.models.ImportRecord.Status",
     },
 }
 

@@ -24,6 +24,10 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 PORTAL_ALLOW_DEMO_SEED = env.bool("PORTAL_ALLOW_DEMO_SEED", default=False)
+# The demo generator (demo/: seed_demo) is left out of production; PORTAL_DEMO_APP=true installs it for
+# one command (``seed_demo --allow-production`` on a demo server). It has no models: nothing to migrate.
+if not env.bool("PORTAL_DEMO_APP", default=False):
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]  # noqa: F405
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

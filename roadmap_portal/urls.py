@@ -1,40 +1,44 @@
-"""URL configuration: HTML pages, the REST API under /api/v1/, the OpenAPI schema and docs."""
+"""URL configuration: each app's pages (``<app>/urls.py``), the REST API under /api/v1/ (each app's
+``<app>/api/urls.py``), the OpenAPI schema and docs, and the shell's History tab."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
 
-from . import api_urls, dashboards, import_views, token_views, views
-from .api import router
+import cells.api.urls
+import facilities.api.urls
+import inspections.api.urls
+import registers.api.urls
+import reporting.api.urls
+
+from . import views
+
+API_URLS = [facilities.api.urls, reporting.api.urls, cells.api.urls, inspections.api.urls, registers.api.urls]
+
+# One router over every app's viewsets: the API root (/api/v1/) lists them all, and every route keeps its
+# format suffix (``/api/v1/facilities.json``), as when one router registered them.
+api_router = routers.DefaultRouter()
+for app_urls in API_URLS:
+    api_router.registry.extend(app_urls.router.registry)
+api_urlpatterns = [*api_router.urls, *(p for app_urls in API_URLS for p in app_urls.extra_urlpatterns)]
 
 urlpatterns = [
-    path("", dashboards.dashboard, name="dashboard"),
-    path("regions/<str:code>/", dashboards.region_detail, name="region-detail"),
-    path("residence/", dashboards.residence, name="residence"),
+    path("", include("reporting.urls")),
     path("login/", login_not_required(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("facilities/", views.facility_list, name="facility-list"),
-    path("facilities/<int:pk>/", views.facility_detail, name="facility-detail"),
-    path("blocks/<int:pk>/", views.block_detail, name="block-detail"),
-    path("blocks/<int:block_pk>/cells/new/", views.cell_form, name="cell-create"),
-    path("cells/<int:pk>/edit/", views.cell_form, name="cell-edit"),
-    path("conversions/<int:pk>/progress/", views.progress_form, name="conversion-progress"),
-    path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
-    path("history/<str:kind>/<int:pk>/", views.history, name="history"),
-    path("account/tokens/", token_views.api_tokens, name="api-tokens"),
-    path("imports/", import_views.import_list, name="import-list"),
-    path("imports/new/", import_views.import_upload, name="import-upload"),
-    path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
-    path("imports/<int:pk>/errors.csv", import_views.import_errors, name="import-errors"),
-    path("imports/template/<str:kind>.csv", import_views.import_template, name="import-template"),
-    path("", include("inspections.urls")),
+    path("", include("facilities.urls")),
     path("", include("cells.urls")),
+    path("", include("inspections.urls")),
+    path("", include("registers.urls")),
+    path("", include("core.urls")),
+    path("history/<str:kind>/<int:pk>/", views.history, name="history"),
     path("admin/", admin.site.urls),
     # The API has its own namespace ("api:facility-list"), so its route names never shadow the pages'.
-    path("api/v1/", include((router.urls + api_urls.urlpatterns, "api"), namespace="api")),
+    path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's initialisation as a script file: no inline script for the CSP to block.
     path(

@@ -99,3 +99,24 @@ def browser(client, user):
     """Django's test client, logged in."""
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def world(standards, regions):
+    """A two-region world (A = KZ-35, B = KZ-10: tests.factories.region_world) with one user per role and
+    an API client (token) for each, for the workflow, permission and API tests."""
+    from types import SimpleNamespace
+
+    from tests.factories import region_world
+
+    a, b = region_world("KZ-35", "A"), region_world("KZ-10", "B")
+    users = {
+        "admin": make_user("admin_u", "Administrators"),
+        "prosecutor": make_user("pros_nat", "Prosecutors"),
+        "prosecutor_a": make_user("pros_a", "Prosecutors", regions=["KZ-35"]),
+        "editor_a": make_user("editor_a", "Ministry editors", regions=["KZ-35"]),
+        "api_client": make_user("client", "API clients"),
+        "api_headcount_a": make_user("client_hc", "API clients", headcount_regions=["KZ-35"]),
+        "nobody": make_user("nobody"),
+    }
+    return SimpleNamespace(a=a, b=b, users=users, clients={k: token_client(u) for k, u in users.items()})

@@ -1,11 +1,23 @@
-"""factory_boy factories for hand-built estates in tests."""
+"""factory_boy factories for hand-built estates in tests, and the two-region world of the workflow tests."""
 
+import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import factory
 
 from cells.models import Cell
-from facilities.models import ConversionProject, Facility, Region, ResidentialBlock
+from facilities.models import (
+    ConversionProject,
+    Facility,
+    ProgressUpdate,
+    Region,
+    ResidencePopulation,
+    ResidentialBlock,
+    RoadmapTarget,
+)
+from inspections.models import Finding, Inspection
+from registers.models import ImportRecord
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -66,3 +78,121 @@ class ConversionProjectFactory(factory.django.DjangoModelFactory):
 
     block = factory.SubFactory(BlockFactory)
     status = "planned"
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    """A progress update with the project's current figures (the log entry, not the service's checks)."""
+
+    class Meta:
+        model = ProgressUpdate
+
+    project = factory.SubFactory(ConversionProjectFactory)
+    date = datetime.date(2025, 3, 1)
+    status = factory.SelfAttribute("project.status")
+    percent_complete = factory.SelfAttribute("project.percent_complete")
+    budget_spent_kzt = factory.SelfAttribute("project.budget_spent_kzt")
+
+
+class RoadmapTargetFactory(factory.django.DjangoModelFactory):
+    """A national target (``region=None``) of ``metric`` reached by ``target_date``."""
+
+    class Meta:
+        model = RoadmapTarget
+
+    phase = "P"
+    metric = "blocks_converted"
+    target_date = datetime.date(2030, 1, 1)
+    value = 1
+    source = "s"
+    region = None
+
+
+class ResidencePopulationFactory(factory.django.DjangoModelFactory):
+    """Persons held in ``facility`` whose home region is ``home_region`` on ``date``."""
+
+    class Meta:
+        model = ResidencePopulation
+
+    facility = factory.SubFactory(FacilityFactory)
+    home_region = factory.SelfAttribute("facility.region")
+    date = datetime.date(2026, 11, 1)
+    persons = 1
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    facility = factory.SubFactory(FacilityFactory)
+    date_start = datetime.date(2025, 5, 1)
+    body = "prosecutor"
+    type = "scheduled"
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    inspection = factory.SubFactory(InspectionFactory)
+    severity = "high"
+    description = "Overcrowding"
+    deadline = datetime.date(2025, 6, 1)
+
+
+class ImportRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportRecord
+
+    kind = "cells"
+    file_name = "survey.csv"
+
+
+def region_world(code, suffix):
+    """One region's part of the ``world`` fixture (tests/conftest.py): a facility ``F-<suffix>`` in region
+    ``code`` with a dormitory under conversion (project, progress update, a room under reconstruction), a
+    crowded dormitory, a block of cells, and an inspection with an open finding."""
+    facility = FacilityFactory(code=f"F-{suffix}", region__code=code)
+    dorm = BlockFactory(facility=facility, name="Dormitory")
+    project = ConversionProjectFactory(
+        block=dorm,
+        status="construction",
+        percent_complete=Decimal("60"),
+        budget_spent_kzt=Decimal("600000"),
+        budget_planned_kzt=Decimal("1000000"),
+        actual_start=datetime.date(2025, 3, 1),
+        target_cells=3,
+    )
+    ProgressUpdateFactory(project=project, date=datetime.date(2025, 3, 1))
+    room = CellFactory(
+        block=dorm,
+        number="D1",
+        accommodation_type="dormitory",
+        design_capacity=40,
+        occupancy=0,
+        living_space_m2=Decimal("120"),
+        status="under_reconstruction",
+    )
+    other = BlockFactory(facility=facility, name="Dormitory 2")
+    crowded = CellFactory(
+        block=other,
+        number="E1",
+        accommodation_type="dormitory",
+        design_capacity=40,
+        occupancy=50,
+        living_space_m2=Decimal("150"),
+    )
+    cells = BlockFactory(facility=facility, name="Cells", accommodation_type="cell")
+    cell = CellFactory(block=cells, number=f"C-{suffix}")
+    inspection = InspectionFactory(facility=facility)
+    finding = FindingFactory(inspection=inspection)
+    return SimpleNamespace(
+        facility=facility,
+        block=dorm,
+        cell_block=cells,
+        project=project,
+        room=room,
+        cell=cell,
+        crowded=crowded,
+        inspection=inspection,
+        finding=finding,
+    )

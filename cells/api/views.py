@@ -15,9 +15,9 @@ from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, StandardProfile
 from cells.selectors import cells_with_results
 from core.history import HistoryMixin
+from core.http import with_if_match_version
 from core.parsers import SafeJSONParser
 from facilities.api.serializers import ConversionProjectSerializer
-from facilities.api.views import with_if_match_version
 from facilities.models import ConversionProject
 
 from .serializers import (

@@ -1,6 +1,5 @@
 """API of the facilities app: regions, residential blocks, conversion projects and their progress."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
 from rest_framework import viewsets
@@ -8,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.history import HistoryMixin
+from core.http import with_if_match_version
 from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
 from facilities.models import ConversionProject, Region, ResidentialBlock
@@ -19,32 +19,6 @@ from .serializers import (
     RegionSerializer,
     ResidentialBlockSerializer,
 )
-
-
-def precondition_failed(current_version: int) -> Response:
-    return Response(
-        {
-            "detail": _("Precondition failed: the project is at version %(version)s.") % {"version": current_version},
-            "version": current_version,
-        },
-        status=http.HTTP_412_PRECONDITION_FAILED,
-    )
-
-
-def with_if_match_version(request, current_version: int):
-    """``(body, None)`` with ``version`` taken from an ``If-Match: "<version>"`` header when the body has
-    none, or ``(None, 412 response)`` when the header names another version than the stored one.
-    A body that is not a JSON object is passed on unchanged, for the serializer to refuse."""
-    data = request.data
-    header = request.headers.get("If-Match")
-    if not header:
-        return data, None
-    value = header.strip().removeprefix("W/").strip('"')
-    if not (value.isascii() and value.isdigit()) or int(value) != current_version:
-        return None, precondition_failed(current_version)
-    if isinstance(data, dict) and "version" not in data:
-        data = {**data, "version": int(value)}
-    return data, None
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):

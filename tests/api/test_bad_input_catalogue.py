@@ -2,7 +2,7 @@
 
 Each bad value answers 400 naming the field and the reason (the pages: the form error next to the field
 and no rows), never a server error, and writes nothing (the row counts of every table the write would touch,
-history included, are unchanged). Extends tests/api/test_bad_input.py and tests/workflow/test_write_bad_input.py
+history included, are unchanged). Extends tests/api/test_bad_input.py and tests/api/test_write_bad_input.py
 (which cover the single cases found by hand) with the systematic list.
 """
 
@@ -20,7 +20,6 @@ from facilities.models import ConversionProject, Facility, ProgressUpdate
 from inspections.models import Finding, Inspection
 from tests.conftest import requires_postgres
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
-from tests.workflow.conftest import world  # noqa: F401  (the fixture)
 
 TODAY = datetime.date.today()
 BAD_DATES = ["2024-13-45", "2024-02-30", "abc", "2024-1-1x", "31.12.2024", "20240101", "0000-00-00"]
@@ -162,10 +161,7 @@ def test_bad_numbers_in_a_progress_update_write_nothing(world, subtests):
 @over("literal", ["NaN", "Infinity", "-Infinity"])
 def test_json_number_constants_are_a_parse_error(world, literal):
     before = counts()
-    body = '{"version": 1, "date": "%s", "status": "construction", "percent_complete": %s, "budget_spent_kzt": 1}' % (
-        TODAY.isoformat(),
-        literal,
-    )
+    body = f'{{"version": 1, "date": "{TODAY.isoformat()}", "status": "construction", "percent_complete": {literal}, "budget_spent_kzt": 1}}'
     response = world.clients["editor_a"].post(
         f"/api/v1/conversions/{world.a.project.pk}/progress/", body, content_type="application/json"
     )
@@ -176,7 +172,7 @@ def test_json_number_constants_are_a_parse_error(world, literal):
 def test_json_1e400_literal_is_refused(world):
     """``1e400`` is a valid JSON number that Python reads as infinity: refused as a number, not stored."""
     before = counts()
-    body = '{"occupancy": 1e400, "occupancy_date": "%s"}' % TODAY.isoformat()
+    body = f'{{"occupancy": 1e400, "occupancy_date": "{TODAY.isoformat()}"}}'
     response = world.clients["editor_a"].patch(
         f"/api/v1/cells/{world.a.cell.pk}/headcount/", body, content_type="application/json"
     )

@@ -17,9 +17,8 @@ from django.db.models.functions import Now
 from cells.models import Cell
 from facilities.models import ConversionProject, Facility, ResidentialBlock
 from inspections.models import Finding, Inspection
-from roadmap_portal.models import ImportRecord
+from registers.models import ImportRecord
 from tests.factories import BlockFactory, FacilityFactory
-from tests.workflow.conftest import world  # noqa: F401  (the fixture)
 
 N = 23  # rows with equal keys; pages of 6 leave a partial last page
 PAGE = 6
@@ -114,7 +113,7 @@ def walk(client, path: str, params: dict) -> list[int]:
 
 def test_the_orderings_under_test_are_the_views_own():
     """If a view gains an ordering field, this list (and so the test below) must cover it."""
-    from roadmap_portal.api import router
+    from roadmap_portal.urls import api_router as router
 
     for prefix, viewset, _basename in router.registry:
         assert sorted(viewset.ordering_fields) == sorted(LISTS[prefix][1]), prefix

@@ -10,7 +10,7 @@ fields, strings where objects are expected). Each response must be:
 
 Each role runs as its own test: a national prosecutor, a ministry editor of one region (KZ-35) and an API
 client, each with their token; anonymous requests must all be refused with 401. The data is the two-region
-world of tests/workflow/conftest.py, and ids in paths are mapped onto its rows most of the time so that
+world of tests/conftest.py, and ids in paths are mapped onto its rows most of the time so that
 detail, history and write operations reach real objects (region A's and region B's: in and outside the
 editor's regions). Every example runs in a transaction that is rolled back, so writes never pile up.
 
@@ -34,10 +34,10 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from cells.models import StandardProfile
 from facilities.models import Region
-from roadmap_portal.models import ImportRecord
+from registers.models import ImportRecord
 from roadmap_portal.wsgi import application
 from tests.conftest import token_client
-from tests.workflow.conftest import world  # noqa: F401  (the fixture)
+from tests.factories import ImportRecordFactory
 
 # Examples per operation and mode (positive, negative) for the three roles, and for anonymous requests
 # (which are all refused before any input is read). SCHEMATHESIS_EXAMPLES raises it for a longer local run.
@@ -52,9 +52,9 @@ def auth_header(user) -> dict:
 
 
 @pytest.fixture
-def fuzz_world(world):  # noqa: F811
+def fuzz_world(world):
     """The workflow world plus an import record of region A's editor, and the ids per path prefix."""
-    record = ImportRecord.objects.create(
+    record = ImportRecordFactory(
         kind="cells",
         file_name="survey.csv",
         user=world.users["editor_a"],

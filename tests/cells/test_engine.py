@@ -13,7 +13,7 @@ from cells.compliance.outcomes import recorded_results
 from cells.models import BlockCompliance, BlockTotals, Cell, ComplianceRun, ComplianceSnapshot, StandardProfile
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from cells.services import recalculate_compliance
-from roadmap_portal.selectors import summary
+from reporting.selectors import summary
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
 DAY = datetime.date(2026, 11, 28)

@@ -1,0 +1,197 @@
+"""``python manage.py seed_demo``: reference data, the demo estate, and one demo user per role."""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cells.models import Cell, StandardRule
+from cells.services import load_standards, recalculate_compliance
+from core.sync import sync_rows
+from core.tokens import issue_token
+from demo.estate import build_dataset
+from demo.history import reconstruct_demo_history
+from facilities.models import (
+    ConversionProject,
+    Facility,
+    ProgressUpdate,
+    Region,
+    ResidencePopulation,
+    ResidentialBlock,
+    StaffProfile,
+)
+from facilities.services import load_regions, load_targets
+from inspections.models import Finding, Inspection
+
+REASON = "seed_demo (generated demo data)"
+
+ROLES = {
+    "admin": ("Administrators", None),
+    "prosecutor": ("Prosecutors", None),
+    "editor": ("Ministry editors", ["KZ-35"]),
+    "api-client": ("API clients", None),
+}
+
+
+def demo_password(username: str) -> str:
+    """The demo password of a demo user (documented in the README; demo databases only: under production
+    settings, where PORTAL_ALLOW_DEMO_SEED is off, ``seed_demo --allow-production`` sets random ones)."""
+    return f"{username}-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Load regions and standards, generate the demo estate (idempotent), create the demo users."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="allow seeding demo rows and users under production settings",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if not settings.PORTAL_ALLOW_DEMO_SEED and not allow_production:
+            raise CommandError(
+                "Refusing to load demo data under production settings; pass --allow-production to insist."
+            )
+        with transaction.atomic():
+            counts = load_regions() + load_standards() + load_targets()
+            counts = counts + self._estate()
+            users = self._users()
+        self.stdout.write(f"Rows: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged.")
+        run = recalculate_compliance(trigger="seed_demo")
+        self.stdout.write(f"Compliance run #{run.pk}: {run.outcome}, {run.cells_evaluated} cells evaluated.")
+        history = reconstruct_demo_history()
+        self.stdout.write(
+            f"Demo trend history: {history} monthly snapshots reconstructed from the demo's "
+            "completed conversions (generated demo data)."
+        )
+        self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
+        for username, (group, regions) in ROLES.items():
+            scope = f", regions {', '.join(regions)}" if regions else ""
+            password = users["passwords"].get(username, "(unchanged)")
+            self.stdout.write(f"  {username:<11} password {password:<24} {group}{scope}")
+        self.stdout.write(
+            f"API client token (shown once; expires in {settings.API_TOKEN_DAYS} days): {users['api-client']}"
+        )
+        address = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"  # make demo's
+        self.stdout.write(
+            f"  e.g. curl -H 'Authorization: Token {users['api-client']}' http://{address}/api/v1/summary/"
+        )
+
+    def _estate(self):
+        data = build_dataset()
+        regions = dict(Region.objects.values_list("code", "pk"))
+        facility_rows = []
+        for f in data.facilities:
+            row = {k: v for k, v in f.items() if k != "region"}
+            row["region_id"] = regions[f["region"]]
+            row["is_demo"] = True
+            facility_rows.append(row)
+        counts = sync_rows(Facility, ("code",), facility_rows, reason=REASON)
+        facility_ids = {key[0]: obj.pk for key, obj in counts.objects.items()}
+        block_rows = [
+            {
+                **{k: v for k, v in b.items() if k != "facility_code"},
+                "facility_id": facility_ids[b["facility_code"]],
+                "is_demo": True,
+            }
+            for b in data.blocks
+        ]
+        blocks = sync_rows(ResidentialBlock, ("facility_id", "name"), block_rows, reason=REASON)
+        counts = counts + blocks
+        block_ids = {(fid, name): obj.pk for (fid, name), obj in blocks.objects.items()}
+
+        def block_id(row):
+            return block_ids[(facility_ids[row["facility_code"]], row["block_name"])]
+
+        strip = ("facility_code", "block_name")
+        cell_rows = [
+            {**{k: v for k, v in c.items() if k not in strip}, "block_id": block_id(c), "is_demo": True}
+            for c in data.cells
+        ]
+        counts = counts + sync_rows(Cell, ("block_id", "number"), cell_rows, reason=REASON)
+        project_rows = [
+            {**{k: v for k, v in p.items() if k not in strip}, "block_id": block_id(p), "is_demo": True}
+            for p in data.projects
+        ]
+        projects = sync_rows(ConversionProject, ("block_id",), project_rows, reason=REASON)
+        counts = counts + projects
+        project_ids = {key[0]: obj.pk for key, obj in projects.objects.items()}
+        update_rows = [
+            {**{k: v for k, v in u.items() if k not in strip}, "project_id": project_ids[block_id(u)], "is_demo": True}
+            for u in data.updates
+        ]
+        counts = counts + sync_rows(ProgressUpdate, ("project_id", "date", "status"), update_rows)
+        inspection_rows = [
+            {
+                **{k: v for k, v in i.items() if k != "facility_code"},
+                "facility_id": facility_ids[i["facility_code"]],
+                "is_demo": True,
+            }
+            for i in data.inspections
+        ]
+        inspections = sync_rows(Inspection, ("facility_id", "date_start", "body"), inspection_rows, reason=REASON)
+        inspection_ids = {key: obj.pk for key, obj in inspections.objects.items()}
+        rules = dict(StandardRule.objects.values_list("code", "pk"))
+        finding_rows = [
+            {
+                "inspection_id": inspection_ids[(facility_ids[f["facility_code"]], f["date_start"], f["body"])],
+                "block_id": block_ids[(facility_ids[f["facility_code"]], f["block_name"])],
+                "rule_id": rules.get(f["rule"]),
+                "severity": f["severity"],
+                "description": f["description"],
+                "recommendation": f["recommendation"],
+                "deadline": f["deadline"],
+                "status": f["status"],
+                "is_demo": True,
+            }
+            for f in data.findings
+        ]
+        counts = (
+            counts + inspections + sync_rows(Finding, ("inspection_id", "description"), finding_rows, reason=REASON)
+        )
+        residence_rows = [
+            {
+                "facility_id": facility_ids[r["facility_code"]],
+                "home_region_id": regions[r["home_region"]],
+                "date": r["date"],
+                "persons": r["persons"],
+                "is_demo": True,
+            }
+            for r in data.residence
+        ]
+        return counts + sync_rows(
+            ResidencePopulation, ("facility_id", "home_region_id", "date"), residence_rows, reason=REASON
+        )
+
+    def _users(self):
+        User = get_user_model()
+        tokens, passwords = {}, {}
+        for username, (group_name, region_codes) in ROLES.items():
+            group, _ = Group.objects.get_or_create(name=group_name)
+            user, created = User.objects.get_or_create(username=username)
+            if settings.PORTAL_ALLOW_DEMO_SEED:  # the documented demo password (demo databases only)
+                passwords[username] = demo_password(username)
+            if created:
+                if not settings.PORTAL_ALLOW_DEMO_SEED:  # forced under production settings: never a known one
+                    passwords[username] = secrets.token_urlsafe(18)
+                user.set_password(passwords[username])
+                user.is_staff = user.is_superuser = username == "admin"
+                user.save()
+            user.groups.add(group)
+            if region_codes:
+                profile, _ = StaffProfile.objects.get_or_create(user=user)
+                profile.regions.add(*Region.objects.filter(code__in=region_codes))
+            tokens[username] = user
+        view_perms = Permission.objects.filter(
+            codename__startswith="view_", content_type__app_label__in=["facilities", "cells", "inspections"]
+        )
+        for name in ("Prosecutors", "Ministry editors", "API clients"):
+            Group.objects.get(name=name).permissions.add(*view_perms)
+        # A new token on every run (only its digest is stored, so an earlier one cannot be printed again).
+        return {"api-client": issue_token(tokens["api-client"])[1], "passwords": passwords}

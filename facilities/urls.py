@@ -1,0 +1,9 @@
+"""Pages of the facilities app, included at the root by roadmap_portal.urls."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("conversions/<int:pk>/progress/", views.progress_form, name="conversion-progress"),
+]

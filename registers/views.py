@@ -1,0 +1,145 @@
+"""Pages of register imports: upload and dry run, the result with its errors, confirmation, templates."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.export import Column, csv_response, export_response
+from core.tabular import MAX_BYTES
+from facilities import scoping
+
+from . import columns, imports, services
+from .models import ImportRecord
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Register"), choices=ImportRecord.Kind.choices)
+    file = forms.FileField(label=gettext_lazy("File (CSV or XLSX, at most 20 MB)"))
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Encoding of a CSV file"),
+        required=False,
+        choices=[("", gettext_lazy("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("utf-16", "UTF-16")],
+    )
+    sheet = forms.CharField(label=gettext_lazy("XLSX sheet (empty: the first)"), required=False, max_length=100)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than the limit of 20 MB."))
+        if upload.size == 0:
+            raise forms.ValidationError(_("The file is empty."))
+        return upload
+
+
+def _check_importer(user):
+    if not scoping.roles(user) & {scoping.ADMIN, scoping.EDITOR}:
+        raise PermissionDenied(_("Only ministry editors and administrators import registers."))
+
+
+def _visible(user):
+    records = ImportRecord.objects.select_related("user")
+    return records if scoping.ADMIN in scoping.roles(user) else records.filter(user=user)
+
+
+def import_list(request):
+    """Imports: an administrator sees all, an editor their own."""
+    _check_importer(request.user)
+    records = _visible(request.user)
+    n = "number"
+    exported = export_response(
+        request,
+        _("imports"),
+        [
+            Column("id", n),
+            Column(_("When")),
+            Column(_("Who")),
+            Column(_("Register")),
+            Column(_("File")),
+            Column(_("Status")),
+            Column(_("Rows"), n),
+            Column(_("Created"), n),
+            Column(_("Updated"), n),
+            Column(_("Unchanged"), n),
+            Column(_("Rejected"), n),
+        ],
+        lambda: (
+            [
+                r.pk,
+                timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                r.user.username if r.user else "",
+                r.get_kind_display(),
+                r.file_name,
+                r.get_status_display(),
+                r.rows,
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.rejected,
+            ]
+            for r in records
+        ),
+    )
+    if exported is not None:
+        return exported
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "imports/import_list.html", {"page": page, "kinds": ImportRecord.Kind.choices})
+
+
+def import_upload(request):
+    """Upload a register: it is checked at once (dry run); nothing is written until it is confirmed."""
+    _check_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        record = services.upload(
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            file_name=upload.name,
+            data=upload.read(),
+            encoding=form.cleaned_data["encoding"],
+            sheet=form.cleaned_data["sheet"],
+        )
+        services.process(record)
+        return redirect("import-detail", record.pk)
+    return render(request, "imports/import_upload.html", {"form": form, "columns": imports.COLUMNS})
+
+
+def import_detail(request, pk):
+    """The dry-run result (counts, first errors), the confirmation, and the final counts."""
+    _check_importer(request.user)
+    record = get_object_or_404(_visible(request.user), pk=pk)
+    if request.method == "POST":
+        was = record.status
+        record = services.process(record, confirm=True, user=request.user)
+        if record.status == ImportRecord.Status.IMPORTED and was == ImportRecord.Status.CHECKED:
+            messages.success(request, _("Imported. Compliance of the facilities concerned is being recomputed."))
+        elif record.message:
+            messages.error(request, record.message)
+        return redirect("import-detail", record.pk)
+    return render(
+        request, "imports/import_detail.html", {"record": record, "errors": record.errors[: imports.ERRORS_SHOWN]}
+    )
+
+
+def import_errors(request, pk):
+    """The full error report as CSV: row, column, reason."""
+    _check_importer(request.user)
+    record = get_object_or_404(_visible(request.user), pk=pk)
+    return csv_response(
+        f"import-{record.pk}-errors",
+        ["row", "column", "reason"],
+        ([e["row"], e["column"], e["reason"]] for e in record.errors),
+    )
+
+
+def import_template(request, kind):
+    """The template of a register: its header line (required columns marked *)."""
+    if kind not in imports.COLUMNS:
+        raise Http404
+    return csv_response(f"template-{kind}", columns.template_header(kind), [])

@@ -1,0 +1,16 @@
+"""Routes of the reporting API, included under /api/v1/ (namespace ``api``) by roadmap_portal.urls."""
+
+from django.urls import path
+from rest_framework import routers
+
+from .views import FacilityViewSet, SummaryView
+
+router = routers.SimpleRouter()
+router.register("facilities", FacilityViewSet, basename="facility")
+
+# Routes besides the router's (roadmap_portal.urls adds the router's viewsets to the API root).
+extra_urlpatterns = [
+    path("summary/", SummaryView.as_view(), name="summary"),
+]
+
+urlpatterns = [*router.urls, *extra_urlpatterns]

@@ -1,0 +1,359 @@
+"""Dashboards: national (or the user's regions), region, and place of residence.
+
+Views gather figures from selectors and trends, build chart specs (charts.py) and the tables that are
+each chart's text equivalent; ``?export=csv|xlsx&table=NAME`` downloads any of those tables.
+"""
+
+import re
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cells.models import StandardProfile
+from core.export import Column
+from facilities import scoping
+from facilities.models import ConversionProject, Facility, Region
+
+from . import charts, selectors, trends
+from .exports import dashboard_tables, export_table
+from .forms import dashboard_choices
+
+
+def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
+    """Headline figures with their sparkline and change since the chosen date."""
+    delta = change["delta"]
+    headline = summary["headline"]
+    specs = [
+        ("population", "persons", _("persons held"), "", summary["population"]),
+        ("places", "places", _("places (design capacity)"), "", summary["places"]),
+        ("occupancy", "occupancy_rate", _("occupancy rate"), "%", summary["occupancy_rate"]),
+        (
+            "single",
+            "share_in_single_cells",
+            _("persons in single-occupancy cells"),
+            "%",
+            summary["share_in_single_cells"],
+        ),
+        (
+            "headline",
+            "share_compliant",
+            _("persons in single-occupancy cells compliant with the roadmap (KZ-ROADMAP)"),
+            "%",
+            headline["share"],
+        ),
+    ]
+    tiles = []
+    for key, figure, label, unit, value in specs:
+        tiles.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": value,
+                "delta": delta.get(figure),
+                "chart": charts.sparkline(points, figure, label, unit),
+                "chart_id": f"spark-{key}",
+            }
+        )
+    return tiles
+
+
+def _scope_label(request, scope):
+    if scope is None:
+        return None
+    return ", ".join(r.name for r in Region.objects.filter(pk__in=scope).order_by("code"))
+
+
+def dashboard(request):
+    """The national dashboard (or, for a user with regions of responsibility, over those regions):
+    headline figures with trends and change since a date, the share in single cells against the roadmap
+    target, targets, forecast, projects and budgets per region, the ten facilities with the lowest
+    compliant share, overdue findings, place of residence. ``?export=csv|xlsx&table=NAME`` exports a table."""
+    scope = scoping.region_scope(request.user)
+    form, since, window = dashboard_choices(request)
+    summary = selectors.summary(scope=scope)
+    points = trends.series_for(scope)
+    change = trends.change_since(points, since)
+    forecast = trends.forecasts(window, scope)
+    regions = selectors.single_cell_share_by_region(scope)
+    projects = selectors.projects_by_region(scope)
+    profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
+    lowest = selectors.lowest_compliance(profile, scope)
+    targets = trends.target_progress(
+        summary["share_in_single_cells"], scope=scope, region_shares={r["region"].pk: r["share"] for r in regions}
+    )
+    residence = selectors.residence(scope)
+    tables = dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence)
+    if "export" in request.GET:
+        return export_table(request, tables, "dashboard", form.errors)
+    target = forecast["target"]
+    return render(
+        request,
+        "dashboard/national.html",
+        {
+            "summary": summary,
+            "scoped": scope is not None,
+            "scope_label": _scope_label(request, scope),
+            "form": form,
+            "since": since,
+            "change": change,
+            "window": window,
+            "window_label": trends.WINDOWS[window],
+            "tiles": _tiles(points, summary, change),
+            "points": points,
+            "target": target,
+            "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
+            "share_chart": charts.share_against_target(points, target),
+            "regions": regions,
+            "projects": projects,
+            "projects_chart": charts.projects_stacked(projects),
+            "budget_chart": charts.budget_bars(projects),
+            "lowest": lowest,
+            "profile": profile,
+            "lowest_chart": charts.horizontal(
+                [f.code for f in lowest],
+                [f.persons - f.persons_compliant for f in lowest],
+                _("Persons in non-compliant accommodation"),
+                unit="",
+                colour=charts.TARGET,
+            ),
+            "overdue": selectors.overdue_findings(scope),
+            "forecast": forecast,
+            "targets": targets,
+            "forecast_rows": ([forecast["nation"]] if forecast["nation"] else [])
+            + sorted(
+                forecast["regions"],
+                key=lambda f: (f.current is None, f.current if f.current is not None else 0, f.code),
+            ),
+            "forecast_ranked": True,
+            "residence": residence,
+            "today": timezone.localdate(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+REGION_CODE = re.compile(r"^KZ-\d{2}$")
+
+
+def _visible_region(request, code: str) -> Region:
+    """The region of ``code`` (ISO 3166-2:KZ, any case) if the user may see it; else 404."""
+    code = code.upper()
+    if not REGION_CODE.match(code):
+        raise Http404
+    region = get_object_or_404(Region, code=code)
+    scope = scoping.region_scope(request.user)
+    if scope is not None and region.pk not in scope:
+        raise Http404
+    return region
+
+
+def region_detail(request, code):
+    """A region: its figures, trend against the target, forecast, targets, facilities, conversion
+    projects, place of residence and overdue findings. ``?export=csv|xlsx&table=NAME``."""
+    region = _visible_region(request, code)
+    form, since, window = dashboard_choices(request)
+    summary = selectors.summary(region=region)
+    points = trends.series_for(region=region)
+    change = trends.change_since(points, since)
+    targets_all = trends.share_targets()
+    target = trends.share_target(region, timezone.localdate(), targets_all)
+    forecast = trends.forecast_one(points, target, window, region.code, region.name)
+    profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
+    facilities = list(
+        selectors.facilities_with_figures(Facility.objects.filter(region=region).order_by("code", "pk"), profile)
+    )
+    for f in facilities:
+        f.share_compliant = selectors.share(getattr(f, "persons_compliant", None) or 0, f.persons)
+    projects = list(
+        ConversionProject.objects.filter(block__facility__region=region)
+        .select_related("block__facility")
+        .order_by("block__facility__code", "block__name")
+    )
+    residence = selectors.residence({region.pk})
+    demo = summary["demo_data"]
+    n = "number"
+    tables = {
+        "facilities": (
+            _("facilities"),
+            [
+                Column(_("Code")),
+                Column(_("Name")),
+                Column(_("Kind")),
+                Column(_("Status")),
+                Column(_("Places"), n),
+                Column(_("Persons held"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Persons in compliant accommodation"), n),
+                Column(_("Share compliant (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    f.code,
+                    f.name,
+                    f.get_kind_display(),
+                    f.get_status_display(),
+                    f.places,
+                    f.persons,
+                    f.persons_in_single_cells,
+                    getattr(f, "persons_compliant", None),
+                    f.share_compliant,
+                    f.is_demo,
+                ]
+                for f in facilities
+            ],
+        ),
+        "projects": (
+            _("projects"),
+            [
+                Column(_("Facility")),
+                Column(_("Block")),
+                Column(_("Status")),
+                Column(_("Roadmap phase")),
+                Column(_("Percent complete (%)"), n),
+                Column(_("Planned budget (KZT)"), n),
+                Column(_("Spent to date (KZT)"), n),
+                Column(_("Planned end"), "date"),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    p.block.facility.code,
+                    p.block.name,
+                    p.get_status_display(),
+                    p.roadmap_phase,
+                    p.percent_complete,
+                    p.budget_planned_kzt,
+                    p.budget_spent_kzt,
+                    p.planned_end,
+                    p.is_demo,
+                ]
+                for p in projects
+            ],
+        ),
+        "trend": (
+            _("trend"),
+            [
+                Column(_("Date"), "date"),
+                Column(_("Persons held"), n),
+                Column(_("Places"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Share in single cells (%)"), n),
+                Column(_("Reconstructed demo history"), "bool"),
+            ],
+            [
+                [
+                    p["date"],
+                    p["persons"],
+                    p["places"],
+                    p["persons_in_single_cells"],
+                    p["share_in_single_cells"],
+                    p["reconstructed"],
+                ]
+                for p in points
+            ],
+        ),
+    }
+    if "export" in request.GET:
+        return export_table(request, tables, f"region-{region.code}", form.errors)
+    return render(
+        request,
+        "dashboard/region.html",
+        {
+            "region": region,
+            "summary": summary,
+            "form": form,
+            "since": since,
+            "change": change,
+            "tiles": _tiles(points, summary, change),
+            "points": points,
+            "target": target,
+            "share_chart": charts.share_against_target(points, target),
+            "forecast_rows": [forecast],
+            "window_label": trends.WINDOWS[window],
+            "targets": trends.target_progress(summary["share_in_single_cells"], region=region),
+            "facilities": facilities,
+            "profile": profile,
+            "projects": projects,
+            "residence": residence,
+            "host": next((h for h in residence["hosts"] if h["code"] == region.code), None),
+            "sender": next((s for s in residence["senders"] if s["code"] == region.code), None),
+            "overdue": selectors.overdue_findings({region.pk}),
+            "demo": demo,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def residence(request):
+    """Place of residence: the share of persons held in their home region, nationally (or over the user's
+    regions) and per region, and the regions that send the most people elsewhere.
+    ``?export=csv|xlsx&table=hosts|senders``."""
+    scope = scoping.region_scope(request.user)
+    figures = selectors.residence(scope)
+    n = "number"
+    tables = {
+        "hosts": (
+            _("held-by-region"),
+            [
+                Column(_("Region code")),
+                Column(_("Region")),
+                Column(_("Persons held"), n),
+                Column(_("From the same region"), n),
+                Column(_("Share from the same region (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [h["code"], h["region"].name, h["held"], h["from_home"], h["share_from_home"], figures["demo"]]
+                for h in figures["hosts"]
+            ],
+        ),
+        "senders": (
+            _("residents-by-home-region"),
+            [
+                Column(_("Home region code")),
+                Column(_("Home region")),
+                Column(_("Residents held"), n),
+                Column(_("Held in another region"), n),
+                Column(_("Share held elsewhere (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    s["code"],
+                    s["region"].name,
+                    s["residents"],
+                    s["held_elsewhere"],
+                    s["share_elsewhere"],
+                    figures["demo"],
+                ]
+                for s in figures["senders"]
+            ],
+        ),
+    }
+    if "export" in request.GET:
+        return export_table(request, tables, "residence")
+    senders = [s for s in figures["senders"] if s["held_elsewhere"]][:10]
+    return render(
+        request,
+        "dashboard/residence.html",
+        {
+            "figures": figures,
+            "scoped": scope is not None,
+            "hosts_chart": charts.horizontal(
+                [h["region"].name for h in figures["hosts"]],
+                [h["share_from_home"] for h in figures["hosts"]],
+                _("Persons held who are from the same region (%)"),
+            ),
+            "senders_chart": charts.horizontal(
+                [s["region"].name for s in senders],
+                [s["held_elsewhere"] for s in senders],
+                _("Residents held in another region (persons)"),
+                unit="",
+                colour=charts.SPENT,
+            ),
+        },
+    )

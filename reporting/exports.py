@@ -1,0 +1,236 @@
+"""The dashboards' tables for export (``?export=csv|xlsx&table=NAME``): each chart's text equivalent."""
+
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.export import Column, export_response
+
+
+def dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
+    """Each table of the dashboard as (file name, columns, rows) for export."""
+    demo = summary["demo_data"]
+    n = "number"
+    statuses = projects["statuses"]
+    rows_forecast = ([forecast["nation"]] if forecast["nation"] else []) + forecast["regions"]
+    return {
+        "compliance": (
+            _("compliance-by-standard"),
+            [
+                Column(_("Profile")),
+                Column(_("Title")),
+                Column(_("Verified"), "bool"),
+                Column(_("Persons in compliant accommodation"), n),
+                Column(_("Share (%)"), n),
+                Column(_("Compliant cells"), n),
+                Column(_("Non-compliant cells"), n),
+                Column(_("Cells with unknown status"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    c["profile"],
+                    c["title"],
+                    c["verified"],
+                    c["persons_compliant"],
+                    c["share_compliant"],
+                    c["cells_compliant"],
+                    c["cells_non_compliant"],
+                    c["cells_unknown"],
+                    demo,
+                ]
+                for c in summary["compliance"]
+            ],
+        ),
+        "trend": (
+            _("trend"),
+            [
+                Column(_("Date"), "date"),
+                Column(_("Persons held"), n),
+                Column(_("Places"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Share in single cells (%)"), n),
+                Column(_("Persons compliant with KZ-ROADMAP"), n),
+                Column(_("Share compliant (%)"), n),
+                Column(_("Reconstructed demo history"), "bool"),
+            ],
+            [
+                [
+                    p["date"],
+                    p["persons"],
+                    p["places"],
+                    p["persons_in_single_cells"],
+                    p["share_in_single_cells"],
+                    p["persons_compliant"],
+                    p["share_compliant"],
+                    p["reconstructed"],
+                ]
+                for p in points
+            ],
+        ),
+        "regions": (
+            _("single-cells-by-region"),
+            [
+                Column(_("Region code")),
+                Column(_("Region")),
+                Column(_("Persons held"), n),
+                Column(_("Persons in single-occupancy cells"), n),
+                Column(_("Share (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [r["code"], r["region"].name, r["persons"], r["persons_in_single_cells"], r["share"], r["is_demo"]]
+                for r in regions
+            ],
+        ),
+        "projects": (
+            _("projects-by-region"),
+            [
+                Column(_("Region code")),
+                Column(_("Region")),
+                *[Column(label, n) for _v, label in statuses],
+                Column(_("Projects"), n),
+                Column(_("Planned budget (KZT)"), n),
+                Column(_("Spent to date (KZT)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    r["code"],
+                    r["region"].name,
+                    *[r["counts"].get(v, 0) for v, _l in statuses],
+                    r["total"],
+                    r["budget_planned_kzt"],
+                    r["budget_spent_kzt"],
+                    r["is_demo"],
+                ]
+                for r in projects["regions"]
+            ],
+        ),
+        "lowest": (
+            _("lowest-compliance"),
+            [
+                Column(_("Code")),
+                Column(_("Name")),
+                Column(_("Region code")),
+                Column(_("Persons held"), n),
+                Column(_("Persons in compliant accommodation"), n),
+                Column(_("Share (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [f.code, f.name, f.region.code, f.persons, f.persons_compliant, f.share_compliant, f.is_demo]
+                for f in lowest
+            ],
+        ),
+        "forecast": (
+            _("forecast"),
+            [
+                Column(_("Code")),
+                Column(_("Name")),
+                Column(_("Share now (%)"), n),
+                Column(_("Date of the latest snapshot"), "date"),
+                Column(_("Share at the window's start (%)"), n),
+                Column(_("Window start"), "date"),
+                Column(_("Rate (percentage points per year)"), n),
+                Column(_("Target (%)"), n),
+                Column(_("Target date"), "date"),
+                Column(_("Projected date"), "date"),
+                Column(_("State")),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    f.code,
+                    f.name,
+                    f.current,
+                    f.current_date,
+                    f.start,
+                    f.start_date,
+                    f.rate_per_year,
+                    f.target,
+                    f.deadline,
+                    f.projected,
+                    str(FORECAST_STATES[f.state]),
+                    demo,
+                ]
+                for f in rows_forecast
+            ],
+        ),
+        "targets": (
+            _("roadmap-targets"),
+            [
+                Column(_("Phase")),
+                Column(_("Target")),
+                Column(_("Target date"), "date"),
+                Column(_("Target value"), n),
+                Column(_("Now"), n),
+                Column(_("Reached (percent of the target)"), n),
+                Column(_("State")),
+                Column(_("Source")),
+                Column(_("Verified"), "bool"),
+                Column(_("Demo assumption"), "bool"),
+            ],
+            [
+                [
+                    r["phase"],
+                    str(r["label"]),
+                    r["target_date"],
+                    r["target_value"],
+                    r["value"],
+                    r["percent_of_target"],
+                    str(TARGET_STATES[r["state"]]),
+                    r["source"],
+                    r["verified"],
+                    r["is_demo"],
+                ]
+                for r in targets
+            ],
+        ),
+        "residence": (
+            _("residence-senders"),
+            [
+                Column(_("Home region code")),
+                Column(_("Home region")),
+                Column(_("Residents held"), n),
+                Column(_("Held in another region"), n),
+                Column(_("Share held elsewhere (%)"), n),
+                Column(_("Generated demo data"), "bool"),
+            ],
+            [
+                [
+                    s["code"],
+                    s["region"].name,
+                    s["residents"],
+                    s["held_elsewhere"],
+                    s["share_elsewhere"],
+                    residence["demo"],
+                ]
+                for s in residence["senders"]
+            ],
+        ),
+    }
+
+
+FORECAST_STATES = {
+    "reached": gettext_lazy("target reached"),
+    "on_track": gettext_lazy("on track"),
+    "at_risk": gettext_lazy("at risk: later than the target date"),
+    "no_progress": gettext_lazy("at risk: no progress in the window"),
+    "no_history": gettext_lazy("not enough history"),
+    "no_target": gettext_lazy("no target set"),
+}
+
+
+TARGET_STATES = {"reached": gettext_lazy("reached"), "open": gettext_lazy("open"), "missed": gettext_lazy("missed")}
+
+
+def export_table(request, tables: dict, prefix: str, errors=None):
+    name = request.GET.get("table", "")
+    if name not in tables:
+        return HttpResponseBadRequest(
+            _("Unknown table %(table)r: choose one of %(tables)s.") % {"table": name[:40], "tables": ", ".join(tables)},
+            content_type="text/plain; charset=utf-8",
+        )
+    filename, columns, rows = tables[name]
+    return export_response(request, f"{prefix}-{filename}", columns, rows, errors=errors)

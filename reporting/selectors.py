@@ -1,0 +1,427 @@
+"""Reads that compose several apps: the national summary, runs, breakdowns by region, lowest compliance,
+overdue findings and place of residence (facilities with their figures: reporting.figures)."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cells.compliance.outcomes import layouts, status_expression
+from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
+from core.models import PendingTask
+from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
+from inspections.models import Finding
+
+from .figures import HEADLINE_PROFILE, _figures_profile, facilities_with_figures, latest_snapshot_date, share
+
+_share = share
+
+
+def _live_totals(facilities, profiles) -> tuple[dict, dict]:
+    """Totals over the cells in use of ``facilities`` and compliance per profile from the cells' recorded
+    results (before the first run has written a snapshot; two queries). Cost grows with the estate."""
+    cells = Cell.objects.in_use().filter(block__facility__in=facilities.values("pk"))
+    totals = cells.aggregate(
+        places=Coalesce(Sum("design_capacity"), 0),
+        population=Coalesce(Sum("occupancy"), 0),
+        persons_in_single_cells=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
+        cells=Count("id"),
+    )
+    if not profiles:
+        return totals, {}
+    known = layouts()
+    statuses = {f"s_{pk}": status_expression(profile, known=known) for pk, profile in profiles.items()}
+    sums = cells.annotate(**statuses).aggregate(
+        **{
+            f"{name}_{pk}": aggregate
+            for pk in profiles
+            for name, aggregate in (
+                (
+                    "persons_compliant",
+                    Coalesce(Sum("occupancy", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT})), 0),
+                ),
+                ("cells_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.COMPLIANT}))),
+                ("cells_non_compliant", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.NON_COMPLIANT}))),
+                ("cells_unknown", Count("id", filter=Q(**{f"s_{pk}": ComplianceStatus.UNKNOWN}))),
+            )
+        }
+    )
+    per_profile = {
+        pk: {
+            name: sums[f"{name}_{pk}"]
+            for name in ("persons_compliant", "cells_compliant", "cells_non_compliant", "cells_unknown")
+        }
+        for pk in profiles
+        if sums[f"cells_compliant_{pk}"] + sums[f"cells_non_compliant_{pk}"] + sums[f"cells_unknown_{pk}"]
+    }
+    return totals, per_profile
+
+
+def _snapshot_totals(region, scope, profiles) -> tuple[dict, dict, object] | None:
+    """Totals and compliance per profile summed from the latest run's snapshots (nation, one region, or
+    the regions in ``scope``): a fixed number of rows whatever the size of the estate. None when no run
+    has written a snapshot for the active profiles yet."""
+    snapshots = ComplianceSnapshot.objects.filter(profile__in=profiles.keys(), is_reconstructed=False)
+    latest = snapshots.filter(scope=ComplianceSnapshot.Scope.NATION).aggregate(d=Max("date"))["d"]
+    if latest is None:
+        return None
+    rows = snapshots.filter(date=latest)
+    if region is None and scope is None:
+        rows = rows.filter(scope=ComplianceSnapshot.Scope.NATION)
+    else:
+        ids = {region.pk} if region is not None else set(scope)
+        if region is not None and scope is not None:
+            ids &= set(scope)
+        rows = rows.filter(scope=ComplianceSnapshot.Scope.REGION, object_id__in=ids)
+    per_profile = {
+        row["profile_id"]: row
+        for row in rows.values("profile_id")
+        .order_by("profile_id")
+        .annotate(
+            places=Coalesce(Sum("places"), 0),
+            population=Coalesce(Sum("persons"), 0),
+            persons_in_single_cells=Coalesce(Sum("persons_in_single_cells"), 0),
+            cells=Coalesce(Sum("cells"), 0),
+            persons_compliant=Coalesce(Sum("persons_compliant"), 0),
+            cells_compliant=Coalesce(Sum("cells_compliant"), 0),
+            cells_non_compliant=Coalesce(Sum("cells_non_compliant"), 0),
+            cells_unknown=Coalesce(Sum("cells_unknown"), 0),
+        )
+    }
+    any_row = next(iter(per_profile.values()), {})
+    totals = {name: any_row.get(name, 0) for name in ("places", "population", "persons_in_single_cells", "cells")}
+    return totals, per_profile, latest
+
+
+def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:
+    """The dashboard's figures for the nation or one region (a fixed number of queries).
+
+    Counts institutions in operation (status operating or under reconstruction). Places (design
+    capacity, persons), persons held (occupancy), persons in single-occupancy cells and compliance per
+    active profile (persons in cells whose result is ``compliant``; share of persons held, %) come from
+    the latest compliance run's snapshots, so their cost does not grow with the estate; ``figures_date``
+    says which. Before any run they are computed from the cells and results (``figures_date`` None).
+    The headline is the share of persons in single-occupancy cells compliant with KZ-ROADMAP (DESIGN.md
+    section 4). ``scope`` (region ids, None = all) limits everything to a user's regions.
+    """
+    facilities = Facility.objects.in_operation()
+    if region is not None:
+        facilities = facilities.filter(region=region)
+    if scope is not None:
+        facilities = facilities.filter(region__in=scope)
+    profiles = {p.pk: p for p in StandardProfile.objects.filter(is_active=True)}
+    from_snapshots = _snapshot_totals(region, scope, profiles) if profiles else None
+    if from_snapshots is not None:
+        totals, per_profile, figures_date = from_snapshots
+    else:
+        (totals, per_profile), figures_date = _live_totals(facilities, profiles), None
+    population = totals["population"]
+    compliance = []
+    for pk, profile in sorted(profiles.items(), key=lambda item: (item[1].position, item[1].code)):
+        row = per_profile.get(pk, {})
+        persons_compliant = row.get("persons_compliant", 0)
+        compliance.append(
+            {
+                "profile": profile.code,
+                "title": profile.title,
+                "verified": profile.verified,
+                "persons_compliant": persons_compliant,
+                "share_compliant": _share(persons_compliant, population),
+                "cells_compliant": row.get("cells_compliant", 0),
+                "cells_non_compliant": row.get("cells_non_compliant", 0),
+                "cells_unknown": row.get("cells_unknown", 0),
+            }
+        )
+    headline = next((c for c in compliance if c["profile"] == HEADLINE_PROFILE), None)
+    projects = ConversionProject.objects.all()
+    if region is not None:
+        projects = projects.filter(block__facility__region=region)
+    if scope is not None:
+        projects = projects.filter(block__facility__region__in=scope)
+    by_status = dict(projects.values_list("status").order_by("status").annotate(n=Count("id")))
+    conversions = [
+        {"status": value, "label": str(label), "count": by_status.get(value, 0)}
+        for value, label in ConversionProject.Status.choices
+    ]
+    findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
+    return {
+        "region": region.code if region else None,
+        "figures_date": figures_date,
+        "findings_open": findings.open().count(),
+        "findings_overdue": findings.overdue().count(),
+        "facilities": facilities.count(),
+        "places": totals["places"],
+        "population": population,
+        "occupancy_rate": _share(population, totals["places"]),
+        "persons_in_single_cells": totals["persons_in_single_cells"],
+        "share_in_single_cells": _share(totals["persons_in_single_cells"], population),
+        "headline": {
+            "label": "persons in single-occupancy cells compliant with KZ-ROADMAP",
+            "persons": headline["persons_compliant"] if headline else None,
+            "share": headline["share_compliant"] if headline else None,
+        },
+        "compliance": compliance,
+        "conversions": conversions,
+        "cells": totals["cells"],
+        "demo_data": Cell.objects.filter(is_demo=True).exists(),
+        "last_run": last_run(),
+        "last_successful_run": last_run(succeeded=True),
+        "last_edit_recompute": last_run(estate_wide=False),
+        "run_in_progress": run_in_progress(),
+        "tasks_waiting": PendingTask.objects.count(),
+    }
+
+
+def last_run(estate_wide: bool = True, succeeded: bool = False) -> dict | None:
+    """The latest estate-wide compliance run (or, with ``estate_wide=False``, the latest recompute of a
+    facility after an edit; with ``succeeded``, the latest one that succeeded): date, outcome, start and
+    end (Asia/Almaty), counts. Runs refused by the lock (skipped) and runs still going are left out."""
+    runs = ComplianceRun.objects.filter(facility__isnull=estate_wide).exclude(
+        outcome__in=[ComplianceRun.Outcome.SKIPPED, ComplianceRun.Outcome.RUNNING]
+    )
+    if succeeded:
+        runs = runs.filter(outcome=ComplianceRun.Outcome.SUCCEEDED)
+    run = runs.first()
+    if run is None:
+        return None
+    local = lambda moment: timezone.localtime(moment) if moment else None  # noqa: E731
+    return {
+        "id": run.pk,
+        "date": run.run_date,
+        "outcome": run.outcome,
+        "outcome_label": run.get_outcome_display(),
+        "started_at": local(run.started_at),
+        "finished_at": local(run.finished_at),
+        "duration_seconds": run.duration_seconds,
+        "cells_evaluated": run.cells_evaluated,
+        "results_written": run.results_written,
+        "facility": run.facility.code if run.facility_id else None,
+    }
+
+
+def run_in_progress() -> dict | None:
+    """The compliance run going now (outcome ``running``, started in the last CELERY_TASK_TIME_LIMIT
+    seconds: an older one died and is recorded as interrupted by the next run), or None: id, start
+    (Asia/Almaty), facility code or None."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    run = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING, started_at__gte=since).first()
+    if run is None:
+        return None
+    return {
+        "id": run.pk,
+        "started_at": timezone.localtime(run.started_at),
+        "facility": run.facility.code if run.facility_id else None,
+    }
+
+
+def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
+    """Per region (all 20, or those in ``scope``, in code order): persons, persons in single-occupancy
+    cells, their share (%) and whether demo cells count. From the latest run's region snapshots (a
+    fixed number of rows); from the cells before the first run."""
+    regions = Region.objects.order_by("code")
+    if scope is not None:
+        regions = regions.filter(pk__in=scope)
+    latest, profile = latest_snapshot_date(), _figures_profile(None)
+    demo = Cell.objects.filter(is_demo=True).exists()
+    if latest is not None and profile is not None:
+        by_region = {
+            row["object_id"]: {"persons": row["persons"], "single": row["persons_in_single_cells"], "demo": demo}
+            for row in ComplianceSnapshot.objects.filter(
+                date=latest, profile=profile, scope=ComplianceSnapshot.Scope.REGION, is_reconstructed=False
+            ).values("object_id", "persons", "persons_in_single_cells")
+        }
+    else:
+        rows = (
+            Cell.objects.in_use()
+            .filter(block__facility__status__in=Facility.IN_OPERATION)
+            .values("block__facility__region_id")
+            .order_by()
+            .annotate(
+                persons=Coalesce(Sum("occupancy"), 0),
+                single=Coalesce(Sum("occupancy", filter=Q(accommodation_type=AccommodationType.SINGLE)), 0),
+                demo=Count("id", filter=Q(is_demo=True)),
+            )
+        )
+        by_region = {row["block__facility__region_id"]: row for row in rows}
+    result = []
+    for region in regions:
+        row = by_region.get(region.pk, {"persons": 0, "single": 0, "demo": 0})
+        result.append(
+            {
+                "region": region,
+                "code": region.code,
+                "persons": row["persons"],
+                "is_demo": bool(row["demo"]),
+                "persons_in_single_cells": row["single"],
+                "share": _share(row["single"], row["persons"]),
+            }
+        )
+    return result
+
+
+def projects_by_region(scope: set[int] | None = None) -> dict:
+    """Conversion projects per region and status, and their budgets (KZT): one query.
+
+    Returns ``{"statuses": [(value, label)], "regions": [{"region", "code", "counts": {status: n},
+    "total", "budget_planned_kzt", "budget_spent_kzt"}]}`` for the regions that have projects (in code
+    order) and ``totals`` with the same budget sums nationally (or over ``scope``).
+    """
+    projects = ConversionProject.objects.all()
+    if scope is not None:
+        projects = projects.filter(block__facility__region__in=scope)
+    rows = (
+        projects.values("block__facility__region_id", "status")
+        .order_by()
+        .annotate(
+            n=Count("id"),
+            planned=Coalesce(Sum("budget_planned_kzt"), Value(0, DecimalField())),
+            spent=Coalesce(Sum("budget_spent_kzt"), Value(0, DecimalField())),
+            demo=Count("id", filter=Q(is_demo=True)),
+        )
+    )
+    by_region: dict[int, dict] = {}
+    for row in rows:
+        entry = by_region.setdefault(
+            row["block__facility__region_id"],
+            {
+                "counts": {},
+                "total": 0,
+                "budget_planned_kzt": Decimal(0),
+                "budget_spent_kzt": Decimal(0),
+                "is_demo": False,
+            },
+        )
+        entry["counts"][row["status"]] = row["n"]
+        entry["total"] += row["n"]
+        entry["budget_planned_kzt"] += row["planned"]
+        entry["budget_spent_kzt"] += row["spent"]
+        entry["is_demo"] = entry["is_demo"] or row["demo"] > 0
+    regions = []
+    for region in Region.objects.filter(pk__in=by_region).order_by("code"):
+        regions.append({"region": region, "code": region.code, **by_region[region.pk]})
+    return {
+        "statuses": [(value, str(label)) for value, label in ConversionProject.Status.choices],
+        "regions": regions,
+        "budget_planned_kzt": sum((r["budget_planned_kzt"] for r in regions), Decimal(0)),
+        "budget_spent_kzt": sum((r["budget_spent_kzt"] for r in regions), Decimal(0)),
+    }
+
+
+def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = None, limit: int = 10) -> list:
+    """The ``limit`` institutions in operation holding people with the lowest share of persons in compliant
+    accommodation under ``profile`` (ties: more persons first, then code), from the latest run's facility
+    snapshots, sorted and cut in the database. Facilities annotated as in facilities_with_figures plus
+    ``share_compliant`` (%)."""
+    if profile is None:
+        return []
+    facilities = Facility.objects.in_operation()
+    if scope is not None:
+        facilities = facilities.filter(region__in=scope)
+    latest = latest_snapshot_date()
+    if latest is None:
+        rows = [f for f in facilities_with_figures(facilities, profile) if f.persons]
+        for f in rows:
+            f.share_compliant = _share(f.persons_compliant, f.persons)
+        rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
+        return rows[:limit]
+    worst = (
+        ComplianceSnapshot.objects.filter(
+            date=latest,
+            profile=profile,
+            scope=ComplianceSnapshot.Scope.FACILITY,
+            is_reconstructed=False,
+            persons__gt=0,
+            object_id__in=facilities.values("pk"),
+        )
+        .annotate(
+            ratio=models.ExpressionWrapper(
+                F("persons_compliant") * 1.0 / F("persons"), output_field=models.FloatField()
+            )
+        )
+        .order_by("ratio", "-persons", "object_id")
+        .values_list("object_id", flat=True)[:limit]
+    )
+    ids = list(worst)
+    by_id = {f.pk: f for f in facilities_with_figures(Facility.objects.filter(pk__in=ids), profile)}
+    rows = [by_id[pk] for pk in ids if pk in by_id]
+    for f in rows:
+        f.share_compliant = _share(f.persons_compliant, f.persons)
+    rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
+    return rows
+
+
+def overdue_findings(scope: set[int] | None = None, limit: int = 10) -> list:
+    """The ``limit`` open findings whose deadline passed longest ago (facility and rule loaded)."""
+    findings = Finding.objects.overdue().select_related("inspection__facility__region", "rule")
+    if scope is not None:
+        findings = findings.filter(inspection__facility__region__in=scope)
+    return list(findings.order_by("deadline", "id")[:limit])
+
+
+def residence(scope: set[int] | None = None) -> dict:
+    """Where persons are held relative to their home region, from each facility's latest count by home
+    region (ResidencePopulation). One query.
+
+    Returns ``{"persons", "in_home_region", "share_in_home_region" (%), "date_from", "date_to",
+    "demo", "hosts": [per region holding people: "region", "held", "from_home", "share_from_home"],
+    "senders": [per home region: "region", "residents", "held_elsewhere", "share_elsewhere"], sorted by
+    held_elsewhere descending}``. With ``scope``, hosts are the user's regions; senders are their residents.
+    """
+    latest = (
+        ResidencePopulation.objects.filter(facility=OuterRef("facility"))
+        .order_by()
+        .values("facility")
+        .annotate(last=Max("date"))
+        .values("last")
+    )
+    counts = ResidencePopulation.objects.filter(date=Subquery(latest), facility__status__in=Facility.IN_OPERATION)
+    if scope is not None:
+        counts = counts.filter(Q(facility__region__in=scope) | Q(home_region__in=scope))
+    rows = list(
+        counts.values("facility__region_id", "home_region_id")
+        .order_by()
+        .annotate(persons=Sum("persons"), first=Min("date"), last=Max("date"), demo=Count("id", filter=Q(is_demo=True)))
+    )
+    regions = {r.pk: r for r in Region.objects.all()}
+    hosts: dict[int, dict] = {}
+    senders: dict[int, dict] = {}
+    for row in rows:
+        host, home, persons = row["facility__region_id"], row["home_region_id"], row["persons"]
+        if scope is None or host in scope:
+            entry = hosts.setdefault(host, {"held": 0, "from_home": 0})
+            entry["held"] += persons
+            entry["from_home"] += persons if host == home else 0
+        if scope is None or home in scope:
+            entry = senders.setdefault(home, {"residents": 0, "held_elsewhere": 0})
+            entry["residents"] += persons
+            entry["held_elsewhere"] += persons if host != home else 0
+    held = sum(h["held"] for h in hosts.values())
+    at_home = sum(h["from_home"] for h in hosts.values())
+    return {
+        "persons": held,
+        "in_home_region": at_home,
+        "share_in_home_region": _share(at_home, held),
+        "date_from": min((r["first"] for r in rows), default=None),
+        "date_to": max((r["last"] for r in rows), default=None),
+        "demo": any(r["demo"] for r in rows),
+        "hosts": [
+            {"region": regions[pk], "code": regions[pk].code, **h, "share_from_home": _share(h["from_home"], h["held"])}
+            for pk, h in sorted(hosts.items(), key=lambda item: regions[item[0]].code)
+        ],
+        "senders": sorted(
+            (
+                {
+                    "region": regions[pk],
+                    "code": regions[pk].code,
+                    **s,
+                    "share_elsewhere": _share(s["held_elsewhere"], s["residents"]),
+                }
+                for pk, s in senders.items()
+            ),
+            key=lambda s: (-s["held_elsewhere"], s["code"]),
+        ),
+    }

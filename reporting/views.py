@@ -1,0 +1,155 @@
+"""Pages of the facility list (with compliance filters and export) and the facility page."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cells.filters import CellFilter
+from cells.models import Cell, StandardProfile
+from cells.selectors import active_rules, cells_with_results, rule_outcomes
+from cells.views import export_cells
+from core import lists
+from core.export import Column, export_response, list_query
+from facilities.models import Facility, ProgressUpdate
+from inspections.models import Finding, Inspection
+
+from . import charts, selectors, trends
+from .filters import FacilityComplianceFilter
+
+
+def facility_list(request):
+    """Facilities with filters (region, kind, security level, status, compliance under a profile)."""
+    visible = Facility.objects.visible_to(request.user)
+    filterset, queryset = lists.filtered(request, FacilityComplianceFilter, visible)
+    profile = filterset.selected_profile()
+    queryset = selectors.facilities_with_figures(queryset.order_by("region__code", "code", "pk"), profile)
+    n = "number"
+    exported = export_response(
+        request,
+        _("facilities"),
+        [
+            Column(_("Code")),
+            Column(_("Name")),
+            Column(_("Region code")),
+            Column(_("Region")),
+            Column(_("Kind")),
+            Column(_("Security level")),
+            Column(_("Status")),
+            Column(_("Year built"), n),
+            Column(_("Places"), n),
+            Column(_("Persons held"), n),
+            Column(_("Persons in single-occupancy cells"), n),
+            Column(
+                _("Persons in compliant accommodation (%(profile)s)") % {"profile": profile.code if profile else "—"}, n
+            ),
+            Column(_("Share compliant (%)"), n),
+            Column(_("Generated demo data"), "bool"),
+        ],
+        lambda: (
+            [
+                f.code,
+                f.name,
+                f.region.code,
+                f.region.name,
+                f.get_kind_display(),
+                f.get_security_level_display(),
+                f.get_status_display(),
+                f.year_built,
+                f.places,
+                f.persons,
+                f.persons_in_single_cells,
+                getattr(f, "persons_compliant", None),
+                selectors.share(f.persons_compliant, f.persons) if hasattr(f, "persons_compliant") else None,
+                f.is_demo,
+            ]
+            for f in queryset
+        ),
+        errors=filterset.errors if filterset.is_bound else None,
+    )
+    if exported is not None:
+        return exported
+    page = lists.page(request, queryset, 50)
+    return render(
+        request,
+        "facilities/facility_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "profile": profile,
+            "query": list_query(request),
+        },
+    )
+
+
+def facility_detail(request, pk):
+    """A facility: its blocks with conversion progress, and its cells with pass/fail per rule and source."""
+    facility = get_object_or_404(Facility.objects.visible_to(request.user).select_related("region"), pk=pk)
+    blocks = facility.blocks.select_related("conversion").order_by("name")
+    cell_filter, cells = lists.filtered(request, CellFilter, Cell.objects.filter(block__facility=facility))
+    cells = cells.order_by("block__name", "number", "pk")
+    exported = export_cells(
+        request, f"{facility.code}-cells", cells, errors=cell_filter.errors if cell_filter.is_bound else None
+    )
+    if exported is not None:
+        return exported
+    cells = cells_with_results(cells.select_related("block"))
+    page = lists.page(request, cells, 50)
+    rules = active_rules()
+    rows = [(cell, rule_outcomes(cell, rules)) for cell in page]
+    profile = StandardProfile.objects.filter(code=selectors.HEADLINE_PROFILE).first()
+    figures = selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile).get()
+    findings = Finding.objects.filter(inspection__facility=facility)
+    points = trends.series(trends.Scope.FACILITY, facility.pk)
+    return render(
+        request,
+        "facilities/facility_detail.html",
+        {
+            "facility": facility,
+            "figures": figures,
+            "profile": profile,
+            "blocks": blocks,
+            "page": page,
+            "rows": rows,
+            "rules": rules,
+            "cell_filter": cell_filter,
+            "query": list_query(request),
+            "findings_open": findings.open().count(),
+            "findings_overdue": findings.overdue().count(),
+            "inspections": Inspection.objects.filter(facility=facility)
+            .annotate(findings_count=Count("findings"))
+            .order_by("-date_start")[:10],
+            "points": points,
+            "trend_chart": charts.facility_trend(points) if points else None,
+            "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
+            "timeline": status_timeline(facility),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def status_timeline(facility) -> list[dict]:
+    """The status changes of every conversion project of ``facility``, oldest first: one entry per progress
+    update whose status differs from the project's previous update (``date``, ``block``, ``block_id``,
+    ``status`` label, ``percent``, ``is_demo``)."""
+    updates = (
+        ProgressUpdate.objects.filter(project__block__facility=facility)
+        .select_related("project__block")
+        .order_by("project_id", "date", "id")
+    )
+    events, last = [], {}
+    for update in updates:
+        if last.get(update.project_id) == update.status:
+            continue
+        last[update.project_id] = update.status
+        events.append(
+            {
+                "date": update.date,
+                "block": update.project.block.name,
+                "block_id": update.project.block_id,
+                "status": update.get_status_display(),
+                "percent": update.percent_complete,
+                "is_demo": update.is_demo,
+            }
+        )
+    return sorted(events, key=lambda e: (e["date"], e["block"]))

@@ -1,0 +1,175 @@
+"""The direction of imports and no circle of imports inside an app (docs/architecture.md, DESIGN.md section 2).
+
+The rule is written once, as the import-linter contracts of pyproject.toml (``[tool.importlinter]``): these
+tests run them on the import graph that grimp builds from the source (imports inside functions included),
+prove that the check fails when an upward import is added, and look for circles among each app's modules.
+``lint-imports`` runs the same contracts from the command line.
+"""
+
+from copy import deepcopy
+from pathlib import Path
+
+import grimp
+import pytest
+from importlinter import api as importlinter_api
+from importlinter.application import output
+from importlinter.contracts.forbidden import ForbiddenContract
+from importlinter.contracts.layers import LayersContract
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTRACT_TYPES = {"layers": LayersContract, "forbidden": ForbiddenContract}
+
+
+@pytest.fixture(scope="module")
+def configuration():
+    """The ``[tool.importlinter]`` section of pyproject.toml: session options and contracts."""
+    return importlinter_api.read_configuration(str(ROOT / "pyproject.toml"))
+
+
+@pytest.fixture(scope="module")
+def graph(configuration):
+    """The import graph of the apps and the shell (without caching, so it is always the current source)."""
+    options = configuration["session_options"]
+    return grimp.build_graph(*options["root_packages"], include_external_packages=False, cache_dir=None)
+
+
+def broken_contracts(configuration, graph) -> dict[str, str]:
+    """Each broken contract's id with import-linter's own description of the offending import chains."""
+    broken = {}
+    for options in configuration["contracts_options"]:
+        contract = CONTRACT_TYPES[options["type"]](
+            name=options["name"], session_options=configuration["session_options"], contract_options=options
+        )
+        check = contract.check(deepcopy(graph), verbose=False)
+        if not check.kept:
+            with output.console.capture() as captured:
+                contract.render_broken_contract(check)
+            broken[options.get("id", options["name"])] = f"{options['name']}:\n{captured.get()}"
+    return broken
+
+
+def test_contracts_cover_the_direction_rule(configuration):
+    """Every app and the shell are root packages, and every rule of the direction has its contract."""
+    assert set(configuration["session_options"]["root_packages"]) == {
+        "core",
+        "facilities",
+        "cells",
+        "inspections",
+        "reporting",
+        "registers",
+        "demo",
+        "roadmap_portal",
+    }
+    ids = {c["id"] for c in configuration["contracts_options"]}
+    assert ids == {"domain-layers", "domain-imports-no-feature", "reporting", "registers", "demo", "demo-imports"}
+
+
+def test_imports_follow_the_direction(configuration, graph):
+    broken = broken_contracts(configuration, graph)
+    assert not broken, "Imports against the direction rule (pyproject.toml [tool.importlinter]):\n\n" + "\n".join(
+        broken.values()
+    )
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "contract"),
+    [
+        ("facilities.models", "reporting.selectors", "domain-imports-no-feature"),
+        ("facilities.scoping", "cells.models", "domain-layers"),
+        ("reporting.selectors", "registers.models", "reporting"),
+        ("registers.services", "reporting.selectors", "registers"),
+        ("cells.services", "roadmap_portal.celery", "domain-imports-no-feature"),
+        ("reporting.views", "demo.estate", "demo"),
+    ],
+)
+def test_the_check_fails_on_an_import_against_the_direction(configuration, graph, importer, imported, contract):
+    """An import added against the rule (as if written inside a function) breaks its contract, and the
+    report names the chain."""
+    graph = deepcopy(graph)
+    graph.add_import(importer=importer, imported=imported, line_number=1, line_contents=f"import {imported}")
+    broken = broken_contracts(configuration, graph)
+    assert contract in broken
+    assert f"{importer} -> {imported}" in broken[contract]
+
+
+def import_cycles(graph, package: str) -> list[tuple[list[str], list[str]]]:
+    """The circles of imports among the modules of ``package``: for each group of modules that import each
+    other (Tarjan's strongly connected components over the direct imports inside the package), the group
+    and one circle through it (a list of modules, the first repeated at the end)."""
+    modules = sorted({package} | graph.find_descendants(package))
+    inside = set(modules)
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m) & inside) for m in modules}
+    index, low, stack, on_stack, groups = {}, {}, [], set(), []
+
+    def visit(module):  # iterative Tarjan: the apps are small, but recursion limits are not worth the risk
+        work = [(module, iter(edges[module]))]
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    if len(group) > 1 or node in edges[node]:
+                        groups.append(sorted(group))
+
+    for module in modules:
+        if module not in index:
+            visit(module)
+    return [(group, _cycle_through(group, edges)) for group in groups]
+
+
+def _cycle_through(group: list[str], edges: dict[str, list[str]]) -> list[str]:
+    """One circle through the first module of ``group`` (a breadth-first path back to it)."""
+    start, members = group[0], set(group)
+    previous, frontier = {}, [start]
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in edges[node]:
+                if child == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(previous[path[-1]])
+                    return [start, *reversed(path[:-1]), start] if node != start else [start, start]
+                if child in members and child not in previous:
+                    previous[child] = node
+                    following.append(child)
+        frontier = following
+    return group
+
+
+def test_cycle_finder_reports_a_circle(graph):
+    graph = deepcopy(graph)
+    graph.add_import(importer="core.locks", imported="core.export", line_number=1, line_contents="x")
+    graph.add_import(importer="core.export", imported="core.locks", line_number=1, line_contents="x")
+    assert (["core.export", "core.locks"], ["core.export", "core.locks", "core.export"]) in import_cycles(graph, "core")
+
+
+@pytest.mark.parametrize(
+    "package", ["core", "facilities", "cells", "inspections", "reporting", "registers", "demo", "roadmap_portal"]
+)
+def test_no_circle_of_imports_inside_an_app(graph, package):
+    cycles = import_cycles(graph, package)
+    assert not cycles, f"Circles of imports inside {package}/ (imports inside functions count too):\n" + "\n".join(
+        f"  {', '.join(group)} import each other, e.g. {' -> '.join(cycle)}" for group, cycle in cycles
+    )
