@@ -40,7 +40,7 @@ class CellQuerySet(RegionScopedQuerySet):
         """Cells and rooms that accommodate people now (status ``in_use``)."""
         return self.filter(status=Cell.Status.IN_USE)
 
-    def with_results(self):
+    def with_results(self) -> "CellQuerySet":
         """The cells, each with ``active_results`` once fetched: its results under the active profiles, read
         from its recorded outcome codes, and ``rules_changed`` (cells.compliance.outcomes.attach_results:
         three queries per fetch, or per chunk of iterator(), whatever the number of cells)."""

@@ -3,7 +3,6 @@
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from facilities.models import AccommodationType
@@ -11,7 +10,7 @@ from facilities.models import AccommodationType
 from .compliance import rules as R
 from .compliance.rules import BOOLEAN_METRICS
 from .compliance.ruleset import definition
-from .models import Cell, StandardRule
+from .models import Cell, CellQuerySet, StandardRule
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"
 AWAITING, NOT_IN_USE = "awaiting", "not_in_use"
@@ -29,7 +28,7 @@ def active_rules() -> list[StandardRule]:
 DERIVED_METRICS = ["living_space_per_person_m2"]  # metrics that are no column of the cell (rules.METRICS)
 
 
-def cells_with_results(queryset: QuerySet[Cell]) -> QuerySet[Cell]:
+def cells_with_results(queryset: CellQuerySet) -> CellQuerySet:
     """Cells (a Cell queryset) with ``active_results``: their results under the active profiles, in the
     profiles' order, read from the outcome codes of their last evaluation (cells.compliance.outcomes); and
     the derived metrics (DERIVED_METRICS) as the rules compute them, for measured_value. Four queries
@@ -70,8 +69,8 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
 
     ``cell`` must come from cells_with_results().
     """
-    by_profile = {result.profile_id: result for result in cell.active_results}
-    outcomes = []
+    by_profile = {result.profile_id: result for result in cell.active_results}  # type: ignore[attr-defined]  # set by attach_results
+    outcomes: list[dict | None] = []
     for rule in rules:
         if cell.accommodation_type not in rule.applies_to:
             outcomes.append(None)

@@ -9,6 +9,7 @@ import json
 import logging
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,9 @@ __all__ = ["RUN_LOCK", "SKIPPED_MESSAGE", "recalculate_compliance", "schedule_re
 logger = logging.getLogger(__name__)
 
 STANDARDS_PATH = Path(settings.BASE_DIR) / "data" / "standards.json"
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 @transaction.atomic
@@ -110,7 +114,7 @@ NEW_CELL_FIELDS = [
 ]
 
 
-def check_can_edit_cells(user, cell: Cell | None = None) -> None:
+def check_can_edit_cells(user: "User | AnonymousUser", cell: Cell | None = None) -> None:
     """Raise PermissionDenied unless ``user`` edits cells (ministry editor, administrator) and, for an
     existing ``cell``, in its region."""
     regions = scoping.edit_regions(user, scoping.EDITOR)
@@ -120,13 +124,13 @@ def check_can_edit_cells(user, cell: Cell | None = None) -> None:
         raise PermissionDenied(_("This cell is outside your regions."))
 
 
-def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -> None:
+def _check_block_editable(user: "User | AnonymousUser", block: ResidentialBlock, field: str = "block") -> None:
     check_can_edit_cells(user)
     if not scoping.in_regions(block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
         raise ValidationError({field: [_("This block is outside your regions.")]})
 
 
-def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
+def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
     """Apply ``data`` to ``cell`` (a new Cell when None) and validate it, without saving: the rules every
     write path of a cell shares (the page, the API, the import).
 
@@ -156,7 +160,7 @@ def prepare_cell(*, user, data: dict, cell: Cell | None = None, check_unique: bo
 
 
 @transaction.atomic
-def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
+def save_cell(*, user: "User", data: dict, cell: Cell | None = None) -> Cell:
     """Register a new cell (``cell`` None) or change one: prepare_cell's rules, then save with history.
 
     Occupancy above design capacity is recorded (overcrowding), not refused. Compliance of the
@@ -165,7 +169,7 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
     """
     old_facility = cell.block.facility_id if cell is not None else None
     cell = prepare_cell(user=user, data=data, cell=cell)
-    cell._history_user = user
+    cell._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     try:
         with transaction.atomic():
             cell.save()
@@ -177,7 +181,7 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
     return cell
 
 
-def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
+def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None) -> None:
     """The rules of a headcount of ``cell``: 0-1000 persons, dated, not in the future, not older than the
     count already recorded, not for a decommissioned room. Raises ValidationError."""
     errors = {}
@@ -195,7 +199,7 @@ def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
         raise ValidationError(errors)
 
 
-def check_can_write_headcount(user, region_id: int) -> None:
+def check_can_write_headcount(user: "User | AnonymousUser", region_id: int) -> None:
     """Raise PermissionDenied unless ``user`` may update headcounts in the region: ministry editors of the
     region, administrators, API clients with the headcount write scope for it."""
     editor = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and bool(
@@ -208,7 +212,7 @@ def check_can_write_headcount(user, region_id: int) -> None:
 
 
 @transaction.atomic
-def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: datetime.date) -> Cell:
+def update_headcount(*, user: "User", cell: Cell, occupancy: int, occupancy_date: datetime.date) -> Cell:
     """Record the occupancy (persons) of ``cell`` counted on ``occupancy_date``.
 
     Allowed to ministry editors of the region, administrators, and API clients whose token has the
@@ -218,13 +222,13 @@ def update_headcount(*, user, cell: Cell, occupancy: int, occupancy_date: dateti
     cell = Cell.objects.select_for_update().select_related("block__facility").get(pk=cell.pk)
     check_headcount(cell, occupancy, occupancy_date)
     cell.occupancy, cell.occupancy_date = occupancy, occupancy_date
-    cell._history_user = user
+    cell._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     cell.save(update_fields=["occupancy", "occupancy_date"])
     schedule_recalculation(cell.block.facility_id)
     return cell
 
 
-def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: datetime.date, user) -> None:
+def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: datetime.date, user: "User") -> None:
     """Take ``persons`` out of the facility's other shared rooms in use (most crowded first: highest
     occupancy over design capacity). Raises ValidationError when they hold fewer persons."""
     if persons <= 0:
@@ -270,7 +274,7 @@ def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: date
 @transaction.atomic
 def complete_conversion(
     *,
-    user,
+    user: "User",
     project: ConversionProject,
     version: int,
     date: datetime.date,
@@ -354,7 +358,7 @@ def complete_conversion(
         cell.status, cell.occupancy, cell.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
     if old:
         bulk_update_with_history(old, Cell, ["status", "occupancy", "occupancy_date"], default_user=user)
-    _transfer_from_dormitories(block, sum(c.occupancy for c in new_cells), actual_end, user)
+    _transfer_from_dormitories(block, sum(c.occupancy or 0 for c in new_cells), actual_end, user)
     try:
         with transaction.atomic():
             created = bulk_create_with_history(new_cells, Cell, default_user=user)
@@ -370,7 +374,7 @@ def complete_conversion(
             }
         ) from None
     block.accommodation_type = ResidentialBlock.Accommodation.CELL
-    block._history_user = user
+    block._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     block.save(update_fields=["accommodation_type"])
     schedule_recalculation(block.facility_id)
     return created

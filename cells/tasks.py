@@ -31,7 +31,7 @@ def recalculate_compliance(
     return run.pk
 
 
-def schedule_recalculation(*facility_ids: int) -> None:
+def schedule_recalculation(*facility_ids: int | None) -> None:
     """Recompute these facilities' compliance in a Celery task sent when the transaction commits
     (never before it, never on rollback). With the broker down the task is kept in the outbox
     (core.outbox) and sent when it is back; the edit itself is saved either way."""

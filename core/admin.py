@@ -1,6 +1,7 @@
 """Admin of core: API tokens (knox) without their secret."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 from knox.models import AuthToken
 
 admin.site.unregister(AuthToken)
@@ -17,8 +18,8 @@ class AuthTokenAdmin(admin.ModelAdmin):
     fields = ("token_key", "user", "created", "expiry")
     readonly_fields = fields
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: AuthToken | None = None) -> bool:
         return False

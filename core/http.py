@@ -1,7 +1,10 @@
 """HTTP helpers of the API: the If-Match precondition on versioned objects (conversion projects)."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from rest_framework import status as http
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 
@@ -16,7 +19,7 @@ def precondition_failed(current_version: int) -> Response:
     )
 
 
-def with_if_match_version(request, current_version: int):
+def with_if_match_version(request: Request, current_version: int) -> tuple[Any, Response | None]:
     """``(body, None)`` with ``version`` taken from an ``If-Match: "<version>"`` header when the body has
     none, or ``(None, 412 response)`` when the header names another version than the stored one.
     A body that is not a JSON object is passed on unchanged, for the serializer to refuse."""

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ class IssueTokenForm(forms.Form):
     days = forms.IntegerField(label=gettext_lazy("Valid for (days)"), min_value=1, max_value=365)
 
 
-def api_tokens(request):
+def api_tokens(request: HttpRequest) -> HttpResponse:
     """GET: the user's tokens (first characters, created, expires). POST ``issue``: a new token, shown once
     on this response only. POST ``revoke`` with ``token``: revokes one of the user's own tokens."""
     form = IssueTokenForm(initial={"days": settings.API_TOKEN_DAYS})

@@ -179,7 +179,7 @@ def _inspections(rng, data, facilities):
     bodies = ["prosecutor", "prosecutor", "npm", "public_monitoring", "ministry"]
     for facility in rng.sample(facilities, len(facilities) // 3):
         rooms = [c for c in data.cells if c["facility_code"] == facility["code"] and c["status"] == "in_use"]
-        for n in range(rng.randint(1, 2)):
+        for _ in range(rng.randint(1, 2)):
             start = datetime.date(2025, 1, 15) + datetime.timedelta(days=rng.randint(0, 640))
             body = rng.choice(bodies)
             kind = rng.choice(["scheduled", "unannounced", "follow_up"])

@@ -163,7 +163,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
         ):
             facility["status"] = "under_reconstruction"
         data.facilities.append(facility)
-    _inspections(rng, data, [f for f in operating + pre_trial])
+    _inspections(rng, data, operating + pre_trial)
     _residence(random.Random(seed + 1), data, operating + pre_trial)
     data.totals = {
         "facilities_in_operation": 78,

@@ -1,6 +1,7 @@
 """Writes of register imports (recorded in ImportRecord)."""
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -16,6 +17,9 @@ from .models import ImportRecord
 logger = logging.getLogger(__name__)
 MAX_STORED_ERRORS = 10_000
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def _apply(record: ImportRecord, out: imports.Outcome) -> None:
     record.rows, record.created, record.updated = out.rows, out.created, out.updated
@@ -23,7 +27,9 @@ def _apply(record: ImportRecord, out: imports.Outcome) -> None:
     record.errors = out.errors[:MAX_STORED_ERRORS]
 
 
-def upload(*, user, kind: str, file_name: str, data: bytes, encoding: str = "", sheet: str = "") -> ImportRecord:
+def upload(
+    *, user: "User", kind: str, file_name: str, data: bytes, encoding: str = "", sheet: str = ""
+) -> ImportRecord:
     """Record an uploaded register file (not yet checked). Raises ValidationError for an unknown kind."""
     if kind not in imports.COLUMNS:
         raise ValidationError(
@@ -44,7 +50,7 @@ def upload(*, user, kind: str, file_name: str, data: bytes, encoding: str = "", 
     return record
 
 
-def process(record: ImportRecord, *, confirm: bool = False, user=None) -> ImportRecord:
+def process(record: ImportRecord, *, confirm: bool = False, user: "User | None" = None) -> ImportRecord:
     """Check the record's file (the dry run) and, with ``confirm``, write it in one transaction when no row
     is rejected; ``user`` is who confirms (default: who uploaded), named in the rows' history. The record
     gets the counts, the errors and its status; an import is written once only (the record is locked), and

@@ -33,10 +33,10 @@ def _figures_profile(profile: StandardProfile | None) -> StandardProfile | None:
     )
 
 
-def _cell_sum(field: str, extra: Q = Q()):
+def _cell_sum(field: str, extra: Q | None = None):
     cells = (
         Cell.objects.in_use()
-        .filter(extra, block__facility=OuterRef("pk"))
+        .filter(extra or Q(), block__facility=OuterRef("pk"))
         .order_by()
         .values("block__facility")
         .annotate(total=Sum(field))

@@ -2,11 +2,13 @@
 overdue findings and place of residence (facilities with their figures: reporting.figures)."""
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,7 +23,7 @@ from .figures import HEADLINE_PROFILE, _figures_profile, facilities_with_figures
 _share = share
 
 
-def _live_totals(facilities, profiles) -> tuple[dict, dict]:
+def _live_totals(facilities: QuerySet[Facility], profiles: dict[int, StandardProfile]) -> tuple[dict, dict]:
     """Totals over the cells in use of ``facilities`` and compliance per profile from the cells' recorded
     results (before the first run has written a snapshot; two queries). Cost grows with the estate."""
     cells = Cell.objects.in_use().filter(block__facility__in=facilities.values("pk"))
@@ -61,7 +63,9 @@ def _live_totals(facilities, profiles) -> tuple[dict, dict]:
     return totals, per_profile
 
 
-def _snapshot_totals(region, scope, profiles) -> tuple[dict, dict, object] | None:
+def _snapshot_totals(
+    region: Region | None, scope: set[int] | None, profiles: dict[int, StandardProfile]
+) -> tuple[dict, dict, object] | None:
     """Totals and compliance per profile summed from the latest run's snapshots (nation, one region, or
     the regions in ``scope``): a fixed number of rows whatever the size of the estate. None when no run
     has written a snapshot for the active profiles yet."""
@@ -73,7 +77,7 @@ def _snapshot_totals(region, scope, profiles) -> tuple[dict, dict, object] | Non
     if region is None and scope is None:
         rows = rows.filter(scope=ComplianceSnapshot.Scope.NATION)
     else:
-        ids = {region.pk} if region is not None else set(scope)
+        ids = {region.pk} if region is not None else set(scope or ())
         if region is not None and scope is not None:
             ids &= set(scope)
         rows = rows.filter(scope=ComplianceSnapshot.Scope.REGION, object_id__in=ids)
@@ -92,7 +96,7 @@ def _snapshot_totals(region, scope, profiles) -> tuple[dict, dict, object] | Non
             cells_unknown=Coalesce(Sum("cells_unknown"), 0),
         )
     }
-    any_row = next(iter(per_profile.values()), {})
+    any_row: Mapping[str, Any] = next(iter(per_profile.values()), {})
     totals = {name: any_row.get(name, 0) for name in ("places", "population", "persons_in_single_cells", "cells")}
     return totals, per_profile, latest
 
@@ -199,7 +203,7 @@ def last_run(estate_wide: bool = True, succeeded: bool = False) -> dict | None:
         "duration_seconds": run.duration_seconds,
         "cells_evaluated": run.cells_evaluated,
         "results_written": run.results_written,
-        "facility": run.facility.code if run.facility_id else None,
+        "facility": run.facility.code if run.facility else None,
     }
 
 
@@ -214,7 +218,7 @@ def run_in_progress() -> dict | None:
     return {
         "id": run.pk,
         "started_at": timezone.localtime(run.started_at),
-        "facility": run.facility.code if run.facility_id else None,
+        "facility": run.facility.code if run.facility else None,
     }
 
 

@@ -264,16 +264,16 @@ def forecast_one(
     latest = next((p for p in reversed(points) if p["share_in_single_cells"] is not None), None)
     goal = float(target.value) if target else None
     deadline = target.target_date if target else None
-    blank = dict(
-        code=code,
-        name=name,
-        target=goal,
-        deadline=deadline,
-        projected=None,
-        rate_per_year=None,
-        start=None,
-        start_date=None,
-    )
+    blank = {
+        "code": code,
+        "name": name,
+        "target": goal,
+        "deadline": deadline,
+        "projected": None,
+        "rate_per_year": None,
+        "start": None,
+        "start_date": None,
+    }
     if latest is None:
         return Forecast(current=None, current_date=None, state="no_history", **blank)
     current = latest["share_in_single_cells"]
@@ -287,17 +287,17 @@ def forecast_one(
         return Forecast(current=current, current_date=latest["date"], state="no_history", **blank)
     days = (latest["date"] - start["date"]).days
     rate = (current - start["share_in_single_cells"]) / days
-    values = dict(
-        code=code,
-        name=name,
-        current=current,
-        current_date=latest["date"],
-        start=start["share_in_single_cells"],
-        start_date=start["date"],
-        rate_per_year=round(rate * 365.25, 2),
-        target=goal,
-        deadline=deadline,
-    )
+    values = {
+        "code": code,
+        "name": name,
+        "current": current,
+        "current_date": latest["date"],
+        "start": start["share_in_single_cells"],
+        "start_date": start["date"],
+        "rate_per_year": round(rate * 365.25, 2),
+        "target": goal,
+        "deadline": deadline,
+    }
     if rate <= 0:
         return Forecast(projected=None, state="no_progress", **values)
     days_needed = (goal - current) / rate

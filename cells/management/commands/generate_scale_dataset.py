@@ -136,7 +136,6 @@ def delete_scale_rows() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         scale = "SELECT id FROM facilities_facility WHERE code LIKE 'SCALE-%%'"
         blocks = f"SELECT id FROM facilities_residentialblock WHERE facility_id IN ({scale})"
-        cells = f"SELECT id FROM cells_cell WHERE block_id IN ({blocks})"
         cursor.execute(f"DELETE FROM cells_blockcompliance WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM cells_blocktotals WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM cells_compliancesnapshot WHERE scope = 'facility' AND object_id IN ({scale})")

@@ -1,5 +1,8 @@
 """``python manage.py issue_api_token <username> [--days N]``: a new API token, printed once."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,11 +15,11 @@ class Command(BaseCommand):
         "it expires after --days days (default API_TOKEN_DAYS, 90)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--days", type=int, default=None, help="days until the token expires (at least 1)")
 
-    def handle(self, *args, username, days=None, **options):
+    def handle(self, *args: Any, username: str, days: int | None = None, **options: Any) -> None:
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user named {username!r}.")
