@@ -1,4 +1,4 @@
-"""Cells (rooms and cells alike), standards as data, and what compliance runs record (DESIGN.md sections 3-4)."""
+"""Cells (rooms and cells alike), standards as data, and what compliance runs record (docs/data.md)."""
 
 from collections.abc import Callable
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Regions, facilities (institutions), residential blocks and conversion projects (DESIGN.md section 3)."""
+"""Regions, facilities (institutions), residential blocks and conversion projects (docs/data.md, §The domain model)."""
 
 from decimal import Decimal
 

@@ -90,7 +90,7 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Conversion projects: the state machine and progress updates (DESIGN.md section 3).
+# Conversion projects: the state machine and progress updates (docs/data.md, §The domain model).
 
 Status = ConversionProject.Status
 FLOW: list[str] = [

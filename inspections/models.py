@@ -1,4 +1,4 @@
-"""Inspections (visits by prosecutors and monitors) and their findings (DESIGN.md section 3)."""
+"""Inspections (visits by prosecutors and monitors) and their findings (docs/data.md, §The domain model)."""
 
 import datetime
 

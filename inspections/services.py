@@ -22,7 +22,7 @@ INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "anno
 FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
 S = Finding.Status
 
-# Who may move a finding from one status to another (DESIGN.md section 3; issue 3).
+# Who may move a finding from one status to another (docs/data.md, §The domain model: Finding; issue 3).
 # Separation of duties: the ministry answers (in progress, resolved); the prosecutor verifies or reopens a
 # resolved finding, and may reject (withdraw) an open one or reopen a rejected one.
 PROSECUTOR_MOVES: dict[str, set[str]] = {

@@ -109,8 +109,8 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     active profile (persons in cells whose result is ``compliant``; share of persons held, %) come from
     the latest compliance run's snapshots, so their cost does not grow with the estate; ``figures_date``
     says which. Before any run they are computed from the cells and results (``figures_date`` None).
-    The headline is the share of persons in single-occupancy cells compliant with KZ-ROADMAP (DESIGN.md
-    section 4). ``scope`` (region ids, None = all) limits everything to a user's regions.
+    The headline is the share of persons in single-occupancy cells compliant with KZ-ROADMAP (docs/data.md,
+    §What compliant means). ``scope`` (region ids, None = all) limits everything to a user's regions.
     """
     facilities = Facility.objects.in_operation()
     if region is not None:

@@ -1,4 +1,4 @@
-"""Settings for Roadmap Portal, driven by environment variables (DESIGN.md section 7).
+"""Settings for Roadmap Portal, driven by environment variables (docs/architecture.md, §Settings and the demo app).
 
 Defaults give the zero-setup demo: SQLite file ``db.sqlite3`` and Celery in eager mode.
 Tests and production set ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL``/``REDIS_URL`` (Redis).

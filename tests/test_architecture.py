@@ -1,4 +1,4 @@
-"""The direction of imports and no circle of imports inside an app (docs/architecture.md, DESIGN.md section 2).
+"""The direction of imports and no circle of imports inside an app (docs/architecture.md, §The direction rule).
 
 The rule is written once, as the import-linter contracts of pyproject.toml (``[tool.importlinter]``): these
 tests run them on the import graph that grimp builds from the source (imports inside functions included),

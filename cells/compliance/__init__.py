@@ -1,4 +1,4 @@
-"""The compliance engine: rules compiled to SQL expressions, evaluated in the database (DESIGN.md section 4).
+"""The compliance engine: rules compiled to SQL expressions, evaluated in the database (docs/compliance-engine.md).
 
 Entry points: cells.compliance.run.recalculate_compliance (a run; also cells.services and the task
 cells.tasks.recalculate_compliance), cells.compliance.design_check.evaluate_measurements (the design

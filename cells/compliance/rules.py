@@ -11,7 +11,7 @@ Every rule of a StandardRule row becomes two ORM expressions over a *column sour
 Both paths run the same SQL, so they cannot disagree.
 
 ``living_space_per_person_m2 = living_space_m2 / max(design_capacity, occupancy)``
-(DESIGN.md section 4; CPT/Inf (2015) 44, paras 9-10, counts the sanitary annex out of the living space).
+(docs/data.md, §What compliant means; CPT/Inf (2015) 44, paras 9-10, counts the sanitary annex out of the living space).
 """
 
 from collections.abc import Callable
