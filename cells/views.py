@@ -105,7 +105,7 @@ def block_detail(request, pk):
     today = timezone.localdate()
     return render(
         request,
-        "facilities/block_detail.html",
+        "cells/block_detail.html",
         {
             "single_cells_in_use": block.cells.in_use().filter(accommodation_type="single_occupancy_cell").count(),
             "over_budget": bool(
@@ -162,7 +162,7 @@ def completion_form(request, pk):
                 request, _("Project completed; the block's new cells are registered. Compliance is being recomputed.")
             )
             return redirect("block-detail", project.block_id)
-    return render(request, "facilities/completion_form.html", {"form": form, "project": project})
+    return render(request, "cells/completion_form.html", {"form": form, "project": project})
 
 
 def cell_form(request, pk=None, block_pk=None):

@@ -35,7 +35,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     tokens = AuthToken.objects.filter(user=request.user).order_by("-created")
     response = render(
         request,
-        "account/api_tokens.html",
+        "core/api_tokens.html",
         {"form": form, "plaintext": plaintext, "tokens": tokens},
         status=400 if form.errors else 200,
     )

@@ -88,7 +88,7 @@ def import_list(request):
     if exported is not None:
         return exported
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    return render(request, "imports/import_list.html", {"page": page, "kinds": ImportRecord.Kind.choices})
+    return render(request, "registers/import_list.html", {"page": page, "kinds": ImportRecord.Kind.choices})
 
 
 def import_upload(request):
@@ -107,7 +107,7 @@ def import_upload(request):
         )
         services.process(record)
         return redirect("import-detail", record.pk)
-    return render(request, "imports/import_upload.html", {"form": form, "columns": imports.COLUMNS})
+    return render(request, "registers/import_upload.html", {"form": form, "columns": imports.COLUMNS})
 
 
 def import_detail(request, pk):
@@ -123,7 +123,7 @@ def import_detail(request, pk):
             messages.error(request, record.message)
         return redirect("import-detail", record.pk)
     return render(
-        request, "imports/import_detail.html", {"record": record, "errors": record.errors[: imports.ERRORS_SHOWN]}
+        request, "registers/import_detail.html", {"record": record, "errors": record.errors[: imports.ERRORS_SHOWN]}
     )
 
 

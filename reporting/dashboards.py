@@ -91,7 +91,7 @@ def dashboard(request):
     target = forecast["target"]
     return render(
         request,
-        "dashboard/national.html",
+        "reporting/national.html",
         {
             "summary": summary,
             "scoped": scope is not None,
@@ -261,7 +261,7 @@ def region_detail(request, code):
         return export_table(request, tables, f"region-{region.code}", form.errors)
     return render(
         request,
-        "dashboard/region.html",
+        "reporting/region.html",
         {
             "region": region,
             "summary": summary,
@@ -339,7 +339,7 @@ def residence(request):
     senders = [s for s in figures["senders"] if s["held_elsewhere"]][:10]
     return render(
         request,
-        "dashboard/residence.html",
+        "reporting/residence.html",
         {
             "figures": figures,
             "scoped": scope is not None,

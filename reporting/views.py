@@ -72,7 +72,7 @@ def facility_list(request):
     page = lists.page(request, queryset, 50)
     return render(
         request,
-        "facilities/facility_list.html",
+        "reporting/facility_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -103,7 +103,7 @@ def facility_detail(request, pk):
     points = trends.series(trends.Scope.FACILITY, facility.pk)
     return render(
         request,
-        "facilities/facility_detail.html",
+        "reporting/facility_detail.html",
         {
             "facility": facility,
             "figures": figures,

@@ -1,6 +1,6 @@
 """The blocks' current figures (BlockTotals, BlockCompliance) brought up to date by deltas: the evaluated
 cells' old contributions taken out and new ones put in, or a full run's recount minus the stored rows
-(docs/compliance-engine.md, §Stages)."""
+(docs/compliance-engine.md, §Stages and modules)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 A run records on each cell every active rule's outcome as one letter (``P`` pass, ``F`` fail, ``U``
 unknown, ``-`` does not apply), the profiles' letters separated by ``|``, then ``#`` and the start of the
-rules' version: e.g. ``PPFP|PP-P#3f2a9c0d41be`` (docs/compliance-engine.md, §A worked example).
+rules' version: e.g. ``PPFP|PP-P#3f2a9c0d41be`` (docs/compliance-engine.md, §Outcome codes: a worked example).
 
 A profile's status from its letters (docs/compliance-engine.md) is defined once, by STATUS_PRECEDENCE: any
 ``F`` makes it non-compliant, else any ``U`` unknown, else it is compliant (letters ``P`` and ``-``, or

@@ -1,5 +1,5 @@
 """The design check: measurements a user types in, evaluated by the same rule expressions as stored cells
-(one query, in the database), before anything is built (docs/compliance-engine.md, §Stages)."""
+(one query, in the database), before anything is built (docs/compliance-engine.md, §Stages and modules)."""
 
 from __future__ import annotations
 

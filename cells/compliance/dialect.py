@@ -5,7 +5,7 @@ The engine writes its set-based statements as ``Fragment`` values: SQL text with
 (a template whose ``{name}`` slots take fragments or trusted SQL text such as quoted table names), so the
 parameters always follow the text they belong to: no list of parameters is assembled by hand and no SQL is
 edited by replacing text. A literal percent sign is written ``%%`` (every statement is executed with its
-parameters, so both backends read ``%%`` as ``%``). See docs/compliance-engine.md, §Stages.
+parameters, so both backends read ``%%`` as ``%``). See docs/compliance-engine.md, §Stages and modules.
 """
 
 from __future__ import annotations

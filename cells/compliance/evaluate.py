@@ -4,7 +4,7 @@ An incremental run evaluates the due cells (DueCell, kept by the triggers of cel
 a full run scans every cell of its scope (cells.compliance.scan) and evaluates the stale ones. Either way
 the evaluated cells end in the temporary table EVALUATED, with their new outcome codes and contribution
 to their block beside those recorded at their last evaluation; every later stage reads it
-(docs/compliance-engine.md, §Stages and §Temporary tables).
+(docs/compliance-engine.md, §Stages and modules and §Temporary tables).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A run records on each cell every active rule's outcome as one letter (Cell.evalu
 cells.compliance.evaluate; the letters and a profile's status from them: cells.compliance.codes).
 The layout of the letters under each version of the rules (OutcomeLayout) names the rule and metric of
 each letter. So nothing is stored per cell and profile: a run that changes a cell's outcomes writes that
-cell's row and nothing else (docs/compliance-engine.md, §A worked example).
+cell's row and nothing else (docs/compliance-engine.md, §Outcome codes: a worked example).
 """
 
 from dataclasses import dataclass, field

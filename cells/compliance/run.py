@@ -1,4 +1,4 @@
-"""A compliance run: its record, its lock and its stages (docs/compliance-engine.md, §Stages and §Locks).
+"""A compliance run: its record, its lock and its stages (docs/compliance-engine.md, §Stages and modules and §Locks).
 
 Stages, each reading the one RuleSet the run read at its start:
 1. rules (ruleset.read_active_rules) and scope (policy.decide_scope);

@@ -1,5 +1,5 @@
 """A full run's single scan of the cells: every cell's outcome codes, the blocks recounted, the stale cells
-listed (docs/compliance-engine.md, §Stages)."""
+listed (docs/compliance-engine.md, §Stages and modules)."""
 
 from __future__ import annotations
 

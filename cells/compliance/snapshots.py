@@ -1,5 +1,5 @@
 """The day's facility, region and nation snapshots, summed from the blocks' current figures or, on a
-same-day run, the facility rows with the run's block deltas added (docs/compliance-engine.md, §Stages)."""
+same-day run, the facility rows with the run's block deltas added (docs/compliance-engine.md, §Stages and modules)."""
 
 from __future__ import annotations
 
