@@ -11,14 +11,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.sync import SyncCounts, sync_rows
-from facilities import scoping
+from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
 
@@ -112,17 +112,13 @@ NEW_CELL_FIELDS = [
 
 def check_can_edit_cells(user, cell: Cell | None = None) -> None:
     """Raise PermissionDenied unless ``user`` edits cells (ministry editor, administrator) and, for an
-    existing ``cell``, in its region."""
-    regions = scoping.edit_regions(user, scoping.EDITOR)
-    if regions is not None and not regions:
-        raise PermissionDenied(_("Only ministry editors and administrators may edit cells."))
-    if cell is not None and not scoping.in_regions(cell.block.facility.region_id, regions):
-        raise PermissionDenied(_("This cell is outside your regions."))
+    existing ``cell``, in its region (facilities.decisions.check_may_edit_cells)."""
+    decisions.check_may_edit_cells(user, cell.block.facility.region_id if cell is not None else None)
 
 
 def _check_block_editable(user, block: ResidentialBlock, field: str = "block") -> None:
     check_can_edit_cells(user)
-    if not scoping.in_regions(block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
+    if not decisions.may_edit_cells(user, block.facility.region_id):
         raise ValidationError({field: [_("This block is outside your regions.")]})
 
 
@@ -197,14 +193,9 @@ def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
 
 def check_can_write_headcount(user, region_id: int) -> None:
     """Raise PermissionDenied unless ``user`` may update headcounts in the region: ministry editors of the
-    region, administrators, API clients with the headcount write scope for it."""
-    editor = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and bool(
-        scoping.roles(user) & {scoping.EDITOR, scoping.ADMIN}
-    )
-    if not editor and not scoping.in_regions(
-        region_id, scoping.headcount_regions(user) if scoping.API_CLIENT in scoping.roles(user) else set()
-    ):
-        raise PermissionDenied(_("This account may not update headcounts in this region."))
+    region, administrators, API clients with the headcount write scope for it
+    (facilities.decisions.check_may_update_headcount)."""
+    decisions.check_may_update_headcount(user, region_id)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from core import lists
 from core.exceptions import ConflictError
 from core.export import Column, export_response
 from core.forms import add_service_errors
-from facilities import scoping
+from facilities import decisions, scoping
 from facilities import services as facility_services
 from facilities.charts import progress_line
 from facilities.models import ConversionProject, ResidentialBlock
@@ -101,7 +101,7 @@ def block_detail(request, pk):
     cells = cells_with_results(block.cells.order_by("number", "pk"))
     page = lists.page(request, cells, 100)
     rules = active_rules()
-    can_edit = scoping.in_regions(block.facility.region_id, scoping.edit_regions(request.user, scoping.EDITOR))
+    can_edit = decisions.may_edit_cells(request.user, block.facility.region_id)
     today = timezone.localdate()
     return render(
         request,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
 
-from . import scoping
+from . import decisions
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
 
 if TYPE_CHECKING:
@@ -120,9 +120,9 @@ def allowed_transitions(project: ConversionProject) -> list[str]:
 
 
 def check_can_edit_project(user: "User | AnonymousUser | None", project: ConversionProject) -> None:
-    """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region."""
-    if not scoping.in_regions(project.block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
-        raise PermissionDenied(_("Only a ministry editor of this region or an administrator may edit this project."))
+    """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region
+    (facilities.decisions.check_may_edit_project)."""
+    decisions.check_may_edit_project(user, project)
 
 
 def _label(status: str) -> str:

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from core.export import Column, export_response, list_query
 from core.forms import add_service_errors
 from core.lists import filtered
+from facilities import decisions as facility_decisions
 from facilities import scoping
 from facilities.models import Facility
 
-from . import services
+from . import decisions, services
 from .filters import FindingFilter, InspectionFilter
 from .forms import FindingForm, FindingStatusForm, InspectionForm
 from .models import Finding, Inspection
@@ -59,7 +60,7 @@ def inspection_list(request):
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    can_create = scoping.edit_regions(request.user, scoping.PROSECUTOR) != set()
+    can_create = facility_decisions.may_record_inspection(request.user)
     return render(
         request,
         "inspections/inspection_list.html",
@@ -124,7 +125,7 @@ def inspection_detail(request, pk):
         Inspection.objects.visible_to(request.user).select_related("facility__region", "created_by"), pk=pk
     )
     findings = inspection.findings.select_related("block", "cell", "rule__profile").order_by("deadline", "id")
-    can_edit = scoping.in_regions(inspection.facility.region_id, scoping.edit_regions(request.user, scoping.PROSECUTOR))
+    can_edit = facility_decisions.may_record_inspection(request.user, inspection.facility.region_id)
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -138,9 +139,8 @@ def inspection_form(request, pk=None):
     if pk is not None:
         inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
         services.check_can_inspect(request.user, inspection.facility)
+    facility_decisions.check_may_record_inspection(request.user)
     regions = scoping.edit_regions(request.user, scoping.PROSECUTOR)
-    if regions == set():
-        raise PermissionDenied(_("Only prosecutors and administrators record inspections."))
     facilities = Facility.objects.visible_to(request.user)
     if regions is not None:
         facilities = facilities.filter(region__in=regions)
@@ -199,9 +199,11 @@ def finding_detail(request, pk):
         ),
         pk=pk,
     )
-    allowed = services.allowed_moves(request.user, finding)
-    if request.method == "POST" and not allowed:
-        raise PermissionDenied(_("You may not change the status of this finding."))
+    allowed = decisions.allowed_moves(request.user, finding)
+    if request.method == "POST":
+        decisions.check_may_change_finding(request.user, finding)
+        if not allowed:  # a finding this user no longer moves (verified): nothing to post
+            raise PermissionDenied(_("You may not change the status of this finding."))
     form = FindingStatusForm(request.POST or None, allowed=allowed) if allowed else None
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,9 +213,7 @@ def finding_detail(request, pk):
         else:
             messages.success(request, _("Status changed."))
             return redirect("finding-detail", finding.pk)
-    can_edit = scoping.in_regions(
-        finding.inspection.facility.region_id, scoping.edit_regions(request.user, scoping.PROSECUTOR)
-    )
+    can_edit = facility_decisions.may_record_inspection(request.user, finding.inspection.facility.region_id)
     return render(
         request,
         "inspections/finding_detail.html",

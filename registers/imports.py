@@ -19,7 +19,7 @@ from cells import services as cell_services
 from cells.models import Cell
 from core import tabular
 from core.tabular import TabularError
-from facilities import scoping
+from facilities import decisions
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
 
 from .columns import COLUMNS
@@ -52,7 +52,6 @@ class _Context:
         self.regions = {r.code: r for r in Region.objects.all()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
         self.facilities = {f.code.casefold(): f for f in Facility.objects.visible_to(user).select_related("region")}
-        self.edit = scoping.edit_regions(user, scoping.EDITOR)
 
     def facility(self, code):
         facility = self.facilities.get(code.casefold())
@@ -61,7 +60,7 @@ class _Context:
         return facility
 
     def check_region(self, region_id, column):
-        if not scoping.in_regions(region_id, self.edit):
+        if not decisions.may_edit_cells(self.user, region_id):
             raise ValidationError({column: [_("Outside your regions.")]})
 
 
@@ -90,7 +89,7 @@ def _plan_facility(ctx, row, out):
         values["code"] = existing_code
     existing = Facility.objects.filter(code__iexact=row["code"]).select_related("region").first()
     if existing is not None:
-        if not scoping.in_regions(existing.region_id, ctx.edit):
+        if not decisions.may_edit_cells(ctx.user, existing.region_id):
             raise ValidationError({"code": [_("This facility is outside your regions.")]})
         changed = _update(existing, values)
         if not changed:
@@ -156,7 +155,7 @@ def _plan_cell(ctx, row, out):
 
 def _plan_headcount(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
-    cell_services.check_can_write_headcount(ctx.user, facility.region_id)
+    decisions.check_may_update_headcount(ctx.user, facility.region_id)
     occupancy, date = row["occupancy"], row["count_date"]
     if row.get("block_name") and not row.get("cell_number"):
         raise ValidationError(
@@ -256,10 +255,7 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
         raise TabularError(
             _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(PLANS)}
         )
-    if not scoping.roles(user) & {scoping.ADMIN, scoping.EDITOR} and not (
-        kind == "headcounts" and scoping.headcount_regions(user)
-    ):
-        raise PermissionDenied(_("Only ministry editors and administrators import registers."))
+    decisions.check_may_import(user, kind)
     columns = {c.name: c for c in COLUMNS[kind]}
     table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
     plan, key_columns = PLANS[kind]
