@@ -15,17 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from cells.models import Cell, ComplianceSnapshot, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, RoadmapTarget
 
-HEADLINE_PROFILE = "KZ-ROADMAP"
+from .figures import headline_profile
+
 Scope = ComplianceSnapshot.Scope
 NEW_INSTITUTION_SINCE = 2021  # "new institutions": built in or after the roadmap's first year
 
 
 def _share(part, whole):
     return round(100 * part / whole, 1) if whole else None
-
-
-def headline_profile() -> StandardProfile | None:
-    return StandardProfile.objects.filter(code=HEADLINE_PROFILE).first()
 
 
 def point(snapshot: ComplianceSnapshot) -> dict:
@@ -47,7 +44,7 @@ def point(snapshot: ComplianceSnapshot) -> dict:
 
 def series(scope: str = Scope.NATION, object_id: int = 0, profile: StandardProfile | None = None) -> list[dict]:
     """The snapshots of one scope (nation: object_id 0; region, facility or block id) under ``profile``
-    (default KZ-ROADMAP), oldest first, as points (see ``point``). One query."""
+    (default: the headline profile, KZ-ROADMAP when active; none when it is inactive), oldest first, as points (see ``point``). One query."""
     profile = profile or headline_profile()
     if profile is None:
         return []
@@ -264,16 +261,16 @@ def forecast_one(
     latest = next((p for p in reversed(points) if p["share_in_single_cells"] is not None), None)
     goal = float(target.value) if target else None
     deadline = target.target_date if target else None
-    blank = dict(
-        code=code,
-        name=name,
-        target=goal,
-        deadline=deadline,
-        projected=None,
-        rate_per_year=None,
-        start=None,
-        start_date=None,
-    )
+    blank = {
+        "code": code,
+        "name": name,
+        "target": goal,
+        "deadline": deadline,
+        "projected": None,
+        "rate_per_year": None,
+        "start": None,
+        "start_date": None,
+    }
     if latest is None:
         return Forecast(current=None, current_date=None, state="no_history", **blank)
     current = latest["share_in_single_cells"]
@@ -287,17 +284,17 @@ def forecast_one(
         return Forecast(current=current, current_date=latest["date"], state="no_history", **blank)
     days = (latest["date"] - start["date"]).days
     rate = (current - start["share_in_single_cells"]) / days
-    values = dict(
-        code=code,
-        name=name,
-        current=current,
-        current_date=latest["date"],
-        start=start["share_in_single_cells"],
-        start_date=start["date"],
-        rate_per_year=round(rate * 365.25, 2),
-        target=goal,
-        deadline=deadline,
-    )
+    values = {
+        "code": code,
+        "name": name,
+        "current": current,
+        "current_date": latest["date"],
+        "start": start["share_in_single_cells"],
+        "start_date": start["date"],
+        "rate_per_year": round(rate * 365.25, 2),
+        "target": goal,
+        "deadline": deadline,
+    }
     if rate <= 0:
         return Forecast(projected=None, state="no_progress", **values)
     days_needed = (goal - current) / rate

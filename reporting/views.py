@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.filters import CellFilter
-from cells.models import Cell, StandardProfile
+from cells.models import Cell
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
 from cells.views import export_cells
 from core import lists
@@ -15,6 +15,7 @@ from facilities.models import Facility, ProgressUpdate
 from inspections.models import Finding, Inspection
 
 from . import charts, selectors, trends
+from .figures import headline_profile
 from .filters import FacilityComplianceFilter
 
 
@@ -97,7 +98,7 @@ def facility_detail(request, pk):
     page = lists.page(request, cells, 50)
     rules = active_rules()
     rows = [(cell, rule_outcomes(cell, rules)) for cell in page]
-    profile = StandardProfile.objects.filter(code=selectors.HEADLINE_PROFILE).first()
+    profile = headline_profile()
     figures = selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile).get()
     findings = Finding.objects.filter(inspection__facility=facility)
     points = trends.series(trends.Scope.FACILITY, facility.pk)
