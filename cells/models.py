@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import future_message, is_in_future
 from facilities.models import AccommodationType, RegionScopedQuerySet, ResidentialBlock
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
@@ -261,8 +261,8 @@ class Cell(models.Model):
         constraint). Together with the field validators this checks every constraint in Python, so that
         imports validate rows without a query each. Raises ValidationError naming the field."""
         errors = {}
-        if self.occupancy_date and self.occupancy_date > timezone.localdate():
-            errors["occupancy_date"] = _("The date of the count cannot be in the future.")
+        if is_in_future(self.occupancy_date):
+            errors["occupancy_date"] = future_message()
         if self.sanitary_annex_partitioned and self.has_sanitary_annex is False:
             errors["sanitary_annex_partitioned"] = _("A partitioned sanitary annex needs a sanitary annex.")
         if self.status == self.Status.DECOMMISSIONED and self.occupancy:

@@ -13,11 +13,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.sync import SyncCounts, sync_rows
+from core.validators import future_message, is_in_future
 from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
@@ -179,8 +179,10 @@ def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
     errors = {}
     if occupancy is None or not 0 <= occupancy <= 1000:
         errors["occupancy"] = [_("Occupancy is a number of persons from 0 to 1000.")]
-    if occupancy_date is None or occupancy_date > timezone.localdate():
+    if occupancy_date is None:
         errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
+    elif is_in_future(occupancy_date):
+        errors["occupancy_date"] = [future_message()]
     elif cell.occupancy_date and occupancy_date < cell.occupancy_date:
         errors["occupancy_date"] = [
             _("A newer count, of %(date)s, is already recorded.") % {"date": f"{cell.occupancy_date:%Y-%m-%d}"}

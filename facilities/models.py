@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import future_errors
+
 from .choices import AccommodationType as AccommodationType  # re-exported: facilities.models.AccommodationType
 from .querysets import BlockQuerySet, FacilityQuerySet, ProjectQuerySet, ResidenceQuerySet
 from .querysets import RegionScopedQuerySet as RegionScopedQuerySet  # re-exported: cells, inspections
@@ -351,10 +353,9 @@ class ResidencePopulation(models.Model):
     def clean(self):
         """A count is of a day that has happened (Asia/Almaty); a future date would hide the latest real one."""
         from django.core.exceptions import ValidationError
-        from django.utils import timezone
 
-        if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("The date of the count cannot be in the future.")})
+        if errors := future_errors(date=self.date):
+            raise ValidationError(errors)
 
 
 class RoadmapTarget(models.Model):

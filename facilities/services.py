@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
+from core.validators import future_errors
 
 from . import decisions
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
@@ -187,8 +188,7 @@ def record_progress(
         errors["status"] = [
             _("Completing converts the block: use the completion form, which registers the new single cells.")
         ]
-    if date > today:
-        errors["date"] = [_("The date cannot be in the future (today is %(today)s).") % {"today": f"{today:%Y-%m-%d}"}]
+    errors.update(future_errors(today, date=date))
     last = current.updates.order_by("-date", "-id").first()
     if last and date < last.date and not is_correction:
         errors["date"] = [
@@ -218,9 +218,8 @@ def record_progress(
     if actual_start is None and status == Status.CONSTRUCTION:
         actual_start = date
     actual_end = actual_end or current.actual_end
-    for name, value in (("actual_start", actual_start), ("actual_end", actual_end)):
-        if value and value > today:
-            errors.setdefault(name, []).append(_("The date cannot be in the future."))
+    for name, messages in future_errors(today, actual_start=actual_start, actual_end=actual_end).items():
+        errors.setdefault(name, []).extend(messages)
     if actual_start and actual_end and actual_end < actual_start:
         errors.setdefault("actual_end", []).append(_("The actual end cannot be before the actual start."))
     if actual_end and status != Status.COMPLETED:

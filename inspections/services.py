@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.validators import future_errors
 from facilities import decisions as facility_decisions
 
 from . import decisions
@@ -67,12 +68,7 @@ def save_inspection(*, user: "User", data: dict[str, Any], inspection: Inspectio
         raise ValidationError({"facility": [_("This facility is outside your regions.")]})
     if inspection.type == Inspection.Type.UNANNOUNCED:
         inspection.announced = False
-    today = timezone.localdate()
-    errors = {}
-    for name in ("date_start", "date_end"):
-        value = getattr(inspection, name)
-        if value and value > today:
-            errors[name] = [_("The date cannot be in the future.")]
+    errors = future_errors(date_start=inspection.date_start, date_end=inspection.date_end)
     if inspection.date_start and inspection.date_end and inspection.date_end < inspection.date_start:
         errors["date_end"] = [_("The end cannot be before the start.")]
     if errors:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -19,6 +18,7 @@ from cells import services as cell_services
 from cells.models import Cell
 from core import tabular
 from core.tabular import TabularError
+from core.validators import future_errors, future_message, is_in_future
 from facilities import decisions
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
 
@@ -184,8 +184,8 @@ def _plan_headcount(ctx, row, out):
     errors = {}
     if occupancy is None or not 0 <= occupancy <= 100000:
         errors["occupancy"] = [_("The population of a facility is a number of persons from 0 to 100000.")]
-    if date > timezone.localdate():
-        errors["count_date"] = [_("The date of the count cannot be in the future.")]
+    if is_in_future(date):
+        errors["count_date"] = [future_message()]
     elif facility.population_date and date < facility.population_date:
         errors["count_date"] = [
             _("A newer count, of %(date)s, is already recorded.") % {"date": f"{facility.population_date:%Y-%m-%d}"}
@@ -204,8 +204,8 @@ def _plan_residence(ctx, row, out):
         raise ValidationError(
             {"home_region": [_("Unknown region code '%(code)s'.") % {"code": row.get("home_region")}]}
         )
-    if row["count_date"] > timezone.localdate():
-        raise ValidationError({"count_date": [_("The date of the count cannot be in the future.")]})
+    if errors := future_errors(count_date=row["count_date"]):
+        raise ValidationError(errors)
     existing = ctx.residence.get((facility.pk, home.pk, row["count_date"]))
     if existing is not None:
         if existing.persons == row["persons"]:
