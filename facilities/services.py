@@ -17,7 +17,7 @@ from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_errors
 
-from . import decisions
+from . import decisions, flow
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
 
 if TYPE_CHECKING:
@@ -94,30 +94,12 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
 # Conversion projects: the state machine and progress updates (DESIGN.md section 3).
 
 Status = ConversionProject.Status
-FLOW: list[str] = [
-    Status.PLANNED,
-    Status.DESIGN,
-    Status.PROCUREMENT,
-    Status.CONSTRUCTION,
-    Status.COMMISSIONING,
-    Status.COMPLETED,
-]
-FINAL = {Status.COMPLETED, Status.CANCELLED}
+FLOW, FINAL = flow.FLOW, flow.FINAL  # re-exported: the flow is defined in facilities.flow
 
 
 def allowed_transitions(project: ConversionProject) -> list[str]:
-    """Statuses ``project`` may move to next (besides staying where it is).
-
-    ``planned -> design -> procurement -> construction -> commissioning -> completed``; any active state
-    may be ``suspended`` (which returns only to the state it left) or ``cancelled``; completed and
-    cancelled are final.
-    """
-    if project.status in FINAL:
-        return []
-    if project.status == Status.SUSPENDED:
-        return [project.status_before_suspension or Status.PLANNED, Status.CANCELLED]
-    following = FLOW[FLOW.index(project.status) + 1]
-    return [following, Status.SUSPENDED, Status.CANCELLED]
+    """Statuses ``project`` may move to next (besides staying where it is): facilities.flow."""
+    return flow.allowed_transitions(project.status, project.status_before_suspension)
 
 
 def check_can_edit_project(user: "User | AnonymousUser | None", project: ConversionProject) -> None:
@@ -233,10 +215,9 @@ def record_progress(
             errors.setdefault("actual_end", []).append(_("Completing requires the actual end date."))
     if errors:
         raise ValidationError(errors)
-    if status == Status.SUSPENDED and current.status != Status.SUSPENDED:
-        current.status_before_suspension = current.status
-    elif status != Status.SUSPENDED:
-        current.status_before_suspension = ""
+    current.status_before_suspension = flow.before_suspension_after(
+        current.status, status, current.status_before_suspension
+    )
     current.status = status
     current.percent_complete = percent_complete
     current.budget_spent_kzt = budget_spent_kzt
