@@ -21,6 +21,7 @@ from core.tabular import TabularError
 from core.validators import future_errors, future_message, is_in_future
 from facilities import decisions
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
+from facilities.regions import find_region, unknown_region_message
 
 from .columns import COLUMNS
 
@@ -77,11 +78,9 @@ def _update(instance, values: dict) -> list[str]:
 
 
 def _plan_facility(ctx, row, out):
-    region = ctx.regions.get((row.get("region") or "").upper())
+    region = find_region(row.get("region"), ctx.regions)
     if region is None:
-        raise ValidationError(
-            {"region": [_("Unknown region code '%(code)s'. Use e.g. KZ-35.") % {"code": row.get("region")}]}
-        )
+        raise ValidationError({"region": [unknown_region_message(row.get("region"))]})
     ctx.check_region(region.pk, "region")
     values = {k: v for k, v in row.items() if k not in ("region",) and v is not None}
     values["region_id"] = region.pk
@@ -199,11 +198,9 @@ def _plan_headcount(ctx, row, out):
 def _plan_residence(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     ctx.check_region(facility.region_id, "facility_code")
-    home = ctx.regions.get((row.get("home_region") or "").upper())
+    home = find_region(row.get("home_region"), ctx.regions)
     if home is None:
-        raise ValidationError(
-            {"home_region": [_("Unknown region code '%(code)s'.") % {"code": row.get("home_region")}]}
-        )
+        raise ValidationError({"home_region": [unknown_region_message(row.get("home_region"))]})
     if errors := future_errors(count_date=row["count_date"]):
         raise ValidationError(errors)
     existing = ctx.residence.get((facility.pk, home.pk, row["count_date"]))

@@ -4,16 +4,15 @@ Views gather figures from selectors and trends, build chart specs (charts.py) an
 each chart's text equivalent; ``?export=csv|xlsx&table=NAME`` downloads any of those tables.
 """
 
-import re
-
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.export import Column
 from facilities import scoping
 from facilities.models import ConversionProject, Facility, Region
+from facilities.regions import find_region
 
 from . import charts, selectors, trends
 from .exports import dashboard_tables, export_table
@@ -136,15 +135,11 @@ def dashboard(request):
     )
 
 
-REGION_CODE = re.compile(r"^KZ-\d{2}$")
-
-
 def _visible_region(request, code: str) -> Region:
     """The region of ``code`` (ISO 3166-2:KZ, any case) if the user may see it; else 404."""
-    code = code.upper()
-    if not REGION_CODE.match(code):
+    region = find_region(code)
+    if region is None:
         raise Http404
-    region = get_object_or_404(Region, code=code)
     scope = scoping.region_scope(request.user)
     if scope is not None and region.pk not in scope:
         raise Http404
