@@ -1,10 +1,8 @@
 """Cells (rooms and cells alike), standards as data, and what compliance runs record (DESIGN.md sections 3-4)."""
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -15,6 +13,7 @@ from core.validators import future_message, is_in_future
 from facilities.models import AccommodationType, RegionScopedQuerySet, ResidentialBlock
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
+from . import bounds
 from .compliance.models import (  # noqa: F401
     STATUS_COUNTS,
     TOTAL_COUNTS,
@@ -104,16 +103,16 @@ class Cell(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(10000)],
+        validators=bounds.LIVING_SPACE_M2.validators(),
     )
     design_capacity = models.PositiveIntegerField(
         _("design capacity (persons)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        validators=bounds.DESIGN_CAPACITY.validators(),
     )
     occupancy = models.PositiveIntegerField(
-        _("occupancy (persons)"), null=True, blank=True, validators=[MaxValueValidator(1000)]
+        _("occupancy (persons)"), null=True, blank=True, validators=bounds.OCCUPANCY.validators()
     )
     occupancy_date = models.DateField(_("date of the count"), null=True, blank=True)
     has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
@@ -124,7 +123,7 @@ class Cell(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+        validators=bounds.MIN_WALL_DISTANCE_M.validators(),
     )
     ceiling_height_m = models.DecimalField(
         _("ceiling height (m)"),
@@ -132,7 +131,7 @@ class Cell(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+        validators=bounds.CEILING_HEIGHT_M.validators(),
     )
     has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)

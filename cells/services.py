@@ -22,6 +22,7 @@ from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
 
+from . import bounds
 from .compliance.rules import METRICS
 from .compliance.run import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
 from .models import Cell, StandardProfile, StandardRule
@@ -174,11 +175,14 @@ def save_cell(*, user, data: dict, cell: Cell | None = None) -> Cell:
 
 
 def check_headcount(cell: Cell, occupancy, occupancy_date) -> None:
-    """The rules of a headcount of ``cell``: 0-1000 persons, dated, not in the future, not older than the
-    count already recorded, not for a decommissioned room. Raises ValidationError."""
+    """The rules of a headcount of ``cell``: cells.bounds.OCCUPANCY (0-1000 persons), dated, not in the
+    future, not older than the count already recorded, not for a decommissioned room. Raises
+    ValidationError."""
     errors = {}
-    if occupancy is None or not 0 <= occupancy <= 1000:
-        errors["occupancy"] = [_("Occupancy is a number of persons from 0 to 1000.")]
+    if not bounds.OCCUPANCY.contains(occupancy):
+        errors["occupancy"] = [
+            _("Occupancy is a number of persons from %(min)s to %(max)s.") % bounds.OCCUPANCY.params()
+        ]
     if occupancy_date is None:
         errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
     elif is_in_future(occupancy_date):

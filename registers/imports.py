@@ -20,6 +20,7 @@ from core import tabular
 from core.tabular import TabularError
 from core.validators import future_errors, future_message, is_in_future
 from facilities import decisions
+from facilities.bounds import FACILITY_PERSONS
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
 from facilities.regions import find_region, unknown_region_message
 
@@ -181,8 +182,11 @@ def _plan_headcount(ctx, row, out):
     if (facility.population, facility.population_date) == (occupancy, date):
         return facility, None
     errors = {}
-    if occupancy is None or not 0 <= occupancy <= 100000:
-        errors["occupancy"] = [_("The population of a facility is a number of persons from 0 to 100000.")]
+    if not FACILITY_PERSONS.contains(occupancy):
+        errors["occupancy"] = [
+            _("The population of a facility is a number of persons from %(min)s to %(max)s.")
+            % FACILITY_PERSONS.params()
+        ]
     if is_in_future(date):
         errors["count_date"] = [future_message()]
     elif facility.population_date and date < facility.population_date:
