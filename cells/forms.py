@@ -17,21 +17,7 @@ class CellForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Cell
-        fields = [
-            "block",
-            "number",
-            "accommodation_type",
-            "living_space_m2",
-            "design_capacity",
-            "occupancy",
-            "occupancy_date",
-            "has_sanitary_annex",
-            "sanitary_annex_partitioned",
-            "min_wall_distance_m",
-            "ceiling_height_m",
-            "has_natural_light",
-            "status",
-        ]
+        fields = ["block", *Cell.WRITABLE_FIELDS]
         widgets = {"occupancy_date": DATE}
 
     def __init__(self, *args, blocks, **kwargs):

@@ -228,6 +228,21 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
+    # The fields a user writes (the page's form, the API, the import; cells.services.prepare_cell).
+    WRITABLE_FIELDS = (
+        "number",
+        "accommodation_type",
+        "living_space_m2",
+        "design_capacity",
+        "occupancy",
+        "occupancy_date",
+        "has_sanitary_annex",
+        "sanitary_annex_partitioned",
+        "min_wall_distance_m",
+        "ceiling_height_m",
+        "has_natural_light",
+        "status",
+    )
     ENGINE_FIELDS = (
         "evaluated_outcomes",
         "input_revision",

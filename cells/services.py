@@ -85,20 +85,7 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
 # ---------------------------------------------------------------------------------------------------
 # Writes to cells: registration, measurements, headcounts, and the conversion of a block.
 
-CELL_FIELDS = [
-    "number",
-    "accommodation_type",
-    "living_space_m2",
-    "design_capacity",
-    "occupancy",
-    "occupancy_date",
-    "has_sanitary_annex",
-    "sanitary_annex_partitioned",
-    "min_wall_distance_m",
-    "ceiling_height_m",
-    "has_natural_light",
-    "status",
-]
+CELL_FIELDS = list(Cell.WRITABLE_FIELDS)
 NEW_CELL_FIELDS = [
     "number",
     "living_space_m2",
