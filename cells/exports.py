@@ -14,7 +14,7 @@ from .selectors import cells_with_results
 
 
 def _status(profile: StandardProfile) -> Any:
-    def value(cell: Cell) -> str:
+    def value(cell: Any) -> str:  # a Cell of cells_with_results (``active_results``)
         return next((r.get_status_display() for r in cell.active_results if r.profile_id == profile.pk), "")
 
     return value
