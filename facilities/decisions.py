@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import scoping
 
@@ -20,7 +21,18 @@ if TYPE_CHECKING:
 
 User = Any  # an authenticated User, AnonymousUser or None: every decision answers False for no role
 
-HEADCOUNT_KIND = "headcounts"  # the register kind an API client with a headcount write scope may import
+HEADCOUNT_KIND = "headcounts"
+NO_ROLE = gettext_lazy("Your account has no role in the portal; ask an administrator.")
+
+
+def may_use_portal(user: User) -> bool:
+    """Whether ``user`` has a portal role (administrator, prosecutor, ministry editor, API client): every
+    page (roadmap_portal.middleware) and every API endpoint (permissions.HasPortalRole) needs one; the
+    refusal says NO_ROLE."""
+    return bool(scoping.roles(user))
+
+
+# the register kind an API client with a headcount write scope may import
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -196,3 +196,11 @@ def test_may_verify_and_answer_finding_page_api_and_service_agree(world, client)
         world.clients["api_client"].post(f"/api/v1/findings/{finding.pk}/status/", body, format="json"), message
     )
     _service_refuses(lambda: inspection_services.change_finding_status(user=outsider, finding=finding, **body), message)
+
+
+def test_may_use_portal_pages_and_api_agree(world, client):
+    nobody = world.users["nobody"]
+    message = "Your account has no role in the portal; ask an administrator."
+    assert not decisions.may_use_portal(nobody) and decisions.may_use_portal(world.users["api_client"])
+    _page_refuses(client, nobody, "/", message)
+    _api_refuses(world.clients["nobody"].get("/api/v1/facilities/"), message)
