@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ServiceValidatedModelForm
 from facilities.forms import DATE
 
+from . import bounds
 from .models import Cell
 
 TRI_STATE = forms.NullBooleanSelect
@@ -16,21 +17,7 @@ class CellForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Cell
-        fields = [
-            "block",
-            "number",
-            "accommodation_type",
-            "living_space_m2",
-            "design_capacity",
-            "occupancy",
-            "occupancy_date",
-            "has_sanitary_annex",
-            "sanitary_annex_partitioned",
-            "min_wall_distance_m",
-            "ceiling_height_m",
-            "has_natural_light",
-            "status",
-        ]
+        fields = ["block", *Cell.WRITABLE_FIELDS]
         widgets = {"occupancy_date": DATE}
 
     def __init__(self, *args, blocks, **kwargs):
@@ -51,19 +38,18 @@ class CompletionForm(forms.Form):
     prefix = forms.CharField(label=_("Cell number prefix"), max_length=10, initial="S", required=False)
     living_space_m2 = forms.DecimalField(
         label=_("Living space per cell (m², excluding the sanitary annex)"),
-        min_value=0.01,
-        max_value=10000,
         decimal_places=2,
+        **bounds.LIVING_SPACE_M2.limits(),
     )
     has_sanitary_annex = forms.NullBooleanField(label=_("In-cell sanitary annex"), widget=TRI_STATE, initial=True)
     sanitary_annex_partitioned = forms.NullBooleanField(
         label=_("Annex fully partitioned"), widget=TRI_STATE, initial=True
     )
     min_wall_distance_m = forms.DecimalField(
-        label=_("Distance between walls (m)"), min_value=0.01, max_value=100, decimal_places=2, required=False
+        label=_("Distance between walls (m)"), decimal_places=2, required=False, **bounds.MIN_WALL_DISTANCE_M.limits()
     )
     ceiling_height_m = forms.DecimalField(
-        label=_("Ceiling height (m)"), min_value=0.01, max_value=100, decimal_places=2, required=False
+        label=_("Ceiling height (m)"), decimal_places=2, required=False, **bounds.CEILING_HEIGHT_M.limits()
     )
     has_natural_light = forms.NullBooleanField(label=_("Natural light"), widget=TRI_STATE, initial=True)
     persons_moved_in = forms.IntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)

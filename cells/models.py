@@ -1,20 +1,19 @@
 """Cells (rooms and cells alike), standards as data, and what compliance runs record (docs/data.md)."""
 
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import future_message, is_in_future
 from facilities.models import AccommodationType, RegionScopedQuerySet, ResidentialBlock
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
+from . import bounds
 from .compliance.models import (  # noqa: F401
     STATUS_COUNTS,
     TOTAL_COUNTS,
@@ -104,16 +103,16 @@ class Cell(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(10000)],
+        validators=bounds.LIVING_SPACE_M2.validators(),
     )
     design_capacity = models.PositiveIntegerField(
         _("design capacity (persons)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        validators=bounds.DESIGN_CAPACITY.validators(),
     )
     occupancy = models.PositiveIntegerField(
-        _("occupancy (persons)"), null=True, blank=True, validators=[MaxValueValidator(1000)]
+        _("occupancy (persons)"), null=True, blank=True, validators=bounds.OCCUPANCY.validators()
     )
     occupancy_date = models.DateField(_("date of the count"), null=True, blank=True)
     has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
@@ -124,7 +123,7 @@ class Cell(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+        validators=bounds.MIN_WALL_DISTANCE_M.validators(),
     )
     ceiling_height_m = models.DecimalField(
         _("ceiling height (m)"),
@@ -132,7 +131,7 @@ class Cell(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(100)],
+        validators=bounds.CEILING_HEIGHT_M.validators(),
     )
     has_natural_light = models.BooleanField(_("natural light"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_USE)
@@ -229,6 +228,21 @@ class Cell(models.Model):
     def __str__(self):
         return f"{self.block} / {self.number}"
 
+    # The fields a user writes (the page's form, the API, the import; cells.services.prepare_cell).
+    WRITABLE_FIELDS = (
+        "number",
+        "accommodation_type",
+        "living_space_m2",
+        "design_capacity",
+        "occupancy",
+        "occupancy_date",
+        "has_sanitary_annex",
+        "sanitary_annex_partitioned",
+        "min_wall_distance_m",
+        "ceiling_height_m",
+        "has_natural_light",
+        "status",
+    )
     ENGINE_FIELDS = (
         "evaluated_outcomes",
         "input_revision",
@@ -261,8 +275,8 @@ class Cell(models.Model):
         constraint). Together with the field validators this checks every constraint in Python, so that
         imports validate rows without a query each. Raises ValidationError naming the field."""
         errors = {}
-        if self.occupancy_date and self.occupancy_date > timezone.localdate():
-            errors["occupancy_date"] = _("The date of the count cannot be in the future.")
+        if is_in_future(self.occupancy_date):
+            errors["occupancy_date"] = future_message()
         if self.sanitary_annex_partitioned and self.has_sanitary_annex is False:
             errors["sanitary_annex_partitioned"] = _("A partitioned sanitary annex needs a sanitary annex.")
         if self.status == self.Status.DECOMMISSIONED and self.occupancy:

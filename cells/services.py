@@ -12,17 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.sync import SyncCounts, sync_rows
-from facilities import scoping
+from core.validators import future_message, is_in_future
+from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
 
+from . import bounds
 from .compliance.rules import METRICS
 from .compliance.run import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
 from .models import Cell, StandardProfile, StandardRule
@@ -88,20 +89,7 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
 # ---------------------------------------------------------------------------------------------------
 # Writes to cells: registration, measurements, headcounts, and the conversion of a block.
 
-CELL_FIELDS = [
-    "number",
-    "accommodation_type",
-    "living_space_m2",
-    "design_capacity",
-    "occupancy",
-    "occupancy_date",
-    "has_sanitary_annex",
-    "sanitary_annex_partitioned",
-    "min_wall_distance_m",
-    "ceiling_height_m",
-    "has_natural_light",
-    "status",
-]
+CELL_FIELDS = list(Cell.WRITABLE_FIELDS)
 NEW_CELL_FIELDS = [
     "number",
     "living_space_m2",
@@ -116,17 +104,13 @@ NEW_CELL_FIELDS = [
 
 def check_can_edit_cells(user: "User | AnonymousUser", cell: Cell | None = None) -> None:
     """Raise PermissionDenied unless ``user`` edits cells (ministry editor, administrator) and, for an
-    existing ``cell``, in its region."""
-    regions = scoping.edit_regions(user, scoping.EDITOR)
-    if regions is not None and not regions:
-        raise PermissionDenied(_("Only ministry editors and administrators may edit cells."))
-    if cell is not None and not scoping.in_regions(cell.block.facility.region_id, regions):
-        raise PermissionDenied(_("This cell is outside your regions."))
+    existing ``cell``, in its region (facilities.decisions.check_may_edit_cells)."""
+    decisions.check_may_edit_cells(user, cell.block.facility.region_id if cell is not None else None)
 
 
 def _check_block_editable(user: "User | AnonymousUser", block: ResidentialBlock, field: str = "block") -> None:
     check_can_edit_cells(user)
-    if not scoping.in_regions(block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
+    if not decisions.may_edit_cells(user, block.facility.region_id):
         raise ValidationError({field: [_("This block is outside your regions.")]})
 
 
@@ -182,13 +166,18 @@ def save_cell(*, user: "User", data: dict, cell: Cell | None = None) -> Cell:
 
 
 def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None) -> None:
-    """The rules of a headcount of ``cell``: 0-1000 persons, dated, not in the future, not older than the
-    count already recorded, not for a decommissioned room. Raises ValidationError."""
+    """The rules of a headcount of ``cell``: cells.bounds.OCCUPANCY (0-1000 persons), dated, not in the
+    future, not older than the count already recorded, not for a decommissioned room. Raises
+    ValidationError."""
     errors = {}
-    if occupancy is None or not 0 <= occupancy <= 1000:
-        errors["occupancy"] = [_("Occupancy is a number of persons from 0 to 1000.")]
-    if occupancy_date is None or occupancy_date > timezone.localdate():
+    if not bounds.OCCUPANCY.contains(occupancy):
+        errors["occupancy"] = [
+            _("Occupancy is a number of persons from %(min)s to %(max)s.") % bounds.OCCUPANCY.params()
+        ]
+    if occupancy_date is None:
         errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
+    elif is_in_future(occupancy_date):
+        errors["occupancy_date"] = [future_message()]
     elif cell.occupancy_date and occupancy_date < cell.occupancy_date:
         errors["occupancy_date"] = [
             _("A newer count, of %(date)s, is already recorded.") % {"date": f"{cell.occupancy_date:%Y-%m-%d}"}
@@ -201,14 +190,9 @@ def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.
 
 def check_can_write_headcount(user: "User | AnonymousUser", region_id: int) -> None:
     """Raise PermissionDenied unless ``user`` may update headcounts in the region: ministry editors of the
-    region, administrators, API clients with the headcount write scope for it."""
-    editor = scoping.in_regions(region_id, scoping.edit_regions(user, scoping.EDITOR)) and bool(
-        scoping.roles(user) & {scoping.EDITOR, scoping.ADMIN}
-    )
-    if not editor and not scoping.in_regions(
-        region_id, scoping.headcount_regions(user) if scoping.API_CLIENT in scoping.roles(user) else set()
-    ):
-        raise PermissionDenied(_("This account may not update headcounts in this region."))
+    region, administrators, API clients with the headcount write scope for it
+    (facilities.decisions.check_may_update_headcount)."""
+    decisions.check_may_update_headcount(user, region_id)
 
 
 @transaction.atomic

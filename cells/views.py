@@ -9,15 +9,15 @@ from django.utils.translation import gettext as _
 
 from core import lists
 from core.exceptions import ConflictError
-from core.export import Column, export_response
 from core.forms import add_service_errors
-from facilities import scoping
+from facilities import decisions, scoping
 from facilities import services as facility_services
 from facilities.charts import progress_line
 from facilities.models import ConversionProject, ResidentialBlock
 from facilities.views import project_for
 
 from . import services as cell_services
+from .exports import export_cells
 from .forms import CellForm, CompletionForm
 from .models import Cell, StandardProfile
 from .selectors import active_rules, cells_with_results, rule_outcomes
@@ -27,65 +27,6 @@ def standards(request):
     """Every standard profile and rule with its source and whether it is verified."""
     profiles = StandardProfile.objects.prefetch_related("rules")
     return render(request, "cells/standards.html", {"profiles": profiles})
-
-
-def _cell_columns(profiles):
-    n = "number"
-    return [
-        Column(_("Facility")),
-        Column(_("Block")),
-        Column(_("Number")),
-        Column(_("Accommodation type")),
-        Column(_("Living space (m²)"), n),
-        Column(_("Design capacity (persons)"), n),
-        Column(_("Occupancy (persons)"), n),
-        Column(_("Date of the count"), "date"),
-        Column(_("Sanitary annex"), "bool"),
-        Column(_("Sanitary annex fully partitioned"), "bool"),
-        Column(_("Distance between walls (m)"), n),
-        Column(_("Ceiling height (m)"), n),
-        Column(_("Natural light"), "bool"),
-        Column(_("Status")),
-        *[Column(_("Compliance: %(profile)s") % {"profile": p.code}) for p in profiles],
-        Column(_("Awaiting evaluation"), "bool"),
-        Column(_("Generated demo data"), "bool"),
-    ]
-
-
-def _cell_rows(cells, profiles):
-    for cell in cells:
-        results = {r.profile_id: r.get_status_display() for r in cell.active_results}
-        yield [
-            cell.block.facility.code,
-            cell.block.name,
-            cell.number,
-            cell.get_accommodation_type_display(),
-            cell.living_space_m2,
-            cell.design_capacity,
-            cell.occupancy,
-            cell.occupancy_date,
-            cell.has_sanitary_annex,
-            cell.sanitary_annex_partitioned,
-            cell.min_wall_distance_m,
-            cell.ceiling_height_m,
-            cell.has_natural_light,
-            cell.get_status_display(),
-            *[results.get(p.pk, "") for p in profiles],
-            cell.status == cell.Status.IN_USE and cell.awaiting_evaluation,
-            cell.is_demo,
-        ]
-
-
-def export_cells(request, filename, cells, errors=None):
-    """The cells as CSV or XLSX when the request asks for an export (with each active profile's status);
-    ``errors`` of the page's filters answer 400."""
-    if "export" not in request.GET:
-        return None
-    profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
-    cells = cells_with_results(cells.select_related("block__facility"))
-    return export_response(
-        request, filename, _cell_columns(profiles), lambda: _cell_rows(cells, profiles), errors=errors
-    )
 
 
 def block_detail(request, pk):
@@ -101,7 +42,7 @@ def block_detail(request, pk):
     cells = cells_with_results(block.cells.order_by("number", "pk"))
     page = lists.page(request, cells, 100)
     rules = active_rules()
-    can_edit = scoping.in_regions(block.facility.region_id, scoping.edit_regions(request.user, scoping.EDITOR))
+    can_edit = decisions.may_edit_cells(request.user, block.facility.region_id)
     today = timezone.localdate()
     return render(
         request,

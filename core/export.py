@@ -180,3 +180,36 @@ def export_response(
     if fmt == "csv":
         return csv_response(filename, columns, rows)
     return xlsx_response(filename, columns, rows)
+
+
+@dataclass(frozen=True)
+class Field:
+    """An exported column of a list with how to read it from one object of the list (``value(obj)``),
+    so that the header and the value are declared together, once per list (e.g. cells.exports)."""
+
+    column: Column
+    value: Callable[[Any], Any]
+
+
+def field(header: Any, value: Callable[[Any], Any], kind: str = "text") -> Field:
+    """A Field: ``header`` (a string or a lazy translation, read when the export is made), ``kind`` as for
+    Column, ``value`` reading one object."""
+    return Field(Column(header, kind), value)
+
+
+def export_list(
+    request: HttpRequest,
+    filename: str,
+    fields: Sequence[Field],
+    objects: Iterable[Any] | Callable[[], Iterable[Any]],
+    errors: dict[str, list[Any]] | None = None,
+) -> HttpResponse | StreamingHttpResponse | None:
+    """export_response for a list declared as ``fields``: one row per object of ``objects`` (or of what
+    the callable returns, evaluated only when an export is asked for)."""
+
+    def rows() -> Iterator[list[Any]]:
+        for obj in objects() if callable(objects) else objects:
+            yield [f.value(obj) for f in fields]
+
+    columns = [Column(str(f.column.header), f.column.kind) for f in fields]  # lazy headers: the request's language
+    return export_response(request, filename, columns, rows, errors=errors)

@@ -16,7 +16,7 @@ from django.db.models import Max
 
 from cells.models import BlockCompliance, ComplianceCounts, ComplianceSnapshot
 from facilities.models import ConversionProject
-from reporting.trends import headline_profile
+from reporting.figures import headline_profile
 
 Scope = ComplianceSnapshot.Scope
 COUNTS = [field.name for field in ComplianceCounts._meta.fields]

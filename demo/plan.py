@@ -5,6 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from facilities import flow
+
 SEED = 20261129
 
 
@@ -155,7 +157,7 @@ PROJECT_PLAN = [  # status of each demo conversion project, in order (every stat
 ]
 
 
-FLOW = ["planned", "design", "procurement", "construction", "commissioning", "completed"]
+FLOW = [str(step) for step in flow.FLOW]  # the conversion flow (facilities.flow), as plain strings
 
 
 PERCENT = {

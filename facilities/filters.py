@@ -8,19 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from core.filters import LenientMultipleChoiceFilter, StrictBooleanFilter
 
 from .models import ConversionProject, Facility, Region, ResidentialBlock
+from .regions import parse_region_code, unknown_region_message
 
 
 class RegionCodeField(forms.ModelChoiceField):
-    """A region by its ISO 3166-2 code, in any case (``kz-35``); an unknown code is an error that names it."""
-
-    default_error_messages = {
-        "invalid_choice": _("Unknown region code '%(value)s'. Use an ISO 3166-2 code such as KZ-35."),
-    }
+    """A region by its ISO 3166-2 code, in any case (``kz-35``); an unknown code is an error that names it
+    (facilities.regions)."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().upper()
-        return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return super().to_python(parse_region_code(value))
+        except (ValueError, forms.ValidationError):
+            raise forms.ValidationError(unknown_region_message(value), code="invalid_choice") from None
 
 
 class RegionCodeFilter(django_filters.ModelChoiceFilter):

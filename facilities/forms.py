@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DATE
 
+from .flow import allowed_transitions
 from .models import ConversionProject
-from .services import allowed_transitions
 
 
 class ProgressForm(forms.Form):
@@ -30,7 +30,9 @@ class ProgressForm(forms.Form):
     def __init__(self, *args, project: ConversionProject, **kwargs):
         super().__init__(*args, **kwargs)
         statuses = [project.status] + [
-            s for s in allowed_transitions(project) if s != ConversionProject.Status.COMPLETED
+            s
+            for s in allowed_transitions(project.status, project.status_before_suspension)
+            if s != ConversionProject.Status.COMPLETED
         ]
         labels = dict(ConversionProject.Status.choices)
         self.fields["status"].choices = [(s, labels[s]) for s in statuses]

@@ -3,13 +3,16 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import future_errors
+
+from .bounds import FACILITY_PERSONS
 from .choices import AccommodationType as AccommodationType  # re-exported: facilities.models.AccommodationType
 from .querysets import BlockQuerySet, FacilityQuerySet, ProjectQuerySet, ResidenceQuerySet
 from .querysets import RegionScopedQuerySet as RegionScopedQuerySet  # re-exported: cells, inspections
@@ -110,10 +113,10 @@ class Facility(LocalisedNameMixin, models.Model):
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPERATING)
     category = models.CharField(_("sex/age category"), max_length=12, choices=Category.choices, default=Category.MEN)
     design_capacity = models.PositiveIntegerField(
-        _("design capacity (persons)"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+        _("design capacity (persons)"), null=True, blank=True, validators=FACILITY_PERSONS.validators()
     )
     population = models.PositiveIntegerField(
-        _("population (persons)"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+        _("population (persons)"), null=True, blank=True, validators=FACILITY_PERSONS.validators()
     )
     population_date = models.DateField(_("date of the population count"), null=True, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
@@ -329,7 +332,7 @@ class ResidencePopulation(models.Model):
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="residence_counts")
     home_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="residents_held")
     date = models.DateField(_("date of the count"))
-    persons = models.PositiveIntegerField(_("persons"), validators=[MaxValueValidator(100000)])
+    persons = models.PositiveIntegerField(_("persons"), validators=FACILITY_PERSONS.validators())
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
@@ -351,10 +354,9 @@ class ResidencePopulation(models.Model):
     def clean(self):
         """A count is of a day that has happened (Asia/Almaty); a future date would hide the latest real one."""
         from django.core.exceptions import ValidationError
-        from django.utils import timezone
 
-        if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": _("The date of the count cannot be in the future.")})
+        if errors := future_errors(date=self.date):
+            raise ValidationError(errors)
 
 
 class RoadmapTarget(models.Model):

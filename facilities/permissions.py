@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import BasePermission
 
-from . import scoping
+from . import decisions
 
 
 class HasPortalRole(BasePermission):
@@ -12,7 +12,7 @@ class HasPortalRole(BasePermission):
     service's (PermissionDenied -> 403, a foreign key outside their regions -> 400).
     """
 
-    message = "Your account has no role in the portal; ask an administrator."
+    message = decisions.NO_ROLE
 
     def has_permission(self, request, view):
-        return bool(scoping.roles(request.user))
+        return decisions.may_use_portal(request.user)

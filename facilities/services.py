@@ -8,15 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
+from core.validators import future_errors
 
-from . import scoping
+from . import decisions, flow
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
 
 if TYPE_CHECKING:
@@ -93,36 +94,18 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
 # Conversion projects: the state machine and progress updates (docs/data.md, §The domain model).
 
 Status = ConversionProject.Status
-FLOW: list[str] = [
-    Status.PLANNED,
-    Status.DESIGN,
-    Status.PROCUREMENT,
-    Status.CONSTRUCTION,
-    Status.COMMISSIONING,
-    Status.COMPLETED,
-]
-FINAL = {Status.COMPLETED, Status.CANCELLED}
+FLOW, FINAL = flow.FLOW, flow.FINAL  # re-exported: the flow is defined in facilities.flow
 
 
 def allowed_transitions(project: ConversionProject) -> list[str]:
-    """Statuses ``project`` may move to next (besides staying where it is).
-
-    ``planned -> design -> procurement -> construction -> commissioning -> completed``; any active state
-    may be ``suspended`` (which returns only to the state it left) or ``cancelled``; completed and
-    cancelled are final.
-    """
-    if project.status in FINAL:
-        return []
-    if project.status == Status.SUSPENDED:
-        return [project.status_before_suspension or Status.PLANNED, Status.CANCELLED]
-    following = FLOW[FLOW.index(project.status) + 1]
-    return [following, Status.SUSPENDED, Status.CANCELLED]
+    """Statuses ``project`` may move to next (besides staying where it is): facilities.flow."""
+    return flow.allowed_transitions(project.status, project.status_before_suspension)
 
 
 def check_can_edit_project(user: "User | AnonymousUser | None", project: ConversionProject) -> None:
-    """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region."""
-    if not scoping.in_regions(project.block.facility.region_id, scoping.edit_regions(user, scoping.EDITOR)):
-        raise PermissionDenied(_("Only a ministry editor of this region or an administrator may edit this project."))
+    """Raise PermissionDenied unless ``user`` may edit conversion projects in the project's region
+    (facilities.decisions.check_may_edit_project)."""
+    decisions.check_may_edit_project(user, project)
 
 
 def _label(status: str) -> str:
@@ -187,8 +170,7 @@ def record_progress(
         errors["status"] = [
             _("Completing converts the block: use the completion form, which registers the new single cells.")
         ]
-    if date > today:
-        errors["date"] = [_("The date cannot be in the future (today is %(today)s).") % {"today": f"{today:%Y-%m-%d}"}]
+    errors.update(future_errors(today, date=date))
     last = current.updates.order_by("-date", "-id").first()
     if last and date < last.date and not is_correction:
         errors["date"] = [
@@ -218,9 +200,8 @@ def record_progress(
     if actual_start is None and status == Status.CONSTRUCTION:
         actual_start = date
     actual_end = actual_end or current.actual_end
-    for name, value in (("actual_start", actual_start), ("actual_end", actual_end)):
-        if value and value > today:
-            errors.setdefault(name, []).append(_("The date cannot be in the future."))
+    for name, messages in future_errors(today, actual_start=actual_start, actual_end=actual_end).items():
+        errors.setdefault(name, []).extend(messages)
     if actual_start and actual_end and actual_end < actual_start:
         errors.setdefault("actual_end", []).append(_("The actual end cannot be before the actual start."))
     if actual_end and status != Status.COMPLETED:
@@ -234,10 +215,9 @@ def record_progress(
             errors.setdefault("actual_end", []).append(_("Completing requires the actual end date."))
     if errors:
         raise ValidationError(errors)
-    if status == Status.SUSPENDED and current.status != Status.SUSPENDED:
-        current.status_before_suspension = current.status
-    elif status != Status.SUSPENDED:
-        current.status_before_suspension = ""
+    current.status_before_suspension = flow.before_suspension_after(
+        current.status, status, current.status_before_suspension
+    )
     current.status = status
     current.percent_complete = percent_complete
     current.budget_spent_kzt = budget_spent_kzt

@@ -3,14 +3,16 @@
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from facilities import scoping
+from core.validators import future_errors
+from facilities import decisions as facility_decisions
 
+from . import decisions
 from .models import Finding, FindingUpdate, Inspection, OverdueCheck
 
 if TYPE_CHECKING:
@@ -21,24 +23,17 @@ if TYPE_CHECKING:
 INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
 FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
 S = Finding.Status
-
-# Who may move a finding from one status to another (docs/data.md, §The domain model: Finding; issue 3).
-# Separation of duties: the ministry answers (in progress, resolved); the prosecutor verifies or reopens a
-# resolved finding, and may reject (withdraw) an open one or reopen a rejected one.
-PROSECUTOR_MOVES: dict[str, set[str]] = {
-    S.OPEN: {S.REJECTED},
-    S.IN_PROGRESS: {S.REJECTED},
-    S.RESOLVED: {S.VERIFIED, S.OPEN},
-    S.VERIFIED: set(),
-    S.REJECTED: {S.OPEN},
-}
-EDITOR_MOVES: dict[str, set[str]] = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_PROGRESS: {S.RESOLVED}}
+PROSECUTOR_MOVES, EDITOR_MOVES, allowed_moves = (
+    decisions.PROSECUTOR_MOVES,
+    decisions.EDITOR_MOVES,
+    decisions.allowed_moves,
+)
 
 
 def check_can_inspect(user: "User | AnonymousUser | None", facility: "Facility") -> None:
-    """Raise PermissionDenied unless ``user`` is a prosecutor (or administrator) for the facility's region."""
-    if not scoping.in_regions(facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
-        raise PermissionDenied(_("Only a prosecutor for this region or an administrator records inspections."))
+    """Raise PermissionDenied unless ``user`` is a prosecutor (or administrator) for the facility's region
+    (facilities.decisions.check_may_record_inspection)."""
+    facility_decisions.check_may_record_inspection(user, facility.region_id)
 
 
 def _clean(instance: Inspection | Finding) -> None:
@@ -68,18 +63,12 @@ def save_inspection(*, user: "User", data: dict[str, Any], inspection: Inspectio
             setattr(inspection, name, data[name])
     if inspection.facility_id is None:
         raise ValidationError({"facility": [_("Choose the inspected facility.")]})
-    if not scoping.in_regions(inspection.facility.region_id, scoping.edit_regions(user, scoping.PROSECUTOR)):
-        if scoping.edit_regions(user, scoping.PROSECUTOR) == set():
-            raise PermissionDenied(_("Only prosecutors and administrators record inspections."))
+    facility_decisions.check_may_record_inspection(user)
+    if not facility_decisions.may_record_inspection(user, inspection.facility.region_id):
         raise ValidationError({"facility": [_("This facility is outside your regions.")]})
     if inspection.type == Inspection.Type.UNANNOUNCED:
         inspection.announced = False
-    today = timezone.localdate()
-    errors = {}
-    for name in ("date_start", "date_end"):
-        value = getattr(inspection, name)
-        if value and value > today:
-            errors[name] = [_("The date cannot be in the future.")]
+    errors = future_errors(date_start=inspection.date_start, date_end=inspection.date_end)
     if inspection.date_start and inspection.date_end and inspection.date_end < inspection.date_start:
         errors["date_end"] = [_("The end cannot be before the start.")]
     if errors:
@@ -132,18 +121,6 @@ def save_finding(
     return finding
 
 
-def allowed_moves(user: "User | AnonymousUser | None", finding: Finding) -> list[str]:
-    """Statuses ``user`` may move ``finding`` to: prosecutors (of the region) review, verify, reopen or
-    reject; ministry editors of the region answer (in progress, resolved)."""
-    region = finding.inspection.facility.region_id
-    moves: set[str] = set()
-    if scoping.in_regions(region, scoping.edit_regions(user, scoping.PROSECUTOR)):
-        moves |= PROSECUTOR_MOVES.get(finding.status, set())
-    if scoping.in_regions(region, scoping.edit_regions(user, scoping.EDITOR)):
-        moves |= EDITOR_MOVES.get(finding.status, set())
-    return [s for s in S.values if s in moves]
-
-
 @transaction.atomic
 def change_finding_status(*, user: "User", finding: Finding, status: str, response: str = "") -> FindingUpdate:
     """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction.
@@ -152,12 +129,8 @@ def change_finding_status(*, user: "User", finding: Finding, status: str, respon
     all), ValidationError ``{"status": [...]}`` naming the allowed moves. Returns the FindingUpdate.
     """
     finding = Finding.objects.select_for_update().select_related("inspection__facility").get(pk=finding.pk)
+    decisions.check_may_change_finding(user, finding)
     allowed = allowed_moves(user, finding)
-    region = finding.inspection.facility.region_id
-    if not any(
-        scoping.in_regions(region, scoping.edit_regions(user, role)) for role in (scoping.PROSECUTOR, scoping.EDITOR)
-    ):
-        raise PermissionDenied(_("You may not change the status of this finding."))
     if status not in allowed:
         names = ", ".join(str(S(s).label) for s in allowed) or _("none")
         raise ValidationError(

@@ -6,13 +6,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.export import Column, export_response, list_query
+from core.export import export_list, list_query
 from core.forms import add_service_errors
 from core.lists import filtered
+from facilities import decisions as facility_decisions
 from facilities import scoping
 from facilities.models import Facility
 
-from . import services
+from . import decisions, services
+from .exports import FINDING_FIELDS, INSPECTION_FIELDS
 from .filters import FindingFilter, InspectionFilter
 from .forms import FindingForm, FindingStatusForm, InspectionForm
 from .models import Finding, Inspection
@@ -22,44 +24,17 @@ def inspection_list(request):
     """Inspections in the user's regions, with filters; ``?export=csv`` downloads the filtered list."""
     visible = Inspection.objects.visible_to(request.user).select_related("facility__region")
     filterset, rows = filtered(request, InspectionFilter, visible.order_by("-date_start", "-id"))
-    exported = export_response(
+    exported = export_list(
         request,
         _("inspections"),
-        [
-            Column("id", "number"),
-            Column(_("Facility")),
-            Column(_("Region code")),
-            Column(_("Start"), "date"),
-            Column(_("End"), "date"),
-            Column(_("Body")),
-            Column(_("Type")),
-            Column(_("Announced"), "bool"),
-            Column(_("Lead inspector")),
-            Column(_("Summary")),
-            Column(_("Generated demo data"), "bool"),
-        ],
-        lambda: (
-            [
-                i.pk,
-                i.facility.code,
-                i.facility.region.code,
-                i.date_start,
-                i.date_end,
-                i.get_body_display(),
-                i.get_type_display(),
-                i.announced,
-                i.lead_inspector,
-                i.summary,
-                i.is_demo,
-            ]
-            for i in rows.iterator()
-        ),
+        INSPECTION_FIELDS,
+        rows.iterator,
         errors=filterset.errors if filterset.is_bound else None,
     )
     if exported is not None:
         return exported
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    can_create = scoping.edit_regions(request.user, scoping.PROSECUTOR) != set()
+    can_create = facility_decisions.may_record_inspection(request.user)
     return render(
         request,
         "inspections/inspection_list.html",
@@ -71,44 +46,11 @@ def finding_list(request):
     """Findings in the user's regions, with filters (overdue included); ``?export=csv`` downloads them."""
     visible = Finding.objects.visible_to(request.user).select_related("inspection__facility__region", "rule")
     filterset, rows = filtered(request, FindingFilter, visible.order_by("deadline", "id"))
-    exported = export_response(
+    exported = export_list(
         request,
         _("findings"),
-        [
-            Column("id", "number"),
-            Column(_("Facility")),
-            Column(_("Region code")),
-            Column(_("Inspection date"), "date"),
-            Column(_("Body")),
-            Column(_("Severity")),
-            Column(_("Status")),
-            Column(_("Deadline"), "date"),
-            Column(_("Overdue"), "bool"),
-            Column(_("Rule")),
-            Column(_("Source of the rule")),
-            Column(_("Description")),
-            Column(_("Recommendation")),
-            Column(_("Generated demo data"), "bool"),
-        ],
-        lambda: (
-            [
-                f.pk,
-                f.inspection.facility.code,
-                f.inspection.facility.region.code,
-                f.inspection.date_start,
-                f.inspection.get_body_display(),
-                f.get_severity_display(),
-                f.get_status_display(),
-                f.deadline,
-                f.is_overdue(),
-                f.rule.code if f.rule else "",
-                f.rule.source if f.rule else "",
-                f.description,
-                f.recommendation,
-                f.is_demo,
-            ]
-            for f in rows.iterator()
-        ),
+        FINDING_FIELDS,
+        rows.iterator,
         errors=filterset.errors if filterset.is_bound else None,
     )
     if exported is not None:
@@ -124,7 +66,7 @@ def inspection_detail(request, pk):
         Inspection.objects.visible_to(request.user).select_related("facility__region", "created_by"), pk=pk
     )
     findings = inspection.findings.select_related("block", "cell", "rule__profile").order_by("deadline", "id")
-    can_edit = scoping.in_regions(inspection.facility.region_id, scoping.edit_regions(request.user, scoping.PROSECUTOR))
+    can_edit = facility_decisions.may_record_inspection(request.user, inspection.facility.region_id)
     return render(
         request,
         "inspections/inspection_detail.html",
@@ -138,9 +80,8 @@ def inspection_form(request, pk=None):
     if pk is not None:
         inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
         services.check_can_inspect(request.user, inspection.facility)
+    facility_decisions.check_may_record_inspection(request.user)
     regions = scoping.edit_regions(request.user, scoping.PROSECUTOR)
-    if regions == set():
-        raise PermissionDenied(_("Only prosecutors and administrators record inspections."))
     facilities = Facility.objects.visible_to(request.user)
     if regions is not None:
         facilities = facilities.filter(region__in=regions)
@@ -199,9 +140,11 @@ def finding_detail(request, pk):
         ),
         pk=pk,
     )
-    allowed = services.allowed_moves(request.user, finding)
-    if request.method == "POST" and not allowed:
-        raise PermissionDenied(_("You may not change the status of this finding."))
+    allowed = decisions.allowed_moves(request.user, finding)
+    if request.method == "POST":
+        decisions.check_may_change_finding(request.user, finding)
+        if not allowed:  # a finding this user no longer moves (verified): nothing to post
+            raise PermissionDenied(_("You may not change the status of this finding."))
     form = FindingStatusForm(request.POST or None, allowed=allowed) if allowed else None
     if request.method == "POST" and form.is_valid():
         try:
@@ -211,9 +154,7 @@ def finding_detail(request, pk):
         else:
             messages.success(request, _("Status changed."))
             return redirect("finding-detail", finding.pk)
-    can_edit = scoping.in_regions(
-        finding.inspection.facility.region_id, scoping.edit_regions(request.user, scoping.PROSECUTOR)
-    )
+    can_edit = facility_decisions.may_record_inspection(request.user, finding.inspection.facility.region_id)
     return render(
         request,
         "inspections/finding_detail.html",

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -19,8 +18,11 @@ from cells import services as cell_services
 from cells.models import Cell
 from core import tabular
 from core.tabular import TabularError
-from facilities import scoping
+from core.validators import future_errors, future_message, is_in_future
+from facilities import decisions
+from facilities.bounds import FACILITY_PERSONS
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
+from facilities.regions import find_region, unknown_region_message
 
 from .columns import COLUMNS
 
@@ -52,7 +54,6 @@ class _Context:
         self.regions = {r.code: r for r in Region.objects.all()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
         self.facilities = {f.code.casefold(): f for f in Facility.objects.visible_to(user).select_related("region")}
-        self.edit = scoping.edit_regions(user, scoping.EDITOR)
 
     def facility(self, code):
         facility = self.facilities.get(code.casefold())
@@ -61,7 +62,7 @@ class _Context:
         return facility
 
     def check_region(self, region_id, column):
-        if not scoping.in_regions(region_id, self.edit):
+        if not decisions.may_edit_cells(self.user, region_id):
             raise ValidationError({column: [_("Outside your regions.")]})
 
 
@@ -78,11 +79,9 @@ def _update(instance, values: dict) -> list[str]:
 
 
 def _plan_facility(ctx, row, out):
-    region = ctx.regions.get((row.get("region") or "").upper())
+    region = find_region(row.get("region"), ctx.regions)
     if region is None:
-        raise ValidationError(
-            {"region": [_("Unknown region code '%(code)s'. Use e.g. KZ-35.") % {"code": row.get("region")}]}
-        )
+        raise ValidationError({"region": [unknown_region_message(row.get("region"))]})
     ctx.check_region(region.pk, "region")
     values = {k: v for k, v in row.items() if k not in ("region",) and v is not None}
     values["region_id"] = region.pk
@@ -90,7 +89,7 @@ def _plan_facility(ctx, row, out):
         values["code"] = existing_code
     existing = Facility.objects.filter(code__iexact=row["code"]).select_related("region").first()
     if existing is not None:
-        if not scoping.in_regions(existing.region_id, ctx.edit):
+        if not decisions.may_edit_cells(ctx.user, existing.region_id):
             raise ValidationError({"code": [_("This facility is outside your regions.")]})
         changed = _update(existing, values)
         if not changed:
@@ -156,7 +155,7 @@ def _plan_cell(ctx, row, out):
 
 def _plan_headcount(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
-    cell_services.check_can_write_headcount(ctx.user, facility.region_id)
+    decisions.check_may_update_headcount(ctx.user, facility.region_id)
     occupancy, date = row["occupancy"], row["count_date"]
     if row.get("block_name") and not row.get("cell_number"):
         raise ValidationError(
@@ -183,10 +182,13 @@ def _plan_headcount(ctx, row, out):
     if (facility.population, facility.population_date) == (occupancy, date):
         return facility, None
     errors = {}
-    if occupancy is None or not 0 <= occupancy <= 100000:
-        errors["occupancy"] = [_("The population of a facility is a number of persons from 0 to 100000.")]
-    if date > timezone.localdate():
-        errors["count_date"] = [_("The date of the count cannot be in the future.")]
+    if not FACILITY_PERSONS.contains(occupancy):
+        errors["occupancy"] = [
+            _("The population of a facility is a number of persons from %(min)s to %(max)s.")
+            % FACILITY_PERSONS.params()
+        ]
+    if is_in_future(date):
+        errors["count_date"] = [future_message()]
     elif facility.population_date and date < facility.population_date:
         errors["count_date"] = [
             _("A newer count, of %(date)s, is already recorded.") % {"date": f"{facility.population_date:%Y-%m-%d}"}
@@ -200,13 +202,11 @@ def _plan_headcount(ctx, row, out):
 def _plan_residence(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     ctx.check_region(facility.region_id, "facility_code")
-    home = ctx.regions.get((row.get("home_region") or "").upper())
+    home = find_region(row.get("home_region"), ctx.regions)
     if home is None:
-        raise ValidationError(
-            {"home_region": [_("Unknown region code '%(code)s'.") % {"code": row.get("home_region")}]}
-        )
-    if row["count_date"] > timezone.localdate():
-        raise ValidationError({"count_date": [_("The date of the count cannot be in the future.")]})
+        raise ValidationError({"home_region": [unknown_region_message(row.get("home_region"))]})
+    if errors := future_errors(count_date=row["count_date"]):
+        raise ValidationError(errors)
     existing = ctx.residence.get((facility.pk, home.pk, row["count_date"]))
     if existing is not None:
         if existing.persons == row["persons"]:
@@ -256,10 +256,7 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
         raise TabularError(
             _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(PLANS)}
         )
-    if not scoping.roles(user) & {scoping.ADMIN, scoping.EDITOR} and not (
-        kind == "headcounts" and scoping.headcount_regions(user)
-    ):
-        raise PermissionDenied(_("Only ministry editors and administrators import registers."))
+    decisions.check_may_import(user, kind)
     columns = {c.name: c for c in COLUMNS[kind]}
     table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
     plan, key_columns = PLANS[kind]

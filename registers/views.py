@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.export import Column, csv_response, export_response
 from core.tabular import MAX_BYTES
-from facilities import scoping
+from facilities import decisions
 
 from . import columns, imports, services
 from .models import ImportRecord
@@ -37,19 +36,14 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _check_importer(user):
-    if not scoping.roles(user) & {scoping.ADMIN, scoping.EDITOR}:
-        raise PermissionDenied(_("Only ministry editors and administrators import registers."))
-
-
 def _visible(user):
     records = ImportRecord.objects.select_related("user")
-    return records if scoping.ADMIN in scoping.roles(user) else records.filter(user=user)
+    return records if decisions.may_see_all_imports(user) else records.filter(user=user)
 
 
 def import_list(request):
     """Imports: an administrator sees all, an editor their own."""
-    _check_importer(request.user)
+    decisions.check_may_import(request.user)
     records = _visible(request.user)
     n = "number"
     exported = export_response(
@@ -93,8 +87,9 @@ def import_list(request):
 
 def import_upload(request):
     """Upload a register: it is checked at once (dry run); nothing is written until it is confirmed."""
-    _check_importer(request.user)
+    decisions.check_may_import(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["kind"].choices = decisions.importable_kinds(request.user, ImportRecord.Kind.choices)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         record = services.upload(
@@ -112,7 +107,7 @@ def import_upload(request):
 
 def import_detail(request, pk):
     """The dry-run result (counts, first errors), the confirmation, and the final counts."""
-    _check_importer(request.user)
+    decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
     if request.method == "POST":
         was = record.status
@@ -129,7 +124,7 @@ def import_detail(request, pk):
 
 def import_errors(request, pk):
     """The full error report as CSV: row, column, reason."""
-    _check_importer(request.user)
+    decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
     return csv_response(
         f"import-{record.pk}-errors",

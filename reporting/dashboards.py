@@ -4,20 +4,19 @@ Views gather figures from selectors and trends, build chart specs (charts.py) an
 each chart's text equivalent; ``?export=csv|xlsx&table=NAME`` downloads any of those tables.
 """
 
-import re
-
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cells.models import StandardProfile
 from core.export import Column
 from facilities import scoping
 from facilities.models import ConversionProject, Facility, Region
+from facilities.regions import find_region
 
 from . import charts, selectors, trends
 from .exports import dashboard_tables, export_table
+from .figures import headline_profile
 from .forms import dashboard_choices
 
 
@@ -79,7 +78,7 @@ def dashboard(request):
     forecast = trends.forecasts(window, scope)
     regions = selectors.single_cell_share_by_region(scope)
     projects = selectors.projects_by_region(scope)
-    profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
+    profile = headline_profile()
     lowest = selectors.lowest_compliance(profile, scope)
     targets = trends.target_progress(
         summary["share_in_single_cells"], scope=scope, region_shares={r["region"].pk: r["share"] for r in regions}
@@ -102,6 +101,7 @@ def dashboard(request):
             "window": window,
             "window_label": trends.WINDOWS[window],
             "tiles": _tiles(points, summary, change),
+            "headline_inactive": profile is None,
             "points": points,
             "target": target,
             "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
@@ -135,15 +135,11 @@ def dashboard(request):
     )
 
 
-REGION_CODE = re.compile(r"^KZ-\d{2}$")
-
-
 def _visible_region(request, code: str) -> Region:
     """The region of ``code`` (ISO 3166-2:KZ, any case) if the user may see it; else 404."""
-    code = code.upper()
-    if not REGION_CODE.match(code):
+    region = find_region(code)
+    if region is None:
         raise Http404
-    region = get_object_or_404(Region, code=code)
     scope = scoping.region_scope(request.user)
     if scope is not None and region.pk not in scope:
         raise Http404
@@ -161,7 +157,7 @@ def region_detail(request, code):
     targets_all = trends.share_targets()
     target = trends.share_target(region, timezone.localdate(), targets_all)
     forecast = trends.forecast_one(points, target, window, region.code, region.name)
-    profile = StandardProfile.objects.filter(code=trends.HEADLINE_PROFILE).first()
+    profile = headline_profile()
     facilities = list(
         selectors.facilities_with_figures(Facility.objects.filter(region=region).order_by("code", "pk"), profile)
     )
@@ -269,6 +265,7 @@ def region_detail(request, code):
             "since": since,
             "change": change,
             "tiles": _tiles(points, summary, change),
+            "headline_inactive": profile is None,
             "points": points,
             "target": target,
             "share_chart": charts.share_against_target(points, target),

@@ -1,10 +1,13 @@
-"""The dashboards' tables for export (``?export=csv|xlsx&table=NAME``): each chart's text equivalent."""
+"""The dashboards' tables for export (``?export=csv|xlsx&table=NAME``): each chart's text equivalent;
+and the columns of the facility list's export."""
 
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.export import Column, export_response
+from core.export import Column, Field, export_response, field
+
+from .figures import share
 
 
 def dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
@@ -234,3 +237,34 @@ def export_table(request, tables: dict, prefix: str, errors=None):
         )
     filename, columns, rows = tables[name]
     return export_response(request, f"{prefix}-{filename}", columns, rows, errors=errors)
+
+
+def facility_fields(profile) -> list[Field]:
+    """The exported columns of the facility list (reporting.filters.FacilityComplianceFilter's rows, annotated
+    by facilities_with_figures): figures in persons, compliance under ``profile`` (None: no column values)."""
+    n = "number"
+    code = profile.code if profile else "—"
+    return [
+        field(_("Code"), lambda f: f.code),
+        field(_("Name"), lambda f: f.name),
+        field(_("Region code"), lambda f: f.region.code),
+        field(_("Region"), lambda f: f.region.name),
+        field(_("Kind"), lambda f: f.get_kind_display()),
+        field(_("Security level"), lambda f: f.get_security_level_display()),
+        field(_("Status"), lambda f: f.get_status_display()),
+        field(_("Year built"), lambda f: f.year_built, n),
+        field(_("Places"), lambda f: f.places, n),
+        field(_("Persons held"), lambda f: f.persons, n),
+        field(_("Persons in single-occupancy cells"), lambda f: f.persons_in_single_cells, n),
+        field(
+            _("Persons in compliant accommodation (%(profile)s)") % {"profile": code},
+            lambda f: getattr(f, "persons_compliant", None),
+            n,
+        ),
+        field(
+            _("Share compliant (%)"),
+            lambda f: share(f.persons_compliant, f.persons) if hasattr(f, "persons_compliant") else None,
+            n,
+        ),
+        field(_("Generated demo data"), lambda f: f.is_demo, "bool"),
+    ]

@@ -1,6 +1,8 @@
 """Figures of facilities over their cells in use (persons, places, compliance under a profile), and the
 headline profile they default to; reporting.selectors builds the summaries on them."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -10,6 +12,31 @@ from cells.models import Cell, ComplianceSnapshot, ComplianceStatus, StandardPro
 from facilities.models import AccommodationType
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
+
+
+def headline_of(profiles: Iterable[StandardProfile]) -> StandardProfile | None:
+    """The headline profile among ``profiles`` (the active ones): KZ-ROADMAP, or None when it is not among
+    them. The headline figure is defined as KZ-ROADMAP compliance (docs/data.md, §What compliant means): when KZ-ROADMAP is
+    inactive there is no headline, never another standard's figure shown as the headline."""
+    return next((p for p in profiles if p.code == HEADLINE_PROFILE and p.is_active), None)
+
+
+def headline_profile() -> StandardProfile | None:
+    """The headline profile: KZ-ROADMAP when it is active, else None (headline_of). One query. Used by the
+    dashboards' headline tile, the trends and forecasts, the facility page's compliant persons and the
+    demo's reconstructed history."""
+    return StandardProfile.objects.filter(code=HEADLINE_PROFILE, is_active=True).first()
+
+
+def default_profile() -> StandardProfile | None:
+    """The profile a list or a filter shows when none is chosen: the headline profile, else the first
+    active profile (by position), else None. A default choice, not a headline: only headline_profile()
+    answers "which figure is the headline". One query."""
+    return (
+        StandardProfile.objects.filter(is_active=True)
+        .order_by(models.Case(models.When(code=HEADLINE_PROFILE, then=0), default=1), "position", "code")
+        .first()
+    )
 
 
 def share(part, whole):
@@ -25,12 +52,7 @@ def latest_snapshot_date():
 
 
 def _figures_profile(profile: StandardProfile | None) -> StandardProfile | None:
-    return (
-        profile
-        or StandardProfile.objects.filter(is_active=True)
-        .order_by(models.Case(models.When(code=HEADLINE_PROFILE, then=0), default=1), "position")
-        .first()
-    )
+    return profile or default_profile()
 
 
 def _cell_sum(field: str, extra: Q | None = None):

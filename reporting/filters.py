@@ -9,7 +9,7 @@ from cells.compliance.outcomes import status_expression
 from cells.models import Cell, ComplianceStatus, StandardProfile
 from facilities.filters import FacilityFilter
 
-from .figures import HEADLINE_PROFILE
+from .figures import default_profile
 
 
 class ActiveProfileField(forms.ModelChoiceField):
@@ -51,12 +51,12 @@ class FacilityComplianceFilter(FacilityFilter):
         return queryset
 
     def selected_profile(self):
-        """The profile chosen in the form (valid data), else KZ-ROADMAP if active, else the first active one."""
+        """The profile chosen in the form (valid data), else reporting.figures.default_profile() (KZ-ROADMAP if
+        active, else the first active one)."""
         data = getattr(self.form, "cleaned_data", None) or {}
         if data.get("profile"):
             return data["profile"]
-        active = StandardProfile.objects.filter(is_active=True)
-        return active.filter(code=HEADLINE_PROFILE).first() or active.first()
+        return default_profile()
 
     def filter_compliance(self, queryset, name, value):
         profile = self.selected_profile()

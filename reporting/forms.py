@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.validators import validate_not_in_future
 from core.widgets import DATE
 
 from . import trends
@@ -30,8 +31,7 @@ class DashboardForm(forms.Form):
 
     def clean_since(self):
         since = self.cleaned_data.get("since")
-        if since is not None and since > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
+        validate_not_in_future(since)
         if since is not None and since.year < 2000:
             raise forms.ValidationError(_("Give a date from 2000 on."))
         return since

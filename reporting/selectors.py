@@ -18,7 +18,13 @@ from core.models import PendingTask
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from inspections.models import Finding
 
-from .figures import HEADLINE_PROFILE, _figures_profile, facilities_with_figures, latest_snapshot_date, share
+from .figures import (
+    _figures_profile,
+    facilities_with_figures,
+    headline_of,
+    latest_snapshot_date,
+    share,
+)
 
 _share = share
 
@@ -140,7 +146,8 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
                 "cells_unknown": row.get("cells_unknown", 0),
             }
         )
-    headline = next((c for c in compliance if c["profile"] == HEADLINE_PROFILE), None)
+    headline_code = getattr(headline_of(profiles.values()), "code", None)
+    headline = next((c for c in compliance if c["profile"] == headline_code), None)
     projects = ConversionProject.objects.all()
     if region is not None:
         projects = projects.filter(block__facility__region=region)

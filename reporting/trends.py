@@ -15,17 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from cells.models import Cell, ComplianceSnapshot, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, RoadmapTarget
 
-HEADLINE_PROFILE = "KZ-ROADMAP"
+from .figures import headline_profile
+
 Scope = ComplianceSnapshot.Scope
 NEW_INSTITUTION_SINCE = 2021  # "new institutions": built in or after the roadmap's first year
 
 
 def _share(part, whole):
     return round(100 * part / whole, 1) if whole else None
-
-
-def headline_profile() -> StandardProfile | None:
-    return StandardProfile.objects.filter(code=HEADLINE_PROFILE).first()
 
 
 def point(snapshot: ComplianceSnapshot) -> dict:
@@ -47,7 +44,7 @@ def point(snapshot: ComplianceSnapshot) -> dict:
 
 def series(scope: str = Scope.NATION, object_id: int = 0, profile: StandardProfile | None = None) -> list[dict]:
     """The snapshots of one scope (nation: object_id 0; region, facility or block id) under ``profile``
-    (default KZ-ROADMAP), oldest first, as points (see ``point``). One query."""
+    (default: the headline profile, KZ-ROADMAP when active; none when it is inactive), oldest first, as points (see ``point``). One query."""
     profile = profile or headline_profile()
     if profile is None:
         return []

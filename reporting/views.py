@@ -5,16 +5,18 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cells.exports import export_cells
 from cells.filters import CellFilter
-from cells.models import Cell, StandardProfile
+from cells.models import Cell
 from cells.selectors import active_rules, cells_with_results, rule_outcomes
-from cells.views import export_cells
 from core import lists
-from core.export import Column, export_response, list_query
+from core.export import export_list, list_query
 from facilities.models import Facility, ProgressUpdate
 from inspections.models import Finding, Inspection
 
 from . import charts, selectors, trends
+from .exports import facility_fields
+from .figures import headline_profile
 from .filters import FacilityComplianceFilter
 
 
@@ -24,47 +26,11 @@ def facility_list(request):
     filterset, queryset = lists.filtered(request, FacilityComplianceFilter, visible)
     profile = filterset.selected_profile()
     queryset = selectors.facilities_with_figures(queryset.order_by("region__code", "code", "pk"), profile)
-    n = "number"
-    exported = export_response(
+    exported = export_list(
         request,
         _("facilities"),
-        [
-            Column(_("Code")),
-            Column(_("Name")),
-            Column(_("Region code")),
-            Column(_("Region")),
-            Column(_("Kind")),
-            Column(_("Security level")),
-            Column(_("Status")),
-            Column(_("Year built"), n),
-            Column(_("Places"), n),
-            Column(_("Persons held"), n),
-            Column(_("Persons in single-occupancy cells"), n),
-            Column(
-                _("Persons in compliant accommodation (%(profile)s)") % {"profile": profile.code if profile else "—"}, n
-            ),
-            Column(_("Share compliant (%)"), n),
-            Column(_("Generated demo data"), "bool"),
-        ],
-        lambda: (
-            [
-                f.code,
-                f.name,
-                f.region.code,
-                f.region.name,
-                f.get_kind_display(),
-                f.get_security_level_display(),
-                f.get_status_display(),
-                f.year_built,
-                f.places,
-                f.persons,
-                f.persons_in_single_cells,
-                getattr(f, "persons_compliant", None),
-                selectors.share(f.persons_compliant, f.persons) if hasattr(f, "persons_compliant") else None,
-                f.is_demo,
-            ]
-            for f in queryset
-        ),
+        facility_fields(profile),
+        queryset,
         errors=filterset.errors if filterset.is_bound else None,
     )
     if exported is not None:
@@ -97,7 +63,7 @@ def facility_detail(request, pk):
     page = lists.page(request, cells, 50)
     rules = active_rules()
     rows = [(cell, rule_outcomes(cell, rules)) for cell in page]
-    profile = StandardProfile.objects.filter(code=selectors.HEADLINE_PROFILE).first()
+    profile = headline_profile()
     figures = selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile).get()
     findings = Finding.objects.filter(inspection__facility=facility)
     points = trends.series(trends.Scope.FACILITY, facility.pk)

@@ -1,9 +1,9 @@
 """Template context of the top floor."""
 
-from facilities import scoping
+from facilities import decisions
 
 
 def roles(request):
-    """``can_import``: whether the navigation offers register imports to this user."""
-    user_roles = scoping.roles(getattr(request, "user", None))
-    return {"can_import": bool(user_roles & {scoping.ADMIN, scoping.EDITOR})}
+    """``can_import``: whether the navigation offers register imports to this user
+    (facilities.decisions.may_import of any kind)."""
+    return {"can_import": decisions.may_import(getattr(request, "user", None))}

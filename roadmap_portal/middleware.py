@@ -4,7 +4,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from facilities import scoping
+from facilities import decisions
 
 
 class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -22,9 +22,9 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
             response is None
             and request.user.is_authenticated
             and not request.path.startswith(self.role_exempt_prefixes)
-            and not scoping.roles(request.user)
+            and not decisions.may_use_portal(request.user)
         ):
-            raise PermissionDenied(_("Your account has no role in the portal; ask an administrator."))
+            raise PermissionDenied(decisions.NO_ROLE)
         return response
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cells import bounds
 from cells.compliance import rules as R
 from cells.compliance.design_check import present_measured
 from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
@@ -75,18 +76,7 @@ class CellSerializer(serializers.ModelSerializer):
             "block_id",
             "block",
             "facility",
-            "number",
-            "accommodation_type",
-            "living_space_m2",
-            "design_capacity",
-            "occupancy",
-            "occupancy_date",
-            "has_sanitary_annex",
-            "sanitary_annex_partitioned",
-            "min_wall_distance_m",
-            "ceiling_height_m",
-            "has_natural_light",
-            "status",
+            *Cell.WRITABLE_FIELDS,
             "is_overcrowded",
             "is_demo",
             "awaiting_evaluation",
@@ -131,11 +121,15 @@ class MeasurementField(serializers.DecimalField):
 
 
 def _area(label):
-    return MeasurementField(min_value=Decimal("0.01"), max_value=Decimal("10000"), label=label)
+    return MeasurementField(**bounds.LIVING_SPACE_M2.limits(), label=label)
 
 
-def _length(label):
-    return MeasurementField(min_value=Decimal("0.01"), max_value=Decimal("100"), label=label)
+def _length(label, bound=bounds.MIN_WALL_DISTANCE_M):
+    return MeasurementField(**bound.limits(), label=label)
+
+
+def _persons(bound, **kwargs):
+    return serializers.IntegerField(**bound.limits(), **kwargs)
 
 
 class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
@@ -147,12 +141,12 @@ class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
 
     accommodation_type = serializers.ChoiceField(choices=AccommodationType.choices)
     living_space_m2 = _area(_("living space (m²)"))
-    design_capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
-    occupancy = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    design_capacity = _persons(bounds.DESIGN_CAPACITY, required=False, allow_null=True)
+    occupancy = _persons(bounds.OCCUPANCY, required=False, allow_null=True)
     has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True, default=None)
     sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True, default=None)
     min_wall_distance_m = _length(_("distance between walls (m)"))
-    ceiling_height_m = _length(_("ceiling height (m)"))
+    ceiling_height_m = _length(_("ceiling height (m)"), bounds.CEILING_HEIGHT_M)
     has_natural_light = serializers.BooleanField(required=False, allow_null=True, default=None)
     profiles = serializers.ListField(
         child=serializers.CharField(max_length=20), required=False, allow_empty=False, max_length=20
@@ -230,13 +224,13 @@ class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
     number = serializers.CharField(max_length=20)
     accommodation_type = serializers.ChoiceField(choices=AccommodationType.choices)
     living_space_m2 = _area(_("living space (m²)"))
-    design_capacity = serializers.IntegerField(min_value=1, max_value=1000, required=False, allow_null=True)
-    occupancy = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    design_capacity = _persons(bounds.DESIGN_CAPACITY, required=False, allow_null=True)
+    occupancy = _persons(bounds.OCCUPANCY, required=False, allow_null=True)
     occupancy_date = serializers.DateField(required=False, allow_null=True)
     has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True)
     sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True)
     min_wall_distance_m = _length(_("distance between walls (m)"))
-    ceiling_height_m = _length(_("ceiling height (m)"))
+    ceiling_height_m = _length(_("ceiling height (m)"), bounds.CEILING_HEIGHT_M)
     has_natural_light = serializers.BooleanField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=Cell.Status.choices, required=False)
 
@@ -250,7 +244,7 @@ class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
 class HeadcountSerializer(StrictInputMixin, serializers.Serializer):
     """Occupancy (persons) of a cell counted on ``occupancy_date``."""
 
-    occupancy = serializers.IntegerField(min_value=0, max_value=1000)
+    occupancy = _persons(bounds.OCCUPANCY)
     occupancy_date = serializers.DateField()
 
 
@@ -260,7 +254,7 @@ class NewCellSerializer(StrictInputMixin, serializers.Serializer):
     has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True)
     sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True)
     min_wall_distance_m = _length(_("distance between walls (m)"))
-    ceiling_height_m = _length(_("ceiling height (m)"))
+    ceiling_height_m = _length(_("ceiling height (m)"), bounds.CEILING_HEIGHT_M)
     has_natural_light = serializers.BooleanField(required=False, allow_null=True)
     occupancy = serializers.IntegerField(min_value=0, max_value=1, required=False, default=0)
 

@@ -5,13 +5,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http_status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core import outbox
 from core.filters import StableOrderingFilter
-from facilities import scoping
+from facilities import decisions
 
 from .. import services as import_services
 from ..models import ImportRecord
@@ -36,22 +36,18 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         records = ImportRecord.objects.select_related("user", "confirmed_by")
         if not getattr(user, "is_authenticated", False):
             return records.none()
-        return records if scoping.ADMIN in scoping.roles(user) else records.filter(user=user)
-
-    def _check_importer(self):
-        user_roles = scoping.roles(self.request.user)
-        if not user_roles & {scoping.ADMIN, scoping.EDITOR} and not scoping.headcount_regions(self.request.user):
-            raise PermissionDenied(_("Only ministry editors and administrators import registers."))
+        return records if decisions.may_see_all_imports(user) else records.filter(user=user)
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
         responses={201: ImportRecordSerializer, 202: ImportRecordSerializer},
     )
     def create(self, request, *args, **kwargs):
-        self._check_importer()
+        decisions.check_may_import(request.user)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
+        decisions.check_may_import(request.user, data["kind"])
         record = import_services.upload(
             user=request.user,
             kind=data["kind"],
@@ -71,8 +67,9 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def confirm(self, request, pk=None):
         """Write a checked import (status ``checked``): every row in one transaction, or nothing."""
-        self._check_importer()
+        decisions.check_may_import(request.user)
         record = self.get_object()
+        decisions.check_may_import(request.user, record.kind)
         if record.status != ImportRecord.Status.CHECKED:
             raise ValidationError(
                 {

@@ -1,7 +1,5 @@
 """API of reporting: facilities with their figures (persons, places, compliance) and the summary."""
 
-import re
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -13,13 +11,12 @@ from rest_framework.views import APIView
 
 from core.history import HistoryMixin
 from facilities import scoping
-from facilities.models import Facility, Region
+from facilities.models import Facility
+from facilities.regions import find_region, unknown_region_message
 
 from .. import selectors
 from ..filters import FacilityComplianceFilter
 from .serializers import FacilityFiguresSerializer
-
-REGION_CODE = re.compile(r"^KZ-[0-9]{2}$")
 
 
 class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
@@ -139,17 +136,9 @@ class SummaryView(APIView):
             raise ValidationError({"region": [_("Give at most one region.")]})
         region = None
         if codes:
-            code = codes[0].strip().upper()
-            region = Region.objects.filter(code=code).first() if REGION_CODE.match(code) else None
+            region = find_region(codes[0])
             if region is None:
-                raise ValidationError(
-                    {
-                        "region": [
-                            _("Unknown region code '%(code)s'. Use an ISO 3166-2 code such as KZ-35.")
-                            % {"code": codes[0][:20]}
-                        ]
-                    }
-                )
+                raise ValidationError({"region": [unknown_region_message(codes[0])]})
         scope = scoping.region_scope(request.user)
         if region is not None and not scoping.in_regions(region.pk, scope):
             raise NotFound(_("Region %(code)s is outside your regions.") % {"code": region.code})

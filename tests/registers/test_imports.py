@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from cells.models import Cell
 from core.tabular import TabularError
+from core.validators import future_message
 from facilities.models import Facility, ResidencePopulation, ResidentialBlock
 from registers import imports, services
 from registers.models import ImportRecord
@@ -164,7 +165,7 @@ def test_a_dozen_kinds_of_bad_rows(estate, client):
     assert by_row[7] == ("block_name", "No block 'Блок 9' in АҚ-159/7.")
     assert by_row[8][0] == "accommodation_type" and "'castle' is not one of" in by_row[8][1]
     assert by_row[9] == ("living_space_m2", "'abc' is not a number")
-    assert by_row[10] == ("occupancy_date", "The date of the count cannot be in the future.")
+    assert by_row[10] == ("occupancy_date", future_message())
     assert by_row[11][0] == "occupancy_date" and "is not a date" in by_row[11][1]
     assert by_row[12] == ("design_capacity", "'2.5' is not a whole number")
     assert by_row[13] == ("has_sanitary_annex", "'maybe' is not yes or no")

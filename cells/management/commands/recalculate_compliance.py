@@ -3,10 +3,10 @@
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from cells.compliance.run import recalculate_compliance
 from cells.models import ComplianceRun
+from core.validators import future_message, is_in_future
 from facilities.models import Facility
 
 
@@ -18,8 +18,8 @@ def _date(value: str) -> datetime.date:
         day = datetime.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--date: '{value}' is not a date in the form YYYY-MM-DD") from None
-    if day > timezone.localdate():
-        raise CommandError(f"--date: {value} is in the future (today is {timezone.localdate().isoformat()})")
+    if is_in_future(day):
+        raise CommandError(f"--date: {future_message()}")
     return day
 
 

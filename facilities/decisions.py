@@ -1,0 +1,158 @@
+"""Named permission decisions: who may do what, and where. One place for every page, API view, import
+and service (docs/architecture.md, §One place for each rule).
+
+Each decision is a ``may_*`` function answering True or False (for navigation, buttons and choices) and,
+where a write is refused, a ``check_may_*`` twin raising PermissionDenied with the one message of that
+refusal. They read the roles and regions of facilities.scoping; decisions about findings, which need
+the inspections' models, are in inspections.decisions and build on ``may_verify_findings_in`` and
+``may_answer_findings_in`` here.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import scoping
+
+if TYPE_CHECKING:
+    from .models import ConversionProject
+
+User = Any  # an authenticated User, AnonymousUser or None: every decision answers False for no role
+
+HEADCOUNT_KIND = "headcounts"
+NO_ROLE = gettext_lazy("Your account has no role in the portal; ask an administrator.")
+
+
+def may_use_portal(user: User) -> bool:
+    """Whether ``user`` has a portal role (administrator, prosecutor, ministry editor, API client): every
+    page (roadmap_portal.middleware) and every API endpoint (permissions.HasPortalRole) needs one; the
+    refusal says NO_ROLE."""
+    return bool(scoping.roles(user))
+
+
+# the register kind an API client with a headcount write scope may import
+
+
+# ---------------------------------------------------------------------------------------------------
+# Register imports (the page, the API and registers.imports.check_file alike).
+
+
+def may_import(user: User, kind: str | None = None) -> bool:
+    """Whether ``user`` may import registers of ``kind`` (None: of any kind at all, for the navigation).
+
+    Ministry editors and administrators import every kind (rows outside an editor's regions are then
+    rejected one by one); an API client whose token has a headcount write scope imports headcounts only
+    (rows outside that scope rejected likewise). Nobody else imports.
+    """
+    user_roles = scoping.roles(user)
+    if user_roles & {scoping.ADMIN, scoping.EDITOR}:
+        return True
+    headcount_scope = scoping.API_CLIENT in user_roles and bool(scoping.headcount_regions(user))
+    return headcount_scope and kind in (None, HEADCOUNT_KIND)
+
+
+def check_may_import(user: User, kind: str | None = None) -> None:
+    """Raise PermissionDenied (one message, page and API alike) unless may_import(user, kind)."""
+    if not may_import(user, kind):
+        raise PermissionDenied(
+            _(
+                "Only ministry editors and administrators import registers; "
+                "an API client with a headcount write scope imports headcounts only."
+            )
+        )
+
+
+def importable_kinds(user: User, kinds: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The ``(value, label)`` choices of ``kinds`` that ``user`` may import (the upload form's choices)."""
+    return [(value, label) for value, label in kinds if may_import(user, value)]
+
+
+def may_see_all_imports(user: User) -> bool:
+    """Administrators see every import; anyone else who imports sees their own."""
+    return scoping.ADMIN in scoping.roles(user)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cells, blocks and conversion projects: ministry editors of the region, administrators.
+
+
+def may_edit_cells(user: User, region_id: int | None = None) -> bool:
+    """Whether ``user`` edits cells (and blocks) in region ``region_id`` (None: in some region at all).
+
+    Ministry editors in their listed regions, administrators everywhere.
+    """
+    regions = scoping.edit_regions(user, scoping.EDITOR)
+    if region_id is None:
+        return regions is None or bool(regions)
+    return scoping.in_regions(region_id, regions)
+
+
+def check_may_edit_cells(user: User, region_id: int | None = None) -> None:
+    """Raise PermissionDenied unless may_edit_cells(user, region_id): "Only ministry editors and
+    administrators may edit cells." for a user who edits nowhere, "This cell is outside your regions."
+    for one who edits elsewhere."""
+    if not may_edit_cells(user):
+        raise PermissionDenied(_("Only ministry editors and administrators may edit cells."))
+    if region_id is not None and not may_edit_cells(user, region_id):
+        raise PermissionDenied(_("This cell is outside your regions."))
+
+
+def may_edit_project(user: User, project: "ConversionProject") -> bool:
+    """Whether ``user`` records progress on (and completes) ``project``: the editors of its region, as for
+    its block's cells (may_edit_cells)."""
+    return may_edit_cells(user, project.block.facility.region_id)
+
+
+def check_may_edit_project(user: User, project: "ConversionProject") -> None:
+    """Raise PermissionDenied unless may_edit_project(user, project)."""
+    if not may_edit_project(user, project):
+        raise PermissionDenied(_("Only a ministry editor of this region or an administrator may edit this project."))
+
+
+def may_update_headcount(user: User, region_id: int) -> bool:
+    """Whether ``user`` records headcounts (occupancy, population) in region ``region_id``: its ministry
+    editors, administrators, and API clients whose token has the headcount write scope for the region."""
+    if may_edit_cells(user, region_id):
+        return True
+    return scoping.API_CLIENT in scoping.roles(user) and scoping.in_regions(region_id, scoping.headcount_regions(user))
+
+
+def check_may_update_headcount(user: User, region_id: int) -> None:
+    """Raise PermissionDenied unless may_update_headcount(user, region_id)."""
+    if not may_update_headcount(user, region_id):
+        raise PermissionDenied(_("This account may not update headcounts in this region."))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Inspections and findings: prosecutors (of the region) inspect and verify, ministry editors answer.
+
+
+def may_record_inspection(user: User, region_id: int | None = None) -> bool:
+    """Whether ``user`` records inspections (and their findings) of facilities in ``region_id`` (None: in
+    some region at all): prosecutors of the region (all regions when national), administrators."""
+    regions = scoping.edit_regions(user, scoping.PROSECUTOR)
+    if region_id is None:
+        return regions is None or bool(regions)
+    return scoping.in_regions(region_id, regions)
+
+
+def check_may_record_inspection(user: User, region_id: int | None = None) -> None:
+    """Raise PermissionDenied unless may_record_inspection(user, region_id): "Only prosecutors and
+    administrators record inspections." for a user who inspects nowhere, "Only a prosecutor for this region
+    or an administrator records inspections." for one who inspects elsewhere."""
+    if not may_record_inspection(user):
+        raise PermissionDenied(_("Only prosecutors and administrators record inspections."))
+    if region_id is not None and not may_record_inspection(user, region_id):
+        raise PermissionDenied(_("Only a prosecutor for this region or an administrator records inspections."))
+
+
+def may_verify_findings_in(user: User, region_id: int) -> bool:
+    """Prosecutors of the region (and administrators) review findings: verify, reopen, reject."""
+    return may_record_inspection(user, region_id)
+
+
+def may_answer_findings_in(user: User, region_id: int) -> bool:
+    """Ministry editors of the region (and administrators) answer findings: in progress, resolved."""
+    return may_edit_cells(user, region_id)

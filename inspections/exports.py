@@ -1,0 +1,37 @@
+"""The exports of the inspections and findings lists, declared once with their columns (the lists'
+``?export=csv|xlsx``; the rows are those the lists' FilterSets select)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.export import Field, field
+
+INSPECTION_FIELDS: list[Field] = [
+    field("id", lambda i: i.pk, "number"),
+    field(_("Facility"), lambda i: i.facility.code),
+    field(_("Region code"), lambda i: i.facility.region.code),
+    field(_("Start"), lambda i: i.date_start, "date"),
+    field(_("End"), lambda i: i.date_end, "date"),
+    field(_("Body"), lambda i: i.get_body_display()),
+    field(_("Type"), lambda i: i.get_type_display()),
+    field(_("Announced"), lambda i: i.announced, "bool"),
+    field(_("Lead inspector"), lambda i: i.lead_inspector),
+    field(_("Summary"), lambda i: i.summary),
+    field(_("Generated demo data"), lambda i: i.is_demo, "bool"),
+]
+
+FINDING_FIELDS: list[Field] = [
+    field("id", lambda f: f.pk, "number"),
+    field(_("Facility"), lambda f: f.inspection.facility.code),
+    field(_("Region code"), lambda f: f.inspection.facility.region.code),
+    field(_("Inspection date"), lambda f: f.inspection.date_start, "date"),
+    field(_("Body"), lambda f: f.inspection.get_body_display()),
+    field(_("Severity"), lambda f: f.get_severity_display()),
+    field(_("Status"), lambda f: f.get_status_display()),
+    field(_("Deadline"), lambda f: f.deadline, "date"),
+    field(_("Overdue"), lambda f: f.is_overdue(), "bool"),
+    field(_("Rule"), lambda f: f.rule.code if f.rule else ""),
+    field(_("Source of the rule"), lambda f: f.rule.source if f.rule else ""),
+    field(_("Description"), lambda f: f.description),
+    field(_("Recommendation"), lambda f: f.recommendation),
+    field(_("Generated demo data"), lambda f: f.is_demo, "bool"),
+]
