@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 User = Any  # an authenticated User, AnonymousUser or None: every decision answers False for no role
 
-HEADCOUNT_KIND = "headcounts"
+HEADCOUNT_KIND = "headcounts"  # the register kind an API client with a headcount write scope may import
 NO_ROLE = gettext_lazy("Your account has no role in the portal; ask an administrator.")
 
 
@@ -30,9 +30,6 @@ def may_use_portal(user: User) -> bool:
     page (roadmap_portal.middleware) and every API endpoint (permissions.HasPortalRole) needs one; the
     refusal says NO_ROLE."""
     return bool(scoping.roles(user))
-
-
-# the register kind an API client with a headcount write scope may import
 
 
 # ---------------------------------------------------------------------------------------------------
