@@ -94,7 +94,6 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
 # Conversion projects: the state machine and progress updates (docs/data.md, §The domain model).
 
 Status = ConversionProject.Status
-FLOW, FINAL = flow.FLOW, flow.FINAL  # re-exported: the flow is defined in facilities.flow
 
 
 def allowed_transitions(project: ConversionProject) -> list[str]:
@@ -162,7 +161,7 @@ def record_progress(
             _("Cannot move from %(current)s to %(new)s. Allowed: %(allowed)s.")
             % {"current": _label(current.status), "new": _label(status), "allowed": names}
         ]
-    elif current.status in FINAL:
+    elif current.status in flow.FINAL:
         errors["status"] = [
             _("The project is %(status)s; it takes no more updates.") % {"status": _label(current.status)}
         ]

@@ -51,10 +51,6 @@ def latest_snapshot_date():
     )["d"]
 
 
-def _figures_profile(profile: StandardProfile | None) -> StandardProfile | None:
-    return profile or default_profile()
-
-
 def _cell_sum(field: str, extra: Q | None = None):
     cells = (
         Cell.objects.in_use()
@@ -75,7 +71,7 @@ def facilities_with_figures(queryset, profile: StandardProfile | None):
     first run, from its cells and results (correlated subqueries). One query in all.
     """
     queryset = queryset.select_related("region")
-    latest, source = latest_snapshot_date(), _figures_profile(profile)
+    latest, source = latest_snapshot_date(), profile or default_profile()
     if latest is not None and source is not None:
         snapshot = ComplianceSnapshot.objects.filter(
             date=latest,

@@ -19,14 +19,12 @@ from facilities.models import AccommodationType, ConversionProject, Facility, Re
 from inspections.models import Finding
 
 from .figures import (
-    _figures_profile,
+    default_profile,
     facilities_with_figures,
     headline_of,
     latest_snapshot_date,
     share,
 )
-
-_share = share
 
 
 def _live_totals(facilities: QuerySet[Facility], profiles: dict[int, StandardProfile]) -> tuple[dict, dict]:
@@ -140,7 +138,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
                 "title": profile.title,
                 "verified": profile.verified,
                 "persons_compliant": persons_compliant,
-                "share_compliant": _share(persons_compliant, population),
+                "share_compliant": share(persons_compliant, population),
                 "cells_compliant": row.get("cells_compliant", 0),
                 "cells_non_compliant": row.get("cells_non_compliant", 0),
                 "cells_unknown": row.get("cells_unknown", 0),
@@ -167,9 +165,9 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         "facilities": facilities.count(),
         "places": totals["places"],
         "population": population,
-        "occupancy_rate": _share(population, totals["places"]),
+        "occupancy_rate": share(population, totals["places"]),
         "persons_in_single_cells": totals["persons_in_single_cells"],
-        "share_in_single_cells": _share(totals["persons_in_single_cells"], population),
+        "share_in_single_cells": share(totals["persons_in_single_cells"], population),
         "headline": {
             "label": "persons in single-occupancy cells compliant with KZ-ROADMAP",
             "persons": headline["persons_compliant"] if headline else None,
@@ -236,7 +234,7 @@ def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
     regions = Region.objects.order_by("code")
     if scope is not None:
         regions = regions.filter(pk__in=scope)
-    latest, profile = latest_snapshot_date(), _figures_profile(None)
+    latest, profile = latest_snapshot_date(), default_profile()
     demo = Cell.objects.filter(is_demo=True).exists()
     if latest is not None and profile is not None:
         by_region = {
@@ -268,7 +266,7 @@ def single_cell_share_by_region(scope: set[int] | None = None) -> list[dict]:
                 "persons": row["persons"],
                 "is_demo": bool(row["demo"]),
                 "persons_in_single_cells": row["single"],
-                "share": _share(row["single"], row["persons"]),
+                "share": share(row["single"], row["persons"]),
             }
         )
     return result
@@ -336,7 +334,7 @@ def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = 
     if latest is None:
         rows = [f for f in facilities_with_figures(facilities, profile) if f.persons]
         for f in rows:
-            f.share_compliant = _share(f.persons_compliant, f.persons)
+            f.share_compliant = share(f.persons_compliant, f.persons)
         rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
         return rows[:limit]
     worst = (
@@ -360,7 +358,7 @@ def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = 
     by_id = {f.pk: f for f in facilities_with_figures(Facility.objects.filter(pk__in=ids), profile)}
     rows = [by_id[pk] for pk in ids if pk in by_id]
     for f in rows:
-        f.share_compliant = _share(f.persons_compliant, f.persons)
+        f.share_compliant = share(f.persons_compliant, f.persons)
     rows.sort(key=lambda f: (f.share_compliant, -f.persons, f.code))
     return rows
 
@@ -415,12 +413,12 @@ def residence(scope: set[int] | None = None) -> dict:
     return {
         "persons": held,
         "in_home_region": at_home,
-        "share_in_home_region": _share(at_home, held),
+        "share_in_home_region": share(at_home, held),
         "date_from": min((r["first"] for r in rows), default=None),
         "date_to": max((r["last"] for r in rows), default=None),
         "demo": any(r["demo"] for r in rows),
         "hosts": [
-            {"region": regions[pk], "code": regions[pk].code, **h, "share_from_home": _share(h["from_home"], h["held"])}
+            {"region": regions[pk], "code": regions[pk].code, **h, "share_from_home": share(h["from_home"], h["held"])}
             for pk, h in sorted(hosts.items(), key=lambda item: regions[item[0]].code)
         ],
         "senders": sorted(
@@ -429,7 +427,7 @@ def residence(scope: set[int] | None = None) -> dict:
                     "region": regions[pk],
                     "code": regions[pk].code,
                     **s,
-                    "share_elsewhere": _share(s["held_elsewhere"], s["residents"]),
+                    "share_elsewhere": share(s["held_elsewhere"], s["residents"]),
                 }
                 for pk, s in senders.items()
             ),

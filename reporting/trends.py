@@ -15,14 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from cells.models import Cell, ComplianceSnapshot, StandardProfile
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, RoadmapTarget
 
-from .figures import headline_profile
+from .figures import headline_profile, share
 
 Scope = ComplianceSnapshot.Scope
 NEW_INSTITUTION_SINCE = 2021  # "new institutions": built in or after the roadmap's first year
-
-
-def _share(part, whole):
-    return round(100 * part / whole, 1) if whole else None
 
 
 def point(snapshot: ComplianceSnapshot) -> dict:
@@ -35,9 +31,9 @@ def point(snapshot: ComplianceSnapshot) -> dict:
         "places": snapshot.places,
         "persons_in_single_cells": snapshot.persons_in_single_cells,
         "persons_compliant": snapshot.persons_compliant,
-        "share_in_single_cells": _share(snapshot.persons_in_single_cells, snapshot.persons),
-        "share_compliant": _share(snapshot.persons_compliant, snapshot.persons),
-        "occupancy_rate": _share(snapshot.persons, snapshot.places),
+        "share_in_single_cells": share(snapshot.persons_in_single_cells, snapshot.persons),
+        "share_compliant": share(snapshot.persons_compliant, snapshot.persons),
+        "occupancy_rate": share(snapshot.persons, snapshot.places),
         "reconstructed": snapshot.is_reconstructed,
     }
 
