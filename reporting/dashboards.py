@@ -15,7 +15,7 @@ from facilities.models import ConversionProject, Facility, Region
 from facilities.regions import find_region
 
 from . import charts, selectors, trends
-from .exports import dashboard_tables, export_table
+from .exports import dashboard_tables, export_table, trend_table
 from .figures import headline_profile
 from .forms import dashboard_choices
 
@@ -230,28 +230,7 @@ def region_detail(request, code):
                 for p in projects
             ],
         ),
-        "trend": (
-            _("trend"),
-            [
-                Column(_("Date"), "date"),
-                Column(_("Persons held"), n),
-                Column(_("Places"), n),
-                Column(_("Persons in single-occupancy cells"), n),
-                Column(_("Share in single cells (%)"), n),
-                Column(_("Reconstructed demo history"), "bool"),
-            ],
-            [
-                [
-                    p["date"],
-                    p["persons"],
-                    p["places"],
-                    p["persons_in_single_cells"],
-                    p["share_in_single_cells"],
-                    p["reconstructed"],
-                ]
-                for p in points
-            ],
-        ),
+        "trend": trend_table(points),
     }
     if "export" in request.GET:
         return export_table(request, tables, f"region-{region.code}", form.errors)

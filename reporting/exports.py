@@ -10,6 +10,39 @@ from core.export import Column, Field, export_response, field
 from .figures import share
 
 
+def trend_table(points: list[dict]) -> tuple:
+    """The trend of a series (national or a region's; reporting.trends.point) as (file name, columns,
+    rows) for export: persons, places, persons in single-occupancy cells and compliant with KZ-ROADMAP,
+    with their shares (%), one row per snapshot date."""
+    n = "number"
+    return (
+        _("trend"),
+        [
+            Column(_("Date"), "date"),
+            Column(_("Persons held"), n),
+            Column(_("Places"), n),
+            Column(_("Persons in single-occupancy cells"), n),
+            Column(_("Share in single cells (%)"), n),
+            Column(_("Persons compliant with KZ-ROADMAP"), n),
+            Column(_("Share compliant (%)"), n),
+            Column(_("Reconstructed demo history"), "bool"),
+        ],
+        [
+            [
+                p["date"],
+                p["persons"],
+                p["places"],
+                p["persons_in_single_cells"],
+                p["share_in_single_cells"],
+                p["persons_compliant"],
+                p["share_compliant"],
+                p["reconstructed"],
+            ]
+            for p in points
+        ],
+    )
+
+
 def dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
     """Each table of the dashboard as (file name, columns, rows) for export."""
     demo = summary["demo_data"]
@@ -45,32 +78,7 @@ def dashboard_tables(summary, points, regions, projects, lowest, forecast, targe
                 for c in summary["compliance"]
             ],
         ),
-        "trend": (
-            _("trend"),
-            [
-                Column(_("Date"), "date"),
-                Column(_("Persons held"), n),
-                Column(_("Places"), n),
-                Column(_("Persons in single-occupancy cells"), n),
-                Column(_("Share in single cells (%)"), n),
-                Column(_("Persons compliant with KZ-ROADMAP"), n),
-                Column(_("Share compliant (%)"), n),
-                Column(_("Reconstructed demo history"), "bool"),
-            ],
-            [
-                [
-                    p["date"],
-                    p["persons"],
-                    p["places"],
-                    p["persons_in_single_cells"],
-                    p["share_in_single_cells"],
-                    p["persons_compliant"],
-                    p["share_compliant"],
-                    p["reconstructed"],
-                ]
-                for p in points
-            ],
-        ),
+        "trend": trend_table(points),
         "regions": (
             _("single-cells-by-region"),
             [

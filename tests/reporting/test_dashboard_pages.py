@@ -204,6 +204,15 @@ def test_dashboard_tables_export(browser, estate):
     assert "Demo assumption" in targets.splitlines()[0] and targets.count("\n") == 6
 
 
+def test_region_and_national_trend_exports_share_their_columns(browser, estate):
+    """One trend table (reporting.exports.trend_table) for the nation and a region: the same header."""
+    national = body(browser.get("/", {"table": "trend", "export": "csv"})).decode("utf-8-sig").splitlines()[0]
+    regional = body(browser.get("/regions/KZ-35/", {"table": "trend", "export": "csv"})).decode("utf-8-sig")
+    regional = regional.splitlines()[0]
+    assert regional == national
+    assert national.split(",")[5:7] == ["Persons compliant with KZ-ROADMAP", "Share compliant (%)"]
+
+
 @pytest.mark.parametrize(
     "url,reason",
     [
