@@ -8,6 +8,7 @@ Row numbers are those of the file (the header is row 1).
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +23,7 @@ from core.validators import future_errors, future_message, is_in_future
 from facilities import decisions
 from facilities.bounds import FACILITY_PERSONS
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
-from facilities.regions import find_region, unknown_region_message
+from facilities.regions import find_region, parse_region_code, unknown_region_message
 
 from .columns import COLUMNS
 
@@ -219,6 +220,26 @@ def _plan_residence(ctx, row, out):
     return instance, None
 
 
+def row_key(row: dict, key_columns: tuple[str, ...]) -> tuple:
+    """The values that identify the record a row writes, compared as the plans match them: facility codes
+    ignoring case (_Context.facility), region codes as parse_region_code reads them (``kz-35`` is KZ-35);
+    so two rows naming one record in different letter case are a duplicate, never two writes."""
+
+    def fold(column: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if column in ("code", "facility_code"):
+            return value.casefold()
+        if column == "home_region":
+            try:
+                return parse_region_code(value)
+            except ValueError:  # malformed: the plan rejects the row
+                return value
+        return value
+
+    return tuple(fold(column, row.get(column)) for column in key_columns)
+
+
 PLANS = {
     "facilities": (_plan_facility, ("code",)),
     "blocks": (_plan_block, ("facility_code", "name")),
@@ -284,12 +305,13 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
         if failed:
             out.rejected += 1
             continue
-        key = tuple(row.get(k) for k in key_columns)
+        key = row_key(row, key_columns)
         if key in seen:
             out.reject(
                 number,
                 key_columns[-1],
-                _("The same key as row %(row)s (%(key)s).") % {"row": seen[key], "key": " / ".join(map(str, key))},
+                _("The same key as row %(row)s (%(key)s).")
+                % {"row": seen[key], "key": " / ".join(str(row.get(k)) for k in key_columns)},
             )
             out.rejected += 1
             continue

@@ -418,3 +418,20 @@ def test_confirm_once_and_confirmer_recorded(estate):
     assert Cell.objects.get(number="S-1").history.first().history_user == admin
     again = services.process(record, confirm=True, user=admin)
     assert again.message == "This import was already written." and Cell.objects.filter(block=block).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("kind", "rows", "column"),
+    [
+        # the same record in another letter case: matched as one, so a duplicate, never two writes
+        ("residence", "АҚ-159/7,KZ-35,2026-11-01,5\nАҚ-159/7,kz-35,2026-11-01,6\n", "count_date"),
+        ("residence", "АҚ-159/7,KZ-35,2026-11-01,5\nаҚ-159/7,KZ-35,2026-11-01,6\n", "count_date"),
+    ],
+)
+def test_rows_naming_one_record_in_another_case_are_duplicates(estate, kind, rows, column):
+    facility, block, editor = estate
+    record = run(kind, ("facility_code,home_region,count_date,persons\n" + rows).encode(), editor)
+    assert (record.status, record.rejected) == ("rejected", 1)
+    assert record.errors[0]["row"] == 3 and record.errors[0]["column"] == column
+    assert record.errors[0]["reason"].startswith("The same key as row 2 (")
+    assert not ResidencePopulation.objects.filter(facility=facility).exists()  # all or nothing
