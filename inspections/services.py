@@ -137,7 +137,11 @@ def change_finding_status(*, user: "User", finding: Finding, status: str, respon
             {
                 "status": [
                     _("Cannot move this finding from %(current)s to %(new)s. Allowed: %(allowed)s.")
-                    % {"current": S(finding.status).label, "new": status, "allowed": names}
+                    % {
+                        "current": S(finding.status).label,
+                        "new": S(status).label if status in S.values else status,
+                        "allowed": names,
+                    }
                 ]
             }
         )

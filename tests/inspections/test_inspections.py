@@ -16,11 +16,13 @@ def test_finding_workflow(world):
     finding = world.a.finding
     editor, prosecutor = world.users["editor_a"], world.users["prosecutor_a"]
     assert allowed_moves(editor, finding) == ["in_progress", "resolved"]
+    with pytest.raises(ValidationError, match="from open to in progress. Allowed: rejected"):  # labels, not codes
+        change_finding_status(user=prosecutor, finding=finding, status="in_progress", response="x")
     change_finding_status(user=editor, finding=finding, status="in_progress", response="contractor hired")
     with pytest.raises(ValidationError, match="Say what was done"):
         change_finding_status(user=editor, finding=finding, status="resolved")
     change_finding_status(user=editor, finding=finding, status="resolved", response="beds removed")
-    with pytest.raises(ValidationError, match="Allowed: none"):  # verifying is the prosecutor's
+    with pytest.raises(ValidationError, match="from resolved to verified. Allowed: none"):  # the prosecutor's
         change_finding_status(user=editor, finding=finding, status="verified")
     with pytest.raises(PermissionDenied):
         change_finding_status(user=world.users["api_client"], finding=finding, status="verified")
