@@ -15,7 +15,7 @@ from facilities.models import ConversionProject, Facility, Region
 from facilities.regions import find_region
 
 from . import charts, selectors, trends
-from .exports import dashboard_tables, export_table, trend_table
+from .exports import dashboard_tables, export_table, senders_table, trend_table
 from .figures import headline_profile
 from .forms import dashboard_choices
 
@@ -287,28 +287,7 @@ def residence(request):
                 for h in figures["hosts"]
             ],
         ),
-        "senders": (
-            _("residents-by-home-region"),
-            [
-                Column(_("Home region code")),
-                Column(_("Home region")),
-                Column(_("Residents held"), n),
-                Column(_("Held in another region"), n),
-                Column(_("Share held elsewhere (%)"), n),
-                Column(_("Generated demo data"), "bool"),
-            ],
-            [
-                [
-                    s["code"],
-                    s["region"].name,
-                    s["residents"],
-                    s["held_elsewhere"],
-                    s["share_elsewhere"],
-                    figures["demo"],
-                ]
-                for s in figures["senders"]
-            ],
-        ),
+        "senders": senders_table(figures, _("residents-by-home-region")),
     }
     if "export" in request.GET:
         return export_table(request, tables, "residence")

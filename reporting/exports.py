@@ -43,6 +43,27 @@ def trend_table(points: list[dict]) -> tuple:
     )
 
 
+def senders_table(residence: dict, name: str) -> tuple:
+    """The regions that send people elsewhere (reporting.selectors.residence's ``senders``) as (file name,
+    columns, rows) for export: residents held (persons), held in another region (persons), their share (%)."""
+    n = "number"
+    return (
+        name,
+        [
+            Column(_("Home region code")),
+            Column(_("Home region")),
+            Column(_("Residents held"), n),
+            Column(_("Held in another region"), n),
+            Column(_("Share held elsewhere (%)"), n),
+            Column(_("Generated demo data"), "bool"),
+        ],
+        [
+            [s["code"], s["region"].name, s["residents"], s["held_elsewhere"], s["share_elsewhere"], residence["demo"]]
+            for s in residence["senders"]
+        ],
+    )
+
+
 def dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
     """Each table of the dashboard as (file name, columns, rows) for export."""
     demo = summary["demo_data"]
@@ -198,28 +219,7 @@ def dashboard_tables(summary, points, regions, projects, lowest, forecast, targe
                 for r in targets
             ],
         ),
-        "residence": (
-            _("residence-senders"),
-            [
-                Column(_("Home region code")),
-                Column(_("Home region")),
-                Column(_("Residents held"), n),
-                Column(_("Held in another region"), n),
-                Column(_("Share held elsewhere (%)"), n),
-                Column(_("Generated demo data"), "bool"),
-            ],
-            [
-                [
-                    s["code"],
-                    s["region"].name,
-                    s["residents"],
-                    s["held_elsewhere"],
-                    s["share_elsewhere"],
-                    residence["demo"],
-                ]
-                for s in residence["senders"]
-            ],
-        ),
+        "residence": senders_table(residence, _("residence-senders")),
     }
 
 

@@ -143,6 +143,18 @@ def test_residence_page(browser, estate):
     assert senders["labels"] == ["Almaty"] and senders["datasets"][0]["data"] == [8.0]  # KZ-75, named
 
 
+def test_residence_senders_export_one_table_on_both_pages(browser, estate):
+    """The senders table (reporting.exports.senders_table) downloads from the residence page and the
+    dashboard with the same columns and rows, each under its own file name."""
+    page = browser.get("/residence/", {"table": "senders", "export": "csv"})
+    dashboard = browser.get("/", {"table": "residence", "export": "csv"})
+    assert "residents-by-home-region" in page["Content-Disposition"]
+    assert "residence-senders" in dashboard["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(body(page).decode("utf-8-sig"))))
+    assert rows == list(csv.reader(io.StringIO(body(dashboard).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Home region code", "Home region", "Residents held"] and len(rows) > 1
+
+
 def test_facility_and_block_pages_show_trend_timeline_and_progress(browser, estate):
     page = browser.get(f"/facilities/{estate.pk}/").content.decode()
     trend = chart(page, "facility-trend")
