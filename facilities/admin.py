@@ -1,3 +1,10 @@
+"""Admin of facilities: regions, facilities, blocks, projects, targets, residence, users and their regions.
+
+Every admin of the portal is unscoped (its lists and choices read whole tables); the site admits only staff
+users who read every region (facilities.admin_site.may_use_admin), so a region-scoped user given
+``is_staff`` never sees another region's records here (docs/architecture.md, "Who enters the admin").
+"""
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin

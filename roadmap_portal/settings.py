@@ -25,7 +25,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "facilities.admin_site.PortalAdminConfig",  # django.contrib.admin, entered only with a national scope
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
