@@ -6,6 +6,7 @@ Production uses ``DJANGO_SETTINGS_MODULE=roadmap_portal.settings_production``.
 """
 
 import datetime
+import re
 import warnings
 from pathlib import Path
 
@@ -154,13 +155,15 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve static files straight from the source folders (no collectstatic needed for the demo);
 # production settings turn this off and serve the collected, compressed files.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 if WHITENOISE_USE_FINDERS:  # STATIC_ROOT is only filled by collectstatic, which the demo does not need
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    # WhiteNoise warns with stacklevel=3, so the warning is attributed to the module that built the
+    # middleware (django.core.handlers.base), not whitenoise.base: match the message, for STATIC_ROOT only.
+    warnings.filterwarnings("ignore", message=re.escape(f"No directory at: {STATIC_ROOT}"), category=UserWarning)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
