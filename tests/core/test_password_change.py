@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
+from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -34,6 +35,8 @@ def test_own_password_page_revokes_tokens_says_how_many_and_keeps_the_session(cl
     plaintexts = [issue_token(editor)[1], issue_token(editor)[1]]
     theirs = issue_token(bystander)[1]
     assert _api_status(plaintexts[0]) == 200
+    elsewhere = Client()
+    elsewhere.force_login(editor)
     client.force_login(editor)
     page = client.get("/account/password/")
     assert page.status_code == 200 and 'name="old_password"' in page.content.decode()
@@ -49,6 +52,7 @@ def test_own_password_page_revokes_tokens_says_how_many_and_keeps_the_session(cl
     assert _api_status(theirs) == 200  # another user's tokens are untouched
     assert not AuthToken.objects.filter(user=editor).exists()
     assert client.get("/account/tokens/").status_code == 200  # still logged in on this session
+    assert elsewhere.get("/account/tokens/").status_code == 302  # the user's other session has ended
     editor.refresh_from_db()
     assert editor.check_password(NEW)
 
