@@ -31,6 +31,9 @@ def admin_urls(world):
         "facility list filtered": f"/admin/facilities/facility/?region__id__exact={b.facility.region_id}",
         "facility change": f"/admin/facilities/facility/{b.facility.pk}/change/",
         "facility history": f"/admin/facilities/facility/{b.facility.pk}/history/",
+        "facility history version": (
+            f"/admin/facilities/facility/{b.facility.pk}/history/{b.facility.history.latest().history_id}/"
+        ),
         "cell change": f"/admin/cells/cell/{b.cell.pk}/change/",
         "finding change": f"/admin/inspections/finding/{b.finding.pk}/change/",
         "raw-id pop-up": "/admin/facilities/facility/?_to_field=id&_popup=1",
