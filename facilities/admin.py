@@ -1,7 +1,17 @@
-from django.contrib import admin
+"""Admin of facilities: regions, facilities, blocks, projects, targets, residence, users and their regions.
+
+Every admin of the portal is unscoped (its lists and choices read whole tables); the site admits only staff
+users who read every region (facilities.admin_site.may_use_admin), so a region-scoped user given
+``is_staff`` never sees another region's records here (docs/architecture.md, "Who enters the admin").
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.tokens import REVOKED_ON_SAVE
 
 from .models import (
     ConversionProject,
@@ -89,6 +99,22 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description="roles")
     def roles(self, user):
         return ", ".join(user.groups.values_list("name", flat=True))
+
+    def log_change(self, request, obj, message):
+        """After a save of ``obj`` (the password form included): say how many of its API tokens a password
+        change revoked (core.tokens revokes them on every path that changes the password)."""
+        revoked = getattr(obj, REVOKED_ON_SAVE, 0)
+        if revoked:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d API token of %(user)s was revoked with the password change.",
+                    "%(count)d API tokens of %(user)s were revoked with the password change.",
+                    revoked,
+                )
+                % {"count": revoked, "user": obj.get_username()},
+            )
+        return super().log_change(request, obj, message)
 
 
 @admin.register(RoadmapTarget)
