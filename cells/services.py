@@ -312,8 +312,8 @@ def _transfer_from_dormitories(
     original = {room.pk: room.occupancy for room in rooms}
     remaining = persons
     while remaining:
-        room = max(rooms, key=lambda r: (r.occupancy - (r.design_capacity or 0), r.occupancy, -r.pk))
-        room.occupancy -= 1
+        room = max(rooms, key=lambda r: ((r.occupancy or 0) - (r.design_capacity or 0), r.occupancy or 0, -r.pk))
+        room.occupancy = (room.occupancy or 0) - 1
         remaining -= 1
     changed = [room for room in rooms if room.occupancy != original[room.pk]]
     for room in changed:
