@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core.exceptions import AlreadyDone
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_message, is_in_future
-from core.versioning import assign, bump, check_version, lock, save_changes
+from core.versioning import assign, bump, check_version, lock, lock_table_for_writes, save_changes
 from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
@@ -273,7 +273,8 @@ def _lock_rooms(block: ResidentialBlock, *, with_sources: bool) -> tuple[list[Ce
     """Lock, in one statement ordered by id (one order for every completion, so two completions in one
     facility never deadlock), the block's rooms and cells that are not decommissioned and, when
     ``with_sources``, the facility's other shared rooms in use that hold persons (where persons moving in
-    come from). Returns ``(the block's rooms, the other rooms)``, each by id. Inside a transaction."""
+    come from). Returns ``(the block's rooms, the other rooms)``, each by id. Inside a transaction that
+    took the cells' table write lock first (core.versioning.lock_table_for_writes)."""
     own = Q(block=block) & ~Q(status=Cell.Status.DECOMMISSIONED)
     query = own
     if with_sources:
@@ -379,6 +380,7 @@ def complete_conversion(
     ValidationError (``cells`` errors name the row: ``cells[3].number``). Returns the new cells.
     """
     check_can_complete(user, project)
+    lock_table_for_writes(Cell)  # before any row lock: a full compliance run locks the cells in SHARE mode
     project = lock(ConversionProject.objects.select_related("block__facility"), project.pk)
     check_can_complete(user, project)  # a completion that committed while this one waited: 409
     check_version(project, version)
