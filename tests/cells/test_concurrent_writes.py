@@ -69,7 +69,7 @@ def estate(standards, regions):
 def test_patch_of_one_field_and_a_headcount_both_stay(estate):
     facility, editor, feed = estate
     cell = CellFactory(block=BlockFactory(facility=facility), occupancy=1, occupancy_date=TODAY)
-    lost = []
+    lost, failed = [], []
     for n in range(ROUNDS):
         space, persons = Decimal("6.00") + n, n % 2  # a new value for each in every round
 
@@ -84,11 +84,12 @@ def test_patch_of_one_field_and_a_headcount_both_stay(estate):
             return services.update_headcount(user=feed, cell=read, occupancy=persons, occupancy_date=TODAY)
 
         results = race(edit, count)
-        assert not any(isinstance(r, Exception) for r in results), results
         stored = Cell.objects.get(pk=cell.pk)
-        if (stored.living_space_m2, stored.occupancy) != (space, persons):
+        if any(isinstance(r, Exception) for r in results):
+            failed.append((n, results))
+        elif (stored.living_space_m2, stored.occupancy) != (space, persons):
             lost.append(n)
-    assert lost == [], f"lost in {len(lost)} of {ROUNDS} rounds"
+    assert (lost, failed) == ([], []), f"lost in {len(lost)} of {ROUNDS} rounds, failed in {len(failed)}"
 
 
 def _call(method, url, token, body):
@@ -110,7 +111,7 @@ def test_two_patches_of_different_fields_both_stay_over_http(live_server, estate
     cell = CellFactory(block=BlockFactory(facility=facility))
     token = issue_token(editor)[1]
     url = f"{live_server.url}/api/v1/cells/{cell.pk}/"
-    lost = []
+    lost, failed = [], []
     for n in range(ROUNDS):
         space, height = Decimal("6.00") + n, Decimal("2.50") + Decimal(n) / 100
 
@@ -122,11 +123,12 @@ def test_two_patches_of_different_fields_both_stay_over_http(live_server, estate
             return job
 
         statuses = race(patch({"living_space_m2": str(space)}), patch({"ceiling_height_m": str(height)}))
-        assert statuses == [200, 200], statuses
         stored = Cell.objects.get(pk=cell.pk)
-        if (stored.living_space_m2, stored.ceiling_height_m) != (space, height):
+        if statuses != [200, 200]:
+            failed.append((n, statuses))
+        elif (stored.living_space_m2, stored.ceiling_height_m) != (space, height):
             lost.append(n)
-    assert lost == [], f"lost in {len(lost)} of {ROUNDS} rounds"
+    assert (lost, failed) == ([], []), f"lost in {len(lost)} of {ROUNDS} rounds, failed in {len(failed)}"
 
 
 def _block_to_complete(facility, n):
@@ -179,7 +181,7 @@ def test_completion_and_an_edit_of_one_of_its_rooms_serialise(estate):
         living_space_m2=Decimal("150"),
     )
     new = [{"number": f"S{i}", "living_space_m2": Decimal("6.6"), "occupancy": i % 2} for i in range(4)]
-    lost = []
+    lost, failed = [], []
     for n in range(ROUNDS):
         block, rooms, project = _block_to_complete(facility, n)
         persons = in_use_persons(facility)
@@ -191,15 +193,16 @@ def test_completion_and_an_edit_of_one_of_its_rooms_serialise(estate):
             return services.save_cell(user=editor, data={"living_space_m2": space}, cell=read)
 
         done, edited = race(lambda barrier, p=project: _complete(editor, p, new, barrier), edit)
-        assert not isinstance(done, Exception), done
-        assert not isinstance(edited, Exception), edited
+        if isinstance(done, Exception) or isinstance(edited, Exception):
+            failed.append((n, done, edited))
+            continue
         old = Cell.objects.filter(block=block).exclude(number__startswith="S")
         back = list(old.exclude(status="decommissioned").values_list("number", "status"))
         conserved = in_use_persons(facility) == persons
         kept = Cell.objects.get(pk=rooms[n % 2].pk).living_space_m2 == space
         if back or not conserved or not kept:
             lost.append((n, back, conserved, kept))
-    assert lost == [], f"lost in {len(lost)} of {ROUNDS} rounds: {lost[:5]}"
+    assert (lost, failed) == ([], []), f"lost in {len(lost)} of {ROUNDS} rounds, failed in {len(failed)}"
 
 
 def test_completion_and_a_headcount_of_one_of_its_rooms_serialise(estate):
@@ -237,7 +240,7 @@ def test_completion_and_a_headcount_of_one_of_its_rooms_serialise(estate):
             ok = False  # one of them must have succeeded
         if not ok:
             lost.append((n, done, counted, room.status, room.occupancy))
-    assert lost == [], f"lost in {len(lost)} of {ROUNDS} rounds: {lost[:5]}"
+    assert lost == [], f"lost in {len(lost)} of {ROUNDS} rounds: {lost[:3]}"
 
 
 def test_two_completions_one_completes_the_other_is_told(estate):
