@@ -73,12 +73,12 @@ def test_patch_of_one_field_and_a_headcount_both_stay(estate):
     for n in range(ROUNDS):
         space, persons = Decimal("6.00") + n, n % 2  # a new value for each in every round
 
-        def edit(barrier):
+        def edit(barrier, space=space):
             read = Cell.objects.select_related("block__facility").get(pk=cell.pk)  # the view's get_object
             barrier.wait()
             return services.save_cell(user=editor, data={"living_space_m2": space}, cell=read)
 
-        def count(barrier):
+        def count(barrier, persons=persons):
             read = Cell.objects.select_related("block__facility").get(pk=cell.pk)
             barrier.wait()
             return services.update_headcount(user=feed, cell=read, occupancy=persons, occupancy_date=TODAY)
@@ -187,7 +187,7 @@ def test_completion_and_an_edit_of_one_of_its_rooms_serialise(estate):
         persons = in_use_persons(facility)
         space = Decimal("81.00") + n
 
-        def edit(barrier, room=rooms[n % 2]):
+        def edit(barrier, room=rooms[n % 2], space=space):
             read = Cell.objects.select_related("block__facility").get(pk=room.pk)
             barrier.wait()
             return services.save_cell(user=editor, data={"living_space_m2": space}, cell=read)
@@ -224,10 +224,10 @@ def test_completion_and_a_headcount_of_one_of_its_rooms_serialise(estate):
         block, rooms, project = _block_to_complete(facility, n)
         persons = in_use_persons(facility)
 
-        def count(barrier, room=rooms[0]):
+        def count(barrier, room=rooms[0], persons=1 + n % 3):
             read = Cell.objects.select_related("block__facility").get(pk=room.pk)
             barrier.wait()
-            return services.update_headcount(user=feed, cell=read, occupancy=1 + n % 3, occupancy_date=TODAY)
+            return services.update_headcount(user=feed, cell=read, occupancy=persons, occupancy_date=TODAY)
 
         done, counted = race(lambda barrier, p=project: _complete(editor, p, new, barrier), count)
         completed = not isinstance(done, Exception)
