@@ -267,6 +267,7 @@ def update_headcount(
 REASON_MOVED = "persons moved into the converted block"
 REASON_DECOMMISSIONED = "decommissioned by the completion of the block's conversion"
 REASON_CONVERTED = "converted to single cells by the completion of its project"
+REASON_REGISTERED = "registered by the completion of the block's conversion"
 
 
 def _lock_rooms(block: ResidentialBlock, *, with_sources: bool) -> tuple[list[Cell], list[Cell]]:
@@ -467,7 +468,9 @@ def complete_conversion(
     _transfer_from_dormitories(sources, moving - in_block, actual_end, user, in_block=in_block)
     try:
         with transaction.atomic():
-            created = bulk_create_with_history(new_cells, Cell, default_user=user)
+            created = bulk_create_with_history(
+                new_cells, Cell, default_user=user, default_change_reason=REASON_REGISTERED
+            )
     except IntegrityError:  # a cell with one of these numbers was registered meanwhile
         raise ValidationError(
             {

@@ -275,6 +275,8 @@ def test_the_completions_writes_have_user_reason_and_version(world):
     block = world.a.block
     block.refresh_from_db()
     assert block.version == 2 and block.history.first().history_change_reason == services.REASON_CONVERTED
+    new = Cell.objects.get(block=block, number="S1").history.get()
+    assert (new.history_user, new.history_change_reason) == (world.users["editor_a"], services.REASON_REGISTERED)
 
 
 # --- the pages -----------------------------------------------------------------------------------------------
