@@ -10,14 +10,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ConflictError
+from .exceptions import AlreadyDone, ConflictError
 from .versioning import StaleVersion
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
     ConflictError (a stale version) -> 409 with the current version (412 when the request had If-Match), and
-    for core.versioning.StaleVersion the fields changed since;; a body over
+    for core.versioning.StaleVersion the fields changed since; core.exceptions.AlreadyDone -> 409; a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -31,9 +31,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ConflictError):
         # A precondition the client stated (If-Match) failed: 412; a stale version in the body: 409.
         request = context.get("request")
+        # A write already made (AlreadyDone) is a conflict whatever the client stated: 409.
         code = (
             status.HTTP_412_PRECONDITION_FAILED
-            if request is not None and "If-Match" in request.headers
+            if request is not None and "If-Match" in request.headers and not isinstance(exc, AlreadyDone)
             else status.HTTP_409_CONFLICT
         )
         body = exc.as_dict() if isinstance(exc, StaleVersion) else {"detail": str(exc), "version": exc.current_version}

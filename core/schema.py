@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
+from .http import STALE_EXAMPLE
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -81,7 +83,8 @@ class PortalAutoSchema(AutoSchema):
 
     Every operation: 400, 401, 403, 429. GET operations and operations on one object (a path parameter):
     404. Operations with a request body: 413, 415. Operations that take ``If-Match`` or a ``version``
-    (conversion progress and completion): 409, 412.
+    (conversion progress and completion, and every operation whose extend_schema lists core.http.IF_MATCH):
+    409, 412, the 412 with core.http.STALE_EXAMPLE.
     """
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
@@ -93,15 +96,21 @@ class PortalAutoSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.extend(WITH_BODY)
-        if self.path.rstrip("/").endswith(("/progress", "/complete")):
+        if self.path.rstrip("/").endswith(("/progress", "/complete")) or self._takes_if_match():
             codes.extend(VERSIONED)
         for code in codes:
             if code not in responses:
                 responses[code] = self._error_response(code)
         return dict(sorted(responses.items()))
 
+    def _takes_if_match(self) -> bool:
+        return any(getattr(p, "name", None) == "If-Match" for p in self.get_override_parameters())
+
     def _error_response(self, code: str) -> dict[str, Any]:
         name, schema, description = ERRORS[code]
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)
-        return {"description": str(description), "content": {"application/json": {"schema": component.ref}}}
+        content: dict[str, Any] = {"schema": component.ref}
+        if code == "412":
+            content["examples"] = {"StaleVersion": {"summary": STALE_EXAMPLE.name, "value": STALE_EXAMPLE.value}}
+        return {"description": str(description), "content": {"application/json": content}}
