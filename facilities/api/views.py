@@ -15,8 +15,8 @@ from facilities.models import ConversionProject, Region, ResidentialBlock
 from .serializers import (
     ConversionProjectSerializer,
     ProgressInputSerializer,
-    ProjectEditSerializer,
     ProgressUpdateSerializer,
+    ProjectEditSerializer,
     RegionSerializer,
     ResidentialBlockSerializer,
 )
