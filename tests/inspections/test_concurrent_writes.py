@@ -46,9 +46,7 @@ def test_each_move_set_while_the_description_is_edited_keeps_both(world, setting
             Finding.objects.filter(pk=finding.pk).update(status=old, description="as recorded")
             text = f"described again ({old} -> {new}, round {n})"
             edit, move = race(
-                lambda text=text: _client(world.users["prosecutor_a"]).patch(
-                    url, {"description": text}, format="json"
-                ),
+                lambda text=text: _client(world.users["prosecutor_a"]).patch(url, {"description": text}, format="json"),
                 lambda new=new, mover=mover: _client(world.users[mover]).post(
                     url + "status/", {"status": new, "response": f"moved in round {n}"}, format="json"
                 ),
