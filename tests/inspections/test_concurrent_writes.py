@@ -47,7 +47,7 @@ def test_each_move_set_while_the_description_is_edited_keeps_both(world, setting
             text = f"described again ({old} -> {new}, round {n})"
             edit, move = race(
                 lambda text=text: _client(world.users["prosecutor_a"]).patch(url, {"description": text}, format="json"),
-                lambda new=new, mover=mover: _client(world.users[mover]).post(
+                lambda new=new, mover=mover, n=n: _client(world.users[mover]).post(
                     url + "status/", {"status": new, "response": f"moved in round {n}"}, format="json"
                 ),
             )
