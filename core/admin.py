@@ -56,6 +56,8 @@ class VersionedAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if cleaned is None:
+            cleaned = self.cleaned_data
         seen = cleaned.get("seen_version")
         if self.instance.pk is None or seen is None:
             return cleaned

@@ -9,7 +9,7 @@ import pytest
 from django.forms.models import model_to_dict
 
 from facilities import services
-from facilities.models import ConversionProject, Facility, ProgressUpdate, ResidentialBlock
+from facilities.models import ConversionProject, Facility, ResidentialBlock
 
 TODAY = datetime.date.today()
 
@@ -156,7 +156,7 @@ def test_progress_writes_only_what_it_changes_and_records_the_reason(world):
 def _page_data(form):
     """The values a browser would post for ``form`` (an unbound Django form), as strings."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if isinstance(value, bool):
             if value:
