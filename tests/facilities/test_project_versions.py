@@ -187,6 +187,7 @@ def test_a_stale_plan_page_writes_nothing_and_shows_both_values(world, client):
     project = world.a.project
     client.force_login(world.users["editor_a"])
     url = f"/conversions/{project.pk}/edit/"
+    assert f'href="{url}"' in client.get(f"/blocks/{project.block_id}/").content.decode()  # linked from the block
     page = client.get(url)
     assert page.status_code == 200 and f'name="version" value="{project.version}"' in page.content.decode()
     data = {**_page_data(page.context["form"]), "contractor": "Mine", "target_places": "3"}
