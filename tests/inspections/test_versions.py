@@ -165,6 +165,10 @@ def test_a_duplicate_move_answers_409_with_what_happened(world):
     assert "already in progress (moved by editor_a at" in second.json()["detail"]
     assert second.json()["version"] == 2
     assert FindingUpdate.objects.filter(finding=world.a.finding, status="in_progress").count() == 1
+    with_header = world.clients["admin"].post(
+        url, {"status": "in_progress", "response": "Works ordered"}, format="json", HTTP_IF_MATCH='"2"'
+    )
+    assert with_header.status_code == 409  # the version it names is current: not a failed precondition
 
 
 def test_history_names_the_user_the_reason_and_the_fields(world, client):
