@@ -82,9 +82,9 @@ class PortalAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus the error responses of core.api (see the module docstring).
 
     Every operation: 400, 401, 403, 429. GET operations and operations on one object (a path parameter):
-    404. Operations with a request body: 413, 415. Operations that take ``If-Match`` or a ``version``
-    (conversion progress and completion, and every operation whose extend_schema lists core.http.IF_MATCH):
-    409, 412, the 412 with core.http.STALE_EXAMPLE.
+    404. Operations with a request body: 413, 415. Operations that take ``If-Match`` (their
+    ``parameters`` name core.http.IF_MATCH) or a ``version`` (conversion progress and completion): 409, 412,
+    with the examples the view gives for them (core.http.STALE_EXAMPLE).
     """
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
@@ -104,13 +104,18 @@ class PortalAutoSchema(AutoSchema):
         return dict(sorted(responses.items()))
 
     def _takes_if_match(self) -> bool:
-        return any(getattr(p, "name", None) == "If-Match" for p in self.get_override_parameters())
+        """Whether the operation documents the If-Match header (core.http.IF_MATCH)."""
+        return any(getattr(parameter, "name", None) == "If-Match" for parameter in self.get_override_parameters())
 
     def _error_response(self, code: str) -> dict[str, Any]:
         name, schema, description = ERRORS[code]
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)
-        content: dict[str, Any] = {"schema": component.ref}
-        if code == "412":
-            content["examples"] = {"StaleVersion": {"summary": STALE_EXAMPLE.name, "value": STALE_EXAMPLE.value}}
-        return {"description": str(description), "content": {"application/json": content}}
+        media: dict[str, Any] = {"schema": component.ref}
+        # Examples the view gives for this status (e.g. core.http.STALE_EXAMPLE for 412).
+        examples = self._get_examples(None, "response", "application/json", code)
+        if not examples and code == "412":  # an If-Match operation that gives no example of its own
+            examples = {"StaleVersion": {"summary": STALE_EXAMPLE.name, "value": STALE_EXAMPLE.value}}
+        if examples:
+            media["examples"] = examples
+        return {"description": str(description), "content": {"application/json": media}}

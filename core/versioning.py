@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +84,7 @@ class StaleVersion(ConflictError):
         self.changed_by, self.changed_at = last_change(instance)
         current = getattr(instance, "version", None)
         who = self.changed_by or gettext("the system")
-        when = f"{self.changed_at:%Y-%m-%d %H:%M}" if self.changed_at else "?"
+        when = f"{timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}" if self.changed_at else "?"
         message = gettext(
             "This %(record)s was changed by %(user)s at %(date)s (now version %(current)s; you read version "
             "%(expected)s). Nothing was saved: check the changes and submit again."

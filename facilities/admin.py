@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
 from core.tokens import REVOKED_ON_SAVE
 
 from .models import (
@@ -32,7 +33,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(SimpleHistoryAdmin):
+class FacilityAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "name_en",
@@ -49,7 +50,7 @@ class FacilityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResidentialBlock)
-class ResidentialBlockAdmin(SimpleHistoryAdmin):
+class ResidentialBlockAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ("facility", "name", "accommodation_type", "year_built", "floors", "is_demo")
     list_filter = ("accommodation_type", "facility__region")
     search_fields = ("facility__code", "name")
@@ -63,7 +64,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(ConversionProject)
-class ConversionProjectAdmin(SimpleHistoryAdmin):
+class ConversionProjectAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ("block", "status", "percent_complete", "budget_planned_kzt", "budget_spent_kzt", "roadmap_phase")
     list_filter = ("status", "roadmap_phase", "block__facility__region")
     raw_id_fields = ("block",)
