@@ -32,6 +32,8 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import timezone
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "roadmap_portal.settings")
 
@@ -120,7 +122,7 @@ class Stats:
 def main(seconds: float, writers: int) -> None:
     user, block, inspection = setup()
     cells = list(block.cells.order_by("id"))
-    today = datetime.date.today()
+    today = timezone.localdate()
     stats = Stats()
     dirty = threading.Event()
     stop = time.monotonic() + seconds

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from cells import services
 from cells.models import Cell
@@ -31,7 +32,7 @@ from tests.conftest import make_user, requires_postgres
 from tests.factories import BlockFactory, CellFactory, ConversionProjectFactory, FacilityFactory
 
 ROUNDS = 40
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 pytestmark = [requires_postgres, pytest.mark.django_db(transaction=True)]
 

@@ -2,11 +2,11 @@
 If-Match, 412), stale pages write nothing and show both values, a second completion is a 409, and the
 history names each write's fields, user and reason. The races are in test_concurrent_writes.py."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cells import services
 from cells.models import Cell
@@ -16,7 +16,7 @@ from core.versioning import StaleVersion
 from facilities.models import ConversionProject, ProgressUpdate
 from facilities.services import record_progress
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def cell_url(cell):

@@ -8,10 +8,10 @@ rounds, none in the other half): one may be refused (409/412, nothing written) w
 first; neither may be answered 2xx and then undone.
 """
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from facilities.models import ConversionProject, ProgressUpdate
@@ -27,7 +27,7 @@ def test_progress_update_and_project_edit_lose_nothing(world, settings):
     no_throttling(settings)
     project = world.a.project
     url = f"/api/v1/conversions/{project.pk}/"
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     lost, refused = 0, 0
     for n in range(ROUNDS):
         read = ConversionProject.objects.get(pk=project.pk)

@@ -2,16 +2,16 @@
 page), ETags, If-Match on the project's writes (412, nothing written), the stale progress and plan pages,
 the admin change forms of blocks, facilities and projects (core.admin.VersionedAdmin), and the schema."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from facilities import services
 from facilities.models import ConversionProject, Facility, ResidentialBlock
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _snapshot(project_id):

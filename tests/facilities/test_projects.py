@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from cells.models import Cell, ComplianceRun
 from cells.services import complete_conversion
@@ -15,7 +16,7 @@ from facilities.models import ConversionProject, ProgressUpdate
 from facilities.services import allowed_transitions, record_progress
 from tests.conftest import requires_postgres
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def progress(world, user="editor_a", project=None, **changes):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cells.services import recalculate_compliance
@@ -117,7 +118,7 @@ def test_dashboard_settings_are_validated(browser, estate):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a valid date." in page and "Select a valid choice" in page
-    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     assert "The date cannot be in the future (today is " in browser.get("/", {"since": future}).content.decode()
     page = browser.get("/", {"since": "2024-01-01", "window": "365"}).content.decode()
     assert "since 01/01/2024" in page  # the snapshot on or before the date: the reconstructed 2024-01-01
@@ -241,7 +242,7 @@ def test_bad_export_requests_are_400(browser, estate, url, reason):
 
 def test_dashboard_form_shows_the_values_it_used(browser, estate):
     page = browser.get("/").content.decode()
-    year_ago = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()
+    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).isoformat()
     assert f'value="{year_ago}"' in page and '<option value="1095" selected>' in page
     page = browser.get("/", {"window": "365", "since": "abc"}).content.decode()
     assert '<option value="365" selected>' in page and "Enter a valid date." in page
@@ -364,7 +365,7 @@ def test_future_residence_counts_are_refused(estate):
     from django.core.exceptions import ValidationError
 
     count = ResidencePopulation(
-        facility=estate, home_region=estate.region, persons=3, date=datetime.date.today() + datetime.timedelta(days=1)
+        facility=estate, home_region=estate.region, persons=3, date=timezone.localdate() + datetime.timedelta(days=1)
     )
     with pytest.raises(ValidationError) as error:
         count.full_clean()
