@@ -2,7 +2,9 @@
 neutralised in text columns, numbers kept numeric.
 
 Every HTML list answers ``?export=csv`` or ``?export=xlsx`` at its own URL with the rows its filters
-select (``export_response``); an unknown format is a 400 naming the accepted ones.
+select (``export_response``); an unknown format is a 400 naming the accepted ones. Both formats are
+streamed in constant memory (StreamingHttpResponse; a QuerySet read in chunks), so that the size of a list
+costs time on the wire, never the server's memory (docs/performance.md, §Exports (issue 16)).
 """
 
 import csv
@@ -11,13 +13,15 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from numbers import Number
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
+
+from .xlsx import stream_xlsx
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
@@ -33,11 +37,6 @@ class Column:
 
     header: str
     kind: str = "text"
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def neutralise(text: str) -> str:
@@ -80,62 +79,75 @@ def _normalise(columns: Iterable[Column | str]) -> list[Column]:
     return [c if isinstance(c, Column) else Column(str(c)) for c in columns]
 
 
+CSV_ROWS_PER_CHUNK = 500  # rows per piece of a streamed CSV
+XLSX_ROWS_PER_CHUNK = 500  # rows per piece of a streamed XLSX sheet
+QUERYSET_CHUNK = 2000  # rows fetched per query of QuerySet.iterator(): the export's memory is one chunk
+
+
+def _iterate(rows: Iterable[Any]) -> Iterable[Any]:
+    """``rows`` one by one without holding them all: a QuerySet through iterator(chunk_size=QUERYSET_CHUNK)
+    (a server-side cursor on PostgreSQL; prefetches and CellQuerySet.with_results per chunk), anything
+    else as it is."""
+    if isinstance(rows, QuerySet):
+        return rows.iterator(chunk_size=QUERYSET_CHUNK)
+    return rows
+
+
 def csv_response(
     filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
-    """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM.
+    """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM, in
+    pieces of CSV_ROWS_PER_CHUNK rows: the memory held is one piece (and one chunk of a queryset), whatever
+    the number of rows.
 
     ``columns``: Column objects or plain header strings (text columns). The name may hold Cyrillic or
     Kazakh letters (RFC 5987 ``filename*``; an ASCII fallback for old clients).
     """
     columns = _normalise(columns)
-    writer = csv.writer(_Echo())
+    kinds = [c.kind for c in columns]
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([c.header for c in columns])
-        for row in rows:
-            yield writer.writerow([safe_cell(value, c.kind) for value, c in zip(row, columns)])
+    def pieces() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow([c.header for c in columns])
+        for number, row in enumerate(_iterate(rows), start=1):
+            writer.writerow([safe_cell(value, kind) for value, kind in zip(row, kinds)])
+            if number % CSV_ROWS_PER_CHUNK == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _disposition(filename, "csv")
     return response
 
 
 def xlsx_response(
     filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]], sheet: str = ""
-) -> HttpResponse:
-    """``rows`` as ``filename``.xlsx (one sheet, header row bold, frozen). Text cells are stored as
-    strings, never formulas; numbers and dates keep their types."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
+) -> StreamingHttpResponse:
+    """Stream ``rows`` as ``filename``.xlsx (one sheet, header row bold, frozen; core.xlsx.stream_xlsx):
+    the memory held is one piece of XLSX_ROWS_PER_CHUNK rows (and one chunk of a queryset), whatever the
+    number of rows. Text cells are stored as strings, never formulas (neutralised as in CSV, characters
+    XML cannot hold replaced by U+FFFD); numbers (Decimal as float) and dates keep their types; an empty
+    value is an empty cell."""
     columns = _normalise(columns)
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet((sheet or filename)[:31].translate(str.maketrans("[]:*?/\\", "_______")))
-    worksheet.freeze_panes = "A2"
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(worksheet, value=column.header)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    worksheet.append(header)
-    for row in rows:
-        cells = []
-        for value, column in zip(row, columns):
-            value = safe_cell(value, column.kind)
-            if isinstance(value, Decimal):
-                value = float(value)
-            if isinstance(value, str):
-                value = CONTROL.sub("\ufffd", value)  # e.g. Word's vertical tab: not allowed in XLSX
-            cell = WriteOnlyCell(worksheet, value=None if value == "" else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a string, even one openpyxl would take for a formula
-            cells.append(cell)
-        worksheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    kinds = [c.kind for c in columns]
+
+    def values() -> Iterator[list[Any]]:
+        for row in _iterate(rows):
+            cells = []
+            for value, kind in zip(row, kinds):
+                value = safe_cell(value, kind)
+                if isinstance(value, str):
+                    value = CONTROL.sub("\ufffd", value) if value else None  # e.g. Word's vertical tab
+                cells.append(value)
+            yield cells
+
+    title = (sheet or filename)[:31].translate(str.maketrans("[]:*?/\\", "_______"))
+    body = stream_xlsx(title, [c.header for c in columns], values(), rows_per_piece=XLSX_ROWS_PER_CHUNK)
+    response = StreamingHttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = _disposition(filename, "xlsx")
     return response
 
@@ -205,10 +217,11 @@ def export_list(
     errors: dict[str, list[Any]] | None = None,
 ) -> HttpResponse | StreamingHttpResponse | None:
     """export_response for a list declared as ``fields``: one row per object of ``objects`` (or of what
-    the callable returns, evaluated only when an export is asked for)."""
+    the callable returns, evaluated only when an export is asked for), streamed: a QuerySet is read in
+    chunks of QUERYSET_CHUNK rows (``iterator``), never whole."""
 
     def rows() -> Iterator[list[Any]]:
-        for obj in objects() if callable(objects) else objects:
+        for obj in _iterate(objects() if callable(objects) else objects):
             yield [f.value(obj) for f in fields]
 
     columns = [Column(str(f.column.header), f.column.kind) for f in fields]  # lazy headers: the request's language
