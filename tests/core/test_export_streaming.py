@@ -49,24 +49,38 @@ def facility(standards, regions):
     return facility
 
 
-def _layout_queries(queries) -> int:
-    """Queries of the outcome layouts: one per chunk of cells read with their results (attach_results)."""
-    return sum('"cells_outcomelayout"' in q["sql"] for q in queries)
+def _cell_reads(queries) -> int:
+    """The queries reading the exported cells (ordered as the facility page orders them)."""
+    return sum('FROM "cells_cell"' in q["sql"] and "ORDER BY" in q["sql"] for q in queries)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_is_a_stream_reading_the_queryset_in_chunks(facility, client, monkeypatch, fmt):
+    from cells.models import CellQuerySet
+
     monkeypatch.setattr(export, "QUERYSET_CHUNK", 2, raising=False)
+    chunks = []
+    iterator = CellQuerySet.iterator
+
+    def spy(self, chunk_size=None):
+        chunks.append(chunk_size)
+        yield from iterator(self, chunk_size)
+
+    monkeypatch.setattr(CellQuerySet, "iterator", spy)
     client.force_login(make_user("adm", "Administrators"))
     with CaptureQueriesContext(connection) as view:
         response = client.get(f"/facilities/{facility.pk}/", {"export": fmt})
     assert response.status_code == 200 and isinstance(response, StreamingHttpResponse)
-    assert _layout_queries(view.captured_queries) == 0  # no cell read yet: the rows come with the body
+    assert _cell_reads(view.captured_queries) == 0 and chunks == []  # no cell read yet: they come with the body
     with CaptureQueriesContext(connection) as body:
         data = response.getvalue()
-    assert _layout_queries(body.captured_queries) == 3  # 5 cells in chunks of 2
-    assert len(data) > 0
+    assert chunks == [2]  # one iterator over the cells, fetching 2 rows at a time, never the whole list
+    assert _cell_reads(body.captured_queries) == 1
+    if fmt == "csv":
+        assert data.decode("utf-8-sig").count("\r\nF-STREAM,") == 5
+    else:
+        assert load_workbook(io.BytesIO(data)).active.max_row == 6
 
 
 @pytest.mark.django_db
