@@ -140,7 +140,9 @@ def main() -> None:
     print(
         f"estate: 1 facility, {cells} cells in {int(cells) // max(CELLS_PER_BLOCK, 1)} blocks (prepared in {time.perf_counter() - started:.0f} s)"
     )
-    print(f"{'export':<8}{'response':<24}{'seconds':>9}{'CPU s':>7}{'MB sent':>9}{'rows':>9}{'baseline RSS':>14}{'peak RSS':>10}")
+    print(
+        f"{'export':<8}{'response':<24}{'seconds':>9}{'CPU s':>7}{'MB sent':>9}{'rows':>9}{'baseline RSS':>14}{'peak RSS':>10}"
+    )
     for fmt in ("csv", "xlsx"):
         runs = []
         for _ in range(REPEAT):

@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .compliance.run import record_stopped_runs
@@ -78,8 +77,7 @@ class ComplianceRunAdmin(admin.ModelAdmin):
         sent = send_recovery(queryset.exclude(outcome=ComplianceRun.Outcome.RUNNING), trigger="admin")
         self.message_user(
             request,
-            ngettext("A fresh run was sent for %(count)d run.", "Fresh runs were sent for %(count)d runs.", len(sent))
-            % {"count": len(sent)},
+            _("Fresh runs sent: %(count)d.") % {"count": len(sent)},
         )
 
 

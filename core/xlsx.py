@@ -158,7 +158,7 @@ def stream_xlsx(
     sheet XML (about two million rows of twenty cells)."""
     out = _Pieces()
     letters = column_letters(len(header))
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:  # type: ignore[call-overload]
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", PACKAGE_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK.format(name=quoteattr(sheet)))
