@@ -88,6 +88,13 @@ def test_beat_tick_recovers_a_stopped_run_once(standards, regions, django_captur
     assert ComplianceRun.objects.filter(trigger="recovery").count() == 1
 
 
+def test_the_beat_looks_for_stopped_runs_every_minute():
+    from roadmap_portal.celery import app
+
+    entry = app.conf.beat_schedule["recover-stopped-compliance-runs"]
+    assert (entry["task"], entry["schedule"]) == ("cells.tasks.recover_stopped_runs", 60.0)
+
+
 @requires_postgres
 @pytest.mark.django_db
 def test_a_recovery_that_stopped_too_is_said_but_left_to_an_administrator(standards, regions):
