@@ -9,12 +9,13 @@ relationships, the workbook, a stylesheet (bold header, a date and a date-time f
 ZIP archive (``zipfile`` on a stream that cannot seek: data descriptors, no temporary file).
 
 Cells: text as inline strings (``t="inlineStr"``, so never a formula and never an error code: the value is
-the text), numbers as numbers, dates and date-times as serial numbers (days since 1899-12-30, the 1900
+the text), numbers as numbers (16 significant digits, as openpyxl wrote them), dates and date-times as serial numbers (days since 1899-12-30, the 1900
 date system) with the formats ``yyyy-mm-dd`` and ``yyyy-mm-dd h:mm:ss``; None is an empty cell. The
 caller neutralises formulas (core.export.safe_cell) and removes characters XML 1.0 cannot hold.
 """
 
 import datetime
+import math
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -125,6 +126,15 @@ def column_letters(count: int) -> list[str]:
     return letters
 
 
+def _number(value: int | float | Decimal) -> str:
+    """A number as a cell holds it: 16 significant digits (as openpyxl writes it, so that 3.00 reads back as
+    3 and the old exports' values are kept); not a number or infinite: empty."""
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return ""
+    return "%.16g" % (value if isinstance(value, int) else number)
+
+
 def _cell(ref: str, value: Any, style: int = 0) -> str:
     """The XML of one cell at ``ref`` (e.g. ``C7``); "" for None."""
     if value is None:
@@ -134,15 +144,13 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
         return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int):
-        return f'<c r="{ref}"><v>{value}</v></c>'
-    if isinstance(value, (float, Decimal)):
-        return f'<c r="{ref}"><v>{float(value)!r}</v></c>'
+    if isinstance(value, (int, float, Decimal)):
+        return f'<c r="{ref}"><v>{_number(value)}</v></c>'
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value).replace(tzinfo=None)
         serial = (value - EPOCH).total_seconds() / 86400
-        return f'<c r="{ref}" s="{DATETIME}"><v>{serial!r}</v></c>'
+        return f'<c r="{ref}" s="{DATETIME}"><v>{_number(serial)}</v></c>'
     if isinstance(value, datetime.date):
         return f'<c r="{ref}" s="{DATE}"><v>{(value - EPOCH.date()).days}</v></c>'
     return _cell(ref, str(value), style)
