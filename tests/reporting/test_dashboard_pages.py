@@ -183,7 +183,7 @@ def test_xlsx_keeps_numbers_and_neutralises_text(browser, estate):
     response = browser.get("/facilities/", {"export": "xlsx"})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Code"
     by_code = {row[0]: row for row in rows[1:]}
@@ -209,7 +209,7 @@ def test_dashboard_tables_export(browser, estate):
     rows = list(csv.reader(io.StringIO(raw)))
     assert rows[1][0] == "KZ" and rows[1][7] == "50.0" and rows[1][8] == "2029-12-31"
     assert len(rows) == 1 + 1 + 20
-    sheet = load_workbook(io.BytesIO(browser.get("/", {"table": "trend", "export": "xlsx"}).content)).active
+    sheet = load_workbook(io.BytesIO(browser.get("/", {"table": "trend", "export": "xlsx"}).getvalue())).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 1 + 37 and values[-1][1] == 78
     assert values[1][7] == "yes" and values[-1][7] == "no"  # reconstructed demo history is labelled
@@ -311,7 +311,7 @@ def test_xlsx_export_survives_control_characters(client, estate):
     client.force_login(make_user("p2", "Prosecutors"))
     response = client.get("/findings/", {"export": "xlsx"})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[1][11] == "Line\ufffdbreak\ufffd and =SUM(A1)"
     text = body(client.get("/findings/", {"export": "csv"})).decode("utf-8-sig")
     assert "Line\x0bbreak" in text  # CSV keeps the text as it is
