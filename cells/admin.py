@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import VersionedAdmin
+
 from .compliance.run import record_stopped_runs
 from .models import (
     BlockCompliance,
@@ -17,7 +19,12 @@ from .tasks import send_recovery
 
 
 @admin.register(Cell)
-class CellAdmin(SimpleHistoryAdmin):
+class CellAdmin(VersionedAdmin, SimpleHistoryAdmin):
+    """Cells: the change form is version-checked and writes only the fields it changed (core.admin.VersionedAdmin).
+    The count and its date (written by the headcount, cells.services.update_headcount) and the status (the
+    completion and the room's decommissioning) are shown, never written here (docs/architecture.md, §How a
+    write works, step 4)."""
+
     list_display = (
         "block",
         "number",
@@ -31,6 +38,7 @@ class CellAdmin(SimpleHistoryAdmin):
     list_filter = ("accommodation_type", "status", "has_sanitary_annex")
     search_fields = ("block__facility__code", "block__name", "number")
     raw_id_fields = ("block",)
+    readonly_fields = ("occupancy", "occupancy_date", "status", "version")
 
 
 class StandardRuleInline(admin.TabularInline):

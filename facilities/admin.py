@@ -47,6 +47,8 @@ class FacilityAdmin(VersionedAdmin, SimpleHistoryAdmin):
     )
     list_filter = ("region", "kind", "security_level", "status", "is_demo")
     search_fields = ("code", "name_en", "name_ru", "name_kk", "locality")
+    # The population count and its date are written by the headcount import (registers), never here.
+    readonly_fields = ("population", "population_date", "version")
 
 
 @admin.register(ResidentialBlock)
@@ -58,9 +60,21 @@ class ResidentialBlockAdmin(VersionedAdmin, SimpleHistoryAdmin):
 
 
 class ProgressUpdateInline(admin.TabularInline):
+    """The project's progress updates, read only: an update is recorded with the project's figures by
+    facilities.services.record_progress (one added here would not move the project)."""
+
     model = ProgressUpdate
     extra = 0
     readonly_fields = ("created_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ConversionProject)
@@ -68,7 +82,17 @@ class ConversionProjectAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ("block", "status", "percent_complete", "budget_planned_kzt", "budget_spent_kzt", "roadmap_phase")
     list_filter = ("status", "roadmap_phase", "block__facility__region")
     raw_id_fields = ("block",)
-    readonly_fields = ("version",)
+    # Written only by progress updates and the completion (facilities.services.record_progress,
+    # cells.services.complete_conversion), which check their rules; never by this form.
+    readonly_fields = (
+        "status",
+        "status_before_suspension",
+        "percent_complete",
+        "budget_spent_kzt",
+        "actual_start",
+        "actual_end",
+        "version",
+    )
     inlines = [ProgressUpdateInline]
 
 
