@@ -83,13 +83,12 @@ def _converter(kind: str, yes: str, no: str) -> Callable[[Any], Any]:
     return convert
 
 
-UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 (XLSX) cannot hold
+UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;\ud800-\udfff\ufffe\uffff]+')
 
 
 def safe_filename(filename: str) -> str:
-    """``filename`` without control characters, quotes, path separators or ``;`` (each run becomes "-");
-    letters of any script are kept. Never empty."""
+    """``filename`` without control characters, lone surrogates, U+FFFE/U+FFFF, quotes, path separators or
+    ``;`` (each run becomes "-"); letters of any script are kept. Never empty."""
     return UNSAFE_NAME.sub("-", filename).strip(" .-") or "export"
 
 
@@ -167,8 +166,8 @@ def xlsx_response(
             cells = []
             for convert, value in zip(converters, row):
                 value = convert(value)
-                if isinstance(value, str):
-                    value = CONTROL.sub("\ufffd", value) if value else None  # e.g. Word's vertical tab
+                if value == "":
+                    value = None  # an empty cell; characters XML cannot hold are replaced by core.xlsx.xml_text
                 cells.append(value)
             yield cells
 

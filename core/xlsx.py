@@ -11,11 +11,13 @@ ZIP archive (``zipfile`` on a stream that cannot seek: data descriptors, no temp
 Cells: text as inline strings (``t="inlineStr"``, so never a formula and never an error code: the value is
 the text), numbers as numbers (16 significant digits, as openpyxl wrote them), dates and date-times as serial numbers (days since 1899-12-30, the 1900
 date system) with the formats ``yyyy-mm-dd`` and ``yyyy-mm-dd h:mm:ss``; None is an empty cell. The
-caller neutralises formulas (core.export.safe_cell) and removes characters XML 1.0 cannot hold.
+caller neutralises formulas (core.export.safe_cell); every character XML 1.0 cannot hold (:data:`NOT_XML`)
+is replaced by U+FFFD here, in every text written (cells, header, sheet name).
 """
 
 import datetime
 import math
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -114,6 +116,18 @@ class _Pieces:
         return data
 
 
+# Every character outside XML 1.0's Char production (W3C XML 1.0, §2.2: #x9 | #xA | #xD | [#x20-#xD7FF] |
+# [#xE000-#xFFFD] | [#x10000-#x10FFFF]): the C0 controls but tab and line ends, U+FFFE and U+FFFF, and lone
+# surrogates. One of them makes the sheet not well-formed (Excel repairs it away, openpyxl refuses it).
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold (:data:`NOT_XML`) replaced by U+FFFD."""
+    return NOT_XML.sub(REPLACEMENT, text)
+
+
 def column_letters(count: int) -> list[str]:
     """The letters of the first ``count`` columns: A, B, ..., Z, AA, AB, ..."""
     letters = []
@@ -141,7 +155,7 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
         return ""
     if isinstance(value, str):
         styled = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
+        return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{escape(xml_text(value))}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float, Decimal)):
@@ -169,7 +183,7 @@ def stream_xlsx(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:  # type: ignore[call-overload]
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", PACKAGE_RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=quoteattr(sheet)))
+        archive.writestr("xl/workbook.xml", WORKBOOK.format(name=quoteattr(xml_text(sheet))))
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", STYLES)
         yield out.take()

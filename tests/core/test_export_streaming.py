@@ -135,3 +135,29 @@ def test_stream_xlsx_writes_types_and_escapes_text():
     ]
     assert sheet["A4"].data_type == "s"
     assert sheet["C2"].number_format == "yyyy-mm-dd" and sheet["D2"].number_format == "yyyy-mm-dd h:mm:ss"
+
+
+# Every character XML 1.0 cannot hold (its Char production), and its neighbours that it can.
+NOT_XML = ["\x00", "\x08", "\x0b", "\x1f", "\ufffe", "\uffff", "\ud800", "\udfff"]
+XML_EDGES = ["\t", "\n", "\ud7ff", "\ue000", "\ufffd", "\ufdd0", "\U00010000", "\U0001fffe", "\U0010ffff"]
+
+
+@pytest.mark.parametrize("char", NOT_XML, ids=[f"U+{ord(c):04X}" for c in NOT_XML])
+def test_an_xlsx_export_of_a_character_xml_cannot_hold_opens_in_openpyxl(char):
+    """One noncharacter (U+FFFE, U+FFFF), a C0 control or a lone surrogate anywhere (a cell, the header,
+    the sheet's name) is written as U+FFFD: the sheet stays well-formed XML."""
+    response = export.xlsx_response(f"cells{char}", [f"Name{char}", "Count"], [[f"Block{char}A", 1], [char, 2]])
+    data = b"".join(response.streaming_content)
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["cells\ufffd"]
+    assert [list(r) for r in workbook.active.iter_rows(values_only=True)] == [
+        ["Name\ufffd", "Count"],
+        ["Block\ufffdA", 1],
+        ["\ufffd", 2],
+    ]
+
+
+def test_an_xlsx_export_keeps_every_character_xml_can_hold():
+    text = "".join(XML_EDGES)
+    data = b"".join(stream_xlsx("Sheet", ["Text"], iter([[text]])))
+    assert load_workbook(io.BytesIO(data)).active["A2"].value == text
