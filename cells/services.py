@@ -117,15 +117,68 @@ def _check_block_editable(user: "User | AnonymousUser", block: ResidentialBlock,
         raise ValidationError({field: [_("This block is outside your regions.")]})
 
 
+COUNT_FIELDS = ("occupancy", "occupancy_date")
+
+
+def count_by_headcount_message() -> str:
+    """The one message of a count sent with an edit of a stored cell."""
+    return _(
+        "The count is recorded only as a headcount (PATCH /api/v1/cells/<id>/headcount/, the cell's headcount "
+        "page or a headcounts import), never by an edit of the cell."
+    )
+
+
+def decommissioned_message() -> str:
+    """The one message of an edit that would put a decommissioned room or cell back into use."""
+    return _(
+        "This room or cell is decommissioned (its block was converted): an edit cannot put it back into use or "
+        "under reconstruction."
+    )
+
+
+def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
+    """The rules of a change of ``cell`` (stored, not yet changed) to ``values`` (any of CELL_FIELDS), before
+    they are applied; the one place of both rules (docs/architecture.md, §How a write works, step 4):
+
+    - A decommissioned room or cell keeps that status (the completion decommissioned it; nothing brings it back).
+    - Its count (``occupancy``, ``occupancy_date``) changes only through the headcount rules: an ``edit``
+      (save_cell: the API's PATCH/PUT, the page) may not change it at all (count_by_headcount_message); a
+      register import of the cell survey (``edit`` False) may, as a headcount (check_headcount: dated, not in
+      the future, not older than the stored count).
+
+    Raises ValidationError ``{field: [reason]}``."""
+    errors: dict[str, list[str]] = {}
+    if (
+        cell.status == Cell.Status.DECOMMISSIONED
+        and values.get("status", Cell.Status.DECOMMISSIONED) != Cell.Status.DECOMMISSIONED
+    ):
+        errors["status"] = [decommissioned_message()]
+    counted = [name for name in COUNT_FIELDS if name in values and values[name] != getattr(cell, name)]
+    if counted and edit:
+        errors.update({name: [count_by_headcount_message()] for name in counted})
+    if errors:
+        raise ValidationError(errors)
+    if counted:
+        check_headcount(cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"))
+
+
 def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
     """Apply ``data`` to ``cell`` (a new Cell when None) and validate it, without saving: the rules every
     write path of a cell shares (the page, the API, the import).
 
     ``data`` holds ``block`` (a ResidentialBlock) and any of CELL_FIELDS. The block (old and new) must be in
     the user's regions (ministry editor) or the user an administrator. ``check_unique`` looks the number up
-    in the block (an import matches numbers itself). Raises PermissionDenied, ValidationError.
+    in the block (an import matches numbers itself). A stored ``cell`` is changed under check_cell_change's
+    rules (an import: a new count as a headcount; a decommissioned room stays so); a new cell given a count
+    (``occupancy`` or its date) gets it under the headcount rules (check_headcount). Raises PermissionDenied,
+    ValidationError.
     """
     check_can_edit_cells(user, cell)
+    if cell is not None and cell.pk is not None:
+        check_cell_change(cell, data, edit=False)
+    elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
+        first = Cell(status=data.get("status", Cell.Status.IN_USE))
+        check_headcount(first, data.get("occupancy"), data.get("occupancy_date"))
     cell = cell or Cell()
     block = data.get("block") or (cell.block if cell.block_id else None)
     if block is None:
@@ -162,7 +215,9 @@ def save_cell(
     API's If-Match, the page's hidden version; None = not stated) with core.versioning.StaleVersion, applies
     ``data`` (``block`` and any of CELL_FIELDS; only the keys given) to the locked row with prepare_cell's
     rules, and saves the fields whose value changed (``update_fields``, the version raised, history with
-    ``user`` and ``reason``). A value the caller did not send is never written back.
+    ``user`` and ``reason``). A value the caller did not send is never written back. A change may not
+    touch the count, nor bring a decommissioned room back (check_cell_change, ``edit``); a new cell may come
+    with a first count, under the headcount rules.
 
     Occupancy above design capacity is recorded (overcrowding), not refused. Compliance of the
     facilities concerned is recomputed on commit. Raises PermissionDenied, StaleVersion and ValidationError
@@ -188,6 +243,7 @@ def save_cell(
     check_version(current, expected_version)
     old_facility = current.block.facility_id
     values = {name: data[name] for name in ("block", *CELL_FIELDS) if name in data}
+    check_cell_change(current, values, edit=True)
     changed = assign(current, values)
     if not changed:
         return current

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cells import bounds
+from cells import bounds, services
 from cells.compliance import rules as R
 from cells.compliance.design_check import present_measured
 from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
@@ -222,7 +222,8 @@ class DesignCheckResultSerializer(serializers.Serializer):
 
 class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
     """A cell as a ministry editor registers or changes it. Measurements in m² and m (2 decimal places);
-    capacity and occupancy in persons; unknown values null."""
+    capacity and occupancy in persons; unknown values null. The count (``occupancy``, ``occupancy_date``)
+    only when registering (POST); a change (PATCH, PUT) of the count is ``headcount/``'s."""
 
     block = IdRelatedField(queryset=ResidentialBlock.objects.none())
     number = serializers.CharField(max_length=20)
@@ -243,6 +244,16 @@ class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             self.fields["block"].queryset = ResidentialBlock.objects.visible_to(request.user).select_related("facility")
+
+    def to_internal_value(self, data):
+        """A change of a stored cell (``context["cell"]`` given: PATCH, PUT) is refused when it sends the count
+        (``occupancy``, ``occupancy_date``): counts are written only by ``headcount/``
+        (cells.services.update_headcount). Registering a cell (POST) may give a first count."""
+        if self.context.get("cell") is not None and isinstance(data, dict):
+            sent = [name for name in services.COUNT_FIELDS if name in data]
+            if sent:
+                raise serializers.ValidationError({name: [services.count_by_headcount_message()] for name in sent})
+        return super().to_internal_value(data)
 
 
 class HeadcountSerializer(StrictInputMixin, serializers.Serializer):
