@@ -2,16 +2,19 @@
 write may send.
 
 - ``ETag: "<version>"`` on every GET of a versioned detail and on every write's response (:func:`set_etag`).
-- ``If-Match: "<version>"`` (also ``W/"<version>"`` or the bare number) on PATCH, PUT and the action
-  endpoints: a stale version answers 412 with the current version and the fields changed since
+- ``If-Match: "<version>"`` (or a list of ETags, ``"6", "7"``) on PATCH, PUT and the action endpoints: the
+  write goes on when one ETag of the list is the record's current ETag, compared strongly (RFC 9110
+  §13.1.1, §8.8.3.2): a weak ETag (``W/"7"``) never matches, and an ETag matches only as this API writes
+  it (``"01"`` is not ``"1"``). Else 412 with the current version and the fields changed since
   (core.api.exception_handler renders core.versioning.StaleVersion), and nothing is written. ``If-Match: *``
-  states no version (RFC 9110 §13.1.1: any current representation matches). A header that is not one
-  ETag of at most 9 ASCII digits matches no version: 412 as well (RFC 9110 §13.1.1).
+  states no version (any current representation matches). A header that is not a list of entity-tags
+  (``7`` unquoted, ``"7``) matches nothing: 412 as well.
 - Without If-Match a write keeps its field-level semantics (only the fields sent are written).
 
 The role is checked before the header is read (the views call their permission checks first).
 """
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
@@ -48,35 +51,50 @@ STALE_EXAMPLE = OpenApiExample(
 )
 
 
-def parse_if_match(request: Request) -> int | None | bool:
-    """The version named by the request's ``If-Match`` header: None when there is none or it is ``*``;
-    False when it is not one ETag of at most MAX_DIGITS ASCII digits (it then matches no version)."""
+# One element of an If-Match list (RFC 9110 §5.6.1, §8.8.3): optional whitespace, an entity-tag or nothing (an
+# empty element, ignored), optional whitespace, then a comma or the end. etagc: %x21 / %x23-7E / obs-text.
+_LIST_ELEMENT = re.compile(r'[ \t]*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)")?[ \t]*(,|\Z)')
+# A version as its ETag writes it (etag): 1 to MAX_DIGITS ASCII digits, no leading zero.
+_VERSION = re.compile(rf"[1-9][0-9]{{0,{MAX_DIGITS - 1}}}", re.ASCII)
+
+
+def parse_if_match(request: Request) -> list[int] | None:
+    """The versions whose ETag the request's ``If-Match`` lists (RFC 9110 §13.1.1): None when there is no
+    header or it is ``*`` (no version stated); else the versions of its strong ETags in this API's form
+    (etag), in order. Weak ETags (``W/"7"``), other opaque tags (``"01"``, ``"abc"``) and a header that is
+    not a list of entity-tags match no version: they give no entry, so an empty list matches nothing."""
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    value = header.strip()
-    if value == "*":
+    if header.strip(" \t") == "*":
         return None
-    value = value.removeprefix("W/")
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    if not (value.isascii() and value.isdigit() and 0 < len(value) <= MAX_DIGITS):
-        return False
-    return int(value)
+    versions: list[int] = []
+    position = 0
+    while True:
+        element = _LIST_ELEMENT.match(header, position)
+        if element is None or (element.end() == position and position < len(header)):
+            return []  # not a list of entity-tags
+        weak, tag, separator = element.groups()
+        if tag is not None and not weak and _VERSION.fullmatch(tag):
+            versions.append(int(tag))
+        if not separator:
+            return versions
+        position = element.end()
 
 
 def expected_version(request: Request, instance: Any) -> int | None:
     """The version the request's If-Match names for ``instance`` (a core.versioning.Versioned), checked
-    against the version read now: None when the request states none. Raises StaleVersion (412) when it
-    names another version, or is not an ETag of this API. Call it after the role check; the service checks
-    again under its row lock."""
-    version = parse_if_match(request)
-    if version is None:
+    against the version read now: None when the request states none (no header, ``*``); the current version
+    when the list holds its ETag. Raises StaleVersion (412) when it does not (another version, only weak or
+    foreign ETags, a malformed header; ``your_version`` is the highest version listed, None for none). Call
+    it after the role check; the service checks again under its row lock."""
+    versions = parse_if_match(request)
+    if versions is None:
         return None
-    if version is False:
-        raise StaleVersion(instance, None)
-    check_version(instance, version)
-    return version
+    current = getattr(instance, "version", None)
+    if current in versions:
+        return current
+    raise StaleVersion(instance, max(versions) if versions else None)
 
 
 def etag(version: int) -> str:

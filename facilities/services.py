@@ -271,13 +271,15 @@ def update_project(
 ) -> tuple[ConversionProject, list[str]]:
     """Change the planned figures of ``project`` that ``data`` names (PROJECT_FIELDS: planned start and
     end, planned budget in KZT, contractor, roadmap phase, target cells and places in persons); a field not
-    in ``data`` is left as stored, and never the status, percent or spend (record_progress's).
+    in ``data`` is left as stored, and never the status, percent or spend (record_progress's). The plan of
+    a closed project (completed or cancelled: facilities.flow.FINAL) is refused whole, even unchanged.
 
     Ministry editors of the project's region and administrators (check_can_edit_project). Locks the row,
     checks ``version`` (the version the caller read; None: not stated), validates the model (the planned
     end not before the start, the budget not negative) and writes only the fields that change. Raises
-    PermissionDenied, core.versioning.StaleVersion, ValidationError ``{field: [reason]}``, KeyError for a
-    field outside PROJECT_FIELDS. Returns ``(the project as stored, the names of the fields written)``.
+    PermissionDenied, core.versioning.StaleVersion, ValidationError ``{field: [reason]}`` (``{"status":
+    [...]}`` for a closed project), KeyError for a field outside PROJECT_FIELDS. Returns ``(the project as
+    stored, the names of the fields written)``.
     """
     unknown = sorted(set(data) - set(PROJECT_FIELDS))
     if unknown:
@@ -285,6 +287,15 @@ def update_project(
     check_can_edit_project(user, project)
     current = lock(ConversionProject.objects.select_related("block__facility"), project.pk)
     check_version(current, version)
+    if current.status in flow.FINAL:  # on the locked row: a completion meanwhile closes the plan too
+        raise ValidationError(
+            {
+                "status": [
+                    _("The project is %(status)s; its plan is closed and can no longer be changed.")
+                    % {"status": _label(current.status)}
+                ]
+            }
+        )
     changed = assign(current, data)
     if changed:
         try:

@@ -38,6 +38,7 @@ class FacilitySerializer(serializers.ModelSerializer):
             "longitude",
             "source",
             "is_demo",
+            "version",
         ]
 
 

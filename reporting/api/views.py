@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.history import HistoryMixin
+from core.http import set_etag
 from facilities import scoping
 from facilities.models import Facility
 from facilities.regions import find_region, unknown_region_message
@@ -47,6 +48,11 @@ class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "request", None) is not None and not getattr(self, "swagger_fake_view", False):
             context["profile"] = self._profile()
         return context
+
+    def retrieve(self, request, *args, **kwargs):
+        """A facility with its figures and ``version``, answered with ``ETag: "<version>"`` (core.http)."""
+        response = super().retrieve(request, *args, **kwargs)
+        return set_etag(response, response.data["version"])
 
 
 _ComplianceRow = inline_serializer(

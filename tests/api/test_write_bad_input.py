@@ -23,12 +23,23 @@ def test_progress_body_must_be_an_object(world, body):
     assert ProgressUpdate.objects.filter(project=world.a.project).count() == 1
 
 
-@pytest.mark.parametrize("header", ['"²"', '"¹²"', '"abc"', '"2"', '"' + "9" * 5000 + '"', "9" * 40, '"-1"', '""'])
+@pytest.mark.parametrize(
+    "header",
+    ['"²"', '"¹²"', '"abc"', '"2"', '"' + "9" * 5000 + '"', "9" * 40, '"-1"', '""', 'W/"1"', '"01"', "1", '"2", "3"'],
+)
 def test_bad_if_match_is_412(world, header):
     """An If-Match that names another version, or no version at all, matches nothing: 412 before the body
     is read (RFC 9110 §13.1.1), with the stored version; nothing is written."""
     response = world.clients["editor_a"].post(progress_url(world), {}, format="json", HTTP_IF_MATCH=header)
     assert response.status_code == 412 and response.json()["version"] == 1
+    assert ProgressUpdate.objects.filter(project=world.a.project).count() == 1
+
+
+@pytest.mark.parametrize("header", ['"1"', '"2", "1"', ' "3" , "1" '])
+def test_an_if_match_listing_the_current_etag_matches(world, header):
+    """A list of ETags matches when one of them is the current one (RFC 9110 §13.1.1): the body is then read."""
+    response = world.clients["editor_a"].post(progress_url(world), {}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == 400 and "date" in response.json()
     assert ProgressUpdate.objects.filter(project=world.a.project).count() == 1
 
 

@@ -52,14 +52,23 @@ def test_changes_since_names_each_field_changed_after_a_version(world):
     [
         (None, None),
         ("*", None),
-        ('"7"', 7),
-        ('W/"7"', 7),
-        ("7", 7),
-        ('"abc"', False),
-        ('"²"', False),
-        ('"' + "9" * 5000 + '"', False),
-        ('""', False),
-        ('"-1"', False),
+        (" * ", None),
+        ('"7"', [7]),
+        ('"6", "7"', [6, 7]),  # a list: any of its ETags may match (RFC 9110 §13.1.1)
+        (' "6" ,, W/"8","7" ', [6, 7]),  # empty elements ignored; a weak ETag never matches
+        ('W/"7"', []),  # If-Match compares strongly: a weak ETag matches no version
+        ('"07"', []),  # "07" is not the ETag "7"
+        ('"0"', []),
+        ("7", []),  # not an entity-tag (unquoted)
+        ('"7', []),
+        ('"7" "8"', []),
+        ('"7", x', []),
+        ('"abc"', []),
+        ('"²"', []),
+        ('"' + "9" * 5000 + '"', []),
+        ('""', []),
+        ('"-1"', []),
+        ("", []),
     ],
 )
 def test_parse_if_match(header, expected):
@@ -71,6 +80,8 @@ def test_expected_version_refuses_another_or_a_malformed_version(world):
     cell = Cell.objects.get(pk=world.a.cell.pk)
     ok = Request(APIRequestFactory().patch("/", HTTP_IF_MATCH=f'"{cell.version}"'))
     assert expected_version(ok, cell) == cell.version
-    for header in (f'"{cell.version + 1}"', '"x"'):
+    listed = Request(APIRequestFactory().patch("/", HTTP_IF_MATCH=f'"{cell.version + 1}", "{cell.version}"'))
+    assert expected_version(listed, cell) == cell.version
+    for header in (f'"{cell.version + 1}"', '"x"', f'W/"{cell.version}"', f'"0{cell.version}"', str(cell.version)):
         with pytest.raises(StaleVersion):
             expected_version(Request(APIRequestFactory().patch("/", HTTP_IF_MATCH=header)), cell)

@@ -290,3 +290,34 @@ def test_the_schema_documents_if_match_412_and_an_example(world):
         assert stale["examples"]["StaleVersion"]["value"]["your_version"] == 7, path
         assert "409" in operation["responses"], path
     assert "put" not in schema["paths"]["/api/v1/conversions/{id}/"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The facility's detail; a closed project's plan
+
+
+def test_the_facility_detail_answers_its_etag_and_version(world):
+    api = world.clients["editor_a"]
+    url = f"/api/v1/facilities/{world.a.facility.pk}/"
+    first = api.get(url)
+    assert first.status_code == 200 and first["ETag"] == '"1"' and first.json()["version"] == 1
+    Facility.objects.get(pk=world.a.facility.pk).save(update_fields=["locality"])  # an edit: version 2
+    again = api.get(url)
+    assert again["ETag"] == '"2"' and again.json()["version"] == 2
+
+
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_a_closed_projects_plan_is_refused(world, client, status):
+    project = world.a.project
+    ConversionProject.objects.filter(pk=project.pk).update(status=status)
+    before = _snapshot(project.pk)
+    response = world.clients["editor_a"].patch(f"/api/v1/conversions/{project.pk}/", {"target_cells": 5}, format="json")
+    assert response.status_code == 400
+    assert "plan is closed" in response.json()["status"][0] and status in response.json()["status"][0]
+    assert _snapshot(project.pk) == before
+    client.force_login(world.users["editor_a"])
+    url = f"/conversions/{project.pk}/edit/"
+    data = {**_page_data(client.get(url).context["form"]), "target_cells": "5"}
+    page = client.post(url, data)
+    assert page.status_code == 200 and "plan is closed" in page.content.decode()
+    assert _snapshot(project.pk) == before
