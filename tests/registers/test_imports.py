@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
@@ -240,8 +241,9 @@ def test_other_kinds(estate):
 
 def test_prosecutors_do_not_import(estate):
     prosecutor = make_user("pros_i", "Prosecutors")
-    record = run("cells", CELLS_CSV_UTF8.encode(), prosecutor)
-    assert record.status == "failed" and "Only ministry editors" in record.message
+    with pytest.raises(PermissionDenied, match="Only ministry editors"):  # refused before it is stored
+        run("cells", CELLS_CSV_UTF8.encode(), prosecutor)
+    assert not ImportRecord.objects.exists()
 
 
 def test_command(estate, capsys, tmp_path):
@@ -417,7 +419,8 @@ def test_confirm_once_and_confirmer_recorded(estate):
     assert (done.status, done.confirmed_by) == ("imported", admin)
     assert Cell.objects.get(number="S-1").history.first().history_user == admin
     again = services.process(record, confirm=True, user=admin)
-    assert again.message == "This import was already written." and Cell.objects.filter(block=block).count() == 3
+    assert again.message.startswith("This import was already confirmed on ") and Cell.objects.filter(block=block).count() == 3
+    assert "by admin_c: 3 rows written (2 created, 1 updated)" in again.message
 
 
 @pytest.mark.parametrize(
