@@ -203,7 +203,7 @@ def start_confirm(record: ImportRecord, *, user: "User") -> ImportRecord:
     one that was checked; PermissionDenied when ``user`` may not import its kind."""
     decisions.check_may_import(user, record.kind)
     with transaction.atomic():
-        record = ImportRecord.objects.select_for_update().select_related("confirmed_by").get(pk=record.pk)
+        record = ImportRecord.objects.select_for_update(of=("self",)).select_related("confirmed_by").get(pk=record.pk)
         who = record.confirmed_by.username if record.confirmed_by else "—"
         if record.status == ImportRecord.Status.IMPORTED:
             raise ConfirmConflict(
