@@ -321,3 +321,18 @@ def test_a_confirm_while_another_writes_is_409(estate, client):
     assert (
         ImportRecord.objects.get(pk=record.pk).status == "confirming" and not Cell.objects.filter(number="S-1").exists()
     )
+
+
+def test_the_broker_down_notice_tells_import_checks_from_recomputes(estate, browser):
+    from core.models import PendingTask
+
+    PendingTask.objects.create(task="cells.tasks.recalculate_compliance", kwargs={"facility_ids": [1]})
+    for pk in (1, 2):
+        PendingTask.objects.create(task=tasks.process_import.name, kwargs={"record_id": pk})
+    page = browser.get("/").content.decode()
+    assert "The background queue was unreachable: 1 recompute is waiting and will be sent when it is back." in page
+    assert (
+        "The background queue was unreachable: 2 register imports are waiting to be checked or written and will be "
+        "sent when it is back." in page
+    )
+    assert "recomputes are waiting" not in page
