@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.validators import future_message, is_in_future
+from core.versioning import Versioned
 from facilities.models import AccommodationType, RegionScopedQuerySet, ResidentialBlock
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
@@ -78,7 +79,7 @@ class CellQuerySet(RegionScopedQuerySet):
             self._attached(self._result_cache)
 
 
-class Cell(models.Model):
+class Cell(Versioned):
     """A room or cell of a residential block, with its measurements.
 
     Units: ``living_space_m2`` in m² excluding the sanitary annex; ``min_wall_distance_m`` and

@@ -11,11 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import ConflictError
+from .versioning import StaleVersion
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
-    ConflictError (a stale version) -> 409 with the current version (412 when the request had If-Match); a body over
+    ConflictError (a stale version) -> 409 with the current version (412 when the request had If-Match), and
+    for core.versioning.StaleVersion the fields changed since;; a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -34,7 +36,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             if request is not None and "If-Match" in request.headers
             else status.HTTP_409_CONFLICT
         )
-        return Response({"detail": str(exc), "version": exc.current_version}, status=code)
+        body = exc.as_dict() if isinstance(exc, StaleVersion) else {"detail": str(exc), "version": exc.current_version}
+        return Response(body, status=code)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": _("Request body too large.")}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     return drf_exception_handler(exc, context)

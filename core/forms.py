@@ -1,7 +1,12 @@
 """Helpers for pages whose forms call services."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from .versioning import StaleVersion
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -31,3 +36,26 @@ class ServiceValidatedModelForm(forms.ModelForm):
             self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
         except forms.ValidationError as error:
             self._update_errors(error)  # type: ignore[attr-defined]  # ModelForm's, not in the stubs
+
+
+def show_stale(form: forms.BaseForm, stale: "StaleVersion") -> list[dict[str, str | None]]:
+    """A stale edit form (core.versioning.StaleVersion): the form keeps what the user typed, names who
+    changed the record and when (a form error), and takes the stored version, so that one more submit keeps
+    the user's values. Returns the rows for templates/partials/stale.html, one per field changed since the
+    version the form was opened with: ``{"field", "label", "theirs" (stored now), "yours" (as submitted)}``;
+    a field the form does not have shows the stored value alone."""
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict for a bound form
+    data["version"] = str(stale.current_version)
+    form.data = data
+    form.add_error(None, str(stale))
+    rows = []
+    for change in stale.changes:
+        yours = None
+        if change.field in form.fields:
+            bound = form[change.field]
+            value = bound.value()
+            field = form.fields[change.field]
+            choices = dict(getattr(field, "choices", None) or [])
+            yours = str(choices.get(value, value)) if value not in (None, "") else None
+        rows.append({"field": change.field, "label": change.label, "theirs": change.now, "yours": yours})
+    return rows

@@ -34,7 +34,28 @@ VALIDATION_ERROR_SCHEMA = {
 }
 CONFLICT_SCHEMA = {
     "type": "object",
-    "properties": {"detail": {"type": "string"}, "version": {"type": "integer", "nullable": True}},
+    "description": "The record is at another version than the one you named (core.versioning.StaleVersion): "
+    "nothing was written. ``changes`` are the fields changed since your version (then: as you read it, now: "
+    "as stored).",
+    "properties": {
+        "detail": {"type": "string"},
+        "version": {"type": "integer", "nullable": True},
+        "your_version": {"type": "integer", "nullable": True},
+        "changed_by": {"type": "string", "nullable": True},
+        "changed_at": {"type": "string", "format": "date-time", "nullable": True},
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "label": {"type": "string"},
+                    "then": {"type": "string", "nullable": True},
+                    "now": {"type": "string", "nullable": True},
+                },
+            },
+        },
+    },
     "required": ["detail", "version"],
 }
 

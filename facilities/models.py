@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.validators import future_errors
+from core.versioning import Versioned
 
 from .bounds import FACILITY_PERSONS
 from .choices import AccommodationType as AccommodationType  # re-exported: facilities.models.AccommodationType
@@ -62,7 +63,7 @@ class Region(LocalisedNameMixin, models.Model):
         return f"{self.code} {self.name}"
 
 
-class Facility(LocalisedNameMixin, models.Model):
+class Facility(LocalisedNameMixin, Versioned):
     """A penitentiary institution: colony, prison, pre-trial centre and so on.
 
     ``design_capacity`` and ``population`` are persons; ``population`` is the count on ``population_date``.
@@ -151,7 +152,7 @@ class Facility(LocalisedNameMixin, models.Model):
         return f"{self.code} {self.name}".strip()
 
 
-class ResidentialBlock(models.Model):
+class ResidentialBlock(Versioned):
     """A residential building (block) of a facility. ``accommodation_type``: dormitory, cell or mixed."""
 
     class Accommodation(models.TextChoices):
@@ -179,14 +180,14 @@ class ResidentialBlock(models.Model):
         return f"{self.facility.code} / {self.name}"
 
 
-class ConversionProject(models.Model):
+class ConversionProject(Versioned):
     """The conversion of one residential block from dormitory rooms to single cells.
 
     Baseline: ``baseline_rooms`` dormitory rooms with ``baseline_beds`` beds; target: ``target_cells``
     single cells with ``target_places`` places. Budgets in KZT; ``percent_complete`` 0-100 (%).
     Status moves ``planned -> design -> procurement -> construction -> commissioning -> completed``;
     ``suspended`` returns to the state it left (``status_before_suspension``); ``cancelled`` ends it.
-    ``version`` is incremented on every change (optimistic locking).
+    ``version`` is raised on every change (core.versioning.Versioned).
     """
 
     class Status(models.TextChoices):
@@ -223,7 +224,6 @@ class ConversionProject(models.Model):
         _("spent to date (KZT)"), max_digits=16, decimal_places=2, default=Decimal("0")
     )
     contractor = models.CharField(_("contractor"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.exceptions import ConflictError
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_errors
+from core.versioning import check_version
 
 from . import decisions, flow
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
@@ -138,20 +138,13 @@ def record_progress(
     which registers the new cells. Entering construction sets the actual start (the update's date) when
     none is given.
 
-    Raises PermissionDenied (not an editor of the region), ConflictError (``version`` is stale) and
+    Raises PermissionDenied (not an editor of the region), core.versioning.StaleVersion (a ConflictError:
+    ``version`` is stale) and
     ValidationError ``{field: [reason]}``. Returns the ProgressUpdate.
     """
     check_can_edit_project(user, project)
     current = ConversionProject.objects.select_for_update().select_related("block__facility").get(pk=project.pk)
-    if version != current.version:
-        raise ConflictError(
-            _(
-                "This project was changed by someone else (now version %(current)s, you edited version "
-                "%(edited)s). Reload it, check the latest update and enter yours again."
-            )
-            % {"current": current.version, "edited": version},
-            current.version,
-        )
+    check_version(current, version)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
     allowed = allowed_transitions(current)
@@ -221,7 +214,6 @@ def record_progress(
     current.percent_complete = percent_complete
     current.budget_spent_kzt = budget_spent_kzt
     current.actual_start, current.actual_end = actual_start, actual_end
-    current.version += 1
     current._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     current.save()
     update = ProgressUpdate.objects.create(

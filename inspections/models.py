@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cells.models import Cell, StandardRule
+from core.versioning import Versioned
 from facilities.models import Facility, RegionScopedQuerySet, ResidentialBlock
 
 
@@ -29,7 +30,7 @@ class FindingQuerySet(RegionScopedQuerySet):
         return self.filter(status__in=Finding.OPEN_STATUSES)
 
 
-class Inspection(models.Model):
+class Inspection(Versioned):
     """A visit to a facility by an inspecting body, between ``date_start`` and ``date_end``."""
 
     class Body(models.TextChoices):
@@ -72,7 +73,7 @@ class Inspection(models.Model):
         return f"{self.facility.code} {self.date_start:%Y-%m-%d} ({self.get_body_display()})"
 
 
-class Finding(models.Model):
+class Finding(Versioned):
     """A finding of an inspection, optionally tied to a block, a cell and a standard's rule.
 
     Status: ``open -> in_progress -> resolved -> verified``, or ``rejected``. A finding past its

@@ -86,9 +86,7 @@ class ConversionCompleteView(APIView):
         project = get_object_or_404(
             ConversionProject.objects.visible_to(request.user).select_related("block__facility"), pk=pk
         )
-        data, refusal = with_if_match_version(request, project.version)
-        if refusal:
-            return refusal
+        data = with_if_match_version(request, project)
         serializer = CompletionSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         services.complete_conversion(user=request.user, project=project, **serializer.validated_data)

@@ -72,9 +72,7 @@ class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     def progress(self, request, pk=None):
         """Append a progress update (status, percent, spend in KZT) and apply it to the project."""
         project = self.get_object()
-        data, refusal = with_if_match_version(request, project.version)
-        if refusal:
-            return refusal
+        data = with_if_match_version(request, project)
         serializer = ProgressInputSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         services.record_progress(project=project, user=request.user, **serializer.validated_data)

@@ -24,10 +24,19 @@ def test_progress_body_must_be_an_object(world, body):
     assert ProgressUpdate.objects.filter(project=world.a.project).count() == 1
 
 
-@pytest.mark.parametrize("header", ['"²"', '"¹²"', '"abc"', '"2"', "*"])
+@pytest.mark.parametrize("header", ['"²"', '"¹²"', '"abc"', '"2"', '"' + "9" * 5000 + '"', "9" * 40, '"-1"', '""'])
 def test_bad_if_match_is_412(world, header):
+    """An If-Match that names another version, or no version at all, matches nothing: 412 before the body
+    is read (RFC 9110 §13.1.1), with the stored version; nothing is written."""
     response = world.clients["editor_a"].post(progress_url(world), {}, format="json", HTTP_IF_MATCH=header)
     assert response.status_code == 412 and response.json()["version"] == 1
+    assert ProgressUpdate.objects.filter(project=world.a.project).count() == 1
+
+
+def test_if_match_star_states_no_version(world):
+    """``If-Match: *`` matches any current version: the body is then validated as without the header."""
+    response = world.clients["editor_a"].post(progress_url(world), {}, format="json", HTTP_IF_MATCH="*")
+    assert response.status_code == 400 and "version" in response.json()
 
 
 def test_unknown_fields_are_refused(world):

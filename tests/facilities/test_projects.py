@@ -197,7 +197,7 @@ def test_browser_conflict_keeps_the_input(client, world):
         "note": "my update",
     }
     page = client.post(url, form).content.decode()
-    assert "changed by someone else" in page and "65.00% complete" in page
+    assert "was changed by" in page and "65.00% complete" in page
     assert 'value="72"' in page and "my update" in page and 'name="version" value="2"' in page
     assert client.post(url, {**form, "version": 2}).status_code == 302
     world.a.project.refresh_from_db()
