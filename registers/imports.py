@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from cells import services as cell_services
 from cells.models import Cell
-from core import tabular
+from core import tabular, versioning
 from core.tabular import TabularError
 from core.validators import future_errors, future_message, is_in_future
 from facilities import decisions
@@ -42,7 +42,8 @@ def ident(value: Any) -> Any:
 
 
 def version_of(instance) -> int | None:
-    """The record's version (core.versioning: every save increases it), None for a model without one."""
+    """The record's version (core.versioning.Versioned: every write raises it), None for a model without
+    one (ResidencePopulation: its rows are written by imports only)."""
     return getattr(instance, "version", None)
 
 
@@ -530,17 +531,16 @@ def _write_batch(writes: list, *, user, reason: str) -> None:
         if changed is None:
             creates.setdefault(model, []).append(instance)
         else:
-            fields = set(changed)
-            if hasattr(instance, "version"):
-                instance.version = (instance.version or 0) + 1
-                fields.add("version")
-            updates.setdefault((model, frozenset(fields)), []).append(instance)
+            updates.setdefault((model, frozenset(changed)), []).append(instance)
     for model in (Facility, ResidentialBlock, Cell, ResidencePopulation):
         if model in creates:
             bulk_create_with_history(
                 creates[model], model, batch_size=BATCH_ROWS, default_user=user, default_change_reason=reason
             )
-    for (model, fields), instances in updates.items():
+    for (model, changed), instances in updates.items():
+        fields = set(changed)
+        if issubclass(model, versioning.Versioned):
+            fields.add(versioning.bump(instances))  # a bulk write raises the versions itself
         bulk_update_with_history(
             instances, model, sorted(fields), batch_size=BATCH_ROWS, default_user=user, default_change_reason=reason
         )
