@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cells import services as cell_services
 from cells.models import Cell
@@ -78,10 +78,16 @@ class RejectedImport(Exception):
 
 class _Context:
     """Lookups of one import, within the user's regions: indexes (identifier -> pk) loaded once, the
-    records of a batch fetched (and with ``lock``, locked in id order) before its rows are planned."""
+    records of a batch fetched (and with ``lock``, locked in id order) before its rows are planned.
+
+    ``lock`` is also the confirm: the rows were validated by the dry run against the records as they were
+    then, and a row whose record changed since is rejected (versions), so the model validation is not run
+    again (validate()); the permission checks are.
+    """
 
     def __init__(self, user, kind: str, lock: bool = False):
         self.user, self.kind, self.lock = user, kind, lock
+        self.seen: dict[str, set] = {}  # label -> pks of the records the rows matched (the confirm's)
         self.regions = {r.code: r for r in Region.objects.all()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
         self.facilities = {
@@ -103,6 +109,11 @@ class _Context:
                 key[1:]: key[0] for key in rows.values_list("pk", "facility_id", "home_region_id", "date")
             }
         self.batch: dict = {}
+
+    def validate(self, instance, exclude: list[str]) -> None:
+        """The model's validation of a planned row (its full_clean), in the dry run only (see the class)."""
+        if not self.lock:
+            instance.full_clean(exclude=exclude, validate_unique=False)
 
     def facility(self, code):
         facility = self.facilities.get(ident(code))
@@ -201,7 +212,7 @@ def _plan_facility(ctx, row, out):
     else:
         instance = Facility(**values)
         changed = None
-    instance.full_clean(exclude=["region"], validate_unique=False)
+    ctx.validate(instance, ["region"])
     return instance, changed
 
 
@@ -219,7 +230,7 @@ def _plan_block(ctx, row, out):
         instance = existing
     else:
         instance, changed = ResidentialBlock(facility=facility, **values), None
-    instance.full_clean(exclude=["facility"], validate_unique=False)
+    ctx.validate(instance, ["facility"])
     out.facilities.add(facility.pk)
     return instance, changed
 
@@ -245,6 +256,15 @@ def _plan_cell(ctx, row, out):
         changed = _changes(existing, values)
         if not changed:
             return existing, None
+    else:
+        changed = None
+    if ctx.lock:  # the confirm: validated by the dry run (see _Context); who may write it is checked again
+        cell_services.check_can_edit_cells(ctx.user, existing)
+        ctx.check_region(facility.region_id, "block_name")
+        instance = existing or Cell(block=block)
+        for name, value in values.items():
+            setattr(instance, name, value)
+    elif existing is not None:
         before = {name: getattr(existing, name) for name in changed}
         try:
             instance = cell_services.prepare_cell(
@@ -256,7 +276,6 @@ def _plan_cell(ctx, row, out):
             raise
     else:
         instance = cell_services.prepare_cell(user=ctx.user, data={"block": block, **values}, check_unique=False)
-        changed = None
     out.facilities.add(facility.pk)
     return instance, changed
 
@@ -362,20 +381,45 @@ PLANS = {
 }
 
 
+PARSED_KEPT = 5000  # distinct values of a column whose reading is kept (dates, choices, areas repeat)
+
+
+def _parse(column, value, kept: dict):
+    """``column``'s reading of ``value`` (or the ValueError saying why not), kept per distinct value: the
+    parsers are pure, and a register repeats its dates, choices and measurements on most rows."""
+    if column.parse is None:
+        return value
+    try:
+        return kept[value]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value (never from CSV or XLSX): read it each time
+        kept = {}
+    try:
+        result = column.parse(value)
+    except ValueError as error:
+        result = error
+    if len(kept) < PARSED_KEPT:
+        kept[value] = result
+    return result
+
+
 def _parsed_rows(kind: str, table, out: Outcome) -> Iterator[tuple[int, dict]]:
     """The rows of ``table`` whose values parse and whose key is new in the file; the others rejected."""
     columns = {c.name: c for c in COLUMNS[kind]}
     key_columns = PLANS[kind][1]
     seen = {}
+    parsed: dict[str, dict] = {name: {} for name in columns}  # column -> raw value -> value or ValueError
     for number, raw in table.rows:
         out.rows += 1
         row, failed = {}, set()
         for name, value in raw.items():
-            try:
-                row[name] = columns[name].parse(value) if columns[name].parse else value
-            except ValueError as error:
-                out.reject(number, name, str(error))
+            result = _parse(columns[name], value, parsed[name])
+            if isinstance(result, ValueError):
+                out.reject(number, name, str(result))
                 failed.add(name)
+            else:
+                row[name] = result
         for name, column in columns.items():
             if column.required and name not in failed and row.get(name) in (None, ""):
                 out.reject(number, name, _("A value is required."))
@@ -432,7 +476,11 @@ def _planned(
                 label = LABELS[type(instance)]
                 if versions is None:
                     out.versions.setdefault(label, {})[instance.pk] = version_of(instance)
-                elif versions.get(label, {}).get(str(instance.pk), "new") != version_of(instance):
+                    stale = False
+                else:
+                    ctx.seen.setdefault(label, set()).add(str(instance.pk))
+                    stale = versions.get(label, {}).get(str(instance.pk), "new") != version_of(instance)
+                if stale:
                     out.reject(
                         number,
                         "",
@@ -457,6 +505,19 @@ def _planned(
             progress(out.rows)
     if out.rows == 0:
         raise TabularError(_("The file has a header but no rows."))
+    if versions is not None and not out.rejected:
+        gone = sum(len(set(known) - ctx.seen.get(label, set())) for label, known in versions.items())
+        if gone:  # a record the check matched no longer exists (or is no longer named by any row)
+            out.reject(
+                0,
+                "",
+                _(
+                    "Changed since the check: %(count)s record(s) the check matched no longer exist; check the file again."
+                )
+                % {"count": gone},
+            )
+            out.rejected += 1
+            out.changed += gone
     for error in out.errors:  # name the columns as the file does
         error["column"] = table.headers.get(error["column"], error["column"])
 
@@ -524,7 +585,7 @@ def write_file(
 
 def _write_batch(writes: list, *, user, reason: str) -> None:
     """Bulk-write one batch: creates per model, updates per model and set of changed fields (only those
-    fields, and the version, are written)."""
+    fields, and the version, are written), each with its history rows (user, reason)."""
     creates, updates = {}, {}
     for instance, changed in writes:
         model = type(instance)
@@ -534,13 +595,69 @@ def _write_batch(writes: list, *, user, reason: str) -> None:
             updates.setdefault((model, frozenset(changed)), []).append(instance)
     for model in (Facility, ResidentialBlock, Cell, ResidencePopulation):
         if model in creates:
-            bulk_create_with_history(
-                creates[model], model, batch_size=BATCH_ROWS, default_user=user, default_change_reason=reason
-            )
+            model._default_manager.bulk_create(creates[model], batch_size=BATCH_ROWS)
+            _write_history(model, creates[model], created=True, user=user, reason=reason)
     for (model, changed), instances in updates.items():
         fields = set(changed)
         if issubclass(model, versioning.Versioned):
             fields.add(versioning.bump(instances))  # a bulk write raises the versions itself
-        bulk_update_with_history(
-            instances, model, sorted(fields), batch_size=BATCH_ROWS, default_user=user, default_change_reason=reason
+        _update_rows(model, instances, sorted(fields))
+        _write_history(model, instances, created=False, user=user, reason=reason)
+
+
+def _write_history(model, instances: list, *, created: bool, user, reason: str) -> None:
+    """The django-simple-history rows of ``instances`` just written (``+`` created, ``~`` changed), with
+    ``user`` and ``reason``. On PostgreSQL copied from the stored rows by one ``INSERT ... SELECT`` per batch
+    (building a historical object per row took a third of an import's time); elsewhere
+    bulk_history_create."""
+    history = model.history.model
+    if connection.vendor != "postgresql":
+        model.history.bulk_history_create(
+            instances, batch_size=BATCH_ROWS, update=not created, default_user=user, default_change_reason=reason
         )
+        return
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    copied = [f.column for f in history._meta.concrete_fields if f.name not in own]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in copied)
+    user_column = quote(history._meta.get_field("history_user").column)
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {quote('history_date')}, "
+        f"{quote('history_change_reason')}, {quote('history_type')}, {user_column}) "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+    )
+    now, user_id = timezone.now(), getattr(user, "pk", None)
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), BATCH_ROWS):
+            pks = [instance.pk for instance in instances[start : start + BATCH_ROWS]]
+            cursor.execute(sql, [now, reason or None, "+" if created else "~", user_id, pks])
+
+
+def _update_rows(model, instances: list, fields: list[str]) -> None:
+    """Write ``fields`` of ``instances`` (stored rows of ``model``) in one statement per batch. On PostgreSQL
+    ``UPDATE ... FROM (VALUES ...)``: Django's bulk_update builds a CASE per field and row, which took most
+    of a 100,000-row import's time (docs/performance.md, Imports); elsewhere bulk_update."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(instances, fields, batch_size=BATCH_ROWS)
+        return
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(c.column)} = CAST(v.{quote(c.column)} AS {c.db_type(connection)})" for c in columns
+    )
+    names = ", ".join(quote(name) for name in ["pk", *[c.column for c in columns]])
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), BATCH_ROWS):
+            batch = instances[start : start + BATCH_ROWS]
+            params = []
+            for instance in batch:
+                params.append(instance.pk)
+                params.extend(c.get_db_prep_save(getattr(instance, c.attname), connection) for c in columns)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(batch))}) AS v({names}) "
+                f"WHERE t.{quote(model._meta.pk.column)} = v.{quote('pk')}",
+                params,
+            )
