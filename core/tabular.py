@@ -193,7 +193,7 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             )
 
 
-def _check_dimension(ws, archive: zipfile.ZipFile) -> None:
+def _check_dimension(ws: Any, archive: zipfile.ZipFile) -> None:
     """Refuse a sheet whose declared dimension (``<dimension ref="A1:XFD1048576">``) claims more columns
     than MAX_SHEET_COLUMNS or more cells than one per byte of its XML plus SPARE_CELLS: reading it would
     walk millions of empty cells. Raises TabularError."""

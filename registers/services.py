@@ -10,6 +10,7 @@ and written by a worker (registers.tasks.process_import), for the pages and the 
 import datetime
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -112,7 +113,7 @@ def upload(
     return record
 
 
-def _enter(record_id: int, allowed: tuple[str, ...], step: str, **values) -> ImportRecord | None:
+def _enter(record_id: int, allowed: tuple[str, ...], step: str, **values: object) -> ImportRecord | None:
     """Move the record to ``step`` if its status is one of ``allowed`` (locked); None when it is not."""
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update().get(pk=record_id)
@@ -125,7 +126,9 @@ def _enter(record_id: int, allowed: tuple[str, ...], step: str, **values) -> Imp
     return record
 
 
-def _finish(record_id: int, step: str, status: str, message: str = "", out: imports.Outcome | None = None):
+def _finish(
+    record_id: int, step: str, status: str, message: str = "", out: imports.Outcome | None = None
+) -> ImportRecord:
     """End ``step`` with ``status`` and ``message`` unless the record left it meanwhile (the sweep)."""
     with transaction.atomic():
         record = ImportRecord.objects.select_for_update().get(pk=record_id)
@@ -151,7 +154,7 @@ def _failure_message(error: Exception, record: ImportRecord) -> str:
     return _("The file could not be processed (%(error)s); nothing was written.") % {"error": error.__class__.__name__}
 
 
-def _reporter(record_id: int):
+def _reporter(record_id: int) -> Callable[[int], None]:
     return lambda rows: cache.set(progress_key(record_id), rows, int(STUCK_AFTER.total_seconds()))
 
 
@@ -303,7 +306,7 @@ def process(record: ImportRecord, *, confirm: bool = False, user: "User | None" 
             record.message = _("This import was already written.")
         return record
     try:
-        record = start_confirm(record, user=user or record.user)
+        record = start_confirm(record, user=user or record.user)  # type: ignore[arg-type]  # the uploader
     except ConfirmConflict as conflict:
         conflict.record.message = conflict.message
         return conflict.record
