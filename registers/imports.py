@@ -427,7 +427,7 @@ def _parsed_rows(kind: str, table, out: Outcome) -> Iterator[tuple[int, dict]]:
         if failed:
             out.rejected += 1
             continue
-        key = row_key(row, key_columns)
+        key = "\x1f".join(map(repr, row_key(row, key_columns)))  # one string: 100,000 keys stay small
         if key in seen:
             out.reject(
                 number,
@@ -478,8 +478,8 @@ def _planned(
                     out.versions.setdefault(label, {})[instance.pk] = version_of(instance)
                     stale = False
                 else:
-                    ctx.seen.setdefault(label, set()).add(str(instance.pk))
-                    stale = versions.get(label, {}).get(str(instance.pk), "new") != version_of(instance)
+                    ctx.seen.setdefault(label, set()).add(instance.pk)
+                    stale = versions.get(label, {}).get(instance.pk, "new") != version_of(instance)
                 if stale:
                     out.reject(
                         number,
@@ -561,7 +561,7 @@ def write_file(
     the facilities written once the transaction commits. Returns the Outcome.
     """
     out = Outcome()
-    versions = {label: {str(pk): version for pk, version in known.items()} for label, known in versions.items()}
+    versions = {label: {int(pk): version for pk, version in known.items()} for label, known in versions.items()}
     with transaction.atomic():
         for writes in _planned(
             kind,
