@@ -170,12 +170,15 @@ MAX_ZIP_RATIO = 100  # a part of an XLSX unpacking to more than 100 times its pa
 MAX_SHEET_COLUMNS = 200  # a register has at most 20 columns; a sheet claiming more is out of proportion
 SPARE_CELLS = 2_000_000  # a sheet may claim this many cells beyond one per byte of its XML
 EMPTY_RUN = 1000  # an XLSX sheet is read up to the first run of this many empty rows
+# The shared strings are read into memory whole before any row: a register's distinct texts (cell numbers,
+# names) take a few MB; more is out of proportion.
+MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024
 
 
 def _check_archive(archive: zipfile.ZipFile) -> None:
     """Refuse an XLSX whose parts (the shared strings and the sheets above all) unpack out of proportion
-    to the file: over MAX_UNPACKED_BYTES in all, or a part of more than 1 MB over MAX_ZIP_RATIO times its
-    packed size. Raises TabularError."""
+    to the file: over MAX_UNPACKED_BYTES in all, shared strings over MAX_SHARED_STRINGS_BYTES, or a part of
+    more than 1 MB over MAX_ZIP_RATIO times its packed size. Raises TabularError."""
     infos = archive.infolist()
     if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise TabularError(
@@ -183,6 +186,14 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
             % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
         )
     for info in infos:
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise TabularError(
+                _(
+                    "This XLSX file holds %(size)s MB of distinct texts, out of proportion to a register; save "
+                    "the register as CSV."
+                )
+                % {"size": info.file_size // (1024 * 1024)}
+            )
         if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
             raise TabularError(
                 _(

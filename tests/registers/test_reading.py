@@ -117,6 +117,20 @@ def test_a_part_that_unpacks_far_beyond_its_packed_size_is_refused():
         read_all(data)
 
 
+def test_shared_strings_out_of_proportion_are_refused_before_they_are_read(monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_SHARED_STRINGS_BYTES", 100)
+    loaded = []
+    monkeypatch.setattr("openpyxl.load_workbook", lambda *a, **k: loaded.append(1))
+    target = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook())) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            out.writestr(info.filename, source.read(info.filename))
+        out.writestr("xl/sharedStrings.xml", "<sst>" + "<si><t>Блок 1</t></si>" * 20 + "</sst>")
+    with pytest.raises(TabularError, match="MB of distinct texts, out of proportion to a register"):
+        read_all(target.getvalue())
+    assert loaded == []
+
+
 def test_a_normal_sheet_with_some_empty_rows_formatted_is_read():
     rows = [("АҚ-159/7", "Блок 1", f"1-{n:03d}", "dormitory") for n in range(300)]
     data = rewrite_sheet(workbook(rows), far_blank_cell("D5000"))
