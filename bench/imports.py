@@ -100,7 +100,7 @@ def phase(name: str, argument: str) -> None:
         json.dumps(
             {
                 "seconds": round(seconds, 1),
-                "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "rss_mb": peak_rss_mb(),
                 "status": record.status,
                 "rows": record.rows,
                 "created": record.created,
@@ -109,6 +109,17 @@ def phase(name: str, argument: str) -> None:
             }
         )
     )
+
+
+def peak_rss_mb() -> int:
+    """This process's peak RSS in MB: VmHWM, which exec resets (ru_maxrss keeps the parent's RSS at fork)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def run_phase(name: str, argument: str) -> dict:
