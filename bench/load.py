@@ -5,12 +5,15 @@ default postgres://postgres@127.0.0.1:5432) seeded with the demo estate; gunicor
 loopback; wrk with 16 connections for LOAD_SECONDS (default 30) cycling over the dashboard (a logged-in
 prosecutor's session), the summary API and the facility list API (the prosecutor's token).
 Prints requests/s, latency percentiles and errors; exits non-zero on any error (an answer other than
-200, or a socket error) or when wrk is missing.
+200, or a socket error) or when wrk is missing. The load database is dropped at the end, whether the run
+passed or failed (also on SIGTERM or Ctrl-C); LOAD_KEEP_DATABASE=1 keeps it for a look.
+``python bench/load.py --drop`` only drops it (.ci/run calls it from its exit trap).
 """
 
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -71,22 +74,39 @@ print(issue_token(user, days=1)[1], f"{settings.SESSION_COOKIE_NAME}={session.se
     return token, cookie
 
 
+def psql(sql: str) -> str:
+    """Run ``sql`` on the server's ``postgres`` database (autocommit: CREATE / DROP DATABASE)."""
+    return run(
+        PY,
+        "-c",
+        f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "
+        f"c.autocommit = True; c.cursor().execute('''{sql}''')",
+    )
+
+
+def drop_database() -> None:
+    """Drop the load database (LOAD_DATABASE) if it exists, closing its connections."""
+    psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+
+
 def main() -> int:
+    """The load run: create and seed the database, serve, drive wrk, print the figures; drop it at the end."""
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk", file=sys.stderr)
         return 2
-    started = time.monotonic()
-
-    def psql(sql: str) -> str:
-        return run(
-            PY,
-            "-c",
-            f"import psycopg2; c = psycopg2.connect('{SERVER}/postgres'); "
-            f"c.autocommit = True; c.cursor().execute('''{sql}''')",
-        )
-
-    psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally below when killed
+    drop_database()
     psql(f'CREATE DATABASE "{DB}"')
+    try:
+        return _load()
+    finally:
+        if os.environ.get("LOAD_KEEP_DATABASE") != "1":
+            drop_database()
+            log(f"load database {DB} dropped")
+
+
+def _load() -> int:
+    started = time.monotonic()
     run(PY, "manage.py", "migrate", "--noinput")
     run(PY, "manage.py", "seed_demo")
     token, cookie = credentials()
@@ -166,4 +186,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--drop"]:
+        drop_database()
+        sys.exit(0)
     sys.exit(main())

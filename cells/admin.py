@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .compliance.run import record_stopped_runs
 from .models import (
     BlockCompliance,
     BlockTotals,
@@ -11,6 +13,7 @@ from .models import (
     StandardProfile,
     StandardRule,
 )
+from .tasks import send_recovery
 
 
 @admin.register(Cell)
@@ -57,6 +60,25 @@ class ComplianceRunAdmin(admin.ModelAdmin):
         "snapshots_written",
     )
     list_filter = ("outcome", "trigger")
+    actions = ["recompute_now"]
+
+    @admin.action(description=_("Recompute now (recovers a run that stopped without finishing)"))
+    def recompute_now(self, request, queryset):
+        """Record the selected runs that stopped without finishing (their lock is free) as interrupted, and
+        send a fresh run (same date, facility and scope) for each selected run that is not going."""
+        record_stopped_runs()
+        going = queryset.filter(outcome=ComplianceRun.Outcome.RUNNING)
+        if going.exists():
+            self.message_user(
+                request,
+                _("A selected run is still going (it holds the run lock): it was left alone."),
+                messages.WARNING,
+            )
+        sent = send_recovery(queryset.exclude(outcome=ComplianceRun.Outcome.RUNNING), trigger="admin")
+        self.message_user(
+            request,
+            _("Fresh runs sent: %(count)d.") % {"count": len(sent)},
+        )
 
 
 admin.site.register(ComplianceSnapshot)

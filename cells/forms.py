@@ -1,6 +1,9 @@
 """Forms of the cells app: a cell, and the completion of a conversion project with its new cells."""
 
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ServiceValidatedModelForm
@@ -9,20 +12,81 @@ from facilities.forms import DATE
 from . import bounds
 from .models import Cell
 
-TRI_STATE = forms.NullBooleanSelect
+_TRI_STATE_VALUES: dict[Any, bool | None] = {
+    True: True,
+    "True": True,
+    "true": True,
+    "2": True,
+    False: False,
+    "False": False,
+    "false": False,
+    "3": False,
+    None: None,
+    "": None,
+    "unknown": None,
+    "1": None,
+}
+
+
+class TriStateSelect(forms.NullBooleanSelect):
+    """The yes / no / unknown select; a submitted value outside its choices is passed on as it came, for
+    TriStateField to refuse (Django's NullBooleanSelect reads it as "unknown")."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        return _TRI_STATE_VALUES.get(value, value) if isinstance(value, str | bool | None) else value
+
+
+class TriStateField(forms.NullBooleanField):
+    """Yes (True), no (False) or unknown (None); any other value is a form error (issue 16 item 15), never
+    stored as unknown."""
+
+    widget = TriStateSelect
+
+    def to_python(self, value: Any) -> bool | None:
+        if isinstance(value, bool) or value is None:
+            return value
+        raise ValidationError(_("Select yes, no or unknown."), code="invalid_choice")
+
+
+TRI_STATE_FIELDS = ("has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light")
+HEADCOUNT_FIELDS = ("occupancy", "occupancy_date")
 
 
 class CellForm(ServiceValidatedModelForm):
-    """A room or cell; the block list holds the blocks the editor may edit."""
+    """A room or cell; the block list holds the blocks the editor may edit.
+
+    Changing a cell (``instance`` given): the form carries the ``version`` it was opened with, and has no
+    occupancy or date of the count (the headcount's, written by cells.services.update_headcount through the
+    API and the headcount import, never by this form). The view passes on only changed_fields().
+    Registering one: the first count may be given.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Cell
         fields = ["block", *Cell.WRITABLE_FIELDS]
         widgets = {"occupancy_date": DATE}
+        field_classes = dict.fromkeys(TRI_STATE_FIELDS, TriStateField)
 
-    def __init__(self, *args, blocks, **kwargs):
+    def __init__(self, *args: Any, blocks: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks.select_related("facility")
+        if self.instance.pk is not None:
+            for name in HEADCOUNT_FIELDS:
+                del self.fields[name]
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def changed_fields(self) -> dict[str, Any]:
+        """The cell's fields the user changed ({name: cleaned value}), compared with the cell as the form was
+        opened (a stale form is refused by the version before this matters); all of them for a new cell."""
+        names = [name for name in self.cleaned_data if name != "version"]
+        if self.instance.pk is not None:
+            names = [name for name in names if name in self.changed_data]
+        return {name: self.cleaned_data[name] for name in names}
 
 
 class CompletionForm(forms.Form):
@@ -41,17 +105,15 @@ class CompletionForm(forms.Form):
         decimal_places=2,
         **bounds.LIVING_SPACE_M2.limits(),
     )
-    has_sanitary_annex = forms.NullBooleanField(label=_("In-cell sanitary annex"), widget=TRI_STATE, initial=True)
-    sanitary_annex_partitioned = forms.NullBooleanField(
-        label=_("Annex fully partitioned"), widget=TRI_STATE, initial=True
-    )
+    has_sanitary_annex = TriStateField(label=_("In-cell sanitary annex"), initial=True)
+    sanitary_annex_partitioned = TriStateField(label=_("Annex fully partitioned"), initial=True)
     min_wall_distance_m = forms.DecimalField(
         label=_("Distance between walls (m)"), decimal_places=2, required=False, **bounds.MIN_WALL_DISTANCE_M.limits()
     )
     ceiling_height_m = forms.DecimalField(
         label=_("Ceiling height (m)"), decimal_places=2, required=False, **bounds.CEILING_HEIGHT_M.limits()
     )
-    has_natural_light = forms.NullBooleanField(label=_("Natural light"), widget=TRI_STATE, initial=True)
+    has_natural_light = TriStateField(label=_("Natural light"), initial=True)
     persons_moved_in = forms.IntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
 
     def clean(self):

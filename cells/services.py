@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.exceptions import AlreadyDone
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_message, is_in_future
+from core.versioning import assign, bump, check_version, lock, lock_table_for_writes, save_changes
 from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
@@ -144,25 +147,60 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
 
 
 @transaction.atomic
-def save_cell(*, user: "User", data: dict, cell: Cell | None = None) -> Cell:
-    """Register a new cell (``cell`` None) or change one: prepare_cell's rules, then save with history.
+def save_cell(
+    *,
+    user: "User",
+    data: dict,
+    cell: Cell | None = None,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> Cell:
+    """Register a new cell (``cell`` None) or change one, writing only what ``data`` changes.
+
+    A change locks the cell's row (core.versioning.lock: a completion, a headcount or another edit of the
+    cell waits or is waited for), refuses a stale ``expected_version`` (the version the caller read: the
+    API's If-Match, the page's hidden version; None = not stated) with core.versioning.StaleVersion, applies
+    ``data`` (``block`` and any of CELL_FIELDS; only the keys given) to the locked row with prepare_cell's
+    rules, and saves the fields whose value changed (``update_fields``, the version raised, history with
+    ``user`` and ``reason``). A value the caller did not send is never written back.
 
     Occupancy above design capacity is recorded (overcrowding), not refused. Compliance of the
-    facilities concerned is recomputed on commit. Raises PermissionDenied and ValidationError
-    ``{field: [reason]}``. Returns the saved cell.
+    facilities concerned is recomputed on commit. Raises PermissionDenied, StaleVersion and ValidationError
+    ``{field: [reason]}``. Returns the saved cell (unchanged when nothing differed).
     """
-    old_facility = cell.block.facility_id if cell is not None else None
-    cell = prepare_cell(user=user, data=data, cell=cell)
-    cell._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+    if cell is None:
+        new = prepare_cell(user=user, data=data)
+        new._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+        if reason:
+            new._change_reason = reason  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                new.save()
+        except IntegrityError:  # another user registered the same number meanwhile
+            raise ValidationError(
+                {"number": [_("Number %(number)s is already used in this block.") % {"number": new.number}]}
+            ) from None
+        schedule_recalculation(new.block.facility_id)
+        return new
+    check_can_edit_cells(user, cell)
+    current = lock(Cell.objects.select_related("block__facility"), cell.pk)
+    check_can_edit_cells(user, current)  # its region now, not as the caller read it
+    check_version(current, expected_version)
+    old_facility = current.block.facility_id
+    values = {name: data[name] for name in ("block", *CELL_FIELDS) if name in data}
+    changed = assign(current, values)
+    if not changed:
+        return current
+    prepare_cell(user=user, data=values, cell=current, check_unique="number" in changed or "block" in changed)
     try:
         with transaction.atomic():
-            cell.save()
+            save_changes(current, changed, user=user, reason=reason)
     except IntegrityError:  # another user registered the same number meanwhile
         raise ValidationError(
-            {"number": [_("Number %(number)s is already used in this block.") % {"number": cell.number}]}
+            {"number": [_("Number %(number)s is already used in this block.") % {"number": current.number}]}
         ) from None
-    schedule_recalculation(cell.block.facility_id, old_facility)
-    return cell
+    schedule_recalculation(current.block.facility_id, old_facility)
+    return current
 
 
 def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None) -> None:
@@ -196,35 +234,71 @@ def check_can_write_headcount(user: "User | AnonymousUser", region_id: int) -> N
 
 
 @transaction.atomic
-def update_headcount(*, user: "User", cell: Cell, occupancy: int, occupancy_date: datetime.date) -> Cell:
-    """Record the occupancy (persons) of ``cell`` counted on ``occupancy_date``.
+def update_headcount(
+    *,
+    user: "User",
+    cell: Cell,
+    occupancy: int,
+    occupancy_date: datetime.date,
+    expected_version: int | None = None,
+) -> Cell:
+    """Record the occupancy (persons) of ``cell`` counted on ``occupancy_date``: the cell's row locked,
+    ``expected_version`` (None = not stated) checked, the count's rules (check_headcount) on the locked row,
+    then only ``occupancy`` and ``occupancy_date`` saved (the version raised, history with ``user``).
 
     Allowed to ministry editors of the region, administrators, and API clients whose token has the
-    headcount write scope for the region. Raises PermissionDenied, ValidationError.
+    headcount write scope for the region. Raises PermissionDenied, core.versioning.StaleVersion,
+    ValidationError. Returns the locked, saved cell.
     """
     check_can_write_headcount(user, cell.block.facility.region_id)
-    cell = Cell.objects.select_for_update().select_related("block__facility").get(pk=cell.pk)
-    check_headcount(cell, occupancy, occupancy_date)
-    cell.occupancy, cell.occupancy_date = occupancy, occupancy_date
-    cell._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
-    cell.save(update_fields=["occupancy", "occupancy_date"])
-    schedule_recalculation(cell.block.facility_id)
-    return cell
+    current = lock(Cell.objects.select_related("block__facility"), cell.pk)
+    check_can_write_headcount(user, current.block.facility.region_id)
+    check_version(current, expected_version)
+    check_headcount(current, occupancy, occupancy_date)
+    changed = assign(current, {"occupancy": occupancy, "occupancy_date": occupancy_date})
+    if changed:
+        save_changes(current, changed, user=user)
+        schedule_recalculation(current.block.facility_id)
+    return current
 
 
-def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: datetime.date, user: "User") -> None:
-    """Take ``persons`` out of the facility's other shared rooms in use (most crowded first: highest
-    occupancy over design capacity). Raises ValidationError when they hold fewer persons."""
+# The history's change reasons of the writes a completion makes on behalf of the editor (stored as written,
+# in English, like every history value).
+REASON_MOVED = "persons moved into the converted block"
+REASON_DECOMMISSIONED = "decommissioned by the completion of the block's conversion"
+REASON_CONVERTED = "converted to single cells by the completion of its project"
+REASON_REGISTERED = "registered by the completion of the block's conversion"
+
+
+def _lock_rooms(block: ResidentialBlock, *, with_sources: bool) -> tuple[list[Cell], list[Cell]]:
+    """Lock, in one statement ordered by id (one order for every completion, so two completions in one
+    facility never deadlock), the block's rooms and cells that are not decommissioned and, when
+    ``with_sources``, the facility's other shared rooms in use that hold persons (where persons moving in
+    come from). Returns ``(the block's rooms, the other rooms)``, each by id. Inside a transaction that
+    took the cells' table write lock first (core.versioning.lock_table_for_writes)."""
+    own = Q(block=block) & ~Q(status=Cell.Status.DECOMMISSIONED)
+    query = own
+    if with_sources:
+        query |= (
+            Q(block__facility_id=block.facility_id, status=Cell.Status.IN_USE, occupancy__gt=0)
+            & ~Q(block=block)
+            & ~Q(accommodation_type=AccommodationType.SINGLE)
+        )
+    rows = list(Cell.objects.filter(query).select_for_update(of=("self",)).order_by("id"))
+    return [r for r in rows if r.block_id == block.pk], [r for r in rows if r.block_id != block.pk]
+
+
+def _transfer_from_dormitories(
+    rooms: list[Cell], persons: int, date: datetime.date, user: "User", *, in_block: int = 0
+) -> None:
+    """Take ``persons`` out of ``rooms`` (the facility's other shared rooms in use, locked by _lock_rooms),
+    most crowded first (highest occupancy over design capacity), and save the counts dated ``date`` with
+    their versions raised and the history's reason REASON_MOVED. ``in_block``: the persons already counted
+    in the converted block's rooms (they move first; named in the message). Raises ValidationError when the
+    rooms hold fewer persons."""
     if persons <= 0:
         return
-    rooms = list(
-        Cell.objects.select_for_update()
-        .in_use()
-        .filter(block__facility_id=block.facility_id, occupancy__gt=0)
-        .exclude(block=block)
-        .exclude(accommodation_type=AccommodationType.SINGLE)
-    )
-    available = sum(room.occupancy for room in rooms)
+    available = sum(room.occupancy or 0 for room in rooms)
     if available < persons:
         raise ValidationError(
             {
@@ -233,15 +307,15 @@ def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: date
                         "%(persons)s persons are to move in, but the facility's other dormitory rooms and shared cells "
                         "hold %(available)s. Update their headcounts first, or register fewer occupied cells."
                     )
-                    % {"persons": persons, "available": available}
+                    % {"persons": persons + in_block, "available": available + in_block}
                 ]
             }
         )
     original = {room.pk: room.occupancy for room in rooms}
     remaining = persons
     while remaining:
-        room = max(rooms, key=lambda r: (r.occupancy - (r.design_capacity or 0), r.occupancy, -r.pk))
-        room.occupancy -= 1
+        room = max(rooms, key=lambda r: ((r.occupancy or 0) - (r.design_capacity or 0), r.occupancy or 0, -r.pk))
+        room.occupancy = (room.occupancy or 0) - 1
         remaining -= 1
     changed = [room for room in rooms if room.occupancy != original[room.pk]]
     for room in changed:
@@ -249,9 +323,27 @@ def _transfer_from_dormitories(block: ResidentialBlock, persons: int, date: date
     bulk_update_with_history(
         changed,
         Cell,
-        ["occupancy", "occupancy_date"],
+        ["occupancy", "occupancy_date", bump(changed)],
         default_user=user,
-        default_change_reason="persons moved into the converted block",
+        default_change_reason=REASON_MOVED,
+    )
+
+
+def check_can_complete(user: "User | AnonymousUser", project: ConversionProject) -> None:
+    """Raise PermissionDenied unless ``user`` may edit ``project`` (checked first), and
+    core.exceptions.AlreadyDone (409) when the project is already completed, naming when and by whom."""
+    check_can_edit_project(user, project)
+    if project.status != ConversionProject.Status.COMPLETED:
+        return
+    done = project.updates.filter(status=ConversionProject.Status.COMPLETED).select_related("author")
+    last = done.order_by("-date", "-id").first()
+    raise AlreadyDone(
+        _("This project was completed on %(date)s by %(user)s; its block is already converted.")
+        % {
+            "date": f"{last.date:%Y-%m-%d}" if last else f"{project.actual_end or '?'}",
+            "user": last.author.get_username() if last and last.author else _("the system"),
+        },
+        project.version,
     )
 
 
@@ -260,7 +352,7 @@ def complete_conversion(
     *,
     user: "User",
     project: ConversionProject,
-    version: int,
+    version: int | None,
     date: datetime.date,
     actual_end: datetime.date,
     budget_spent_kzt: Decimal,
@@ -275,17 +367,28 @@ def complete_conversion(
 
     ``cells``: dicts with ``number`` and ``living_space_m2`` (m²), and optionally ``has_sanitary_annex``,
     ``sanitary_annex_partitioned``, ``min_wall_distance_m``, ``ceiling_height_m`` (m),
-    ``has_natural_light`` and ``occupancy`` (0 or 1). The persons moved into the new cells are transferred
-    from the facility's other dormitory rooms and shared cells in use, the most crowded first, so that the
-    facility's headcount stays the same. Compliance is recomputed on commit.
-    Raises PermissionDenied, ConflictError and ValidationError (``cells`` errors name the row: ``cells[3].number``).
-    Returns the new cells.
+    ``has_natural_light`` and ``occupancy`` (0 or 1). The persons moved into the new cells are first those
+    counted in the block's rooms in use, then persons transferred from the facility's other dormitory rooms
+    and shared cells in use, the most crowded first, so that the facility's headcount stays the same; the
+    block's rooms may not hold more persons than move into the new cells. Compliance is recomputed on commit.
+
+    Locks, in one order (docs/architecture.md, §How a write works): the project, the block, then every
+    cell it writes by id (_lock_rooms), so a concurrent edit or headcount of one of the rooms waits for the
+    completion or the completion for it; neither writes back what the other changed.
+
+    ``version``: the project version the caller read (None = not stated). Raises PermissionDenied,
+    core.exceptions.AlreadyDone (the project is completed: 409), core.versioning.StaleVersion and
+    ValidationError (``cells`` errors name the row: ``cells[3].number``). Returns the new cells.
     """
-    check_can_edit_project(user, project)
+    check_can_complete(user, project)
+    lock_table_for_writes(Cell)  # before any row lock: a full compliance run locks the cells in SHARE mode
+    project = lock(ConversionProject.objects.select_related("block__facility"), project.pk)
+    check_can_complete(user, project)  # a completion that committed while this one waited: 409
+    check_version(project, version)
+    block = lock(ResidentialBlock.objects.select_related("facility"), project.block_id)
     errors = {}
     if not cells:
         errors["cells"] = [_("Register the new single cells of the block (at least one).")]
-    block = project.block
     existing = set(block.cells.values_list("number", flat=True))
     seen = set()
     new_cells = []
@@ -323,9 +426,24 @@ def complete_conversion(
         new_cells.append(cell)
     if errors:
         raise ValidationError(errors)
+    moving = sum(c.occupancy or 0 for c in new_cells)
+    rooms, sources = _lock_rooms(block, with_sources=moving > 0)
+    in_block = sum(room.occupancy or 0 for room in rooms if room.status == Cell.Status.IN_USE)
+    if in_block > moving:
+        raise ValidationError(
+            {
+                "cells": [
+                    _(
+                        "The block's rooms still hold %(persons)s persons, and %(moving)s move into the new cells: "
+                        "record where the others are (headcounts) first, or register more occupied cells."
+                    )
+                    % {"persons": in_block, "moving": moving}
+                ]
+            }
+        )
     record_progress(
         project=project,
-        version=version,
+        version=project.version,
         date=date,
         status=ConversionProject.Status.COMPLETED,
         percent_complete=Decimal(100),
@@ -337,15 +455,22 @@ def complete_conversion(
         user=user,
         _completing=True,
     )
-    old = list(block.cells.exclude(status=Cell.Status.DECOMMISSIONED))
-    for cell in old:
-        cell.status, cell.occupancy, cell.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
-    if old:
-        bulk_update_with_history(old, Cell, ["status", "occupancy", "occupancy_date"], default_user=user)
-    _transfer_from_dormitories(block, sum(c.occupancy or 0 for c in new_cells), actual_end, user)
+    for room in rooms:
+        room.status, room.occupancy, room.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
+    if rooms:
+        bulk_update_with_history(
+            rooms,
+            Cell,
+            ["status", "occupancy", "occupancy_date", bump(rooms)],
+            default_user=user,
+            default_change_reason=REASON_DECOMMISSIONED,
+        )
+    _transfer_from_dormitories(sources, moving - in_block, actual_end, user, in_block=in_block)
     try:
         with transaction.atomic():
-            created = bulk_create_with_history(new_cells, Cell, default_user=user)
+            created = bulk_create_with_history(
+                new_cells, Cell, default_user=user, default_change_reason=REASON_REGISTERED
+            )
     except IntegrityError:  # a cell with one of these numbers was registered meanwhile
         raise ValidationError(
             {
@@ -357,8 +482,11 @@ def complete_conversion(
                 ]
             }
         ) from None
-    block.accommodation_type = ResidentialBlock.Accommodation.CELL
-    block._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
-    block.save(update_fields=["accommodation_type"])
+    save_changes(
+        block,
+        assign(block, {"accommodation_type": ResidentialBlock.Accommodation.CELL}),
+        user=user,
+        reason=REASON_CONVERTED,
+    )
     schedule_recalculation(block.facility_id)
     return created

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import lists
-from core.exceptions import ConflictError
-from core.forms import add_service_errors
+from core.exceptions import AlreadyDone
+from core.forms import add_service_errors, show_stale
+from core.versioning import StaleVersion
 from facilities import decisions, scoping
 from facilities import services as facility_services
 from facilities.charts import progress_line
@@ -72,7 +73,10 @@ def block_detail(request, pk):
 
 
 def completion_form(request, pk):
-    """Complete a project and register the block's new single cells in one transaction."""
+    """Complete a project and register the block's new single cells in one transaction. The form carries
+    the project version it was opened with: submitted after another change it writes nothing and shows
+    what changed beside the user's values (core.forms.show_stale); a project completed meanwhile is named
+    (when, by whom)."""
     project = project_for(request, pk)
     facility_services.check_can_edit_project(request.user, project)
     today = timezone.localdate()
@@ -88,26 +92,29 @@ def completion_form(request, pk):
         "has_natural_light": True,
     }
     form = CompletionForm(request.POST or None, initial=initial)
+    stale_rows = None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("version", "date", "actual_end", "budget_spent_kzt", "note")}
         try:
             cell_services.complete_conversion(user=request.user, project=project, cells=form.cells(), **data)
         except ValidationError as error:
             add_service_errors(form, error)
-        except ConflictError as conflict:
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current_version
-            form.add_error(None, str(conflict))
+        except AlreadyDone as done:
+            form.add_error(None, str(done))
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
         else:
             messages.success(
                 request, _("Project completed; the block's new cells are registered. Compliance is being recomputed.")
             )
             return redirect("block-detail", project.block_id)
-    return render(request, "cells/completion_form.html", {"form": form, "project": project})
+    return render(request, "cells/completion_form.html", {"form": form, "project": project, "stale_rows": stale_rows})
 
 
 def cell_form(request, pk=None, block_pk=None):
-    """Register a cell in a block (``block_pk``) or change one (``pk``)."""
+    """Register a cell in a block (``block_pk``) or change one (``pk``). A change writes only the fields the
+    user changed, against the version the form was opened with: after another change it writes nothing and
+    shows what changed beside the user's values (core.forms.show_stale)."""
     editable = ResidentialBlock.objects.visible_to(request.user)
     regions = scoping.edit_regions(request.user, scoping.EDITOR)
     if regions is not None:
@@ -121,16 +128,23 @@ def cell_form(request, pk=None, block_pk=None):
         cell_services.check_can_edit_cells(request.user)
         block = get_object_or_404(editable, pk=block_pk)
         initial = {"block": block}
+    stored = Cell.objects.get(pk=cell.pk) if cell else None  # as read now, for the page (the form edits a copy)
     form = CellForm(request.POST or None, instance=cell, initial=initial, blocks=editable)
+    stale_rows = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
         try:
             saved = cell_services.save_cell(
-                user=request.user, data=data, cell=Cell.objects.get(pk=cell.pk) if cell else None
+                user=request.user,
+                data=form.changed_fields(),
+                cell=stored,
+                expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
+            stored = stale.instance
         else:
             messages.success(request, _("Cell saved. Compliance is being recomputed."))
             return redirect("block-detail", saved.block_id)
-    return render(request, "cells/cell_form.html", {"form": form, "cell": cell})
+    return render(request, "cells/cell_form.html", {"form": form, "cell": stored, "stale_rows": stale_rows})

@@ -16,8 +16,9 @@ from .versioning import StaleVersion
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus: Django ``ValidationError`` raised by services -> 400 with the fields;
-    ConflictError (a stale version) -> 409 with the current version (412 when the request had If-Match), and
-    for core.versioning.StaleVersion the fields changed since;; a body over
+    core.versioning.StaleVersion -> 409 with the current version and the fields changed since (412 when the
+    request had If-Match); another ConflictError (core.exceptions.AlreadyDone: a write made once already, a
+    concurrent duplicate that wrote nothing) -> 409 with what happened and the current version; a body over
     DATA_UPLOAD_MAX_MEMORY_SIZE -> 413."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
@@ -29,11 +30,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ConflictError):
-        # A precondition the client stated (If-Match) failed: 412; a stale version in the body: 409.
+        # A precondition the client stated (If-Match) failed: 412; a stale version in the body: 409; any
+        # other conflict (a concurrent duplicate that wrote nothing) is not about the header: 409.
         request = context.get("request")
+        # A write already made (AlreadyDone) is a conflict whatever the client stated: 409.
         code = (
             status.HTTP_412_PRECONDITION_FAILED
-            if request is not None and "If-Match" in request.headers
+            if isinstance(exc, StaleVersion) and request is not None and "If-Match" in request.headers
             else status.HTTP_409_CONFLICT
         )
         body = exc.as_dict() if isinstance(exc, StaleVersion) else {"detail": str(exc), "version": exc.current_version}

@@ -10,3 +10,9 @@ class ConflictError(Exception):
     def __init__(self, message: str, current_version: int | None = None):
         super().__init__(message)
         self.current_version = current_version
+
+
+class AlreadyDone(ConflictError):
+    """A write that happens once (a project's completion, an import's confirm) was already made, by this
+    request's twin or earlier: nothing was written. The API answers 409 with the message (what happened,
+    when and by whom), whatever the request's If-Match (core.api.exception_handler)."""

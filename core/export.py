@@ -2,7 +2,9 @@
 neutralised in text columns, numbers kept numeric.
 
 Every HTML list answers ``?export=csv`` or ``?export=xlsx`` at its own URL with the rows its filters
-select (``export_response``); an unknown format is a 400 naming the accepted ones.
+select (``export_response``); an unknown format is a 400 naming the accepted ones. Both formats are
+streamed in constant memory (StreamingHttpResponse; a QuerySet read in chunks), so that the size of a list
+costs time on the wire, never the server's memory (docs/performance.md, §Exports (issue 16)).
 """
 
 import csv
@@ -16,8 +18,11 @@ from numbers import Number
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
+
+from .xlsx import stream_xlsx
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
@@ -35,28 +40,47 @@ class Column:
     kind: str = "text"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def neutralise(text: str) -> str:
     """``text`` with a leading apostrophe when a spreadsheet would run it as a formula
     (it starts with = + - @ tab or carriage return; OWASP "CSV injection")."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def safe_cell(value: Any, kind: str = "text") -> Any:
-    """A value for a CSV or XLSX cell: numbers stay numbers; booleans are yes/no; dates ISO; None empty;
-    text (and anything else in a text column) is neutralised."""
+def safe_cell(value: Any, kind: str = "text", yes: str | None = None, no: str | None = None) -> Any:
+    """A value for a CSV or XLSX cell: numbers stay numbers; booleans are yes/no (``yes`` and ``no``: their
+    translations, looked up once per export by the writers; else here); dates ISO; None empty; text (and
+    anything else in a text column) is neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("yes") if value else _("no")
+        if yes is None or no is None:
+            return _("yes") if value else _("no")
+        return yes if value else no
     if kind in ("number", "date") or (kind == "text" and isinstance(value, Number)):
         if isinstance(value, (Number, datetime.date)):
             return value
     return neutralise(str(value))
+
+
+_PLAIN_NUMBERS = (int, float, Decimal)
+
+
+def _converter(kind: str, yes: str, no: str) -> Callable[[Any], Any]:
+    """safe_cell for one column of ``kind``, with the common cases first (text, plain numbers, None):
+    the same value as safe_cell(value, kind, yes, no) for every value, at a fraction of its cost."""
+    numbers = _PLAIN_NUMBERS if kind in ("text", "number", "date") else ()
+
+    def convert(value: Any) -> Any:
+        cls = type(value)
+        if cls is str:
+            return neutralise(value)
+        if cls in numbers:
+            return value
+        if value is None:
+            return ""
+        return safe_cell(value, kind, yes, no)
+
+    return convert
 
 
 UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f"\\/:*?<>|;]+')
@@ -80,62 +104,77 @@ def _normalise(columns: Iterable[Column | str]) -> list[Column]:
     return [c if isinstance(c, Column) else Column(str(c)) for c in columns]
 
 
+CSV_ROWS_PER_CHUNK = 500  # rows per piece of a streamed CSV
+XLSX_ROWS_PER_CHUNK = 500  # rows per piece of a streamed XLSX sheet
+QUERYSET_CHUNK = 2000  # rows fetched per query of QuerySet.iterator(): the export's memory is one chunk
+
+
+def _iterate(rows: Iterable[Any]) -> Iterable[Any]:
+    """``rows`` one by one without holding them all: a QuerySet through iterator(chunk_size=QUERYSET_CHUNK)
+    (a server-side cursor on PostgreSQL; prefetches and CellQuerySet.with_results per chunk), anything
+    else as it is."""
+    if isinstance(rows, QuerySet):
+        return rows.iterator(chunk_size=QUERYSET_CHUNK)
+    return rows
+
+
 def csv_response(
     filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]]
 ) -> StreamingHttpResponse:
-    """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM.
+    """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM, in
+    pieces of CSV_ROWS_PER_CHUNK rows: the memory held is one piece (and one chunk of a queryset), whatever
+    the number of rows.
 
     ``columns``: Column objects or plain header strings (text columns). The name may hold Cyrillic or
     Kazakh letters (RFC 5987 ``filename*``; an ASCII fallback for old clients).
     """
     columns = _normalise(columns)
-    writer = csv.writer(_Echo())
+    kinds = [c.kind for c in columns]
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([c.header for c in columns])
-        for row in rows:
-            yield writer.writerow([safe_cell(value, c.kind) for value, c in zip(row, columns)])
+    def pieces() -> Iterator[str]:
+        converters = [_converter(kind, _("yes"), _("no")) for kind in kinds]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow([c.header for c in columns])
+        for number, row in enumerate(_iterate(rows), start=1):
+            writer.writerow([convert(value) for convert, value in zip(converters, row)])
+            if number % CSV_ROWS_PER_CHUNK == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = _disposition(filename, "csv")
     return response
 
 
 def xlsx_response(
     filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]], sheet: str = ""
-) -> HttpResponse:
-    """``rows`` as ``filename``.xlsx (one sheet, header row bold, frozen). Text cells are stored as
-    strings, never formulas; numbers and dates keep their types."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
+) -> StreamingHttpResponse:
+    """Stream ``rows`` as ``filename``.xlsx (one sheet, header row bold, frozen; core.xlsx.stream_xlsx):
+    the memory held is one piece of XLSX_ROWS_PER_CHUNK rows (and one chunk of a queryset), whatever the
+    number of rows. Text cells are stored as strings, never formulas (neutralised as in CSV, characters
+    XML cannot hold replaced by U+FFFD); numbers (Decimal as float) and dates keep their types; an empty
+    value is an empty cell."""
     columns = _normalise(columns)
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet((sheet or filename)[:31].translate(str.maketrans("[]:*?/\\", "_______")))
-    worksheet.freeze_panes = "A2"
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(worksheet, value=column.header)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    worksheet.append(header)
-    for row in rows:
-        cells = []
-        for value, column in zip(row, columns):
-            value = safe_cell(value, column.kind)
-            if isinstance(value, Decimal):
-                value = float(value)
-            if isinstance(value, str):
-                value = CONTROL.sub("\ufffd", value)  # e.g. Word's vertical tab: not allowed in XLSX
-            cell = WriteOnlyCell(worksheet, value=None if value == "" else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # a string, even one openpyxl would take for a formula
-            cells.append(cell)
-        worksheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    kinds = [c.kind for c in columns]
+
+    def values() -> Iterator[list[Any]]:
+        converters = [_converter(kind, _("yes"), _("no")) for kind in kinds]
+        for row in _iterate(rows):
+            cells = []
+            for convert, value in zip(converters, row):
+                value = convert(value)
+                if isinstance(value, str):
+                    value = CONTROL.sub("\ufffd", value) if value else None  # e.g. Word's vertical tab
+                cells.append(value)
+            yield cells
+
+    title = (sheet or filename)[:31].translate(str.maketrans("[]:*?/\\", "_______"))
+    body = stream_xlsx(title, [c.header for c in columns], values(), rows_per_piece=XLSX_ROWS_PER_CHUNK)
+    response = StreamingHttpResponse(body, content_type=XLSX_TYPE)
     response["Content-Disposition"] = _disposition(filename, "xlsx")
     return response
 
@@ -185,16 +224,41 @@ def export_response(
 @dataclass(frozen=True)
 class Field:
     """An exported column of a list with how to read it from one object of the list (``value(obj)``),
-    so that the header and the value are declared together, once per list (e.g. cells.exports)."""
+    so that the header and the value are declared together, once per list (e.g. cells.exports).
+
+    ``choices`` (``[(value, label), ...]``, labels lazy translations): ``value(obj)`` is a stored choice,
+    written as its label (as ``get_<field>_display`` gives it: an unknown value as it is), the labels
+    translated once per export rather than once per row (choice_field)."""
 
     column: Column
     value: Callable[[Any], Any]
+    choices: Any = None
+
+    def reader(self) -> Callable[[Any], Any]:
+        """``value`` for one export, in the language active now: with ``choices``, the label of the value."""
+        if self.choices is None:
+            return self.value
+        labels = {key: str(label) for key, label in self.choices}
+        read = self.value
+
+        def label(obj: Any) -> Any:
+            value = read(obj)
+            return labels.get(value, value)
+
+        return label
 
 
 def field(header: Any, value: Callable[[Any], Any], kind: str = "text") -> Field:
     """A Field: ``header`` (a string or a lazy translation, read when the export is made), ``kind`` as for
     Column, ``value`` reading one object."""
     return Field(Column(header, kind), value)
+
+
+def choice_field(header: Any, value: Callable[[Any], Any], choices: Any) -> Field:
+    """A text Field whose ``value(obj)`` reads a stored choice (e.g. ``lambda c: c.status``) of ``choices``
+    (a model field's ``choices``, a TextChoices' ``.choices``), written as its label: what
+    ``obj.get_status_display()`` gives, looked up in a table made once per export."""
+    return Field(Column(header), value, choices)
 
 
 def export_list(
@@ -205,11 +269,13 @@ def export_list(
     errors: dict[str, list[Any]] | None = None,
 ) -> HttpResponse | StreamingHttpResponse | None:
     """export_response for a list declared as ``fields``: one row per object of ``objects`` (or of what
-    the callable returns, evaluated only when an export is asked for)."""
+    the callable returns, evaluated only when an export is asked for), streamed: a QuerySet is read in
+    chunks of QUERYSET_CHUNK rows (``iterator``), never whole."""
 
     def rows() -> Iterator[list[Any]]:
-        for obj in objects() if callable(objects) else objects:
-            yield [f.value(obj) for f in fields]
+        readers = [f.reader() for f in fields]
+        for obj in _iterate(objects() if callable(objects) else objects):
+            yield [read(obj) for read in readers]
 
     columns = [Column(str(f.column.header), f.column.kind) for f in fields]  # lazy headers: the request's language
     return export_response(request, filename, columns, rows, errors=errors)

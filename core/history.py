@@ -23,7 +23,8 @@ def history_entries(instance: Any, limit: int = 200) -> list[dict[str, Any]]:
         previous = records[index + 1] if index + 1 < len(records) else None
         changes = []
         if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
+            # The version (core.versioning) is raised by every write: not a change anyone made.
+            delta = record.diff_against(previous, excluded_fields=["version"])
             changes = [_change(instance, c) for c in delta.changes]
         entries.append(
             {

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
+from .http import STALE_EXAMPLE
+
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -80,8 +82,9 @@ class PortalAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema plus the error responses of core.api (see the module docstring).
 
     Every operation: 400, 401, 403, 429. GET operations and operations on one object (a path parameter):
-    404. Operations with a request body: 413, 415. Operations that take ``If-Match`` or a ``version``
-    (conversion progress and completion): 409, 412.
+    404. Operations with a request body: 413, 415. Operations that take ``If-Match`` (their
+    ``parameters`` name core.http.IF_MATCH) or a ``version`` (conversion progress and completion): 409, 412,
+    with the examples the view gives for them (core.http.STALE_EXAMPLE).
     """
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
@@ -93,15 +96,26 @@ class PortalAutoSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):
             codes.extend(WITH_BODY)
-        if self.path.rstrip("/").endswith(("/progress", "/complete")):
+        if self.path.rstrip("/").endswith(("/progress", "/complete")) or self._takes_if_match():
             codes.extend(VERSIONED)
         for code in codes:
             if code not in responses:
                 responses[code] = self._error_response(code)
         return dict(sorted(responses.items()))
 
+    def _takes_if_match(self) -> bool:
+        """Whether the operation documents the If-Match header (core.http.IF_MATCH)."""
+        return any(getattr(parameter, "name", None) == "If-Match" for parameter in self.get_override_parameters())
+
     def _error_response(self, code: str) -> dict[str, Any]:
         name, schema, description = ERRORS[code]
         component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
         self.registry.register_on_missing(component)
-        return {"description": str(description), "content": {"application/json": {"schema": component.ref}}}
+        media: dict[str, Any] = {"schema": component.ref}
+        # Examples the view gives for this status (e.g. core.http.STALE_EXAMPLE for 412).
+        examples = self._get_examples(None, "response", "application/json", code)
+        if not examples and code == "412":  # an If-Match operation that gives no example of its own
+            examples = {"StaleVersion": {"summary": STALE_EXAMPLE.name, "value": STALE_EXAMPLE.value}}
+        if examples:
+            media["examples"] = examples
+        return {"description": str(description), "content": {"application/json": media}}

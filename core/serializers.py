@@ -44,3 +44,22 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
         if not 1 <= int(data) <= MAX_ID:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(int(data))
+
+
+class StrictModelInput(StrictInputMixin):
+    """Input of a model serializer that also renders the record: a field it only renders (read-only, e.g.
+    ``id``, ``status``, ``version``) or does not have is refused with 400 naming it, never silently ignored
+    (issue 16, item 15); :meth:`read_only_reason` says where such a field is written instead."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            read_only = sorted(name for name in data if name in self.fields and self.fields[name].read_only)
+            if read_only:
+                raise serializers.ValidationError({name: [self.read_only_reason(name)] for name in read_only})
+        return super().to_internal_value(data)
+
+    def read_only_reason(self, name: str) -> str:
+        """Why ``name`` may not be sent."""
+        if name == "version":
+            return _("Read-only: send the version you read as the If-Match header.")
+        return _("This field is read-only.")

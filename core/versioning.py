@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +84,7 @@ class StaleVersion(ConflictError):
         self.changed_by, self.changed_at = last_change(instance)
         current = getattr(instance, "version", None)
         who = self.changed_by or gettext("the system")
-        when = f"{self.changed_at:%Y-%m-%d %H:%M}" if self.changed_at else "?"
+        when = f"{timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}" if self.changed_at else "?"
         message = gettext(
             "This %(record)s was changed by %(user)s at %(date)s (now version %(current)s; you read version "
             "%(expected)s). Nothing was saved: check the changes and submit again."
@@ -109,10 +110,23 @@ class StaleVersion(ConflictError):
         }
 
 
+def lock_table_for_writes(model: type[models.Model]) -> None:
+    """On PostgreSQL, take the table lock that any write of ``model`` takes anyway (ROW EXCLUSIVE, which
+    writers share) before locking rows. Without it a writer holds a row (``FOR UPDATE``) and then waits for
+    the table, while a statement that locks the whole table in SHARE mode (the compliance engine's full run,
+    cells.compliance.evaluate) holds the table and waits for that row: a deadlock. With it the writer waits
+    for the run before it holds anything. Inside ``transaction.atomic``; nothing elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(model._meta.db_table)} IN ROW EXCLUSIVE MODE")
+
+
 def lock(queryset: "models.QuerySet[M] | type[M]", pk: Any) -> M:
-    """The row ``pk`` read with ``SELECT ... FOR UPDATE`` (held until the transaction ends). Must be called
-    inside ``transaction.atomic``. Raises the model's DoesNotExist."""
+    """The row ``pk`` read with ``SELECT ... FOR UPDATE`` (held until the transaction ends), after the
+    table's write lock (:func:`lock_table_for_writes`). Must be called inside ``transaction.atomic``.
+    Raises the model's DoesNotExist."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    lock_table_for_writes(qs.model)
     return qs.select_for_update(of=("self",)).get(pk=pk)
 
 

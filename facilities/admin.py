@@ -1,7 +1,18 @@
-from django.contrib import admin
+"""Admin of facilities: regions, facilities, blocks, projects, targets, residence, users and their regions.
+
+Every admin of the portal is unscoped (its lists and choices read whole tables); the site admits only staff
+users who read every region (facilities.admin_site.may_use_admin), so a region-scoped user given
+``is_staff`` never sees another region's records here (docs/architecture.md, "Who enters the admin").
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import VersionedAdmin
+from core.tokens import REVOKED_ON_SAVE
 
 from .models import (
     ConversionProject,
@@ -22,7 +33,7 @@ class RegionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(SimpleHistoryAdmin):
+class FacilityAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "name_en",
@@ -39,7 +50,7 @@ class FacilityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResidentialBlock)
-class ResidentialBlockAdmin(SimpleHistoryAdmin):
+class ResidentialBlockAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ("facility", "name", "accommodation_type", "year_built", "floors", "is_demo")
     list_filter = ("accommodation_type", "facility__region")
     search_fields = ("facility__code", "name")
@@ -53,7 +64,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(ConversionProject)
-class ConversionProjectAdmin(SimpleHistoryAdmin):
+class ConversionProjectAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_display = ("block", "status", "percent_complete", "budget_planned_kzt", "budget_spent_kzt", "roadmap_phase")
     list_filter = ("status", "roadmap_phase", "block__facility__region")
     raw_id_fields = ("block",)
@@ -89,6 +100,22 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description="roles")
     def roles(self, user):
         return ", ".join(user.groups.values_list("name", flat=True))
+
+    def log_change(self, request, obj, message):
+        """After a save of ``obj`` (the password form included): say how many of its API tokens a password
+        change revoked (core.tokens revokes them on every path that changes the password)."""
+        revoked = getattr(obj, REVOKED_ON_SAVE, 0)
+        if revoked:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d API token of %(user)s was revoked with the password change.",
+                    "%(count)d API tokens of %(user)s were revoked with the password change.",
+                    revoked,
+                )
+                % {"count": revoked, "user": obj.get_username()},
+            )
+        return super().log_change(request, obj, message)
 
 
 @admin.register(RoadmapTarget)

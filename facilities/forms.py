@@ -3,10 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ServiceValidatedModelForm
 from core.widgets import DATE
 
 from .flow import allowed_transitions
 from .models import ConversionProject
+
+
+class StatusField(forms.ChoiceField):
+    """A project's next status: offers the moves allowed now, accepts any status (record_progress decides
+    after its version check, so a page opened before another update shows what changed instead of "not a
+    valid choice")."""
+
+    def valid_value(self, value):
+        return value in ConversionProject.Status.values
 
 
 class ProgressForm(forms.Form):
@@ -14,7 +24,7 @@ class ProgressForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date of the update"), widget=DATE)
-    status = forms.ChoiceField(label=_("Status"))
+    status = StatusField(label=_("Status"))
     percent_complete = forms.DecimalField(
         label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
@@ -36,3 +46,27 @@ class ProgressForm(forms.Form):
         ]
         labels = dict(ConversionProject.Status.choices)
         self.fields["status"].choices = [(s, labels[s]) for s in statuses]
+
+
+class ProjectForm(ServiceValidatedModelForm):
+    """The planned figures of a conversion project (facilities.services.PROJECT_FIELDS), with the version
+    the editor opened (hidden). Status, percent and spend are the progress form's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = ConversionProject
+        fields = [
+            "planned_start",
+            "planned_end",
+            "budget_planned_kzt",
+            "contractor",
+            "roadmap_phase",
+            "target_cells",
+            "target_places",
+        ]
+        widgets = {"planned_start": DATE, "planned_end": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)

@@ -5,7 +5,7 @@ import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_errors
-from core.versioning import check_version
+from core.versioning import assign, check_version, lock, save_changes
 
 from . import decisions, flow
 from .models import ConversionProject, ProgressUpdate, Region, RoadmapTarget
@@ -111,6 +111,14 @@ def _label(status: str) -> str:
     return str(Status(status).label)
 
 
+def _progress_reason(note: str, status: str) -> str:
+    """The history's change reason of a progress update (at most 100 characters, the column's size)."""
+    reason = _("progress update: %(status)s") % {"status": _label(status)}
+    if note.strip():
+        reason = f"{reason}: {note.strip()}"
+    return reason if len(reason) <= 100 else reason[:99] + "…"
+
+
 @transaction.atomic
 def record_progress(
     *,
@@ -138,12 +146,14 @@ def record_progress(
     which registers the new cells. Entering construction sets the actual start (the update's date) when
     none is given.
 
+    Locks the project (core.versioning.lock) and writes only the fields the update changes (status,
+    percent, spend, actual dates) with the version; the planned figures are update_project's.
+
     Raises PermissionDenied (not an editor of the region), core.versioning.StaleVersion (a ConflictError:
-    ``version`` is stale) and
-    ValidationError ``{field: [reason]}``. Returns the ProgressUpdate.
+    ``version`` is stale) and ValidationError ``{field: [reason]}``. Returns the ProgressUpdate.
     """
     check_can_edit_project(user, project)
-    current = ConversionProject.objects.select_for_update().select_related("block__facility").get(pk=project.pk)
+    current = lock(ConversionProject.objects.select_related("block__facility"), project.pk)
     check_version(current, version)
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
@@ -207,15 +217,22 @@ def record_progress(
             errors.setdefault("actual_end", []).append(_("Completing requires the actual end date."))
     if errors:
         raise ValidationError(errors)
-    current.status_before_suspension = flow.before_suspension_after(
-        current.status, status, current.status_before_suspension
+    changed = assign(
+        current,
+        {
+            "status_before_suspension": flow.before_suspension_after(
+                current.status, status, current.status_before_suspension
+            ),
+            "status": status,
+            "percent_complete": percent_complete,
+            "budget_spent_kzt": budget_spent_kzt,
+            "actual_start": actual_start,
+            "actual_end": actual_end,
+        },
     )
-    current.status = status
-    current.percent_complete = percent_complete
-    current.budget_spent_kzt = budget_spent_kzt
-    current.actual_start, current.actual_end = actual_start, actual_end
-    current._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
-    current.save()
+    # The project's own fields that change, and its version in any case: an update is a write of the
+    # project (its log), so a second client that read the same version is told (409/412).
+    save_changes(current, changed or ["version"], user=user, reason=_progress_reason(note, status))
     update = ProgressUpdate.objects.create(
         project=current,
         date=date,
@@ -229,3 +246,50 @@ def record_progress(
     )
     project.refresh_from_db()
     return update
+
+
+# The fields of a project that an editor plans (update_project); status, percent and spend are written
+# only by record_progress (and the completion), the baseline by the import of the block.
+PROJECT_FIELDS = [
+    "planned_start",
+    "planned_end",
+    "budget_planned_kzt",
+    "contractor",
+    "roadmap_phase",
+    "target_cells",
+    "target_places",
+]
+
+
+@transaction.atomic
+def update_project(
+    *,
+    user: "User | AnonymousUser | None",
+    project: ConversionProject,
+    data: dict[str, Any],
+    version: int | None = None,
+) -> tuple[ConversionProject, list[str]]:
+    """Change the planned figures of ``project`` that ``data`` names (PROJECT_FIELDS: planned start and
+    end, planned budget in KZT, contractor, roadmap phase, target cells and places in persons); a field not
+    in ``data`` is left as stored, and never the status, percent or spend (record_progress's).
+
+    Ministry editors of the project's region and administrators (check_can_edit_project). Locks the row,
+    checks ``version`` (the version the caller read; None: not stated), validates the model (the planned
+    end not before the start, the budget not negative) and writes only the fields that change. Raises
+    PermissionDenied, core.versioning.StaleVersion, ValidationError ``{field: [reason]}``, KeyError for a
+    field outside PROJECT_FIELDS. Returns ``(the project as stored, the names of the fields written)``.
+    """
+    unknown = sorted(set(data) - set(PROJECT_FIELDS))
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    check_can_edit_project(user, project)
+    current = lock(ConversionProject.objects.select_related("block__facility"), project.pk)
+    check_version(current, version)
+    changed = assign(current, data)
+    if changed:
+        try:
+            current.full_clean()
+        except ValidationError as error:
+            raise ValidationError(error.message_dict) from None
+    save_changes(current, changed, user=user)
+    return current, changed

@@ -6,4 +6,5 @@ from . import views
 
 urlpatterns = [
     path("conversions/<int:pk>/progress/", views.progress_form, name="conversion-progress"),
+    path("conversions/<int:pk>/edit/", views.project_form, name="conversion-edit"),
 ]

@@ -3,7 +3,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core.export import Field, field
+from core.export import Field, choice_field, field
+
+from .models import Finding, Inspection
 
 INSPECTION_FIELDS: list[Field] = [
     field("id", lambda i: i.pk, "number"),
@@ -11,8 +13,8 @@ INSPECTION_FIELDS: list[Field] = [
     field(_("Region code"), lambda i: i.facility.region.code),
     field(_("Start"), lambda i: i.date_start, "date"),
     field(_("End"), lambda i: i.date_end, "date"),
-    field(_("Body"), lambda i: i.get_body_display()),
-    field(_("Type"), lambda i: i.get_type_display()),
+    choice_field(_("Body"), lambda i: i.body, Inspection._meta.get_field("body").choices),
+    choice_field(_("Type"), lambda i: i.type, Inspection._meta.get_field("type").choices),
     field(_("Announced"), lambda i: i.announced, "bool"),
     field(_("Lead inspector"), lambda i: i.lead_inspector),
     field(_("Summary"), lambda i: i.summary),
@@ -24,9 +26,9 @@ FINDING_FIELDS: list[Field] = [
     field(_("Facility"), lambda f: f.inspection.facility.code),
     field(_("Region code"), lambda f: f.inspection.facility.region.code),
     field(_("Inspection date"), lambda f: f.inspection.date_start, "date"),
-    field(_("Body"), lambda f: f.inspection.get_body_display()),
-    field(_("Severity"), lambda f: f.get_severity_display()),
-    field(_("Status"), lambda f: f.get_status_display()),
+    choice_field(_("Body"), lambda f: f.inspection.body, Inspection._meta.get_field("body").choices),
+    choice_field(_("Severity"), lambda f: f.severity, Finding._meta.get_field("severity").choices),
+    choice_field(_("Status"), lambda f: f.status, Finding._meta.get_field("status").choices),
     field(_("Deadline"), lambda f: f.deadline, "date"),
     field(_("Overdue"), lambda f: f.is_overdue(), "bool"),
     field(_("Rule"), lambda f: f.rule.code if f.rule else ""),

@@ -10,7 +10,22 @@ from facilities.forms import DATE
 from .models import Finding, Inspection
 
 
-class InspectionForm(ServiceValidatedModelForm):
+class VersionedFormMixin(forms.Form):
+    """``version``: the version of the record when the form was opened (hidden), sent to the service,
+    which refuses a stale one (core.versioning.StaleVersion, shown by core.forms.show_stale)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk is not None:
+            self.initial.setdefault("version", instance.version)
+
+
+class InspectionForm(VersionedFormMixin, ServiceValidatedModelForm):
+    """An inspection as a prosecutor records or edits it, with the version it was opened with."""
+
     class Meta:
         model = Inspection
         fields = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
@@ -21,7 +36,10 @@ class InspectionForm(ServiceValidatedModelForm):
         self.fields["facility"].queryset = facilities.select_related("region").order_by("code")
 
 
-class FindingForm(ServiceValidatedModelForm):
+class FindingForm(VersionedFormMixin, ServiceValidatedModelForm):
+    """A finding's text, place, rule and deadline (never its status: FindingStatusForm), with the version
+    it was opened with."""
+
     class Meta:
         model = Finding
         fields = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
@@ -44,11 +62,26 @@ class FindingForm(ServiceValidatedModelForm):
         self.fields["rule"].label_from_instance = lambda rule: f"{rule.code}: {rule.summary}"
 
 
+class MoveField(forms.ChoiceField):
+    """The status to move a finding to: offers the moves allowed now, accepts any status (the service
+    decides, after the version check, whether the move is allowed: a page opened before another move
+    then shows what changed instead of "not a valid choice")."""
+
+    def valid_value(self, value):
+        return value in Finding.Status.values
+
+
 class FindingStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
+    """A move of a finding. No move is preselected (the first choice is empty and required), so a Save
+    never writes a status the user did not choose; ``version`` is the finding's version when the page was
+    opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    status = MoveField(label=_("New status"), error_messages={"required": _("Choose the new status of the finding.")})
     response = forms.CharField(label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args, allowed: list[str], finding: Finding, **kwargs):
         super().__init__(*args, **kwargs)
         labels = dict(Finding.Status.choices)
-        self.fields["status"].choices = [(s, labels[s]) for s in allowed]
+        self.fields["status"].choices = [("", _("— choose a move —"))] + [(s, labels[s]) for s in allowed]
+        self.initial.setdefault("version", finding.version)

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from core.exceptions import ConflictError
 from core.validators import future_errors
+from core.versioning import assign, check_version, lock, save_changes
 from facilities import decisions as facility_decisions
 
 from . import decisions
@@ -43,58 +45,65 @@ def _clean(instance: Inspection | Finding) -> None:
         raise ValidationError(error.message_dict) from None
 
 
-@transaction.atomic
-def save_inspection(*, user: "User", data: dict[str, Any], inspection: Inspection | None = None) -> Inspection:
-    """Create or change an inspection (facility, dates, body, type, announced, lead inspector, summary).
+def _values(data: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """The values of ``data`` for the writable ``names`` (a field the caller did not send is left alone)."""
+    return {name: data[name] for name in names if name in data}
 
-    The facility (old and new) must be in the prosecutor's regions; the end is not before the start and
-    neither date is in the future. Raises PermissionDenied, ValidationError. Returns the inspection.
+
+@transaction.atomic
+def save_inspection(
+    *, user: "User", data: dict[str, Any], inspection: Inspection | None = None, version: int | None = None
+) -> Inspection:
+    """Create an inspection, or change the fields of ``inspection`` that ``data`` names (facility, dates,
+    body, type, announced, lead inspector, summary; a field not in ``data`` is left as stored).
+
+    A change locks the row (core.versioning.lock), checks ``version`` (the version the caller read; None:
+    not stated) and writes only the fields whose value changes (``update_fields``), so two edits of
+    different fields both stay. The facility (old and new) must be in the prosecutor's regions; the end is
+    not before the start and neither date is in the future. Raises PermissionDenied,
+    core.versioning.StaleVersion, ValidationError ``{field: [reason]}``. Returns the inspection (as stored).
     """
+    values = _values(data, INSPECTION_FIELDS)
     if inspection is not None:
+        inspection = lock(Inspection.objects.select_related("facility"), inspection.pk)
         check_can_inspect(user, inspection.facility)
-        new_facility = data.get("facility")
+        check_version(inspection, version)
+        new_facility = values.get("facility")
         if new_facility is not None and new_facility.pk != inspection.facility_id and inspection.findings.exists():
             raise ValidationError(
                 {"facility": [_("This inspection has findings about its facility; record a new inspection instead.")]}
             )
-    inspection = inspection or Inspection(created_by=user)
-    for name in INSPECTION_FIELDS:
-        if name in data:
-            setattr(inspection, name, data[name])
+        is_new = False
+    else:
+        inspection = Inspection(created_by=user)
+        is_new = True
+    changed = assign(inspection, values)
     if inspection.facility_id is None:
         raise ValidationError({"facility": [_("Choose the inspected facility.")]})
     facility_decisions.check_may_record_inspection(user)
     if not facility_decisions.may_record_inspection(user, inspection.facility.region_id):
         raise ValidationError({"facility": [_("This facility is outside your regions.")]})
-    if inspection.type == Inspection.Type.UNANNOUNCED:
+    if inspection.type == Inspection.Type.UNANNOUNCED and inspection.announced:
         inspection.announced = False
+        changed.append("announced")
     errors = future_errors(date_start=inspection.date_start, date_end=inspection.date_end)
     if inspection.date_start and inspection.date_end and inspection.date_end < inspection.date_start:
         errors["date_end"] = [_("The end cannot be before the start.")]
     if errors:
         raise ValidationError(errors)
-    _clean(inspection)
-    inspection._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
-    inspection.save()
+    if is_new:
+        _clean(inspection)
+        inspection._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+        inspection.save()
+    elif changed:
+        _clean(inspection)
+        save_changes(inspection, changed, user=user)
     return inspection
 
 
-@transaction.atomic
-def save_finding(
-    *, user: "User", data: dict[str, Any], inspection: Inspection | None = None, finding: Finding | None = None
-) -> Finding:
-    """Add a finding to ``inspection`` or change ``finding`` (not its status: see change_finding_status).
-
-    An optional block and cell must belong to the inspected facility (and the cell to the block); an
-    optional rule is a StandardRule. Raises PermissionDenied, ValidationError. Returns the finding.
-    """
-    inspection = finding.inspection if finding is not None else inspection
-    assert inspection is not None, "save_finding needs an inspection or a finding"
-    check_can_inspect(user, inspection.facility)
-    finding = finding or Finding(inspection=inspection)
-    for name in FINDING_FIELDS:
-        if name in data:
-            setattr(finding, name, data[name])
+def _check_finding(finding: Finding, inspection: Inspection) -> None:
+    """The finding's block, cell and deadline against its inspection (raises ValidationError); a cell
+    without a block gives the finding the cell's block."""
     errors = {}
     if finding.deadline and finding.deadline < inspection.date_start:
         errors["deadline"] = [
@@ -112,24 +121,86 @@ def save_finding(
             finding.block = finding.cell.block
     if errors:
         raise ValidationError(errors)
-    _clean(finding)
-    finding._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
-    is_new = finding.pk is None
-    finding.save()
-    if is_new:
-        FindingUpdate.objects.create(finding=finding, status=finding.status, response="finding recorded", author=user)
-    return finding
 
 
 @transaction.atomic
-def change_finding_status(*, user: "User", finding: Finding, status: str, response: str = "") -> FindingUpdate:
-    """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction.
+def save_finding(
+    *,
+    user: "User",
+    data: dict[str, Any],
+    inspection: Inspection | None = None,
+    finding: Finding | None = None,
+    version: int | None = None,
+) -> Finding:
+    """Add a finding to ``inspection``, or change the fields of ``finding`` that ``data`` names (block,
+    cell, rule, severity, description, recommendation, deadline). Never its status: that is
+    change_finding_status's, so an edit of the description while the finding is moved keeps the move.
 
-    Resolving needs a response (what was done). Raises PermissionDenied (no move allowed to this user at
-    all), ValidationError ``{"status": [...]}`` naming the allowed moves. Returns the FindingUpdate.
+    A change locks the row, checks ``version`` (the version the caller read; None: not stated) and writes
+    only the fields whose value changes (``update_fields``). An optional block and cell must belong to the
+    inspected facility (and the cell to the block); an optional rule is a StandardRule. Raises
+    PermissionDenied, core.versioning.StaleVersion, ValidationError ``{field: [reason]}``. Returns the
+    finding (as stored).
     """
-    finding = Finding.objects.select_for_update().select_related("inspection__facility").get(pk=finding.pk)
+    values = _values(data, FINDING_FIELDS)
+    if finding is not None:
+        finding = lock(Finding.objects.select_related("inspection__facility"), finding.pk)
+        inspection = finding.inspection
+        check_can_inspect(user, inspection.facility)
+        check_version(finding, version)
+        changed = assign(finding, values)
+        had_block = finding.block_id
+        _check_finding(finding, inspection)
+        if finding.block_id != had_block:
+            changed.append("block")
+        if changed:
+            _clean(finding)
+            save_changes(finding, changed, user=user)
+        return finding
+    assert inspection is not None, "save_finding needs an inspection or a finding"
+    check_can_inspect(user, inspection.facility)
+    finding = Finding(inspection=inspection)
+    assign(finding, values)
+    _check_finding(finding, inspection)
+    _clean(finding)
+    finding._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+    finding.save()
+    FindingUpdate.objects.create(finding=finding, status=finding.status, response="finding recorded", author=user)
+    return finding
+
+
+def _already(finding: Finding, status: str) -> ConflictError:
+    """The refusal of a move to the status the finding already has (a concurrent duplicate): who moved it
+    there and when, from its log."""
+    last = finding.updates.filter(status=status).select_related("author").order_by("-created_at", "-id").first()
+    who = last.author.get_username() if last is not None and last.author else _("the system")
+    when = f"{timezone.localtime(last.created_at):%Y-%m-%d %H:%M}" if last is not None else "?"
+    return ConflictError(
+        _("This finding is already %(status)s (moved by %(user)s at %(date)s). Nothing was saved.")
+        % {"status": S(status).label, "user": who, "date": when},
+        finding.version,
+    )
+
+
+@transaction.atomic
+def change_finding_status(
+    *, user: "User", finding: Finding, status: str, response: str = "", version: int | None = None
+) -> FindingUpdate:
+    """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction: the
+    finding state machine, the only writer of a finding's status (inspections.decisions).
+
+    Locks the row and checks ``version`` (the version the caller read; None: not stated); writes only
+    ``status`` (and ``overdue_since`` when it clears), with the response as the history's change reason.
+    Resolving needs a response (what was done); rejecting and reopening need the reason. Raises
+    PermissionDenied (no move allowed to this user at all), core.versioning.StaleVersion, ConflictError
+    (the finding is already at ``status``: a concurrent duplicate move; nothing written), ValidationError
+    ``{"status": [...]}`` naming the allowed moves. Returns the FindingUpdate.
+    """
+    finding = lock(Finding.objects.select_related("inspection__facility"), finding.pk)
     decisions.check_may_change_finding(user, finding)
+    check_version(finding, version)
+    if status == finding.status:
+        raise _already(finding, status)
     allowed = allowed_moves(user, finding)
     if status not in allowed:
         names = ", ".join(str(S(s).label) for s in allowed) or _("none")
@@ -145,16 +216,18 @@ def change_finding_status(*, user: "User", finding: Finding, status: str, respon
                 ]
             }
         )
-    if status == S.RESOLVED and not response.strip():
+    response = response.strip()
+    if status == S.RESOLVED and not response:
         raise ValidationError({"response": [_("Say what was done to resolve the finding.")]})
-    if status in (S.REJECTED, S.OPEN) and not response.strip():
+    if status in (S.REJECTED, S.OPEN) and not response:
         raise ValidationError({"response": [_("Give the reason for rejecting or reopening the finding.")]})
-    finding.status = status
+    values: dict[str, Any] = {"status": status}
     if status not in Finding.OPEN_STATUSES:
-        finding.overdue_since = None
-    finding._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
-    finding.save(update_fields=["status", "overdue_since"])
-    return FindingUpdate.objects.create(finding=finding, status=status, response=response.strip(), author=user)
+        values["overdue_since"] = None
+    changed = assign(finding, values)
+    reason = response or str(S(status).label)
+    save_changes(finding, changed, user=user, reason=reason[:100])
+    return FindingUpdate.objects.create(finding=finding, status=status, response=response, author=user)
 
 
 @transaction.atomic

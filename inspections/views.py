@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.exceptions import ConflictError
 from core.export import export_list, list_query
-from core.forms import add_service_errors
+from core.forms import add_service_errors, show_stale
 from core.lists import filtered
+from core.versioning import StaleVersion
 from facilities import decisions as facility_decisions
 from facilities import scoping
 from facilities.models import Facility
@@ -75,7 +77,9 @@ def inspection_detail(request, pk):
 
 
 def inspection_form(request, pk=None):
-    """Record a new inspection or edit one (prosecutors of the region, administrators)."""
+    """Record a new inspection or edit one (prosecutors of the region, administrators). The edit carries
+    the version it was opened with: submitted after another change it writes nothing and shows what
+    changed beside what was typed (core.forms.show_stale)."""
     inspection = None
     if pk is not None:
         inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
@@ -87,21 +91,35 @@ def inspection_form(request, pk=None):
         facilities = facilities.filter(region__in=regions)
     initial = {"facility": request.GET.get("facility")} if inspection is None else {}
     form = InspectionForm(request.POST or None, instance=inspection, initial=initial, facilities=facilities)
+    stale_rows = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
         try:
             saved = services.save_inspection(
-                user=request.user, data=form.cleaned_data, inspection=Inspection.objects.get(pk=pk) if pk else None
+                user=request.user,
+                data=data,
+                inspection=Inspection.objects.get(pk=pk) if pk else None,
+                version=version,
             )
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Inspection saved."))
             return redirect("inspection-detail", saved.pk)
-    return render(request, "inspections/inspection_form.html", {"form": form, "inspection": inspection})
+    return render(
+        request,
+        "inspections/inspection_form.html",
+        {"form": form, "inspection": inspection, "stale_rows": stale_rows},
+    )
 
 
 def finding_form(request, inspection_pk=None, pk=None):
-    """Add a finding to an inspection or edit one (prosecutors of the region, administrators)."""
+    """Add a finding to an inspection or edit one (prosecutors of the region, administrators). The edit
+    carries the version it was opened with: submitted after another change it writes nothing and shows
+    what changed beside what was typed (core.forms.show_stale)."""
     finding = None
     if pk is not None:
         finding = get_object_or_404(
@@ -114,26 +132,36 @@ def finding_form(request, inspection_pk=None, pk=None):
         )
     services.check_can_inspect(request.user, inspection.facility)
     form = FindingForm(request.POST or None, instance=finding, inspection=inspection)
+    stale_rows = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
         try:
             saved = services.save_finding(
                 user=request.user,
-                data=form.cleaned_data,
+                data=data,
                 inspection=inspection,
                 finding=Finding.objects.get(pk=pk) if pk else None,
+                version=version,
             )
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Finding saved."))
             return redirect("finding-detail", saved.pk)
     return render(
-        request, "inspections/finding_form.html", {"form": form, "inspection": inspection, "finding": finding}
+        request,
+        "inspections/finding_form.html",
+        {"form": form, "inspection": inspection, "finding": finding, "stale_rows": stale_rows},
     )
 
 
 def finding_detail(request, pk):
-    """A finding with its rule (text and source), its log of status changes, and the status form."""
+    """A finding with its rule (text and source), its log of status changes, and the status form (no move
+    preselected; the version the page was opened with: a stale move writes nothing and shows what
+    changed)."""
     finding = get_object_or_404(
         Finding.objects.visible_to(request.user).select_related(
             "inspection__facility__region", "block", "cell", "rule__profile"
@@ -143,20 +171,35 @@ def finding_detail(request, pk):
     allowed = decisions.allowed_moves(request.user, finding)
     if request.method == "POST":
         decisions.check_may_change_finding(request.user, finding)
-        if not allowed:  # a finding this user no longer moves (verified): nothing to post
+        if not allowed and "version" not in request.POST:  # nothing this user moves now, and no page to tell
             raise PermissionDenied(_("You may not change the status of this finding."))
-    form = FindingStatusForm(request.POST or None, allowed=allowed) if allowed else None
+    form = None
+    if allowed or request.method == "POST":
+        form = FindingStatusForm(request.POST or None, allowed=allowed, finding=finding)
+    stale_rows = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
-            services.change_finding_status(user=request.user, finding=finding, **form.cleaned_data)
+            services.change_finding_status(user=request.user, finding=finding, **data)
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
+        except ConflictError as conflict:  # already at that status: a duplicate move
+            form.add_error(None, str(conflict))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Status changed."))
             return redirect("finding-detail", finding.pk)
+        finding.refresh_from_db()
     can_edit = facility_decisions.may_record_inspection(request.user, finding.inspection.facility.region_id)
     return render(
         request,
         "inspections/finding_detail.html",
-        {"finding": finding, "updates": finding.updates.select_related("author"), "form": form, "can_edit": can_edit},
+        {
+            "finding": finding,
+            "updates": finding.updates.select_related("author"),
+            "form": form,
+            "can_edit": can_edit,
+            "stale_rows": stale_rows,
+        },
     )

@@ -5,7 +5,8 @@ from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.export import Column, Field, export_response, field
+from core.export import Column, Field, choice_field, export_response, field
+from facilities.models import Facility
 
 from .figures import share
 
@@ -257,9 +258,11 @@ def facility_fields(profile) -> list[Field]:
         field(_("Name"), lambda f: f.name),
         field(_("Region code"), lambda f: f.region.code),
         field(_("Region"), lambda f: f.region.name),
-        field(_("Kind"), lambda f: f.get_kind_display()),
-        field(_("Security level"), lambda f: f.get_security_level_display()),
-        field(_("Status"), lambda f: f.get_status_display()),
+        choice_field(_("Kind"), lambda f: f.kind, Facility._meta.get_field("kind").choices),
+        choice_field(
+            _("Security level"), lambda f: f.security_level, Facility._meta.get_field("security_level").choices
+        ),
+        choice_field(_("Status"), lambda f: f.status, Facility._meta.get_field("status").choices),
         field(_("Year built"), lambda f: f.year_built, n),
         field(_("Places"), lambda f: f.places, n),
         field(_("Persons held"), lambda f: f.persons, n),

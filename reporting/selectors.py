@@ -11,8 +11,11 @@ from django.db import models
 from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from cells.compliance.outcomes import layouts, status_expression
+from cells.compliance.run import record_stopped_runs, run_lock_held, unrecovered_stops
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
 from core.models import PendingTask
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
@@ -180,7 +183,8 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         "last_run": last_run(),
         "last_successful_run": last_run(succeeded=True),
         "last_edit_recompute": last_run(estate_wide=False),
-        "run_in_progress": run_in_progress(),
+        "run_in_progress": run_in_progress(),  # first: it records the runs that stopped (run_stopped)
+        "run_stopped": run_stopped(),
         "tasks_waiting": PendingTask.objects.count(),
     }
 
@@ -225,17 +229,52 @@ def last_run(estate_wide: bool = True, succeeded: bool = False) -> dict | None:
 
 
 def run_in_progress() -> dict | None:
-    """The compliance run going now (outcome ``running``, started in the last CELERY_TASK_TIME_LIMIT
-    seconds: an older one died and is recorded as interrupted by the next run), or None: id, start
-    (Asia/Almaty), facility code or None."""
-    since = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    run = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING, started_at__gte=since).first()
+    """The compliance run going now, or None: id, start (Asia/Almaty), facility code or None.
+
+    A run recorded ``running`` runs while its lock is held: on PostgreSQL that is asked of the database
+    (cells.compliance.run.record_stopped_runs first records a run whose lock is free as interrupted, so
+    that it shows as stopped, run_stopped); on SQLite, where another process cannot be asked, a run
+    started in the last CELERY_TASK_TIME_LIMIT seconds counts as going."""
+    record_stopped_runs()
+    running = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING).select_related("facility")
+    if run_lock_held() is None:
+        running = running.filter(
+            started_at__gte=timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        )
+    run = running.first()
     if run is None:
         return None
     return {
         "id": run.pk,
         "started_at": timezone.localtime(run.started_at),
         "facility": run.facility.code if run.facility else None,
+    }
+
+
+def run_stopped() -> dict | None:
+    """The latest compliance run that stopped without finishing and that no later run has made good
+    (cells.compliance.run.unrecovered_stops), or None: id, start and the time its stop was noticed
+    (Asia/Almaty), facility code or None, snapshot date, and ``message`` (translated) saying so and how it
+    is recovered."""
+    run = unrecovered_stops().select_related("facility").first()
+    if run is None:
+        return None
+    stopped_at = timezone.localtime(run.finished_at or run.started_at)
+    return {
+        "id": run.pk,
+        "date": run.run_date,
+        "started_at": timezone.localtime(run.started_at),
+        "stopped_at": stopped_at,
+        "facility": run.facility.code if run.facility else None,
+        "recovery_sent_at": timezone.localtime(run.recovery_sent_at) if run.recovery_sent_at else None,
+        "message": gettext(
+            "The compliance run started %(started)s stopped without finishing at %(stopped)s; the next "
+            "scheduled run or an administrator's “recompute now” recovers it."
+        )
+        % {
+            "started": date_format(timezone.localtime(run.started_at), "SHORT_DATETIME_FORMAT"),
+            "stopped": date_format(stopped_at, "SHORT_DATETIME_FORMAT"),
+        },
     }
 
 

@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=0, day_of_week="sun"),
         "kwargs": {"trigger": "weekly", "full": True},
     },
+    "recover-stopped-compliance-runs": {  # a run whose worker was killed: noticed by its free lock, rerun
+        "task": "cells.tasks.recover_stopped_runs",
+        "schedule": 60.0,
+    },
     "resend-pending-tasks": {  # tasks kept in the outbox while the broker was down (core.outbox)
         "task": "core.tasks.resend_pending_tasks",
         "schedule": 60.0,

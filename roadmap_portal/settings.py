@@ -6,6 +6,7 @@ Production uses ``DJANGO_SETTINGS_MODULE=roadmap_portal.settings_production``.
 """
 
 import datetime
+import re
 import warnings
 from pathlib import Path
 
@@ -25,7 +26,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "facilities.admin_site.PortalAdminConfig",  # django.contrib.admin, entered only with a national scope
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before SecurityMiddleware: X-Forwarded-Proto counts only from PORTAL_TRUSTED_PROXIES.
+    "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateCacheMiddleware",  # private, no-store on every authenticated response
     "roadmap_portal.middleware.PortalLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "roadmap_portal.middleware.OutboxNoticeMiddleware",
@@ -134,6 +138,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Number of reverse proxies in front of the portal that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Addresses or networks of the reverse proxies whose X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) is
+# believed (core.middleware.TrustedProxyMiddleware); from any other peer the header is dropped. Empty: none.
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -148,13 +155,15 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Serve static files straight from the source folders (no collectstatic needed for the demo);
 # production settings turn this off and serve the collected, compressed files.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 if WHITENOISE_USE_FINDERS:  # STATIC_ROOT is only filled by collectstatic, which the demo does not need
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    # WhiteNoise warns with stacklevel=3, so the warning is attributed to the module that built the
+    # middleware (django.core.handlers.base), not whitenoise.base: match the message, for STATIC_ROOT only.
+    warnings.filterwarnings("ignore", message=re.escape(f"No directory at: {STATIC_ROOT}"), category=UserWarning)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -291,7 +300,11 @@ PORTAL_ALLOW_DEMO_SEED = env.bool("PORTAL_ALLOW_DEMO_SEED", default=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "core.log.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["forbidden_one_line"]},  # a 403 is one line, not a traceback
+    },
 }

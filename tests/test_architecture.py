@@ -120,3 +120,17 @@ def test_no_circle_of_imports_inside_an_app(graph, package):
     assert not cycles, f"Circles of imports inside {package}/ (imports inside functions count too):\n" + "\n".join(
         f"  {' -> '.join(cycle)}" for cycle in cycles
     )
+
+
+def test_today_is_the_portal_s_date_everywhere():
+    """The portal's "today" is timezone.localdate() (Asia/Almaty, UTC+5): ``date.today()`` is the machine's
+    date, which differs from it five hours a day (19:00-24:00 UTC), and made tests and rules disagree then."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in ("core", "facilities", "cells", "inspections", "reporting", "registers", "demo", "tests", "bench")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.name != "test_architecture.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "date.today()" in line
+    ]
+    assert offenders == [], "use django.utils.timezone.localdate():\n" + "\n".join(offenders)

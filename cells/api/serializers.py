@@ -52,6 +52,9 @@ class ComplianceResultSerializer(serializers.Serializer):
 
 
 class CellSerializer(serializers.ModelSerializer):
+    """A cell as read: its fields, ``version`` (raised by every write; the detail's ETag), and its
+    compliance under each active profile."""
+
     block_id = serializers.IntegerField(read_only=True)
     block = serializers.CharField(source="block.name", read_only=True)
     facility = serializers.CharField(source="block.facility.code", read_only=True)
@@ -77,6 +80,7 @@ class CellSerializer(serializers.ModelSerializer):
             "block",
             "facility",
             *Cell.WRITABLE_FIELDS,
+            "version",
             "is_overcrowded",
             "is_demo",
             "awaiting_evaluation",

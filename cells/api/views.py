@@ -15,7 +15,7 @@ from cells.filters import CellFilter, StandardProfileFilter
 from cells.models import Cell, StandardProfile
 from cells.selectors import cells_with_results
 from core.history import HistoryMixin
-from core.http import with_if_match_version
+from core.http import IF_MATCH, expected_version, set_etag, with_if_match_version
 from core.parsers import SafeJSONParser
 from facilities.api.serializers import ConversionProjectSerializer
 from facilities.models import ConversionProject
@@ -44,54 +44,89 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     def get_queryset(self):
         return cells_with_results(Cell.objects.visible_to(self.request.user).select_related("block__facility"))
 
+    def retrieve(self, request, *args, **kwargs):
+        """A cell, with ``ETag: "<version>"`` (send it back as If-Match to write only over that version)."""
+        response = super().retrieve(request, *args, **kwargs)
+        return set_etag(response, response.data["version"])
+
+    def _answer(self, request, pk, code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=pk)
+        return set_etag(Response(CellSerializer(fresh, context={"request": request}).data, status=code), fresh.version)
+
     def _write(self, request, cell=None, partial=False):
+        # The role first (issue 16 item 8), then If-Match (item 2), then the body.
         services.check_can_edit_cells(request.user, cell)
+        version = expected_version(request, cell) if cell is not None else None
         serializer = CellWriteSerializer(data=request.data, partial=partial, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        cell = services.save_cell(user=request.user, data=serializer.validated_data, cell=cell)
-        fresh = self.get_queryset().get(pk=cell.pk)
-        return Response(
-            CellSerializer(fresh, context={"request": request}).data,
-            status=status.HTTP_200_OK if partial or request.method == "PUT" else status.HTTP_201_CREATED,
+        saved = services.save_cell(
+            user=request.user, data=serializer.validated_data, cell=cell, expected_version=version
         )
+        return self._answer(request, saved.pk, status.HTTP_200_OK if cell is not None else status.HTTP_201_CREATED)
 
     @extend_schema(request=CellWriteSerializer, responses={201: CellSerializer})
     def create(self, request, *args, **kwargs):
         return self._write(request)
 
-    @extend_schema(request=CellWriteSerializer, responses={200: CellSerializer})
+    @extend_schema(
+        request=CellWriteSerializer,
+        responses={200: CellSerializer},
+        parameters=[IF_MATCH],
+        description="Change a cell: only the fields sent are written (a PUT too), each compared with the stored "
+        "row under its lock. With If-Match, a cell at another version answers 412 with the fields changed since, "
+        "and nothing is written. The answer carries the new ETag.",
+    )
     def update(self, request, *args, **kwargs):
         return self._write(request, self.get_object(), partial=kwargs.get("partial", False))
 
-    @extend_schema(request=HeadcountSerializer, responses={200: CellSerializer})
+    @extend_schema(
+        request=CellWriteSerializer,
+        responses={200: CellSerializer},
+        parameters=[IF_MATCH],
+        description="Change some fields of a cell: only the fields sent are written. With If-Match, a cell at "
+        "another version answers 412 with the fields changed since, and nothing is written. The answer carries "
+        "the new ETag.",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(request=HeadcountSerializer, responses={200: CellSerializer}, parameters=[IF_MATCH])
     @action(detail=True, methods=["patch"], filter_backends=[], pagination_class=None)
     def headcount(self, request, pk=None):
         """Record the occupancy (persons) counted on a date: ministry editors, administrators, and API
-        tokens with the headcount write scope for the region."""
+        tokens with the headcount write scope for the region. Only the count and its date are written; with
+        If-Match, a cell at another version answers 412 and nothing is written. The answer carries the new
+        ETag."""
         cell = self.get_object()
+        services.check_can_write_headcount(request.user, cell.block.facility.region_id)
+        version = expected_version(request, cell)
         serializer = HeadcountSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.update_headcount(user=request.user, cell=cell, **serializer.validated_data)
-        return Response(CellSerializer(self.get_queryset().get(pk=cell.pk), context={"request": request}).data)
+        services.update_headcount(user=request.user, cell=cell, expected_version=version, **serializer.validated_data)
+        return self._answer(request, cell.pk)
 
 
 class ConversionCompleteView(APIView):
     """Complete a conversion project: its last update and the block's new single cells, in one transaction.
-    ``version`` in the body or ``If-Match: "<version>"``: a stale one answers 409 (412 with If-Match)."""
+    ``version`` in the body or ``If-Match: "<version>"``: a stale one answers 409 (412 with If-Match). A
+    project already completed (by a concurrent or an earlier request) answers 409 naming when and by whom.
+    The answer carries the project's new ETag."""
 
     parser_classes = [SafeJSONParser]
 
-    @extend_schema(request=CompletionSerializer, responses={201: ConversionProjectSerializer})
+    @extend_schema(request=CompletionSerializer, responses={201: ConversionProjectSerializer}, parameters=[IF_MATCH])
     def post(self, request, pk):
         project = get_object_or_404(
             ConversionProject.objects.visible_to(request.user).select_related("block__facility"), pk=pk
         )
+        services.check_can_complete(request.user, project)  # the role, then "already completed" (409)
         data = with_if_match_version(request, project)
         serializer = CompletionSerializer(data=data)
         serializer.is_valid(raise_exception=True)
         services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
         project.refresh_from_db()
-        return Response(ConversionProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+        response = Response(ConversionProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+        return set_etag(response, project.version)
 
 
 class StandardProfileViewSet(viewsets.ReadOnlyModelViewSet):

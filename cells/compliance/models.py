@@ -192,6 +192,10 @@ class ComplianceRun(models.Model):  # noqa: DJ008 (no __str__, as before the mov
     evaluated, ``results_written`` the cells in use whose outcome letters changed or that came into use
     (``outcomes_changed``), ``results_deleted`` the cells that left use (``left_use``); the summary API
     shows them under the column names.
+
+    A run recorded ``running`` whose lock nobody holds stopped without finishing (its worker was killed):
+    cells.compliance.run.record_stopped_runs records it ``interrupted``, with the time it was noticed as
+    ``finished_at``; ``recovery_sent_at`` is when a fresh run was sent for it (cells.tasks.recover_stopped_runs).
     """
 
     class Outcome(models.TextChoices):
@@ -226,6 +230,12 @@ class ComplianceRun(models.Model):  # noqa: DJ008 (no __str__, as before the mov
     results_deleted = models.PositiveIntegerField(default=0, help_text="cells whose results went: they left use")
     snapshots_written = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    recovery_sent_at = models.DateTimeField(
+        _("recovery sent"),
+        null=True,
+        blank=True,
+        help_text=_("when a fresh run was sent for this run, which stopped without finishing"),
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -13,10 +13,11 @@ import logging
 import traceback
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cells.models import ComplianceRun
-from core.locks import exclusive_lock
+from core.locks import announcing, exclusive_lock, is_held
 from facilities.models import Facility
 
 from . import evaluate, policy, snapshots
@@ -26,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 RUN_LOCK = "compliance-run"
 SKIPPED_MESSAGE = "Another compliance run holds the lock; nothing was changed."
+STOPPED_MESSAGE = (
+    "Stopped without finishing: recorded as running while no process held the run lock (its worker was "
+    "killed or lost its database connection); nothing of it was kept."
+)
+RECOVERY_TRIGGER = "recovery"
 
 
 def after_cells_evaluated(run: ComplianceRun) -> None:
@@ -46,11 +52,14 @@ def recalculate_compliance(
     Only the cells whose inputs changed since their last evaluation are evaluated, and only their blocks'
     figures changed; ``full`` evaluates every cell and recounts every block (the weekly run). ``run_date``
     (default today in Asia/Almaty) is the snapshot date. The run is recorded first as ``running`` (its own
-    commit, so the dashboard shows it); its work and the ``succeeded`` outcome are then written in one
-    transaction holding core.locks.exclusive_lock. A run that finds the lock taken is recorded as
-    ``skipped`` and changes nothing; one that raises is recorded as ``failed`` and leaves the previous
-    figures; one whose process was killed stays ``running`` until the next run that takes the lock records
-    it as ``interrupted``. Returns the ComplianceRun. Raises Facility.DoesNotExist for an unknown facility.
+    commit, so the dashboard shows it; announced with core.locks.announcing until it has tried the lock);
+    its work and the ``succeeded`` outcome are then written in one transaction holding
+    core.locks.exclusive_lock. A run that finds the lock taken is recorded as ``skipped`` and changes
+    nothing; one that raises is recorded as ``failed`` (in the transaction that holds the lock, its work
+    rolled back to a savepoint) and leaves the previous figures, and the exception is raised again; one
+    whose process was killed is recorded ``interrupted`` as soon as its lock is seen free
+    (record_stopped_runs), or by the next run that takes the lock. Returns the ComplianceRun. Raises
+    Facility.DoesNotExist for an unknown facility.
     """
     run_date = run_date or timezone.localdate()
     facility = None
@@ -58,28 +67,31 @@ def recalculate_compliance(
         facility = Facility.objects.get(code=facility_code)
     elif facility_id is not None:
         facility = Facility.objects.get(pk=facility_id)
-    run = ComplianceRun.objects.create(
-        run_date=run_date, facility=facility, trigger=trigger, full=full, started_at=timezone.now()
-    )
-    try:
-        with transaction.atomic(), exclusive_lock(RUN_LOCK) as acquired:
-            if acquired:
-                # Holding the lock, any other 'running' record belongs to a run that died.
-                ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING).exclude(pk=run.pk).update(
-                    outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now()
-                )
-                _run(run, facility, full)
-    except Exception:
-        run.outcome = ComplianceRun.Outcome.FAILED
-        run.error = traceback.format_exc()[-4000:]
-        run.finished_at = timezone.now()
-        run.save()
-        raise
+    failure: Exception | None = None
+    with announcing(RUN_LOCK) as announced:
+        run = ComplianceRun.objects.create(
+            run_date=run_date, facility=facility, trigger=trigger, full=full, started_at=timezone.now()
+        )
+        try:
+            with transaction.atomic(), exclusive_lock(RUN_LOCK) as acquired:
+                if not acquired:  # recorded while announced: never seen as a run that died
+                    _finish(run, ComplianceRun.Outcome.SKIPPED, SKIPPED_MESSAGE)
+                else:
+                    announced()
+                    # Holding the lock, any other 'running' record belongs to a run that died.
+                    _stopped(ComplianceRun.objects.exclude(pk=run.pk))
+                    try:
+                        with transaction.atomic():
+                            _run(run, facility, full)
+                    except Exception as exc:  # recorded in the transaction that holds the lock
+                        failure = exc
+                        _finish(run, ComplianceRun.Outcome.FAILED, traceback.format_exc()[-4000:])
+        except Exception:  # the transaction itself failed (e.g. the connection went): record it outside
+            _finish(run, ComplianceRun.Outcome.FAILED, traceback.format_exc()[-4000:])
+            raise
+    if failure is not None:
+        raise failure
     if not acquired:
-        run.outcome = ComplianceRun.Outcome.SKIPPED
-        run.finished_at = timezone.now()
-        run.error = SKIPPED_MESSAGE
-        run.save()
         logger.warning("compliance run %s skipped: another run in progress", run.pk)
         return run
     logger.info(
@@ -92,6 +104,54 @@ def recalculate_compliance(
         run.duration_seconds,
     )
     return run
+
+
+def _finish(run: ComplianceRun, outcome: str, error: str) -> None:
+    run.outcome = outcome
+    run.error = error
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _stopped(runs: QuerySet[ComplianceRun]) -> int:
+    """Record the ``running`` ones of ``runs`` as interrupted, noticed now (STOPPED_MESSAGE); their number."""
+    return runs.filter(outcome=ComplianceRun.Outcome.RUNNING).update(
+        outcome=ComplianceRun.Outcome.INTERRUPTED, finished_at=timezone.now(), error=STOPPED_MESSAGE
+    )
+
+
+def run_lock_held() -> bool | None:
+    """Whether a compliance run holds (or is about to try) the run lock now: True or False on PostgreSQL
+    (core.locks.is_held reads pg_locks); None on SQLite when this process holds none (another process
+    cannot be asked)."""
+    return is_held(RUN_LOCK)
+
+
+def record_stopped_runs() -> int:
+    """Record as ``interrupted`` every run recorded ``running`` while nobody holds the run lock: it stopped
+    without finishing (its worker was killed, its connection went), whatever its start time. ``finished_at``
+    is when this noticed it, ``error`` STOPPED_MESSAGE. Idempotent; asks PostgreSQL (run_lock_held), never
+    the clock, and changes nothing when it cannot tell (SQLite, another process). Returns the number of runs
+    recorded. Two queries when a run is recorded running, one otherwise."""
+    running = ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.RUNNING)
+    ids = list(running.values_list("pk", flat=True))  # read before asking for the lock: a run recorded later is
+    if not ids or run_lock_held() is not False:  # announced until it holds the lock
+        return 0
+    return _stopped(running.filter(pk__in=ids))
+
+
+def unrecovered_stops() -> QuerySet[ComplianceRun]:
+    """The runs that stopped without finishing (``interrupted``) and that no later run has made good: no run
+    started after it that succeeded or is running, for the whole estate or the same facility, for the same
+    or a later snapshot date, evaluating every cell if it did. Latest first."""
+    later = ComplianceRun.objects.filter(
+        Q(facility__isnull=True) | Q(facility=OuterRef("facility")),
+        Q(full=True) | Q(full=OuterRef("full")),
+        started_at__gt=OuterRef("started_at"),
+        run_date__gte=OuterRef("run_date"),
+        outcome__in=[ComplianceRun.Outcome.SUCCEEDED, ComplianceRun.Outcome.RUNNING],
+    )
+    return ComplianceRun.objects.filter(outcome=ComplianceRun.Outcome.INTERRUPTED).filter(~Exists(later))
 
 
 def _run(run: ComplianceRun, facility: Facility | None, full: bool) -> None:

@@ -1,5 +1,6 @@
 """Read serializers of the facilities app (every object carries its ``id``)."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.serializers import StrictInputMixin
@@ -46,7 +47,17 @@ class ResidentialBlockSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResidentialBlock
-        fields = ["id", "facility_id", "facility", "name", "year_built", "floors", "accommodation_type", "is_demo"]
+        fields = [
+            "id",
+            "facility_id",
+            "facility",
+            "name",
+            "year_built",
+            "floors",
+            "accommodation_type",
+            "is_demo",
+            "version",
+        ]
 
 
 class ConversionProjectSerializer(serializers.ModelSerializer):
@@ -114,3 +125,34 @@ class ProgressInputSerializer(StrictInputMixin, serializers.Serializer):
     correction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     actual_start = serializers.DateField(required=False, allow_null=True, default=None)
     actual_end = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ProjectEditSerializer(StrictInputMixin, serializers.Serializer):
+    """The planned figures of a conversion project (PATCH: send only what changes). Budget in KZT; targets
+    in cells and persons. Status, percent and spend are written by progress updates only: sending them
+    is refused with the unknown fields."""
+
+    planned_start = serializers.DateField(required=False, allow_null=True)
+    planned_end = serializers.DateField(required=False, allow_null=True)
+    budget_planned_kzt = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    contractor = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    roadmap_phase = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    target_cells = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    target_places = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+
+    PROGRESS_FIELDS = ("status", "percent_complete", "budget_spent_kzt", "actual_start", "actual_end")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            refused = {
+                name: [_("Written by progress updates only: POST /api/v1/conversions/<id>/progress/.")]
+                for name in self.PROGRESS_FIELDS
+                if name in data
+            }
+            if "version" in data:
+                refused["version"] = [_("Read-only: send the version you read as the If-Match header.")]
+            if refused:
+                raise serializers.ValidationError(refused)
+        return super().to_internal_value(data)

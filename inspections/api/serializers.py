@@ -1,9 +1,10 @@
 """Serializers of the inspections app."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cells.models import Cell, StandardRule
-from core.serializers import IdRelatedField, StrictInputMixin
+from core.serializers import IdRelatedField, StrictInputMixin, StrictModelInput
 from facilities.models import Facility, ResidentialBlock
 from inspections.models import Finding, FindingUpdate, Inspection
 
@@ -16,7 +17,7 @@ class _ScopedRelated(IdRelatedField):
         return super().get_queryset().visible_to(request.user if request else None)
 
 
-class InspectionSerializer(serializers.ModelSerializer):
+class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
     facility = _ScopedRelated(queryset=Facility.objects.all())
     facility_code = serializers.CharField(source="facility.code", read_only=True)
     region = serializers.CharField(source="facility.region.code", read_only=True)
@@ -40,8 +41,9 @@ class InspectionSerializer(serializers.ModelSerializer):
             "created_by",
             "is_demo",
             "findings_open",
+            "version",
         ]
-        read_only_fields = ["is_demo"]
+        read_only_fields = ["is_demo", "version"]
 
 
 class RuleSummarySerializer(serializers.ModelSerializer):
@@ -61,7 +63,7 @@ class FindingUpdateSerializer(serializers.ModelSerializer):
         fields = ["status", "response", "author", "created_at"]
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
     inspection = _ScopedRelated(queryset=Inspection.objects.all())
     block = _ScopedRelated(queryset=ResidentialBlock.objects.all(), required=False, allow_null=True)
     cell = _ScopedRelated(queryset=Cell.objects.all(), required=False, allow_null=True)
@@ -92,8 +94,16 @@ class FindingSerializer(serializers.ModelSerializer):
             "overdue_since",
             "is_demo",
             "updates",
+            "version",
         ]
-        read_only_fields = ["status", "overdue_since", "is_demo"]
+        read_only_fields = ["status", "overdue_since", "is_demo", "version"]
+
+    def read_only_reason(self, name: str) -> str:
+        if name == "status":
+            return _("Read-only: the status moves through POST /api/v1/findings/<id>/status/.")
+        if name == "overdue_since":
+            return _("Read-only: set by the daily overdue check.")
+        return super().read_only_reason(name)
 
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()

@@ -114,6 +114,13 @@ class SummaryView(APIView):
                             "the compliance run going now, if any (a second one is refused until it ends)"
                         ),
                     ),
+                    "run_stopped": serializers.DictField(
+                        allow_null=True,
+                        help_text=gettext_lazy(
+                            "the latest compliance run that stopped without finishing (its worker died) and "
+                            "that no later run has made good, with a message saying how it is recovered"
+                        ),
+                    ),
                     "tasks_waiting": serializers.IntegerField(
                         help_text=gettext_lazy(
                             "background tasks kept while the queue was unreachable, to be sent when it is back"

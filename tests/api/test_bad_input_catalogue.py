@@ -14,6 +14,7 @@ import re
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cells.models import Cell
 from facilities.models import ConversionProject, Facility, ProgressUpdate
@@ -21,7 +22,7 @@ from inspections.models import Finding, Inspection
 from tests.conftest import requires_postgres
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 BAD_DATES = ["2024-13-45", "2024-02-30", "abc", "2024-1-1x", "31.12.2024", "20240101", "0000-00-00"]
 BAD_NUMBERS = ["NaN", "Infinity", "-Infinity", "1e400", "12,5"]
 LISTS = ["regions", "facilities", "blocks", "cells", "conversions", "standards", "inspections", "findings", "imports"]

@@ -1,13 +1,12 @@
 """Bad input on the write paths: each is refused with the field and the reason, nothing is written."""
 
-import datetime
-
 import pytest
+from django.utils import timezone
 
 from cells.models import Cell
 from facilities.models import ProgressUpdate
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def progress_url(world):

@@ -1,142 +1,37 @@
 """Faults in the compliance recalculation: a worker killed with SIGKILL in the middle of a run, a second
 run while one is going, a run failing half way and retried.
 
-What a killed run leaves (the definition these tests hold the code to): its ComplianceRun stays
-``running`` (written in its own commit before the run's transaction) until the next run that takes the
-lock records it as ``interrupted``; none of its results or snapshots survive (one transaction); the
+What a killed run leaves (the definition these tests hold the code to): its ComplianceRun is recorded
+``running`` (in its own commit before the run's transaction) and becomes ``interrupted`` once its lock is
+seen free (tests/cells/test_stopped_runs.py) or the next run takes the lock; none of its results or snapshots survive (one transaction); the
 redelivered message gives exactly one ``succeeded`` run with the complete snapshots.
 """
 
-import contextlib
 import datetime
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 
-from cells.models import BlockCompliance, Cell, ComplianceRun, ComplianceSnapshot
-from cells.services import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
-from core.locks import lock_key
+from cells.models import Cell, ComplianceRun, ComplianceSnapshot
+from cells.services import SKIPPED_MESSAGE, recalculate_compliance
 from tests.cells.fault_worker import pause_once
+from tests.cells.faults import (
+    build_estate,
+    change_some_cells,
+    clear_broker,
+    lock_held_elsewhere,
+    start_worker,
+    stop,
+    tables,
+)
 from tests.conftest import make_user, requires_broker, requires_postgres, token_client
-from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
 DAY = datetime.date(2026, 11, 20)
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def build_estate():
-    """Two facilities in two regions: single cells (compliant, too small, unknown ceiling) and dormitories."""
-    for code, region in (("F-A", "KZ-35"), ("F-B", "KZ-71")):
-        facility = FacilityFactory(code=code, region__code=region)
-        cells = BlockFactory(facility=facility, name="Cells", accommodation_type="cell")
-        dorm = BlockFactory(facility=facility, name="Dormitory")
-        CellFactory.create_batch(4, block=cells)
-        CellFactory(block=cells, number="small", living_space_m2=Decimal("5.5"))
-        CellFactory(block=cells, number="dark", ceiling_height_m=None)
-        CellFactory(
-            block=dorm,
-            number="D1",
-            accommodation_type="dormitory",
-            living_space_m2=Decimal("80"),
-            design_capacity=20,
-            occupancy=24,
-            has_sanitary_annex=False,
-        )
-
-
-def change_some_cells():
-    """Edits that give an incremental run work: a cell shrunk, a headcount changed, a cell added."""
-    Cell.objects.filter(number="small", block__facility__code="F-A").update(living_space_m2=Decimal("7.5"))
-    Cell.objects.filter(number="D1", block__facility__code="F-B").update(occupancy=30)
-    CellFactory(block=BlockFactory(facility=FacilityFactory(code="F-C", region__code="KZ-35")), number="new")
-
-
-def tables() -> dict:
-    """The full contents of what a run writes (results, snapshots, the cells' evaluation fingerprints),
-    without surrogate ids and timestamps, as sorted lists of tuples."""
-    return {
-        "results": sorted(
-            Cell.objects.filter(evaluated_outcomes__isnull=False)
-            .values_list("id", "evaluated_outcomes", "evaluated_revision")
-            .order_by()
-        ),
-        "blocks": sorted(
-            BlockCompliance.objects.with_totals()
-            .values_list(
-                "block_id",
-                "profile_id",
-                "persons",
-                "places",
-                "persons_compliant",
-                "persons_in_single_cells",
-                "cells",
-                "cells_compliant",
-                "cells_non_compliant",
-                "cells_unknown",
-            )
-            .order_by()
-        ),
-        "snapshots": sorted(
-            ComplianceSnapshot.objects.values_list(
-                "date",
-                "profile_id",
-                "scope",
-                "object_id",
-                "persons",
-                "places",
-                "persons_compliant",
-                "persons_in_single_cells",
-                "cells",
-                "cells_compliant",
-                "cells_non_compliant",
-                "cells_unknown",
-                "is_reconstructed",
-            ).order_by()
-        ),
-        "fingerprints": sorted(
-            Cell.objects.values_list(
-                "pk",
-                "evaluated_outcomes",
-                "evaluated_revision",
-                "evaluated_block_id",
-                "evaluated_persons",
-                "evaluated_places",
-                "evaluated_single",
-            ).order_by()
-        ),
-    }
-
-
-@contextlib.contextmanager
-def lock_held_elsewhere():
-    """The run lock held by another database session (another process's run), on PostgreSQL."""
-    import psycopg2
-
-    db = connection.settings_dict
-    other = psycopg2.connect(
-        dbname=db["NAME"],
-        host=db["HOST"] or None,
-        port=db["PORT"] or None,
-        user=db["USER"] or None,
-        password=db["PASSWORD"] or None,
-    )
-    try:
-        with other.cursor() as cursor:  # psycopg2 opens a transaction: the lock lasts until the rollback
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_key(RUN_LOCK)])
-            assert cursor.fetchone()[0] is True
-        yield
-    finally:
-        other.rollback()
-        other.close()
 
 
 # --- 3. a run failing half way, retried: the same rows as one clean run --------------------------------
@@ -253,52 +148,6 @@ def test_second_run_while_one_is_going_is_refused_and_the_pages_say_so(
 # --- 1. a worker killed with SIGKILL in the middle of a run -----------------------------------------
 
 
-def _start_worker(env, name, log, pause_file):
-    """A worker (tests/cells/fault_worker.py) whose first run pauses in the middle for 300 s."""
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.cells.fault_worker",
-            str(pause_file),
-            "300",
-            "--pool=solo",
-            "--loglevel=info",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-            "-n",
-            f"{name}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _clear_broker():
-    """Empty the queue and kombu's record of unacknowledged messages (a message left by an earlier,
-    aborted test would be delivered again here)."""
-    import redis
-
-    from roadmap_portal.celery import app
-
-    app.control.purge()
-    redis.Redis.from_url(os.environ["CELERY_BROKER_URL"]).delete("unacked", "unacked_index", "unacked_mutex")
-
-
-def _stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 @requires_postgres
 @requires_broker
 @pytest.mark.real_worker
@@ -319,9 +168,9 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
     }
-    _clear_broker()
+    clear_broker()
     log = open(tmp_path / "workers.log", "w")
-    first = _start_worker(env, "first", log, pause_file)
+    first = start_worker(env, "first", log, pause_file)
     second = None
     try:
         task.delay(run_date=DAY.isoformat(), trigger="killed-test")
@@ -338,7 +187,7 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
         first.wait(timeout=10)
         assert first.returncode == -signal.SIGKILL
 
-        second = _start_worker(env, "second", log, pause_file)
+        second = start_worker(env, "second", log, pause_file)
         deadline = time.monotonic() + 90
         done = None
         while done is None and time.monotonic() < deadline:
@@ -347,11 +196,11 @@ def test_worker_killed_in_the_middle_of_a_run_gives_exactly_one_complete_run(sta
         redelivered_after = time.monotonic() - killed_at
         time.sleep(7)  # one more visibility timeout: a wrongly redelivered second copy would show up now
     finally:
-        _stop(first)
+        stop(first)
         if second is not None:
-            _stop(second)
+            stop(second)
         log.close()
-        _clear_broker()
+        clear_broker()
     output = (tmp_path / "workers.log").read_text()
     assert done is not None, f"no run succeeded after the kill; workers' log:\n{output[-3000:]}"
     print(f"\nkilled mid-run; redelivered and finished {redelivered_after:.1f} s after SIGKILL")

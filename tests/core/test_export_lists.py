@@ -18,7 +18,7 @@ def _csv_header(response):
 
 
 def _xlsx_header(response):
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     return [c.value for c in next(sheet.iter_rows(max_row=1))]
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
+from django.utils import timezone
 
 from cells.compliance.outcomes import recorded_results
 from cells.models import Cell, ComplianceRun
@@ -54,7 +55,7 @@ def redis_down(settings):
 def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(world, redis_down, client):
     a, users, clients = world.a, world.users, world.clients
     assert recalculate_compliance(run_date=RUN_DAY).outcome == "succeeded"  # the lock needs no Redis
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
 
     # Reads: the dashboard, the facility list, the summary API.
     client.force_login(users["prosecutor"])

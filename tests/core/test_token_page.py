@@ -18,7 +18,7 @@ def editor(regions):
 def test_issue_shows_the_token_once_and_it_works(client, editor):
     client.force_login(editor)
     response = client.post("/account/tokens/", {"issue": "", "days": "30"})
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     plaintext = re.search(r'<code id="new-token">(rp_[0-9a-f]{64})</code>', response.content.decode()).group(1)
     assert APIClient().get("/api/v1/regions/", HTTP_AUTHORIZATION=f"Token {plaintext}").status_code == 200
     token = AuthToken.objects.get(user=editor)

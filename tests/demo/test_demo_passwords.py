@@ -21,3 +21,17 @@ def test_demo_seed_uses_the_documented_passwords(regions, settings):
     settings.PORTAL_ALLOW_DEMO_SEED = True
     Command()._users()
     assert get_user_model().objects.get(username="editor").check_password("editor-demo-2026")
+
+
+def test_a_new_seed_revokes_the_previous_demo_client_token(regions, settings):
+    from rest_framework.test import APIClient
+
+    settings.PORTAL_ALLOW_DEMO_SEED = True
+    first = Command()._users()["api-client"]
+    second = Command()._users()["api-client"]
+    assert first != second
+
+    def status(token):
+        return APIClient().get("/api/v1/regions/", HTTP_AUTHORIZATION=f"Token {token}").status_code
+
+    assert (status(first), status(second)) == (401, 200)

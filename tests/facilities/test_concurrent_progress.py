@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from core.tokens import issue_token
 from facilities.models import ConversionProject, ProgressUpdate
@@ -58,7 +59,7 @@ def test_two_hundred_concurrent_progress_updates_lose_none(live_server, standard
         for n in range(PROJECTS)
     ]
     token = issue_token(make_user("load_editor", "Ministry editors", regions=["KZ-35"]))[1]
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     jobs = [(project.pk, n) for n in range(UPDATES_PER_PROJECT) for project in projects]
     random.Random(7).shuffle(jobs)  # clients collide on a project now and then, in a repeatable order
     outcomes, retries, lock = Counter(), Counter(), threading.Lock()

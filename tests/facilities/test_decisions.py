@@ -1,13 +1,13 @@
 """One test per named permission decision (facilities.decisions, inspections.decisions): the page, the API,
 the import and the service refuse the same case with the same message, and allow the same case."""
 
-import datetime
 import html
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
+from django.utils import timezone
 
 from cells import services as cell_services
 from facilities import decisions
@@ -26,7 +26,7 @@ IMPORT_REFUSED = (
 
 
 def _today():
-    return datetime.date.today().isoformat()
+    return timezone.localdate().isoformat()
 
 
 def _page_refuses(client, user, url, message, method="get", data=None):
@@ -158,7 +158,7 @@ def test_may_update_headcount_api_import_and_service_agree(world):
     assert [e["reason"] for e in out.errors] == [message]
     _service_refuses(
         lambda: cell_services.update_headcount(
-            user=hc_b, cell=world.a.cell, occupancy=1, occupancy_date=datetime.date.today()
+            user=hc_b, cell=world.a.cell, occupancy=1, occupancy_date=timezone.localdate()
         ),
         message,
     )
@@ -173,7 +173,7 @@ def test_may_record_inspection_page_api_and_service_agree(world, client):
     _page_refuses(client, editor_a, "/inspections/new/", message)
     body = {"facility": world.a.facility.pk, "date_start": _today(), "body": "prosecutor", "type": "unannounced"}
     _api_refuses(world.clients["editor_a"].post("/api/v1/inspections/", body, format="json"), message)
-    data = {"facility": world.a.facility, "date_start": datetime.date.today(), "body": "prosecutor"}
+    data = {"facility": world.a.facility, "date_start": timezone.localdate(), "body": "prosecutor"}
     _service_refuses(lambda: inspection_services.save_inspection(user=editor_a, data=data), message)
     in_region = "Only a prosecutor for this region or an administrator records inspections."
     prosecutor_b = make_user("pros_b", "Prosecutors", regions=["KZ-10"])

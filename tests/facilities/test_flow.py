@@ -1,11 +1,11 @@
 """The conversion flow (facilities.flow), defined once: the service, the progress form and the demo
 generator follow it."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from demo.estate import build_dataset
 from facilities import flow, services
@@ -37,9 +37,9 @@ def test_service_and_form_follow_the_flow(world):
     ]
     common = {"percent_complete": Decimal(60), "budget_spent_kzt": Decimal(600000), "user": editor}
     with pytest.raises(ValidationError) as refused:
-        services.record_progress(project=project, version=1, date=datetime.date.today(), status=S.DESIGN, **common)
+        services.record_progress(project=project, version=1, date=timezone.localdate(), status=S.DESIGN, **common)
     assert "Allowed: commissioning, suspended, cancelled." in refused.value.message_dict["status"][0]
-    services.record_progress(project=project, version=1, date=datetime.date.today(), status=S.SUSPENDED, **common)
+    services.record_progress(project=project, version=1, date=timezone.localdate(), status=S.SUSPENDED, **common)
     project.refresh_from_db()
     assert (project.status, project.status_before_suspension) == (S.SUSPENDED, S.CONSTRUCTION)
     choices = [value for value, _label in ProgressForm(project=project).fields["status"].choices]

@@ -1,6 +1,7 @@
 """The permission matrix: every role against every endpoint (API) and page, in its region (A) and outside (B)."""
 
 import pytest
+from django.utils import timezone
 
 ROLES = ["admin", "prosecutor", "prosecutor_a", "editor_a", "api_client", "api_headcount_a", "nobody"]
 
@@ -122,12 +123,11 @@ API_WRITES = [
 
 
 def _fill(value, world):
-    import datetime
 
     if isinstance(value, dict):
         return {k: _fill(v, world) for k, v in value.items()}
     if isinstance(value, str):
-        return value.format(a=world.a, b=world.b, today=datetime.date.today().isoformat())
+        return value.format(a=world.a, b=world.b, today=timezone.localdate().isoformat())
     return value
 
 

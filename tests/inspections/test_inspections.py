@@ -1,15 +1,14 @@
 """Inspections and findings: the status workflow, the log, overdue marking, lists, history."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from inspections.models import Finding, FindingUpdate, OverdueCheck
 from inspections.services import allowed_moves, change_finding_status, check_overdue, save_finding
 from inspections.tasks import check_overdue_findings
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def test_finding_workflow(world):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cells.services import recalculate_compliance
@@ -117,7 +118,7 @@ def test_dashboard_settings_are_validated(browser, estate):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Enter a valid date." in page and "Select a valid choice" in page
-    future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     assert "The date cannot be in the future (today is " in browser.get("/", {"since": future}).content.decode()
     page = browser.get("/", {"since": "2024-01-01", "window": "365"}).content.decode()
     assert "since 01/01/2024" in page  # the snapshot on or before the date: the reconstructed 2024-01-01
@@ -182,7 +183,7 @@ def test_xlsx_keeps_numbers_and_neutralises_text(browser, estate):
     response = browser.get("/facilities/", {"export": "xlsx"})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].endswith(".xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Code"
     by_code = {row[0]: row for row in rows[1:]}
@@ -208,7 +209,7 @@ def test_dashboard_tables_export(browser, estate):
     rows = list(csv.reader(io.StringIO(raw)))
     assert rows[1][0] == "KZ" and rows[1][7] == "50.0" and rows[1][8] == "2029-12-31"
     assert len(rows) == 1 + 1 + 20
-    sheet = load_workbook(io.BytesIO(browser.get("/", {"table": "trend", "export": "xlsx"}).content)).active
+    sheet = load_workbook(io.BytesIO(browser.get("/", {"table": "trend", "export": "xlsx"}).getvalue())).active
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 1 + 37 and values[-1][1] == 78
     assert values[1][7] == "yes" and values[-1][7] == "no"  # reconstructed demo history is labelled
@@ -241,7 +242,7 @@ def test_bad_export_requests_are_400(browser, estate, url, reason):
 
 def test_dashboard_form_shows_the_values_it_used(browser, estate):
     page = browser.get("/").content.decode()
-    year_ago = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()
+    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).isoformat()
     assert f'value="{year_ago}"' in page and '<option value="1095" selected>' in page
     page = browser.get("/", {"window": "365", "since": "abc"}).content.decode()
     assert '<option value="365" selected>' in page and "Enter a valid date." in page
@@ -310,7 +311,7 @@ def test_xlsx_export_survives_control_characters(client, estate):
     client.force_login(make_user("p2", "Prosecutors"))
     response = client.get("/findings/", {"export": "xlsx"})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[1][11] == "Line\ufffdbreak\ufffd and =SUM(A1)"
     text = body(client.get("/findings/", {"export": "csv"})).decode("utf-8-sig")
     assert "Line\x0bbreak" in text  # CSV keeps the text as it is
@@ -364,7 +365,7 @@ def test_future_residence_counts_are_refused(estate):
     from django.core.exceptions import ValidationError
 
     count = ResidencePopulation(
-        facility=estate, home_region=estate.region, persons=3, date=datetime.date.today() + datetime.timedelta(days=1)
+        facility=estate, home_region=estate.region, persons=3, date=timezone.localdate() + datetime.timedelta(days=1)
     )
     with pytest.raises(ValidationError) as error:
         count.full_clean()

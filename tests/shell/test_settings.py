@@ -192,3 +192,23 @@ def test_no_secret_is_committed():
     assert found == []
     ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT)
     assert ignored.returncode == 0, ".env must be git-ignored"
+
+
+def test_a_fresh_start_without_collected_static_files_prints_no_warning(tmp_path):
+    """``make demo`` serves static files from the source folders: building the WSGI handler (as runserver
+    and gunicorn do) with no STATIC_ROOT on disk prints nothing (WhiteNoise's "No directory at" warning
+    is silenced for STATIC_ROOT while WHITENOISE_USE_FINDERS is on)."""
+    code = "import django; django.setup(); from django.core.wsgi import get_wsgi_application; get_wsgi_application()"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "roadmap_portal.settings"}
+    environment["STATIC_ROOT"] = str(tmp_path / "staticfiles")  # never collected
+    environment.pop("PYTHONWARNINGS", None)
+    result = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""

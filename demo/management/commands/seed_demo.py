@@ -12,7 +12,7 @@ from django.db import transaction
 from cells.models import Cell, StandardRule
 from cells.services import load_standards, recalculate_compliance
 from core.sync import sync_rows
-from core.tokens import issue_token
+from core.tokens import issue_token, revoke_tokens
 from demo.estate import build_dataset
 from demo.history import reconstruct_demo_history
 from facilities.models import (
@@ -193,5 +193,7 @@ class Command(BaseCommand):
         )
         for name in ("Prosecutors", "Ministry editors", "API clients"):
             Group.objects.get(name=name).permissions.add(*view_perms)
-        # A new token on every run (only its digest is stored, so an earlier one cannot be printed again).
+        # A new token on every run (only its digest is stored, so an earlier one cannot be printed again);
+        # the demo client's earlier tokens are revoked, so only the one printed last is valid.
+        revoke_tokens(tokens["api-client"])
         return {"api-client": issue_token(tokens["api-client"])[1], "passwords": passwords}
