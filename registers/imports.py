@@ -129,6 +129,9 @@ class _Context:
         """Load (with ``lock``: lock, in id order) the records ``pks`` of ``model`` for the batch."""
         records = model.objects.filter(pk__in=sorted(set(pks))).order_by("pk")
         if self.lock:
+            # The table's write lock before the rows' (as core.versioning.lock): never a deadlock with a
+            # compliance run that holds the cells table in SHARE mode and waits for a locked row.
+            versioning.lock_table_for_writes(model)
             records = records.select_for_update(of=("self",))
         if model is ResidentialBlock:
             records = records.select_related("facility")
