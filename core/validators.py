@@ -38,3 +38,20 @@ def future_errors(today: datetime.date | None = None, **dates: datetime.date | N
     error dicts of services and import rows: ``errors.update(future_errors(date=date))``."""
     today = today or timezone.localdate()
     return {name: [future_message(today)] for name, value in dates.items() if is_in_future(value, today)}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Text that cannot be stored or rendered (issue 16, item 1): every JSON body is checked by
+# core.parsers.SafeJSONParser before any serializer reads it.
+
+
+def unencodable_reason(text: str) -> str | None:
+    """Why ``text`` cannot be stored (PostgreSQL refuses NUL) or rendered as UTF-8 (a lone UTF-16
+    surrogate such as ``"\\ud800"``), or None when it can. The message never repeats the text."""
+    if "\x00" in text:
+        return _("Null characters are not allowed.")
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return _("The text contains a lone UTF-16 surrogate (%(code)s), which cannot be encoded.") % {
+            "code": next(f"U+{ord(c):04X}" for c in text if "\ud800" <= c <= "\udfff")
+        }
+    return None
