@@ -11,6 +11,7 @@ from core.http import with_if_match_version
 from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
 from facilities.models import ConversionProject, Region, ResidentialBlock
+from facilities.permissions import MayEditProjects, write_permissions
 
 from .serializers import (
     ConversionProjectSerializer,
@@ -50,6 +51,7 @@ class ConversionProjectViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
     body) with a progress update: a stale version gives 412 (If-Match) or 409 (body).
     """
 
+    permission_classes = write_permissions(MayEditProjects)
     serializer_class = ConversionProjectSerializer
     filterset_class = ConversionProjectFilter
     ordering_fields = ["status", "percent_complete", "planned_end", "budget_planned_kzt"]

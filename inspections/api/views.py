@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.history import HistoryMixin
+from facilities.permissions import MayRecordInspections, write_permissions
 from inspections import services
 from inspections.filters import FindingFilter, InspectionFilter
 from inspections.models import Finding, Inspection
@@ -21,6 +22,7 @@ def _user(view):
 class InspectionViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Inspections of facilities in your regions; prosecutors record and edit them."""
 
+    permission_classes = write_permissions(MayRecordInspections)
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
     ordering_fields = ["date_start", "body", "type"]
@@ -46,6 +48,7 @@ class FindingViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMi
     """Findings of inspections in your regions. Prosecutors record them; the status moves through
     ``POST .../status/`` (ministry editors answer, prosecutors verify, reopen or reject)."""
 
+    permission_classes = write_permissions(MayRecordInspections)
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
     ordering_fields = ["deadline", "severity", "status"]

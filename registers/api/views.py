@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from core import outbox
 from core.filters import StableOrderingFilter
 from facilities import decisions
+from facilities.permissions import MayImport, write_permissions
 
 from .. import services as import_services
 from ..models import ImportRecord
@@ -24,6 +25,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     for files up to 1 MB (201 with the counts and errors), in a Celery task for larger ones (202; poll
     ``GET /imports/<id>/``). ``POST /imports/<id>/confirm/`` writes a checked import, all rows or none."""
 
+    permission_classes = write_permissions(MayImport)
     serializer_class = ImportRecordSerializer
     parser_classes = [MultiPartParser, FormParser]
     filter_backends = [StableOrderingFilter]
