@@ -1,7 +1,13 @@
 """Helpers for pages whose forms call services."""
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from .validators import number_text_error
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -31,3 +37,34 @@ class ServiceValidatedModelForm(forms.ModelForm):
             self.instance = forms.models.construct_instance(self, self.instance, opts.fields, opts.exclude)
         except forms.ValidationError as error:
             self._update_errors(error)  # type: ignore[attr-defined]  # ModelForm's, not in the stubs
+
+
+class StrictIntegerField(forms.IntegerField):
+    """An IntegerField that takes ASCII digits only (core.validators.number_text_error): ``5_9``, ``٥٩``,
+    ``５９``, ``1e3`` are a form error with the reason instead of read as numbers."""
+
+    def to_python(self, value: Any) -> int | None:
+        error = number_text_error(value, integer=True)
+        if error:
+            raise ValidationError(error, code="invalid")
+        return super().to_python(value)
+
+
+class StrictDecimalField(forms.DecimalField):
+    """A DecimalField that takes ASCII digits only (core.validators.number_text_error)."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        error = number_text_error(value, integer=False)
+        if error:
+            raise ValidationError(error, code="invalid")
+        return super().to_python(value)
+
+
+def strict_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """``formfield_callback`` of the model forms: integer and decimal model fields get the strict form
+    fields above; every other field its usual form field."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=StrictDecimalField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not db_field.choices:
+        return db_field.formfield(form_class=StrictIntegerField, **kwargs)
+    return db_field.formfield(**kwargs)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, StandardRule
+from core.bounds import FREE_TEXT
 from core.forms import ServiceValidatedModelForm
 from facilities.forms import DATE
 
@@ -46,7 +47,9 @@ class FindingForm(ServiceValidatedModelForm):
 
 class FindingStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
-    response = forms.CharField(label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(
+        label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT.maximum
+    )
 
     def __init__(self, *args, allowed: list[str], **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from core.serializers import StrictInputMixin
+from core.bounds import DATES
+from core.serializers import StrictDecimalField, StrictInputMixin
 from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock
 
 
@@ -105,12 +106,12 @@ class ProgressInputSerializer(StrictInputMixin, serializers.Serializer):
     """A progress update: ``version`` is the project version you read (409 when someone saved since)."""
 
     version = serializers.IntegerField(min_value=1)
-    date = serializers.DateField()
+    date = serializers.DateField(validators=DATES.validators())
     status = serializers.ChoiceField(choices=ConversionProject.Status.choices)
-    percent_complete = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
-    budget_spent_kzt = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    percent_complete = StrictDecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    budget_spent_kzt = StrictDecimalField(max_digits=16, decimal_places=2, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     is_correction = serializers.BooleanField(required=False, default=False)
     correction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    actual_start = serializers.DateField(required=False, allow_null=True, default=None)
-    actual_end = serializers.DateField(required=False, allow_null=True, default=None)
+    actual_start = serializers.DateField(required=False, allow_null=True, default=None, validators=DATES.validators())
+    actual_end = serializers.DateField(required=False, allow_null=True, default=None, validators=DATES.validators())
