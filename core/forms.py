@@ -1,6 +1,5 @@
 """Helpers for pages whose forms call services."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -53,7 +52,7 @@ class StrictIntegerField(forms.IntegerField):
 class StrictDecimalField(forms.DecimalField):
     """A DecimalField that takes ASCII digits only (core.validators.number_text_error)."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:
         error = number_text_error(value, integer=False)
         if error:
             raise ValidationError(error, code="invalid")
