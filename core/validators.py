@@ -10,7 +10,7 @@ Text and numbers (issue 16, items 1 and 13):
 - ``unencodable_reason``: a lone UTF-16 surrogate or a NUL character (the API's parser refuses both).
 - Identifiers and names (cell numbers, facility codes, block names, facility names, inspecting bodies)
   have one normal form, ``normalize_identifier``: Unicode NFKC (full-width ``Ａ１`` is ``A1``, a no-break
-  space is a space), trimmed, every run of inner whitespace one space. Uniqueness is checked on that
+  space is a space; the numero sign № and the superscripts ² ³ are kept), trimmed, every run of inner whitespace one space. Uniqueness is checked on that
   form, so two numbers that look identical are one number. ``validate_name`` refuses the characters of
   Unicode categories Cc, Cf, Co, Cs, Zl, Zp (controls, zero-width and direction controls, private use,
   surrogates, line and paragraph separators) in identifiers, names and numbers.
@@ -81,11 +81,19 @@ def unencodable_reason(text: str) -> str | None:
 FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
 
 
+# Compatibility characters that NFKC would rewrite but that Russian and Kazakh names and numbers use as
+# such: the numero sign (№ 34, not No 34) and the superscripts of m² and m³.
+KEPT_COMPATIBILITY = ("\u2116", "\u00b2", "\u00b3")
+
+
 def normalize_identifier(value: str) -> str:
-    """The one normal form of an identifier or a name: NFKC, trimmed, inner whitespace collapsed to one
-    space (``" Ａ\u00a0 1 "`` -> ``"A 1"``). Control and format characters are kept (validate_name refuses
-    them, rather than silently changing what was typed)."""
-    normal = unicodedata.normalize("NFKC", value)
+    """The one normal form of an identifier or a name: NFKC (except KEPT_COMPATIBILITY: № ² ³), trimmed,
+    inner whitespace collapsed to one space (``" Ａ\u00a0 1 "`` -> ``"A 1"``). Control and format
+    characters are kept (validate_name refuses them, rather than silently changing what was typed)."""
+    normal = "".join(
+        part if part in KEPT_COMPATIBILITY else unicodedata.normalize("NFKC", part)
+        for part in re.split(f"([{''.join(KEPT_COMPATIBILITY)}])", value)
+    )
     return re.sub(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+", " ", normal).strip(" \t")
 
 

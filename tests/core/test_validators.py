@@ -95,6 +95,8 @@ def test_every_caller_refuses_tomorrow_with_the_one_message(world, tomorrow, cli
         ("ﬁ-2", "fi-2"),  # ligature
         ("Блок  1", "Блок 1"),
         ("АҚ-159/7", "АҚ-159/7"),  # Kazakh letters are kept
+        ("Учреждение № 34", "Учреждение № 34"),  # the numero sign is kept (NFKC would write "No")
+        ("Камера 12 м²", "Камера 12 м²"),
     ],
 )
 def test_normalize_identifier(raw, normal):
