@@ -18,6 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .validators import ascii_digits_error
+
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB
 ENCODINGS = ("utf-8", "cp1251")
 
@@ -420,6 +422,9 @@ def decimal(value: Any, whole: bool = False) -> Decimal | None:
         raw = re.sub(r"[\s\u00a0\u202f']", "", str(value))
         if not raw:
             return None
+        digits = ascii_digits_error(raw)
+        if digits:
+            raise ValueError(digits)
         if not re.fullmatch(r"[-+]?[\d.,]+", raw) or not re.search(r"\d", raw):
             raise ValueError(_("'%(value)s' is not a number") % {"value": str(value)[:40]})
         sign = "-" if raw.startswith("-") else ""

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from core import outbox
 from core.filters import StableOrderingFilter
 from facilities import decisions
+from facilities.permissions import MayImport, write_permissions
 
 from .. import services as import_services
 from ..models import ImportRecord
@@ -28,6 +29,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     (200, or 202 for a large file); 409 when it is already confirmed or being confirmed, saying when, by
     whom and how many rows were written."""
 
+    permission_classes = write_permissions(MayImport)
     serializer_class = ImportRecordSerializer
     parser_classes = [MultiPartParser, FormParser]
     filter_backends = [StableOrderingFilter]
