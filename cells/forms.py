@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceValidatedModelForm
+from core.bounds import DATES, FREE_TEXT
+from core.forms import ServiceValidatedModelForm, StrictDecimalField, StrictIntegerField, strict_formfield
+from core.validators import normalize_identifier, validate_name
 from facilities.forms import DATE
 
 from . import bounds
@@ -54,7 +56,8 @@ HEADCOUNT_FIELDS = ("occupancy", "occupancy_date")
 
 
 class CellForm(ServiceValidatedModelForm):
-    """A room or cell; the block list holds the blocks the editor may edit.
+    """A room or cell; the block list holds the blocks the editor may edit. Numbers take ASCII digits only
+    (core.forms.strict_formfield).
 
     Changing a cell (``instance`` given): the form carries the ``version`` it was opened with, and has no
     occupancy or date of the count (the headcount's, written by cells.services.update_headcount through the
@@ -66,6 +69,7 @@ class CellForm(ServiceValidatedModelForm):
 
     class Meta:
         model = Cell
+        formfield_callback = strict_formfield
         fields = ["block", *Cell.WRITABLE_FIELDS]
         widgets = {"occupancy_date": DATE}
         field_classes = dict.fromkeys(TRI_STATE_FIELDS, TriStateField)
@@ -93,28 +97,36 @@ class CompletionForm(forms.Form):
     """Completion of a conversion project: the last update and the block's new single cells, all of the
     same standard design (numbered ``prefix`` + 001, 002, ...)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(label=_("Date of the update"), widget=DATE)
-    actual_end = forms.DateField(label=_("Actual end of works"), widget=DATE)
-    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    count = forms.IntegerField(label=_("Number of new single cells"), min_value=1, max_value=2000)
-    prefix = forms.CharField(label=_("Cell number prefix"), max_length=10, initial="S", required=False)
-    living_space_m2 = forms.DecimalField(
+    version = StrictIntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
+    actual_end = forms.DateField(label=_("Actual end of works"), widget=DATE, validators=DATES.validators())
+    budget_spent_kzt = StrictDecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
+    )
+    count = StrictIntegerField(label=_("Number of new single cells"), min_value=1, max_value=2000)
+    prefix = forms.CharField(
+        label=_("Cell number prefix"), max_length=10, initial="S", required=False, validators=[validate_name]
+    )
+    living_space_m2 = StrictDecimalField(
         label=_("Living space per cell (m², excluding the sanitary annex)"),
         decimal_places=2,
         **bounds.LIVING_SPACE_M2.limits(),
     )
     has_sanitary_annex = TriStateField(label=_("In-cell sanitary annex"), initial=True)
     sanitary_annex_partitioned = TriStateField(label=_("Annex fully partitioned"), initial=True)
-    min_wall_distance_m = forms.DecimalField(
+    min_wall_distance_m = StrictDecimalField(
         label=_("Distance between walls (m)"), decimal_places=2, required=False, **bounds.MIN_WALL_DISTANCE_M.limits()
     )
-    ceiling_height_m = forms.DecimalField(
+    ceiling_height_m = StrictDecimalField(
         label=_("Ceiling height (m)"), decimal_places=2, required=False, **bounds.CEILING_HEIGHT_M.limits()
     )
     has_natural_light = TriStateField(label=_("Natural light"), initial=True)
-    persons_moved_in = forms.IntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
+    persons_moved_in = StrictIntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
+
+    def clean_prefix(self):
+        """The prefix in the normal form of cell numbers (core.validators.normalize_identifier)."""
+        return normalize_identifier(self.cleaned_data["prefix"])
 
     def clean(self):
         data = super().clean()

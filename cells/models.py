@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.bounds import DATES
+from core.fields import NameField
 from core.validators import future_message, is_in_future
 from core.versioning import Versioned
 from facilities.models import AccommodationType, RegionScopedQuerySet, ResidentialBlock
@@ -96,7 +98,7 @@ class Cell(Versioned):
     block = models.ForeignKey(
         ResidentialBlock, on_delete=models.CASCADE, related_name="cells", verbose_name=_("residential block")
     )
-    number = models.CharField(_("number"), max_length=20)
+    number = NameField(_("number"), max_length=20)
     accommodation_type = models.CharField(_("accommodation type"), max_length=24, choices=AccommodationType.choices)
     living_space_m2 = models.DecimalField(
         _("living space (m²)"),
@@ -115,7 +117,7 @@ class Cell(Versioned):
     occupancy = models.PositiveIntegerField(
         _("occupancy (persons)"), null=True, blank=True, validators=bounds.OCCUPANCY.validators()
     )
-    occupancy_date = models.DateField(_("date of the count"), null=True, blank=True)
+    occupancy_date = models.DateField(_("date of the count"), null=True, blank=True, validators=DATES.validators())
     has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
     sanitary_annex_partitioned = models.BooleanField(_("sanitary annex fully partitioned"), null=True, blank=True)
     min_wall_distance_m = models.DecimalField(

@@ -1,9 +1,12 @@
 """Helpers for pages whose forms call services."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from .validators import number_text_error
 
 if TYPE_CHECKING:
     from .versioning import StaleVersion
@@ -59,3 +62,34 @@ def show_stale(form: forms.BaseForm, stale: "StaleVersion") -> list[dict[str, st
             yours = str(choices.get(value, value)) if value not in (None, "") else None
         rows.append({"field": change.field, "label": change.label, "theirs": change.now, "yours": yours})
     return rows
+
+
+class StrictIntegerField(forms.IntegerField):
+    """An IntegerField that takes ASCII digits only (core.validators.number_text_error): ``5_9``, ``٥٩``,
+    ``５９``, ``1e3`` are a form error with the reason instead of read as numbers."""
+
+    def to_python(self, value: Any) -> int | None:
+        error = number_text_error(value, integer=True)
+        if error:
+            raise ValidationError(error, code="invalid")
+        return super().to_python(value)
+
+
+class StrictDecimalField(forms.DecimalField):
+    """A DecimalField that takes ASCII digits only (core.validators.number_text_error)."""
+
+    def to_python(self, value: Any) -> Any:
+        error = number_text_error(value, integer=False)
+        if error:
+            raise ValidationError(error, code="invalid")
+        return super().to_python(value)
+
+
+def strict_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """``formfield_callback`` of the model forms: integer and decimal model fields get the strict form
+    fields above; every other field its usual form field."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=StrictDecimalField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not db_field.choices:
+        return db_field.formfield(form_class=StrictIntegerField, **kwargs)
+    return db_field.formfield(**kwargs)

@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from .validators import number_text_error
+
 # The mixin's base for the type checker only (at run time: object, so the MRO is unchanged).
 if TYPE_CHECKING:
     _Serializer = serializers.Serializer
@@ -63,3 +65,25 @@ class StrictModelInput(StrictInputMixin):
         if name == "version":
             return _("Read-only: send the version you read as the If-Match header.")
         return _("This field is read-only.")
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An IntegerField that takes ASCII digits only (core.validators.number_text_error): ``"5_9"``,
+    ``"٥٩"``, ``"５９"``, ``1e3`` and ``59.0`` are refused with the reason instead of read as 59."""
+
+    def to_internal_value(self, data: Any) -> int:
+        error = number_text_error(data, integer=True)
+        if error:
+            raise serializers.ValidationError(error, code="invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A DecimalField that takes ASCII digits only (core.validators.number_text_error): ``"5_9"``,
+    ``"٥٩"``, ``"1e3"`` are refused with the reason instead of read as numbers."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        error = number_text_error(data, integer=False)
+        if error:
+            raise serializers.ValidationError(error, code="invalid")
+        return super().to_internal_value(data)

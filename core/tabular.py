@@ -18,6 +18,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .validators import ascii_digits_error
+
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB
 ENCODINGS = ("utf-8", "cp1251")
 
@@ -166,19 +168,75 @@ def _read_csv(data: bytes, encoding: str | None) -> _Read:
     return header, rows, Table(columns=[], encoding=encoding, delimiter=delimiter)
 
 
-def _read_xlsx(data: bytes, sheet: str | None) -> _Read:
-    from openpyxl import load_workbook
+MAX_ZIP_RATIO = 100  # a part of an XLSX unpacking to more than 100 times its packed size is a zip bomb
+MAX_SHEET_COLUMNS = 200  # a register has at most 20 columns; a sheet claiming more is out of proportion
+SPARE_CELLS = 2_000_000  # a sheet may claim this many cells beyond one per byte of its XML
+EMPTY_RUN = 1000  # an XLSX sheet is read up to the first run of this many empty rows
+# The shared strings are read into memory whole before any row: a register's distinct texts (cell numbers,
+# names) take a few MB; more is out of proportion.
+MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise TabularError(_("This XLSX file cannot be read (not a valid zip archive).")) from None
-    if unpacked > MAX_UNPACKED_BYTES:
+
+def _check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse an XLSX whose parts (the shared strings and the sheets above all) unpack out of proportion
+    to the file: over MAX_UNPACKED_BYTES in all, shared strings over MAX_SHARED_STRINGS_BYTES, or a part of
+    more than 1 MB over MAX_ZIP_RATIO times its packed size. Raises TabularError."""
+    infos = archive.infolist()
+    if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:
         raise TabularError(
             _("This XLSX file unpacks to more than %(limit)s MB; save the register as CSV or split it.")
             % {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)}
         )
+    for info in infos:
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise TabularError(
+                _(
+                    "This XLSX file holds %(size)s MB of distinct texts, out of proportion to a register; save "
+                    "the register as CSV."
+                )
+                % {"size": info.file_size // (1024 * 1024)}
+            )
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise TabularError(
+                _(
+                    "This XLSX file is out of proportion to its content (its part %(part)s unpacks to "
+                    "%(ratio)s times its size); save the register as CSV."
+                )
+                % {"part": _clean(info.filename)[:60], "ratio": info.file_size // max(info.compress_size, 1)}
+            )
+
+
+def _check_dimension(ws: Any, archive: zipfile.ZipFile) -> None:
+    """Refuse a sheet whose declared dimension (``<dimension ref="A1:XFD1048576">``) claims more columns
+    than MAX_SHEET_COLUMNS or more cells than one per byte of its XML plus SPARE_CELLS: reading it would
+    walk millions of empty cells. Raises TabularError."""
+    columns, rows = ws.max_column or 0, ws.max_row or 0
+    try:
+        size = archive.getinfo(ws._worksheet_path).file_size
+    except (AttributeError, KeyError):
+        size = 0
+    if columns > MAX_SHEET_COLUMNS or columns * rows > size + SPARE_CELLS:
+        raise TabularError(
+            _(
+                "Sheet '%(sheet)s' claims %(rows)s rows and %(columns)s columns, out of proportion to its "
+                "content: delete the empty rows and columns after the table, or save the register as CSV."
+            )
+            % {"sheet": ws.title, "rows": rows, "columns": columns}
+        )
+
+
+def _read_xlsx(data: bytes, sheet: str | None) -> _Read:
+    """Header and rows of an XLSX sheet: the archive and the sheet's dimension are checked before anything
+    is read (_check_archive, _check_dimension); only the header's columns (and one more, to refuse a value
+    beyond the header) are read, and reading stops at EMPTY_RUN empty rows."""
+    from openpyxl import load_workbook
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise TabularError(_("This XLSX file cannot be read (not a valid zip archive).")) from None
+    with archive:
+        _check_archive(archive)
     try:
         # data_only: the values a spreadsheet program computed and saved; formulas are never evaluated here.
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -193,37 +251,97 @@ def _read_xlsx(data: bytes, sheet: str | None) -> _Read:
             _("There is no sheet '%(sheet)s'. Sheets: %(sheets)s.") % {"sheet": sheet[:100], "sheets": ", ".join(names)}
         )
     ws = book[sheet or names[0]]
-    iterator = ws.iter_rows(values_only=True)
+    _check_dimension(ws, book._archive)
     try:
-        header = list(next(iterator))
+        header = list(next(ws.iter_rows(min_row=1, max_row=1, max_col=MAX_SHEET_COLUMNS, values_only=True)))
     except StopIteration:
         raise TabularError(_("Sheet '%(sheet)s' is empty.") % {"sheet": ws.title}) from None
     except Exception as error:
         raise TabularError(
             _("Sheet '%(sheet)s' cannot be read (%(error)s).") % {"sheet": ws.title, "error": error.__class__.__name__}
         ) from None
-    rows = ((number, list(values)) for number, values in enumerate(iterator, start=2))
-    return header, rows, Table(columns=[], sheet=ws.title, sheets=names)
+    while header and (header[-1] is None or not str(header[-1]).strip()):
+        header.pop()
+    if not header:
+        raise TabularError(_("Sheet '%(sheet)s' is empty.") % {"sheet": ws.title})
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        empty = 0
+        for number, values in enumerate(ws.iter_rows(min_row=2, max_col=len(header) + 1, values_only=True), start=2):
+            if any(v is not None and str(v).strip() for v in values):
+                empty = 0
+                yield number, list(values)
+            else:
+                empty += 1
+                if empty >= EMPTY_RUN:
+                    return
+
+    return header, rows(), Table(columns=[], sheet=ws.title, sheets=names)
+
+
+def header_form(text: object) -> str:
+    """A header as written, its qualifier kept: ``"Название (англ.) *"`` -> ``"название англ"`` (case,
+    stars, brackets, dots and what follows a comma dropped). normalise_header also drops the bracketed
+    qualifier, which is what tells the three name columns apart (``название`` is name_ru, ``название
+    (англ.)`` name_en): the exact form is looked up first."""
+    text = str(text or "").split(",")[0]
+    text = re.sub(r"[*()\[\].]", " ", text).strip().lower().replace("ё", "е")
+    return re.sub(r"[\s_]+", " ", text).strip()
+
+
+def header_spellings(columns: list[Column]) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """``(exact, loose)``: each form of every spelling of ``columns`` (the name and the documented headers)
+    -> the column names it stands for; exact forms by header_form, loose ones by normalise_header."""
+    exact: dict[str, set[str]] = {}
+    loose: dict[str, set[str]] = {}
+    for column in columns:
+        for text in (column.name, *column.headers):
+            exact.setdefault(header_form(text), set()).add(column.name)
+            loose.setdefault(normalise_header(text), set()).add(column.name)
+    return exact, loose
+
+
+def match_header(text: object, spellings: tuple[dict[str, set[str]], dict[str, set[str]]]) -> set[str]:
+    """The column names a header ``text`` may stand for (empty: unknown; more than one: ambiguous).
+
+    Tried in order: the header as written (header_form); then without its units or qualifier
+    (normalise_header), which is ambiguous when it may stand for two columns and a qualifier was dropped
+    (``название (нем.)``: which name?); then that bare form among the exact forms, then the loose ones."""
+    exact, loose = spellings
+    full, bare = header_form(text), normalise_header(text)
+    if full in exact:
+        return exact[full]
+    candidates = loose.get(bare, set())
+    if len(candidates) > 1 and full != bare:
+        return candidates
+    return exact.get(bare) or candidates
 
 
 def _map_header(
     header: Sequence[Any], columns: list[Column], sheet: str | None = None, sheets: Sequence[str] = ()
 ) -> dict[int, str]:
-    """Column index -> column name; ``sheet`` (with the workbook's ``sheets``) is named in the errors."""
-    spellings: dict[str, str] = {}
-    for column in columns:
-        for text in (column.name, *column.headers):
-            spellings[normalise_header(text)] = column.name
+    """Column index -> column name; ``sheet`` (with the workbook's ``sheets``) is named in the errors.
+    A header that may stand for two columns is refused, naming its row (1) and column."""
+    spellings = header_spellings(columns)
     mapping: dict[int, str] = {}
     seen: dict[str, Any] = {}
     unknown: list[str] = []
     for index, text in enumerate(header):
         if text is None or not str(text).strip():
             continue
-        name = spellings.get(normalise_header(text))
-        if name is None:
+        names = match_header(text, spellings)
+        if not names:
             unknown.append(str(text).strip()[:60])
             continue
+        if len(names) > 1:
+            raise TabularError(
+                _(
+                    "Row 1, column %(column)s: the header '%(header)s' may stand for any of %(names)s; "
+                    "write the header of the template."
+                )
+                % {"column": index + 1, "header": _clean(str(text).strip())[:60], "names": ", ".join(sorted(names))}
+            )
+        (name,) = names
         if name in seen:
             raise TabularError(
                 _("Column '%(name)s' appears twice (columns %(first)s and %(second)s).")
@@ -304,6 +422,9 @@ def decimal(value: Any, whole: bool = False) -> Decimal | None:
         raw = re.sub(r"[\s\u00a0\u202f']", "", str(value))
         if not raw:
             return None
+        digits = ascii_digits_error(raw)
+        if digits:
+            raise ValueError(digits)
         if not re.fullmatch(r"[-+]?[\d.,]+", raw) or not re.search(r"\d", raw):
             raise ValueError(_("'%(value)s' is not a number") % {"value": str(value)[:40]})
         sign = "-" if raw.startswith("-") else ""

@@ -4,9 +4,27 @@
 ``validate_not_in_future``: a date is not after today in the portal's time zone (Asia/Almaty,
 ``timezone.localdate()``). One message everywhere: "The date cannot be in the future (today is
 YYYY-MM-DD)."
+
+Text and numbers (issue 16, items 1 and 13):
+
+- ``unencodable_reason``: a lone UTF-16 surrogate or a NUL character (the API's parser refuses both).
+- Identifiers and names (cell numbers, facility codes, block names, facility names, inspecting bodies)
+  have one normal form, ``normalize_identifier``: Unicode NFKC (full-width ``Ａ１`` is ``A1``, a no-break
+  space is a space; the numero sign № and the superscripts ² ³ are kept), trimmed, every run of inner whitespace one space. Uniqueness is checked on that
+  form, so two numbers that look identical are one number. ``validate_name`` refuses the characters of
+  Unicode categories Cc, Cf, Co, Cs, Zl, Zp (controls, zero-width and direction controls, private use,
+  surrogates, line and paragraph separators) in identifiers, names and numbers.
+- Numbers typed as text (API strings, form fields, import cells) use ASCII digits only: no Python
+  underscore separators (``5_9``), no other scripts' or full-width digits (``٥٩``, ``５９``), no exponent
+  (``1e3``); ``number_text_error`` says why a text is not one.
 """
 
 import datetime
+import math
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,3 +56,111 @@ def future_errors(today: datetime.date | None = None, **dates: datetime.date | N
     error dicts of services and import rows: ``errors.update(future_errors(date=date))``."""
     today = today or timezone.localdate()
     return {name: [future_message(today)] for name, value in dates.items() if is_in_future(value, today)}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Text that cannot be stored or rendered (issue 16, item 1): every JSON body is checked by
+# core.parsers.SafeJSONParser before any serializer reads it.
+
+
+def unencodable_reason(text: str) -> str | None:
+    """Why ``text`` cannot be stored (PostgreSQL refuses NUL) or rendered as UTF-8 (a lone UTF-16
+    surrogate such as ``"\\ud800"``), or None when it can. The message never repeats the text."""
+    if "\x00" in text:
+        return _("Null characters are not allowed.")
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return _("The text contains a lone UTF-16 surrogate (%(code)s), which cannot be encoded.") % {
+            "code": next(f"U+{ord(c):04X}" for c in text if "\ud800" <= c <= "\udfff")
+        }
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Identifiers, names and numbers (issue 16, item 13).
+
+FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+
+# Compatibility characters that NFKC would rewrite but that Russian and Kazakh names and numbers use as
+# such: the numero sign (№ 34, not No 34) and the superscripts of m² and m³.
+KEPT_COMPATIBILITY = ("\u2116", "\u00b2", "\u00b3")
+
+
+def normalize_identifier(value: str) -> str:
+    """The one normal form of an identifier or a name: NFKC (except KEPT_COMPATIBILITY: № ² ³), trimmed,
+    inner whitespace collapsed to one space (``" Ａ\u00a0 1 "`` -> ``"A 1"``). Control and format
+    characters are kept (validate_name refuses them, rather than silently changing what was typed)."""
+    normal = "".join(
+        part if part in KEPT_COMPATIBILITY else unicodedata.normalize("NFKC", part)
+        for part in re.split(f"([{''.join(KEPT_COMPATIBILITY)}])", value)
+    )
+    return re.sub(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+", " ", normal).strip(" \t")
+
+
+def forbidden_character(value: str) -> str | None:
+    """The first character of ``value`` in FORBIDDEN_CATEGORIES, as ``U+XXXX``, or None."""
+    for char in value:
+        if unicodedata.category(char) in FORBIDDEN_CATEGORIES:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def forbidden_character_message(code: str) -> str:
+    """The one message of an invisible or control character, naming its code point."""
+    return _("Invisible, control or direction characters are not allowed (found %(code)s).") % {"code": code}
+
+
+def validate_name(value: Any) -> None:
+    """Django validator of identifiers and names: raise ValidationError (code ``invisible``) when ``value``
+    (a str; other types pass) holds a character of FORBIDDEN_CATEGORIES."""
+    if isinstance(value, str):
+        code = forbidden_character(value)
+        if code:
+            raise ValidationError(forbidden_character_message(code), code="invisible")
+
+
+def ascii_digits_error(raw: str, integer: bool = False) -> str | None:
+    """Why the number text ``raw`` is not written with the ASCII digits 0-9 (a Python underscore separator,
+    another script's or a full-width digit), or None. Also used by the import's number reader
+    (core.tabular.decimal), which accepts its own separators besides."""
+    if "_" in raw:
+        if integer:
+            return _("A valid integer is required: write it without underscores (5_9 is not 59).")
+        return _("A valid number is required: write it without underscores (5_9 is not 59).")
+    if any(char.isdigit() and not char.isascii() for char in raw):
+        if integer:
+            return _("A valid integer is required: use the digits 0-9.")
+        return _("A valid number is required: use the digits 0-9.")
+    return None
+
+
+EXPONENT = re.compile(r"[+-]?[0-9]*\.?[0-9]*[eE][+-]?[0-9]+", re.ASCII)
+
+
+def number_text_error(value: Any, *, integer: bool) -> str | None:
+    """Why ``value``, given for a number, is refused although a lenient parser (Python's ``int``,
+    ``Decimal``) would read it, or None. Texts are trimmed of spaces first. Refused: an invisible or
+    control character, an underscore separator (``"5_9"``), a digit other than 0-9 (``"٥٩"``, ``"５９"``),
+    an exponent (``"1e3"``); for a count (``integer``) also a finite JSON float (``1e3``, ``59.0``).
+    Anything else that is not a number (``"abc"``, ``"NaN"``, ``"12,5"``) is left to the field, which
+    refuses it with its own message."""
+    if value is None or isinstance(value, (bool, int, Decimal)):
+        return None
+    if isinstance(value, float):
+        if integer and math.isfinite(value):
+            return _("A valid integer is required: a whole number, without a decimal point or an exponent.")
+        return None
+    if not isinstance(value, str):
+        return None
+    raw = value.strip(" ")
+    code = forbidden_character(raw)
+    if code:
+        return forbidden_character_message(code)
+    digits = ascii_digits_error(raw, integer)
+    if digits:
+        return digits
+    if EXPONENT.fullmatch(raw):
+        if integer:
+            return _("A valid integer is required: use the digits 0-9 without an exponent (1000, not 1e3).")
+        return _("A valid number is required: use the digits 0-9 without an exponent (1000, not 1e3).")
+    return None

@@ -108,12 +108,18 @@ def check_may_edit_project(user: User, project: "ConversionProject") -> None:
         raise PermissionDenied(_("Only a ministry editor of this region or an administrator may edit this project."))
 
 
-def may_update_headcount(user: User, region_id: int) -> bool:
-    """Whether ``user`` records headcounts (occupancy, population) in region ``region_id``: its ministry
-    editors, administrators, and API clients whose token has the headcount write scope for the region."""
+def may_update_headcount(user: User, region_id: int | None = None) -> bool:
+    """Whether ``user`` records headcounts (occupancy, population) in region ``region_id`` (None: in some
+    region at all, for the API's role check): its ministry editors, administrators, and API clients whose
+    token has the headcount write scope for the region."""
     if may_edit_cells(user, region_id):
         return True
-    return scoping.API_CLIENT in scoping.roles(user) and scoping.in_regions(region_id, scoping.headcount_regions(user))
+    if scoping.API_CLIENT not in scoping.roles(user):
+        return False
+    regions = scoping.headcount_regions(user)
+    if region_id is None:
+        return regions is None or bool(regions)
+    return scoping.in_regions(region_id, regions)
 
 
 def check_may_update_headcount(user: User, region_id: int) -> None:

@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceValidatedModelForm
+from core.bounds import DATES, FREE_TEXT
+from core.forms import ServiceValidatedModelForm, StrictDecimalField, StrictIntegerField
 from core.widgets import DATE
 
 from .flow import allowed_transitions
@@ -22,19 +23,24 @@ class StatusField(forms.ChoiceField):
 class ProgressForm(forms.Form):
     """A progress update of a conversion project; ``version`` is the version the editor saw."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(label=_("Date of the update"), widget=DATE)
+    version = StrictIntegerField(widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
     status = StatusField(label=_("Status"))
-    percent_complete = forms.DecimalField(
+    percent_complete = StrictDecimalField(
         label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
-    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
-    actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE)
-    actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    budget_spent_kzt = StrictDecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE, validators=DATES.validators())
+    actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE, validators=DATES.validators())
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT.maximum
+    )
     is_correction = forms.BooleanField(label=_("This update corrects an earlier figure downwards"), required=False)
     correction_reason = forms.CharField(
-        label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for the correction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=FREE_TEXT.maximum,
     )
 
     def __init__(self, *args, project: ConversionProject, **kwargs):

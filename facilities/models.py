@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.bounds import DATES, FREE_TEXT
+from core.fields import NameField
 from core.validators import future_errors
 from core.versioning import Versioned
 
@@ -102,14 +104,14 @@ class Facility(LocalisedNameMixin, Versioned):
 
     IN_OPERATION = (Status.OPERATING, Status.UNDER_RECONSTRUCTION)
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
-    name_kk = models.CharField(_("name (Kazakh)"), max_length=200, blank=True)
+    code = NameField(_("code"), max_length=40, unique=True)
+    name_en = NameField(_("name (English)"), max_length=200, blank=True)
+    name_ru = NameField(_("name (Russian)"), max_length=200, blank=True)
+    name_kk = NameField(_("name (Kazakh)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     security_level = models.CharField(_("security level"), max_length=20, choices=SecurityLevel.choices, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("region"))
-    locality = models.CharField(_("locality"), max_length=100, blank=True)
+    locality = NameField(_("locality"), max_length=100, blank=True)
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.OPERATING)
     category = models.CharField(_("sex/age category"), max_length=12, choices=Category.choices, default=Category.MEN)
@@ -119,7 +121,9 @@ class Facility(LocalisedNameMixin, Versioned):
     population = models.PositiveIntegerField(
         _("population (persons)"), null=True, blank=True, validators=FACILITY_PERSONS.validators()
     )
-    population_date = models.DateField(_("date of the population count"), null=True, blank=True)
+    population_date = models.DateField(
+        _("date of the population count"), null=True, blank=True, validators=DATES.validators()
+    )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     source = models.CharField(
@@ -161,7 +165,7 @@ class ResidentialBlock(Versioned):
         MIXED = "mixed", _("mixed")
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("facility"))
-    name = models.CharField(_("name"), max_length=100)
+    name = NameField(_("name"), max_length=100)
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     accommodation_type = models.CharField(_("accommodation type"), max_length=12, choices=Accommodation.choices)
@@ -210,10 +214,10 @@ class ConversionProject(Versioned):
     baseline_beds = models.PositiveIntegerField(_("beds before (persons)"), null=True, blank=True)
     target_cells = models.PositiveIntegerField(_("single cells after"), null=True, blank=True)
     target_places = models.PositiveIntegerField(_("places after (persons)"), null=True, blank=True)
-    planned_start = models.DateField(_("planned start"), null=True, blank=True)
-    planned_end = models.DateField(_("planned end"), null=True, blank=True)
-    actual_start = models.DateField(_("actual start"), null=True, blank=True)
-    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    planned_start = models.DateField(_("planned start"), null=True, blank=True, validators=DATES.validators())
+    planned_end = models.DateField(_("planned end"), null=True, blank=True, validators=DATES.validators())
+    actual_start = models.DateField(_("actual start"), null=True, blank=True, validators=DATES.validators())
+    actual_end = models.DateField(_("actual end"), null=True, blank=True, validators=DATES.validators())
     percent_complete = models.DecimalField(
         _("percent complete (%)"), max_digits=5, decimal_places=2, default=Decimal("0")
     )
@@ -223,7 +227,7 @@ class ConversionProject(Versioned):
     budget_spent_kzt = models.DecimalField(
         _("spent to date (KZT)"), max_digits=16, decimal_places=2, default=Decimal("0")
     )
-    contractor = models.CharField(_("contractor"), max_length=200, blank=True)
+    contractor = NameField(_("contractor"), max_length=200, blank=True)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
 
@@ -273,15 +277,15 @@ class ProgressUpdate(models.Model):
     """Append-only log entry of a change to a conversion project (date, status, %, spend in KZT, note)."""
 
     project = models.ForeignKey(ConversionProject, on_delete=models.CASCADE, related_name="updates")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=DATES.validators())
     status = models.CharField(_("status"), max_length=16, choices=ConversionProject.Status.choices)
     percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2)
     budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=FREE_TEXT.validators())
     is_correction = models.BooleanField(
         _("correction"), default=False, help_text=_("lowers percent complete or spend; needs a reason")
     )
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True, validators=FREE_TEXT.validators())
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
@@ -331,7 +335,7 @@ class ResidencePopulation(models.Model):
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="residence_counts")
     home_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="residents_held")
-    date = models.DateField(_("date of the count"))
+    date = models.DateField(_("date of the count"), validators=DATES.validators())
     persons = models.PositiveIntegerField(_("persons"), validators=FACILITY_PERSONS.validators())
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
@@ -387,7 +391,7 @@ class RoadmapTarget(models.Model):
         verbose_name=_("region"),
         help_text=_("Empty for a national target."),
     )
-    target_date = models.DateField(_("target date"))
+    target_date = models.DateField(_("target date"), validators=DATES.validators())
     value = models.DecimalField(
         _("target value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )

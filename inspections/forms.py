@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, StandardRule
+from core.bounds import FREE_TEXT
 from core.forms import ServiceValidatedModelForm
 from facilities.forms import DATE
 
@@ -78,7 +79,9 @@ class FindingStatusForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     status = MoveField(label=_("New status"), error_messages={"required": _("Choose the new status of the finding.")})
-    response = forms.CharField(label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    response = forms.CharField(
+        label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT.maximum
+    )
 
     def __init__(self, *args, allowed: list[str], finding: Finding, **kwargs):
         super().__init__(*args, **kwargs)

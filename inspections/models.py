@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cells.models import Cell, StandardRule
+from core.bounds import DATES, FREE_TEXT
+from core.fields import NameField
 from core.versioning import Versioned
 from facilities.models import Facility, RegionScopedQuerySet, ResidentialBlock
 
@@ -45,13 +47,13 @@ class Inspection(Versioned):
         FOLLOW_UP = "follow_up", _("follow-up")
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="inspections")
-    date_start = models.DateField(_("start date"))
-    date_end = models.DateField(_("end date"), null=True, blank=True)
+    date_start = models.DateField(_("start date"), validators=DATES.validators())
+    date_end = models.DateField(_("end date"), null=True, blank=True, validators=DATES.validators())
     body = models.CharField(_("inspecting body"), max_length=20, choices=Body.choices)
     type = models.CharField(_("type"), max_length=12, choices=Type.choices)
     announced = models.BooleanField(_("announced"), default=True)
-    lead_inspector = models.CharField(_("lead inspector"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    lead_inspector = NameField(_("lead inspector"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=FREE_TEXT.validators())
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
@@ -101,9 +103,9 @@ class Finding(Versioned):
     cell = models.ForeignKey(Cell, on_delete=models.SET_NULL, null=True, blank=True)
     rule = models.ForeignKey(StandardRule, on_delete=models.PROTECT, null=True, blank=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
-    description = models.TextField(_("description"))
-    recommendation = models.TextField(_("recommendation"), blank=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    description = models.TextField(_("description"), validators=FREE_TEXT.validators())
+    recommendation = models.TextField(_("recommendation"), blank=True, validators=FREE_TEXT.validators())
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=DATES.validators())
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     overdue_since = models.DateField(
         _("overdue since"), null=True, blank=True, help_text=_("set by the daily overdue check")
@@ -132,7 +134,7 @@ class FindingUpdate(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(_("status"), max_length=12, choices=Finding.Status.choices)
-    response = models.TextField(_("response"), blank=True)
+    response = models.TextField(_("response"), blank=True, validators=FREE_TEXT.validators())
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cells.models import Cell
-from core import tabular
+from core import tabular, validators
 from core.tabular import Column
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
@@ -32,7 +32,20 @@ def choice(choices):
     return parse
 
 
-def col(name, en, ru, kk, parse=tabular.text, required=False, help=""):
+def identifier(value):
+    """A code, a name or a number of the register as text (tabular.text), refused when it holds an
+    invisible, control or direction character, else in the one normal form of identifiers
+    (core.validators.normalize_identifier), so that it matches the stored rows."""
+    raw = tabular.text(value)
+    if raw is None:
+        return None
+    code = validators.forbidden_character(raw)
+    if code:
+        raise ValueError(validators.forbidden_character_message(code))
+    return validators.normalize_identifier(raw) or None
+
+
+def col(name, en, ru, kk, parse=identifier, required=False, help=""):
     return Column(name=name, headers=(en, ru, kk), parse=parse, required=required, help=help)
 
 

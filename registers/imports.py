@@ -7,17 +7,19 @@ the same file twice changes nothing and a corrected file updates in place. A mis
 Row numbers are those of the file (the header is row 1).
 """
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cells import services as cell_services
 from cells.models import Cell
-from core import tabular
+from core import tabular, versioning
 from core.tabular import TabularError
 from core.validators import future_errors, future_message, is_in_future
 from facilities import decisions
@@ -28,36 +30,93 @@ from facilities.regions import find_region, parse_region_code, unknown_region_me
 from .columns import COLUMNS
 
 ERRORS_SHOWN = 20
+BATCH_ROWS = 2000  # rows planned, locked and written together (one bulk write per model and batch)
+MODELS = {"facility": Facility, "block": ResidentialBlock, "cell": Cell, "residence": ResidencePopulation}
+LABELS = {model: label for label, model in MODELS.items()}
+
+
+def ident(value: Any) -> Any:
+    """An identifier as imports compare it (facility codes, block names, cell numbers): ignoring case, so
+    that ``ак-159/7`` is АК-159/7 and ``s-1`` the cell S-1, in a file and against the database alike."""
+    return value.casefold() if isinstance(value, str) else value
+
+
+def version_of(instance) -> int | None:
+    """The record's version (core.versioning.Versioned: every write raises it), None for a model without
+    one (ResidencePopulation: its rows are written by imports only)."""
+    return getattr(instance, "version", None)
 
 
 @dataclass
 class Outcome:
-    """Counts and errors of one import: ``errors`` are ``{"row", "column", "reason"}``."""
+    """Counts and errors of one import: ``errors`` are ``{"row", "column", "reason"}``; ``versions`` are
+    ``{model label: {pk: version}}`` of every existing record a row matched (the dry run's, compared when
+    the import is confirmed); ``changed`` counts rows whose record changed since the check."""
 
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    changed: int = 0
     errors: list = field(default_factory=list)
     facilities: set = field(default_factory=set)
-    writes: list = field(default_factory=list, repr=False)  # (model, instance, changed fields or None)
+    versions: dict = field(default_factory=dict)
 
     def reject(self, row: int, column: str, reason: str):
         self.errors.append({"row": row, "column": column, "reason": reason})
 
 
-class _Context:
-    """Lookups loaded once per import, within the user's regions."""
+class RejectedImport(Exception):
+    """Confirming found rejected rows (or rows whose record changed since the check): nothing was written.
+    ``outcome`` holds the counts and the errors."""
 
-    def __init__(self, user):
-        self.user = user
+    def __init__(self, outcome: Outcome):
+        super().__init__(_("The file has rejected rows; correct them and check the file again."))
+        self.outcome = outcome
+
+
+class _Context:
+    """Lookups of one import, within the user's regions: indexes (identifier -> pk) loaded once, the
+    records of a batch fetched (and with ``lock``, locked in id order) before its rows are planned.
+
+    ``lock`` is also the confirm: the rows were validated by the dry run against the records as they were
+    then, and a row whose record changed since is rejected (versions), so the model validation is not run
+    again (validate()); the permission checks are.
+    """
+
+    def __init__(self, user, kind: str, lock: bool = False):
+        self.user, self.kind, self.lock = user, kind, lock
+        self.seen: dict[str, set] = {}  # label -> pks of the records the rows matched (the confirm's)
         self.regions = {r.code: r for r in Region.objects.all()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
-        self.facilities = {f.code.casefold(): f for f in Facility.objects.visible_to(user).select_related("region")}
+        self.facilities = {
+            ident(f.code): f for f in Facility.objects.visible_to(user).select_related("region").order_by("pk")
+        }
+        facility_ids = [f.pk for f in self.facilities.values()]
+        self.codes, self.blocks, self.cells, self.residence = {}, {}, {}, {}
+        if kind == "facilities":  # every code, for uniqueness; only the user's are ever named (_plan_facility)
+            self.codes = {ident(code): pk for pk, code in Facility.objects.values_list("pk", "code")}
+        if kind in ("blocks", "cells", "headcounts"):
+            blocks = ResidentialBlock.objects.filter(facility_id__in=facility_ids).select_related("facility")
+            self.blocks = {(b.facility_id, ident(b.name)): b for b in blocks}
+        if kind in ("cells", "headcounts"):
+            rows = Cell.objects.filter(block__facility_id__in=facility_ids).values_list("pk", "block_id", "number")
+            self.cells = {(block_id, ident(number)): pk for pk, block_id, number in rows.iterator(chunk_size=5000)}
+        if kind == "residence":
+            rows = ResidencePopulation.objects.filter(facility_id__in=facility_ids)
+            self.residence = {
+                key[1:]: key[0] for key in rows.values_list("pk", "facility_id", "home_region_id", "date")
+            }
+        self.batch: dict = {}
+
+    def validate(self, instance, exclude: list[str]) -> None:
+        """The model's validation of a planned row (its full_clean), in the dry run only (see the class)."""
+        if not self.lock:
+            instance.full_clean(exclude=exclude, validate_unique=False)
 
     def facility(self, code):
-        facility = self.facilities.get(code.casefold())
+        facility = self.facilities.get(ident(code))
         if facility is None:
             raise ValidationError({"facility_code": [_("No facility '%(code)s' in your regions.") % {"code": code}]})
         return facility
@@ -65,6 +124,52 @@ class _Context:
     def check_region(self, region_id, column):
         if not decisions.may_edit_cells(self.user, region_id):
             raise ValidationError({column: [_("Outside your regions.")]})
+
+    def fetch(self, model, pks) -> None:
+        """Load (with ``lock``: lock, in id order) the records ``pks`` of ``model`` for the batch."""
+        records = model.objects.filter(pk__in=sorted(set(pks))).order_by("pk")
+        if self.lock:
+            # The table's write lock before the rows' (as core.versioning.lock): never a deadlock with a
+            # compliance run that holds the cells table in SHARE mode and waits for a locked row.
+            versioning.lock_table_for_writes(model)
+            records = records.select_for_update(of=("self",))
+        if model is ResidentialBlock:
+            records = records.select_related("facility")
+        self.batch.update({(model, r.pk): r for r in records})
+
+    def record(self, model, pk):
+        return self.batch.get((model, pk)) if pk is not None else None
+
+    def prepare(self, rows: list[dict]) -> None:
+        """Fetch the existing records the rows of one batch name (one query per model)."""
+        self.batch = {}
+        facility_pks, cell_pks, block_pks, residence_pks = [], [], [], []
+        for row in rows:
+            if self.kind == "facilities":
+                facility_pks.append(self.codes.get(ident(row.get("code"))))
+                continue
+            facility = self.facilities.get(ident(row.get("facility_code")))
+            if facility is None:
+                continue
+            if self.kind == "blocks":
+                block_pks.append(getattr(self.blocks.get((facility.pk, ident(row.get("name")))), "pk", None))
+            elif self.kind in ("cells", "headcounts"):
+                name = row.get("block_name") or ""
+                block = self.blocks.get((facility.pk, ident(name)))
+                number = row.get("number") if self.kind == "cells" else row.get("cell_number")
+                if block is not None and number:
+                    cell_pks.append(self.cells.get((block.pk, ident(number))))
+                elif self.kind == "headcounts" and not number:
+                    facility_pks.append(facility.pk)
+            elif self.kind == "residence":
+                home = find_region(row.get("home_region"), self.regions)
+                if home is not None:
+                    residence_pks.append(self.residence.get((facility.pk, home.pk, row.get("count_date"))))
+        for model, pks in ((Facility, facility_pks), (ResidentialBlock, block_pks), (Cell, cell_pks)):
+            if pks := [pk for pk in pks if pk is not None]:
+                self.fetch(model, pks)
+        if pks := [pk for pk in residence_pks if pk is not None]:
+            self.fetch(ResidencePopulation, pks)
 
 
 def _changes(instance, values: dict) -> list[str]:
@@ -80,16 +185,27 @@ def _update(instance, values: dict) -> list[str]:
 
 
 def _plan_facility(ctx, row, out):
+    pk = ctx.codes.get(ident(row["code"]))
+    if pk is not None and ident(row["code"]) not in ctx.facilities:
+        # A code of a facility outside the user's regions: the message names nothing of it (not its region,
+        # its name nor how its code is written), and is the same whatever the facility is.
+        raise ValidationError(
+            {
+                "code": [
+                    _("The code '%(code)s' cannot be registered from your account; ask an administrator.")
+                    % {"code": row["code"]}
+                ]
+            }
+        )
     region = find_region(row.get("region"), ctx.regions)
     if region is None:
         raise ValidationError({"region": [unknown_region_message(row.get("region"))]})
     ctx.check_region(region.pk, "region")
     values = {k: v for k, v in row.items() if k not in ("region",) and v is not None}
     values["region_id"] = region.pk
-    if existing_code := Facility.objects.filter(code__iexact=row["code"]).values_list("code", flat=True).first():
-        values["code"] = existing_code
-    existing = Facility.objects.filter(code__iexact=row["code"]).select_related("region").first()
+    existing = ctx.record(Facility, pk)
     if existing is not None:
+        values["code"] = existing.code  # the stored spelling stays
         if not decisions.may_edit_cells(ctx.user, existing.region_id):
             raise ValidationError({"code": [_("This facility is outside your regions.")]})
         changed = _update(existing, values)
@@ -99,7 +215,7 @@ def _plan_facility(ctx, row, out):
     else:
         instance = Facility(**values)
         changed = None
-    instance.full_clean(exclude=["region"], validate_unique=False)
+    ctx.validate(instance, ["region"])
     return instance, changed
 
 
@@ -107,37 +223,51 @@ def _plan_block(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     ctx.check_region(facility.region_id, "facility_code")
     values = {k: v for k, v in row.items() if k != "facility_code" and v is not None}
-    existing = ctx.blocks.get((facility.pk, row["name"]))
+    known = ctx.blocks.get((facility.pk, ident(row["name"])))
+    existing = ctx.record(ResidentialBlock, known.pk if known else None)
     if existing is not None:
+        values["name"] = existing.name  # matched ignoring case: the stored spelling stays
         changed = _update(existing, values)
         if not changed:
             return existing, None
         instance = existing
     else:
         instance, changed = ResidentialBlock(facility=facility, **values), None
-    instance.full_clean(exclude=["facility"], validate_unique=False)
+    ctx.validate(instance, ["facility"])
     out.facilities.add(facility.pk)
     return instance, changed
 
 
-def _plan_cell(ctx, row, out):
-    facility = ctx.facility(row["facility_code"])
-    block = ctx.blocks.get((facility.pk, row["block_name"]))
+def _block(ctx, facility, name, column="block_name"):
+    block = ctx.blocks.get((facility.pk, ident(name or "")))
     if block is None:
         raise ValidationError(
-            {
-                "block_name": [
-                    _("No block '%(block)s' in %(facility)s.") % {"block": row["block_name"], "facility": facility.code}
-                ]
-            }
+            {column: [_("No block '%(block)s' in %(facility)s.") % {"block": name, "facility": facility.code}]}
         )
+    return block
+
+
+def _plan_cell(ctx, row, out):
+    facility = ctx.facility(row["facility_code"])
+    block = _block(ctx, facility, row["block_name"])
     # An empty cell of the file leaves the stored value as it is (a new cell: unknown).
     values = {k: v for k, v in row.items() if k in cell_services.CELL_FIELDS and v is not None}
-    existing = ctx.cells.get((block.pk, row["number"]))
+    existing = ctx.record(Cell, ctx.cells.get((block.pk, ident(row["number"]))))
     if existing is not None:
+        existing.block = block
+        values["number"] = existing.number  # matched ignoring case: the stored spelling stays
         changed = _changes(existing, values)
         if not changed:
             return existing, None
+    else:
+        changed = None
+    if ctx.lock:  # the confirm: validated by the dry run (see _Context); who may write it is checked again
+        cell_services.check_can_edit_cells(ctx.user, existing)
+        ctx.check_region(facility.region_id, "block_name")
+        instance = existing or Cell(block=block)
+        for name, value in values.items():
+            setattr(instance, name, value)
+    elif existing is not None:
         before = {name: getattr(existing, name) for name in changed}
         try:
             instance = cell_services.prepare_cell(
@@ -149,7 +279,6 @@ def _plan_cell(ctx, row, out):
             raise
     else:
         instance = cell_services.prepare_cell(user=ctx.user, data={"block": block, **values}, check_unique=False)
-        changed = None
     out.facilities.add(facility.pk)
     return instance, changed
 
@@ -163,8 +292,8 @@ def _plan_headcount(ctx, row, out):
             {"cell_number": [_("Give the cell number, or leave the block empty for a count of the whole facility.")]}
         )
     if row.get("cell_number"):
-        block = ctx.blocks.get((facility.pk, row.get("block_name") or ""))
-        cell = ctx.cells.get((block.pk, row["cell_number"])) if block else None
+        block = ctx.blocks.get((facility.pk, ident(row.get("block_name") or "")))
+        cell = ctx.record(Cell, ctx.cells.get((block.pk, ident(row["cell_number"])))) if block else None
         if cell is None:
             raise ValidationError(
                 {
@@ -174,12 +303,14 @@ def _plan_headcount(ctx, row, out):
                     ]
                 }
             )
+        cell.block = block
         if (cell.occupancy, cell.occupancy_date) == (occupancy, date):
             return cell, None
         cell_services.check_headcount(cell, occupancy, date)
         cell.occupancy, cell.occupancy_date = occupancy, date
         out.facilities.add(facility.pk)
         return cell, ["occupancy", "occupancy_date"]
+    facility = ctx.record(Facility, facility.pk)
     if (facility.population, facility.population_date) == (occupancy, date):
         return facility, None
     errors = {}
@@ -208,7 +339,7 @@ def _plan_residence(ctx, row, out):
         raise ValidationError({"home_region": [unknown_region_message(row.get("home_region"))]})
     if errors := future_errors(count_date=row["count_date"]):
         raise ValidationError(errors)
-    existing = ctx.residence.get((facility.pk, home.pk, row["count_date"]))
+    existing = ctx.record(ResidencePopulation, ctx.residence.get((facility.pk, home.pk, row["count_date"])))
     if existing is not None:
         if existing.persons == row["persons"]:
             return existing, None
@@ -220,16 +351,20 @@ def _plan_residence(ctx, row, out):
     return instance, None
 
 
+IDENTIFIERS = ("code", "facility_code", "name", "block_name", "number", "cell_number")
+
+
 def row_key(row: dict, key_columns: tuple[str, ...]) -> tuple:
-    """The values that identify the record a row writes, compared as the plans match them: facility codes
-    ignoring case (_Context.facility), region codes as parse_region_code reads them (``kz-35`` is KZ-35);
-    so two rows naming one record in different letter case are a duplicate, never two writes."""
+    """The values that identify the record a row writes, compared as the plans match them: identifiers
+    (facility codes, block names, cell numbers) by ident(), region codes as parse_region_code reads them
+    (``kz-35`` is KZ-35); so two rows naming one record in different letter case are a duplicate, never two
+    writes of which the last silently wins."""
 
     def fold(column: str, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        if column in ("code", "facility_code"):
-            return value.casefold()
+        if column in IDENTIFIERS:
+            return ident(value)
         if column == "home_region":
             try:
                 return parse_region_code(value)
@@ -249,63 +384,53 @@ PLANS = {
 }
 
 
-def _load(ctx, kind):
-    facility_ids = [f.pk for f in ctx.facilities.values()]
-    ctx.blocks = {}
-    ctx.cells = {}
-    ctx.residence = {}
-    if kind in ("blocks", "cells", "headcounts"):
-        blocks = ResidentialBlock.objects.filter(facility_id__in=facility_ids).select_related("facility")
-        ctx.blocks = {(b.facility_id, b.name): b for b in blocks}
-    if kind in ("cells", "headcounts"):
-        cells = Cell.objects.filter(block__facility_id__in=facility_ids).select_related("block__facility")
-        ctx.cells = {(c.block_id, c.number): c for c in cells.iterator(chunk_size=5000)}
-    if kind == "residence":
-        ctx.residence = {
-            (r.facility_id, r.home_region_id, r.date): r
-            for r in ResidencePopulation.objects.filter(facility_id__in=facility_ids)
-        }
+PARSED_KEPT = 5000  # distinct values of a column whose reading is kept (dates, choices, areas repeat)
 
 
-def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, sheet: str | None = None) -> Outcome:
-    """The dry run: read and check every row of ``data``; nothing is written.
+def _parse(column, value, kept: dict):
+    """``column``'s reading of ``value`` (or the ValueError saying why not), kept per distinct value: the
+    parsers are pure, and a register repeats its dates, choices and measurements on most rows."""
+    if column.parse is None:
+        return value
+    try:
+        return kept[value]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value (never from CSV or XLSX): read it each time
+        kept = {}
+    try:
+        result = column.parse(value)
+    except ValueError as error:
+        result = error
+    if len(kept) < PARSED_KEPT:
+        kept[value] = result
+    return result
 
-    Returns an Outcome whose ``writes`` are ready for write(). Raises TabularError when the file as a
-    whole cannot be read, PermissionDenied when the user imports nothing at all.
-    """
-    if kind not in PLANS:
-        raise TabularError(
-            _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(PLANS)}
-        )
-    decisions.check_may_import(user, kind)
+
+def _parsed_rows(kind: str, table, out: Outcome) -> Iterator[tuple[int, dict]]:
+    """The rows of ``table`` whose values parse and whose key is new in the file; the others rejected."""
     columns = {c.name: c for c in COLUMNS[kind]}
-    table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
-    plan, key_columns = PLANS[kind]
-    ctx = _Context(user)
-    _load(ctx, kind)
-    out = Outcome()
+    key_columns = PLANS[kind][1]
     seen = {}
+    parsed: dict[str, dict] = {name: {} for name in columns}  # column -> raw value -> value or ValueError
     for number, raw in table.rows:
         out.rows += 1
-        row, failed = {}, False
+        row, failed = {}, set()
         for name, value in raw.items():
-            try:
-                row[name] = columns[name].parse(value) if columns[name].parse else value
-            except ValueError as error:
-                out.reject(number, name, str(error))
-                failed = True
+            result = _parse(columns[name], value, parsed[name])
+            if isinstance(result, ValueError):
+                out.reject(number, name, str(result))
+                failed.add(name)
+            else:
+                row[name] = result
         for name, column in columns.items():
-            if (
-                column.required
-                and row.get(name) in (None, "")
-                and not any(e["row"] == number and e["column"] == name for e in out.errors)
-            ):
+            if column.required and name not in failed and row.get(name) in (None, ""):
                 out.reject(number, name, _("A value is required."))
-                failed = True
+                failed.add(name)
         if failed:
             out.rejected += 1
             continue
-        key = row_key(row, key_columns)
+        key = "\x1f".join(map(repr, row_key(row, key_columns)))  # one string: 100,000 keys stay small
         if key in seen:
             out.reject(
                 number,
@@ -316,56 +441,226 @@ def check_file(kind: str, data: bytes, *, user, encoding: str | None = None, she
             out.rejected += 1
             continue
         seen[key] = number
-        try:
-            instance, changed = plan(ctx, row, out)
-        except ValidationError as error:
-            messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-            for name, reasons in messages.items():
-                out.reject(number, name if name != "__all__" else "", " ".join(reasons))
-            out.rejected += 1
-            continue
-        except PermissionDenied as error:
-            out.reject(number, "", str(error))
-            out.rejected += 1
-            continue
-        if instance.pk is None:
-            out.created += 1
-            out.writes.append((type(instance), instance, None))
-        elif changed:
-            out.updated += 1
-            out.writes.append((type(instance), instance, changed))
-        else:
-            out.unchanged += 1
+        yield number, row
+
+
+def _planned(
+    kind: str, data: bytes, *, user, out: Outcome, encoding, sheet, lock: bool, versions: dict | None, progress=None
+):
+    """Plan the file batch by batch: yields, per batch of BATCH_ROWS rows, the ``(instance, changed
+    fields or None for a new record)`` to write. With ``versions`` (the dry run's), a row whose record
+    is new since the check, or whose version differs, is rejected as changed since the check."""
+    if kind not in PLANS:
+        raise TabularError(
+            _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(PLANS)}
+        )
+    decisions.check_may_import(user, kind)
+    table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
+    plan = PLANS[kind][0]
+    ctx = _Context(user, kind, lock=lock)
+    rows = _parsed_rows(kind, table, out)
+    while batch := list(itertools.islice(rows, BATCH_ROWS)):
+        ctx.prepare([row for _number, row in batch])
+        writes = []
+        for number, row in batch:
+            try:
+                instance, changed = plan(ctx, row, out)
+            except ValidationError as error:
+                messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+                for name, reasons in messages.items():
+                    out.reject(number, name if name != "__all__" else "", " ".join(reasons))
+                out.rejected += 1
+                continue
+            except PermissionDenied as error:
+                out.reject(number, "", str(error))
+                out.rejected += 1
+                continue
+            if instance.pk is not None:
+                label = LABELS[type(instance)]
+                if versions is None:
+                    out.versions.setdefault(label, {})[instance.pk] = version_of(instance)
+                    stale = False
+                else:
+                    ctx.seen.setdefault(label, set()).add(instance.pk)
+                    stale = versions.get(label, {}).get(instance.pk, "new") != version_of(instance)
+                if stale:
+                    out.reject(
+                        number,
+                        "",
+                        _(
+                            "Changed since the check: this record was written by someone else after the file was "
+                            "checked; check the file again."
+                        ),
+                    )
+                    out.rejected += 1
+                    out.changed += 1
+                    continue
+            if instance.pk is None:
+                out.created += 1
+                writes.append((instance, None))
+            elif changed:
+                out.updated += 1
+                writes.append((instance, changed))
+            else:
+                out.unchanged += 1
+        yield writes
+        if progress is not None:
+            progress(out.rows)
     if out.rows == 0:
         raise TabularError(_("The file has a header but no rows."))
+    if versions is not None and not out.rejected:
+        gone = sum(len(set(known) - ctx.seen.get(label, set())) for label, known in versions.items())
+        if gone:  # a record the check matched no longer exists (or is no longer named by any row)
+            out.reject(
+                0,
+                "",
+                _(
+                    "Changed since the check: %(count)s record(s) the check matched no longer exist; check the file again."
+                )
+                % {"count": gone},
+            )
+            out.rejected += 1
+            out.changed += gone
     for error in out.errors:  # name the columns as the file does
         error["column"] = table.headers.get(error["column"], error["column"])
+
+
+def check_file(
+    kind: str, data: bytes, *, user, encoding: str | None = None, sheet: str | None = None, progress=None
+) -> Outcome:
+    """The dry run: read and check every row of ``data``; nothing is written.
+
+    Returns an Outcome with the counts, the errors and the versions of the records the rows match.
+    Raises TabularError when the file as a whole cannot be read, PermissionDenied when the user imports
+    nothing at all (or not this kind). ``progress`` (optional) is called with the rows read so far after
+    each batch.
+    """
+    out = Outcome()
+    for _writes in _planned(
+        kind, data, user=user, out=out, encoding=encoding, sheet=sheet, lock=False, versions=None, progress=progress
+    ):
+        pass
     return out
 
 
-@transaction.atomic
-def write(out: Outcome, *, user, reason: str) -> None:
-    """Write a checked import in one transaction (history rows carry ``reason`` and the user), then
-    recompute compliance of the facilities it touched once it commits. Refuses an import with rejected
-    rows: all or nothing."""
-    if out.rejected:
-        raise ValidationError(_("The file has rejected rows; correct them and check the file again."))
-    by_model = {}
-    for model, instance, changed in out.writes:
-        creates, updates, fields = by_model.setdefault(model, ([], [], set()))
+def write_file(
+    kind: str,
+    data: bytes,
+    *,
+    user,
+    reason: str,
+    versions: dict,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress=None,
+) -> Outcome:
+    """Confirm a checked file: check every row again, batch by batch, with the records it writes locked
+    (``select_for_update``, in id order), and write each batch in bulk (history rows carry ``reason`` and
+    the user; an update writes only the fields it changes). ``versions`` are the dry run's
+    (Outcome.versions): a row whose record changed since is rejected ("changed since the check").
+
+    All or nothing: runs in one transaction and raises RejectedImport (everything rolled back) when any
+    row is rejected; TabularError and PermissionDenied as check_file. Schedules the compliance recompute of
+    the facilities written once the transaction commits. Returns the Outcome.
+    """
+    out = Outcome()
+    versions = {label: {int(pk): version for pk, version in known.items()} for label, known in versions.items()}
+    with transaction.atomic():
+        for writes in _planned(
+            kind,
+            data,
+            user=user,
+            out=out,
+            encoding=encoding,
+            sheet=sheet,
+            lock=True,
+            versions=versions,
+            progress=progress,
+        ):
+            if not out.rejected:
+                _write_batch(writes, user=user, reason=reason)
+        if out.rejected:
+            transaction.set_rollback(True)
+            raise RejectedImport(out)
+        cell_services.schedule_recalculation(*out.facilities)
+    return out
+
+
+def _write_batch(writes: list, *, user, reason: str) -> None:
+    """Bulk-write one batch: creates per model, updates per model and set of changed fields (only those
+    fields, and the version, are written), each with its history rows (user, reason)."""
+    creates, updates = {}, {}
+    for instance, changed in writes:
+        model = type(instance)
         if changed is None:
-            creates.append(instance)
+            creates.setdefault(model, []).append(instance)
         else:
-            updates.append(instance)
-            fields.update(changed)
+            updates.setdefault((model, frozenset(changed)), []).append(instance)
     for model in (Facility, ResidentialBlock, Cell, ResidencePopulation):
-        if model not in by_model:
-            continue
-        creates, updates, fields = by_model[model]
-        if creates:
-            bulk_create_with_history(creates, model, batch_size=2000, default_user=user, default_change_reason=reason)
-        if updates:
-            bulk_update_with_history(
-                updates, model, sorted(fields), batch_size=2000, default_user=user, default_change_reason=reason
+        if model in creates:
+            model._default_manager.bulk_create(creates[model], batch_size=BATCH_ROWS)
+            _write_history(model, creates[model], created=True, user=user, reason=reason)
+    for (model, changed), instances in updates.items():
+        fields = set(changed)
+        if issubclass(model, versioning.Versioned):
+            fields.add(versioning.bump(instances))  # a bulk write raises the versions itself
+        _update_rows(model, instances, sorted(fields))
+        _write_history(model, instances, created=False, user=user, reason=reason)
+
+
+def _write_history(model, instances: list, *, created: bool, user, reason: str) -> None:
+    """The django-simple-history rows of ``instances`` just written (``+`` created, ``~`` changed), with
+    ``user`` and ``reason``. On PostgreSQL copied from the stored rows by one ``INSERT ... SELECT`` per batch
+    (building a historical object per row took a third of an import's time); elsewhere
+    bulk_history_create."""
+    history = model.history.model
+    if connection.vendor != "postgresql":
+        model.history.bulk_history_create(
+            instances, batch_size=BATCH_ROWS, update=not created, default_user=user, default_change_reason=reason
+        )
+        return
+    own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    copied = [f.column for f in history._meta.concrete_fields if f.name not in own]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in copied)
+    user_column = quote(history._meta.get_field("history_user").column)
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, {quote('history_date')}, "
+        f"{quote('history_change_reason')}, {quote('history_type')}, {user_column}) "
+        f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+    )
+    now, user_id = timezone.now(), getattr(user, "pk", None)
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), BATCH_ROWS):
+            pks = [instance.pk for instance in instances[start : start + BATCH_ROWS]]
+            cursor.execute(sql, [now, reason or None, "+" if created else "~", user_id, pks])
+
+
+def _update_rows(model, instances: list, fields: list[str]) -> None:
+    """Write ``fields`` of ``instances`` (stored rows of ``model``) in one statement per batch. On PostgreSQL
+    ``UPDATE ... FROM (VALUES ...)``: Django's bulk_update builds a CASE per field and row, which took most
+    of a 100,000-row import's time (docs/performance.md, Imports); elsewhere bulk_update."""
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_update(instances, fields, batch_size=BATCH_ROWS)
+        return
+    columns = [model._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(
+        f"{quote(c.column)} = CAST(v.{quote(c.column)} AS {c.db_type(connection)})" for c in columns
+    )
+    names = ", ".join(quote(name) for name in ["pk", *[c.column for c in columns]])
+    row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    table = quote(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), BATCH_ROWS):
+            batch = instances[start : start + BATCH_ROWS]
+            params = []
+            for instance in batch:
+                params.append(instance.pk)
+                params.extend(c.get_db_prep_save(getattr(instance, c.attname), connection) for c in columns)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(batch))}) AS v({names}) "
+                f"WHERE t.{quote(model._meta.pk.column)} = v.{quote('pk')}",
+                params,
             )
-    cell_services.schedule_recalculation(*out.facilities)

@@ -9,8 +9,14 @@ class ImportRecord(models.Model):
     """One import of a register file: who, when, file, kind, the dry-run and final counts, and the errors.
 
     ``errors`` is a list of ``{"row", "column", "reason"}`` (row numbers as in the file, header = 1).
-    The uploaded file is kept so that confirming re-reads exactly what was checked.
+    The uploaded file is kept so that confirming re-reads exactly what was checked: ``sha256`` is its
+    digest at upload, ``checked_sha256`` the digest of what the dry run read (a confirm refuses a file
+    that differs), ``checked_versions`` the versions of the records the dry run matched
+    (registers.imports.Outcome.versions). ``step_started_at`` is when the record entered ``checking`` or
+    ``confirming`` (or was uploaded): registers.services.fail_stuck finds records stuck in a step.
     """
+
+    RUNNING = ("pending", "checking", "confirming")
 
     class Kind(models.TextChoices):
         FACILITIES = "facilities", _("facility register")
@@ -21,8 +27,10 @@ class ImportRecord(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be checked")
+        CHECKING = "checking", _("being checked")
         CHECKED = "checked", _("checked (dry run)")
         REJECTED = "rejected", _("has rejected rows")
+        CONFIRMING = "confirming", _("being written")
         IMPORTED = "imported", _("imported")
         FAILED = "failed", _("failed")
 
@@ -50,6 +58,10 @@ class ImportRecord(models.Model):
     rejected = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    step_started_at = models.DateTimeField(_("current step started"), null=True, blank=True)
+    checked_sha256 = models.CharField(_("SHA-256 of the checked file"), max_length=64, blank=True)
+    checked_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         # The model moved here from roadmap_portal (migrations.SeparateDatabaseAndState): its table kept its name.

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,12 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import outbox
 from core.export import Column, csv_response, export_response
 from core.tabular import MAX_BYTES
 from facilities import decisions
 
 from . import columns, imports, services
 from .models import ImportRecord
+from .tasks import process_import
+
+REFRESH_SECONDS = 3  # the page of a running import reloads itself this often
 
 
 class UploadForm(forms.Form):
@@ -86,7 +91,8 @@ def import_list(request):
 
 
 def import_upload(request):
-    """Upload a register: it is checked at once (dry run); nothing is written until it is confirmed."""
+    """Upload a register: it is checked (dry run) at once when small, by a worker when larger than
+    services.BACKGROUND_BYTES (the import's page shows the progress); nothing is written until confirmed."""
     decisions.check_may_import(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     form.fields["kind"].choices = decisions.importable_kinds(request.user, ImportRecord.Kind.choices)
@@ -100,25 +106,49 @@ def import_upload(request):
             encoding=form.cleaned_data["encoding"],
             sheet=form.cleaned_data["sheet"],
         )
-        services.process(record)
+        if services.in_background(record):
+            outbox.send_on_commit(process_import, record_id=record.pk)
+        else:
+            services.check(record)
         return redirect("import-detail", record.pk)
     return render(request, "registers/import_upload.html", {"form": form, "columns": imports.COLUMNS})
 
 
 def import_detail(request, pk):
-    """The dry-run result (counts, first errors), the confirmation, and the final counts."""
+    """The dry-run result (counts, first errors), the confirmation, and the final counts; while a worker
+    checks or writes the file, its progress (the page refreshes itself until the step ends)."""
     decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
     if request.method == "POST":
-        was = record.status
-        record = services.process(record, confirm=True, user=request.user)
-        if record.status == ImportRecord.Status.IMPORTED and was == ImportRecord.Status.CHECKED:
+        try:
+            record = services.start_confirm(record, user=request.user)
+        except services.ConfirmConflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("import-detail", record.pk)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("import-detail", record.pk)
+        if services.in_background(record):
+            outbox.send_on_commit(process_import, record_id=record.pk, confirm=True)
+            messages.info(request, _("The import is being written; this page shows its progress."))
+            return redirect("import-detail", record.pk)
+        record = services.write_confirmed(record)
+        if record.status == ImportRecord.Status.IMPORTED:
             messages.success(request, _("Imported. Compliance of the facilities concerned is being recomputed."))
         elif record.message:
             messages.error(request, record.message)
         return redirect("import-detail", record.pk)
+    running = record.status in ImportRecord.RUNNING
     return render(
-        request, "registers/import_detail.html", {"record": record, "errors": record.errors[: imports.ERRORS_SHOWN]}
+        request,
+        "registers/import_detail.html",
+        {
+            "record": record,
+            "errors": record.errors[: imports.ERRORS_SHOWN],
+            "running": running,
+            "progress": services.progress(record) if running else None,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
     )
 
 

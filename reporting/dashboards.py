@@ -93,6 +93,7 @@ def dashboard(request):
         "reporting/national.html",
         {
             "summary": summary,
+            "waiting": selectors.tasks_waiting_by_kind() if summary["tasks_waiting"] else None,
             "scoped": scope is not None,
             "scope_label": _scope_label(request, scope),
             "form": form,

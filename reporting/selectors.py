@@ -189,6 +189,18 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     }
 
 
+RECOMPUTE_TASK = "cells.tasks.recalculate_compliance"
+IMPORT_TASK = "roadmap_portal.tasks.process_import"  # registers.tasks.process_import's wire name
+
+
+def tasks_waiting_by_kind() -> dict[str, int]:
+    """The tasks kept in the outbox (broker unreachable) by what they do: ``recomputes`` (compliance),
+    ``imports`` (register imports to check or write), ``other``. Their sum is summary()["tasks_waiting"]."""
+    counts = dict(PendingTask.objects.values("task").annotate(n=Count("id")).values_list("task", "n"))
+    recomputes, imports = counts.pop(RECOMPUTE_TASK, 0), counts.pop(IMPORT_TASK, 0)
+    return {"recomputes": recomputes, "imports": imports, "other": sum(counts.values())}
+
+
 def last_run(estate_wide: bool = True, succeeded: bool = False) -> dict | None:
     """The latest estate-wide compliance run (or, with ``estate_wide=False``, the latest recompute of a
     facility after an edit; with ``succeeded``, the latest one that succeeded): date, outcome, start and

@@ -35,6 +35,10 @@ app.conf.beat_schedule = {
         "task": "core.tasks.resend_pending_tasks",
         "schedule": 60.0,
     },
+    "fail-stuck-imports": {  # imports whose worker died become failed, with the reason (registers.services)
+        "task": "registers.tasks.fail_stuck_imports",
+        "schedule": 300.0,
+    },
     "check-overdue-findings-daily": {
         "task": "inspections.tasks.check_overdue_findings",
         "schedule": crontab(hour=6, minute=0),

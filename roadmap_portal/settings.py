@@ -183,6 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "facilities.permissions.HasPortalRole",
+        "facilities.permissions.ReadOnlyUnlessDecided",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PortalPagination",
     "PAGE_SIZE": 50,

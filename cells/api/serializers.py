@@ -12,7 +12,9 @@ from cells.compliance import rules as R
 from cells.compliance.design_check import present_measured
 from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
 from cells.selectors import measured_value
-from core.serializers import IdRelatedField, StrictInputMixin
+from core.bounds import DATES
+from core.serializers import IdRelatedField, StrictDecimalField, StrictInputMixin, StrictIntegerField
+from core.validators import normalize_identifier, validate_name
 from facilities.models import AccommodationType, ResidentialBlock
 
 
@@ -103,7 +105,7 @@ class StandardProfileSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "title", "reference", "verified", "verification_note", "is_active", "rules"]
 
 
-class MeasurementField(serializers.DecimalField):
+class MeasurementField(StrictDecimalField):
     """A measurement in m² or m: a number with at most 2 decimal places (trailing zeros allowed, so
     ``12.50000`` is 12.50) between ``min_value`` and ``max_value``, written with ASCII digits."""
 
@@ -133,7 +135,7 @@ def _length(label, bound=bounds.MIN_WALL_DISTANCE_M):
 
 
 def _persons(bound, **kwargs):
-    return serializers.IntegerField(**bound.limits(), **kwargs)
+    return StrictIntegerField(**bound.limits(), **kwargs)
 
 
 class DesignCheckSerializer(StrictInputMixin, serializers.Serializer):
@@ -260,27 +262,31 @@ class HeadcountSerializer(StrictInputMixin, serializers.Serializer):
     """Occupancy (persons) of a cell counted on ``occupancy_date``."""
 
     occupancy = _persons(bounds.OCCUPANCY)
-    occupancy_date = serializers.DateField()
+    occupancy_date = serializers.DateField(validators=DATES.validators())
 
 
 class NewCellSerializer(StrictInputMixin, serializers.Serializer):
-    number = serializers.CharField(max_length=20)
+    number = serializers.CharField(max_length=20, validators=[validate_name])
     living_space_m2 = _area(_("living space (m²)"))
     has_sanitary_annex = serializers.BooleanField(required=False, allow_null=True)
     sanitary_annex_partitioned = serializers.BooleanField(required=False, allow_null=True)
     min_wall_distance_m = _length(_("distance between walls (m)"))
     ceiling_height_m = _length(_("ceiling height (m)"), bounds.CEILING_HEIGHT_M)
     has_natural_light = serializers.BooleanField(required=False, allow_null=True)
-    occupancy = serializers.IntegerField(min_value=0, max_value=1, required=False, default=0)
+    occupancy = StrictIntegerField(min_value=0, max_value=1, required=False, default=0)
+
+    def validate_number(self, value):
+        """The number in its normal form (core.validators.normalize_identifier)."""
+        return normalize_identifier(value)
 
 
 class CompletionSerializer(StrictInputMixin, serializers.Serializer):
     """Completion of a conversion project with the block's new single cells (max 2000)."""
 
     version = serializers.IntegerField(min_value=1)
-    date = serializers.DateField()
-    actual_end = serializers.DateField()
-    budget_spent_kzt = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    date = serializers.DateField(validators=DATES.validators())
+    actual_end = serializers.DateField(validators=DATES.validators())
+    budget_spent_kzt = StrictDecimalField(max_digits=16, decimal_places=2, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     is_correction = serializers.BooleanField(required=False, default=False)
     correction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")

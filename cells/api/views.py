@@ -19,6 +19,7 @@ from core.http import IF_MATCH, expected_version, set_etag, with_if_match_versio
 from core.parsers import SafeJSONParser
 from facilities.api.serializers import ConversionProjectSerializer
 from facilities.models import ConversionProject
+from facilities.permissions import MayEditCells, MayEditProjects, ReadOnlyWrites, write_permissions
 
 from .serializers import (
     CellSerializer,
@@ -36,6 +37,7 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     profile. Ministry editors register (POST) and change (PUT/PATCH) cells of their regions; headcounts
     go through ``PATCH .../headcount/``."""
 
+    permission_classes = write_permissions(MayEditCells)
     serializer_class = CellSerializer
     filterset_class = CellFilter
     ordering_fields = ["number", "living_space_m2", "occupancy", "design_capacity"]
@@ -114,6 +116,7 @@ class ConversionCompleteView(APIView):
     project already completed (by a concurrent or an earlier request) answers 409 naming when and by whom.
     The answer carries the project's new ETag."""
 
+    permission_classes = write_permissions(MayEditProjects)
     parser_classes = [SafeJSONParser]
 
     @extend_schema(request=CompletionSerializer, responses={201: ConversionProjectSerializer}, parameters=[IF_MATCH])
@@ -147,6 +150,7 @@ class DesignCheckView(APIView):
     Accepts a JSON object only (other content types: 415).
     """
 
+    permission_classes = write_permissions(ReadOnlyWrites)
     parser_classes = [SafeJSONParser]
 
     @extend_schema(request=DesignCheckSerializer, responses={200: DesignCheckResultSerializer})

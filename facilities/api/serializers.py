@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from core.serializers import StrictInputMixin
+from core.bounds import DATES
+from core.serializers import StrictDecimalField, StrictInputMixin, StrictIntegerField
 from facilities.models import ConversionProject, Facility, ProgressUpdate, Region, ResidentialBlock
 
 
@@ -117,15 +118,15 @@ class ProgressInputSerializer(StrictInputMixin, serializers.Serializer):
     """A progress update: ``version`` is the project version you read (409 when someone saved since)."""
 
     version = serializers.IntegerField(min_value=1)
-    date = serializers.DateField()
+    date = serializers.DateField(validators=DATES.validators())
     status = serializers.ChoiceField(choices=ConversionProject.Status.choices)
-    percent_complete = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
-    budget_spent_kzt = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    percent_complete = StrictDecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    budget_spent_kzt = StrictDecimalField(max_digits=16, decimal_places=2, min_value=0)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     is_correction = serializers.BooleanField(required=False, default=False)
     correction_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    actual_start = serializers.DateField(required=False, allow_null=True, default=None)
-    actual_end = serializers.DateField(required=False, allow_null=True, default=None)
+    actual_start = serializers.DateField(required=False, allow_null=True, default=None, validators=DATES.validators())
+    actual_end = serializers.DateField(required=False, allow_null=True, default=None, validators=DATES.validators())
 
 
 class ProjectEditSerializer(StrictInputMixin, serializers.Serializer):
@@ -133,15 +134,15 @@ class ProjectEditSerializer(StrictInputMixin, serializers.Serializer):
     in cells and persons. Status, percent and spend are written by progress updates only: sending them
     is refused with the unknown fields."""
 
-    planned_start = serializers.DateField(required=False, allow_null=True)
-    planned_end = serializers.DateField(required=False, allow_null=True)
-    budget_planned_kzt = serializers.DecimalField(
+    planned_start = serializers.DateField(required=False, allow_null=True, validators=DATES.validators())
+    planned_end = serializers.DateField(required=False, allow_null=True, validators=DATES.validators())
+    budget_planned_kzt = StrictDecimalField(
         max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     contractor = serializers.CharField(max_length=200, required=False, allow_blank=True)
     roadmap_phase = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    target_cells = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
-    target_places = serializers.IntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    target_cells = StrictIntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
+    target_places = StrictIntegerField(min_value=0, max_value=100_000, required=False, allow_null=True)
 
     PROGRESS_FIELDS = ("status", "percent_complete", "budget_spent_kzt", "actual_start", "actual_end")
 

@@ -11,6 +11,7 @@ from core.http import IF_MATCH, STALE_EXAMPLE, expected_version, set_etag, with_
 from facilities import services
 from facilities.filters import ConversionProjectFilter, RegionFilter, ResidentialBlockFilter
 from facilities.models import ConversionProject, Region, ResidentialBlock
+from facilities.permissions import MayEditProjects, write_permissions
 
 from .serializers import (
     ConversionProjectSerializer,
@@ -57,6 +58,7 @@ class ConversionProjectViewSet(HistoryMixin, mixins.UpdateModelMixin, viewsets.R
     (If-Match) or 409 (body), and nothing is written. Every write's response carries the new ETag.
     """
 
+    permission_classes = write_permissions(MayEditProjects)
     serializer_class = ConversionProjectSerializer
     filterset_class = ConversionProjectFilter
     ordering_fields = ["status", "percent_complete", "planned_end", "budget_planned_kzt"]

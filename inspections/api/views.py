@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from core.history import HistoryMixin
 from core.http import IF_MATCH, STALE_EXAMPLE, expected_version, set_etag
+from facilities.permissions import MayRecordInspections, write_permissions
 from inspections import decisions, services
 from inspections.filters import FindingFilter, InspectionFilter
 from inspections.models import Finding, Inspection
@@ -40,6 +41,7 @@ class InspectionViewSet(
     """Inspections of facilities in your regions; prosecutors record and edit them. PATCH writes only the
     fields sent; ``If-Match: "<version>"`` makes it conditional (412 when stale)."""
 
+    permission_classes = write_permissions(MayRecordInspections)
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
     ordering_fields = ["date_start", "body", "type"]
@@ -86,6 +88,7 @@ class FindingViewSet(
     ``POST .../status/`` (ministry editors answer, prosecutors verify, reopen or reject), never through
     PATCH/PUT. Writes take ``If-Match: "<version>"`` (412 when stale)."""
 
+    permission_classes = write_permissions(MayRecordInspections)
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
     ordering_fields = ["deadline", "severity", "status"]

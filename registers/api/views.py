@@ -1,5 +1,6 @@
 """API of register imports: upload (dry run), the record, confirmation."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from core import outbox
 from core.filters import StableOrderingFilter
 from facilities import decisions
+from facilities.permissions import MayImport, write_permissions
 
 from .. import services as import_services
 from ..models import ImportRecord
@@ -21,15 +23,18 @@ from .serializers import ImportRecordSerializer, ImportUploadSerializer
 
 class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Register imports. ``POST`` (multipart: kind, file, encoding, sheet) checks the file (dry run): at once
-    for files up to 1 MB (201 with the counts and errors), in a Celery task for larger ones (202; poll
-    ``GET /imports/<id>/``). ``POST /imports/<id>/confirm/`` writes a checked import, all rows or none."""
+    for files up to registers.services.BACKGROUND_BYTES (201 with the counts and errors), by a worker for
+    larger ones (202; poll ``GET /imports/<id>/``). A kind the caller may not import is refused (403) before
+    anything is read or stored. ``POST /imports/<id>/confirm/`` writes a checked import, all rows or none
+    (200, or 202 for a large file); 409 when it is already confirmed or being confirmed, saying when, by
+    whom and how many rows were written."""
 
+    permission_classes = write_permissions(MayImport)
     serializer_class = ImportRecordSerializer
     parser_classes = [MultiPartParser, FormParser]
     filter_backends = [StableOrderingFilter]
     ordering_fields = ["created_at"]
     ordering = ["-created_at"]
-    SYNC_LIMIT = 1024 * 1024
 
     def get_queryset(self):
         user = getattr(getattr(self, "request", None), "user", None)
@@ -43,11 +48,12 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         responses={201: ImportRecordSerializer, 202: ImportRecordSerializer},
     )
     def create(self, request, *args, **kwargs):
-        decisions.check_may_import(request.user)
+        kind = request.data.get("kind") if hasattr(request.data, "get") else None
+        # The role and the kind first: a caller who may not import this kind learns nothing else (403).
+        decisions.check_may_import(request.user, kind if isinstance(kind, str) and kind else None)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
-        decisions.check_may_import(request.user, data["kind"])
         record = import_services.upload(
             user=request.user,
             kind=data["kind"],
@@ -56,36 +62,35 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             encoding=data["encoding"],
             sheet=data["sheet"],
         )
-        if data["file"].size > self.SYNC_LIMIT:
+        if import_services.in_background(record):
             outbox.send_on_commit(process_import, record_id=record.pk)
             record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
-        record = import_services.process(record)
+        record = import_services.check(record)
         return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ImportRecordSerializer, 202: ImportRecordSerializer})
+    @extend_schema(request=None, responses={200: ImportRecordSerializer, 202: ImportRecordSerializer, 409: None})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def confirm(self, request, pk=None):
-        """Write a checked import (status ``checked``): every row in one transaction, or nothing."""
+        """Write a checked import (status ``checked``): every row in one transaction, or nothing. 409 with
+        ``detail`` (what happened) and the record when it is already confirmed or being confirmed."""
         decisions.check_may_import(request.user)
         record = self.get_object()
-        decisions.check_may_import(request.user, record.kind)
-        if record.status != ImportRecord.Status.CHECKED:
-            raise ValidationError(
-                {
-                    "status": [
-                        _("This import was already written.")
-                        if record.status == "imported"
-                        else _("Only a checked import without rejected rows can be confirmed; this one is %(status)s.")
-                        % {"status": record.status}
-                    ]
-                }
-            )
-        if record.rows > 20000:
-            outbox.send_on_commit(process_import, record_id=record.pk, confirm=True, user_id=request.user.pk)
+        try:
+            record = import_services.start_confirm(record, user=request.user)
+        except import_services.ConfirmConflict as conflict:
+            body = {"detail": conflict.message, **ImportRecordSerializer(conflict.record).data}
+            return Response(body, status=http_status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            raise ValidationError({"status": error.messages}) from None
+        if import_services.in_background(record):
+            outbox.send_on_commit(process_import, record_id=record.pk, confirm=True)
             record.refresh_from_db()
             return Response(ImportRecordSerializer(record).data, status=http_status.HTTP_202_ACCEPTED)
-        record = import_services.process(record, confirm=True, user=request.user)
+        record = import_services.write_confirmed(record)
+        if record.status == ImportRecord.Status.REJECTED:  # rows changed since the check: in ``errors``
+            body = {"detail": record.message, **ImportRecordSerializer(record).data}
+            return Response(body, status=http_status.HTTP_409_CONFLICT)
         if record.status != ImportRecord.Status.IMPORTED:
             raise ValidationError(
                 {"status": [record.message or _("The import is %(status)s.") % {"status": record.status}]}

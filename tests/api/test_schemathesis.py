@@ -14,9 +14,16 @@ world of tests/conftest.py, and ids in paths are mapped onto its rows most of th
 detail, history and write operations reach real objects (region A's and region B's: in and outside the
 editor's regions). Every example runs in a transaction that is rolled back, so writes never pile up.
 
+Hostile inputs (issue 16, items 1 and 2) are added to the generated ones: every valid example is also sent
+with text the API could echo back and fail to render (a lone UTF-16 surrogate, a NUL, direction controls)
+in the body's values and keys and in the query, and with oversized or nonsensical headers (an If-Match of
+5,000 digits, a Content-Length that is not a number); each must still be answered as documented, without
+a server error.
+
 The number of examples per operation is bounded (EXAMPLES) to keep CI time small.
 """
 
+import json
 import logging
 import os
 from types import SimpleNamespace
@@ -26,6 +33,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from rest_framework.response import Response
 from schemathesis import GenerationMode
@@ -106,13 +114,57 @@ def use_real_ids(case, ids: dict) -> None:
         case.path_parameters["id"] = rows[value % len(rows)]
 
 
-def fuzz(schema, role: str, fuzz_world, only: set[str] | None = None, answered: set | None = None) -> list[str]:
+# Text an error message could echo back: a lone surrogate (not encodable as UTF-8), NUL (not storable in
+# PostgreSQL), direction controls and a zero-width space (invisible); only the JSON body can carry a lone
+# surrogate (a URL or a multipart body cannot encode it).
+ECHOED_TEXTS = ["\ud800", "x\udfff", "a\x00b", "\u202eevil\u202c", "\u2066x\u2069\u200b"]
+OVERSIZED_HEADERS = [
+    {"If-Match": '"' + "9" * 5000 + '"'},
+    {"If-Match": "9" * 5000},
+    {"If-Match": 'W/"' + "1" * 4301 + '"'},
+    {"Content-Length": "nonsense"},
+    {"Content-Length": "9" * 5000},
+    {"If-Match": '"1"', "Content-Length": "-1"},
+]
+
+
+def hostile(case, text: str, extra_headers: dict) -> None:
+    """Put ``text`` into every top-level string value of the body and as an extra key (a lone surrogate
+    only in JSON bodies), into every query parameter (without surrogates), and add ``extra_headers``."""
+    encodable = text.encode("utf-8", "replace").decode("utf-8").replace("?", "") or "\x00"
+    json_body = case.media_type in (None, "application/json")
+    value = text if json_body else encodable
+    body = case.body
+    if isinstance(body, dict):
+        body = {**{k: (value if isinstance(v, str) else v) for k, v in body.items()}, value: value}
+    elif isinstance(body, list):
+        body = [*body, value]
+    if json_body and isinstance(body, (dict, list)):
+        # Serialised here with JSON escapes (\ud800): the client cannot encode a lone surrogate as UTF-8.
+        body = json.dumps(body, ensure_ascii=True).encode()
+    if isinstance(case.body, (dict, list)):
+        case.body = body
+    if case.query:
+        case.query = dict.fromkeys(case.query, encodable)
+    case.headers = {**(case.headers or {}), **extra_headers}
+
+
+def fuzz(
+    schema,
+    role: str,
+    fuzz_world,
+    only: set[str] | None = None,
+    answered: set | None = None,
+    hostile_inputs: bool = False,
+) -> list[str]:
     """Run EXAMPLES positive and EXAMPLES negative examples of every operation of ``schema`` (or of those
     labelled ``only``, e.g. ``{"GET /api/v1/regions/{id}/"}``) as ``role``; return one line per operation
     and mode that failed (the first failing example, with its reason). The labels of the operations that
-    answered 2xx at least once are added to ``answered``."""
+    answered 2xx at least once are added to ``answered``. ``hostile_inputs``: every example also carries
+    one of ECHOED_TEXTS and one of OVERSIZED_HEADERS (hostile())."""
     headers = {} if role == "anonymous" else auth_header(fuzz_world.world.users[role])
     answered = set() if answered is None else answered
+    oversized = OVERSIZED_HEADERS
     failures = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 40, "the schema lost operations"
@@ -132,11 +184,17 @@ def fuzz(schema, role: str, fuzz_world, only: set[str] | None = None, answered: 
                 phases=[Phase.explicit, Phase.generate],
                 suppress_health_check=list(HealthCheck),
             )
-            @given(case=operation.as_strategy(generation_mode=mode))
-            def check(case):
+            @given(
+                case=operation.as_strategy(generation_mode=mode),
+                text=st.sampled_from(ECHOED_TEXTS),
+                extra_headers=st.sampled_from(oversized),
+            )
+            def check(case, text, extra_headers):
                 use_real_ids(case, fuzz_world.ids)
+                if hostile_inputs:
+                    hostile(case, text, extra_headers)
                 with transaction.atomic():
-                    response = case.call(headers=headers)
+                    response = case.call(headers={**(case.headers or {}), **headers})
                     transaction.set_rollback(True)
                 if 200 <= response.status_code < 300:
                     answered.add(case.operation.label)
@@ -185,6 +243,38 @@ def test_every_operation_as_every_role(api_schema, fuzz_world, role):
     }
     reads |= {f"GET /api/v1/{name}/{{id}}/" for name in ("facilities", "cells", "conversions", "inspections")}
     assert answered >= reads if role != "anonymous" else not answered, sorted(reads - answered)
+
+
+@pytest.mark.parametrize("role", ["prosecutor", "editor_a", "api_client", "api_headcount_a", "admin"])
+def test_echoed_text_and_oversized_headers_as_every_role(api_schema, fuzz_world, role):
+    """The generated examples with hostile text and headers (hostile()): no server error, every status and
+    body as documented, for each role."""
+    quiet = logging.getLogger("django.request")
+    level, quiet.level = quiet.level, logging.ERROR
+    try:
+        failures = fuzz(api_schema, role, fuzz_world, hostile_inputs=True)
+    finally:
+        quiet.level = level
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_hostile_inputs_reach_the_api(api_schema, fuzz_world):
+    """hostile() really puts the text into the body and the headers into the request: a lone surrogate in
+    a cell registration is answered 400 naming the key, not ignored."""
+    operation = next(
+        result.ok() for result in api_schema.get_all_operations() if result.ok().label == "POST /api/v1/cells/"
+    )
+    case = operation.Case(body={"number": "N-1"}, media_type="application/json")
+    hostile(case, "\ud800", {"If-Match": "9" * 5000})
+    assert json.loads(case.body) == {"number": "\ud800", "\ud800": "\ud800"}
+    assert case.headers["If-Match"] == "9" * 5000
+    with transaction.atomic():
+        response = case.call(headers={**case.headers, **auth_header(fuzz_world.world.users["admin"])})
+        transaction.set_rollback(True)
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "\\ud800": ["The field name: The text contains a lone UTF-16 surrogate (U+D800), which cannot be encoded."]
+    }
 
 
 def test_the_fuzzing_catches_a_server_error_and_a_body_off_the_schema(api_schema, fuzz_world, monkeypatch):

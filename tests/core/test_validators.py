@@ -79,3 +79,91 @@ def test_every_caller_refuses_tomorrow_with_the_one_message(world, tomorrow, cli
     assert not form.is_valid() and form.errors["since"] == [message]
     with pytest.raises(CommandError, match=r"The date cannot be in the future \(today is "):
         call_command("recalculate_compliance", "--date", str(tomorrow))
+
+
+# --- identifiers, names and numbers (issue 16, item 13) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw,normal",
+    [
+        ("  A1 ", "A1"),
+        ("Ａ１", "A1"),  # full-width
+        ("A\u00a01", "A 1"),  # no-break space
+        ("A \t  1", "A 1"),
+        ("A\u30001", "A 1"),  # ideographic space
+        ("ﬁ-2", "fi-2"),  # ligature
+        ("Блок  1", "Блок 1"),
+        ("АҚ-159/7", "АҚ-159/7"),  # Kazakh letters are kept
+        ("Учреждение № 34", "Учреждение № 34"),  # the numero sign is kept (NFKC would write "No")
+        ("Камера 12 м²", "Камера 12 м²"),
+    ],
+)
+def test_normalize_identifier(raw, normal):
+    from core.validators import normalize_identifier
+
+    assert normalize_identifier(raw) == normal
+    assert normalize_identifier(normal) == normal  # idempotent
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200e", "\u202e", "\u2066", "\ufeff", "\x00", "\x1b", "\ue000", "\u2029"])
+def test_validate_name_refuses_every_forbidden_category(char):
+    from django.core.exceptions import ValidationError
+
+    from core.validators import validate_name
+
+    with pytest.raises(ValidationError) as caught:
+        validate_name(f"A{char}1")
+    assert f"U+{ord(char):04X}" in caught.value.messages[0]
+    validate_name("АҚ-159/7 Блок 1")  # letters, digits, spaces and punctuation pass
+
+
+@pytest.mark.parametrize(
+    "value,integer,reason",
+    [
+        ("5_9", True, "underscores"),
+        ("5_9.5", False, "underscores"),
+        ("٥٩", True, "digits 0-9"),
+        ("５９", False, "digits 0-9"),
+        ("1e3", True, "exponent"),
+        ("1.5E+2", False, "exponent"),
+        (1e3, True, "whole number"),
+        ("5\u200b9", True, "U+200B"),
+    ],
+)
+def test_number_text_error(value, integer, reason):
+    from core.validators import number_text_error
+
+    assert reason in number_text_error(value, integer=integer)
+
+
+@pytest.mark.parametrize("value", ["59", " 59 ", "-3", 59, None, "abc", "NaN", float("inf")])
+def test_number_text_error_leaves_the_rest_to_the_field(value):
+    from core.validators import number_text_error
+
+    assert number_text_error(value, integer=True) is None
+    assert number_text_error("12.5", integer=False) is None and number_text_error(12.5, integer=False) is None
+
+
+# --- text and date bounds (issue 16, item 14) -------------------------------------------------------------
+
+
+def test_free_text_and_date_bounds():
+    from django.core.exceptions import ValidationError
+
+    from core.bounds import DATES, FREE_TEXT, validate_date, validate_free_text
+
+    validate_free_text("x" * FREE_TEXT.maximum)
+    with pytest.raises(ValidationError, match="at most 20 000 characters"):
+        validate_free_text("x" * (FREE_TEXT.maximum + 1))
+    validate_date(datetime.date(1900, 1, 1))
+    validate_date(datetime.date(2100, 12, 31))
+    for bad in (
+        datetime.date(1, 1, 1),
+        datetime.date(1899, 12, 31),
+        datetime.date(2101, 1, 1),
+        datetime.date(9999, 12, 31),
+    ):
+        with pytest.raises(ValidationError, match="between 1900-01-01 and 2100-12-31"):
+            validate_date(bad)
+    assert DATES.validators() == [validate_date] and FREE_TEXT.validators() == [validate_free_text]

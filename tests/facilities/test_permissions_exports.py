@@ -174,7 +174,7 @@ API = [
     ("imports list", "get", "/api/v1/imports/", [401, 200, 200, 200, 200, 200]),
     ("import A", "get", "/api/v1/imports/{import_a.pk}/", [401, 404, 200, 404, 404, 200]),
     ("upload without a file", "post", "/api/v1/imports/", [401, 403, 400, 400, 403, 400]),
-    ("confirm A", "post", "/api/v1/imports/{import_a.pk}/confirm/", [401, 403, 400, 404, 403, 400]),
+    ("confirm A", "post", "/api/v1/imports/{import_a.pk}/confirm/", [401, 403, 409, 404, 403, 409]),
     ("history A finding", "get", "/api/v1/findings/{a.finding.pk}/history/", [401, 200, 200, 404, 200, 200]),
     ("history B cell", "get", "/api/v1/cells/{b.cell.pk}/history/", [401, 200, 404, 200, 200, 200]),
     ("history A project", "get", "/api/v1/conversions/{a.project.pk}/history/", [401, 200, 200, 404, 200, 200]),

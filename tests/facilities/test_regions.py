@@ -32,7 +32,7 @@ def test_every_reader_of_a_region_code_agrees(world, client):
     assert admin.get("/api/v1/summary/", {"region": "KZ-99"}).json()["region"] == [MESSAGE]
     assert admin.get("/api/v1/facilities/", {"region": "KZ-99"}).json()["region"] == [MESSAGE]
     rows = (
-        b"code,name,kind,region\nNEW-1,New colony,colony,KZ-99\n",
+        b"code,name_en,kind,region\nNEW-1,New colony,colony,KZ-99\n",
         f"facility_code,home_region,count_date,persons\n{world.a.facility.code},KZ-99,2026-01-01,3\n".encode(),
     )
     for kind, data in zip(("facilities", "residence"), rows):

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
@@ -240,8 +241,9 @@ def test_other_kinds(estate):
 
 def test_prosecutors_do_not_import(estate):
     prosecutor = make_user("pros_i", "Prosecutors")
-    record = run("cells", CELLS_CSV_UTF8.encode(), prosecutor)
-    assert record.status == "failed" and "Only ministry editors" in record.message
+    with pytest.raises(PermissionDenied, match="Only ministry editors"):  # refused before it is stored
+        run("cells", CELLS_CSV_UTF8.encode(), prosecutor)
+    assert not ImportRecord.objects.exists()
 
 
 def test_command(estate, capsys, tmp_path):
@@ -272,7 +274,9 @@ def test_api_upload_and_confirm(estate):
     assert client.get(f"/api/v1/imports/{body['id']}/").json()["status"] == "checked"
     confirmed = client.post(f"/api/v1/imports/{body['id']}/confirm/")
     assert confirmed.status_code == 200 and confirmed.json()["status"] == "imported"
-    assert client.post(f"/api/v1/imports/{body['id']}/confirm/").status_code == 400
+    again = client.post(f"/api/v1/imports/{body['id']}/confirm/")
+    assert again.status_code == 409 and again.json()["status"] == "imported"
+    assert "already confirmed on " in again.json()["detail"] and "by editor_i: 3 rows written" in again.json()["detail"]
     assert ImportRecord.objects.get(pk=body["id"]).finished_at is not None
     bad = client.post("/api/v1/imports/", {"kind": "nope", "file": upload}, format="multipart")
     assert bad.status_code == 400 and "kind" in bad.json()
@@ -296,10 +300,9 @@ def test_upload_page(estate, client):
 
 def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, django_capture_on_commit_callbacks):
     from cells.models import ComplianceRun
-    from registers.api.views import ImportViewSet
     from tests.conftest import token_client
 
-    monkeypatch.setattr(ImportViewSet, "SYNC_LIMIT", 10)
+    monkeypatch.setattr(services, "BACKGROUND_BYTES", 10)
     client = token_client(estate[2])
     upload = SimpleUploadedFile("cells.csv", CELLS_CSV_UTF8.encode(), content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
@@ -308,7 +311,9 @@ def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, 
     status = client.get(f"/api/v1/imports/{response.json()['id']}/").json()
     assert (status["status"], status["created"], status["updated"]) == ("checked", 2, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(f"/api/v1/imports/{status['id']}/confirm/").json()["status"] == "imported"
+        confirmed = client.post(f"/api/v1/imports/{status['id']}/confirm/")
+    assert confirmed.status_code == 202 and confirmed.json()["status"] == "confirming"
+    assert client.get(f"/api/v1/imports/{status['id']}/").json()["status"] == "imported"
     run = ComplianceRun.objects.get(trigger="edit")
     assert run.facility_id == estate[0].pk and run.cells_evaluated == 3
 
@@ -417,7 +422,11 @@ def test_confirm_once_and_confirmer_recorded(estate):
     assert (done.status, done.confirmed_by) == ("imported", admin)
     assert Cell.objects.get(number="S-1").history.first().history_user == admin
     again = services.process(record, confirm=True, user=admin)
-    assert again.message == "This import was already written." and Cell.objects.filter(block=block).count() == 3
+    assert (
+        again.message.startswith("This import was already confirmed on ")
+        and Cell.objects.filter(block=block).count() == 3
+    )
+    assert "by admin_c: 3 rows written (2 created, 1 updated)" in again.message
 
 
 @pytest.mark.parametrize(
