@@ -7,7 +7,8 @@ YYYY-MM-DD)."
 
 Text and numbers (issue 16, items 1 and 13):
 
-- ``unencodable_reason``: a lone UTF-16 surrogate or a NUL character (the API's parser refuses both).
+- ``unencodable_reason``: a lone UTF-16 surrogate, a NUL character or a Unicode noncharacter (U+FFFE,
+  U+FFFF, U+FDD0-U+FDEF, ...: is_noncharacter) (the API's parser refuses them).
 - Identifiers and names (cell numbers, facility codes, block names, facility names, inspecting bodies)
   have one normal form, ``normalize_identifier``: Unicode NFKC (full-width ``Ａ１`` is ``A1``, a no-break
   space is a space; the numero sign № and the superscripts ² ³ are kept), trimmed, every run of inner whitespace one space. Uniqueness is checked on that
@@ -63,11 +64,28 @@ def future_errors(today: datetime.date | None = None, **dates: datetime.date | N
 # core.parsers.SafeJSONParser before any serializer reads it.
 
 
+# Unicode's 66 noncharacters (U+FDD0-U+FDEF and U+xFFFE, U+xFFFF of every plane; category Cn, never
+# assigned): not for interchange, and U+FFFE/U+FFFF are no XML 1.0 character (an export would break).
+NONCHARACTERS = re.compile(
+    "[\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(17)) + "]"
+)
+
+
+def is_noncharacter(char: str) -> bool:
+    """Whether ``char`` is a Unicode noncharacter (NONCHARACTERS)."""
+    return NONCHARACTERS.fullmatch(char) is not None
+
+
 def unencodable_reason(text: str) -> str | None:
     """Why ``text`` cannot be stored (PostgreSQL refuses NUL) or rendered as UTF-8 (a lone UTF-16
     surrogate such as ``"\\ud800"``), or None when it can. The message never repeats the text."""
     if "\x00" in text:
         return _("Null characters are not allowed.")
+    nonchar = NONCHARACTERS.search(text)
+    if nonchar is not None:
+        return _("The text contains a Unicode noncharacter (%(code)s), which is not allowed.") % {
+            "code": f"U+{ord(nonchar.group()):04X}"
+        }
     if any("\ud800" <= char <= "\udfff" for char in text):
         return _("The text contains a lone UTF-16 surrogate (%(code)s), which cannot be encoded.") % {
             "code": next(f"U+{ord(c):04X}" for c in text if "\ud800" <= c <= "\udfff")
@@ -98,9 +116,9 @@ def normalize_identifier(value: str) -> str:
 
 
 def forbidden_character(value: str) -> str | None:
-    """The first character of ``value`` in FORBIDDEN_CATEGORIES, as ``U+XXXX``, or None."""
+    """The first character of ``value`` in FORBIDDEN_CATEGORIES or a noncharacter, as ``U+XXXX``, or None."""
     for char in value:
-        if unicodedata.category(char) in FORBIDDEN_CATEGORIES:
+        if unicodedata.category(char) in FORBIDDEN_CATEGORIES or is_noncharacter(char):
             return f"U+{ord(char):04X}"
     return None
 

@@ -167,3 +167,31 @@ def test_free_text_and_date_bounds():
         with pytest.raises(ValidationError, match="between 1900-01-01 and 2100-12-31"):
             validate_date(bad)
     assert DATES.validators() == [validate_date] and FREE_TEXT.validators() == [validate_free_text]
+
+
+NONCHARACTERS = ["\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"]
+
+
+@pytest.mark.parametrize("char", NONCHARACTERS, ids=[f"U+{ord(c):04X}" for c in NONCHARACTERS])
+def test_noncharacters_are_refused_in_names_and_in_any_api_text(char):
+    """Unicode noncharacters (category Cn, never assigned; U+FFFE/U+FFFF cannot be written in XML, so one
+    would break an XLSX export) are refused in identifiers and names and in every JSON text of the API."""
+    from django.core.exceptions import ValidationError
+
+    from core.validators import unencodable_reason, validate_name
+
+    with pytest.raises(ValidationError) as caught:
+        validate_name(f"A{char}1")
+    assert f"U+{ord(char):04X}" in caught.value.messages[0]
+    assert unencodable_reason(f"text {char}") == (
+        f"The text contains a Unicode noncharacter (U+{ord(char):04X}), which is not allowed."
+    )
+    for neighbour in ("\ufdcf", "\ufdf0", "\ufffd", "\U0001fffd", "\U00020000"):  # assigned or private: not these
+        assert unencodable_reason(f"text {neighbour}") is None
+
+
+def test_a_noncharacter_in_a_json_body_is_400_naming_the_field(world):
+    response = world.clients["prosecutor"].patch(
+        f"/api/v1/findings/{world.a.finding.pk}/", {"description": "Overcrowding\uffff"}, format="json"
+    )
+    assert response.status_code == 400 and "U+FFFF" in response.json()["description"][0]
