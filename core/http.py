@@ -21,7 +21,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .versioning import StaleVersion, check_version
+from .versioning import StaleVersion
 
 MAX_DIGITS = 9  # versions are PositiveIntegerFields; 9 digits is far beyond any real version
 

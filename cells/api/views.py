@@ -59,9 +59,7 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
         # The role first (issue 16 item 8), then If-Match (item 2), then the body.
         services.check_can_edit_cells(request.user, cell)
         version = expected_version(request, cell) if cell is not None else None
-        serializer = CellWriteSerializer(
-            data=request.data, partial=partial, context={"request": request, "cell": cell}
-        )
+        serializer = CellWriteSerializer(data=request.data, partial=partial, context={"request": request, "cell": cell})
         serializer.is_valid(raise_exception=True)
         saved = services.save_cell(
             user=request.user, data=serializer.validated_data, cell=cell, expected_version=version

@@ -149,7 +149,13 @@ def test_the_project_admin_cannot_set_the_status_or_the_figures(world, admin_cli
     assert admin_client.post(url, data).status_code == 302
     stored = ConversionProject.objects.get(pk=project.pk)
     assert stored.contractor == "Admin's contractor"
-    assert (stored.status, stored.percent_complete, stored.budget_spent_kzt, stored.actual_start, stored.actual_end) == (
+    assert (
+        stored.status,
+        stored.percent_complete,
+        stored.budget_spent_kzt,
+        stored.actual_start,
+        stored.actual_end,
+    ) == (
         stored_before.status,
         stored_before.percent_complete,
         stored_before.budget_spent_kzt,
