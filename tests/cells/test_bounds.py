@@ -56,8 +56,11 @@ def test_model_api_design_check_and_import_refuse_the_same_values(world, name):
             form = CompletionForm({name: str(value)})
             assert not form.is_valid() and name in form.errors, (name, value)
     bound = bounds.BOUNDS[name]
-    header = f"facility_code,block_name,number,accommodation_type,{name}\n"
-    row = f"{world.a.facility.code},{cell.block.name},{cell.number},{cell.accommodation_type},{OUTSIDE[name][1]}\n"
+    # A count in the cell survey is a headcount (cells.services.check_cell_change): dated.
+    dated = name == "occupancy"
+    header = f"facility_code,block_name,number,accommodation_type,{name}{',occupancy_date' if dated else ''}\n"
+    row = f"{world.a.facility.code},{cell.block.name},{cell.number},{cell.accommodation_type},{OUTSIDE[name][1]}"
+    row += ",2026-01-01\n" if dated else "\n"
     out = imports.check_file("cells", (header + row).encode(), user=world.users["admin"])
     assert [e["column"] for e in out.errors] == [name], out.errors
     assert str(bound.maximum) in out.errors[0]["reason"]
