@@ -162,6 +162,10 @@ def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
         check_headcount(cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"))
 
 
+def _counts(cell: Cell) -> dict:
+    return {name: getattr(cell, name) for name in COUNT_FIELDS}
+
+
 def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
     """Apply ``data`` to ``cell`` (a new Cell when None) and validate it, without saving: the rules every
     write path of a cell shares (the page, the API, the import).
@@ -174,11 +178,8 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
     ValidationError.
     """
     check_can_edit_cells(user, cell)
-    if cell is not None and cell.pk is not None:
-        check_cell_change(cell, data, edit=False)
-    elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
-        first = Cell(status=data.get("status", Cell.Status.IN_USE))
-        check_headcount(first, data.get("occupancy"), data.get("occupancy_date"))
+    # The count and status as stored, for the rules of a change (after the fields' own rules).
+    stored = None if cell is None or cell.pk is None else Cell(status=cell.status, **_counts(cell))
     cell = cell or Cell()
     block = data.get("block") or (cell.block if cell.block_id else None)
     if block is None:
@@ -192,6 +193,10 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
         cell.full_clean(exclude=["block"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise ValidationError(error.message_dict) from None
+    if stored is not None:
+        check_cell_change(stored, data, edit=False)
+    elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
+        check_headcount(Cell(status=cell.status), data.get("occupancy"), data.get("occupancy_date"))
     if check_unique and Cell.objects.filter(block=block, number=cell.number).exclude(pk=cell.pk).exists():
         raise ValidationError(
             {"number": [_("Number %(number)s is already used in this block.") % {"number": cell.number}]}

@@ -84,7 +84,11 @@ def test_the_service_refuses_a_count_with_an_edit(world, counted):
         ({"occupancy": 1}, "occupancy_date", "Give the date of the count"),
         ({"occupancy": 1, "occupancy_date": "2099-01-01"}, "occupancy_date", "cannot be in the future"),
         ({"occupancy_date": TODAY.isoformat()}, "occupancy", "number of persons"),
-        ({"occupancy": 1, "occupancy_date": TODAY.isoformat(), "status": "decommissioned"}, "status", "holds nobody"),
+        (
+            {"occupancy": 1, "occupancy_date": TODAY.isoformat(), "status": "decommissioned"},
+            "occupancy",
+            "holds nobody",
+        ),
     ],
 )
 def test_a_new_cell_with_a_count_follows_the_headcount_rules(world, count, field, words):
