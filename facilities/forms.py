@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ServiceValidatedModelForm
+from core.forms import DecimalField, ServiceValidatedModelForm, VersionedFormMixin
 from core.widgets import DATE
 
 from .flow import allowed_transitions
@@ -19,16 +19,15 @@ class StatusField(forms.ChoiceField):
         return value in ConversionProject.Status.values
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(VersionedFormMixin, forms.Form):
     """A progress update of a conversion project; ``version`` is the version the editor saw."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date of the update"), widget=DATE)
     status = StatusField(label=_("Status"))
-    percent_complete = forms.DecimalField(
+    percent_complete = DecimalField(
         label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
-    budget_spent_kzt = forms.DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
     actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE)
     actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -38,7 +37,7 @@ class ProgressForm(forms.Form):
     )
 
     def __init__(self, *args, project: ConversionProject, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=project, **kwargs)
         statuses = [project.status] + [
             s
             for s in allowed_transitions(project.status, project.status_before_suspension)
@@ -48,11 +47,9 @@ class ProgressForm(forms.Form):
         self.fields["status"].choices = [(s, labels[s]) for s in statuses]
 
 
-class ProjectForm(ServiceValidatedModelForm):
+class ProjectForm(VersionedFormMixin, ServiceValidatedModelForm):
     """The planned figures of a conversion project (facilities.services.PROJECT_FIELDS), with the version
     the editor opened (hidden). Status, percent and spend are the progress form's."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = ConversionProject
@@ -66,7 +63,3 @@ class ProjectForm(ServiceValidatedModelForm):
             "target_places",
         ]
         widgets = {"planned_start": DATE, "planned_end": DATE}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)
