@@ -165,6 +165,8 @@ def _form_value(form: forms.BaseForm, name: str, value: Any) -> Any:
     if value is None:
         return "unknown" if isinstance(widget, forms.NullBooleanSelect) else ""
     shown = widget.format_value(field.prepare_value(value))
+    if isinstance(shown, list | tuple):  # a select's value is the list of its selected options
+        shown = shown[0] if shown else None
     return "" if shown is None else str(shown)
 
 

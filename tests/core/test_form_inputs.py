@@ -290,14 +290,15 @@ def test_a_second_submit_of_a_stale_finding_page_keeps_the_other_users_changes(c
     inspection_services.save_finding(
         user=world.users["admin"],
         finding=Finding.objects.get(pk=finding.pk),
-        data={"recommendation": "Theirs", "deadline": datetime.date(2027, 3, 1), "severity": "high"},
+        data={"recommendation": "Theirs", "deadline": datetime.date(2027, 3, 1), "severity": "low"},
     )
-    mine = {**opened, "description": "Mine", "severity": "low"}  # severity: both changed it
+    assert opened["severity"] == "high"
+    mine = {**opened, "description": "Mine", "recommendation": "Mine too"}  # recommendation: both changed it
     stale = client.post(url, mine)
     assert stale.status_code == 200 and "Theirs" in stale.content.decode()
     again = form_data(stale.content.decode(), "deadline")
     assert (again["recommendation"], again["deadline"], again["description"], again["severity"]) == (
-        "Theirs",
+        "Mine too",
         "2027-03-01",
         "Mine",
         "low",
@@ -306,7 +307,7 @@ def test_a_second_submit_of_a_stale_finding_page_keeps_the_other_users_changes(c
     stored = Finding.objects.get(pk=finding.pk)
     assert (stored.description, stored.recommendation, stored.deadline, stored.severity) == (
         "Mine",
-        "Theirs",
+        "Mine too",
         datetime.date(2027, 3, 1),
         "low",
     )
