@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DATES, FREE_TEXT
-from core.forms import ServiceValidatedModelForm, StrictDecimalField, StrictIntegerField, strict_formfield
+from core.forms import DecimalField, IntegerField, ServiceValidatedModelForm, VersionedFormMixin
 from core.validators import normalize_identifier, validate_name
-from facilities.forms import DATE
+from core.widgets import DATE
 
 from . import bounds
 from .models import Cell
@@ -55,9 +55,9 @@ TRI_STATE_FIELDS = ("has_sanitary_annex", "sanitary_annex_partitioned", "has_nat
 HEADCOUNT_FIELDS = ("occupancy", "occupancy_date")
 
 
-class CellForm(ServiceValidatedModelForm):
+class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
     """A room or cell; the block list holds the blocks the editor may edit. Numbers take ASCII digits only
-    (core.forms.strict_formfield).
+    (core.forms.DecimalField, IntegerField).
 
     Changing a cell (``instance`` given): the form carries the ``version`` it was opened with, and has no
     occupancy or date of the count (the headcount's, written by cells.services.update_headcount through the
@@ -65,11 +65,8 @@ class CellForm(ServiceValidatedModelForm):
     Registering one: the first count may be given.
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
     class Meta:
         model = Cell
-        formfield_callback = strict_formfield
         fields = ["block", *Cell.WRITABLE_FIELDS]
         widgets = {"occupancy_date": DATE}
         field_classes = dict.fromkeys(TRI_STATE_FIELDS, TriStateField)
@@ -80,9 +77,6 @@ class CellForm(ServiceValidatedModelForm):
         if self.instance.pk is not None:
             for name in HEADCOUNT_FIELDS:
                 del self.fields[name]
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]
 
     def changed_fields(self) -> dict[str, Any]:
         """The cell's fields the user changed ({name: cleaned value}), compared with the cell as the form was
@@ -93,36 +87,35 @@ class CellForm(ServiceValidatedModelForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class CompletionForm(forms.Form):
-    """Completion of a conversion project: the last update and the block's new single cells, all of the
-    same standard design (numbered ``prefix`` + 001, 002, ...)."""
+class CompletionForm(VersionedFormMixin, forms.Form):
+    """Completion of a conversion project (``record``, whose version the form carries): the last update and
+    the block's new single cells, all of the same standard design (numbered ``prefix`` + 001, 002, ...)."""
 
-    version = StrictIntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
     actual_end = forms.DateField(label=_("Actual end of works"), widget=DATE, validators=DATES.validators())
-    budget_spent_kzt = StrictDecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
     )
-    count = StrictIntegerField(label=_("Number of new single cells"), min_value=1, max_value=2000)
+    count = IntegerField(label=_("Number of new single cells"), min_value=1, max_value=2000)
     prefix = forms.CharField(
         label=_("Cell number prefix"), max_length=10, initial="S", required=False, validators=[validate_name]
     )
-    living_space_m2 = StrictDecimalField(
+    living_space_m2 = DecimalField(
         label=_("Living space per cell (m², excluding the sanitary annex)"),
         decimal_places=2,
         **bounds.LIVING_SPACE_M2.limits(),
     )
     has_sanitary_annex = TriStateField(label=_("In-cell sanitary annex"), initial=True)
     sanitary_annex_partitioned = TriStateField(label=_("Annex fully partitioned"), initial=True)
-    min_wall_distance_m = StrictDecimalField(
+    min_wall_distance_m = DecimalField(
         label=_("Distance between walls (m)"), decimal_places=2, required=False, **bounds.MIN_WALL_DISTANCE_M.limits()
     )
-    ceiling_height_m = StrictDecimalField(
+    ceiling_height_m = DecimalField(
         label=_("Ceiling height (m)"), decimal_places=2, required=False, **bounds.CEILING_HEIGHT_M.limits()
     )
     has_natural_light = TriStateField(label=_("Natural light"), initial=True)
-    persons_moved_in = StrictIntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
+    persons_moved_in = IntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
 
     def clean_prefix(self):
         """The prefix in the normal form of cell numbers (core.validators.normalize_identifier)."""

@@ -91,7 +91,7 @@ def completion_form(request, pk):
         "sanitary_annex_partitioned": True,
         "has_natural_light": True,
     }
-    form = CompletionForm(request.POST or None, initial=initial)
+    form = CompletionForm(request.POST or None, initial=initial, record=project)
     stale_rows = None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("version", "date", "actual_end", "budget_spent_kzt", "note")}

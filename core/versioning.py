@@ -56,12 +56,16 @@ class Versioned(models.Model):
 @dataclass(frozen=True)
 class FieldChange:
     """One field that differs between the version a writer read (``then``) and the stored row (``now``):
-    values as display text (choices by their label), None for empty."""
+    values as display text (choices by their label), None for empty. ``then_value`` and ``now_value`` are
+    the raw values (as the model holds them, a foreign key by its key), for a form to put the stored value
+    back in a field the user did not touch (core.forms.show_stale); they are not in :meth:`as_dict`."""
 
     field: str
     label: str
     then: str | None
     now: str | None
+    then_value: Any = None
+    now_value: Any = None
 
     def as_dict(self) -> dict[str, str | None]:
         return {"field": self.field, "label": self.label, "then": self.then, "now": self.now}
@@ -235,7 +239,9 @@ def changes_since(instance: models.Model, version: int) -> list[FieldChange]:
     for field in _tracked_fields(instance):
         old, new = getattr(then, field.attname), getattr(instance, field.attname)
         if old != new:
-            changes.append(FieldChange(field.name, str(field.verbose_name), _display(field, old), _display(field, new)))
+            changes.append(
+                FieldChange(field.name, str(field.verbose_name), _display(field, old), _display(field, new), old, new)
+            )
     return changes
 
 

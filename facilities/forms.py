@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DATES, FREE_TEXT
-from core.forms import ServiceValidatedModelForm, StrictDecimalField, StrictIntegerField
+from core.forms import DecimalField, ServiceValidatedModelForm, VersionedFormMixin
 from core.widgets import DATE
 
 from .flow import allowed_transitions
@@ -20,16 +20,15 @@ class StatusField(forms.ChoiceField):
         return value in ConversionProject.Status.values
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(VersionedFormMixin, forms.Form):
     """A progress update of a conversion project; ``version`` is the version the editor saw."""
 
-    version = StrictIntegerField(widget=forms.HiddenInput)
     date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
     status = StatusField(label=_("Status"))
-    percent_complete = StrictDecimalField(
+    percent_complete = DecimalField(
         label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
-    budget_spent_kzt = StrictDecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
     actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE, validators=DATES.validators())
     actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE, validators=DATES.validators())
     note = forms.CharField(
@@ -44,7 +43,7 @@ class ProgressForm(forms.Form):
     )
 
     def __init__(self, *args, project: ConversionProject, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=project, **kwargs)
         statuses = [project.status] + [
             s
             for s in allowed_transitions(project.status, project.status_before_suspension)
@@ -54,11 +53,9 @@ class ProgressForm(forms.Form):
         self.fields["status"].choices = [(s, labels[s]) for s in statuses]
 
 
-class ProjectForm(ServiceValidatedModelForm):
+class ProjectForm(VersionedFormMixin, ServiceValidatedModelForm):
     """The planned figures of a conversion project (facilities.services.PROJECT_FIELDS), with the version
     the editor opened (hidden). Status, percent and spend are the progress form's."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:
         model = ConversionProject
@@ -72,7 +69,3 @@ class ProjectForm(ServiceValidatedModelForm):
             "target_places",
         ]
         widgets = {"planned_start": DATE, "planned_end": DATE}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.instance.version)

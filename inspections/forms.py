@@ -5,23 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, StandardRule
 from core.bounds import FREE_TEXT
-from core.forms import ServiceValidatedModelForm
-from facilities.forms import DATE
+from core.forms import ServiceValidatedModelForm, VersionedFormMixin
+from core.widgets import DATE
 
 from .models import Finding, Inspection
-
-
-class VersionedFormMixin(forms.Form):
-    """``version``: the version of the record when the form was opened (hidden), sent to the service,
-    which refuses a stale one (core.versioning.StaleVersion, shown by core.forms.show_stale)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        instance = getattr(self, "instance", None)
-        if instance is not None and instance.pk is not None:
-            self.initial.setdefault("version", instance.version)
 
 
 class InspectionForm(VersionedFormMixin, ServiceValidatedModelForm):
@@ -72,19 +59,17 @@ class MoveField(forms.ChoiceField):
         return value in Finding.Status.values
 
 
-class FindingStatusForm(forms.Form):
+class FindingStatusForm(VersionedFormMixin, forms.Form):
     """A move of a finding. No move is preselected (the first choice is empty and required), so a Save
     never writes a status the user did not choose; ``version`` is the finding's version when the page was
     opened."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     status = MoveField(label=_("New status"), error_messages={"required": _("Choose the new status of the finding.")})
     response = forms.CharField(
         label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT.maximum
     )
 
     def __init__(self, *args, allowed: list[str], finding: Finding, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=finding, **kwargs)
         labels = dict(Finding.Status.choices)
         self.fields["status"].choices = [("", _("— choose a move —"))] + [(s, labels[s]) for s in allowed]
-        self.initial.setdefault("version", finding.version)

@@ -4,11 +4,21 @@ otherwise on SQLite with eager Celery, and the tests that need a real service ar
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from cells.services import load_standards
 from facilities.services import load_regions
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in ru or kk leaves its language active in the thread: each test starts in the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql", "psql"))
 HAS_BROKER = bool(os.environ.get("CELERY_BROKER_URL"))

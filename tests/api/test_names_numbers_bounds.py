@@ -2,11 +2,11 @@
 the API, the pages' forms and the register import. One rule each: core.validators (normal form of
 identifiers, no invisible or control characters, ASCII digits) and core.bounds (FREE_TEXT, DATES)."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cells.models import Cell
 from core.bounds import DATES, FREE_TEXT
@@ -136,7 +136,7 @@ def test_progress_numbers_take_ascii_digits_only(world):
     for value in ("7_0", "٧٠", "7e1"):
         body = {
             "version": 1,
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "status": "construction",
             "percent_complete": value,
             "budget_spent_kzt": "700000",
@@ -166,7 +166,7 @@ def test_the_progress_form_numbers_take_ascii_digits_only(world, client):
         reverse("conversion-progress", args=[project.pk]),
         {
             "version": project.version,
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "status": "construction",
             "percent_complete": "7_0",
             "budget_spent_kzt": "٧٠٠٠٠٠",
@@ -210,7 +210,7 @@ def test_long_text_is_a_form_error(world, client):
         reverse("conversion-progress", args=[project.pk]),
         {
             "version": 1,
-            "date": datetime.date.today().isoformat(),
+            "date": timezone.localdate().isoformat(),
             "status": "construction",
             "percent_complete": "70",
             "budget_spent_kzt": "700000",

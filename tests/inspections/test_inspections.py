@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from cells.models import Cell
 from inspections.models import Finding, FindingUpdate, OverdueCheck
 from inspections.services import allowed_moves, change_finding_status, check_overdue, save_finding
 from inspections.tasks import check_overdue_findings
@@ -125,6 +126,7 @@ def test_history_page(world, client):
     client.post(
         f"/cells/{world.a.cell.pk}/edit/",
         {
+            "version": Cell.objects.get(pk=world.a.cell.pk).version,
             "block": world.a.cell_block.pk,
             "number": "C-A",
             "accommodation_type": "single_occupancy_cell",

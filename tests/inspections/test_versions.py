@@ -300,6 +300,9 @@ def test_a_duplicate_move_on_the_page_is_told(world, client):
     finding = world.a.finding
     services.change_finding_status(user=world.users["admin"], finding=finding, status="in_progress", response="x")
     client.force_login(world.users["editor_a"])
-    page = client.post(f"/findings/{finding.pk}/", {"status": "in_progress", "response": "y"}).content.decode()
+    version = Finding.objects.get(pk=finding.pk).version  # a page opened after the move, submitted again
+    page = client.post(
+        f"/findings/{finding.pk}/", {"version": version, "status": "in_progress", "response": "y"}
+    ).content.decode()
     assert "already in progress (moved by admin_u at" in page
     assert FindingUpdate.objects.filter(finding=finding, status="in_progress").count() == 1
