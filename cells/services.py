@@ -123,8 +123,8 @@ COUNT_FIELDS = ("occupancy", "occupancy_date")
 def count_by_headcount_message() -> str:
     """The one message of a count sent with an edit of a stored cell."""
     return _(
-        "The count is recorded only as a headcount (PATCH /api/v1/cells/<id>/headcount/, the cell's headcount "
-        "page or a headcounts import), never by an edit of the cell."
+        "The count is recorded only as a headcount (PATCH /api/v1/cells/<id>/headcount/ or a headcounts "
+        "import), never by an edit of the cell."
     )
 
 
