@@ -55,7 +55,7 @@ def progress_form(request, pk):
         {
             "form": form,
             "project": project,
-            "allowed": facility_services.allowed_transitions(project),
+            "allowed": [ConversionProject.Status(s).label for s in facility_services.allowed_transitions(project)],
             "stale_rows": stale_rows,
         },
     )

@@ -107,6 +107,7 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
     response = client.post(
         f"/cells/{a.cell.pk}/edit/",
         {
+            "version": a.cell.version,  # the version the page was opened with
             "block": a.cell_block.pk,
             "number": a.cell.number,
             "accommodation_type": "single_occupancy_cell",

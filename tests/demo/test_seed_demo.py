@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -83,12 +84,26 @@ def test_demo_users_and_token(seeded):
     assert users["admin"].is_superuser and not users["prosecutor"].is_staff
     assert list(users["editor"].staff_profile.regions.values_list("code", flat=True)) == ["KZ-35"]
     assert users["prosecutor"].check_password("prosecutor-demo-2026")
-    token = re.search(r"API client token \(shown once; expires in 90 days\): (rp_[0-9a-f]{64})\n", seeded).group(1)
+    token = re.search(
+        r"API client token \(shown once; expires in 90 days\): (rp_[0-9a-f]{64}) \(reads every region; writes headcounts in KZ-35\)\n",
+        seeded,
+    ).group(1)
     assert AuthToken.objects.get(user=users["api-client"]).token_key == token[:15]
     assert token not in str(list(AuthToken.objects.values_list()))  # only its digest is stored
     response = APIClient().get("/api/v1/summary/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert "prosecutor-demo-2026" in seeded
+    # The printed token can try the API's write path: a headcount in KZ-35 (ETag, If-Match), none elsewhere.
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {token}")
+    cell = Cell.objects.in_use().filter(block__facility__region__code="KZ-35").order_by("pk").first()
+    read = client.get(f"/api/v1/cells/{cell.pk}/")
+    body = {"occupancy": cell.occupancy or 0, "occupancy_date": timezone.localdate().isoformat()}
+    written = client.patch(f"/api/v1/cells/{cell.pk}/headcount/", body, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert written.status_code == 200, written.json()
+    stale = client.patch(f"/api/v1/cells/{cell.pk}/headcount/", body, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert stale.status_code == 412
+    other = Cell.objects.in_use().exclude(block__facility__region__code="KZ-35").order_by("pk").first()
+    assert client.patch(f"/api/v1/cells/{other.pk}/headcount/", body, format="json").status_code == 403
 
 
 def test_the_example_request_names_the_demos_port(seeded):

@@ -246,3 +246,12 @@ def test_two_concurrent_editors_one_conflict(standards, regions):
     assert project.version == 2
     assert ProgressUpdate.objects.filter(project=project).count() == 2  # the seed update and the winner's
     assert project.percent_complete == ProgressUpdate.objects.filter(project=project).latest("id").percent_complete
+
+
+def test_the_progress_page_names_the_next_statuses_by_their_labels(client, world):
+    """The progress page lists the allowed next statuses in the reader's language, not as codes."""
+    client.force_login(world.users["editor_a"])
+    client.cookies["django_language"] = "ru"
+    page = client.get(f"/conversions/{world.a.project.pk}/progress/").content.decode()
+    line = next(line for line in page.splitlines() if "Допустимые следующие статусы" in line)
+    assert "ввод в эксплуатацию" in line and "commissioning" not in line

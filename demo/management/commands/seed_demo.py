@@ -35,6 +35,7 @@ ROLES = {
     "editor": ("Ministry editors", ["KZ-35"]),
     "api-client": ("API clients", None),
 }
+DEMO_CLIENT_HEADCOUNT_REGIONS = ["KZ-35"]  # the API client's headcount write scope
 
 
 def demo_password(username: str) -> str:
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<11} password {password:<24} {group}{scope}")
         self.stdout.write(
             f"API client token (shown once; expires in {settings.API_TOKEN_DAYS} days): {users['api-client']}"
+            f" (reads every region; writes headcounts in {', '.join(DEMO_CLIENT_HEADCOUNT_REGIONS)})"
         )
         address = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"  # make demo's
         self.stdout.write(
@@ -188,6 +190,10 @@ class Command(BaseCommand):
                 profile, _ = StaffProfile.objects.get_or_create(user=user)
                 profile.regions.add(*Region.objects.filter(code__in=region_codes))
             tokens[username] = user
+        # The demo client may also write headcounts in the demo editor's region (PATCH .../headcount/), so
+        # that the API's write path (ETag, If-Match, 412) can be tried with the printed token.
+        client_profile, _ = StaffProfile.objects.get_or_create(user=tokens["api-client"])
+        client_profile.headcount_regions.add(*Region.objects.filter(code__in=DEMO_CLIENT_HEADCOUNT_REGIONS))
         view_perms = Permission.objects.filter(
             codename__startswith="view_", content_type__app_label__in=["facilities", "cells", "inspections"]
         )
