@@ -46,7 +46,9 @@ class Inspection(Versioned):
         UNANNOUNCED = "unannounced", _("unannounced")
         FOLLOW_UP = "follow_up", _("follow-up")
 
-    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="inspections")
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("facility")
+    )
     date_start = models.DateField(_("start date"), validators=DATES.validators())
     date_end = models.DateField(_("end date"), null=True, blank=True, validators=DATES.validators())
     body = models.CharField(_("inspecting body"), max_length=20, choices=Body.choices)
@@ -99,9 +101,13 @@ class Finding(Versioned):
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
-    block = models.ForeignKey(ResidentialBlock, on_delete=models.SET_NULL, null=True, blank=True)
-    cell = models.ForeignKey(Cell, on_delete=models.SET_NULL, null=True, blank=True)
-    rule = models.ForeignKey(StandardRule, on_delete=models.PROTECT, null=True, blank=True)
+    block = models.ForeignKey(
+        ResidentialBlock, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("residential block")
+    )
+    cell = models.ForeignKey(Cell, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("cell"))
+    rule = models.ForeignKey(
+        StandardRule, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("standard rule")
+    )
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     description = models.TextField(_("description"), validators=FREE_TEXT.validators())
     recommendation = models.TextField(_("recommendation"), blank=True, validators=FREE_TEXT.validators())

@@ -8,6 +8,7 @@ from cells.models import Cell
 from inspections.models import Finding, FindingUpdate, OverdueCheck
 from inspections.services import allowed_moves, change_finding_status, check_overdue, save_finding
 from inspections.tasks import check_overdue_findings
+from tests.factories import InspectionFactory
 
 TODAY = timezone.localdate()
 
@@ -141,3 +142,14 @@ def test_history_page(world, client):
     )
     page = client.get(f"/history/cell/{world.a.cell.pk}/").content.decode()
     assert "editor_a" in page and "6.60 → 7.50" in page
+
+
+def test_the_inspection_and_finding_forms_label_their_choices_in_the_readers_language(world, client):
+    """The facility, block, cell and rule choices are labelled from the models' translated names (kk)."""
+    client.force_login(world.users["prosecutor_a"])
+    client.cookies["django_language"] = "kk"
+    recorded = InspectionFactory(facility=world.a.facility)
+    inspection = client.get("/inspections/new/").content.decode()
+    finding = client.get(f"/inspections/{recorded.pk}/findings/new/").content.decode()
+    assert "Мекеме" in inspection and ">Facility" not in inspection
+    assert "Стандарт ережесі" in finding and ">Rule" not in finding
