@@ -40,8 +40,8 @@ STALE_EXAMPLE = OpenApiExample(
     status_codes=["412"],
     response_only=True,
     value={
-        "detail": "This cell was changed by editor.almaty at 2026-12-03 10:42 (now version 8; you read version 7). "
-        "Nothing was saved: check the changes and submit again.",
+        "detail": "This cell was changed by editor.almaty at 2026-12-03 10:42 (now version 8; you sent version 7). "
+        'Nothing was saved: read it again, check the changes and send yours with If-Match: "8".',
         "version": 8,
         "your_version": 7,
         "changed_by": "editor.almaty",

@@ -89,23 +89,35 @@ class StaleVersion(ConflictError):
         current = getattr(instance, "version", None)
         who = self.changed_by or gettext("the system")
         when = f"{timezone.localtime(self.changed_at):%Y-%m-%d %H:%M}" if self.changed_at else "?"
-        message = gettext(
-            "This %(record)s was changed by %(user)s at %(date)s (now version %(current)s; you read version "
-            "%(expected)s). Nothing was saved: check the changes and submit again."
-        ) % {
+        self._params = {
             "record": instance._meta.verbose_name,
             "user": who,
             "date": when,
             "current": current,
             "expected": expected if expected is not None else "?",
         }
+        message = (
+            gettext(
+                "This %(record)s was changed by %(user)s at %(date)s (now version %(current)s; you read version "
+                "%(expected)s). Nothing was saved: check the changes and submit again."
+            )
+            % self._params
+        )
         super().__init__(message, current)
 
     def as_dict(self) -> dict[str, Any]:
         """``{"detail", "version", "your_version", "changed_by", "changed_at", "changes": [{field, label,
-        then, now}]}`` for the API's 409/412 body."""
+        then, now}]}`` for the API's 409/412 body; ``detail`` tells a client to read the record again and
+        send its change with the new ETag (a page's message says to submit the form again)."""
+        detail = (
+            gettext(
+                "This %(record)s was changed by %(user)s at %(date)s (now version %(current)s; you sent version "
+                '%(expected)s). Nothing was saved: read it again, check the changes and send yours with If-Match: "%(current)s".'
+            )
+            % self._params
+        )
         return {
-            "detail": str(self),
+            "detail": detail,
             "version": self.current_version,
             "your_version": self.expected,
             "changed_by": self.changed_by,

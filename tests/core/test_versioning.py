@@ -44,6 +44,8 @@ def test_changes_since_names_each_field_changed_after_a_version(world):
         check_version(stored, read)
     body = stale.value.as_dict()
     assert body["version"] == read + 1 and body["your_version"] == read
+    assert f'send yours with If-Match: "{read + 1}"' in body["detail"]  # a client is told the ETag to send
+    assert "submit again" in str(stale.value)  # a page's message speaks of the form
     assert {c["field"] for c in body["changes"]} == set(changes)
 
 
