@@ -20,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.exceptions import AlreadyDone
 from core.sync import SyncCounts, sync_rows
-from core.validators import future_message, is_in_future
+from core.validators import future_message, identity_key, is_in_future
 from core.versioning import assign, bump, check_version, lock, lock_table_for_writes, save_changes
 from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
@@ -166,6 +166,15 @@ def _counts(cell: Cell) -> dict:
     return {name: getattr(cell, name) for name in COUNT_FIELDS}
 
 
+def _number_taken(block: ResidentialBlock, cell: Cell) -> bool:
+    """Whether another cell of ``block`` has ``cell``'s number under core.validators.identity_key (``s-1`` is
+    S-1), the rule the imports match numbers by, so that no two cells of a block can be told apart by letter
+    case alone."""
+    key = identity_key(cell.number)
+    others = Cell.objects.filter(block=block).exclude(pk=cell.pk).values_list("number", flat=True)
+    return any(identity_key(number) == key for number in others.iterator())
+
+
 def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
     """Apply ``data`` to ``cell`` (a new Cell when None) and validate it, without saving: the rules every
     write path of a cell shares (the page, the API, the import).
@@ -197,7 +206,7 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
         check_cell_change(stored, data, edit=False)
     elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
         check_headcount(Cell(status=cell.status), data.get("occupancy"), data.get("occupancy_date"))
-    if check_unique and Cell.objects.filter(block=block, number=cell.number).exclude(pk=cell.pk).exists():
+    if check_unique and _number_taken(block, cell):
         raise ValidationError(
             {"number": [_("Number %(number)s is already used in this block.") % {"number": cell.number}]}
         )

@@ -97,6 +97,13 @@ def unencodable_reason(text: str) -> str | None:
 # Identifiers, names and numbers (issue 16, item 13).
 
 FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+# Characters that render as nothing (or as a blank) but are not in those categories: the Unicode property
+# Default_Ignorable_Code_Point outside Cf (combining grapheme joiner, Hangul fillers, Khmer inherent vowels,
+# Mongolian and standard variation selectors, the tag-range variation selectors), plus the blank Braille
+# pattern. (Unicode 15.1, DerivedCoreProperties.txt.)
+INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
+)
 
 
 # Compatibility characters that NFKC would rewrite but that Russian and Kazakh names and numbers use as
@@ -115,10 +122,18 @@ def normalize_identifier(value: str) -> str:
     return re.sub(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+", " ", normal).strip(" \t")
 
 
+def identity_key(value: Any) -> Any:
+    """The key under which two identifiers (facility codes, block names, cell numbers) are one and the same
+    record: the normal form (normalize_identifier), case-folded (``s-1`` is S-1, ``Straße-1`` is
+    STRASSE-1), on every path (the pages, the API and the imports). Non-strings are returned as they are."""
+    return normalize_identifier(value).casefold() if isinstance(value, str) else value
+
+
 def forbidden_character(value: str) -> str | None:
-    """The first character of ``value`` in FORBIDDEN_CATEGORIES or a noncharacter, as ``U+XXXX``, or None."""
+    """The first character of ``value`` in FORBIDDEN_CATEGORIES, a noncharacter or INVISIBLE, as ``U+XXXX``,
+    or None."""
     for char in value:
-        if unicodedata.category(char) in FORBIDDEN_CATEGORIES or is_noncharacter(char):
+        if unicodedata.category(char) in FORBIDDEN_CATEGORIES or is_noncharacter(char) or INVISIBLE.fullmatch(char):
             return f"U+{ord(char):04X}"
     return None
 
@@ -159,7 +174,8 @@ def number_text_error(value: Any, *, integer: bool) -> str | None:
     """Why ``value``, given for a number, is refused although a lenient parser (Python's ``int``,
     ``Decimal``) would read it, or None. Texts are trimmed of spaces first. Refused: an invisible or
     control character, an underscore separator (``"5_9"``), a digit other than 0-9 (``"٥٩"``, ``"５９"``),
-    an exponent (``"1e3"``); for a count (``integer``) also a finite JSON float (``1e3``, ``59.0``).
+    an exponent (``"1e3"``); for a count (``integer``) also a finite JSON float (``1e3``, ``59.0``) and a
+    decimal point in a text (``"59.0"``, ``"59."``).
     Anything else that is not a number (``"abc"``, ``"NaN"``, ``"12,5"``) is left to the field, which
     refuses it with its own message."""
     if value is None or isinstance(value, (bool, int, Decimal)):
@@ -177,6 +193,8 @@ def number_text_error(value: Any, *, integer: bool) -> str | None:
     digits = ascii_digits_error(raw, integer)
     if digits:
         return digits
+    if integer and "." in raw:
+        return _("A valid integer is required: a whole number, without a decimal point or an exponent.")
     if EXPONENT.fullmatch(raw):
         if integer:
             return _("A valid integer is required: use the digits 0-9 without an exponent (1000, not 1e3).")

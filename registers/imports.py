@@ -21,7 +21,7 @@ from cells import services as cell_services
 from cells.models import Cell
 from core import tabular, versioning
 from core.tabular import TabularError
-from core.validators import future_errors, future_message, is_in_future
+from core.validators import future_errors, future_message, identity_key, is_in_future
 from facilities import decisions
 from facilities.bounds import FACILITY_PERSONS
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
@@ -36,9 +36,10 @@ LABELS = {model: label for label, model in MODELS.items()}
 
 
 def ident(value: Any) -> Any:
-    """An identifier as imports compare it (facility codes, block names, cell numbers): ignoring case, so
-    that ``ак-159/7`` is АК-159/7 and ``s-1`` the cell S-1, in a file and against the database alike."""
-    return value.casefold() if isinstance(value, str) else value
+    """An identifier as imports compare it (facility codes, block names, cell numbers):
+    core.validators.identity_key, so that ``ак-159/7`` is АК-159/7 and ``s-1`` the cell S-1, in a file and
+    against the database alike, as on the pages and in the API."""
+    return identity_key(value)
 
 
 def version_of(instance) -> int | None:

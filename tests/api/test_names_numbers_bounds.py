@@ -250,3 +250,44 @@ def test_dates_out_of_bounds_on_the_form_and_in_the_import(world, client):
     record = import_services.process(record)
     assert record.rejected == 1 and record.errors[0]["row"] == 2, record.errors
     assert DATES.message() in record.errors[0]["reason"]
+
+
+def test_cell_numbers_that_differ_only_by_letter_case_are_one_number(world):
+    """``s-1`` is the cell S-1 on every path (core.validators.identity_key): the API refuses the twin that
+    an import would have matched to the other cell."""
+    client = world.clients["editor_a"]
+    body = {
+        "block": world.a.cell_block.pk,
+        "accommodation_type": "dormitory",
+        "living_space_m2": "20",
+        "design_capacity": 4,
+    }
+    assert client.post("/api/v1/cells/", {**body, "number": "Straße-1"}, format="json").status_code == 201
+    for twin in ("STRASSE-1", "strasse-1"):
+        response = client.post("/api/v1/cells/", {**body, "number": twin}, format="json")
+        assert response.status_code == 400 and "number" in response.json()
+    assert Cell.objects.filter(block=world.a.cell_block, number__iexact="strasse-1").count() == 0
+
+
+@pytest.mark.parametrize("char", ["\u034f", "\ufe0f", "\ufe00", "\U000e0100", "\u3164", "\u2800", "\u17b4"])
+def test_invisible_characters_outside_the_format_category_are_refused_in_numbers(world, char):
+    response = world.clients["editor_a"].post(
+        "/api/v1/cells/",
+        {
+            "block": world.a.cell_block.pk,
+            "accommodation_type": "dormitory",
+            "number": f"Z{char}1",
+            "living_space_m2": "20",
+            "design_capacity": 4,
+        },
+        format="json",
+    )
+    assert response.status_code == 400 and "Invisible" in str(response.json()["number"])  # U+3164 is U+1160 in NFKC
+
+
+@pytest.mark.parametrize("text", ["59.0", "59.", "5.0"])
+def test_a_count_written_with_a_decimal_point_is_refused(world, text):
+    response = world.clients["editor_a"].patch(
+        f"/api/v1/cells/{world.a.cell.pk}/", {"design_capacity": text}, format="json"
+    )
+    assert response.status_code == 400 and "design_capacity" in response.json()
