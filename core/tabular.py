@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .bounds import DATES
 from .validators import ascii_digits_error
 
 MAX_BYTES = 20 * 1024 * 1024  # 20 MB
@@ -501,17 +502,29 @@ def boolean(value: Any) -> bool | None:
 
 
 def date(value: Any) -> datetime.date | None:
-    """``2026-11-01`` or ``01.11.2026`` or a spreadsheet date; empty -> None."""
+    """``2026-11-01`` or ``01.11.2026`` or a spreadsheet date, in ASCII digits and within core.bounds.DATES
+    (1900-01-01 to 2100-12-31), for every date column of every import; empty -> None. Raises ValueError
+    with the reason."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime.datetime):
-        return value.date()
+        return _bounded(value.date())
     if isinstance(value, datetime.date):
-        return value
+        return _bounded(value)
     raw = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
+    if raw.isascii():
+        for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+            try:
+                return _bounded(datetime.datetime.strptime(raw, pattern).date())
+            except ValueError as error:
+                if str(error) == DATES.message():
+                    raise
+                continue
     raise ValueError(_("'%(value)s' is not a date (use YYYY-MM-DD or DD.MM.YYYY)") % {"value": value})
+
+
+def _bounded(value: datetime.date) -> datetime.date:
+    """``value`` if within core.bounds.DATES; else ValueError with DATES' message."""
+    if not DATES.contains(value):
+        raise ValueError(DATES.message())
+    return value

@@ -175,3 +175,14 @@ def test_an_ambiguous_header_is_refused_with_its_place(header):
         TabularError, match=r"Row 1, column 4: the header .* may stand for any of name_en, name_kk, name_ru"
     ):
         tabular.read_table(line.encode(), COLUMNS["facilities"])
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "2101-01-01", "２０２６-11-05", "05.11.٢٠٢٦"])
+def test_every_import_date_is_in_ascii_digits_and_within_the_portals_dates(text):
+    """core.tabular.date is the one reader of an import's dates: the bounds of core.bounds.DATES and ASCII
+    digits hold for the headcount, residence and cell imports alike."""
+    from core import tabular
+
+    with pytest.raises(ValueError):
+        tabular.date(text)
+    assert tabular.date("2026-11-05") == tabular.date("05.11.2026")
