@@ -501,6 +501,21 @@ def boolean(value: Any) -> bool | None:
     raise ValueError(_("'%(value)s' is not yes or no") % {"value": value})
 
 
+def unpacked_size(handle: Any) -> int:
+    """The bytes a register file holds once unpacked: for an XLSX (a ZIP archive) its members' uncompressed
+    sizes together, from the archive's directory (nothing is decompressed); for any other file its size.
+    ``handle``: a binary file object that can seek; its position is restored."""
+    start = handle.tell()
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        handle.seek(0, io.SEEK_END)
+        return handle.tell()
+    finally:
+        handle.seek(start)
+
+
 def date(value: Any) -> datetime.date | None:
     """``2026-11-01`` or ``01.11.2026`` or a spreadsheet date, in ASCII digits and within core.bounds.DATES
     (1900-01-01 to 2100-12-31), for every date column of every import; empty -> None. Raises ValueError
