@@ -172,7 +172,7 @@ def _read_csv(data: bytes, encoding: str | None) -> _Read:
 MAX_ZIP_RATIO = 100  # a part of an XLSX unpacking to more than 100 times its packed size is a zip bomb
 MAX_SHEET_COLUMNS = 200  # a register has at most 20 columns; a sheet claiming more is out of proportion
 SPARE_CELLS = 2_000_000  # a sheet may claim this many cells beyond one per byte of its XML
-EMPTY_RUN = 1000  # an XLSX sheet is read up to the first run of this many empty rows
+EMPTY_RUN = 1000  # an XLSX sheet ends at a run of this many empty rows (refused when a value follows)
 # The shared strings are read into memory whole before any row: a register's distinct texts (cell numbers,
 # names) take a few MB; more is out of proportion.
 MAX_SHARED_STRINGS_BYTES = 40 * 1024 * 1024
@@ -229,7 +229,8 @@ def _check_dimension(ws: Any, archive: zipfile.ZipFile) -> None:
 def _read_xlsx(data: bytes, sheet: str | None) -> _Read:
     """Header and rows of an XLSX sheet: the archive and the sheet's dimension are checked before anything
     is read (_check_archive, _check_dimension); only the header's columns (and one more, to refuse a value
-    beyond the header) are read, and reading stops at EMPTY_RUN empty rows."""
+    beyond the header) are read, and reading stops at EMPTY_RUN empty rows (TabularError when the sheet goes on
+    after them with a value: no row is dropped without a word)."""
     from openpyxl import load_workbook
 
     try:
@@ -268,13 +269,25 @@ def _read_xlsx(data: bytes, sheet: str | None) -> _Read:
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         empty = 0
-        for number, values in enumerate(ws.iter_rows(min_row=2, max_col=len(header) + 1, values_only=True), start=2):
+        sheet_rows = ws.iter_rows(min_row=2, max_col=len(header) + 1, values_only=True)
+        for number, values in enumerate(sheet_rows, start=2):
             if any(v is not None and str(v).strip() for v in values):
                 empty = 0
                 yield number, list(values)
             else:
                 empty += 1
                 if empty >= EMPTY_RUN:
+                    # The sheet ends here unless a value follows (formatted blank rows often do): look on
+                    # without reading the rows, and refuse rather than drop a row without a word.
+                    for later, rest in enumerate(sheet_rows, start=number + 1):
+                        if any(v is not None and str(v).strip() for v in rest):
+                            raise TabularError(
+                                _(
+                                    "Rows %(first)s to %(last)s are empty and row %(row)s has values again; "
+                                    "delete the empty rows and upload the file again."
+                                )
+                                % {"first": number - EMPTY_RUN + 1, "last": later - 1, "row": later}
+                            )
                     return
 
     return header, rows(), Table(columns=[], sheet=ws.title, sheets=names)

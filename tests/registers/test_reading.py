@@ -94,12 +94,15 @@ def test_a_far_blank_cell_without_a_dimension_reads_only_the_header_columns_and_
     assert seen == [len(HEADER) + 1]  # one row of data, read as wide as the header (and one more)
 
 
-def test_rows_after_a_run_of_empty_rows_are_not_read(monkeypatch):
+def test_a_run_of_empty_rows_ends_the_sheet_and_a_sheet_that_goes_on_after_it_is_refused(monkeypatch):
     monkeypatch.setattr(tabular, "EMPTY_RUN", 3)
     rows = [("АҚ-159/7", "Блок 1", "1-01", "dormitory"), (None,), (None,), ("АҚ-159/7", "Блок 1", "1-02", "dormitory")]
     assert [v["number"] for _n, v in read_all(workbook(rows))] == ["1-01", "1-02"]  # a gap of two: read on
+    trailing = rows[:1] + [(None,)] * 3
+    assert [v["number"] for _n, v in read_all(workbook(trailing))] == ["1-01"]  # empty rows at the end: the end
     rows = rows[:3] + [(None,), ("АҚ-159/7", "Блок 1", "1-03", "dormitory")]
-    assert [v["number"] for _n, v in read_all(workbook(rows))] == ["1-01"]
+    with pytest.raises(TabularError, match="Rows 3 to 5 are empty and row 6 has values again"):
+        read_all(workbook(rows))
 
 
 def test_a_value_right_of_the_header_is_still_refused():
