@@ -102,3 +102,18 @@ class VersionedAdmin(_Admin):
         concrete = {f.name for f in obj._meta.concrete_fields}
         fields = [name for name in form.changed_data if name in concrete]
         save_changes(obj, fields, user=request.user)
+
+
+class ReadOnlyInlineMixin:
+    """Mixed into an admin inline (tabular or stacked): it shows related rows and never writes them (no add,
+    change or delete): rows that a service owns (progress updates, a finding's status), shown beside the
+    record they belong to."""
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

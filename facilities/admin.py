@@ -11,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import VersionedAdmin
+from core.admin import ReadOnlyInlineMixin, VersionedAdmin
 from core.tokens import REVOKED_ON_SAVE
 
 from .models import (
@@ -59,22 +59,13 @@ class ResidentialBlockAdmin(VersionedAdmin, SimpleHistoryAdmin):
     raw_id_fields = ("facility",)
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The project's progress updates, read only: an update is recorded with the project's figures by
     facilities.services.record_progress (one added here would not move the project)."""
 
     model = ProgressUpdate
     extra = 0
     readonly_fields = ("created_at",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConversionProject)

@@ -9,6 +9,7 @@ from core.widgets import DATE
 
 from .flow import allowed_transitions
 from .models import ConversionProject
+from .services import PROJECT_FIELDS
 
 
 class StatusField(forms.ChoiceField):
@@ -59,13 +60,5 @@ class ProjectForm(VersionedFormMixin, ServiceValidatedModelForm):
 
     class Meta:
         model = ConversionProject
-        fields = [
-            "planned_start",
-            "planned_end",
-            "budget_planned_kzt",
-            "contractor",
-            "roadmap_phase",
-            "target_cells",
-            "target_places",
-        ]
+        fields = PROJECT_FIELDS  # facilities.services: the plan's fields, one list
         widgets = {"planned_start": DATE, "planned_end": DATE}

@@ -6,14 +6,14 @@ is read only (each finding is changed on its own, version-checked, page)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import VersionedAdmin
+from core.admin import ReadOnlyInlineMixin, VersionedAdmin
 
 from .models import Finding, FindingUpdate, Inspection
 
 FINDING_READ_ONLY = ("status", "overdue_since", "version")
 
 
-class FindingInline(admin.StackedInline):
+class FindingInline(ReadOnlyInlineMixin, admin.StackedInline):
     """The findings of an inspection, read only: an inline form would save the whole finding with the values
     the page was opened with (a status moved meanwhile would go back); each has a link to its own page."""
 
@@ -22,15 +22,6 @@ class FindingInline(admin.StackedInline):
     raw_id_fields = ("block", "cell")
     show_change_link = True
     readonly_fields = FINDING_READ_ONLY
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inspection)

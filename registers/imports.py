@@ -35,13 +35,6 @@ MODELS = {"facility": Facility, "block": ResidentialBlock, "cell": Cell, "reside
 LABELS = {model: label for label, model in MODELS.items()}
 
 
-def ident(value: Any) -> Any:
-    """An identifier as imports compare it (facility codes, block names, cell numbers):
-    core.validators.identity_key, so that ``ак-159/7`` is АК-159/7 and ``s-1`` the cell S-1, in a file and
-    against the database alike, as on the pages and in the API."""
-    return identity_key(value)
-
-
 def version_of(instance) -> int | None:
     """The record's version (core.versioning.Versioned: every write raises it), None for a model without
     one (ResidencePopulation: its rows are written by imports only)."""
@@ -92,18 +85,20 @@ class _Context:
         self.regions = {r.code: r for r in Region.objects.all()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
         self.facilities = {
-            ident(f.code): f for f in Facility.objects.visible_to(user).select_related("region").order_by("pk")
+            identity_key(f.code): f for f in Facility.objects.visible_to(user).select_related("region").order_by("pk")
         }
         facility_ids = [f.pk for f in self.facilities.values()]
         self.codes, self.blocks, self.cells, self.residence = {}, {}, {}, {}
         if kind == "facilities":  # every code, for uniqueness; only the user's are ever named (_plan_facility)
-            self.codes = {ident(code): pk for pk, code in Facility.objects.values_list("pk", "code")}
+            self.codes = {identity_key(code): pk for pk, code in Facility.objects.values_list("pk", "code")}
         if kind in ("blocks", "cells", "headcounts"):
             blocks = ResidentialBlock.objects.filter(facility_id__in=facility_ids).select_related("facility")
-            self.blocks = {(b.facility_id, ident(b.name)): b for b in blocks}
+            self.blocks = {(b.facility_id, identity_key(b.name)): b for b in blocks}
         if kind in ("cells", "headcounts"):
             rows = Cell.objects.filter(block__facility_id__in=facility_ids).values_list("pk", "block_id", "number")
-            self.cells = {(block_id, ident(number)): pk for pk, block_id, number in rows.iterator(chunk_size=5000)}
+            self.cells = {
+                (block_id, identity_key(number)): pk for pk, block_id, number in rows.iterator(chunk_size=5000)
+            }
         if kind == "residence":
             rows = ResidencePopulation.objects.filter(facility_id__in=facility_ids)
             self.residence = {
@@ -117,7 +112,7 @@ class _Context:
             instance.full_clean(exclude=exclude, validate_unique=False)
 
     def facility(self, code):
-        facility = self.facilities.get(ident(code))
+        facility = self.facilities.get(identity_key(code))
         if facility is None:
             raise ValidationError({"facility_code": [_("No facility '%(code)s' in your regions.") % {"code": code}]})
         return facility
@@ -147,19 +142,19 @@ class _Context:
         facility_pks, cell_pks, block_pks, residence_pks = [], [], [], []
         for row in rows:
             if self.kind == "facilities":
-                facility_pks.append(self.codes.get(ident(row.get("code"))))
+                facility_pks.append(self.codes.get(identity_key(row.get("code"))))
                 continue
-            facility = self.facilities.get(ident(row.get("facility_code")))
+            facility = self.facilities.get(identity_key(row.get("facility_code")))
             if facility is None:
                 continue
             if self.kind == "blocks":
-                block_pks.append(getattr(self.blocks.get((facility.pk, ident(row.get("name")))), "pk", None))
+                block_pks.append(getattr(self.blocks.get((facility.pk, identity_key(row.get("name")))), "pk", None))
             elif self.kind in ("cells", "headcounts"):
                 name = row.get("block_name") or ""
-                block = self.blocks.get((facility.pk, ident(name)))
+                block = self.blocks.get((facility.pk, identity_key(name)))
                 number = row.get("number") if self.kind == "cells" else row.get("cell_number")
                 if block is not None and number:
-                    cell_pks.append(self.cells.get((block.pk, ident(number))))
+                    cell_pks.append(self.cells.get((block.pk, identity_key(number))))
                 elif self.kind == "headcounts" and not number:
                     facility_pks.append(facility.pk)
             elif self.kind == "residence":
@@ -186,8 +181,8 @@ def _update(instance, values: dict) -> list[str]:
 
 
 def _plan_facility(ctx, row, out):
-    pk = ctx.codes.get(ident(row["code"]))
-    if pk is not None and ident(row["code"]) not in ctx.facilities:
+    pk = ctx.codes.get(identity_key(row["code"]))
+    if pk is not None and identity_key(row["code"]) not in ctx.facilities:
         # A code of a facility outside the user's regions: the message names nothing of it (not its region,
         # its name nor how its code is written), and is the same whatever the facility is.
         raise ValidationError(
@@ -224,7 +219,7 @@ def _plan_block(ctx, row, out):
     facility = ctx.facility(row["facility_code"])
     ctx.check_region(facility.region_id, "facility_code")
     values = {k: v for k, v in row.items() if k != "facility_code" and v is not None}
-    known = ctx.blocks.get((facility.pk, ident(row["name"])))
+    known = ctx.blocks.get((facility.pk, identity_key(row["name"])))
     existing = ctx.record(ResidentialBlock, known.pk if known else None)
     if existing is not None:
         values["name"] = existing.name  # matched ignoring case: the stored spelling stays
@@ -240,7 +235,7 @@ def _plan_block(ctx, row, out):
 
 
 def _block(ctx, facility, name, column="block_name"):
-    block = ctx.blocks.get((facility.pk, ident(name or "")))
+    block = ctx.blocks.get((facility.pk, identity_key(name or "")))
     if block is None:
         raise ValidationError(
             {column: [_("No block '%(block)s' in %(facility)s.") % {"block": name, "facility": facility.code}]}
@@ -253,7 +248,7 @@ def _plan_cell(ctx, row, out):
     block = _block(ctx, facility, row["block_name"])
     # An empty cell of the file leaves the stored value as it is (a new cell: unknown).
     values = {k: v for k, v in row.items() if k in cell_services.CELL_FIELDS and v is not None}
-    existing = ctx.record(Cell, ctx.cells.get((block.pk, ident(row["number"]))))
+    existing = ctx.record(Cell, ctx.cells.get((block.pk, identity_key(row["number"]))))
     if existing is not None:
         existing.block = block
         values["number"] = existing.number  # matched ignoring case: the stored spelling stays
@@ -293,8 +288,8 @@ def _plan_headcount(ctx, row, out):
             {"cell_number": [_("Give the cell number, or leave the block empty for a count of the whole facility.")]}
         )
     if row.get("cell_number"):
-        block = ctx.blocks.get((facility.pk, ident(row.get("block_name") or "")))
-        cell = ctx.record(Cell, ctx.cells.get((block.pk, ident(row["cell_number"])))) if block else None
+        block = ctx.blocks.get((facility.pk, identity_key(row.get("block_name") or "")))
+        cell = ctx.record(Cell, ctx.cells.get((block.pk, identity_key(row["cell_number"])))) if block else None
         if cell is None:
             raise ValidationError(
                 {
@@ -357,7 +352,7 @@ IDENTIFIERS = ("code", "facility_code", "name", "block_name", "number", "cell_nu
 
 def row_key(row: dict, key_columns: tuple[str, ...]) -> tuple:
     """The values that identify the record a row writes, compared as the plans match them: identifiers
-    (facility codes, block names, cell numbers) by ident(), region codes as parse_region_code reads them
+    (facility codes, block names, cell numbers) by identity_key(), region codes as parse_region_code reads them
     (``kz-35`` is KZ-35); so two rows naming one record in different letter case are a duplicate, never two
     writes of which the last silently wins."""
 
@@ -365,7 +360,7 @@ def row_key(row: dict, key_columns: tuple[str, ...]) -> tuple:
         if not isinstance(value, str):
             return value
         if column in IDENTIFIERS:
-            return ident(value)
+            return identity_key(value)
         if column == "home_region":
             try:
                 return parse_region_code(value)

@@ -2,12 +2,10 @@
 connections: the import locks the rows it writes, writes only what it changes, and refuses (409, "changed
 since the check") a row whose record changed after its dry run; no write that answered success is lost."""
 
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from cells.models import Cell
 from core import versioning
@@ -15,33 +13,10 @@ from registers import services
 from registers.models import ImportRecord
 from tests.conftest import make_user, requires_postgres, token_client
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
+from tests.races import race
 
 ROUNDS = 40
 HEADER = "facility_code,block_name,number,accommodation_type,living_space_m2,ceiling_height_m\n"
-
-
-def run_together(*calls):
-    """Run ``calls`` in threads (each on its own connection), started together by a barrier; their results."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    errors = []
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
-    return results
 
 
 @requires_postgres
@@ -87,7 +62,9 @@ def test_confirmed_import_and_cell_edit_lose_nothing(standards, regions, monkeyp
             versioning.write(Cell, pk, {"living_space_m2": edited}, user=editor, reason="edit")
             return 200
 
-        confirmed, edit_status = run_together(confirm, edit)
+        results = race(confirm, edit)
+        assert not [r for r in results if isinstance(r, Exception)], results
+        confirmed, edit_status = results
         stored = Cell.objects.get(pk=target.pk)
         status = ImportRecord.objects.get(pk=record.pk).status
         assert edit_status == 200
