@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -9,11 +10,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.bounds import DATES
+from core.bounds import DATES, FREE_TEXT
 from core.fields import NameField
 from core.validators import future_message, is_in_future
 from core.versioning import Versioned
-from facilities.models import AccommodationType, RegionScopedQuerySet, ResidentialBlock
+from facilities.models import AccommodationType, ConversionProject, Facility, RegionScopedQuerySet, ResidentialBlock
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
 from . import bounds
@@ -39,8 +40,15 @@ class CellQuerySet(RegionScopedQuerySet):
     attach_results: Callable[[list], None] | None = None
 
     def in_use(self):
-        """Cells and rooms that accommodate people now (status ``in_use``)."""
+        """Cells and rooms that accommodate people now (status ``in_use``): where persons held are counted
+        and whose certified places are operational."""
         return self.filter(status=Cell.Status.IN_USE)
+
+    def certified(self):
+        """Cells and rooms on the cell certificate: in use, under reconstruction or temporarily out of use
+        (Cell.CERTIFIED_STATUSES); not drafts, not decommissioned. Design and certified places sum over
+        these; operational places over in_use()."""
+        return self.filter(status__in=Cell.CERTIFIED_STATUSES)
 
     def with_results(self) -> "CellQuerySet":
         """The cells, each with ``active_results`` once fetched: its results under the active profiles, read
@@ -94,6 +102,14 @@ class Cell(Versioned):
         IN_USE = "in_use", _("in use")
         UNDER_RECONSTRUCTION = "under_reconstruction", _("under reconstruction")
         DECOMMISSIONED = "decommissioned", _("decommissioned")
+        # Registered but not yet brought into use by an approved certification request (counted nowhere).
+        DRAFT = "draft", _("draft (awaiting certification)")
+        # Temporarily out of use (cells.models.CellDeactivation): certified places, no operational ones.
+        DEACTIVATED = "deactivated", _("temporarily out of use")
+
+    # The statuses whose places are on the facility's cell certificate (certified places): in use, or out
+    # of use for a while. Drafts are not yet certified; decommissioned rooms no longer are.
+    CERTIFIED_STATUSES = (Status.IN_USE, Status.UNDER_RECONSTRUCTION, Status.DEACTIVATED)
 
     block = models.ForeignKey(
         ResidentialBlock, on_delete=models.CASCADE, related_name="cells", verbose_name=_("residential block")
@@ -113,6 +129,13 @@ class Cell(Versioned):
         null=True,
         blank=True,
         validators=bounds.DESIGN_CAPACITY.validators(),
+    )
+    certified_capacity = models.PositiveIntegerField(
+        _("certified capacity (persons)"),
+        null=True,
+        blank=True,
+        validators=bounds.DESIGN_CAPACITY.validators(),
+        help_text=_("places the last approved certification gave the cell; changed only by a certification request"),
     )
     occupancy = models.PositiveIntegerField(
         _("occupancy (persons)"), null=True, blank=True, validators=bounds.OCCUPANCY.validators()
@@ -203,6 +226,13 @@ class Cell(Versioned):
                 condition=Q(design_capacity__gte=1) | Q(design_capacity__isnull=True),
                 name="cell_design_capacity_positive",
                 violation_error_message=_("Design capacity is at least 1 person; leave it empty when unknown."),
+            ),
+            models.CheckConstraint(
+                condition=Q(certified_capacity__gte=1) | Q(certified_capacity__isnull=True),
+                name="cell_certified_capacity_positive",
+                violation_error_message=_(
+                    "Certified capacity is at least 1 person; leave it empty when not certified."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(occupancy__gte=0) | Q(occupancy__isnull=True),
@@ -393,3 +423,338 @@ class ComplianceStatus(models.TextChoices):
     COMPLIANT = "compliant", _("compliant")
     NON_COMPLIANT = "non_compliant", _("non-compliant")
     UNKNOWN = "unknown", _("unknown")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The certified record: certification requests, cell certificates, movements of persons, deactivations
+# (docs/data.md, §Capacity and certification). Modelled on the UK Ministry of Justice's "Locations Inside
+# Prison" service: three capacity figures per cell, every change of certified capacity through an approval,
+# a versioned cell certificate per prison, temporary deactivation with a reason and an expected return date.
+
+
+class CertificationRequestQuerySet(RegionScopedQuerySet):
+    region_path = "facility__region"
+
+
+class CertificationRequest(Versioned):
+    """A request to change a facility's certified record, decided by a certification reviewer who is not
+    the requester (separation of duties).
+
+    Lines (CertificationLine) name the cells: a new or draft cell brought into use, a change of certified
+    capacity (persons), accommodation type or sanitary annex, a permanent decommissioning. ``movement_plan``
+    lists the movements of persons applied on approval (a conversion: from the block's rooms and the
+    facility's other dormitories into the new cells), each ``{"from_cell": id, "to_cell": id, "persons": n}``.
+    Status ``pending -> approved | rejected | withdrawn``; approval applies everything in one transaction
+    and issues the facility's next CellCertificate (cells.certification.approve).
+    """
+
+    class Kind(models.TextChoices):
+        CAPACITY = "capacity_change", _("change of certified capacity")
+        NEW_CELLS = "new_cells", _("new cells")
+        DECOMMISSIONING = "decommissioning", _("decommissioning")
+        ACCOMMODATION_TYPE = "accommodation_type", _("change of accommodation type")
+        SANITARY_ANNEX = "sanitary_annex", _("change of sanitary annex")
+        CONVERSION = "conversion", _("completion of a block's conversion")
+        MIXED = "mixed", _("several changes")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.CASCADE, related_name="certification_requests", verbose_name=_("institution")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    reason = models.TextField(_("reason"), validators=FREE_TEXT.validators())
+    project = models.ForeignKey(
+        ConversionProject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certification_requests",
+        verbose_name=_("conversion project"),
+    )
+    movement_plan = models.JSONField(_("movements of persons on approval"), default=list, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="certification_requests",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certification_decisions",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, validators=FREE_TEXT.validators())
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = CertificationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("certification request")
+        verbose_name_plural = _("certification requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_by__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="certification_request_decided",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "rejected"]) | ~Q(decided_by=models.F("requested_by")),
+                name="certification_request_not_self_decided",
+                violation_error_message=_("A certification request is never decided by its requester."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facility.code} #{self.pk} ({self.get_kind_display()})"
+
+
+class CertificationLine(models.Model):
+    """One cell of a CertificationRequest and what the request does to it (``action``), with the values
+    before (as the cell stood when the request was made) and the values proposed (None / "" = unchanged).
+    ``pending`` is True while the request is pending: a database constraint keeps a cell on one pending
+    request at a time."""
+
+    class Action(models.TextChoices):
+        BRING_INTO_USE = "bring_into_use", _("bring into use (new cell)")
+        CHANGE = "change", _("change")
+        DECOMMISSION = "decommission", _("decommission permanently")
+
+    request = models.ForeignKey(CertificationRequest, on_delete=models.CASCADE, related_name="lines")
+    cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="certification_lines", verbose_name=_("cell"))
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    certified_capacity = models.PositiveIntegerField(
+        _("certified capacity (persons)"), null=True, blank=True, validators=bounds.DESIGN_CAPACITY.validators()
+    )
+    accommodation_type = models.CharField(
+        _("accommodation type"), max_length=24, choices=AccommodationType.choices, blank=True
+    )
+    has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True, blank=True)
+    before_status = models.CharField(_("status before"), max_length=24, choices=Cell.Status.choices)
+    before_certified_capacity = models.PositiveIntegerField(_("certified capacity before"), null=True, blank=True)
+    before_accommodation_type = models.CharField(
+        _("accommodation type before"), max_length=24, choices=AccommodationType.choices, blank=True
+    )
+    before_has_sanitary_annex = models.BooleanField(_("sanitary annex before"), null=True, blank=True)
+    pending = models.BooleanField(default=True, editable=False)
+
+    class Meta:
+        ordering = ["request", "id"]
+        verbose_name = _("certification request line")
+        verbose_name_plural = _("certification request lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell"], condition=Q(pending=True), name="certification_line_one_pending_request_per_cell"
+            ),
+            models.UniqueConstraint(fields=["request", "cell"], name="certification_line_cell_once_per_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.cell_id} {self.action}"
+
+
+class CellCertificateQuerySet(RegionScopedQuerySet):
+    region_path = "facility__region"
+
+
+class CellCertificate(models.Model):
+    """An immutable, numbered version of a facility's cell certificate: who approved it and when, the
+    totals of the three capacity figures (persons) and one CertificateLine per certified cell. Version 1
+    is the baseline (the record as it stood before the first certification request was decided); each
+    approved request issues the next version. Never updated or deleted once issued."""
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="cell_certificates", verbose_name=_("institution")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    issued_at = models.DateTimeField(_("issued at"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("approved by")
+    )
+    request = models.OneToOneField(
+        CertificationRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        verbose_name=_("certification request"),
+    )
+    is_baseline = models.BooleanField(_("baseline"), default=False)
+    cells = models.PositiveIntegerField(_("cells"))
+    places_design = models.PositiveIntegerField(_("design capacity (persons)"))
+    places_certified = models.PositiveIntegerField(_("certified capacity (persons)"))
+    places_operational = models.PositiveIntegerField(_("operational capacity (persons)"))
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+
+    objects = CellCertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["facility", "-number"]
+        verbose_name = _("cell certificate")
+        verbose_name_plural = _("cell certificates")
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "number"], name="cell_certificate_unique_version"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="cell_certificate_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.facility.code} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        """Issue only: a stored certificate is never changed (raises ValueError)."""
+        if not self._state.adding:
+            raise ValueError("A cell certificate is immutable once issued.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A cell certificate is immutable once issued.")
+
+
+class CertificateLine(models.Model):
+    """One certified cell on a CellCertificate, as it stood when the version was issued: block, number,
+    accommodation type, living space (m²), sanitary annex, design and certified capacity (persons), and
+    whether it was in use (operational) or temporarily out of use."""
+
+    certificate = models.ForeignKey(CellCertificate, on_delete=models.CASCADE, related_name="lines")
+    cell = models.ForeignKey(Cell, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    block_name = models.CharField(_("residential block"), max_length=200)
+    number = models.CharField(_("number"), max_length=20)
+    accommodation_type = models.CharField(_("accommodation type"), max_length=24, choices=AccommodationType.choices)
+    living_space_m2 = models.DecimalField(_("living space (m²)"), max_digits=8, decimal_places=2, null=True)
+    has_sanitary_annex = models.BooleanField(_("sanitary annex"), null=True)
+    design_capacity = models.PositiveIntegerField(_("design capacity (persons)"), null=True)
+    certified_capacity = models.PositiveIntegerField(_("certified capacity (persons)"), null=True)
+    operational = models.BooleanField(_("in use"))
+
+    class Meta:
+        ordering = ["certificate", "block_name", "number", "id"]
+        verbose_name = _("certificate line")
+        verbose_name_plural = _("certificate lines")
+
+    def __str__(self):
+        return f"{self.certificate}: {self.block_name} / {self.number}"
+
+
+class MovementQuerySet(RegionScopedQuerySet):
+    region_path = "from_cell__block__facility__region"
+
+
+class Movement(models.Model):
+    """A movement of ``persons`` from one cell to another of the same facility on ``date``, with its
+    reason and author: the occupancy of ``from_cell`` goes down and that of ``to_cell`` up by the same
+    number (persons are conserved; cells.movements.move_persons). ``request`` names the certification
+    request whose approval applied it (a conversion), if any."""
+
+    date = models.DateField(_("date"), validators=DATES.validators())
+    from_cell = models.ForeignKey(
+        Cell, on_delete=models.PROTECT, related_name="movements_out", verbose_name=_("from cell")
+    )
+    to_cell = models.ForeignKey(Cell, on_delete=models.PROTECT, related_name="movements_in", verbose_name=_("to cell"))
+    persons = models.PositiveIntegerField(_("persons"))
+    reason = models.TextField(_("reason"), validators=FREE_TEXT.validators())
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("author")
+    )
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="movements"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+
+    objects = MovementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("movement of persons")
+        verbose_name_plural = _("movements of persons")
+        constraints = [
+            models.CheckConstraint(condition=Q(persons__gte=1), name="movement_persons_positive"),
+            models.CheckConstraint(condition=~Q(from_cell=models.F("to_cell")), name="movement_between_two_cells"),
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.persons} {self.from_cell_id} -> {self.to_cell_id}"
+
+
+class CellDeactivationQuerySet(RegionScopedQuerySet):
+    region_path = "cell__block__facility__region"
+
+
+class CellDeactivation(models.Model):
+    """A cell temporarily out of use (status ``deactivated``): why (``reason``, ``reason_text`` for
+    ``other``), since when, when it is expected back, and the work order; closed by its reactivation. A
+    deactivated cell keeps its certified places and has no operational ones (cells.deactivation)."""
+
+    class Reason(models.TextChoices):
+        REFURBISHMENT = "refurbishment", _("refurbishment")
+        CONVERSION = "conversion", _("conversion")
+        DAMAGE = "damage", _("damage")
+        DAMP = "damp", _("damp")
+        PESTS = "pests", _("pests")
+        MAINTENANCE = "maintenance", _("maintenance")
+        SECURITY = "security", _("security")
+        STAFF_SHORTAGE = "staff_shortage", _("staff shortage")
+        OTHER = "other", _("other")
+
+    cell = models.ForeignKey(Cell, on_delete=models.CASCADE, related_name="deactivations", verbose_name=_("cell"))
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    reason_text = models.TextField(_("reason (other)"), blank=True, validators=FREE_TEXT.validators())
+    deactivated_on = models.DateField(_("out of use since"), validators=DATES.validators())
+    expected_reactivation = models.DateField(_("expected back in use"), validators=DATES.validators())
+    work_order = models.CharField(_("work order"), max_length=100, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("deactivated by"),
+    )
+    reactivated_on = models.DateField(_("back in use on"), null=True, blank=True, validators=DATES.validators())
+    reactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reactivated by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = CellDeactivationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deactivated_on", "-id"]
+        verbose_name = _("deactivation of a cell")
+        verbose_name_plural = _("deactivations of cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cell"], condition=Q(reactivated_on__isnull=True), name="cell_deactivation_one_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_reactivation__gte=models.F("deactivated_on")),
+                name="cell_deactivation_expected_after_start",
+                violation_error_message=_("The expected reactivation date cannot be before the deactivation."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(reason_text=""),
+                name="cell_deactivation_other_needs_text",
+                violation_error_message=_('Describe the reason when it is "other".'),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cell} ({self.get_reason_display()} {self.deactivated_on})"

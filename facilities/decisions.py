@@ -159,3 +159,49 @@ def may_verify_findings_in(user: User, region_id: int) -> bool:
 def may_answer_findings_in(user: User, region_id: int) -> bool:
     """Ministry editors of the region (and administrators) answer findings: in progress, resolved."""
     return may_edit_cells(user, region_id)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Certification: ministry editors of the region request, certification reviewers of the region decide,
+# never their own request (separation of duties; cells.certification).
+
+
+def may_request_certification(user: User, region_id: int | None = None) -> bool:
+    """Whether ``user`` opens (and withdraws their own) certification requests for facilities of
+    ``region_id`` (None: in some region at all): the editors of the region's cells (may_edit_cells)."""
+    return may_edit_cells(user, region_id)
+
+
+def check_may_request_certification(user: User, region_id: int | None = None) -> None:
+    """Raise PermissionDenied unless may_request_certification(user, region_id)."""
+    if not may_request_certification(user, region_id):
+        raise PermissionDenied(_("Only a ministry editor of this region or an administrator requests a certification."))
+
+
+def may_review_certification(user: User, region_id: int | None = None) -> bool:
+    """Whether ``user`` decides (approves, rejects) certification requests of ``region_id`` (None: in some
+    region at all): certification reviewers of their listed regions, administrators everywhere. Whether the
+    request is the user's own is checked by may_decide_certification."""
+    regions = scoping.edit_regions(user, scoping.REVIEWER)
+    if region_id is None:
+        return regions is None or bool(regions)
+    return scoping.in_regions(region_id, regions)
+
+
+def may_decide_certification(user: User, region_id: int, requested_by_id: int | None) -> bool:
+    """Whether ``user`` decides a request of ``region_id`` made by ``requested_by_id``: a reviewer of the
+    region (may_review_certification) who is not its requester; nobody decides their own request."""
+    if getattr(user, "pk", None) is not None and user.pk == requested_by_id:
+        return False
+    return may_review_certification(user, region_id)
+
+
+def check_may_decide_certification(user: User, region_id: int, requested_by_id: int | None) -> None:
+    """Raise PermissionDenied unless may_decide_certification: one message for one's own request, another
+    for a user who reviews elsewhere or not at all."""
+    if getattr(user, "pk", None) is not None and user.pk == requested_by_id:
+        raise PermissionDenied(_("You made this certification request: another certification reviewer must decide it."))
+    if not may_review_certification(user, region_id):
+        raise PermissionDenied(
+            _("Only a certification reviewer of this region or an administrator decides certification requests.")
+        )

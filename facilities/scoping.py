@@ -1,16 +1,22 @@
 """Roles and regions of responsibility: who sees and edits what (one place for every view and API).
 
 Roles are Django groups: ``Administrators`` (or superusers), ``Prosecutors``, ``Ministry editors``,
-``API clients``. A user's regions are StaffProfile.regions; for prosecutors and API clients an empty set
-means the national scope (all regions). Ministry editors always work in their listed regions only.
+``Certification reviewers``, ``API clients``. A user's regions are StaffProfile.regions; for prosecutors and API clients an empty set
+means the national scope (all regions). Ministry editors and certification reviewers always work in their listed regions only.
 A user with no role sees nothing.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
-ADMIN, PROSECUTOR, EDITOR, API_CLIENT = "admin", "prosecutor", "editor", "api_client"
-GROUPS = {"Administrators": ADMIN, "Prosecutors": PROSECUTOR, "Ministry editors": EDITOR, "API clients": API_CLIENT}
+ADMIN, PROSECUTOR, EDITOR, REVIEWER, API_CLIENT = "admin", "prosecutor", "editor", "reviewer", "api_client"
+GROUPS = {
+    "Administrators": ADMIN,
+    "Prosecutors": PROSECUTOR,
+    "Ministry editors": EDITOR,
+    "Certification reviewers": REVIEWER,
+    "API clients": API_CLIENT,
+}
 ROLE_GROUPS = {role: name for name, role in GROUPS.items()}
 
 
@@ -65,7 +71,7 @@ def edit_regions(user, role: str) -> set[int] | None:
         return None
     if role not in user_roles:
         return set()
-    if role == EDITOR:
+    if role in (EDITOR, REVIEWER):
         return _profile_regions(user)
     return region_scope(user)
 

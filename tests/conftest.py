@@ -125,6 +125,8 @@ def world(standards, regions):
         "prosecutor": make_user("pros_nat", "Prosecutors"),
         "prosecutor_a": make_user("pros_a", "Prosecutors", regions=["KZ-35"]),
         "editor_a": make_user("editor_a", "Ministry editors", regions=["KZ-35"]),
+        "reviewer_a": make_user("reviewer_a", "Certification reviewers", regions=["KZ-35"]),
+        "reviewer_b": make_user("reviewer_b", "Certification reviewers", regions=["KZ-10"]),
         "api_client": make_user("client", "API clients"),
         "api_headcount_a": make_user("client_hc", "API clients", headcount_regions=["KZ-35"]),
         "nobody": make_user("nobody"),

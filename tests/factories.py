@@ -64,6 +64,8 @@ class CellFactory(factory.django.DjangoModelFactory):
     accommodation_type = "single_occupancy_cell"
     living_space_m2 = Decimal("6.60")
     design_capacity = 1
+    # Certified for its design capacity (the baseline of data migration cells 0018), unless a test says otherwise.
+    certified_capacity = factory.LazyAttribute(lambda cell: cell.design_capacity)
     occupancy = 1
     has_sanitary_annex = True
     sanitary_annex_partitioned = True

@@ -1,0 +1,432 @@
+"""Certification of a facility's cells: requests, their decision by a certification reviewer who is not the
+requester, and the facility's numbered, immutable cell certificates (docs/data.md, §Capacity and
+certification). The one place where certified capacity, accommodation type, sanitary annex, a permanent
+decommissioning or a new cell's coming into use is written.
+
+The three capacity figures (persons): *design* (as built), *certified* (the places the last approved
+certification gave the cell) and *operational* (certified places of cells in use, not temporarily out of
+use). Modelled on the UK Ministry of Justice's open-source "Locations Inside Prison" service."""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exceptions import AlreadyDone, ConflictError
+from core.versioning import check_version, lock, save_changes
+from facilities import decisions
+from facilities.models import AccommodationType, Facility, ResidentialBlock
+
+from .models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
+from .movements import Move, apply_moves, check_moves, lock_cells, parse_plan
+from .tasks import schedule_recalculation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+Action = CertificationLine.Action
+Kind = CertificationRequest.Kind
+REASON_APPROVED = "certification request #%s approved"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures and certificates
+
+
+def capacity_totals(cells) -> dict:
+    """The three capacity figures of ``cells`` (a Cell queryset), in persons, and the cells on the record:
+    ``{"cells", "places_design", "places_certified", "places_operational"}``. Design and certified places
+    sum over the certified cells (Cell.CERTIFIED_STATUSES); operational places over the cells in use. One
+    query."""
+    certified = Q(status__in=Cell.CERTIFIED_STATUSES)
+    return cells.aggregate(
+        cells=Coalesce(Sum(1, filter=certified), 0),
+        places_design=Coalesce(Sum("design_capacity", filter=certified), 0),
+        places_certified=Coalesce(Sum("certified_capacity", filter=certified), 0),
+        places_operational=Coalesce(Sum("certified_capacity", filter=Q(status=Cell.Status.IN_USE)), 0),
+    )
+
+
+def current_certificate(facility: Facility) -> CellCertificate | None:
+    """The facility's newest cell certificate, or None before its baseline was issued."""
+    return facility.cell_certificates.order_by("-number").first()
+
+
+def issue_certificate(
+    facility: Facility, *, user: "User | None", request: CertificationRequest | None = None, is_demo: bool = False
+) -> CellCertificate:
+    """Issue the facility's next cell certificate from its cells as they stand now: version = the last + 1
+    (1, the baseline, when there is none), approver ``user``, the totals (capacity_totals) and one line per
+    certified cell. Locks the facility's row (numbering is serial per facility). Inside a transaction.
+    Returns the certificate."""
+    Facility.objects.select_for_update(of=("self",)).filter(pk=facility.pk).first()
+    number = (facility.cell_certificates.aggregate(n=Max("number"))["n"] or 0) + 1
+    cells = Cell.objects.filter(block__facility=facility)
+    totals = capacity_totals(cells)
+    certificate = CellCertificate.objects.create(
+        facility=facility,
+        number=number,
+        issued_at=timezone.now(),
+        approved_by=user if getattr(user, "pk", None) else None,
+        request=request,
+        is_baseline=number == 1,
+        is_demo=is_demo,
+        **totals,
+    )
+    CertificateLine.objects.bulk_create(
+        CertificateLine(
+            certificate=certificate,
+            cell=cell,
+            block_name=cell.block.name,
+            number=cell.number,
+            accommodation_type=cell.accommodation_type,
+            living_space_m2=cell.living_space_m2,
+            has_sanitary_annex=cell.has_sanitary_annex,
+            design_capacity=cell.design_capacity,
+            certified_capacity=cell.certified_capacity,
+            operational=cell.status == Cell.Status.IN_USE,
+        )
+        for cell in cells.certified().select_related("block").order_by("block__name", "number", "id")
+    )
+    return certificate
+
+
+def ensure_baseline(facility: Facility, *, user: "User | None" = None, is_demo: bool = False) -> CellCertificate:
+    """The facility's baseline certificate (version 1), issued now from its cells when it has none yet;
+    the current certificate otherwise. Idempotent."""
+    return current_certificate(facility) or issue_certificate(facility, user=user, is_demo=is_demo)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Requests
+
+
+def pending_conflict_message(cell: Cell, request_id: int | None) -> str:
+    """The one message of a cell already named by a pending request."""
+    return _(
+        "Cell %(number)s is already on pending certification request #%(request)s: decide or withdraw it first."
+    ) % {"number": cell.number, "request": request_id or "?"}
+
+
+def _line_errors(cell: Cell, line: dict, planned_out: int) -> list[str]:
+    """What is wrong with ``line`` (action and proposed values) for the locked ``cell``; ``planned_out``:
+    persons the request's movement plan takes out of the cell."""
+    action = line["action"]
+    errors = []
+    capacity = line.get("certified_capacity")
+    if capacity is not None and not (1 <= capacity <= 1000):
+        errors.append(_("Certified capacity is a number of persons from 1 to 1000."))
+    if action == Action.BRING_INTO_USE:
+        if cell.status != Cell.Status.DRAFT:
+            errors.append(_("Cell %(number)s is not a draft: it is already on the record.") % {"number": cell.number})
+        if (capacity if capacity is not None else cell.certified_capacity) is None:
+            errors.append(_("Give the certified capacity (persons) of new cell %(number)s.") % {"number": cell.number})
+    elif action == Action.DECOMMISSION:
+        if cell.status not in Cell.CERTIFIED_STATUSES:
+            errors.append(
+                _("Room %(number)s is not on the record (%(status)s).")
+                % {"number": cell.number, "status": cell.get_status_display()}
+            )
+        elif (cell.occupancy or 0) - planned_out > 0:
+            errors.append(
+                _("Room %(number)s holds %(persons)s persons: move them out (a movement) before it is decommissioned.")
+                % {"number": cell.number, "persons": (cell.occupancy or 0) - planned_out}
+            )
+    elif action == Action.CHANGE:
+        if cell.status not in Cell.CERTIFIED_STATUSES:
+            errors.append(
+                _("Cell %(number)s is not on the record (%(status)s).")
+                % {"number": cell.number, "status": cell.get_status_display()}
+            )
+        proposed = {
+            "certified_capacity": capacity,
+            "accommodation_type": line.get("accommodation_type") or None,
+            "has_sanitary_annex": line.get("has_sanitary_annex"),
+        }
+        if not any(value is not None and value != getattr(cell, name) for name, value in proposed.items()):
+            errors.append(_("The line for cell %(number)s changes nothing.") % {"number": cell.number})
+    else:
+        errors.append(_("Unknown action %(action)s.") % {"action": action})
+    kind = line.get("accommodation_type") or cell.accommodation_type
+    if kind == AccommodationType.SINGLE and action != Action.DECOMMISSION:
+        if (capacity if capacity is not None else cell.certified_capacity) not in (None, 1):
+            errors.append(_("A single-occupancy cell is certified for exactly 1 person."))
+    return errors
+
+
+def kind_of(lines: list[dict], *, conversion: bool = False) -> str:
+    """The request's kind from its lines: CONVERSION when it completes a conversion, else the one kind its
+    lines share, else MIXED."""
+    if conversion:
+        return Kind.CONVERSION
+    kinds = set()
+    for line in lines:
+        if line["action"] == Action.BRING_INTO_USE:
+            kinds.add(Kind.NEW_CELLS)
+        elif line["action"] == Action.DECOMMISSION:
+            kinds.add(Kind.DECOMMISSIONING)
+        else:
+            if line.get("certified_capacity") is not None:
+                kinds.add(Kind.CAPACITY)
+            if line.get("accommodation_type"):
+                kinds.add(Kind.ACCOMMODATION_TYPE)
+            if line.get("has_sanitary_annex") is not None:
+                kinds.add(Kind.SANITARY_ANNEX)
+    return kinds.pop() if len(kinds) == 1 else Kind.MIXED
+
+
+def _planned_out(moves: Iterable[Move]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for move in moves:
+        out[move.from_cell] = out.get(move.from_cell, 0) + move.persons
+    return out
+
+
+@transaction.atomic
+def open_request(
+    *,
+    user: "User",
+    facility: Facility,
+    reason: str,
+    lines: list[dict],
+    movement_plan: list[dict] | None = None,
+    project=None,
+    is_demo: bool = False,
+) -> CertificationRequest:
+    """Open a pending certification request for ``facility`` by ``user`` (a ministry editor of its region or
+    an administrator: decisions.check_may_request_certification).
+
+    ``lines``: dicts with ``cell`` (a Cell of the facility), ``action`` (CertificationLine.Action) and, for
+    ``change`` or ``bring_into_use``, any of ``certified_capacity`` (persons), ``accommodation_type``,
+    ``has_sanitary_annex``. ``movement_plan``: the movements applied on approval (parse_plan's shape); a
+    room being decommissioned must be empty once they are applied. ``project``: the conversion project
+    whose completion opens it (kind CONVERSION).
+
+    Locks the cells in id order; a cell already on a pending request raises ConflictError (409). Raises
+    PermissionDenied, ValidationError ``{field: [reasons]}`` (``lines[2]``: the line, 0-based). Returns the
+    request with its lines (values before recorded)."""
+    decisions.check_may_request_certification(user, facility.region_id)
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Give the reason for the request.")]
+    if not lines:
+        errors["lines"] = [_("Name at least one cell.")]
+    moves = parse_plan(movement_plan or [])
+    if errors:
+        raise ValidationError(errors)
+    cells = lock_cells([line["cell"].pk for line in lines] + [m.from_cell for m in moves] + [m.to_cell for m in moves])
+    out = _planned_out(moves)
+    seen = set()
+    for index, line in enumerate(lines):
+        cell = cells.get(line["cell"].pk)
+        if cell is None or cell.block.facility_id != facility.pk:
+            errors[f"lines[{index}]"] = [_("This cell is not in this institution.")]
+            continue
+        if cell.pk in seen:
+            errors[f"lines[{index}]"] = [_("Cell %(number)s is named twice.") % {"number": cell.number}]
+            continue
+        seen.add(cell.pk)
+        line_errors = _line_errors(cell, line, out.get(cell.pk, 0))
+        if line_errors:
+            errors[f"lines[{index}]"] = line_errors
+    if moves:
+        arriving = {line["cell"].pk for line in lines if line["action"] == Action.BRING_INTO_USE}
+        try:
+            check_moves(moves, cells, timezone.localdate(), arriving=arriving)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    request = CertificationRequest.objects.create(
+        facility=facility,
+        kind=kind_of(lines, conversion=project is not None),
+        reason=reason,
+        project=project,
+        movement_plan=[m.as_dict() for m in moves],
+        requested_by=user,
+        is_demo=is_demo,
+    )
+    rows = []
+    for line in lines:
+        cell = cells[line["cell"].pk]
+        rows.append(
+            CertificationLine(
+                request=request,
+                cell=cell,
+                action=line["action"],
+                certified_capacity=line.get("certified_capacity"),
+                accommodation_type=line.get("accommodation_type") or "",
+                has_sanitary_annex=line.get("has_sanitary_annex"),
+                before_status=cell.status,
+                before_certified_capacity=cell.certified_capacity,
+                before_accommodation_type=cell.accommodation_type,
+                before_has_sanitary_annex=cell.has_sanitary_annex,
+            )
+        )
+    try:
+        with transaction.atomic():
+            CertificationLine.objects.bulk_create(rows)
+    except IntegrityError:
+        taken = CertificationLine.objects.filter(pending=True, cell__in=[r.cell for r in rows]).exclude(request=request)
+        other = taken.select_related("cell").first()
+        raise ConflictError(
+            pending_conflict_message(other.cell, other.request_id)
+            if other
+            else _("A cell is on another pending request.")
+        ) from None
+    return request
+
+
+def _locked_request(request: CertificationRequest) -> CertificationRequest:
+    current = lock(CertificationRequest.objects.select_related("facility", "requested_by", "decided_by"), request.pk)
+    if current.status != CertificationRequest.Status.PENDING:
+        who = current.decided_by.get_username() if current.decided_by else _("the system")
+        raise AlreadyDone(
+            _("This certification request is already %(status)s (%(user)s, %(date)s).")
+            % {
+                "status": current.get_status_display(),
+                "user": who,
+                "date": f"{timezone.localtime(current.decided_at):%Y-%m-%d %H:%M}" if current.decided_at else "?",
+            },
+            current.version,
+        )
+    return current
+
+
+def _close(request: CertificationRequest, status: str, user: "User", note: str) -> None:
+    request.status, request.decided_by, request.decided_at = status, user, timezone.now()
+    request.decision_note = note
+    save_changes(request, ["status", "decided_by", "decided_at", "decision_note"], user=user)
+    request.lines.update(pending=False)
+
+
+@transaction.atomic
+def approve(
+    *, user: "User", request: CertificationRequest, expected_version: int | None = None, note: str = ""
+) -> CellCertificate:
+    """Approve a pending request and apply it in one transaction: the facility's baseline certificate
+    issued first if it has none, then the movements of the plan (cells.movements), each line (new cells
+    in use with their certified places; changes of certified capacity, accommodation type, sanitary annex;
+    rooms decommissioned, holding nobody), the block of a conversion marked as cells, and the facility's
+    next certificate issued (version N+1 with the new totals).
+
+    By a certification reviewer of the region or an administrator, never the requester
+    (decisions.check_may_decide_certification: PermissionDenied, the API's 403). Raises AlreadyDone (409)
+    when the request is no longer pending, StaleVersion for a stale ``expected_version``, ValidationError
+    when the cells changed since the request so that it no longer applies (nothing is written). Returns the
+    certificate issued."""
+    decisions.check_may_decide_certification(user, request.facility.region_id, request.requested_by_id)
+    current = _locked_request(request)
+    decisions.check_may_decide_certification(user, current.facility.region_id, current.requested_by_id)
+    check_version(current, expected_version)
+    ensure_baseline(current.facility, user=None, is_demo=current.is_demo)
+    lines = list(current.lines.order_by("cell_id"))
+    moves = parse_plan(current.movement_plan)
+    cells = lock_cells([line.cell_id for line in lines] + [m.from_cell for m in moves] + [m.to_cell for m in moves])
+    out = _planned_out(moves)
+    errors = []
+    for line in lines:
+        cell = cells[line.cell_id]
+        spec = {
+            "action": line.action,
+            "certified_capacity": line.certified_capacity,
+            "accommodation_type": line.accommodation_type,
+            "has_sanitary_annex": line.has_sanitary_annex,
+        }
+        errors += _line_errors(cell, spec, out.get(cell.pk, 0))
+    arriving = {line.cell_id for line in lines if line.action == Action.BRING_INTO_USE}
+    date = timezone.localdate()
+    for line in lines:  # new cells come into use first, so that persons can move into them
+        if line.action == Action.BRING_INTO_USE:
+            cells[line.cell_id].status = Cell.Status.IN_USE
+    try:
+        if moves:
+            check_moves(moves, cells, date, arriving=arriving)
+    except ValidationError as error:
+        errors += error.message_dict["movement_plan"]
+    if errors:
+        raise ValidationError(
+            {"request": [_("The cells changed since the request; it no longer applies: ") + " ".join(errors)]}
+        )
+    reason = REASON_APPROVED % current.pk
+    for line in lines:
+        cell = cells[line.cell_id]
+        fields = []
+        if line.action == Action.BRING_INTO_USE:
+            fields.append("status")
+            cell.occupancy = cell.occupancy or 0
+            cell.occupancy_date = cell.occupancy_date or date
+            fields += ["occupancy", "occupancy_date"]
+        if line.certified_capacity is not None:
+            cell.certified_capacity = line.certified_capacity
+            fields.append("certified_capacity")
+        if line.accommodation_type:
+            cell.accommodation_type = line.accommodation_type
+            fields.append("accommodation_type")
+        if line.has_sanitary_annex is not None:
+            cell.has_sanitary_annex = line.has_sanitary_annex
+            fields.append("has_sanitary_annex")
+        if fields:
+            save_changes(cell, fields, user=user, reason=reason)
+    apply_moves(moves, cells, date=date, reason=reason, user=user, request=current)
+    for line in lines:
+        if line.action == Action.DECOMMISSION:
+            cell = cells[line.cell_id]
+            cell.status, cell.occupancy = Cell.Status.DECOMMISSIONED, 0
+            save_changes(cell, ["status", "occupancy"], user=user, reason=reason)
+    if current.project_id:
+        block = lock(ResidentialBlock.objects.all(), current.project.block_id)
+        if block.accommodation_type != ResidentialBlock.Accommodation.CELL:
+            block.accommodation_type = ResidentialBlock.Accommodation.CELL
+            save_changes(block, ["accommodation_type"], user=user, reason=reason)
+    _close(current, CertificationRequest.Status.APPROVED, user, note)
+    certificate = issue_certificate(current.facility, user=user, request=current, is_demo=current.is_demo)
+    schedule_recalculation(current.facility_id)
+    return certificate
+
+
+@transaction.atomic
+def reject(
+    *, user: "User", request: CertificationRequest, note: str, expected_version: int | None = None
+) -> CertificationRequest:
+    """Reject a pending request with ``note`` (the reviewer's reason, required): nothing on the record
+    changes; its cells are free for another request. Who may: as approve. Raises PermissionDenied,
+    AlreadyDone, StaleVersion, ValidationError ``{"note": [...]}``."""
+    decisions.check_may_decide_certification(user, request.facility.region_id, request.requested_by_id)
+    if not (note or "").strip():
+        raise ValidationError({"note": [_("Give the reason for the rejection.")]})
+    current = _locked_request(request)
+    check_version(current, expected_version)
+    _close(current, CertificationRequest.Status.REJECTED, user, note.strip())
+    return current
+
+
+def may_withdraw(user: "User", request: CertificationRequest) -> bool:
+    """The requester (still an editor of the region) or an administrator withdraws a pending request."""
+    from facilities import scoping
+
+    if scoping.ADMIN in scoping.roles(user):
+        return True
+    return user.pk == request.requested_by_id and decisions.may_request_certification(user, request.facility.region_id)
+
+
+@transaction.atomic
+def withdraw(
+    *, user: "User", request: CertificationRequest, note: str = "", expected_version: int | None = None
+) -> CertificationRequest:
+    """Withdraw a pending request (its requester or an administrator): nothing on the record changes.
+    Raises PermissionDenied, AlreadyDone, StaleVersion."""
+    from django.core.exceptions import PermissionDenied
+
+    if not may_withdraw(user, request):
+        raise PermissionDenied(_("Only the requester or an administrator withdraws a certification request."))
+    current = _locked_request(request)
+    check_version(current, expected_version)
+    _close(current, CertificationRequest.Status.WITHDRAWN, user, (note or "").strip())
+    return current

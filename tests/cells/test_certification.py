@@ -1,0 +1,109 @@
+"""Certification requests and cell certificates (cells.certification), on a hand-built facility with exact
+figures: the three capacity sums, approval in one transaction issuing version N+1, rejection changing
+nothing, separation of duties, one pending request per cell."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cells import certification
+from cells.models import Cell, CellCertificate, CertificationRequest, Movement
+from core.exceptions import AlreadyDone, ConflictError
+from tests.factories import BlockFactory, CellFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 1, 1)
+
+
+def _drafts(block, count, prefix="N"):
+    return [
+        CellFactory(block=block, number=f"{prefix}{i}", status=Cell.Status.DRAFT, occupancy=0, certified_capacity=None)
+        for i in range(1, count + 1)
+    ]
+
+
+def test_capacity_totals_leave_out_drafts_and_decommissioned(world):
+    facility = world.a.facility
+    totals = certification.capacity_totals(Cell.objects.filter(block__facility=facility))
+    # D1 under reconstruction (40 design, 40 certified, not operational), E1 in use (40), C-A in use (1).
+    assert totals == {"cells": 3, "places_design": 81, "places_certified": 81, "places_operational": 41}
+    _drafts(world.a.cell_block, 2)
+    CellFactory(block=world.a.cell_block, number="X", status=Cell.Status.DECOMMISSIONED, occupancy=0)
+    assert certification.capacity_totals(Cell.objects.filter(block__facility=facility)) == totals
+
+
+def test_approval_brings_drafts_into_use_moves_persons_and_issues_next_version(world):
+    editor, reviewer = world.users["editor_a"], world.users["reviewer_a"]
+    facility, crowded = world.a.facility, world.a.crowded
+    new = _drafts(world.a.cell_block, 2)
+    request = certification.open_request(
+        user=editor,
+        facility=facility,
+        reason="two new single cells",
+        lines=[{"cell": c, "action": "bring_into_use", "certified_capacity": 1} for c in new],
+        movement_plan=[{"from_cell": crowded.pk, "to_cell": c.pk, "persons": 1} for c in new],
+    )
+    assert request.kind == CertificationRequest.Kind.NEW_CELLS
+    with pytest.raises(PermissionDenied):
+        certification.approve(user=editor, request=request)
+    persons_before = sum(Cell.objects.in_use().filter(block__facility=facility).values_list("occupancy", flat=True))
+    certificate = certification.approve(user=reviewer, request=request)
+    assert (certificate.number, certificate.places_certified, certificate.places_operational) == (2, 83, 43)
+    baseline = CellCertificate.objects.get(facility=facility, number=1)
+    assert (baseline.is_baseline, baseline.places_certified, baseline.lines.count()) == (True, 81, 3)
+    assert certificate.lines.count() == 5
+    crowded.refresh_from_db()
+    assert crowded.occupancy == 48
+    assert set(Cell.objects.filter(pk__in=[c.pk for c in new]).values_list("status", "occupancy")) == {("in_use", 1)}
+    assert (
+        sum(Cell.objects.in_use().filter(block__facility=facility).values_list("occupancy", flat=True))
+        == persons_before
+    )
+    assert Movement.objects.filter(request=request).count() == 2
+    with pytest.raises(AlreadyDone):
+        certification.approve(user=reviewer, request=request)
+
+
+def test_rejection_changes_nothing_and_frees_the_cells(world):
+    editor, reviewer = world.users["editor_a"], world.users["reviewer_a"]
+    crowded = world.a.crowded
+    request = certification.open_request(
+        user=editor,
+        facility=world.a.facility,
+        reason="fewer places",
+        lines=[{"cell": crowded, "action": "change", "certified_capacity": 30}],
+    )
+    with pytest.raises(ConflictError):
+        certification.open_request(
+            user=editor,
+            facility=world.a.facility,
+            reason="again",
+            lines=[{"cell": crowded, "action": "change", "certified_capacity": 20}],
+        )
+    with pytest.raises(ValidationError):
+        certification.reject(user=reviewer, request=request, note="")
+    certification.reject(user=reviewer, request=request, note="measure again")
+    crowded.refresh_from_db()
+    assert crowded.certified_capacity == 40
+    assert not CellCertificate.objects.filter(facility=world.a.facility).exists()
+    again = certification.open_request(
+        user=editor,
+        facility=world.a.facility,
+        reason="again",
+        lines=[{"cell": crowded, "action": "change", "certified_capacity": 30}],
+    )
+    assert again.status == "pending"
+
+
+def test_decommissioning_needs_an_empty_room(world):
+    with pytest.raises(ValidationError) as error:
+        certification.open_request(
+            user=world.users["editor_a"],
+            facility=world.a.facility,
+            reason="close it",
+            lines=[{"cell": world.a.crowded, "action": "decommission"}],
+        )
+    assert "holds 50 persons" in str(error.value)
