@@ -3,7 +3,6 @@ figures: the three capacity sums, approval in one transaction issuing version N+
 nothing, separation of duties, one pending request per cell."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from cells import certification
 from cells.models import Cell, CellCertificate, CertificationRequest, Movement
 from core.exceptions import AlreadyDone, ConflictError
-from tests.factories import BlockFactory, CellFactory
+from tests.factories import CellFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 1, 1)
 
 
 def _drafts(block, count, prefix="N"):
