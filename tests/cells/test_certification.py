@@ -2,7 +2,6 @@
 figures: the three capacity sums, approval in one transaction issuing version N+1, rejection changing
 nothing, separation of duties, one pending request per cell."""
 
-import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
