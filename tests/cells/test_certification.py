@@ -2,7 +2,6 @@
 figures: the three capacity sums, approval in one transaction issuing version N+1, rejection changing
 nothing, separation of duties, one pending request per cell."""
 
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -12,7 +11,6 @@ from core.exceptions import AlreadyDone, ConflictError
 from tests.factories import CellFactory
 
 pytestmark = pytest.mark.django_db
-
 
 
 def _drafts(block, count, prefix="N"):
