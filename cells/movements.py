@@ -13,8 +13,10 @@ from simple_history.utils import bulk_update_with_history
 
 from core.validators import future_message, is_in_future
 from core.versioning import bump, lock_table_for_writes
+from facilities import decisions
 
 from .models import Cell, CertificationRequest, Movement
+from .tasks import schedule_recalculation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -158,10 +160,6 @@ def move_persons(*, user: "User", moves: list[dict], date: datetime.date, reason
     ``moves`` as parse_plan reads them. Ministry editors of the facility's region and administrators. Locks
     the cells (lock_cells), checks (check_moves), applies (apply_moves) and recomputes the facility's
     compliance on commit. Raises PermissionDenied, ValidationError. Returns the movements."""
-    from facilities import decisions
-
-    from .tasks import schedule_recalculation
-
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give the reason for the movement.")]})
     plan = parse_plan(moves)
