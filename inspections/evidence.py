@@ -167,14 +167,14 @@ def finding_evidence(finding: Finding) -> Evidence | None:
     evaluated_at = last_evaluation(facility_id)
     if finding.cell_id is not None:
         cell = cells_with_results(Cell.objects.filter(pk=finding.cell_id).select_related("block")).get()
-        figures = {
+        cell_figures = {
             "status": cell.status,
             "occupancy": cell.occupancy,
             "occupancy_date": cell.occupancy_date,
             "design_capacity": cell.design_capacity,
             "living_space_m2": cell.living_space_m2,
         }
-        evidence = Evidence("cell", f"{cell.block.name} / {cell.number}", figures, evaluated_at=evaluated_at)
+        evidence = Evidence("cell", f"{cell.block.name} / {cell.number}", cell_figures, evaluated_at=evaluated_at)
         if rule is None:
             return evidence
         return Evidence(
@@ -188,9 +188,9 @@ def finding_evidence(finding: Finding) -> Evidence | None:
                 "unit": rule.unit.replace("m2", "m²"),
             }
         )
-    if finding.block_id is None:
-        return None
     block = finding.block
+    if block is None:
+        return None
     totals = BlockTotals.objects.filter(block_id=block.pk).first()
     figures: dict[str, Any] = {
         "persons": totals.persons if totals else 0,
@@ -202,7 +202,8 @@ def finding_evidence(finding: Finding) -> Evidence | None:
     by_profile = BlockCompliance.objects.filter(block_id=block.pk, profile_id=rule.profile_id).first()
     for name in ("cells_compliant", "cells_non_compliant", "cells_unknown"):
         figures[name] = getattr(by_profile, name) if by_profile else 0
-    cells = list(cells_with_results(block.cells.filter(status=Cell.Status.IN_USE).order_by("number", "pk")))
+    in_use = Cell.objects.filter(block_id=block.pk, status=Cell.Status.IN_USE).order_by("number", "pk")
+    cells = list(cells_with_results(in_use))
     outcomes = [(cell, _cell_outcome(cell, rule)) for cell in cells]
     failing = [
         {"cell": cell.number, "measured": _measured(cell, rule)} for cell, outcome in outcomes if outcome == FAIL

@@ -4,7 +4,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -288,11 +288,13 @@ def change_finding_status(
     return update
 
 
-def _clean_text(model: type, name: str, value: str) -> None:
+def _clean_text(model: type[models.Model], name: str, value: str) -> None:
     """Run the validators of ``model``'s text field ``name`` on ``value`` (core.bounds.FREE_TEXT: length,
     characters). Raises ValidationError ``{name: [reason]}``."""
     try:
-        model._meta.get_field(name).clean(value, None)
+        text = model._meta.get_field(name)
+        assert isinstance(text, models.Field)
+        text.clean(value, None)
     except ValidationError as error:
         raise ValidationError({name: error.messages}) from None
 

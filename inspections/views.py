@@ -217,7 +217,7 @@ def attachment_response(attachment: FindingAttachment) -> HttpResponse:
     never cached by a shared cache."""
     response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     inline = attachment.content_type.startswith("image/")
-    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name)
+    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name) or "attachment"
     response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
