@@ -1,6 +1,7 @@
 """Forms of the inspections app."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, StandardRule
@@ -8,6 +9,7 @@ from core.bounds import FREE_TEXT
 from core.forms import ServiceValidatedModelForm, VersionedFormMixin
 from core.widgets import DATE
 
+from .attachments import MAX_FILES
 from .models import Finding, Inspection
 
 
@@ -59,17 +61,56 @@ class MoveField(forms.ChoiceField):
         return value in Finding.Status.values
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented pattern); the checks are the service's
+    (inspections.attachments.prepare)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class FindingStatusForm(VersionedFormMixin, forms.Form):
     """A move of a finding. No move is preselected (the first choice is empty and required), so a Save
-    never writes a status the user did not choose; ``version`` is the finding's version when the page was
-    opened."""
+    never writes a status the user did not choose; a move back to open is labelled as a reopening.
+    ``version`` is the finding's version when the page was opened. ``override_reason`` (offered when the
+    user may verify): why the finding is verified although its rule still fails. ``attachments``: photos
+    and scans of the response."""
 
     status = MoveField(label=_("New status"), error_messages={"required": _("Choose the new status of the finding.")})
     response = forms.CharField(
         label=_("Response"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT.maximum
     )
+    override_reason = forms.CharField(
+        label=_("Override reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=FREE_TEXT.maximum,
+        help_text=_("Only to verify although the cited rule still fails: say why, it is recorded."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+    )
 
     def __init__(self, *args, allowed: list[str], finding: Finding, **kwargs):
         super().__init__(*args, record=finding, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Photos (JPEG, PNG) or scanned documents (PDF), at most %(count)s files of %(size)s MB each."
+        ) % {"count": MAX_FILES, "size": f"{settings.FINDING_ATTACHMENT_MAX_BYTES / 1024 / 1024:g}"}
         labels = dict(Finding.Status.choices)
+        if finding.status != Finding.Status.OPEN:
+            labels[Finding.Status.OPEN] = _("reopen the finding (back to open)")
         self.fields["status"].choices = [("", _("— choose a move —"))] + [(s, labels[s]) for s in allowed]
+        if Finding.Status.VERIFIED not in allowed and not self.data.get("override_reason"):
+            del self.fields["override_reason"]

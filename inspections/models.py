@@ -141,6 +141,18 @@ class FindingUpdate(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="updates")
     status = models.CharField(_("status"), max_length=12, choices=Finding.Status.choices)
     response = models.TextField(_("response"), blank=True, validators=FREE_TEXT.validators())
+    override_reason = models.TextField(
+        _("override reason"),
+        blank=True,
+        validators=FREE_TEXT.validators(),
+        help_text=_("why the finding was verified although its rule still failed for its cell or block"),
+    )
+    evidence = models.JSONField(
+        _("evidence at the move"),
+        null=True,
+        blank=True,
+        help_text="inspections.evidence.Evidence.as_dict() of a verification: the figures it was made against",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -149,6 +161,36 @@ class FindingUpdate(models.Model):
 
     def __str__(self):
         return f"{self.finding} → {self.get_status_display()}"
+
+
+class FindingAttachment(models.Model):
+    """A photo or scanned document that came with a response to a finding (a FindingUpdate).
+
+    ``content``: the file's bytes, kept in the database so that every backup holds them
+    (docs/operations.md, §Backup and restore); a photo is stored re-encoded without its metadata (EXIF,
+    GPS, comments: inspections.attachments.prepare). ``content_type``: ``image/jpeg``, ``image/png`` or
+    ``application/pdf``, as sniffed from the bytes; ``size`` in bytes of what is stored. Served only to
+    users who may see the finding (inspections.views.attachment_download, the API's attachment action).
+    """
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="attachments")
+    update = models.ForeignKey(
+        FindingUpdate, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
 
 
 class OverdueCheck(models.Model):

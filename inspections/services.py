@@ -4,7 +4,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -15,10 +15,15 @@ from core.versioning import assign, check_version, lock, save_changes
 from facilities import decisions as facility_decisions
 
 from . import decisions
-from .models import Finding, FindingUpdate, Inspection, OverdueCheck
+from .attachments import prepare as prepare_attachments
+from .evidence import finding_evidence, refusal
+from .models import Finding, FindingAttachment, FindingUpdate, Inspection, OverdueCheck
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.contrib.auth.models import AnonymousUser, User
+    from django.core.files.uploadedfile import UploadedFile
 
     from facilities.models import Facility
 
@@ -184,17 +189,34 @@ def _already(finding: Finding, status: str) -> ConflictError:
 
 @transaction.atomic
 def change_finding_status(
-    *, user: "User", finding: Finding, status: str, response: str = "", version: int | None = None
+    *,
+    user: "User",
+    finding: Finding,
+    status: str,
+    response: str = "",
+    version: int | None = None,
+    override_reason: str = "",
+    attachments: "Iterable[UploadedFile]" = (),
 ) -> FindingUpdate:
     """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction: the
     finding state machine, the only writer of a finding's status (inspections.decisions).
 
     Locks the row and checks ``version`` (the version the caller read; None: not stated); writes only
     ``status`` (and ``overdue_since`` when it clears), with the response as the history's change reason.
-    Resolving needs a response (what was done); rejecting and reopening need the reason. Raises
-    PermissionDenied (no move allowed to this user at all), core.versioning.StaleVersion, ConflictError
-    (the finding is already at ``status``: a concurrent duplicate move; nothing written), ValidationError
-    ``{"status": [...]}`` naming the allowed moves. Returns the FindingUpdate.
+    Resolving needs a response (what was done); rejecting and reopening need the reason.
+
+    Verifying is checked against the evidence (inspections.evidence.finding_evidence): while the cited
+    rule still fails for the cited cell or block it is refused, naming the rule, the measured value, the
+    requirement and the date of the evaluation, unless ``override_reason`` says why (recorded on the
+    FindingUpdate; ignored, and not recorded, when nothing is overridden). A verification records the
+    evidence it was made against (FindingUpdate.evidence). ``attachments`` (uploaded files, the
+    response's photos and scans) are checked and stripped of metadata by inspections.attachments.prepare
+    before anything is written, and stored with the update.
+
+    Raises PermissionDenied (no move allowed to this user at all), core.versioning.StaleVersion,
+    ConflictError (the finding is already at ``status``: a concurrent duplicate move; nothing written),
+    ValidationError ``{"status": [...]}`` naming the allowed moves or the failing rule, ``{"response":
+    [...]}``, ``{"attachments": [...]}``. Returns the FindingUpdate.
     """
     finding = lock(Finding.objects.select_related("inspection__facility"), finding.pk)
     decisions.check_may_change_finding(user, finding)
@@ -221,13 +243,60 @@ def change_finding_status(
         raise ValidationError({"response": [_("Say what was done to resolve the finding.")]})
     if status in (S.REJECTED, S.OPEN) and not response:
         raise ValidationError({"response": [_("Give the reason for rejecting or reopening the finding.")]})
+    prepared = prepare_attachments(attachments)
+    override_reason = override_reason.strip()
+    evidence = None
+    if status == S.VERIFIED:
+        evidence = finding_evidence(finding)
+        if evidence is not None and evidence.fails:
+            if not override_reason:
+                raise ValidationError({"status": [refusal(evidence)]})
+        else:
+            override_reason = ""
+    else:
+        override_reason = ""
+    if override_reason:
+        _clean_text(FindingUpdate, "override_reason", override_reason)
     values: dict[str, Any] = {"status": status}
     if status not in Finding.OPEN_STATUSES:
         values["overdue_since"] = None
     changed = assign(finding, values)
     reason = response or str(S(status).label)
+    if override_reason:
+        reason = _("verified with an override: %(reason)s") % {"reason": override_reason}
     save_changes(finding, changed, user=user, reason=reason[:100])
-    return FindingUpdate.objects.create(finding=finding, status=status, response=response, author=user)
+    update = FindingUpdate.objects.create(
+        finding=finding,
+        status=status,
+        response=response,
+        override_reason=override_reason,
+        evidence=evidence.as_dict() if evidence is not None else None,
+        author=user,
+    )
+    FindingAttachment.objects.bulk_create(
+        FindingAttachment(
+            finding=finding,
+            update=update,
+            name=file.name,
+            content_type=file.content_type,
+            size=len(file.content),
+            content=file.content,
+            uploaded_by=user,
+        )
+        for file in prepared
+    )
+    return update
+
+
+def _clean_text(model: type[models.Model], name: str, value: str) -> None:
+    """Run the validators of ``model``'s text field ``name`` on ``value`` (core.bounds.FREE_TEXT: length,
+    characters). Raises ValidationError ``{name: [reason]}``."""
+    try:
+        text = model._meta.get_field(name)
+        assert isinstance(text, models.Field)
+        text.clean(value, None)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
 
 
 @transaction.atomic

@@ -11,4 +11,9 @@ urlpatterns = [
     path("findings/", views.finding_list, name="finding-list"),
     path("findings/<int:pk>/", views.finding_detail, name="finding-detail"),
     path("findings/<int:pk>/edit/", views.finding_form, name="finding-edit"),
+    path(
+        "findings/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="finding-attachment",
+    ),
 ]

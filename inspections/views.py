@@ -3,7 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.exceptions import ConflictError
@@ -16,10 +19,11 @@ from facilities import scoping
 from facilities.models import Facility
 
 from . import decisions, services
+from .evidence import finding_evidence
 from .exports import FINDING_FIELDS, INSPECTION_FIELDS
 from .filters import FindingFilter, InspectionFilter
 from .forms import FindingForm, FindingStatusForm, InspectionForm
-from .models import Finding, Inspection
+from .models import Finding, FindingAttachment, Inspection
 
 
 def inspection_list(request):
@@ -175,7 +179,7 @@ def finding_detail(request, pk):
             raise PermissionDenied(_("You may not change the status of this finding."))
     form = None
     if allowed or request.method == "POST":
-        form = FindingStatusForm(request.POST or None, allowed=allowed, finding=finding)
+        form = FindingStatusForm(request.POST or None, request.FILES or None, allowed=allowed, finding=finding)
     stale_rows = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -197,9 +201,32 @@ def finding_detail(request, pk):
         "inspections/finding_detail.html",
         {
             "finding": finding,
-            "updates": finding.updates.select_related("author"),
+            "evidence": finding_evidence(finding),
+            "updates": finding.updates.select_related("author").prefetch_related(
+                Prefetch("attachments", FindingAttachment.objects.defer("content"))
+            ),
             "form": form,
             "can_edit": can_edit,
             "stale_rows": stale_rows,
         },
     )
+
+
+def attachment_response(attachment: FindingAttachment) -> HttpResponse:
+    """The stored bytes of ``attachment`` with their sniffed type: a photo shown inline, a PDF downloaded;
+    never cached by a shared cache."""
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    inline = attachment.content_type.startswith("image/")
+    response["Content-Disposition"] = content_disposition_header(not inline, attachment.name) or "attachment"
+    response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def attachment_download(request, pk, attachment_pk):
+    """An attachment of a finding, for users who may see the finding (others: 404; anonymous: the login
+    page, PortalLoginRequiredMiddleware)."""
+    finding = get_object_or_404(Finding.objects.visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(FindingAttachment, finding=finding, pk=attachment_pk)
+    return attachment_response(attachment)

@@ -153,6 +153,9 @@ USE_TZ = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Attachments of a finding's response (inspections.attachments): JPEG, PNG or PDF, each at most this many
+# bytes, kept in the database (so in every backup), served only to users who may see the finding.
+FINDING_ATTACHMENT_MAX_BYTES = env.int("FINDING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

@@ -1,12 +1,15 @@
 """Serializers of the inspections app."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from cells.models import Cell, StandardRule
 from core.serializers import IdRelatedField, StrictInputMixin, StrictModelInput
 from facilities.models import Facility, ResidentialBlock
-from inspections.models import Finding, FindingUpdate, Inspection
+from inspections.attachments import MAX_FILES
+from inspections.evidence import finding_evidence
+from inspections.models import Finding, FindingAttachment, FindingUpdate, Inspection
 
 
 class _ScopedRelated(IdRelatedField):
@@ -55,12 +58,26 @@ class RuleSummarySerializer(serializers.ModelSerializer):
         fields = ["code", "profile", "summary", "source", "verified"]
 
 
+class FindingAttachmentSerializer(serializers.ModelSerializer):
+    """An attachment of a response; ``url``: where users who may see the finding download it."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FindingAttachment
+        fields = ["id", "name", "content_type", "size", "url"]
+
+    def get_url(self, obj) -> str:
+        return reverse("api:finding-attachment", kwargs={"pk": obj.finding_id, "attachment_pk": obj.pk})
+
+
 class FindingUpdateSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    attachments = FindingAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = FindingUpdate
-        fields = ["status", "response", "author", "created_at"]
+        fields = ["status", "response", "override_reason", "author", "created_at", "attachments"]
 
 
 class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
@@ -109,6 +126,28 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
         return obj.is_overdue()
 
 
+class FindingDetailSerializer(FindingSerializer):
+    """A finding with ``evidence`` (inspections.evidence.Evidence.as_dict): its cell's or block's current
+    figures and its rule's current outcome there, with the measured value and the date of the
+    evaluation; null when it cites neither a cell nor a block."""
+
+    evidence = serializers.SerializerMethodField()
+
+    class Meta(FindingSerializer.Meta):
+        fields = [*FindingSerializer.Meta.fields, "evidence"]
+
+    def get_evidence(self, obj) -> dict | None:
+        evidence = finding_evidence(obj)
+        return evidence.as_dict() if evidence is not None else None
+
+
 class FindingStatusSerializer(StrictInputMixin, serializers.Serializer):
+    """A move (JSON, or multipart with ``attachments``: files of the response, JPEG, PNG or PDF).
+    ``override_reason``: why a verification goes on although the cited rule still fails."""
+
     status = serializers.ChoiceField(choices=Finding.Status.choices)
     response = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list, max_length=MAX_FILES
+    )

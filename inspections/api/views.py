@@ -5,22 +5,32 @@ Every detail answers ``ETag: "<version>"``; PATCH, PUT and ``POST findings/<id>/
 write's response carries the new ETag.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.history import HistoryMixin
 from core.http import IF_MATCH, STALE_EXAMPLE, expected_version, set_etag
+from core.parsers import SafeJSONParser
 from facilities.permissions import MayRecordInspections, write_permissions
 from inspections import decisions, services
 from inspections.filters import FindingFilter, InspectionFilter
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, FindingAttachment, Inspection
+from inspections.views import attachment_response
 
-from .serializers import FindingSerializer, FindingStatusSerializer, FindingUpdateSerializer, InspectionSerializer
+from .serializers import (
+    FindingDetailSerializer,
+    FindingSerializer,
+    FindingStatusSerializer,
+    FindingUpdateSerializer,
+    InspectionSerializer,
+)
 
 
 def _user(view):
@@ -98,8 +108,14 @@ class FindingViewSet(
         return (
             Finding.objects.visible_to(_user(self))
             .select_related("inspection__facility", "rule__profile")
-            .prefetch_related("updates__author")
+            .prefetch_related(
+                "updates__author", Prefetch("updates__attachments", FindingAttachment.objects.defer("content"))
+            )
         )
+
+    def get_serializer_class(self):
+        """A list shows the findings; one finding (and every write's answer) adds its evidence."""
+        return FindingSerializer if self.action == "list" else FindingDetailSerializer
 
     def _answer(self, finding, code):
         fresh = self.get_queryset().get(pk=finding.pk)
@@ -137,11 +153,21 @@ class FindingViewSet(
         parameters=[IF_MATCH],
         examples=[STALE_EXAMPLE],
     )
-    @action(detail=True, methods=["post"], url_path="status", filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="status",
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[SafeJSONParser, MultiPartParser],
+    )
     def change_status(self, request, pk=None):
-        """Move the finding to another status with a response (logged in its updates). A move to the
-        status the finding already has (a concurrent duplicate) answers 409 and writes nothing. The
-        response's ETag is the finding's new version."""
+        """Move the finding to another status with a response (logged in its updates), as JSON or as
+        multipart with ``attachments`` (JPEG, PNG, PDF; photos stored without their metadata). A move to
+        the status the finding already has (a concurrent duplicate) answers 409 and writes nothing.
+        ``status: verified`` while the cited rule still fails for the cited cell or block answers 400
+        ``{"status": [reason naming the rule, the measured value and the evaluation]}`` unless
+        ``override_reason`` is given (recorded). The response's ETag is the finding's new version."""
         finding = self.get_object()
         decisions.check_may_change_finding(request.user, finding)  # the role before the header
         version = expected_version(request, finding)
@@ -152,3 +178,19 @@ class FindingViewSet(
         )
         response = Response(FindingUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
         return set_etag(response, update.finding.version)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]{1,18})",
+        url_name="attachment",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def attachment(self, request, pk=None, attachment_pk=None):
+        """An attachment's bytes (``Content-Type``: its sniffed type), for users who may see the finding
+        (others: 404)."""
+        finding = self.get_object()
+        attachment = get_object_or_404(FindingAttachment, finding=finding, pk=attachment_pk)
+        return attachment_response(attachment)
