@@ -19,6 +19,7 @@ from django.conf import settings
 
 from .activity import _inspections, _projects, _residence
 from .plan import (
+    CERTIFIED_STATUSES,
     CONVICTS,
     COUNT_DATE,
     IMPRISONMENT_PER_REGION,
@@ -163,6 +164,11 @@ def build_dataset(seed: int = SEED) -> Dataset:
         ):
             facility["status"] = "under_reconstruction"
         data.facilities.append(facility)
+    # Certified capacity (persons): the places on the facility's baseline cell certificate, as designed, for
+    # every room on the record (in use or under reconstruction: Cell.CERTIFIED_STATUSES); none for the
+    # decommissioned rooms (no longer certified). Set here, after the projects changed the rooms' statuses.
+    for cell in data.cells:
+        cell["certified_capacity"] = cell["design_capacity"] if cell["status"] in CERTIFIED_STATUSES else None
     _inspections(rng, data, operating + pre_trial)
     _residence(random.Random(seed + 1), data, operating + pre_trial)
     data.totals = {
