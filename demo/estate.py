@@ -61,7 +61,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
             "name_kk": f"{known['code'].replace('No.', '№')} мекемесі",
         }
         imprisonment.append(row)
-    in_operation_known = {}
+    in_operation_known: dict[str, int] = {}
     for row in imprisonment:
         if row["status"] == "operating":
             in_operation_known[row["region"]] = in_operation_known.get(row["region"], 0) + 1
@@ -272,7 +272,9 @@ def _cell_blocks(rng, data, facility, persons, built):
 
 def _pre_trial_blocks(rng, data, facility, persons):
     blocks = rng.randint(2, 4)
-    specs, capacities, over = [], [], []
+    specs: list[tuple[str, str, bool]] = []
+    capacities: list[int] = []
+    over: list[bool] = []
     target_places = int(persons * rng.uniform(0.85, 1.1))
     b = 0
     while sum(capacities) < target_places:

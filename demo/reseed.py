@@ -45,7 +45,8 @@ from inspections.models import Finding, FindingUpdate, Inspection
 @dataclass
 class Touched:
     """The rows of one facility written by users: ``created`` and ``changed`` counts per kind (plural
-    noun: "cells", "projects", ...) and the names of the blocks concerned (blocks, cells, projects)."""
+    noun: "cells", "projects", ...), the names of the blocks concerned (of the blocks, cells, projects,
+    movements and deactivations counted) and the projects concerned, as ``"<block> (<status>)"``."""
 
     facility_id: int
     code: str
@@ -53,13 +54,21 @@ class Touched:
     created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     changed: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     blocks: set[str] = field(default_factory=set)
+    projects: set[str] = field(default_factory=set)
 
     def describe(self) -> str:
-        """One line: ``"<code> <name>: 110 cells created, 12 cells changed, ... (blocks: Block 2)"``."""
-        parts = [f"{n} {kind} created" for kind, n in sorted(self.created.items())]
-        parts += [f"{n} {kind} changed" for kind, n in sorted(self.changed.items())]
-        blocks = f" (blocks: {', '.join(sorted(self.blocks))})" if self.blocks else ""
-        return f"{self.code} {self.name}: {', '.join(parts)}{blocks}"
+        """One line, e.g. ``"ДЕМО-35/04 Demo correctional colony No. 04 - created: cells 110, progress
+        updates 1; changed: blocks 1, cells 14, projects 1; projects: Block 2 (completed); blocks: Block 1,
+        Block 2"``."""
+        parts = []
+        for label, counts in (("created", self.created), ("changed", self.changed)):
+            if counts:
+                parts.append(f"{label}: " + ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())))
+        if self.projects:
+            parts.append("projects: " + ", ".join(sorted(self.projects)))
+        if self.blocks:
+            parts.append("blocks: " + ", ".join(sorted(self.blocks)))
+        return f"{self.code} {self.name} - {'; '.join(parts)}"
 
 
 # (kind, model, path from the row to its facility's id, path to its block's name or None)
@@ -98,6 +107,8 @@ def touched_facilities(facilities: QuerySet[Facility]) -> dict[int, Touched]:
 
     def add(kind: str, rows, facility_path: str, block_path: str | None, created: bool) -> None:
         columns = [facility_path] + ([block_path] if block_path else [])
+        if rows.model is ConversionProject:
+            columns.append("status")
         for row in rows.filter(**{f"{facility_path}__in": list(names)}).values_list(*columns):
             facility_id = row[0]
             entry = found.get(facility_id)
@@ -106,6 +117,8 @@ def touched_facilities(facilities: QuerySet[Facility]) -> dict[int, Touched]:
             (entry.created if created else entry.changed)[kind] += 1
             if block_path and row[1]:
                 entry.blocks.add(row[1])
+            if rows.model is ConversionProject:
+                entry.projects.add(f"{row[1]} ({row[2]})")
 
     for kind, model, facility_path, block_path in VERSIONED + UNVERSIONED:
         rows = model._default_manager.all()

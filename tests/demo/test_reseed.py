@@ -149,27 +149,32 @@ def test_reseed_keeps_what_users_wrote_and_names_it():
     assert planned.contractor == "A new contractor"
     assert Cell.objects.filter(block=completed.block, is_demo=False).count() == 25
     assert Cell.objects.filter(block=block, number="U1", is_demo=False).exists()
-    kept = output.split("Kept 3 demo institutions as users left them")[1].splitlines()[1:4]
-    lines = {line.split(":")[0].strip().split(" ")[0]: line.strip() for line in kept}
+    heading = (
+        "Kept as users left them, with everything in them (3 demo institutions where users created or "
+        "changed rows; seed_demo --reset regenerates them):\n"
+    )
+    kept = output.split(heading)[1].splitlines()[:3]
+    lines = {line.strip().split(" ")[0]: line for line in kept}
     facility = completed.block.facility
     changed_cells = Cell.objects.filter(block__facility=facility, is_demo=True, version__gt=1)
     blocks = sorted({completed.block.name, *changed_cells.values_list("block__name", flat=True)})
-    # The block's rooms decommissioned and the dormitories the 20 persons came from.
-    assert changed_cells.count() == Cell.objects.filter(block=completed.block, is_demo=True).count() + len(
-        changed_cells.exclude(block=completed.block)
-    )
+    # The block's rooms decommissioned (version raised) and the dormitories the 20 persons came from.
+    assert set(Cell.objects.filter(block=completed.block, is_demo=True).values_list("status", flat=True)) == {
+        "decommissioned"
+    }
     assert lines[c_code] == (
-        f"{c_code} {facility.name_en}: 25 cells created, 1 progress updates created, "
-        f"1 blocks changed, {changed_cells.count()} cells changed, 1 projects changed (blocks: {', '.join(blocks)})"
+        f"  {c_code} {facility.name_en} - created: cells 25, progress updates 1; "
+        f"changed: blocks 1, cells {changed_cells.count()}, projects 1; "
+        f"projects: {completed.block.name} (completed); blocks: {', '.join(blocks)}"
     )
     assert lines[planned.block.facility.code] == (
-        f"{planned.block.facility.code} {planned.block.facility.name_en}: 1 projects changed"
-        f" (blocks: {planned.block.name})"
+        f"  {planned.block.facility.code} {planned.block.facility.name_en} - changed: projects 1; "
+        f"projects: {planned.block.name} (planned); blocks: {planned.block.name}"
     )
-    assert lines[t_code] == f"{t_code} {third.name_en}: 1 cells created (blocks: {block.name})"
+    assert lines[t_code] == f"  {t_code} {third.name_en} - created: cells 1; blocks: {block.name}"
     # A third run: the same three are kept, nothing else is written.
     again = _seed()
-    assert "Kept 3 demo institutions" in again and "0 created, 0 updated" in again
+    assert heading in again and "0 created, 0 updated" in again
     assert _figures() == after
 
 
@@ -202,9 +207,10 @@ def test_reset_regenerates_the_whole_demo_estate():
     changed_cells = Cell.objects.filter(block__facility=facility, is_demo=True, version__gt=1)
     blocks = sorted({project.block.name, *changed_cells.values_list("block__name", flat=True)})
     line = (
-        f"    {facility.code} {facility.name_en}: 1 cell certificates created, 15 cells created, "
-        "1 certification requests created, 1 movements created, 1 progress updates created, "
-        f"1 blocks changed, {changed_cells.count()} cells changed, 1 projects changed (blocks: {', '.join(blocks)})\n"
+        f"    {facility.code} {facility.name_en} - created: cell certificates 1, cells 15, "
+        "certification requests 1, movements 1, progress updates 1; "
+        f"changed: blocks 1, cells {changed_cells.count()}, projects 1; "
+        f"projects: {project.block.name} (completed); blocks: {', '.join(blocks)}\n"
     )
 
     output = _seed("--reset")
@@ -221,16 +227,22 @@ def test_reset_regenerates_the_whole_demo_estate():
     assert f"{cells + 10 + 5} cells" in output  # the generated ones and the 15 users registered
     assert "1 movements of persons" in output and "1 certification requests" in output
     assert "82 cell certificates" in output  # 81 baselines and version 2
-    assert "including the rows users wrote in 1 demo institutions:" in output
+    assert "including the rows users wrote in these demo institutions (1):" in output
     assert line in output
     assert "Kept: no demo rows written by users; every demo institution is as generated." in output
-    assert "Cell certificates: 81 baseline certificates (version 1) issued; 0 demo institutions" in output
+    assert (
+        "Cell certificates: baseline (version 1) issued for 81 demo institutions; 0 already had a certificate."
+        in output
+    )
     assert "0 updated" in _seed() and CellCertificate.objects.count() == 81
 
 
 def test_baseline_certificates_and_certified_capacity():
     output = _seed()
-    assert "Cell certificates: 81 baseline certificates (version 1) issued; 0 demo institutions" in output
+    assert (
+        "Cell certificates: baseline (version 1) issued for 81 demo institutions; 0 already had a certificate."
+        in output
+    )
     assert set(CERTIFIED_STATUSES) == set(Cell.CERTIFIED_STATUSES)
     certified = Cell.objects.filter(status__in=Cell.CERTIFIED_STATUSES)
     assert not certified.exclude(certified_capacity=F("design_capacity")).exists()
@@ -246,7 +258,10 @@ def test_baseline_certificates_and_certified_capacity():
         totals = certification.capacity_totals(Cell.objects.filter(block__facility=facility))
         assert certificate.places_certified == certificate.places_design == totals["places_design"]
         assert certificate.lines.count() == totals["cells"]
-    assert "Cell certificates: 0 baseline certificates (version 1) issued; 81 demo institutions" in _seed()
+    assert (
+        "Cell certificates: baseline (version 1) issued for 0 demo institutions; 81 already had a certificate."
+        in _seed()
+    )
     assert CellCertificate.objects.count() == 81
     reviewer = get_user_model().objects.get(username="reviewer")
     assert reviewer.check_password("reviewer-demo-2026")

@@ -95,8 +95,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Rows: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged.")
         self._report_kept(kept)
         self.stdout.write(
-            f"Cell certificates: {issued} baseline certificates (version 1) issued; "
-            f"{had} demo institutions already had theirs."
+            f"Cell certificates: baseline (version 1) issued for {issued} demo institutions; "
+            f"{had} already had a certificate."
         )
         run = recalculate_compliance(trigger="seed_demo")
         self.stdout.write(f"Compliance run #{run.pk}: {run.outcome}, {run.cells_evaluated} cells evaluated.")
@@ -127,7 +127,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Reset: removed the whole demo estate, {total} rows: {names or 'none'}.")
         if lost:
-            self.stdout.write(f"  including the rows users wrote in {len(lost)} demo institutions:")
+            self.stdout.write(f"  including the rows users wrote in these demo institutions ({len(lost)}):")
             for touched in lost.values():
                 self.stdout.write(f"    {touched.describe()}")
 
@@ -137,9 +137,8 @@ class Command(BaseCommand):
             self.stdout.write("Kept: no demo rows written by users; every demo institution is as generated.")
             return
         self.stdout.write(
-            f"Kept {len(kept)} demo institutions as users left them (rows users created or changed; "
-            "their blocks, cells, projects, inspections and counts are not regenerated; "
-            "seed_demo --reset regenerates them):"
+            f"Kept as users left them, with everything in them ({len(kept)} demo institutions where users "
+            "created or changed rows; seed_demo --reset regenerates them):"
         )
         for touched in kept.values():
             self.stdout.write(f"  {touched.describe()}")
