@@ -19,6 +19,7 @@ from django.conf import settings
 
 from .activity import _inspections, _projects, _residence
 from .plan import (
+    CERTIFIED_STATUSES,
     CONVICTS,
     COUNT_DATE,
     IMPRISONMENT_PER_REGION,
@@ -60,7 +61,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
             "name_kk": f"{known['code'].replace('No.', '№')} мекемесі",
         }
         imprisonment.append(row)
-    in_operation_known = {}
+    in_operation_known: dict[str, int] = {}
     for row in imprisonment:
         if row["status"] == "operating":
             in_operation_known[row["region"]] = in_operation_known.get(row["region"], 0) + 1
@@ -163,6 +164,11 @@ def build_dataset(seed: int = SEED) -> Dataset:
         ):
             facility["status"] = "under_reconstruction"
         data.facilities.append(facility)
+    # Certified capacity (persons): the places on the facility's baseline cell certificate, as designed, for
+    # every room on the record (in use or under reconstruction: Cell.CERTIFIED_STATUSES); none for the
+    # decommissioned rooms (no longer certified). Set here, after the projects changed the rooms' statuses.
+    for cell in data.cells:
+        cell["certified_capacity"] = cell["design_capacity"] if cell["status"] in CERTIFIED_STATUSES else None
     _inspections(rng, data, operating + pre_trial)
     _residence(random.Random(seed + 1), data, operating + pre_trial)
     data.totals = {
@@ -266,7 +272,9 @@ def _cell_blocks(rng, data, facility, persons, built):
 
 def _pre_trial_blocks(rng, data, facility, persons):
     blocks = rng.randint(2, 4)
-    specs, capacities, over = [], [], []
+    specs: list[tuple[str, str, bool]] = []
+    capacities: list[int] = []
+    over: list[bool] = []
     target_places = int(persons * rng.uniform(0.85, 1.1))
     b = 0
     while sum(capacities) < target_places:

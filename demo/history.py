@@ -68,7 +68,7 @@ def reconstruct_demo_history(months: int = 60) -> int:
     for day in month_starts(latest, months):
         if day in taken:
             continue
-        undone = [p for p in projects if p.actual_end > day]
+        undone = [p for p in projects if p.actual_end is not None and p.actual_end > day]
         for snapshot in base:
             values = {name: getattr(snapshot, name) for name in COUNTS}
             for project in undone:

@@ -13,6 +13,10 @@ SEED = 20261129
 COUNT_DATE = datetime.date(2026, 11, 1)
 
 
+# The cell statuses whose places are certified (cells.models.Cell.CERTIFIED_STATUSES, as plain strings).
+CERTIFIED_STATUSES = ("in_use", "under_reconstruction", "deactivated")
+
+
 CONVICTS = 32_000
 
 

@@ -1,20 +1,29 @@
-"""``python manage.py seed_demo``: reference data, the demo estate, and one demo user per role."""
+"""``python manage.py seed_demo``: reference data, the demo estate, and one demo user per role.
+
+A second run never leaves inconsistent figures: the demo institutions where users wrote rows (demo.reseed's
+rule) are kept as they are, and named; ``--reset`` removes the whole demo estate, users' rows included,
+and generates it again."""
 
 import os
 import secrets
+from dataclasses import replace as dataclass_replace
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 
+from cells.certification import ensure_baseline
 from cells.models import Cell, StandardRule
 from cells.services import load_standards, recalculate_compliance
 from core.sync import sync_rows
 from core.tokens import issue_token, revoke_tokens
 from demo.estate import build_dataset
 from demo.history import reconstruct_demo_history
+from demo.reseed import Touched, remove_demo_estate, touched_facilities
 from facilities.models import (
     ConversionProject,
     Facility,
@@ -33,6 +42,7 @@ ROLES = {
     "admin": ("Administrators", None),
     "prosecutor": ("Prosecutors", None),
     "editor": ("Ministry editors", ["KZ-35"]),
+    "reviewer": ("Certification reviewers", ["KZ-35"]),
     "api-client": ("API clients", None),
 }
 DEMO_CLIENT_HEADCOUNT_REGIONS = ["KZ-35"]  # the API client's headcount write scope
@@ -45,7 +55,10 @@ def demo_password(username: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Load regions and standards, generate the demo estate (idempotent), create the demo users."
+    help = (
+        "Load regions and standards, generate the demo estate (idempotent; institutions where users wrote rows "
+        "are kept), create the demo users. --reset regenerates the whole demo estate."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -53,17 +66,38 @@ class Command(BaseCommand):
             action="store_true",
             help="allow seeding demo rows and users under production settings",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete the whole demo estate, including the rows users created or changed in it, and "
+            "generate it again",
+        )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, reset=False, **options):
         if not settings.PORTAL_ALLOW_DEMO_SEED and not allow_production:
             raise CommandError(
                 "Refusing to load demo data under production settings; pass --allow-production to insist."
             )
+        data = build_dataset()
+        codes = [f["code"] for f in data.facilities]
         with transaction.atomic():
+            removed, lost = {}, {}
+            if reset:
+                lost = touched_facilities(Facility.objects.filter(Q(is_demo=True) | Q(code__in=codes)))
+                removed = remove_demo_estate()
             counts = load_regions() + load_standards() + load_targets()
-            counts = counts + self._estate()
+            kept = touched_facilities(Facility.objects.filter(Q(is_demo=True) | Q(code__in=codes)))
+            counts = counts + self._estate(data, kept={t.code for t in kept.values()})
+            issued, had = self._baselines(codes)
             users = self._users()
+        if reset:
+            self._report_reset(removed, lost)
         self.stdout.write(f"Rows: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged.")
+        self._report_kept(kept)
+        self.stdout.write(
+            f"Cell certificates: baseline (version 1) issued for {issued} demo institutions; "
+            f"{had} already had a certificate."
+        )
         run = recalculate_compliance(trigger="seed_demo")
         self.stdout.write(f"Compliance run #{run.pk}: {run.outcome}, {run.cells_evaluated} cells evaluated.")
         history = reconstruct_demo_history()
@@ -85,8 +119,54 @@ class Command(BaseCommand):
             f"  e.g. curl -H 'Authorization: Token {users['api-client']}' http://{address}/api/v1/summary/"
         )
 
-    def _estate(self):
-        data = build_dataset()
+    def _report_reset(self, removed: dict[str, int], lost: dict[int, Touched]) -> None:
+        """Print what --reset removed: rows per model, then the institutions where users had written rows."""
+        total = sum(removed.values())
+        names = ", ".join(
+            f"{count} {apps.get_model(label)._meta.verbose_name_plural}" for label, count in removed.items()
+        )
+        self.stdout.write(f"Reset: removed the whole demo estate, {total} rows: {names or 'none'}.")
+        if lost:
+            self.stdout.write(f"  including the rows users wrote in these demo institutions ({len(lost)}):")
+            for touched in lost.values():
+                self.stdout.write(f"    {touched.describe()}")
+
+    def _report_kept(self, kept: dict[int, Touched]) -> None:
+        """Print the demo institutions left as users left them (none: every one matches the generator)."""
+        if not kept:
+            self.stdout.write("Kept: no demo rows written by users; every demo institution is as generated.")
+            return
+        self.stdout.write(
+            f"Kept as users left them, with everything in them ({len(kept)} demo institutions where users "
+            "created or changed rows; seed_demo --reset regenerates them):"
+        )
+        for touched in kept.values():
+            self.stdout.write(f"  {touched.describe()}")
+
+    def _baselines(self, codes: list[str]) -> tuple[int, int]:
+        """Issue the baseline cell certificate (version 1) of every demo institution that has none
+        (cells.certification.ensure_baseline; idempotent), from its cells as they stand after the sync.
+        Returns (issued, institutions that already had a certificate)."""
+        issued = had = 0
+        for facility in Facility.objects.filter(code__in=codes, is_demo=True).order_by("code"):
+            if facility.cell_certificates.exists():
+                had += 1
+            else:
+                ensure_baseline(facility, user=None, is_demo=True)
+                issued += 1
+        return issued, had
+
+    def _estate(self, data, *, kept: set[str]):
+        """Synchronise the generated rows of every demo institution except those in ``kept`` (codes of
+        institutions where users wrote rows: demo.reseed), which are left wholly alone."""
+        data = dataclass_replace(
+            data,
+            **{
+                name: [row for row in getattr(data, name) if row.get("facility_code", row.get("code")) not in kept]
+                for name in ("facilities", "blocks", "cells", "projects", "updates", "inspections", "findings")
+            },
+            residence=[row for row in data.residence if row["facility_code"] not in kept],
+        )
         regions = dict(Region.objects.values_list("code", "pk"))
         facility_rows = []
         for f in data.facilities:
@@ -197,7 +277,7 @@ class Command(BaseCommand):
         view_perms = Permission.objects.filter(
             codename__startswith="view_", content_type__app_label__in=["facilities", "cells", "inspections"]
         )
-        for name in ("Prosecutors", "Ministry editors", "API clients"):
+        for name in ("Prosecutors", "Ministry editors", "Certification reviewers", "API clients"):
             Group.objects.get(name=name).permissions.add(*view_perms)
         # A new token on every run (only its digest is stored, so an earlier one cannot be printed again);
         # the demo client's earlier tokens are revoked, so only the one printed last is valid.
