@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "ImportKindEnum": "registers.models.ImportRecord.Kind",
         "ImportStatusEnum": "registers.models.ImportRecord.Status",
+        "CertificationRequestStatusEnum": "cells.models.CertificationRequest.Status",
+        "CertificationRequestKindEnum": "cells.models.CertificationRequest.Kind",
     },
 }
 
