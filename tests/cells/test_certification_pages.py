@@ -69,7 +69,10 @@ def test_request_page_shows_results_and_decision_forms_only_to_who_may_decide(cl
     assert 'name="decision" value="approve"' in page and 'name="decision" value="reject"' in page
     assert 'name="version" value="1"' in page and "csrfmiddlewaretoken" in page
     assert "40 &rarr; <strong>30</strong>" in page
-    assert "<strong>CPT-2015</strong>: compliant" in page or "<strong>CPT-2015</strong>: non-compliant" in page
+    # D1 at 30 places: 4.00 m² per person passes CPT and ICRC; a dormitory fails the roadmap's RM-1.
+    for profile in ("CPT-2015", "ICRC-2012", "MANDELA-2015"):
+        assert f"<strong>{profile}</strong>: compliant" in page
+    assert "<strong>KZ-ROADMAP</strong>: non-compliant <span" in page and "✗ RM-1" in page
     _, page = _page(client, world.users["editor_a"], url)
     assert 'value="approve"' not in page and 'name="decision" value="withdraw"' in page
     _, page = _page(client, world.users["prosecutor"], url)
@@ -94,6 +97,7 @@ def test_approval_from_the_page_issues_the_next_version(client, world):
     client.force_login(world.users["reviewer_a"])
     stale = client.post(f"/certification/{opened.pk}/", {"decision": "approve", "version": "9", "note": ""})
     assert stale.status_code == 200
+    assert "Nothing was saved" in stale.content.decode()
     assert CertificationRequest.objects.get(pk=opened.pk).status == "pending"
     response = client.post(f"/certification/{opened.pk}/", {"decision": "approve", "version": "1", "note": "ok"})
     assert response.status_code == 302
@@ -141,3 +145,27 @@ def test_request_list_filters(client, world):
     exported = client.get("/certification/?export=csv")
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
     assert rows[1][:4] == [str(opened.pk), "F-A", "change of certified capacity", "pending"]
+
+
+def test_request_page_with_a_new_cell_and_a_decommissioning(client, world):
+    from tests.factories import CellFactory
+
+    draft = CellFactory(block=world.a.cell_block, number="N1", status="draft", occupancy=0, certified_capacity=None)
+    opened = certification.open_request(
+        user=world.users["editor_a"],
+        facility=world.a.facility,
+        reason="a new cell replaces the room",
+        lines=[
+            {"cell": draft, "action": "bring_into_use", "certified_capacity": 1},
+            {"cell": world.a.room, "action": "decommission"},
+        ],
+    )
+    assert opened.kind == CertificationRequest.Kind.MIXED
+    _, page = _page(client, world.users["reviewer_a"], f"/certification/{opened.pk}/")
+    assert "bring into use (new cell)" in page and "decommission permanently" in page
+    assert "leaves the record" in page
+    assert page.count("<strong>KZ-ROADMAP</strong>: compliant") == 1  # the new single cell
+    client.post(f"/certification/{opened.pk}/", {"decision": "approve", "version": "1"})
+    current = CellCertificate.objects.get(facility=world.a.facility, number=2)
+    # D1 (40 places, not operational) leaves; N1 (1 place, in use) comes: 3 cells, 42 certified, 42 operational.
+    assert (current.cells, current.places_certified, current.places_operational) == (3, 42, 42)
