@@ -2,15 +2,21 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import VersionedAdmin
+from core.admin import ReadOnlyInlineMixin, VersionedAdmin
 
 from .compliance.run import record_stopped_runs
 from .models import (
     BlockCompliance,
     BlockTotals,
     Cell,
+    CellCertificate,
+    CellDeactivation,
+    CertificateLine,
+    CertificationLine,
+    CertificationRequest,
     ComplianceRun,
     ComplianceSnapshot,
+    Movement,
     OutcomeLayout,
     StandardProfile,
     StandardRule,
@@ -109,3 +115,91 @@ class OutcomeLayoutAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ---------------------------------------------------------------------------------------------------
+# The certified record (issue 17): read-only here. Requests are opened and decided, certificates issued,
+# movements and deactivations recorded only by their services (cells.certification, cells.movements), so
+# that the separation of duties and the immutability of certificates hold whoever writes.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows the rows and never writes them (no add, change or delete)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CertificationLineInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CertificationLine
+    extra = 0
+    fields = readonly_fields = (
+        "cell",
+        "action",
+        "certified_capacity",
+        "accommodation_type",
+        "has_sanitary_annex",
+        "before_status",
+        "before_certified_capacity",
+        "before_accommodation_type",
+        "before_has_sanitary_annex",
+        "pending",
+    )
+
+
+@admin.register(CertificationRequest)
+class CertificationRequestAdmin(ReadOnlyAdmin):
+    list_display = ("id", "facility", "kind", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    list_filter = ("status", "kind")
+    search_fields = ("facility__code", "reason")
+    inlines = [CertificationLineInline]
+
+
+class CertificateLineInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = CertificateLine
+    extra = 0
+    fields = readonly_fields = (
+        "block_name",
+        "number",
+        "accommodation_type",
+        "living_space_m2",
+        "has_sanitary_annex",
+        "design_capacity",
+        "certified_capacity",
+        "operational",
+    )
+
+
+@admin.register(CellCertificate)
+class CellCertificateAdmin(ReadOnlyAdmin):
+    list_display = (
+        "facility",
+        "number",
+        "issued_at",
+        "approved_by",
+        "is_baseline",
+        "cells",
+        "places_design",
+        "places_certified",
+        "places_operational",
+    )
+    search_fields = ("facility__code",)
+    inlines = [CertificateLineInline]
+
+
+@admin.register(Movement)
+class MovementAdmin(ReadOnlyAdmin):
+    list_display = ("date", "from_cell", "to_cell", "persons", "author", "request")
+    search_fields = ("from_cell__block__facility__code",)
+
+
+@admin.register(CellDeactivation)
+class CellDeactivationAdmin(ReadOnlyAdmin):
+    list_display = ("cell", "reason", "deactivated_on", "expected_reactivation", "reactivated_on")
+    list_filter = ("reason",)

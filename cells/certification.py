@@ -430,3 +430,63 @@ def withdraw(
     check_version(current, expected_version)
     _close(current, CertificationRequest.Status.WITHDRAWN, user, (note or "").strip())
     return current
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the reviewer sees before deciding
+
+
+def proposed_measurements(line: CertificationLine, persons: int | None = None) -> dict:
+    """The measurements of ``line``'s cell as the request would leave it, for the design check
+    (cells.compliance.design_check.evaluate_measurements, the rule expressions of stored cells): the stored
+    measurements (m², m) with the proposed accommodation type and sanitary annex where the line changes
+    them; as the design capacity the places the cell would be certified for (the proposed certified
+    capacity, else the certified one, else the design capacity; persons); as the occupancy ``persons``
+    (the persons it would hold once the request's movements are applied), else the count stored."""
+    cell = line.cell
+    capacity = line.certified_capacity
+    if capacity is None:
+        capacity = cell.certified_capacity if cell.certified_capacity is not None else cell.design_capacity
+    return {
+        "accommodation_type": line.accommodation_type or cell.accommodation_type,
+        "living_space_m2": cell.living_space_m2,
+        "design_capacity": capacity,
+        "occupancy": persons if persons is not None else cell.occupancy,
+        "has_sanitary_annex": (
+            line.has_sanitary_annex if line.has_sanitary_annex is not None else cell.has_sanitary_annex
+        ),
+        "sanitary_annex_partitioned": cell.sanitary_annex_partitioned,
+        "min_wall_distance_m": cell.min_wall_distance_m,
+        "ceiling_height_m": cell.ceiling_height_m,
+        "has_natural_light": cell.has_natural_light,
+    }
+
+
+def proposed_results(request: CertificationRequest, profiles=None) -> dict[int, list[dict] | None]:
+    """Each line's compliance under every active profile (or ``profiles``) on the measurements it proposes
+    (proposed_measurements, the occupancy after the request's movement plan), by the engine's rule
+    expressions (design_check.evaluate_measurements: one query per line), so that the reviewer sees each
+    cell's result before deciding: ``{line.id: [{"code", "title", "verified", "status", "rules": [...]},
+    ...]}``; None for a decommissioning (the room leaves the record) and for every line when no profile is
+    active. Reads ``request.lines`` (with their cells)."""
+    from .compliance.design_check import evaluate_measurements
+    from .models import StandardProfile
+
+    if profiles is None:
+        profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))
+    try:
+        moves = parse_plan(request.movement_plan or [])
+    except ValidationError:
+        moves = []
+    change: dict[int, int] = {}
+    for move in moves:
+        change[move.from_cell] = change.get(move.from_cell, 0) - move.persons
+        change[move.to_cell] = change.get(move.to_cell, 0) + move.persons
+    results: dict[int, list[dict] | None] = {}
+    for line in request.lines.all():
+        if line.action == Action.DECOMMISSION or not profiles:
+            results[line.pk] = None
+            continue
+        persons = max((line.cell.occupancy or 0) + change.get(line.cell_id, 0), 0)
+        results[line.pk] = evaluate_measurements(proposed_measurements(line, persons), profiles)
+    return results

@@ -8,7 +8,7 @@ from core.filters import IdFilter, LenientMultipleChoiceFilter, StrictBooleanFil
 from facilities.filters import RegionCodeFilter
 from facilities.models import AccommodationType
 
-from .models import Cell, StandardProfile
+from .models import Cell, CertificationRequest, StandardProfile
 
 
 class CellFilter(django_filters.FilterSet):
@@ -41,3 +41,16 @@ class StandardProfileFilter(django_filters.FilterSet):
     class Meta:
         model = StandardProfile
         fields = ["is_active", "verified"]
+
+
+class CertificationRequestFilter(django_filters.FilterSet):
+    """Certification requests by facility code, region code, status and kind (the list page and the API)."""
+
+    facility = django_filters.CharFilter(field_name="facility__code", label=_("Facility code"))
+    region = RegionCodeFilter(field_name="facility__region")
+    status = LenientMultipleChoiceFilter(choices=CertificationRequest.Status.choices, label=_("Status"))
+    kind = LenientMultipleChoiceFilter(choices=CertificationRequest.Kind.choices, label=_("Kind"))
+
+    class Meta:
+        model = CertificationRequest
+        fields = ["facility", "region", "status", "kind"]

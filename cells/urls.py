@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import certification_views as certification
 from . import views
 
 urlpatterns = [
@@ -10,4 +11,17 @@ urlpatterns = [
     path("cells/<int:pk>/edit/", views.cell_form, name="cell-edit"),
     path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
     path("standards/", views.standards, name="standards"),
+    path("certification/", certification.request_list, name="certification-request-list"),
+    path("certification/<int:pk>/", certification.request_detail, name="certification-request-detail"),
+    path(
+        "facilities/<int:facility_pk>/certification/new/",
+        certification.request_form,
+        name="certification-request-create",
+    ),
+    path("facilities/<int:facility_pk>/certificates/", certification.certificate_list, name="certificate-list"),
+    path(
+        "facilities/<int:facility_pk>/certificates/<int:number>/",
+        certification.certificate_detail,
+        name="certificate-detail",
+    ),
 ]

@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "ImportKindEnum": "registers.models.ImportRecord.Kind",
         "ImportStatusEnum": "registers.models.ImportRecord.Status",
+        "CertificationRequestStatusEnum": "cells.models.CertificationRequest.Status",
+        "CertificationRequestKindEnum": "cells.models.CertificationRequest.Kind",
     },
 }
 

@@ -3,7 +3,9 @@
 import pytest
 from django.utils import timezone
 
-ROLES = ["admin", "prosecutor", "prosecutor_a", "editor_a", "api_client", "api_headcount_a", "nobody"]
+from tests.conftest import make_user
+
+ROLES = ["admin", "prosecutor", "prosecutor_a", "editor_a", "api_client", "api_headcount_a", "nobody", "reviewer_a"]
 
 
 def _expect(table):
@@ -12,15 +14,15 @@ def _expect(table):
 
 # (name, method, url, body, expected status per role in ROLES order)
 API_READS = [
-    ("facility list A", "get", "/api/v1/facilities/{a.facility.pk}/", None, [200, 200, 200, 200, 200, 200, 403]),
-    ("facility B", "get", "/api/v1/facilities/{b.facility.pk}/", None, [200, 200, 404, 404, 200, 200, 403]),
-    ("block B", "get", "/api/v1/blocks/{b.block.pk}/", None, [200, 200, 404, 404, 200, 200, 403]),
-    ("cell B", "get", "/api/v1/cells/{b.cell.pk}/", None, [200, 200, 404, 404, 200, 200, 403]),
-    ("project B", "get", "/api/v1/conversions/{b.project.pk}/", None, [200, 200, 404, 404, 200, 200, 403]),
-    ("inspection B", "get", "/api/v1/inspections/{b.inspection.pk}/", None, [200, 200, 404, 404, 200, 200, 403]),
-    ("finding B", "get", "/api/v1/findings/{b.finding.pk}/", None, [200, 200, 404, 404, 200, 200, 403]),
-    ("history A cell", "get", "/api/v1/cells/{a.cell.pk}/history/", None, [200, 200, 200, 200, 200, 200, 403]),
-    ("summary", "get", "/api/v1/summary/", None, [200, 200, 200, 200, 200, 200, 403]),
+    ("facility list A", "get", "/api/v1/facilities/{a.facility.pk}/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("facility B", "get", "/api/v1/facilities/{b.facility.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("block B", "get", "/api/v1/blocks/{b.block.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("cell B", "get", "/api/v1/cells/{b.cell.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("project B", "get", "/api/v1/conversions/{b.project.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("inspection B", "get", "/api/v1/inspections/{b.inspection.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("finding B", "get", "/api/v1/findings/{b.finding.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("history A cell", "get", "/api/v1/cells/{a.cell.pk}/history/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("summary", "get", "/api/v1/summary/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
 ]
 
 # A role that may not write anywhere is refused (403) before its object is looked up (issue 16, item 8).
@@ -36,7 +38,7 @@ API_WRITES = [
             "percent_complete": "70",
             "budget_spent_kzt": "700000",
         },
-        [201, 403, 403, 201, 403, 403, 403],
+        [201, 403, 403, 201, 403, 403, 403, 403],
     ),
     (
         "progress B",
@@ -49,35 +51,35 @@ API_WRITES = [
             "percent_complete": "70",
             "budget_spent_kzt": "700000",
         },
-        [201, 403, 403, 404, 403, 403, 403],
+        [201, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "cell patch A",
         "patch",
         "/api/v1/cells/{a.cell.pk}/",
         {"living_space_m2": "7.10"},
-        [200, 403, 403, 200, 403, 403, 403],
+        [200, 403, 403, 200, 403, 403, 403, 403],
     ),
     (
         "cell into B block",
         "patch",
         "/api/v1/cells/{a.cell.pk}/",
         {"block": "{b.cell_block.pk}"},
-        [200, 403, 403, 400, 403, 403, 403],
+        [200, 403, 403, 400, 403, 403, 403, 403],
     ),
     (
         "headcount A",
         "patch",
         "/api/v1/cells/{a.cell.pk}/headcount/",
         {"occupancy": 1, "occupancy_date": "{today}"},
-        [200, 403, 403, 200, 403, 200, 403],
+        [200, 403, 403, 200, 403, 200, 403, 403],
     ),
     (
         "headcount B",
         "patch",
         "/api/v1/cells/{b.cell.pk}/headcount/",
         {"occupancy": 1, "occupancy_date": "{today}"},
-        [200, 403, 403, 404, 403, 403, 403],
+        [200, 403, 403, 404, 403, 403, 403, 403],
     ),
     (
         "inspection A",
@@ -90,7 +92,7 @@ API_WRITES = [
             "type": "unannounced",
             "announced": False,
         },
-        [201, 201, 201, 403, 403, 403, 403],
+        [201, 201, 201, 403, 403, 403, 403, 403],
     ),
     (
         "inspection B",
@@ -103,28 +105,169 @@ API_WRITES = [
             "type": "unannounced",
             "announced": False,
         },
-        [201, 201, 400, 403, 403, 403, 403],
+        [201, 201, 400, 403, 403, 403, 403, 403],
     ),
     (
         "finding A",
         "post",
         "/api/v1/findings/",
         {"inspection": "{a.inspection.pk}", "severity": "low", "description": "Poor light"},
-        [201, 201, 201, 403, 403, 403, 403],
+        [201, 201, 201, 403, 403, 403, 403, 403],
     ),
     (
         "answer finding A",
         "post",
         "/api/v1/findings/{a.finding.pk}/status/",
         {"status": "in_progress", "response": "Works ordered"},
-        [201, 400, 400, 201, 403, 403, 403],
+        [201, 400, 400, 201, 403, 403, 403, 403],
     ),
-    ("history is read-only", "post", "/api/v1/cells/{a.cell.pk}/history/", {}, [405, 405, 405, 405, 405, 405, 403]),
+    (
+        "history is read-only",
+        "post",
+        "/api/v1/cells/{a.cell.pk}/history/",
+        {},
+        [405, 405, 405, 405, 405, 405, 403, 405],
+    ),
 ]
+
+
+# Certification (issue 17, item 3). The fixture certification_world gives F-A a pending request by editor_a
+# on E1 ({a.request}), one by the administrator on D1 ({a.own_request}: the administrator's own), F-B one by
+# an editor of KZ-10 ({b.request}), and each facility its baseline certificate (v1). A reviewer decides the
+# requests of their regions (one outside them is not found: 404), never their own (403); an editor
+# requests and withdraws, never decides (403, before the request is looked up); the others read.
+CERT_LINE_A = [{"cell": "{a.cell.pk}", "action": "change", "has_sanitary_annex": False}]
+API_CERTIFICATION = [
+    ("cert requests", "get", "/api/v1/certification-requests/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
+    (
+        "cert request A",
+        "get",
+        "/api/v1/certification-requests/{a.request.pk}/",
+        None,
+        [200, 200, 200, 200, 200, 200, 403, 200],
+    ),
+    (
+        "cert request B",
+        "get",
+        "/api/v1/certification-requests/{b.request.pk}/",
+        None,
+        [200, 200, 404, 404, 200, 200, 403, 404],
+    ),
+    (
+        "certificates A",
+        "get",
+        "/api/v1/facilities/{a.facility.pk}/certificates/",
+        None,
+        [200, 200, 200, 200, 200, 200, 403, 200],
+    ),
+    (
+        "certificate B v1",
+        "get",
+        "/api/v1/facilities/{b.facility.pk}/certificates/1/",
+        None,
+        [200, 200, 404, 404, 200, 200, 403, 404],
+    ),
+    (
+        "certificate A v1 csv",
+        "get",
+        "/api/v1/facilities/{a.facility.pk}/certificates/1/download/?export=csv",
+        None,
+        [200, 200, 200, 200, 200, 200, 403, 200],
+    ),
+    (
+        "open cert request A",
+        "post",
+        "/api/v1/certification-requests/",
+        {"facility": "{a.facility.pk}", "reason": "annex removed", "lines": CERT_LINE_A},
+        [201, 403, 403, 201, 403, 403, 403, 403],
+    ),
+    (
+        "open cert request B",
+        "post",
+        "/api/v1/certification-requests/",
+        {
+            "facility": "{b.facility.pk}",
+            "reason": "annex removed",
+            "lines": [{"cell": "{b.cell.pk}", "action": "change", "has_sanitary_annex": False}],
+        },
+        [201, 403, 403, 400, 403, 403, 403, 403],
+    ),
+    (
+        "cert request on a pending cell",
+        "post",
+        "/api/v1/certification-requests/",
+        {
+            "facility": "{a.facility.pk}",
+            "reason": "again",
+            "lines": [{"cell": "{a.crowded.pk}", "action": "change", "certified_capacity": 20}],
+        },
+        [409, 403, 403, 409, 403, 403, 403, 403],
+    ),
+    (
+        "approve A",
+        "post",
+        "/api/v1/certification-requests/{a.request.pk}/approve/",
+        {},
+        [200, 403, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "approve B",
+        "post",
+        "/api/v1/certification-requests/{b.request.pk}/approve/",
+        {},
+        [200, 403, 403, 403, 403, 403, 403, 404],
+    ),
+    (
+        "approve own A",
+        "post",
+        "/api/v1/certification-requests/{a.own_request.pk}/approve/",
+        {},
+        [403, 403, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "reject A",
+        "post",
+        "/api/v1/certification-requests/{a.request.pk}/reject/",
+        {"note": "measure again"},
+        [200, 403, 403, 403, 403, 403, 403, 200],
+    ),
+    (
+        "withdraw A",
+        "post",
+        "/api/v1/certification-requests/{a.request.pk}/withdraw/",
+        {},
+        [200, 403, 403, 200, 403, 403, 403, 403],
+    ),
+]
+
+
+@pytest.fixture
+def certification_world(world):
+    """The world with pending certification requests and baseline certificates (see API_CERTIFICATION)."""
+    from cells import certification
+
+    editor_b = make_user("editor_b", "Ministry editors", regions=["KZ-10"])
+    for part, user in ((world.a, world.users["editor_a"]), (world.b, editor_b)):
+        certification.ensure_baseline(part.facility)
+        part.request = certification.open_request(
+            user=user,
+            facility=part.facility,
+            reason="fewer places",
+            lines=[{"cell": part.crowded, "action": "change", "certified_capacity": 30}],
+        )
+    world.a.own_request = certification.open_request(
+        user=world.users["admin"],
+        facility=world.a.facility,
+        reason="fewer places",
+        lines=[{"cell": world.a.room, "action": "change", "certified_capacity": 30}],
+    )
+    return world
 
 
 def _fill(value, world):
 
+    if isinstance(value, list):
+        return [_fill(v, world) for v in value]
     if isinstance(value, dict):
         return {k: _fill(v, world) for k, v in value.items()}
     if isinstance(value, str):
@@ -132,53 +275,68 @@ def _fill(value, world):
     return value
 
 
+API_ROWS = API_READS + API_WRITES + API_CERTIFICATION
+
+
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    "name,method,url,body,expected", API_READS + API_WRITES, ids=[row[0] for row in API_READS + API_WRITES]
-)
-def test_api_matrix(world, role, name, method, url, body, expected):
+@pytest.mark.parametrize("name,method,url,body,expected", API_ROWS, ids=[row[0] for row in API_ROWS])
+def test_api_matrix(certification_world, role, name, method, url, body, expected):
+    world = certification_world
     client = world.clients[role]
     response = getattr(client, method)(_fill(url, world), _fill(body, world), format="json")
     assert response.status_code == _expect(expected)[role], (role, name, response.content[:300])
 
 
 PAGES = [
-    ("dashboard", "/", [200, 200, 200, 200, 200, 200, 403]),
-    ("facility A", "/facilities/{a.facility.pk}/", [200, 200, 200, 200, 200, 200, 403]),
-    ("facility B", "/facilities/{b.facility.pk}/", [200, 200, 404, 404, 200, 200, 403]),
-    ("block B", "/blocks/{b.block.pk}/", [200, 200, 404, 404, 200, 200, 403]),
-    ("progress form A", "/conversions/{a.project.pk}/progress/", [200, 403, 403, 200, 403, 403, 403]),
-    ("completion form A", "/conversions/{a.project.pk}/complete/", [200, 403, 403, 200, 403, 403, 403]),
-    ("progress form B", "/conversions/{b.project.pk}/progress/", [200, 403, 404, 404, 403, 403, 403]),
-    ("cell edit A", "/cells/{a.cell.pk}/edit/", [200, 403, 403, 200, 403, 403, 403]),
-    ("cell edit B", "/cells/{b.cell.pk}/edit/", [200, 403, 404, 404, 403, 403, 403]),
-    ("new cell in A block", "/blocks/{a.cell_block.pk}/cells/new/", [200, 403, 403, 200, 403, 403, 403]),
-    ("inspections", "/inspections/", [200, 200, 200, 200, 200, 200, 403]),
-    ("new inspection", "/inspections/new/", [200, 200, 200, 403, 403, 403, 403]),
-    ("inspection B", "/inspections/{b.inspection.pk}/", [200, 200, 404, 404, 200, 200, 403]),
-    ("new finding A", "/inspections/{a.inspection.pk}/findings/new/", [200, 200, 200, 403, 403, 403, 403]),
-    ("finding B", "/findings/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403]),
-    ("findings csv", "/findings/?export=csv", [200, 200, 200, 200, 200, 200, 403]),
-    ("findings xlsx", "/findings/?export=xlsx", [200, 200, 200, 200, 200, 200, 403]),
-    ("inspections xlsx", "/inspections/?export=xlsx", [200, 200, 200, 200, 200, 200, 403]),
-    ("facilities csv", "/facilities/?export=csv", [200, 200, 200, 200, 200, 200, 403]),
-    ("cells of facility B csv", "/facilities/{b.facility.pk}/?export=csv", [200, 200, 404, 404, 200, 200, 403]),
-    ("cells of block B xlsx", "/blocks/{b.block.pk}/?export=xlsx", [200, 200, 404, 404, 200, 200, 403]),
-    ("region A", "/regions/KZ-35/", [200, 200, 200, 200, 200, 200, 403]),
-    ("region B", "/regions/KZ-10/", [200, 200, 404, 404, 200, 200, 403]),
-    ("region B export", "/regions/KZ-10/?table=facilities&export=csv", [200, 200, 404, 404, 200, 200, 403]),
-    ("dashboard export", "/?table=regions&export=csv", [200, 200, 200, 200, 200, 200, 403]),
-    ("residence", "/residence/", [200, 200, 200, 200, 200, 200, 403]),
+    ("dashboard", "/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("facility A", "/facilities/{a.facility.pk}/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("facility B", "/facilities/{b.facility.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("block B", "/blocks/{b.block.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("progress form A", "/conversions/{a.project.pk}/progress/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("completion form A", "/conversions/{a.project.pk}/complete/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("progress form B", "/conversions/{b.project.pk}/progress/", [200, 403, 404, 404, 403, 403, 403, 404]),
+    ("cell edit A", "/cells/{a.cell.pk}/edit/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("cell edit B", "/cells/{b.cell.pk}/edit/", [200, 403, 404, 404, 403, 403, 403, 404]),
+    ("new cell in A block", "/blocks/{a.cell_block.pk}/cells/new/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("inspections", "/inspections/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("new inspection", "/inspections/new/", [200, 200, 200, 403, 403, 403, 403, 403]),
+    ("inspection B", "/inspections/{b.inspection.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("new finding A", "/inspections/{a.inspection.pk}/findings/new/", [200, 200, 200, 403, 403, 403, 403, 403]),
+    ("finding B", "/findings/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("findings csv", "/findings/?export=csv", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("findings xlsx", "/findings/?export=xlsx", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("inspections xlsx", "/inspections/?export=xlsx", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("facilities csv", "/facilities/?export=csv", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("cells of facility B csv", "/facilities/{b.facility.pk}/?export=csv", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("cells of block B xlsx", "/blocks/{b.block.pk}/?export=xlsx", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("region A", "/regions/KZ-35/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("region B", "/regions/KZ-10/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("region B export", "/regions/KZ-10/?table=facilities&export=csv", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("dashboard export", "/?table=regions&export=csv", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("residence", "/residence/", [200, 200, 200, 200, 200, 200, 403, 200]),
     # An API client with a headcount write scope imports headcounts through the page as through the API.
-    ("imports list csv", "/imports/?export=csv", [200, 403, 403, 200, 403, 200, 403]),
-    ("history A block", "/history/block/{a.block.pk}/", [200, 200, 200, 200, 200, 200, 403]),
-    ("history B finding", "/history/finding/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403]),
+    ("imports list csv", "/imports/?export=csv", [200, 403, 403, 200, 403, 200, 403, 403]),
+    ("history A block", "/history/block/{a.block.pk}/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("history B finding", "/history/finding/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("cert requests", "/certification/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("cert request A", "/certification/{a.request.pk}/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("cert request B", "/certification/{b.request.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("new cert request A", "/facilities/{a.facility.pk}/certification/new/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("new cert request B", "/facilities/{b.facility.pk}/certification/new/", [200, 403, 404, 404, 403, 403, 403, 404]),
+    ("certificates B", "/facilities/{b.facility.pk}/certificates/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("certificate A v1", "/facilities/{a.facility.pk}/certificates/1/", [200, 200, 200, 200, 200, 200, 403, 200]),
+    (
+        "certificate B v1 xlsx",
+        "/facilities/{b.facility.pk}/certificates/1/?export=xlsx",
+        [200, 200, 404, 404, 200, 200, 403, 404],
+    ),
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name,url,expected", PAGES, ids=[row[0] for row in PAGES])
-def test_page_matrix(client, world, role, name, url, expected):
+def test_page_matrix(client, certification_world, role, name, url, expected):
+    world = certification_world
     client.force_login(world.users[role])
     response = client.get(_fill(url, world))
     assert response.status_code == _expect(expected)[role], (role, name)
@@ -204,3 +362,28 @@ def test_lists_and_exports_are_scoped(client, world, role, codes):
     assert {line.split(",")[0] for line in regions.splitlines()[1:]} == (
         {"KZ-35"} if codes == {"F-A"} else {r.code for r in world.a.facility.region._meta.model.objects.all()}
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/certification-requests/",
+        "/api/v1/certification-requests/{a.request.pk}/",
+        "/api/v1/facilities/{a.facility.pk}/certificates/",
+    ],
+)
+def test_anonymous_certification_api_is_refused(certification_world, url):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get(_fill(url, certification_world))
+    assert response.status_code == 401
+    approve = APIClient().post(_fill("/api/v1/certification-requests/{a.request.pk}/approve/", certification_world))
+    assert approve.status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url", ["/certification/", "/certification/{a.request.pk}/", "/facilities/{a.facility.pk}/certificates/1/"]
+)
+def test_anonymous_certification_pages_redirect_to_login(client, certification_world, url):
+    response = client.get(_fill(url, certification_world))
+    assert response.status_code == 302 and response.url.startswith("/login/")
