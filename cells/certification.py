@@ -380,7 +380,7 @@ def approve(
             cell = cells[line.cell_id]
             cell.status, cell.occupancy = Cell.Status.DECOMMISSIONED, 0
             save_changes(cell, ["status", "occupancy"], user=user, reason=reason)
-    if current.project_id:
+    if current.project is not None:
         block = lock(ResidentialBlock.objects.all(), current.project.block_id)
         if block.accommodation_type != ResidentialBlock.Accommodation.CELL:
             block.accommodation_type = ResidentialBlock.Accommodation.CELL

@@ -40,6 +40,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
+from cells import certification
 from cells.models import StandardProfile
 from facilities.models import Region
 from registers.models import ImportRecord
@@ -61,7 +62,8 @@ def auth_header(user) -> dict:
 
 @pytest.fixture
 def fuzz_world(world):
-    """The workflow world plus an import record of region A's editor, and the ids per path prefix."""
+    """The workflow world plus an import record of region A's editor and a pending certification request of
+    region A, and the ids per path prefix."""
     record = ImportRecordFactory(
         kind="cells",
         file_name="survey.csv",
@@ -71,7 +73,14 @@ def fuzz_world(world):
         rejected=1,
         errors=[{"row": 2, "column": "number", "reason": "empty"}],
     )
+    request = certification.open_request(
+        user=world.users["editor_a"],
+        facility=world.a.facility,
+        reason="fewer places in E1",
+        lines=[{"cell": world.a.crowded, "action": "change", "certified_capacity": 30}],
+    )
     ids = {
+        "certification-requests": [request.pk],
         "facilities": [world.a.facility.pk, world.b.facility.pk],
         "blocks": [world.a.block.pk, world.a.cell_block.pk, world.b.block.pk],
         "cells": [world.a.cell.pk, world.a.room.pk, world.a.crowded.pk, world.b.cell.pk],
