@@ -9,5 +9,6 @@ urlpatterns = [
     path("blocks/<int:block_pk>/cells/new/", views.cell_form, name="cell-create"),
     path("cells/<int:pk>/edit/", views.cell_form, name="cell-edit"),
     path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
+    path("facilities/<int:pk>/movements/new/", views.movement_form, name="movement-create"),
     path("standards/", views.standards, name="standards"),
 ]
