@@ -513,7 +513,7 @@ def completion_message(request: CertificationRequest) -> str:
     for move in plan:
         leaving[int(move["from_cell"])] = leaving.get(int(move["from_cell"]), 0) + int(move["persons"])
     sources = Cell.objects.filter(pk__in=leaving).select_related("block").in_bulk()
-    block_id = request.project.block_id if request.project_id else None
+    block_id = request.project.block_id if request.project is not None else None
     named = []
     for pk, count in leaving.items():
         cell = sources[pk]
