@@ -275,7 +275,8 @@ def resolve_plan(
     given in the order of ``new_cells``, one person each. The rules: each room named once, in the block's
     facility, in use, not one of the new cells, giving no more persons than it holds; no more persons than
     new cells; every person of the block's own rooms in use moves (they are decommissioned). ``lock``: lock
-    the rooms and the block's cells (lock_cells: inside the caller's transaction) and check them as locked.
+    the rooms and every cell of the block not decommissioned, in one ordered statement (lock_cells: inside
+    the caller's transaction), and check them as locked.
 
     Returns ``[{"from_cell": id, "number", "block": the room's block name, "persons_now", "persons",
     "persons_after", "to_cells": [numbers]}]`` in the order of ``lines``. Raises ValidationError
@@ -300,8 +301,9 @@ def resolve_plan(
     own_ids = list(
         Cell.objects.filter(block=block, status=Cell.Status.IN_USE, occupancy__gt=0).values_list("pk", flat=True)
     )
-    if lock:
-        cells = lock_cells(ids + own_ids)
+    if lock:  # the block's rooms too (a completion decommissions them): every cell in one ordered statement
+        rooms = block.cells.exclude(status=Cell.Status.DECOMMISSIONED).values_list("pk", flat=True)
+        cells = lock_cells(ids + own_ids + list(rooms))
     else:
         rows = Cell.objects.filter(pk__in=set(ids + own_ids)).select_related("block")
         cells = {cell.pk: cell for cell in rows}
