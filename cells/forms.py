@@ -87,6 +87,11 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
         return {name: self.cleaned_data[name] for name in names}
 
 
+# The inputs of the completion's movement plan table: ``move-<room id>`` = persons leaving the room.
+PLAN_PREFIX = "move-"
+PLAN_SHOWN = "plan"  # a hidden input of the plan's table: the editor saw a plan
+
+
 class CompletionForm(VersionedFormMixin, forms.Form):
     """Completion of a conversion project (``record``, whose version the form carries): the last update and
     the block's new single cells, all of the same standard design (numbered ``prefix`` + 001, 002, ...)."""
@@ -115,7 +120,15 @@ class CompletionForm(VersionedFormMixin, forms.Form):
         label=_("Ceiling height (m)"), decimal_places=2, required=False, **bounds.CEILING_HEIGHT_M.limits()
     )
     has_natural_light = TriStateField(label=_("Natural light"), initial=True)
-    persons_moved_in = IntegerField(label=_("Persons moved in (one per cell)"), min_value=0, initial=0)
+    persons_moved_in = IntegerField(
+        label=_("Persons to move in (one per new cell)"),
+        min_value=0,
+        initial=0,
+        help_text=_(
+            "Shown as a movement plan before anything is written: first the block's own persons, then the "
+            "most crowded dormitory rooms of the institution."
+        ),
+    )
 
     def clean_prefix(self):
         """The prefix in the normal form of cell numbers (core.validators.normalize_identifier)."""
@@ -127,20 +140,93 @@ class CompletionForm(VersionedFormMixin, forms.Form):
             self.add_error("persons_moved_in", _("At most one person per single cell."))
         return data
 
-    def cells(self) -> list[dict]:
-        """The new cells as dicts for cells.services.complete_conversion."""
+    def numbers(self) -> list[str]:
+        """The new cells' numbers, in order: ``prefix`` + 001, 002, ..."""
         data = self.cleaned_data
         width = max(3, len(str(data["count"])))
+        return [f"{data['prefix'] or ''}{n:0{width}d}" for n in range(1, data["count"] + 1)]
+
+    def plan_lines(self) -> list[dict] | None:
+        """The movement plan as the editor left it in the plan's table (inputs ``move-<room id>``: persons
+        leaving the room), as lines for cells.movements.resolve_plan; None when the page showed no plan (no
+        ``plan`` input; an empty plan is []). A
+        value that is not a whole number of persons from 0 is a form error (and the lines are None)."""
+        lines = []
+        for key in self.data:
+            if not key.startswith(PLAN_PREFIX):
+                continue
+            room, value = key[len(PLAN_PREFIX) :], (self.data.get(key) or "").strip() or "0"
+            if not (room.isascii() and room.isdigit() and value.isascii() and value.isdigit()):
+                self.add_error(None, _("The plan's numbers of persons are whole numbers from 0."))
+                return None
+            lines.append({"from_cell": int(room), "persons": int(value)})
+        return lines if PLAN_SHOWN in self.data else None
+
+    def cells(self) -> list[dict]:
+        """The new cells as dicts for cells.services.complete_conversion (drafts: nobody in them)."""
+        data = self.cleaned_data
         return [
             {
-                "number": f"{data['prefix'] or ''}{n:0{width}d}",
+                "number": number,
                 "living_space_m2": data["living_space_m2"],
                 "has_sanitary_annex": data["has_sanitary_annex"],
                 "sanitary_annex_partitioned": data["sanitary_annex_partitioned"],
                 "min_wall_distance_m": data["min_wall_distance_m"],
                 "ceiling_height_m": data["ceiling_height_m"],
                 "has_natural_light": data["has_natural_light"],
-                "occupancy": 1 if n <= data["persons_moved_in"] else 0,
             }
-            for n in range(1, data["count"] + 1)
+            for number in self.numbers()
+        ]
+
+
+class _CellChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Cell) -> str:
+        return f"{obj.block.name} / {obj.number} ({obj.occupancy or 0})"
+
+
+class MovementForm(forms.Form):
+    """A movement of persons between cells in use of one institution (``cells``: its cells in use), on its
+    own: date, reason and up to ROWS lines (from cell, to cell, persons); for cells.movements.move_persons."""
+
+    ROWS = 5
+
+    date = forms.DateField(label=_("Date of the movement"), widget=DATE, validators=DATES.validators())
+    reason = forms.CharField(
+        label=_("Reason for the movement"), widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
+    )
+
+    def __init__(self, *args: Any, cells: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cells = cells.select_related("block").order_by("block__name", "number", "id")
+        for row in range(self.ROWS):
+            self.fields[f"from_{row}"] = _CellChoice(queryset=cells, required=False, label=_("From cell"))
+            self.fields[f"to_{row}"] = _CellChoice(queryset=cells, required=False, label=_("To cell"))
+            self.fields[f"persons_{row}"] = IntegerField(
+                label=_("Persons"), min_value=1, max_value=1000, required=False
+            )
+
+    def rows(self) -> list[tuple]:
+        """The line fields by row: ``[(from, to, persons) bound fields]``, for the page's table."""
+        return [(self[f"from_{r}"], self[f"to_{r}"], self[f"persons_{r}"]) for r in range(self.ROWS)]
+
+    def clean(self):
+        data = super().clean()
+        given = 0
+        for row in range(self.ROWS):
+            values = [data.get(f"{name}_{row}") for name in ("from", "to", "persons")]
+            if any(value is not None for value in values):
+                given += 1
+                if any(value is None for value in values):
+                    self.add_error(f"persons_{row}", _("Give the from cell, the to cell and the persons."))
+        if not given and not self.errors:
+            self.add_error(None, _("Give at least one movement."))
+        return data
+
+    def moves(self) -> list[dict]:
+        """The lines as cells.movements.parse_plan reads them."""
+        data = self.cleaned_data
+        return [
+            {"from_cell": data[f"from_{r}"].pk, "to_cell": data[f"to_{r}"].pk, "persons": data[f"persons_{r}"]}
+            for r in range(self.ROWS)
+            if data.get(f"from_{r}") is not None
         ]

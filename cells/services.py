@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
 from core.exceptions import AlreadyDone
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_message, identity_key, is_in_future
-from core.versioning import assign, bump, check_version, lock, lock_table_for_writes, save_changes
+from core.versioning import assign, check_version, lock, lock_table_for_writes, save_changes
 from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
 from facilities.services import check_can_edit_project, record_progress
@@ -29,7 +29,7 @@ from facilities.services import check_can_edit_project, record_progress
 from . import bounds
 from .compliance.rules import METRICS
 from .compliance.run import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
-from .models import Cell, StandardProfile, StandardRule
+from .models import Cell, CertificationRequest, StandardProfile, StandardRule
 from .tasks import schedule_recalculation
 
 __all__ = ["RUN_LOCK", "SKIPPED_MESSAGE", "recalculate_compliance", "schedule_recalculation"]  # re-exported
@@ -332,71 +332,11 @@ def update_headcount(
     return current
 
 
-# The history's change reasons of the writes a completion makes on behalf of the editor (stored as written,
-# in English, like every history value).
-REASON_MOVED = "persons moved into the converted block"
-REASON_DECOMMISSIONED = "decommissioned by the completion of the block's conversion"
-REASON_CONVERTED = "converted to single cells by the completion of its project"
-REASON_REGISTERED = "registered by the completion of the block's conversion"
-
-
-def _lock_rooms(block: ResidentialBlock, *, with_sources: bool) -> tuple[list[Cell], list[Cell]]:
-    """Lock, in one statement ordered by id (one order for every completion, so two completions in one
-    facility never deadlock), the block's rooms and cells that are not decommissioned and, when
-    ``with_sources``, the facility's other shared rooms in use that hold persons (where persons moving in
-    come from). Returns ``(the block's rooms, the other rooms)``, each by id. Inside a transaction that
-    took the cells' table write lock first (core.versioning.lock_table_for_writes)."""
-    own = Q(block=block) & ~Q(status=Cell.Status.DECOMMISSIONED)
-    query = own
-    if with_sources:
-        query |= (
-            Q(block__facility_id=block.facility_id, status=Cell.Status.IN_USE, occupancy__gt=0)
-            & ~Q(block=block)
-            & ~Q(accommodation_type=AccommodationType.SINGLE)
-        )
-    rows = list(Cell.objects.filter(query).select_for_update(of=("self",)).order_by("id"))
-    return [r for r in rows if r.block_id == block.pk], [r for r in rows if r.block_id != block.pk]
-
-
-def _transfer_from_dormitories(
-    rooms: list[Cell], persons: int, date: datetime.date, user: "User", *, in_block: int = 0
-) -> None:
-    """Take ``persons`` out of ``rooms`` (the facility's other shared rooms in use, locked by _lock_rooms),
-    most crowded first (highest occupancy over design capacity), and save the counts dated ``date`` with
-    their versions raised and the history's reason REASON_MOVED. ``in_block``: the persons already counted
-    in the converted block's rooms (they move first; named in the message). Raises ValidationError when the
-    rooms hold fewer persons."""
-    if persons <= 0:
-        return
-    available = sum(room.occupancy or 0 for room in rooms)
-    if available < persons:
-        raise ValidationError(
-            {
-                "cells": [
-                    _(
-                        "%(persons)s persons are to move in, but the facility's other dormitory rooms and shared cells "
-                        "hold %(available)s. Update their headcounts first, or register fewer occupied cells."
-                    )
-                    % {"persons": persons + in_block, "available": available + in_block}
-                ]
-            }
-        )
-    original = {room.pk: room.occupancy for room in rooms}
-    remaining = persons
-    while remaining:
-        room = max(rooms, key=lambda r: ((r.occupancy or 0) - (r.design_capacity or 0), r.occupancy or 0, -r.pk))
-        room.occupancy = (room.occupancy or 0) - 1
-        remaining -= 1
-    changed = [room for room in rooms if room.occupancy != original[room.pk]]
-    for room in changed:
-        room.occupancy_date = date
-    bulk_update_with_history(
-        changed,
-        Cell,
-        ["occupancy", "occupancy_date", bump(changed)],
-        default_user=user,
-        default_change_reason=REASON_MOVED,
-    )
+# The history's change reasons and the request's reason of a completion (stored as written, in English,
+# like every history value). The movements, the rooms' decommissioning and the block's conversion are
+# written by the approval of the certification request (cells.certification.approve, REASON_APPROVED).
+REASON_REGISTERED = "registered as a draft by the completion of the block's conversion, awaiting certification"
+REASON_REQUEST = "completion of the conversion of block %(block)s (project #%(project)s)"
 
 
 def check_can_complete(user: "User | AnonymousUser", project: ConversionProject) -> None:
@@ -427,36 +367,43 @@ def complete_conversion(
     actual_end: datetime.date,
     budget_spent_kzt: Decimal,
     cells: list[dict],
+    movement_plan: list[dict] | None = None,
     note: str = "",
     is_correction: bool = False,
     correction_reason: str = "",
-) -> list[Cell]:
-    """Complete ``project`` and convert its block, in one transaction: the last progress update
-    (status completed, 100 %), the block's dormitory rooms and shared cells decommissioned, and the new
-    single-occupancy cells registered (design capacity 1). The block never shows both or neither.
+) -> CertificationRequest:
+    """Complete ``project`` through certification, in one transaction: the last progress update (status
+    completed, 100 %), the block's new single-occupancy cells registered as drafts (design capacity 1,
+    occupancy 0: not in use, counted nowhere), and a pending certification request of kind CONVERSION
+    (cells.certification.open_request) with one ``bring_into_use`` line per new cell (certified capacity 1
+    person) and one ``decommission`` line per room or cell of the block on the record, carrying the
+    confirmed ``movement_plan``. Nothing moves and no room changes now: the approval of the request by a
+    certification reviewer applies the movements, brings the cells into use, decommissions the rooms and
+    marks the block as cells, so the block never shows both or neither.
 
     ``cells``: dicts with ``number`` and ``living_space_m2`` (m²), and optionally ``has_sanitary_annex``,
-    ``sanitary_annex_partitioned``, ``min_wall_distance_m``, ``ceiling_height_m`` (m),
-    ``has_natural_light`` and ``occupancy`` (0 or 1). The persons moved into the new cells are first those
-    counted in the block's rooms in use, then persons transferred from the facility's other dormitory rooms
-    and shared cells in use, the most crowded first, so that the facility's headcount stays the same; the
-    block's rooms may not hold more persons than move into the new cells. Compliance is recomputed on commit.
+    ``sanitary_annex_partitioned``, ``min_wall_distance_m``, ``ceiling_height_m`` (m), ``has_natural_light``
+    and ``occupancy`` (0 only: a draft holds nobody). ``movement_plan``: the plan the editor confirmed,
+    lines ``{"from_cell": id, "persons": n, "to_cells": [numbers]?}`` (cells.movements.resolve_plan's rules:
+    every person of the block's rooms in use moves, one person per new cell; propose_plan proposes one).
 
-    Locks, in one order (docs/architecture.md, §How a write works): the project, the block, then every
-    cell it writes by id (_lock_rooms), so a concurrent edit or headcount of one of the rooms waits for the
-    completion or the completion for it; neither writes back what the other changed.
+    Locks, in one order (docs/architecture.md, §How a write works): the cells' table, the project, the
+    block, then the plan's rooms and the block's cells by id (cells.movements.lock_cells).
 
     ``version``: the project version the caller read (None = not stated). Raises PermissionDenied,
-    core.exceptions.AlreadyDone (the project is completed: 409), core.versioning.StaleVersion and
-    ValidationError (``cells`` errors name the row: ``cells[3].number``). Returns the new cells.
-    """
+    core.exceptions.AlreadyDone (the project is completed: 409), core.versioning.StaleVersion,
+    core.exceptions.ConflictError (a room on another pending request: 409) and ValidationError (``cells``
+    errors name the row: ``cells[3].number``; ``movement_plan``). Returns the certification request."""
+    from .certification import open_request
+    from .movements import plan_moves, resolve_plan
+
     check_can_complete(user, project)
     lock_table_for_writes(Cell)  # before any row lock: a full compliance run locks the cells in SHARE mode
     project = lock(ConversionProject.objects.select_related("block__facility"), project.pk)
     check_can_complete(user, project)  # a completion that committed while this one waited: 409
     check_version(project, version)
     block = lock(ResidentialBlock.objects.select_related("facility"), project.block_id)
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not cells:
         errors["cells"] = [_("Register the new single cells of the block (at least one).")]
     existing = set(block.cells.values_list("number", flat=True))
@@ -477,17 +424,23 @@ def complete_conversion(
         seen.add(number)
         if spec.get("living_space_m2") is None:
             errors[f"cells[{index}].living_space_m2"] = [_("Give the living space (m²) of the new cell.")]
+        if spec.get("occupancy"):
+            errors[f"cells[{index}].occupancy"] = [
+                _(
+                    "A new cell is registered empty, as a draft: persons move in by the movement plan when the "
+                    "certification request is approved."
+                )
+            ]
+        values = {k: v for k, v in spec.items() if k not in ("number", "occupancy")}
         cell = Cell(
             block=block,
             accommodation_type=AccommodationType.SINGLE,
             design_capacity=1,
-            status=Cell.Status.IN_USE,
-            occupancy_date=actual_end,
-            **{k: v for k, v in spec.items() if k != "number"},
+            status=Cell.Status.DRAFT,
+            occupancy=0,
+            **values,
             number=number,
         )
-        if cell.occupancy is None:
-            cell.occupancy = 0
         try:
             cell.full_clean(exclude=["block", "number"])
         except ValidationError as error:
@@ -496,21 +449,8 @@ def complete_conversion(
         new_cells.append(cell)
     if errors:
         raise ValidationError(errors)
-    moving = sum(c.occupancy or 0 for c in new_cells)
-    rooms, sources = _lock_rooms(block, with_sources=moving > 0)
-    in_block = sum(room.occupancy or 0 for room in rooms if room.status == Cell.Status.IN_USE)
-    if in_block > moving:
-        raise ValidationError(
-            {
-                "cells": [
-                    _(
-                        "The block's rooms still hold %(persons)s persons, and %(moving)s move into the new cells: "
-                        "record where the others are (headcounts) first, or register more occupied cells."
-                    )
-                    % {"persons": in_block, "moving": moving}
-                ]
-            }
-        )
+    rows = resolve_plan(block=block, lines=movement_plan or [], new_cells=[c.number for c in new_cells], lock=True)
+    rooms = list(block.cells.filter(status__in=Cell.CERTIFIED_STATUSES).order_by("number", "id"))
     record_progress(
         project=project,
         version=project.version,
@@ -525,17 +465,6 @@ def complete_conversion(
         user=user,
         _completing=True,
     )
-    for room in rooms:
-        room.status, room.occupancy, room.occupancy_date = Cell.Status.DECOMMISSIONED, 0, actual_end
-    if rooms:
-        bulk_update_with_history(
-            rooms,
-            Cell,
-            ["status", "occupancy", "occupancy_date", bump(rooms)],
-            default_user=user,
-            default_change_reason=REASON_DECOMMISSIONED,
-        )
-    _transfer_from_dormitories(sources, moving - in_block, actual_end, user, in_block=in_block)
     try:
         with transaction.atomic():
             created = bulk_create_with_history(
@@ -552,11 +481,57 @@ def complete_conversion(
                 ]
             }
         ) from None
-    save_changes(
-        block,
-        assign(block, {"accommodation_type": ResidentialBlock.Accommodation.CELL}),
-        user=user,
-        reason=REASON_CONVERTED,
-    )
-    schedule_recalculation(block.facility_id)
-    return created
+    lines = [{"cell": cell, "action": "bring_into_use", "certified_capacity": 1} for cell in created]
+    lines += [{"cell": room, "action": "decommission"} for room in rooms]
+    try:
+        request = open_request(
+            user=user,
+            facility=block.facility,
+            reason=REASON_REQUEST % {"block": block.name, "project": project.pk},
+            lines=lines,
+            movement_plan=plan_moves(rows, {cell.number: cell.pk for cell in created}),
+            project=project,
+        )
+    except ValidationError as error:  # the request's lines name the rooms: they are the plan's
+        raise ValidationError(
+            {("cells" if key.startswith("lines") else key): value for key, value in error.message_dict.items()}
+        ) from None
+    return request
+
+
+def completion_message(request: CertificationRequest) -> str:
+    """What a completion says once its certification request is open, naming the request and the
+    movements to come, e.g. "Certification request #7 opened: 110 new cells and 8 rooms to decommission;
+    on approval 100 persons move: 40 from D-1, 30 from D-2 (Block 2), ...". Rooms of another block than
+    the project's are named with their block."""
+    lines = list(request.lines.values_list("action", flat=True))
+    new = lines.count("bring_into_use")
+    rooms = lines.count("decommission")
+    plan = request.movement_plan or []
+    persons = sum(int(move["persons"]) for move in plan)
+    leaving: dict[int, int] = {}
+    for move in plan:
+        leaving[int(move["from_cell"])] = leaving.get(int(move["from_cell"]), 0) + int(move["persons"])
+    sources = Cell.objects.filter(pk__in=leaving).select_related("block").in_bulk()
+    block_id = request.project.block_id if request.project is not None else None
+    named = []
+    for pk, count in leaving.items():
+        cell = sources[pk]
+        room = cell.number if cell.block_id == block_id else f"{cell.number} ({cell.block.name})"
+        named.append(_("%(persons)s from %(room)s") % {"persons": count, "room": room})
+    cells_text = ngettext("%(count)s new cell", "%(count)s new cells", new) % {"count": new}
+    rooms_text = ngettext("%(count)s room to decommission", "%(count)s rooms to decommission", rooms) % {"count": rooms}
+    if persons:
+        moves_text = ngettext(
+            "on approval %(count)s person moves: %(rooms)s",
+            "on approval %(count)s persons move: %(rooms)s",
+            persons,
+        ) % {"count": persons, "rooms": ", ".join(named)}
+    else:
+        moves_text = _("nobody moves on approval")
+    return _("Certification request #%(request)s opened: %(cells)s and %(rooms)s; %(moves)s.") % {
+        "request": request.pk,
+        "cells": cells_text,
+        "rooms": rooms_text,
+        "moves": moves_text,
+    }

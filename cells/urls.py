@@ -10,6 +10,7 @@ urlpatterns = [
     path("blocks/<int:block_pk>/cells/new/", views.cell_form, name="cell-create"),
     path("cells/<int:pk>/edit/", views.cell_form, name="cell-edit"),
     path("conversions/<int:pk>/complete/", views.completion_form, name="conversion-complete"),
+    path("facilities/<int:pk>/movements/new/", views.movement_form, name="movement-create"),
     path("standards/", views.standards, name="standards"),
     path("certification/", certification.request_list, name="certification-request-list"),
     path("certification/<int:pk>/", certification.request_detail, name="certification-request-detail"),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import lists
 from core.exceptions import AlreadyDone
@@ -73,10 +74,19 @@ def block_detail(request, pk):
 
 
 def completion_form(request, pk):
-    """Complete a project and register the block's new single cells in one transaction. The form carries
-    the project version it was opened with: submitted after another change it writes nothing and shows
-    what changed beside the user's values (core.forms.show_stale); a project completed meanwhile is named
-    (when, by whom)."""
+    """Complete a project through certification, in two steps. Step 1: the editor enters the update, the
+    new cells and the persons to move in, and "Show the plan" proposes the movement plan
+    (cells.movements.propose_plan: the block's own persons first, then the most crowded dormitory rooms);
+    nothing is written. Step 2: the plan's table (room, persons now, leaving, after, into which new cells)
+    whose per-room numbers the editor may change ("Recalculate" checks them) and "Confirm", which registers
+    the cells as drafts and opens the certification request (cells.services.complete_conversion); the
+    message names the request and the movements to come.
+
+    The form carries the project version it was opened with: submitted after another change it writes
+    nothing and shows what changed beside the user's values (core.forms.show_stale); a project completed
+    meanwhile is named (when, by whom)."""
+    from .movements import plan_persons, propose_plan, resolve_plan
+
     project = project_for(request, pk)
     facility_services.check_can_edit_project(request.user, project)
     today = timezone.localdate()
@@ -93,22 +103,55 @@ def completion_form(request, pk):
     }
     form = CompletionForm(request.POST or None, initial=initial, record=project)
     stale_rows = None
+    plan = None
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("version", "date", "actual_end", "budget_spent_kzt", "note")}
-        try:
-            cell_services.complete_conversion(user=request.user, project=project, cells=form.cells(), **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except AlreadyDone as done:
-            form.add_error(None, str(done))
-        except StaleVersion as stale:
-            stale_rows = show_stale(form, stale)
-        else:
-            messages.success(
-                request, _("Project completed; the block's new cells are registered. Compliance is being recomputed.")
-            )
-            return redirect("block-detail", project.block_id)
-    return render(request, "cells/completion_form.html", {"form": form, "project": project, "stale_rows": stale_rows})
+        lines = form.plan_lines()
+        numbers = form.numbers()
+        if "confirm" in request.POST and lines is not None:
+            data = {k: form.cleaned_data[k] for k in ("version", "date", "actual_end", "budget_spent_kzt", "note")}
+            try:
+                opened = cell_services.complete_conversion(
+                    user=request.user, project=project, cells=form.cells(), movement_plan=lines, **data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+                plan = _plan_or_none(resolve_plan, block=project.block, lines=lines, new_cells=numbers, strict=False)
+            except AlreadyDone as done:
+                form.add_error(None, str(done))
+            except StaleVersion as stale:
+                stale_rows = show_stale(form, stale)
+            else:
+                messages.success(request, cell_services.completion_message(opened))
+                return redirect("block-detail", project.block_id)
+        elif not form.errors:
+            try:
+                if "recalculate" in request.POST and lines is not None:
+                    plan = resolve_plan(block=project.block, lines=lines, new_cells=numbers)
+                else:
+                    plan = propose_plan(
+                        block=project.block, persons=form.cleaned_data["persons_moved_in"], new_cells=numbers
+                    )
+            except ValidationError as error:
+                add_service_errors(form, error)
+    return render(
+        request,
+        "cells/completion_form.html",
+        {
+            "form": form,
+            "project": project,
+            "stale_rows": stale_rows,
+            "plan": plan,
+            "plan_persons": plan_persons(plan) if plan is not None else 0,
+        },
+    )
+
+
+def _plan_or_none(resolve, **kwargs):
+    """The plan's rows when they resolve (to show the editor's numbers again beside the errors), else None."""
+    try:
+        return resolve(**kwargs)
+    except ValidationError:
+        return None
 
 
 def cell_form(request, pk=None, block_pk=None):
@@ -148,3 +191,59 @@ def cell_form(request, pk=None, block_pk=None):
             messages.success(request, _("Cell saved. Compliance is being recomputed."))
             return redirect("block-detail", saved.block_id)
     return render(request, "cells/cell_form.html", {"form": form, "cell": stored, "stale_rows": stale_rows})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Movements of persons on their own (not a completion's)
+
+
+def movement_form(request, pk):
+    """Move persons between cells in use of an institution (ministry editors of its region): date, reason,
+    lines (from, to, persons). "Preview" shows each cell's persons before and after (nothing written);
+    "Confirm" records the movement (cells.movements.move_persons) and names it. Lists the institution's
+    last 20 movements."""
+    from facilities.models import Facility
+
+    from .forms import MovementForm
+    from .models import Movement
+    from .movements import describe_moves, move_persons, preview_moves
+
+    facility = get_object_or_404(Facility.objects.visible_to(request.user).select_related("region"), pk=pk)
+    decisions.check_may_edit_cells(request.user, facility.region_id)
+    cells = Cell.objects.in_use().filter(block__facility=facility)
+    form = MovementForm(request.POST or None, initial={"date": timezone.localdate()}, cells=cells)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        moves, date, reason = form.moves(), form.cleaned_data["date"], form.cleaned_data["reason"]
+        try:
+            if "confirm" in request.POST:
+                done = move_persons(user=request.user, moves=moves, date=date, reason=reason)
+            else:
+                preview = preview_moves(moves=moves, date=date)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if preview is None:
+                persons = sum(m.persons for m in done)
+                messages.success(
+                    request,
+                    ngettext(
+                        "Movement recorded on %(date)s: %(persons)s person (%(moves)s). Compliance is being "
+                        "recomputed.",
+                        "Movement recorded on %(date)s: %(persons)s persons (%(moves)s). Compliance is being "
+                        "recomputed.",
+                        persons,
+                    )
+                    % {"date": f"{date:%Y-%m-%d}", "persons": persons, "moves": describe_moves(done)},
+                )
+                return redirect("movement-create", facility.pk)
+    recent = (
+        Movement.objects.filter(from_cell__block__facility=facility)
+        .select_related("from_cell__block", "to_cell__block", "author", "request")
+        .order_by("-date", "-id")[:20]
+    )
+    return render(
+        request,
+        "cells/movement_form.html",
+        {"form": form, "facility": facility, "preview": preview, "movements": recent},
+    )

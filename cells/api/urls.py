@@ -9,12 +9,14 @@ from .certification import (
     FacilityCertificateDownload,
     FacilityCertificateList,
 )
+from .movements import ConversionPlanView, MovementViewSet
 from .views import CellViewSet, ConversionCompleteView, DesignCheckView, StandardProfileViewSet
 
 router = routers.SimpleRouter()
 router.register("cells", CellViewSet, basename="cell")
 router.register("standards", StandardProfileViewSet)
 router.register("certification-requests", CertificationRequestViewSet, basename="certification-request")
+router.register("movements", MovementViewSet, basename="movement")
 
 # Routes besides the router's (roadmap_portal.urls adds the router's viewsets to the API root).
 extra_urlpatterns = [
@@ -31,6 +33,7 @@ extra_urlpatterns = [
         FacilityCertificateDownload.as_view(),
         name="facility-certificate-download",
     ),
+    path("conversions/<int:pk>/complete/plan/", ConversionPlanView.as_view(), name="conversion-complete-plan"),
 ]
 
 urlpatterns = [*router.urls, *extra_urlpatterns]

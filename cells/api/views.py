@@ -17,14 +17,13 @@ from cells.selectors import cells_with_results
 from core.history import HistoryMixin
 from core.http import IF_MATCH, expected_version, set_etag, with_if_match_version
 from core.parsers import SafeJSONParser
-from facilities.api.serializers import ConversionProjectSerializer
 from facilities.models import ConversionProject
 from facilities.permissions import MayEditCells, MayEditProjects, ReadOnlyWrites, write_permissions
 
+from .movements import CompletionAnswerSerializer, CompletionWithPlanSerializer
 from .serializers import (
     CellSerializer,
     CellWriteSerializer,
-    CompletionSerializer,
     DesignCheckResultSerializer,
     DesignCheckSerializer,
     HeadcountSerializer,
@@ -109,27 +108,34 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
 
 
 class ConversionCompleteView(APIView):
-    """Complete a conversion project: its last update and the block's new single cells, in one transaction.
+    """Complete a conversion project through certification, in one transaction: its last update (100 %),
+    the block's new single cells registered as drafts (not in use, counted nowhere) and a pending
+    certification request (kind ``conversion``) to bring them into use and decommission the block's rooms,
+    with the confirmed ``movement_plan`` (ask for it with ``POST .../complete/plan/``, which writes
+    nothing). Nothing moves and no room changes until a certification reviewer approves the request.
     ``version`` in the body or ``If-Match: "<version>"``: a stale one answers 409 (412 with If-Match). A
-    project already completed (by a concurrent or an earlier request) answers 409 naming when and by whom.
-    The answer carries the project's new ETag."""
+    project already completed (by a concurrent or an earlier request) answers 409 naming when and by whom;
+    a room already on another pending request, 409. The answer (the project, with
+    ``certification_request``) carries the project's new ETag."""
 
     permission_classes = write_permissions(MayEditProjects)
     parser_classes = [SafeJSONParser]
 
-    @extend_schema(request=CompletionSerializer, responses={201: ConversionProjectSerializer}, parameters=[IF_MATCH])
+    @extend_schema(
+        request=CompletionWithPlanSerializer, responses={201: CompletionAnswerSerializer}, parameters=[IF_MATCH]
+    )
     def post(self, request, pk):
         project = get_object_or_404(
             ConversionProject.objects.visible_to(request.user).select_related("block__facility"), pk=pk
         )
         services.check_can_complete(request.user, project)  # the role, then "already completed" (409)
         data = with_if_match_version(request, project)
-        serializer = CompletionSerializer(data=data)
+        serializer = CompletionWithPlanSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
+        opened = services.complete_conversion(user=request.user, project=project, **serializer.validated_data)
         project.refresh_from_db()
-        response = Response(ConversionProjectSerializer(project).data, status=status.HTTP_201_CREATED)
-        return set_etag(response, project.version)
+        answer = CompletionAnswerSerializer(project, context={"certification_request": opened})
+        return set_etag(Response(answer.data, status=status.HTTP_201_CREATED), project.version)
 
 
 class StandardProfileViewSet(viewsets.ReadOnlyModelViewSet):

@@ -29,6 +29,8 @@ WRITERS = {
     "PATCH /api/v1/cells/{id}/headcount/": EDITORS | {"api_headcount_a"},
     "POST /api/v1/compliance/check/": set(ROLES) - {"anonymous"},  # the design check writes nothing
     "POST /api/v1/conversions/{id}/complete/": EDITORS,
+    "POST /api/v1/conversions/{id}/complete/plan/": EDITORS,  # the plan writes nothing, but is the editors'
+    "POST /api/v1/movements/": EDITORS,
     "POST /api/v1/conversions/{id}/progress/": EDITORS,
     "PATCH /api/v1/conversions/{id}/": EDITORS,
     "POST /api/v1/inspections/": INSPECTORS,

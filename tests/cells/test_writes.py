@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cells import services
+from cells import certification, services
 from cells.models import Cell
+from cells.movements import propose_plan
 from core.exceptions import AlreadyDone
 from core.history import history_entries
 from core.versioning import StaleVersion
@@ -47,7 +48,7 @@ def completion_body(**changes):
         "date": TODAY.isoformat(),
         "actual_end": TODAY.isoformat(),
         "budget_spent_kzt": "950000",
-        "cells": [{"number": "S1", "living_space_m2": "6.6", "occupancy": 1}],
+        "cells": [{"number": "S1", "living_space_m2": "6.6"}],
     }
     body.update(changes)
     return body
@@ -222,7 +223,7 @@ def test_a_second_completion_is_409_naming_when_and_by_whom(world):
 # --- the completion: persons conserved, history with reasons -------------------------------------------------
 
 
-def complete(world, cells, version=None):
+def complete(world, cells, version=None, plan=()):
     commissioning(world)
     project = ConversionProject.objects.get(pk=world.a.project.pk)
     return services.complete_conversion(
@@ -233,6 +234,7 @@ def complete(world, cells, version=None):
         actual_end=TODAY,
         budget_spent_kzt=Decimal("950000"),
         cells=cells,
+        movement_plan=list(plan),
     )
 
 
@@ -240,43 +242,62 @@ def in_use_persons(facility):
     return sum(Cell.objects.in_use().filter(block__facility=facility).values_list("occupancy", flat=True))
 
 
-def test_completion_moves_the_blocks_own_persons_first(world):
+def test_completion_moves_the_blocks_own_persons_first_on_approval(world):
     room = world.a.room
     Cell.objects.filter(pk=room.pk).update(status="in_use", occupancy=2)
     before = in_use_persons(world.a.facility)
-    complete(world, [{"number": f"S{n}", "living_space_m2": Decimal("6.6"), "occupancy": 1} for n in range(3)])
+    new = [{"number": f"S{n}", "living_space_m2": Decimal("6.6")} for n in range(3)]
+    plan = propose_plan(block=world.a.block, persons=3, new_cells=[c["number"] for c in new])
+    assert [(row["number"], row["persons"], row["to_cells"]) for row in plan] == [
+        ("D1", 2, ["S0", "S1"]),
+        ("E1", 1, ["S2"]),
+    ]
+    request = complete(world, new, plan=plan)
+    assert in_use_persons(world.a.facility) == before == 53  # nothing moved before the approval
+    certification.approve(user=world.users["reviewer_a"], request=request)
     assert in_use_persons(world.a.facility) == before == 53  # 50 + 2 + the cell block's 1
     assert Cell.objects.get(pk=world.a.crowded.pk).occupancy == 49  # one person came from the other dormitory
     stored = Cell.objects.get(pk=room.pk)
-    assert (stored.status, stored.occupancy, stored.version) == ("decommissioned", 0, 2)
+    assert (stored.status, stored.occupancy, stored.version) == ("decommissioned", 0, 3)  # moved out, then closed
 
 
 def test_completion_refuses_to_lose_the_blocks_persons(world):
     Cell.objects.filter(pk=world.a.room.pk).update(status="in_use", occupancy=5)
-    with pytest.raises(ValidationError, match="still hold 5 persons, and 1 move into the new cells"):
-        complete(world, [{"number": "S1", "living_space_m2": Decimal("6.6"), "occupancy": 1}])
+    with pytest.raises(ValidationError, match="Room D1 of the block holds 5 persons and the plan moves 1 of them"):
+        complete(
+            world,
+            [{"number": "S1", "living_space_m2": Decimal("6.6")}],
+            plan=[{"from_cell": world.a.room.pk, "persons": 1}],
+        )
     assert Cell.objects.get(pk=world.a.room.pk).status == "in_use"
     assert ConversionProject.objects.get(pk=world.a.project.pk).status == "commissioning"
 
 
 def test_the_completions_writes_have_user_reason_and_version(world):
-    complete(world, [{"number": "S1", "living_space_m2": Decimal("6.6"), "occupancy": 1}])
+    request = complete(
+        world,
+        [{"number": "S1", "living_space_m2": Decimal("6.6")}],
+        plan=[{"from_cell": world.a.crowded.pk, "persons": 1}],
+    )
+    new = Cell.objects.get(block=world.a.block, number="S1").history.get()
+    assert (new.history_user, new.history_change_reason) == (world.users["editor_a"], services.REASON_REGISTERED)
+    assert Cell.objects.get(pk=world.a.crowded.pk).version == 1  # untouched until the approval
+    certification.approve(user=world.users["reviewer_a"], request=request)
+    approved = f"certification request #{request.pk} approved"
     room = Cell.objects.get(pk=world.a.room.pk)
     entry = history_entries(room)[0]
-    assert entry["user"] == "editor_a" and entry["reason"] == services.REASON_DECOMMISSIONED
+    assert entry["user"] == "reviewer_a" and entry["reason"] == approved
     assert {c["field"]: c["new"] for c in entry["changes"]}["status"] == "decommissioned"
     crowded = Cell.objects.get(pk=world.a.crowded.pk)
     moved = history_entries(crowded)[0]
     assert (crowded.occupancy, crowded.version) == (49, 2)
-    assert moved["reason"] == services.REASON_MOVED and moved["user"] == "editor_a"
+    assert moved["reason"] == f"movement of persons: {approved}" and moved["user"] == "reviewer_a"
     assert [(c["field"], c["old"], c["new"]) for c in moved["changes"] if c["field"] == "occupancy"] == [
         ("occupancy", "50", "49")
     ]
     block = world.a.block
     block.refresh_from_db()
-    assert block.version == 2 and block.history.first().history_change_reason == services.REASON_CONVERTED
-    new = Cell.objects.get(block=block, number="S1").history.get()
-    assert (new.history_user, new.history_change_reason) == (world.users["editor_a"], services.REASON_REGISTERED)
+    assert block.version == 2 and block.history.first().history_change_reason == approved
 
 
 # --- the pages -----------------------------------------------------------------------------------------------
@@ -377,6 +398,8 @@ def completion_form(version, **changes):
         "sanitary_annex_partitioned": "true",
         "has_natural_light": "true",
         "persons_moved_in": 0,
+        "plan": "1",  # the plan was shown (nobody moves: world A's block is empty)
+        "confirm": "",
     }
     data.update(changes)
     return data

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from cells.models import Cell, ComplianceRun
+from cells import certification
+from cells.models import Cell, CertificationRequest, ComplianceRun
 from cells.services import complete_conversion
 from core.exceptions import ConflictError
 from facilities.models import ConversionProject, ProgressUpdate
@@ -113,18 +114,29 @@ NEW = [
         "min_wall_distance_m": Decimal("2.2"),
         "ceiling_height_m": Decimal("2.7"),
         "has_natural_light": True,
-        "occupancy": 1,
     }
     for n in range(1, 4)
 ]
 
 
-def test_completion_converts_the_block(world, django_capture_on_commit_callbacks):
+def test_completion_converts_the_block_once_certified(world, django_capture_on_commit_callbacks):
     progress(world, status="commissioning", percent_complete=Decimal("95"))
+    plan = [{"from_cell": world.a.crowded.pk, "persons": 3}]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        created = _complete(world, NEW)
-    assert len(created) == 3 and len(callbacks) == 1  # one recompute of the facility, sent on commit
+        request = _complete(world, NEW, movement_plan=plan)
+    assert callbacks == []  # drafts are counted nowhere: nothing to recompute yet
     block = world.a.block
+    block.refresh_from_db()
+    assert block.accommodation_type == "dormitory"  # the rooms until the approval, never both or neither
+    assert Cell.objects.filter(block=block, status="draft").count() == 3
+    assert Cell.objects.get(pk=world.a.room.pk).status == "under_reconstruction"
+    assert Cell.objects.get(pk=world.a.crowded.pk).occupancy == 50
+    project = world.a.project
+    project.refresh_from_db()
+    assert (project.status, project.percent_complete, project.actual_end) == ("completed", 100, TODAY)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        certification.approve(user=world.users["reviewer_a"], request=request)
+    assert len(callbacks) == 1  # one recompute of the facility, sent on commit
     block.refresh_from_db()
     assert block.accommodation_type == "cell"
     assert list(Cell.objects.filter(block=block, status="in_use").values_list("number", flat=True)) == [
@@ -136,12 +148,9 @@ def test_completion_converts_the_block(world, django_capture_on_commit_callbacks
     # the 3 persons moved in came from the facility's crowded dormitory: the headcount stays the same
     assert Cell.objects.get(pk=world.a.crowded.pk).occupancy == 47
     assert sum(Cell.objects.in_use().filter(block__facility=world.a.facility).values_list("occupancy", flat=True)) == 51
-    project = world.a.project
-    project.refresh_from_db()
-    assert (project.status, project.percent_complete, project.actual_end) == ("completed", 100, TODAY)
     run = ComplianceRun.objects.get(trigger="edit")  # eager in tests without a broker; a worker otherwise
     assert run.facility_id == world.a.facility.pk
-    history = Cell.objects.get(block=block, number="S1").history.first()
+    history = Cell.objects.get(block=block, number="S1").history.last()
     assert history.history_user == world.users["editor_a"]
 
 
@@ -153,9 +162,10 @@ def test_failed_completion_changes_nothing(world):
     assert set(error.value.message_dict) == {"cells[2].number", "cells[3].living_space_m2"}
     with pytest.raises(ValidationError, match="greater than or equal to 0.01"):
         _complete(world, [{"number": "S1", "living_space_m2": Decimal("-1")}])
-    many = [{"number": f"T{n}", "living_space_m2": Decimal("6.6"), "occupancy": 1} for n in range(60)]
-    with pytest.raises(ValidationError, match="60 persons are to move in, but .* hold 50"):
-        _complete(world, many)
+    many = [{"number": f"T{n}", "living_space_m2": Decimal("6.6")} for n in range(60)]
+    with pytest.raises(ValidationError, match="room E1 holds 50 persons; 60 cannot move out of it"):
+        _complete(world, many, movement_plan=[{"from_cell": world.a.crowded.pk, "persons": 60}])
+    assert not CertificationRequest.objects.exists()
     world.a.project.refresh_from_db()
     assert world.a.project.status == "commissioning"
     assert Cell.objects.get(pk=world.a.room.pk).status == "under_reconstruction"
