@@ -490,3 +490,53 @@ def proposed_results(request: CertificationRequest, profiles=None) -> dict[int, 
         persons = max((line.cell.occupancy or 0) + change.get(line.cell_id, 0), 0)
         results[line.pk] = evaluate_measurements(proposed_measurements(line, persons), profiles)
     return results
+
+
+def may_resubmit(user: "User", request: CertificationRequest) -> bool:
+    """Whether ``user`` submits ``request`` again: it was rejected or withdrawn, and the user requests
+    certifications in its region (decisions.may_request_certification)."""
+    done = (CertificationRequest.Status.REJECTED, CertificationRequest.Status.WITHDRAWN)
+    return request.status in done and decisions.may_request_certification(user, request.facility.region_id)
+
+
+@transaction.atomic
+def resubmit(
+    *, user: "User", request: CertificationRequest, reason: str = "", movement_plan: list[dict] | None = None
+) -> CertificationRequest:
+    """Submit a rejected or withdrawn ``request`` again as a new pending request: the same lines (cells,
+    actions, proposed values; values before read again), the same conversion project, and
+    ``movement_plan`` (parse_plan's shape; None: the plan of ``request`` as it was confirmed). ``reason``:
+    what changed (None/blank: "Submitted again: <the earlier reason>"). The rules are open_request's: a plan
+    that no longer fits the rooms' counts is refused naming them (ValidationError ``movement_plan``), and the
+    editor gives another. Raises PermissionDenied, ValidationError, ConflictError (a cell on another pending
+    request: 409). Returns the new request."""
+    from django.core.exceptions import PermissionDenied
+
+    request = lock(CertificationRequest.objects.select_related("facility", "project"), request.pk)
+    if not may_resubmit(user, request):
+        if request.status not in (CertificationRequest.Status.REJECTED, CertificationRequest.Status.WITHDRAWN):
+            raise ValidationError({"request": [_("Only a rejected or withdrawn request is submitted again.")]})
+        raise PermissionDenied(_("Only a ministry editor of this region or an administrator requests a certification."))
+    lines = [
+        {
+            "cell": line.cell,
+            "action": line.action,
+            "certified_capacity": line.certified_capacity,
+            "accommodation_type": line.accommodation_type,
+            "has_sanitary_annex": line.has_sanitary_annex,
+        }
+        for line in request.lines.select_related("cell").order_by("id")
+    ]
+    text = (reason or "").strip() or _("Submitted again (request #%(number)s): %(reason)s") % {
+        "number": request.pk,
+        "reason": request.reason,
+    }
+    return open_request(
+        user=user,
+        facility=request.facility,
+        reason=text,
+        lines=lines,
+        movement_plan=request.movement_plan if movement_plan is None else movement_plan,
+        project=request.project,
+        is_demo=request.is_demo,
+    )

@@ -25,6 +25,7 @@ from facilities.models import AccommodationType, Facility
 from . import certification
 from .filters import CertificationRequestFilter
 from .models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
+from .movements import summarise_plan
 
 Action = CertificationLine.Action
 
@@ -190,7 +191,24 @@ def request_detail(request, pk):
     may_decide = pending and why_not is None
     may_withdraw = pending and certification.may_withdraw(request.user, target)
     form = DecisionForm(request.POST or None, record=target) if (may_decide or may_withdraw) else None
-    if request.method == "POST":
+    may_resubmit = certification.may_resubmit(request.user, target)
+    resubmit_error = None
+    if request.method == "POST" and request.POST.get("decision") == "resubmit":
+        if not may_resubmit:
+            raise PermissionDenied(_("Only a rejected or withdrawn request is submitted again."))
+        try:
+            new = certification.resubmit(user=request.user, request=target)
+        except ValidationError as error:
+            resubmit_error = " ".join(message for messages in error.message_dict.values() for message in messages)
+        except ConflictError as conflict:
+            resubmit_error = str(conflict)
+        else:
+            messages.success(
+                request,
+                _("Request #%(old)s submitted again as request #%(new)s.") % {"old": target.pk, "new": new.pk},
+            )
+            return redirect("certification-request-detail", new.pk)
+    elif request.method == "POST":
         choice = request.POST.get("decision")
         if choice not in DECISIONS:
             return HttpResponseBadRequest(_("Choose approve, reject or withdraw."), content_type="text/plain")
@@ -230,6 +248,9 @@ def request_detail(request, pk):
             "form": form,
             "may_decide": may_decide,
             "may_withdraw": may_withdraw,
+            "may_resubmit": may_resubmit,
+            "resubmit_error": resubmit_error,
+            "plan": summarise_plan(target.movement_plan or []),
             "why_not": why_not if pending and why_not and decisions.may_review_certification(request.user) else None,
             "certificate": getattr(target, "certificate", None) if target.status == "approved" else None,
         },

@@ -416,3 +416,26 @@ def describe_moves(movements: Iterable[Movement]) -> str:
         % {"persons": m.persons, "source": m.from_cell.number, "target": m.to_cell.number}
         for m in movements
     )
+
+
+def summarise_plan(plan: Iterable[dict]) -> list[dict]:
+    """A stored movement plan (parse_plan's shape) per room giving persons, as a reviewer reads it: one row
+    ``{"cell": Cell, "persons_now": persons, "leaving": persons, "after": persons, "to_cells": [numbers]}``
+    per source room, in the order the plan names them. Persons now are the room's count as stored today
+    (the plan was checked against the count when it was confirmed; approval checks it again). Reads only."""
+    moves = parse_plan(plan)
+    ids = {m.from_cell for m in moves} | {m.to_cell for m in moves}
+    cells = Cell.objects.filter(pk__in=ids).select_related("block").in_bulk()
+    rows: dict[int, dict] = {}
+    for move in moves:
+        source, target = cells.get(move.from_cell), cells.get(move.to_cell)
+        if source is None or target is None:
+            continue
+        row = rows.setdefault(
+            source.pk, {"cell": source, "persons_now": source.occupancy or 0, "leaving": 0, "to_cells": []}
+        )
+        row["leaving"] += move.persons
+        row["to_cells"].append(target.number)
+    for row in rows.values():
+        row["after"] = row["persons_now"] - row["leaving"]
+    return list(rows.values())

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from cells import certification
 from cells.filters import CertificationRequestFilter
 from cells.models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
+from cells.movements import summarise_plan
 from core.bounds import FREE_TEXT
 from core.http import IF_MATCH, STALE_EXAMPLE, set_etag, with_if_match_version
 from core.parsers import SafeJSONParser
@@ -57,7 +58,7 @@ class MayCertify(RoleMayWrite):
             "Only a certification reviewer of this region or an administrator decides certification requests."
         ),
     )
-    action_rules = {"approve": _review, "reject": _review}
+    action_rules = {"approve": _review, "reject": _review}  # resubmit, withdraw: write_rule
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -233,8 +234,41 @@ class RequestSerializer(serializers.ModelSerializer):
         return certificate.number if certificate is not None else None
 
 
+class PlanRoomSerializer(serializers.Serializer):
+    """One room giving persons in a request's movement plan: the cell (id, number, block), its persons now
+    (the count stored today), the persons leaving on approval and after, and the cells they move into."""
+
+    cell = serializers.IntegerField(source="cell.pk")
+    number = serializers.CharField(source="cell.number")
+    block = serializers.CharField(source="cell.block.name")
+    persons_now = serializers.IntegerField()
+    leaving = serializers.IntegerField()
+    after = serializers.IntegerField()
+    to_cells = serializers.ListField(child=serializers.CharField())
+
+
 class RequestDetailSerializer(RequestSerializer):
+    """A request with each line's compliance on the proposed measurements and ``plan``: its movement plan
+    per room giving persons (cells.movements.summarise_plan)."""
+
     lines = LineWithResultsSerializer(many=True, read_only=True)
+    plan = serializers.SerializerMethodField()
+
+    class Meta(RequestSerializer.Meta):
+        fields = [*RequestSerializer.Meta.fields, "plan"]
+        read_only_fields = fields
+
+    @extend_schema_field(PlanRoomSerializer(many=True))
+    def get_plan(self, request) -> list:
+        return PlanRoomSerializer(summarise_plan(request.movement_plan or []), many=True).data
+
+
+class ResubmitSerializer(StrictInputMixin, serializers.Serializer):
+    """Submitting a rejected or withdrawn request again: an optional ``reason`` (what changed) and an
+    optional ``movement_plan`` (omitted: the earlier request's plan)."""
+
+    reason = serializers.CharField(validators=FREE_TEXT.validators(), required=False, allow_blank=True, default="")
+    movement_plan = MoveInputSerializer(many=True, required=False, max_length=2000)
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -414,6 +448,25 @@ class CertificationRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
         """Withdraw the request (its requester or an administrator): nothing on the record changes.
         Already decided: 409."""
         return self._decide(request, certification.withdraw, self._check_withdraw)
+
+    @extend_schema(request=ResubmitSerializer, responses={201: RequestDetailSerializer, 409: CONFLICT_409})
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def resubmit(self, request, pk=None):
+        """Submit a rejected or withdrawn request again as a new pending request (201, the new request):
+        the same cells and proposed values, the same conversion project, and the earlier movement plan
+        unless ``movement_plan`` gives another. A plan that no longer fits the rooms' counts: 400 naming
+        them. A cell on another pending request: 409."""
+        target = self.get_object()
+        serializer = ResubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = serializer.validated_data.get("movement_plan")
+        new = certification.resubmit(
+            user=request.user,
+            request=target,
+            reason=serializer.validated_data["reason"],
+            movement_plan=[dict(m) for m in plan] if plan is not None else None,
+        )
+        return self._detail(request, new.pk, status.HTTP_201_CREATED)
 
 
 def facility_for(request, pk):

@@ -102,3 +102,48 @@ def test_decommissioning_needs_an_empty_room(world):
             lines=[{"cell": world.a.crowded, "action": "decommission"}],
         )
     assert "holds 50 persons" in str(error.value)
+
+
+def test_a_rejected_request_is_submitted_again_with_its_lines_and_plan(world):
+    editor, reviewer = world.users["editor_a"], world.users["reviewer_a"]
+    crowded = world.a.crowded
+    new = _drafts(world.a.cell_block, 2)
+    first = certification.open_request(
+        user=editor,
+        facility=world.a.facility,
+        reason="two new single cells",
+        lines=[{"cell": c, "action": "bring_into_use", "certified_capacity": 1} for c in new],
+        movement_plan=[{"from_cell": crowded.pk, "to_cell": c.pk, "persons": 1} for c in new],
+    )
+    with pytest.raises(ValidationError):
+        certification.resubmit(user=editor, request=first)  # still pending
+    certification.reject(user=reviewer, request=first, note="measure the cells again")
+    with pytest.raises(PermissionDenied):
+        certification.resubmit(user=reviewer, request=first)
+    second = certification.resubmit(user=editor, request=first)
+    assert second.pk != first.pk and second.status == "pending"
+    assert second.reason == f"Submitted again (request #{first.pk}): two new single cells"
+    assert sorted(second.lines.values_list("cell_id", "action", "certified_capacity")) == sorted(
+        (c.pk, "bring_into_use", 1) for c in new
+    )
+    assert second.movement_plan == first.movement_plan
+    response = world.clients["editor_a"].get(f"/api/v1/certification-requests/{second.pk}/")
+    assert response.json()["plan"] == [
+        {
+            "cell": crowded.pk,
+            "number": "E1",
+            "block": "Dormitory 2",
+            "persons_now": 50,
+            "leaving": 2,
+            "after": 48,
+            "to_cells": ["N1", "N2"],
+        }
+    ]
+    certification.withdraw(user=editor, request=second)
+    response = world.clients["editor_a"].post(
+        f"/api/v1/certification-requests/{second.pk}/resubmit/", {"reason": "counted again"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["reason"] == "counted again"
+    assert CertificationRequest.objects.filter(status="pending").count() == 1
+    assert world.clients["reviewer_a"].post(f"/api/v1/certification-requests/{second.pk}/resubmit/").status_code == 403
