@@ -206,8 +206,21 @@ def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
       the future, not older than the stored count).
 
     Raises ValidationError ``{field: [reason]}``."""
-    errors: dict[str, list[str]] = {}
     changed = [name for name, value in values.items() if _differs(cell, name, value)]
+    errors = _record_errors(cell, values, changed)
+    counted = [name for name in COUNT_FIELDS if name in changed]
+    if counted and edit:
+        errors.update({name: [count_by_headcount_message()] for name in counted})
+    if errors:
+        raise ValidationError(errors)
+    if counted:
+        check_headcount(cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"))
+
+
+def _record_errors(cell: Cell, values: dict, changed: list[str]) -> dict[str, list[str]]:
+    """check_cell_change's rules of the record (certified facts, the services' statuses, a draft on a pending
+    request) for the ``changed`` names of ``values``: ``{field: [reason]}``, empty when none is broken."""
+    errors: dict[str, list[str]] = {}
     if cell.status in Cell.CERTIFIED_STATUSES:
         errors.update({name: [by_certification_message()] for name in CERTIFIED_FIELDS if name in changed})
     elif "certified_capacity" in changed:
@@ -222,13 +235,7 @@ def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
         request_id = pending.first()
         if request_id is not None:
             errors.setdefault("__all__", []).append(on_pending_request_message(cell, request_id))
-    counted = [name for name in COUNT_FIELDS if name in changed]
-    if counted and edit:
-        errors.update({name: [count_by_headcount_message()] for name in counted})
-    if errors:
-        raise ValidationError(errors)
-    if counted:
-        check_headcount(cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"))
+    return errors
 
 
 def _number_taken(block: ResidentialBlock, cell: Cell) -> bool:
@@ -276,7 +283,12 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
     try:
         cell.full_clean(exclude=["block"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise ValidationError(error.message_dict) from None
+        errors = error.message_dict
+        if stored is not None:  # a refused certified fact is named too, not only what follows from it
+            changed = [name for name, value in data.items() if _differs(stored, name, value)]
+            for name, reasons in _record_errors(stored, data, changed).items():
+                errors.setdefault(name, reasons)
+        raise ValidationError(errors) from None
     if stored is not None:
         check_cell_change(stored, data, edit=False)
     elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
@@ -314,8 +326,10 @@ def save_cell(
     facilities concerned is recomputed on commit. Raises PermissionDenied, StaleVersion and ValidationError
     ``{field: [reason]}``. Returns the saved cell (unchanged when nothing differed).
     """
+    check_can_edit_cells(user, cell)
+    if "certified_capacity" in data:  # never an edit's (CELL_FIELDS): a certification request's
+        raise ValidationError({"certified_capacity": [by_certification_message()]})
     if cell is None:
-        check_can_edit_cells(user)
         if data.get("status") not in (None, Cell.Status.DRAFT):
             raise ValidationError({"status": [draft_message()]})
         new = prepare_cell(user=user, data=data)
@@ -331,7 +345,6 @@ def save_cell(
             ) from None
         schedule_recalculation(new.block.facility_id)
         return new
-    check_can_edit_cells(user, cell)
     current = lock(Cell.objects.select_related("block__facility"), cell.pk)
     check_can_edit_cells(user, current)  # its region now, not as the caller read it
     check_version(current, expected_version)
