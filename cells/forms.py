@@ -1,7 +1,7 @@
 """Forms of the cells app: a cell, its deactivation and reactivation, and the completion of a conversion
 project with its new cells."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -97,7 +97,7 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = services.by_certification_message()
         if status in EDITABLE_STATUSES:
-            self.fields["status"].choices = [
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
                 (value, label) for value, label in Cell.Status.choices if value in EDITABLE_STATUSES
             ]
         else:

@@ -180,7 +180,7 @@ def on_pending_request_message(cell: Cell, request_id: int) -> str:
     ) % {"number": cell.number, "request": request_id}
 
 
-def _differs(cell: Cell, name: str, value) -> bool:
+def _differs(cell: Cell, name: str, value: object) -> bool:
     if name == "block":
         return getattr(value, "pk", value) != cell.block_id
     return value != getattr(cell, name)

@@ -2,6 +2,8 @@
 its deactivations, "Take out of use" and "Bring back into use"), the completion form of a conversion
 project, and the cells' CSV/XLSX export."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -171,7 +173,7 @@ def _deactivation_context(cell: Cell | None, **forms) -> dict:
     unbound unless ``forms`` gives one."""
     if cell is None:
         return {}
-    context = {
+    context: dict[str, Any] = {
         "deactivations": cell.deactivations.select_related("deactivated_by", "reactivated_by").order_by(
             "-deactivated_on", "-id"
         ),
@@ -207,7 +209,7 @@ def deactivation_form(request, pk):
             add_service_errors(form, error)
         except StaleVersion as stale:
             stale_rows = show_stale(form, stale)
-            cell = stale.instance
+            cell = cast(Cell, stale.instance)
         except ConflictError as conflict:
             form.add_error(None, str(conflict))
         else:
@@ -239,7 +241,7 @@ def reactivation_form(request, pk):
             add_service_errors(form, error)
         except StaleVersion as stale:
             stale_rows = show_stale(form, stale)
-            cell = stale.instance
+            cell = cast(Cell, stale.instance)
         else:
             messages.success(request, _("Cell %(number)s is back in use.") % {"number": cell.number})
             return redirect("cell-edit", cell.pk)
