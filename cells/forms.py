@@ -1,9 +1,11 @@
-"""Forms of the cells app: a cell, and the completion of a conversion project with its new cells."""
+"""Forms of the cells app: a cell, its deactivation and reactivation, and the completion of a conversion
+project with its new cells."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DATES, FREE_TEXT
@@ -11,8 +13,8 @@ from core.forms import DecimalField, IntegerField, ServiceValidatedModelForm, Ve
 from core.validators import normalize_identifier, validate_name
 from core.widgets import DATE
 
-from . import bounds
-from .models import Cell
+from . import bounds, services
+from .models import Cell, CellDeactivation
 
 _TRI_STATE_VALUES: dict[Any, bool | None] = {
     True: True,
@@ -53,6 +55,9 @@ class TriStateField(forms.NullBooleanField):
 
 TRI_STATE_FIELDS = ("has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light")
 HEADCOUNT_FIELDS = ("occupancy", "occupancy_date")
+# The certified facts the form shows (certified capacity is not on it), and the statuses an edit moves between.
+CERTIFIED_FORM_FIELDS = ("accommodation_type", "has_sanitary_annex")
+EDITABLE_STATUSES = (Cell.Status.IN_USE, Cell.Status.UNDER_RECONSTRUCTION)
 
 
 class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
@@ -62,7 +67,14 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
     Changing a cell (``instance`` given): the form carries the ``version`` it was opened with, and has no
     occupancy or date of the count (the headcount's, written by cells.services.update_headcount through the
     API and the headcount import, never by this form). The view passes on only changed_fields().
-    Registering one: the first count may be given.
+    Registering one: the first count may be given; it has no status (a new cell is a draft until its
+    certification request is approved: cells.services.save_cell).
+
+    A cell on the record (Cell.CERTIFIED_STATUSES) shows its accommodation type and sanitary annex disabled
+    (a certification request changes them: cells.services.by_certification_message); its status offers in
+    use and under reconstruction only. A draft, deactivated or decommissioned cell shows its status
+    disabled (certification, deactivation and reactivation set those). A disabled field is never in
+    changed_fields().
     """
 
     class Meta:
@@ -74,9 +86,23 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
     def __init__(self, *args: Any, blocks: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks.select_related("facility")
-        if self.instance.pk is not None:
-            for name in HEADCOUNT_FIELDS:
-                del self.fields[name]
+        if self.instance.pk is None:
+            del self.fields["status"]
+            return
+        for name in HEADCOUNT_FIELDS:
+            del self.fields[name]
+        status = self.instance.status
+        if status in Cell.CERTIFIED_STATUSES:
+            for name in CERTIFIED_FORM_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = services.by_certification_message()
+        if status in EDITABLE_STATUSES:
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
+                (value, label) for value, label in Cell.Status.choices if value in EDITABLE_STATUSES
+            ]
+        else:
+            self.fields["status"].disabled = True
+            self.fields["status"].help_text = services.status_by_service_message()
 
     def changed_fields(self) -> dict[str, Any]:
         """The cell's fields the user changed ({name: cleaned value}), compared with the cell as the form was
@@ -90,6 +116,51 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
 # The inputs of the completion's movement plan table: ``move-<room id>`` = persons leaving the room.
 PLAN_PREFIX = "move-"
 PLAN_SHOWN = "plan"  # a hidden input of the plan's table: the editor saw a plan
+
+
+class DeactivationForm(VersionedFormMixin, forms.Form):
+    """Take a cell (``record``, whose version the form carries) temporarily out of use
+    (cells.deactivation.deactivate): reason, its text for "other", since when, expected back, work order."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=CellDeactivation.Reason.choices)
+    reason_text = forms.CharField(
+        label=_("Reason (other)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('Required when the reason is "other".'),
+    )
+    deactivated_on = forms.DateField(label=_("Out of use since"), widget=DATE, validators=DATES.validators())
+    expected_reactivation = forms.DateField(label=_("Expected back in use"), widget=DATE, validators=DATES.validators())
+    work_order = forms.CharField(label=_("Work order"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("prefix", "deactivate")
+        super().__init__(*args, **kwargs)
+        self.fields["deactivated_on"].initial = timezone.localdate
+
+    def values(self) -> dict[str, Any]:
+        """The arguments of cells.deactivation.deactivate (without user, cell and version)."""
+        names = ("reason", "reason_text", "deactivated_on", "expected_reactivation", "work_order")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ReactivationForm(VersionedFormMixin, forms.Form):
+    """Bring a deactivated cell (``record``) back into use (cells.deactivation.reactivate)."""
+
+    reactivated_on = forms.DateField(label=_("Back in use on"), widget=DATE, validators=DATES.validators())
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, help_text=_("Kept in the history (100 characters).")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("prefix", "reactivate")
+        super().__init__(*args, **kwargs)
+        self.fields["reactivated_on"].initial = timezone.localdate
+
+    def values(self) -> dict[str, Any]:
+        """The arguments of cells.deactivation.reactivate (without user, cell and version)."""
+        return {"reactivated_on": self.cleaned_data["reactivated_on"], "note": self.cleaned_data["note"]}
 
 
 class CompletionForm(VersionedFormMixin, forms.Form):

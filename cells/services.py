@@ -29,7 +29,7 @@ from facilities.services import check_can_edit_project, record_progress
 from . import bounds
 from .compliance.rules import METRICS
 from .compliance.run import RUN_LOCK, SKIPPED_MESSAGE, recalculate_compliance
-from .models import Cell, CertificationRequest, StandardProfile, StandardRule
+from .models import Cell, CertificationLine, CertificationRequest, StandardProfile, StandardRule
 from .tasks import schedule_recalculation
 
 __all__ = ["RUN_LOCK", "SKIPPED_MESSAGE", "recalculate_compliance", "schedule_recalculation"]  # re-exported
@@ -136,24 +136,79 @@ def decommissioned_message() -> str:
     )
 
 
-def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
-    """The rules of a change of ``cell`` (stored, not yet changed) to ``values`` (any of CELL_FIELDS), before
-    they are applied; the one place of both rules (docs/architecture.md, §How a write works, step 4):
+# The facts of a cell on the record (Cell.CERTIFIED_STATUSES) that only an approved certification request
+# changes (cells.certification.approve; issue 17, item 3).
+CERTIFIED_FIELDS = ("certified_capacity", "accommodation_type", "has_sanitary_annex")
+# The statuses that only a service sets or leaves: a certification request (draft -> in use, decommissioning),
+# a deactivation and a reactivation (cells.deactivation). An edit moves a cell between in use and under
+# reconstruction only.
+SERVICE_STATUSES = (Cell.Status.DRAFT, Cell.Status.DEACTIVATED, Cell.Status.DECOMMISSIONED)
 
-    - A decommissioned room or cell keeps that status (the completion decommissioned it; nothing brings it back).
+
+def by_certification_message() -> str:
+    """The one message of an edit or import that would change a certified fact (CERTIFIED_FIELDS) of a
+    cell on the record."""
+    return _(
+        "A change of the certified capacity, the accommodation type or the sanitary annex of a cell on the "
+        "record goes through a certification request."
+    )
+
+
+def status_by_service_message() -> str:
+    """The one message of an edit or import that would set or leave a status owned by a service
+    (SERVICE_STATUSES)."""
+    return _(
+        "Only a certification request brings a draft into use or decommissions a cell, and only taking it out of "
+        "use and bringing it back (POST /api/v1/cells/<id>/deactivate/, .../reactivate/) changes that status: an "
+        "edit moves a cell between in use and under reconstruction only."
+    )
+
+
+def draft_message() -> str:
+    """The one message of a new cell: registered as a draft, counted nowhere until certified."""
+    return _(
+        "A new cell is registered as a draft (counted nowhere, no certified places); request its certification "
+        "to bring it into use."
+    )
+
+
+def on_pending_request_message(cell: Cell, request_id: int) -> str:
+    """The one message of a change of a draft cell named by a pending certification request."""
+    return _(
+        "Cell %(number)s is on pending certification request #%(request)s: it cannot be changed until the "
+        "request is decided or withdrawn."
+    ) % {"number": cell.number, "request": request_id}
+
+
+def _differs(cell: Cell, name: str, value: object) -> bool:
+    if name == "block":
+        return getattr(value, "pk", value) != cell.block_id
+    return value != getattr(cell, name)
+
+
+def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
+    """The rules of a change of ``cell`` (stored, not yet changed) to ``values`` (``block`` and any of
+    CELL_FIELDS), before they are applied; the one place of these rules (docs/architecture.md, §How a write
+    works, step 4; issue 17, item 3):
+
+    - Certified facts: the certified capacity, the accommodation type and the sanitary annex
+      (CERTIFIED_FIELDS) of a cell on the record (Cell.CERTIFIED_STATUSES) change only through a certification
+      request (by_certification_message), by an edit or an import alike. Certified capacity is never
+      written by either (not in CELL_FIELDS).
+    - Statuses: a decommissioned room or cell keeps that status (decommissioned_message); draft, deactivated
+      and decommissioned are set and left only by their services (SERVICE_STATUSES:
+      status_by_service_message): an edit or import moves a cell between in use and under reconstruction.
+    - A draft cell is freely edited, unless it is on a pending certification request
+      (CertificationLine ``pending``): then nothing of it changes (on_pending_request_message).
     - Its count (``occupancy``, ``occupancy_date``) changes only through the headcount rules: an ``edit``
       (save_cell: the API's PATCH/PUT, the page) may not change it at all (count_by_headcount_message); a
       register import of the cell survey (``edit`` False) may, as a headcount (check_headcount: dated, not in
       the future, not older than the stored count).
 
     Raises ValidationError ``{field: [reason]}``."""
-    errors: dict[str, list[str]] = {}
-    if (
-        cell.status == Cell.Status.DECOMMISSIONED
-        and values.get("status", Cell.Status.DECOMMISSIONED) != Cell.Status.DECOMMISSIONED
-    ):
-        errors["status"] = [decommissioned_message()]
-    counted = [name for name in COUNT_FIELDS if name in values and values[name] != getattr(cell, name)]
+    changed = [name for name, value in values.items() if _differs(cell, name, value)]
+    errors = _record_errors(cell, values, changed)
+    counted = [name for name in COUNT_FIELDS if name in changed]
     if counted and edit:
         errors.update({name: [count_by_headcount_message()] for name in counted})
     if errors:
@@ -162,8 +217,25 @@ def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
         check_headcount(cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"))
 
 
-def _counts(cell: Cell) -> dict:
-    return {name: getattr(cell, name) for name in COUNT_FIELDS}
+def _record_errors(cell: Cell, values: dict, changed: list[str]) -> dict[str, list[str]]:
+    """check_cell_change's rules of the record (certified facts, the services' statuses, a draft on a pending
+    request) for the ``changed`` names of ``values``: ``{field: [reason]}``, empty when none is broken."""
+    errors: dict[str, list[str]] = {}
+    if cell.status in Cell.CERTIFIED_STATUSES:
+        errors.update({name: [by_certification_message()] for name in CERTIFIED_FIELDS if name in changed})
+    elif "certified_capacity" in changed:
+        errors["certified_capacity"] = [by_certification_message()]
+    if "status" in changed:
+        if cell.status == Cell.Status.DECOMMISSIONED:
+            errors["status"] = [decommissioned_message()]
+        elif cell.status in SERVICE_STATUSES or values["status"] in SERVICE_STATUSES:
+            errors["status"] = [status_by_service_message()]
+    if cell.status == Cell.Status.DRAFT and cell.pk is not None and changed:
+        pending = CertificationLine.objects.filter(cell_id=cell.pk, pending=True).values_list("request_id", flat=True)
+        request_id = pending.first()
+        if request_id is not None:
+            errors.setdefault("__all__", []).append(on_pending_request_message(cell, request_id))
+    return errors
 
 
 def _number_taken(block: ResidentialBlock, cell: Cell) -> bool:
@@ -182,13 +254,21 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
     ``data`` holds ``block`` (a ResidentialBlock) and any of CELL_FIELDS. The block (old and new) must be in
     the user's regions (ministry editor) or the user an administrator. ``check_unique`` looks the number up
     in the block (an import matches numbers itself). A stored ``cell`` is changed under check_cell_change's
-    rules (an import: a new count as a headcount; a decommissioned room stays so); a new cell given a count
-    (``occupancy`` or its date) gets it under the headcount rules (check_headcount). Raises PermissionDenied,
+    rules (an import: a new count as a headcount; certified facts and the statuses of the services stay as
+    they are; a decommissioned room stays so). A new cell is a draft: status ``draft`` and no certified
+    capacity whatever ``data`` says (an import's status column is not read for it), counted nowhere until an
+    approved certification request brings it into use (cells.certification); given a count (``occupancy``
+    or its date) it gets it under the headcount rules (check_headcount). Raises PermissionDenied,
     ValidationError.
     """
     check_can_edit_cells(user, cell)
-    # The count and status as stored, for the rules of a change (after the fields' own rules).
-    stored = None if cell is None or cell.pk is None else Cell(status=cell.status, **_counts(cell))
+    # What the rules of a change read, as stored (after the fields' own rules): the count, the status, the
+    # certified facts, and the key and number (a draft on a pending request).
+    stored = None
+    if cell is not None and cell.pk is not None:
+        facts = {name: getattr(cell, name) for name in CERTIFIED_FIELDS}
+        stored = Cell(pk=cell.pk, number=cell.number, status=cell.status, block_id=cell.block_id, **facts)
+        stored.occupancy, stored.occupancy_date = cell.occupancy, cell.occupancy_date
     cell = cell or Cell()
     block = data.get("block") or (cell.block if cell.block_id else None)
     if block is None:
@@ -198,10 +278,17 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
     for name in CELL_FIELDS:
         if name in data:
             setattr(cell, name, data[name])
+    if stored is None:
+        cell.status, cell.certified_capacity = Cell.Status.DRAFT, None
     try:
         cell.full_clean(exclude=["block"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        raise ValidationError(error.message_dict) from None
+        errors = error.message_dict
+        if stored is not None:  # a refused certified fact is named too, not only what follows from it
+            changed = [name for name, value in data.items() if _differs(stored, name, value)]
+            for name, reasons in _record_errors(stored, data, changed).items():
+                errors.setdefault(name, reasons)
+        raise ValidationError(errors) from None
     if stored is not None:
         check_cell_change(stored, data, edit=False)
     elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
@@ -230,14 +317,21 @@ def save_cell(
     ``data`` (``block`` and any of CELL_FIELDS; only the keys given) to the locked row with prepare_cell's
     rules, and saves the fields whose value changed (``update_fields``, the version raised, history with
     ``user`` and ``reason``). A value the caller did not send is never written back. A change may not
-    touch the count, nor bring a decommissioned room back (check_cell_change, ``edit``); a new cell may come
-    with a first count, under the headcount rules.
+    touch the count, nor a certified fact of a cell on the record, nor a status a service owns
+    (check_cell_change, ``edit``); a new cell is registered as a draft with no certified capacity (a
+    ``status`` other than ``draft`` sent for it is refused: draft_message) and may come with a first count,
+    under the headcount rules: it is counted nowhere until its certification request is approved.
 
     Occupancy above design capacity is recorded (overcrowding), not refused. Compliance of the
     facilities concerned is recomputed on commit. Raises PermissionDenied, StaleVersion and ValidationError
     ``{field: [reason]}``. Returns the saved cell (unchanged when nothing differed).
     """
+    check_can_edit_cells(user, cell)
+    if "certified_capacity" in data:  # never an edit's (CELL_FIELDS): a certification request's
+        raise ValidationError({"certified_capacity": [by_certification_message()]})
     if cell is None:
+        if data.get("status") not in (None, Cell.Status.DRAFT):
+            raise ValidationError({"status": [draft_message()]})
         new = prepare_cell(user=user, data=data)
         new._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
         if reason:
@@ -251,7 +345,6 @@ def save_cell(
             ) from None
         schedule_recalculation(new.block.facility_id)
         return new
-    check_can_edit_cells(user, cell)
     current = lock(Cell.objects.select_related("block__facility"), cell.pk)
     check_can_edit_cells(user, current)  # its region now, not as the caller read it
     check_version(current, expected_version)
@@ -275,8 +368,8 @@ def save_cell(
 
 def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None) -> None:
     """The rules of a headcount of ``cell``: cells.bounds.OCCUPANCY (0-1000 persons), dated, not in the
-    future, not older than the count already recorded, not for a decommissioned room. Raises
-    ValidationError."""
+    future, not older than the count already recorded, not for a decommissioned room, and 0 for a draft or a
+    cell out of use (empty_until_in_use_message). Raises ValidationError."""
     errors = {}
     if not bounds.OCCUPANCY.contains(occupancy):
         errors["occupancy"] = [
@@ -292,8 +385,21 @@ def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.
         ]
     if cell.status == Cell.Status.DECOMMISSIONED:
         errors["status"] = [_("This room or cell is decommissioned; it holds nobody.")]
+    elif cell.status in (Cell.Status.DRAFT, Cell.Status.DEACTIVATED) and occupancy:
+        errors["occupancy"] = [empty_until_in_use_message(cell)]
     if errors:
         raise ValidationError(errors)
+
+
+def empty_until_in_use_message(cell: Cell) -> str:
+    """The one message of persons counted in a cell that is not in use: a draft (not yet certified) or a
+    cell temporarily out of use holds nobody; persons arrive by a movement once it is in use."""
+    if cell.status == Cell.Status.DRAFT:
+        return _(
+            "A draft cell holds nobody (occupancy 0): persons move in by a movement once its certification "
+            "request is approved and it is in use."
+        )
+    return _("A cell out of use holds nobody (occupancy 0): bring it back into use first, then move persons in.")
 
 
 def check_can_write_headcount(user: "User | AnonymousUser", region_id: int) -> None:

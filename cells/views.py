@@ -1,5 +1,8 @@
-"""HTML pages of the cells app: the standards page, the block page with its cells, the cell form, the
-completion form of a conversion project, and the cells' CSV/XLSX export."""
+"""HTML pages of the cells app: the standards page, the block page with its cells, the cell page (its form,
+its deactivations, "Take out of use" and "Bring back into use"), the completion form of a conversion
+project, and the cells' CSV/XLSX export."""
+
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import lists
-from core.exceptions import AlreadyDone
+from core.exceptions import AlreadyDone, ConflictError
 from core.forms import add_service_errors, show_stale
 from core.versioning import StaleVersion
 from facilities import decisions, scoping
@@ -18,9 +21,10 @@ from facilities.charts import progress_line
 from facilities.models import ConversionProject, ResidentialBlock
 from facilities.views import project_for
 
+from . import deactivation as cell_deactivation
 from . import services as cell_services
 from .exports import export_cells
-from .forms import CellForm, CompletionForm
+from .forms import CellForm, CompletionForm, DeactivationForm, ReactivationForm
 from .models import Cell, StandardProfile
 from .selectors import active_rules, cells_with_results, rule_outcomes
 
@@ -188,9 +192,107 @@ def cell_form(request, pk=None, block_pk=None):
             stale_rows = show_stale(form, stale)
             stored = stale.instance
         else:
-            messages.success(request, _("Cell saved. Compliance is being recomputed."))
+            if stored is None:
+                messages.success(
+                    request,
+                    _(
+                        "Cell %(number)s registered as a draft: it is counted nowhere until its certification is approved; request its certification."
+                    )
+                    % {"number": saved.number},
+                )
+            else:
+                messages.success(request, _("Cell saved. Compliance is being recomputed."))
             return redirect("block-detail", saved.block_id)
-    return render(request, "cells/cell_form.html", {"form": form, "cell": stored, "stale_rows": stale_rows})
+    return render(
+        request,
+        "cells/cell_form.html",
+        {"form": form, "cell": stored, "stale_rows": stale_rows, **_deactivation_context(stored)},
+    )
+
+
+def _deactivation_context(cell: Cell | None, **forms) -> dict:
+    """What the cell page shows of deactivations: the cell's deactivations (newest first, with who), and the
+    form its status allows ("Take out of use" for a cell in use, "Bring back into use" for one out of use),
+    unbound unless ``forms`` gives one."""
+    if cell is None:
+        return {}
+    context: dict[str, Any] = {
+        "deactivations": cell.deactivations.select_related("deactivated_by", "reactivated_by").order_by(
+            "-deactivated_on", "-id"
+        ),
+        "deactivation_form": None,
+        "reactivation_form": None,
+    }
+    if cell.status == Cell.Status.IN_USE:
+        context["deactivation_form"] = forms.get("deactivation_form") or DeactivationForm(record=cell)
+    elif cell.status == Cell.Status.DEACTIVATED:
+        context["reactivation_form"] = forms.get("reactivation_form") or ReactivationForm(record=cell)
+    return context
+
+
+def _cell_to_change(request, pk) -> Cell:
+    cell = get_object_or_404(Cell.objects.visible_to(request.user).select_related("block__facility"), pk=pk)
+    cell_deactivation.check_can_deactivate(request.user, cell)
+    return cell
+
+
+def deactivation_form(request, pk):
+    """Take a cell temporarily out of use (POST from the cell page; GET shows the form on its own page): the
+    form carries the cell's version; a stale submit writes nothing and shows what changed. Refusals (the
+    cell holds persons, is not in use, bad dates) are form errors."""
+    cell = _cell_to_change(request, pk)
+    form = DeactivationForm(request.POST or None, record=cell)
+    stale_rows = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            cell_deactivation.deactivate(
+                user=request.user, cell=cell, expected_version=form.cleaned_data["version"], **form.values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
+            cell = cast(Cell, stale.instance)
+        except ConflictError as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(
+                request,
+                _("Cell %(number)s is out of use: it keeps its certified places and has no operational ones.")
+                % {"number": cell.number},
+            )
+            return redirect("cell-edit", cell.pk)
+    return render(
+        request,
+        "cells/deactivation_form.html",
+        {"form": form, "cell": cell, "stale_rows": stale_rows, "reactivating": False},
+    )
+
+
+def reactivation_form(request, pk):
+    """Bring a deactivated cell back into use (POST from the cell page; GET: the form on its own page), as
+    deactivation_form."""
+    cell = _cell_to_change(request, pk)
+    form = ReactivationForm(request.POST or None, record=cell)
+    stale_rows = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            cell_deactivation.reactivate(
+                user=request.user, cell=cell, expected_version=form.cleaned_data["version"], **form.values()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except StaleVersion as stale:
+            stale_rows = show_stale(form, stale)
+            cell = cast(Cell, stale.instance)
+        else:
+            messages.success(request, _("Cell %(number)s is back in use.") % {"number": cell.number})
+            return redirect("cell-edit", cell.pk)
+    return render(
+        request,
+        "cells/deactivation_form.html",
+        {"form": form, "cell": cell, "stale_rows": stale_rows, "reactivating": True},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 region. Every import is a dry run first; confirming writes every row in one transaction, or nothing.
 
 Rows are checked with the same rules as the pages and the API (cells.services.prepare_cell,
-check_headcount, the models' validators and clean()); rows are matched on natural keys, so importing
+check_cell_change, check_headcount, the models' validators and clean()): a new cell of the cell survey is
+a draft, and a certified fact of a cell on the record changes only through a certification request; rows are matched on natural keys, so importing
 the same file twice changes nothing and a corrected file updates in place. A missing row never deletes.
 Row numbers are those of the file (the header is row 1).
 """
@@ -244,6 +245,12 @@ def _block(ctx, facility, name, column="block_name"):
 
 
 def _plan_cell(ctx, row, out):
+    """A row of the cell survey, under the rules of cells.services.prepare_cell: a new cell is registered
+    as a draft (its status column is not read; counted nowhere until a certification request brings it
+    into use); a cell on the record keeps its accommodation type and sanitary annex (a change is refused
+    with cells.services.by_certification_message, a certification request's); statuses draft,
+    deactivated and decommissioned are neither set nor left (status_by_service_message); a draft on a
+    pending certification request is not changed; a new count is a headcount."""
     facility = ctx.facility(row["facility_code"])
     block = _block(ctx, facility, row["block_name"])
     # An empty cell of the file leaves the stored value as it is (a new cell: unknown).
@@ -260,9 +267,13 @@ def _plan_cell(ctx, row, out):
     if ctx.lock:  # the confirm: validated by the dry run (see _Context); who may write it is checked again
         cell_services.check_can_edit_cells(ctx.user, existing)
         ctx.check_region(facility.region_id, "block_name")
+        if existing is not None:  # and the rules of a change (a pending request does not raise the version)
+            cell_services.check_cell_change(existing, {"block": block, **values}, edit=False)
         instance = existing or Cell(block=block)
         for name, value in values.items():
             setattr(instance, name, value)
+        if existing is None:  # a new cell is a draft (cells.services.prepare_cell)
+            instance.status, instance.certified_capacity = Cell.Status.DRAFT, None
     elif existing is not None:
         before = {name: getattr(existing, name) for name in changed}
         try:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -10,7 +11,7 @@ from rest_framework import serializers
 from cells import bounds, services
 from cells.compliance import rules as R
 from cells.compliance.design_check import present_measured
-from cells.models import Cell, ComplianceStatus, StandardProfile, StandardRule
+from cells.models import Cell, CellDeactivation, ComplianceStatus, StandardProfile, StandardRule
 from cells.selectors import measured_value
 from core.bounds import DATES
 from core.serializers import IdRelatedField, StrictDecimalField, StrictInputMixin, StrictIntegerField
@@ -53,9 +54,30 @@ class ComplianceResultSerializer(serializers.Serializer):
         return {code: value(metric) for code, metric in obj.failed.items()}
 
 
+class OpenDeactivationSerializer(serializers.ModelSerializer):
+    """The open deactivation of a cell out of use (cells.deactivation): why, since when, when it is
+    expected back, the work order, who took it out of use."""
+
+    deactivated_by = serializers.CharField(source="deactivated_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CellDeactivation
+        fields = [
+            "id",
+            "reason",
+            "reason_text",
+            "deactivated_on",
+            "expected_reactivation",
+            "work_order",
+            "deactivated_by",
+        ]
+        read_only_fields = fields
+
+
 class CellSerializer(serializers.ModelSerializer):
-    """A cell as read: its fields, ``version`` (raised by every write; the detail's ETag), and its
-    compliance under each active profile."""
+    """A cell as read: its fields, ``certified_capacity`` (persons; written only by an approved
+    certification request, null for a draft), ``version`` (raised by every write; the detail's ETag), its
+    open deactivation while it is out of use, and its compliance under each active profile."""
 
     block_id = serializers.IntegerField(read_only=True)
     block = serializers.CharField(source="block.name", read_only=True)
@@ -73,6 +95,15 @@ class CellSerializer(serializers.ModelSerializer):
         help_text="When a compliance run last recorded other outcomes for the cell (any profile); null before its "
         "first evaluation.",
     )
+    certified_capacity = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="Places (persons) the last approved certification gave the cell; changed only by a "
+        "certification request; null for a draft.",
+    )
+    deactivation = serializers.SerializerMethodField(
+        help_text="While the cell is temporarily out of use (status deactivated): its open deactivation; else null."
+    )
 
     class Meta:
         model = Cell
@@ -82,6 +113,8 @@ class CellSerializer(serializers.ModelSerializer):
             "block",
             "facility",
             *Cell.WRITABLE_FIELDS,
+            "certified_capacity",
+            "deactivation",
             "version",
             "is_overcrowded",
             "is_demo",
@@ -89,6 +122,15 @@ class CellSerializer(serializers.ModelSerializer):
             "outcomes_changed_at",
             "compliance",
         ]
+
+    @extend_schema_field(OpenDeactivationSerializer(allow_null=True))
+    def get_deactivation(self, obj) -> dict | None:
+        if obj.status != Cell.Status.DEACTIVATED:
+            return None
+        found = getattr(obj, "open_deactivations", None)  # prefetched (cells.api.views.CellViewSet)
+        if found is None:
+            found = list(obj.deactivations.filter(reactivated_on__isnull=True).select_related("deactivated_by"))
+        return OpenDeactivationSerializer(found[0]).data if found else None
 
 
 class StandardRuleSerializer(serializers.ModelSerializer):
@@ -225,7 +267,13 @@ class DesignCheckResultSerializer(serializers.Serializer):
 class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
     """A cell as a ministry editor registers or changes it. Measurements in m² and m (2 decimal places);
     capacity and occupancy in persons; unknown values null. The count (``occupancy``, ``occupancy_date``)
-    only when registering (POST); a change (PATCH, PUT) of the count is ``headcount/``'s."""
+    only when registering (POST); a change (PATCH, PUT) of the count is ``headcount/``'s.
+
+    A new cell is registered as a draft (``status`` draft or omitted; counted nowhere, no certified places):
+    request its certification to bring it into use. The accommodation type and the sanitary annex of a
+    cell on the record, and its certified capacity, change only through a certification request; ``status``
+    moves between in_use and under_reconstruction only (``deactivate/``, ``reactivate/`` and certification
+    set the others)."""
 
     block = IdRelatedField(queryset=ResidentialBlock.objects.none())
     number = serializers.CharField(max_length=20)
@@ -250,12 +298,44 @@ class CellWriteSerializer(StrictInputMixin, serializers.Serializer):
     def to_internal_value(self, data):
         """A change of a stored cell (``context["cell"]`` given: PATCH, PUT) is refused when it sends the count
         (``occupancy``, ``occupancy_date``): counts are written only by ``headcount/``
-        (cells.services.update_headcount). Registering a cell (POST) may give a first count."""
+        (cells.services.update_headcount). Registering a cell (POST) may give a first count. A
+        ``certified_capacity`` is never written by an edit (a certification request's), POST or PATCH."""
+        if isinstance(data, dict) and "certified_capacity" in data:
+            raise serializers.ValidationError({"certified_capacity": [services.by_certification_message()]})
         if self.context.get("cell") is not None and isinstance(data, dict):
             sent = [name for name in services.COUNT_FIELDS if name in data]
             if sent:
                 raise serializers.ValidationError({name: [services.count_by_headcount_message()] for name in sent})
         return super().to_internal_value(data)
+
+
+class DeactivationSerializer(StrictInputMixin, serializers.Serializer):
+    """Taking a cell in use, holding nobody, temporarily out of use (cells.deactivation.deactivate):
+    ``reason`` (``reason_text`` required for ``other``), since ``deactivated_on`` (not in the future; default
+    today), ``expected_reactivation`` (not before it), and the ``work_order`` reference."""
+
+    reason = serializers.ChoiceField(choices=CellDeactivation.Reason.choices)
+    reason_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    deactivated_on = serializers.DateField(required=False, validators=DATES.validators())
+    expected_reactivation = serializers.DateField(validators=DATES.validators())
+    work_order = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+
+    def validate(self, attrs):
+        attrs.setdefault("deactivated_on", timezone.localdate())
+        return attrs
+
+
+class ReactivationSerializer(StrictInputMixin, serializers.Serializer):
+    """Bringing a deactivated cell back into use (cells.deactivation.reactivate) on ``reactivated_on`` (not
+    in the future, not before the deactivation; default today), with an optional ``note`` (kept in the
+    history's reason, cut at 100 characters)."""
+
+    reactivated_on = serializers.DateField(required=False, validators=DATES.validators())
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+    def validate(self, attrs):
+        attrs.setdefault("reactivated_on", timezone.localdate())
+        return attrs
 
 
 class HeadcountSerializer(StrictInputMixin, serializers.Serializer):

@@ -1,6 +1,7 @@
 """API of the cells app: cells (read, register, change, headcounts), standards, the design check, and the
 completion of a conversion project (which registers the block's new cells)."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -9,10 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cells import services
+from cells import deactivation, services
 from cells.compliance.design_check import evaluate_measurements
 from cells.filters import CellFilter, StandardProfileFilter
-from cells.models import Cell, StandardProfile
+from cells.models import Cell, CellDeactivation, StandardProfile
 from cells.selectors import cells_with_results
 from core.history import HistoryMixin
 from core.http import IF_MATCH, expected_version, set_etag, with_if_match_version
@@ -24,17 +25,21 @@ from .movements import CompletionAnswerSerializer, CompletionWithPlanSerializer
 from .serializers import (
     CellSerializer,
     CellWriteSerializer,
+    DeactivationSerializer,
     DesignCheckResultSerializer,
     DesignCheckSerializer,
     HeadcountSerializer,
+    ReactivationSerializer,
     StandardProfileSerializer,
 )
 
 
 class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Rooms and cells of your regions with their measurements and their compliance under each active
-    profile. Ministry editors register (POST) and change (PUT/PATCH) cells of their regions; headcounts
-    go through ``PATCH .../headcount/``."""
+    """Rooms and cells of your regions with their measurements, certified capacity and compliance under each
+    active profile. Ministry editors register (POST: a draft, counted nowhere until its certification request
+    is approved) and change (PUT/PATCH) cells of their regions; headcounts go through
+    ``PATCH .../headcount/``; ``POST .../deactivate/`` and ``.../reactivate/`` take a cell temporarily out of
+    use and bring it back."""
 
     permission_classes = write_permissions(MayEditCells)
     serializer_class = CellSerializer
@@ -43,7 +48,11 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
     ordering = ["block_id", "number"]
 
     def get_queryset(self):
-        return cells_with_results(Cell.objects.visible_to(self.request.user).select_related("block__facility"))
+        open_ = CellDeactivation.objects.filter(reactivated_on__isnull=True).select_related("deactivated_by")
+        cells = Cell.objects.visible_to(self.request.user).select_related("block__facility")
+        return cells_with_results(
+            cells.prefetch_related(Prefetch("deactivations", open_, to_attr="open_deactivations"))
+        )
 
     def retrieve(self, request, *args, **kwargs):
         """A cell, with ``ETag: "<version>"`` (send it back as If-Match to write only over that version)."""
@@ -65,7 +74,13 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
         )
         return self._answer(request, saved.pk, status.HTTP_200_OK if cell is not None else status.HTTP_201_CREATED)
 
-    @extend_schema(request=CellWriteSerializer, responses={201: CellSerializer})
+    @extend_schema(
+        request=CellWriteSerializer,
+        responses={201: CellSerializer},
+        description="Register a cell: it is registered as a draft (status draft, no certified capacity), counted "
+        "nowhere until a certification request brings it into use; request its certification. A status other "
+        "than draft answers 400.",
+    )
     def create(self, request, *args, **kwargs):
         return self._write(request)
 
@@ -104,6 +119,45 @@ class CellViewSet(HistoryMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin
         serializer = HeadcountSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.update_headcount(user=request.user, cell=cell, expected_version=version, **serializer.validated_data)
+        return self._answer(request, cell.pk)
+
+    @extend_schema(
+        request=DeactivationSerializer,
+        responses={200: CellSerializer},
+        parameters=[IF_MATCH],
+        description="Take a cell temporarily out of use (ministry editors of the region, administrators): only a "
+        "cell in use that holds nobody (move its persons out first: a movement); reason (reason_text for "
+        "other), deactivated_on (not in the future, default today), expected_reactivation (not before it), "
+        "work_order. The cell keeps its certified places and has no operational ones. With If-Match, a cell at "
+        "another version answers 412 and nothing is written. The answer carries the new ETag.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def deactivate(self, request, pk=None):
+        cell = self.get_object()
+        deactivation.check_can_deactivate(request.user, cell)
+        version = expected_version(request, cell)
+        serializer = DeactivationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deactivation.deactivate(user=request.user, cell=cell, expected_version=version, **serializer.validated_data)
+        return self._answer(request, cell.pk)
+
+    @extend_schema(
+        request=ReactivationSerializer,
+        responses={200: CellSerializer},
+        parameters=[IF_MATCH],
+        description="Bring a temporarily deactivated cell back into use on reactivated_on (not in the future, not "
+        "before its deactivation; default today), with an optional note: its open deactivation is closed and "
+        "its operational places come back. With If-Match, a cell at another version answers 412 and nothing "
+        "is written. The answer carries the new ETag.",
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def reactivate(self, request, pk=None):
+        cell = self.get_object()
+        deactivation.check_can_deactivate(request.user, cell)
+        version = expected_version(request, cell)
+        serializer = ReactivationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deactivation.reactivate(user=request.user, cell=cell, expected_version=version, **serializer.validated_data)
         return self._answer(request, cell.pk)
 
 

@@ -27,6 +27,8 @@ WRITERS = {
     "PUT /api/v1/cells/{id}/": EDITORS,
     "PATCH /api/v1/cells/{id}/": EDITORS,
     "PATCH /api/v1/cells/{id}/headcount/": EDITORS | {"api_headcount_a"},
+    "POST /api/v1/cells/{id}/deactivate/": EDITORS,
+    "POST /api/v1/cells/{id}/reactivate/": EDITORS,
     "POST /api/v1/compliance/check/": set(ROLES) - {"anonymous"},  # the design check writes nothing
     "POST /api/v1/conversions/{id}/complete/": EDITORS,
     "POST /api/v1/conversions/{id}/complete/plan/": EDITORS,  # the plan writes nothing, but is the editors'

@@ -84,10 +84,10 @@ def test_the_service_refuses_a_count_with_an_edit(world, counted):
         ({"occupancy": 1}, "occupancy_date", "Give the date of the count"),
         ({"occupancy": 1, "occupancy_date": "2099-01-01"}, "occupancy_date", "cannot be in the future"),
         ({"occupancy_date": TODAY.isoformat()}, "occupancy", "number of persons"),
-        (
+        (  # a new cell is a draft: never registered decommissioned (issue 17, item 3)
             {"occupancy": 1, "occupancy_date": TODAY.isoformat(), "status": "decommissioned"},
-            "occupancy",
-            "holds nobody",
+            "status",
+            "registered as a draft",
         ),
     ],
 )

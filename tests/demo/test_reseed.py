@@ -13,8 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from cells import certification
+from cells.certification import approve
 from cells.models import Cell, CellCertificate, CertificationRequest, Movement
-from cells.movements import move_persons
+from cells.movements import move_persons, propose_plan
 from cells.services import complete_conversion, save_cell
 from demo.estate import build_dataset
 from demo.plan import CERTIFIED_STATUSES
@@ -68,21 +69,25 @@ def _user(username, group, region):
 
 
 def _complete(project, persons=20):
-    """Complete ``project`` as an editor of its region, with ``persons`` new occupied single cells (taken
-    from the facility's other dormitories) and 5 empty ones."""
+    """Complete ``project`` as an editor of its region with 25 new single cells, ``persons`` of them filled
+    by the proposed movement plan (from the facility's other dormitories), and have a reviewer of the region
+    approve its certification request."""
     editor = _user(f"editor_{project.pk}", "Ministry editors", project.block.facility.region)
+    reviewer = _user(f"reviewer_{project.pk}", "Certification reviewers", project.block.facility.region)
     today = timezone.localdate()
-    cells = [{"number": f"N{n:03d}", "living_space_m2": Decimal("6.60"), "occupancy": 1} for n in range(persons)]
-    cells += [{"number": f"E{n:03d}", "living_space_m2": Decimal("6.60"), "occupancy": 0} for n in range(5)]
-    complete_conversion(
+    numbers = [f"N{n:03d}" for n in range(persons)] + [f"E{n:03d}" for n in range(5)]
+    plan = propose_plan(block=project.block, persons=persons, new_cells=numbers)
+    request = complete_conversion(
         user=editor,
         project=project,
         version=project.version,
         date=today,
         actual_end=today,
         budget_spent_kzt=project.budget_planned_kzt,
-        cells=cells,
+        cells=[{"number": number, "living_space_m2": Decimal("6.60")} for number in numbers],
+        movement_plan=plan,
     )
+    approve(user=reviewer, request=request)
     return editor
 
 
@@ -100,7 +105,7 @@ def test_reseed_keeps_what_users_wrote_and_names_it():
     _complete(completed)
     planner = _user("planner", "Ministry editors", planned.block.facility.region)
     update_project(user=planner, project=planned, data={"contractor": "A new contractor"}, version=planned.version)
-    # A new cell registered by a user in a third institution, with 3 persons counted in it.
+    # A new cell registered by a user in a third institution: a draft (counted nowhere until certified).
     third = (
         Facility.objects.filter(kind="pre_trial_centre")
         .exclude(pk__in=[completed.block.facility_id, planned.block.facility_id])
@@ -117,8 +122,6 @@ def test_reseed_keeps_what_users_wrote_and_names_it():
             "accommodation_type": "multiple_occupancy_cell",
             "living_space_m2": Decimal("12.00"),
             "design_capacity": 3,
-            "occupancy": 3,
-            "occupancy_date": timezone.localdate(),
         },
     )
     # Drift of a generated row by no user (no version, no history user): seed_demo puts it back.
@@ -129,7 +132,7 @@ def test_reseed_keeps_what_users_wrote_and_names_it():
     c_code, t_code = completed.block.facility.code, third.code
     # The completion moved 20 persons into new cells (persons conserved, 25 places instead of the rooms').
     assert changed[c_code][0] == generated[c_code][0] and changed[c_code][1] == generated[c_code][1] + 25
-    assert changed[t_code] == (generated[t_code][0] + 3, generated[t_code][1] + 3)
+    assert changed[t_code] == generated[t_code]
 
     output = _seed()
 
@@ -163,7 +166,8 @@ def test_reseed_keeps_what_users_wrote_and_names_it():
         "decommissioned"
     }
     assert lines[c_code] == (
-        f"  {c_code} {facility.name_en} - created: cells 25, progress updates 1; "
+        f"  {c_code} {facility.name_en} - created: cell certificates 1, cells 25, certification requests 1, "
+        "movements 20, progress updates 1; "
         f"changed: blocks 1, cells {changed_cells.count()}, projects 1; "
         f"projects: {completed.block.name} (completed); blocks: {', '.join(blocks)}"
     )
@@ -186,7 +190,7 @@ def test_reset_regenerates_the_whole_demo_estate():
     facility = project.block.facility
     editor = get_user_model().objects.get(username=f"editor_{project.pk}")
     reviewer = _user("reviewer_x", "Certification reviewers", facility.region)
-    # A certification request approved (certificate version 2), and a movement of persons.
+    # A certification request approved (certificate version 3, after the completion's 2), and a movement of persons.
     dorm = Cell.objects.in_use().filter(block__facility=facility, accommodation_type="dormitory").order_by("pk")
     first, second = dorm[0], dorm[1]
     request = certification.open_request(
@@ -196,19 +200,19 @@ def test_reset_regenerates_the_whole_demo_estate():
         lines=[{"cell": first, "action": "change", "certified_capacity": first.design_capacity - 1}],
     )
     certificate = certification.approve(user=reviewer, request=request)
-    assert certificate.number == 2
+    assert certificate.number == 3
     move_persons(
         user=editor,
         moves=[{"from_cell": first.pk, "to_cell": second.pk, "persons": 1}],
         date=timezone.localdate(),
         reason="a test",
     )
-    assert Movement.objects.count() == 1 and _figures() != generated
+    assert Movement.objects.count() == 10 + 1 and _figures() != generated
     changed_cells = Cell.objects.filter(block__facility=facility, is_demo=True, version__gt=1)
     blocks = sorted({project.block.name, *changed_cells.values_list("block__name", flat=True)})
     line = (
-        f"    {facility.code} {facility.name_en} - created: cell certificates 1, cells 15, "
-        "certification requests 1, movements 1, progress updates 1; "
+        f"    {facility.code} {facility.name_en} - created: cell certificates 2, cells 15, "
+        "certification requests 2, movements 11, progress updates 1; "
         f"changed: blocks 1, cells {changed_cells.count()}, projects 1; "
         f"projects: {project.block.name} (completed); blocks: {', '.join(blocks)}\n"
     )
@@ -225,8 +229,8 @@ def test_reset_regenerates_the_whole_demo_estate():
     cells = Cell.objects.count()
     assert "Reset: removed the whole demo estate, " in output
     assert f"{cells + 10 + 5} cells" in output  # the generated ones and the 15 users registered
-    assert "1 movements of persons" in output and "1 certification requests" in output
-    assert "82 cell certificates" in output  # 81 baselines and version 2
+    assert "11 movements of persons" in output and "2 certification requests" in output
+    assert "83 cell certificates" in output  # 81 baselines and version 2
     assert "including the rows users wrote in these demo institutions (1):" in output
     assert line in output
     assert "Kept: no demo rows written by users; every demo institution is as generated." in output

@@ -32,6 +32,8 @@ def estate(standards, regions):
         occupancy=55,
         living_space_m2=Decimal("150.00"),
         occupancy_date=datetime.date(2026, 10, 1),
+        # No annex, as the files say: a change of a certified cell's annex is a certification request's.
+        has_sanitary_annex=False,
         sanitary_annex_partitioned=None,
     )
     other = FacilityFactory(code="ЛА-155/6", region__code="KZ-10")
@@ -82,6 +84,12 @@ def test_utf8_csv_creates_updates_and_reruns_unchanged(estate):
         "S-1",
     )
     assert cells["S-2"].ceiling_height_m is None  # an empty measurement is unknown, never 0
+    # New cells are drafts, counted nowhere until certified; the certified room stays in use.
+    assert {n: (c.status, c.certified_capacity) for n, c in cells.items()} == {
+        "1-01": ("in_use", 60),
+        "S-1": ("draft", None),
+        "S-2": ("draft", None),
+    }
     again = run("cells", data, editor)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     record = cells["S-1"].history.first()
@@ -315,7 +323,8 @@ def test_large_upload_goes_through_the_task_and_recomputes(estate, monkeypatch, 
     assert confirmed.status_code == 202 and confirmed.json()["status"] == "confirming"
     assert client.get(f"/api/v1/imports/{status['id']}/").json()["status"] == "imported"
     run = ComplianceRun.objects.get(trigger="edit")
-    assert run.facility_id == estate[0].pk and run.cells_evaluated == 3
+    # The room in use; the two new cells are drafts, counted nowhere (nor evaluated) until certified.
+    assert run.facility_id == estate[0].pk and run.cells_evaluated == 1
 
 
 # Found by trying to break the import -----------------------------------------------------------------
