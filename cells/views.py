@@ -21,7 +21,7 @@ from . import services as cell_services
 from .exports import export_cells
 from .forms import CellForm, CompletionForm
 from .models import Cell, StandardProfile
-from .selectors import active_rules, cells_with_results, rule_outcomes
+from .selectors import active_rules, capacity_of, cells_with_results, rule_outcomes
 
 
 def standards(request):
@@ -59,6 +59,8 @@ def block_detail(request, pk):
                 and project.planned_end < today
                 and project.status not in ("completed", "cancelled")
             ),
+            "capacity": capacity_of(block.cells.all()),  # cells.selectors.capacity_aggregates
+            "today": today,
             "rblock": block,
             "project": project,
             "updates": updates,
