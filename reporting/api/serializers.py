@@ -58,6 +58,7 @@ class FacilityFiguresSerializer(FacilitySerializer):
     places_out_of_use = _count(gettext_lazy("certified capacity of the cells temporarily out of use (persons)"))
     expected_back_from = _date(gettext_lazy("earliest expected return of a cell out of use"))
     expected_back_to = _date(gettext_lazy("latest expected return of a cell out of use"))
+    cells_under_reconstruction = _count(gettext_lazy("cells under reconstruction (not operational)"))
     places_under_reconstruction = _count(
         gettext_lazy("certified capacity of the cells under reconstruction (persons; not operational)")
     )
@@ -97,6 +98,7 @@ class FacilityFiguresSerializer(FacilitySerializer):
             "places_out_of_use",
             "expected_back_from",
             "expected_back_to",
+            "cells_under_reconstruction",
             "places_under_reconstruction",
             "places",
             "persons",

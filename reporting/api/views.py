@@ -127,7 +127,9 @@ _CAPACITY_FIELDS = {
     "expected_back_to": serializers.DateField(
         allow_null=True, help_text=gettext_lazy("latest expected return of a cell out of use")
     ),
-    "cells_under_reconstruction": serializers.IntegerField(),
+    "cells_under_reconstruction": serializers.IntegerField(
+        help_text=gettext_lazy("cells under reconstruction (not operational)")
+    ),
     "places_under_reconstruction": serializers.IntegerField(
         help_text=gettext_lazy("certified capacity of the cells under reconstruction (persons; not operational)")
     ),
