@@ -16,7 +16,7 @@ from facilities.regions import find_region
 
 from . import charts, selectors, trends
 from .exports import dashboard_tables, export_table, senders_table, trend_table
-from .figures import capacity_by_region, for_page, headline_profile, with_capacity
+from .figures import attach_capacity, capacity_by_region, for_page, headline_profile, with_capacity
 from .forms import dashboard_choices
 
 
@@ -228,6 +228,7 @@ def region_detail(request, code):
         )
     )
     for f in facilities:
+        attach_capacity(f)
         f.share_compliant = selectors.share(getattr(f, "persons_compliant", None) or 0, f.persons)
     projects = list(
         ConversionProject.objects.filter(block__facility__region=region)

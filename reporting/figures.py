@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cells.compliance.outcomes import status_expression
 from cells.models import Cell, ComplianceSnapshot, ComplianceStatus, StandardProfile
-from cells.selectors import CAPACITY_FIGURES, capacity_annotations, capacity_by, capacity_of
+from cells.selectors import CAPACITY_FIGURES, capacity_annotation, capacity_by, capacity_of, capacity_values
 from facilities.models import AccommodationType, Facility
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
@@ -120,11 +120,22 @@ REPORTED_FIELDS = ("reported_population", "reported_population_date_from", "repo
 
 
 def with_capacity(queryset):
-    """Facilities annotated with every capacity figure of their cells (cells.selectors.CAPACITY_FIGURES:
-    ``persons_held``, ``persons_counted_from``/``_to``, ``places_design``, ``places_certified``,
-    ``places_operational``, ``persons_over_certified``, ``cells_over_certified``, ``places_out_of_use``,
-    ...): one correlated subquery a figure, so a page of facilities costs one query whatever its length."""
-    return queryset.annotate(**capacity_annotations("block__facility"))
+    """Facilities annotated with ``capacity``: every capacity figure of their cells
+    (cells.selectors.capacity_annotation, one correlated subquery a row, so a page of facilities costs one
+    query whatever its length). attach_capacity(facility) sets them as attributes (``persons_held``,
+    ``persons_counted_from``/``_to``, ``places_design``, ``places_certified``, ``places_operational``,
+    ``persons_over_certified``, ``cells_over_certified``, ``places_out_of_use``, ...)."""
+    return queryset.annotate(capacity=capacity_annotation("block__facility"))
+
+
+def attach_capacity(facility):
+    """``facility`` (read through with_capacity) with each figure of cells.selectors.CAPACITY_FIGURES set
+    as an attribute (ints, dates); idempotent. Returns it."""
+    if not getattr(facility, "_capacity_attached", False):
+        for name, value in capacity_values(facility.capacity).items():
+            setattr(facility, name, value)
+        facility._capacity_attached = True
+    return facility
 
 
 def difference(held, reported) -> int | None:
@@ -166,6 +177,7 @@ def for_page(figures) -> dict:
     with_capacity, whose reported population is its ``population``) as the mapping the page's partial
     (templates/partials/capacity_figures.html) reads, with ``difference_abs`` (|persons held − reported|)."""
     if not isinstance(figures, dict):
+        attach_capacity(figures)
         values = {name: getattr(figures, name) for name in CAPACITY_FIGURES}
         values.update(
             reported_population=figures.population,

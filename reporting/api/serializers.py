@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from facilities.api.serializers import FacilitySerializer
 
-from ..figures import difference
+from ..figures import attach_capacity, difference
 
 
 def _count(help_text):
@@ -106,6 +106,9 @@ class FacilityFiguresSerializer(FacilitySerializer):
             "profile",
             "persons_compliant",
         ]
+
+    def to_representation(self, instance):
+        return super().to_representation(attach_capacity(instance))
 
     def get_profile(self, obj) -> str | None:
         profile = self.context.get("profile")

@@ -144,7 +144,7 @@ def test_facility_sums_agree_with_the_aggregate_and_capacity_totals(estate):
     from cells.certification import capacity_totals
 
     a = estate[0]
-    annotated = figures.with_capacity(figures.Facility.objects.filter(pk=a.pk)).get()
+    annotated = figures.attach_capacity(figures.with_capacity(figures.Facility.objects.filter(pk=a.pk)).get())
     assert {name: getattr(annotated, name) for name in FACILITY_A} == FACILITY_A
     assert capacity_of(Cell.objects.filter(block__facility=a)) == FACILITY_A
     assert capacity_totals(Cell.objects.filter(block__facility=a)) == {
