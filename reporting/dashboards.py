@@ -16,7 +16,7 @@ from facilities.regions import find_region
 
 from . import charts, selectors, trends
 from .exports import dashboard_tables, export_table, senders_table, trend_table
-from .figures import attach_capacity, capacity_by_region, for_page, headline_profile, with_capacity
+from .figures import attach_capacity, capacity_by_region, combine_capacity, for_page, headline_profile, with_capacity
 from .forms import dashboard_choices
 
 
@@ -130,7 +130,8 @@ def dashboard(request):
     compliant share, overdue findings, place of residence. ``?export=csv|xlsx&table=NAME`` exports a table."""
     scope = scoping.region_scope(request.user)
     form, since, window = dashboard_choices(request)
-    summary = selectors.summary(scope=scope)
+    capacity_regions = _capacity_regions(scope)  # the cells read once: per region, and summed for the summary
+    summary = selectors.summary(scope=scope, cell_totals=combine_capacity(capacity_regions))
     points = trends.series_for(scope)
     change = trends.change_since(points, since)
     forecast = trends.forecasts(window, scope)
@@ -142,7 +143,6 @@ def dashboard(request):
         summary["share_in_single_cells"], scope=scope, region_shares={r["region"].pk: r["share"] for r in regions}
     )
     residence = selectors.residence(scope)
-    capacity_regions = _capacity_regions(scope)
     tables = dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence)
     tables["capacity"] = _capacity_table(capacity_regions)
     if "export" in request.GET:

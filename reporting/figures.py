@@ -143,7 +143,23 @@ def difference(held, reported) -> int | None:
     return None if held is None or reported is None else held - reported
 
 
-def capacity_totals_of(facilities) -> dict:
+def combine_capacity(groups) -> dict:
+    """The capacity figures of several groups (mappings of CAPACITY_FIGURES, e.g. capacity_by_region's
+    rows) as one: sums added, ``*_from`` dates their minimum, ``*_to`` dates their maximum."""
+    groups = list(groups)
+    combined: dict = {}
+    for name in CAPACITY_FIGURES:
+        values = [g[name] for g in groups if g[name] is not None]
+        if name.endswith("_from"):
+            combined[name] = min(values, default=None)
+        elif name.endswith("_to"):
+            combined[name] = max(values, default=None)
+        else:
+            combined[name] = sum(values)
+    return combined
+
+
+def capacity_totals_of(facilities, cell_totals: dict | None = None) -> dict:
     """The capacity figures summed over the cells of ``facilities`` (a Facility queryset: a region's, the
     nation's institutions in operation), with the reported population beside them: two queries.
 
@@ -151,9 +167,11 @@ def capacity_totals_of(facilities) -> dict:
     facilities' headcounts, persons; None when none is recorded), ``reported_population_date_from`` /
     ``reported_population_date`` (earliest and latest date of those headcounts), ``reported_facilities``
     (facilities with a headcount), ``persons_difference`` (persons held − reported, None when nothing is
-    reported) and ``as_of`` (today, Asia/Almaty: the figures are live)."""
+    reported) and ``as_of`` (today, Asia/Almaty: the figures are live). ``cell_totals``: the cells' figures
+    when the caller has them already (combine_capacity of capacity_by_region: the dashboard reads the
+    cells once), else one query."""
     ids = facilities.values("pk")
-    totals = capacity_of(Cell.objects.filter(block__facility__in=ids))
+    totals = dict(cell_totals) if cell_totals is not None else capacity_of(Cell.objects.filter(block__facility__in=ids))
     reported = Facility.objects.filter(pk__in=ids, population__isnull=False).aggregate(
         reported_population=Sum("population"),
         reported_population_date_from=Min("population_date"),

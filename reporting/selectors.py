@@ -109,7 +109,7 @@ def _snapshot_totals(
     return totals, per_profile, latest
 
 
-def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:
+def summary(region: Region | None = None, scope: set[int] | None = None, cell_totals: dict | None = None) -> dict:
     """The dashboard's figures for the nation or one region (a fixed number of queries).
 
     Counts institutions in operation (status operating or under reconstruction). Places (design
@@ -126,6 +126,8 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     headcounts) with its dates and ``persons_difference``, design / certified / operational places, persons
     and cells over certified capacity, places out of use with their expected return. ``places`` and
     ``population`` stay: aliases of design places of cells in use and persons held at ``figures_date``.
+    ``cell_totals``: those capacity figures when the caller computed them already over the same
+    institutions (reporting.figures.capacity_totals_of).
     """
     facilities = Facility.objects.in_operation()
     if region is not None:
@@ -168,7 +170,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         for value, label in ConversionProject.Status.choices
     ]
     findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
-    capacity = capacity_totals_of(facilities)
+    capacity = capacity_totals_of(facilities, cell_totals)
     return {
         "region": region.code if region else None,
         "figures_date": figures_date,
