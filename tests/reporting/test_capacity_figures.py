@@ -240,6 +240,7 @@ def test_block_page(browser, estate):
     assert f"Persons held 6 (counted {sd(2026, 11, 1)} to {sd(2026, 12, 3)})" in text
     assert "Design places 8 Certified places 7 Operational places 4" in text
     assert "Reported population" not in text  # a block has no headcount of its own
+    assert "(+2 above certified)" in text  # C2: 5 persons, certified for 3
 
 
 @pytest.mark.django_db
