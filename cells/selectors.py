@@ -1,8 +1,28 @@
 """Reads of the cells app."""
 
+import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    JSONField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils.translation import gettext
 
 from facilities.models import AccommodationType
@@ -10,7 +30,7 @@ from facilities.models import AccommodationType
 from .compliance import rules as R
 from .compliance.rules import BOOLEAN_METRICS
 from .compliance.ruleset import definition
-from .models import Cell, CellQuerySet, StandardRule
+from .models import Cell, CellDeactivation, CellQuerySet, StandardRule
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"
 AWAITING, NOT_IN_USE = "awaiting", "not_in_use"
@@ -92,3 +112,139 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
             status, measured = PASS, None
         outcomes.append({"rule": rule, "status": status, "measured": measured})
     return outcomes
+
+
+# ---------------------------------------------------------------------------------------------------
+# Capacity and persons held: the one definition of each figure (docs/data.md, §Capacity and certification)
+
+# The names of the figures capacity_aggregates() gives, in persons unless named cells_* or dated.
+CAPACITY_FIGURES = (
+    "cells",
+    "cells_in_use",
+    "places_design",
+    "places_certified",
+    "places_operational",
+    "persons_held",
+    "persons_counted_from",
+    "persons_counted_to",
+    "persons_over_certified",
+    "cells_over_certified",
+    "cells_out_of_use",
+    "places_out_of_use",
+    "expected_back_from",
+    "expected_back_to",
+    "cells_under_reconstruction",
+    "places_under_reconstruction",
+)
+CAPACITY_DATES = ("persons_counted_from", "persons_counted_to", "expected_back_from", "expected_back_to")
+
+
+def over_certified_expression() -> Case:
+    """Persons above a cell's certified capacity: max(0, occupancy − certified capacity) for a cell in use,
+    else 0 (a cell without certified capacity or occupancy: 0). Annotate cells with it (the pages' cell
+    tables) or sum it (capacity_aggregates)."""
+    excess = ExpressionWrapper(F("occupancy") - F("certified_capacity"), output_field=IntegerField())
+    return Case(
+        When(status=Cell.Status.IN_USE, occupancy__gt=F("certified_capacity"), then=excess),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _expected_back() -> Subquery:
+    """A cell's expected return to use: ``expected_reactivation`` of its open CellDeactivation (at most one
+    a cell, constraint cell_deactivation_one_open), or NULL. A subquery, so that no join multiplies the
+    cell's row by its past deactivations."""
+    open_row = CellDeactivation.objects.filter(cell=OuterRef("pk"), reactivated_on__isnull=True)
+    return Subquery(open_row.order_by().values("expected_reactivation")[:1], output_field=DateField())
+
+
+def capacity_aggregates() -> dict[str, Any]:
+    """The aggregate expressions of the capacity figures over Cell rows (CAPACITY_FIGURES), for
+    ``aggregate()`` or a grouped ``values(...).annotate()``: the one definition used by the facility,
+    block, region and national pages, the facility API and the summary API.
+
+    - ``cells``: cells on the record (Cell.CERTIFIED_STATUSES: in use, under reconstruction, temporarily out
+      of use; drafts and decommissioned rooms count nowhere); ``cells_in_use``: status ``in_use``.
+    - ``places_design``: design capacity (as built) of the cells on the record (persons).
+    - ``places_certified``: certified capacity (the places the last approved certification gave) of the
+      cells on the record (persons).
+    - ``places_operational``: certified capacity of the cells in use (persons): certified places less
+      those out of use (deactivated) and under reconstruction.
+    - ``persons_held``: occupancy of the cells in use (persons); ``persons_counted_from`` / ``_to``: the
+      earliest and latest date of those cells' counts (``occupancy_date``).
+    - ``persons_over_certified``: over the cells in use, the sum of max(0, occupancy - certified capacity)
+      (persons); ``cells_over_certified``: how many such cells. A cell without certified capacity is not
+      counted over it.
+    - ``cells_out_of_use`` / ``places_out_of_use``: cells temporarily out of use (status ``deactivated``)
+      and their certified places; ``expected_back_from`` / ``_to``: earliest and latest expected return
+      of their open deactivations (CellDeactivation.expected_reactivation).
+    - ``cells_under_reconstruction`` / ``places_under_reconstruction``: cells under reconstruction and their
+      certified places (not operational either).
+
+    places_certified = places_operational + places_out_of_use + places_under_reconstruction. Sums are 0,
+    dates None, when nothing matches. Agrees with cells.certification.capacity_totals on the places."""
+    status = Cell.Status
+    certified = Q(status__in=Cell.CERTIFIED_STATUSES)
+    in_use = Q(status=status.IN_USE)
+    counted = in_use & Q(occupancy__isnull=False, occupancy_date__isnull=False)
+    over = in_use & Q(occupancy__gt=F("certified_capacity"))
+    out = Q(status=status.DEACTIVATED)
+    rebuilding = Q(status=status.UNDER_RECONSTRUCTION)
+    return {
+        "cells": Count("id", filter=certified),
+        "cells_in_use": Count("id", filter=in_use),
+        "places_design": Coalesce(Sum("design_capacity", filter=certified), 0),
+        "places_certified": Coalesce(Sum("certified_capacity", filter=certified), 0),
+        "places_operational": Coalesce(Sum("certified_capacity", filter=in_use), 0),
+        "persons_held": Coalesce(Sum("occupancy", filter=in_use), 0),
+        "persons_counted_from": Min("occupancy_date", filter=counted),
+        "persons_counted_to": Max("occupancy_date", filter=counted),
+        "persons_over_certified": Coalesce(Sum(over_certified_expression(), filter=over), 0),
+        "cells_over_certified": Count("id", filter=over),
+        "cells_out_of_use": Count("id", filter=out),
+        "places_out_of_use": Coalesce(Sum("certified_capacity", filter=out), 0),
+        "expected_back_from": Min(_expected_back(), filter=out),
+        "expected_back_to": Max(_expected_back(), filter=out),
+        "cells_under_reconstruction": Count("id", filter=rebuilding),
+        "places_under_reconstruction": Coalesce(Sum("certified_capacity", filter=rebuilding), 0),
+    }
+
+
+def capacity_of(cells: QuerySet[Cell]) -> dict[str, Any]:
+    """The capacity figures (capacity_aggregates) of ``cells`` (a Cell queryset: a block's, a facility's,
+    a region's): one query. Returns ``{name: value}`` for every name of CAPACITY_FIGURES."""
+    return cells.order_by().aggregate(**capacity_aggregates())
+
+
+def capacity_by(cells: QuerySet[Cell], key: str) -> dict[Any, dict[str, Any]]:
+    """The capacity figures of ``cells`` grouped by the path ``key`` (e.g. ``block__facility__region_id``):
+    one grouped query. Returns ``{key value: {name: value}}``; a group without cells is absent."""
+    rows = cells.order_by().values(key).annotate(**capacity_aggregates())
+    return {row.pop(key): row for row in rows}
+
+
+def capacity_annotation(path: str) -> Subquery:
+    """One correlated subquery that gives a parent row (facilities: ``path="block__facility"``; blocks:
+    ``path="block"``) every figure of capacity_aggregates over its cells, as one JSON object (NULL for a
+    parent without cells): one subquery a row whatever the number of figures, so a page of facilities is
+    one query (no N+1). Read it with capacity_values."""
+    cells = Cell.objects.filter(**{path: OuterRef("pk")}).order_by().values(path)
+    return Subquery(
+        cells.annotate(figures=JSONObject(**capacity_aggregates())).values("figures")[:1], output_field=JSONField()
+    )
+
+
+def capacity_values(figures: dict | None) -> dict[str, Any]:
+    """The figures of a capacity_annotation (a JSON object, or None for a parent without cells) as
+    capacity_of gives them: every name of CAPACITY_FIGURES, sums as int (0 when absent), dates as
+    datetime.date (None when absent)."""
+    figures = figures or {}
+    values: dict[str, Any] = {}
+    for name in CAPACITY_FIGURES:
+        value = figures.get(name)
+        if name in CAPACITY_DATES:
+            values[name] = datetime.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        else:
+            values[name] = int(value or 0)
+    return values

@@ -26,7 +26,7 @@ from . import services as cell_services
 from .exports import export_cells
 from .forms import CellForm, CompletionForm, DeactivationForm, ReactivationForm
 from .models import Cell, StandardProfile
-from .selectors import active_rules, cells_with_results, rule_outcomes
+from .selectors import active_rules, capacity_of, cells_with_results, over_certified_expression, rule_outcomes
 
 
 def standards(request):
@@ -45,7 +45,9 @@ def block_detail(request, pk):
     exported = export_cells(request, f"{block.facility.code}-{block.name}-cells", block.cells.order_by("number", "pk"))
     if exported is not None:
         return exported
-    cells = cells_with_results(block.cells.order_by("number", "pk"))
+    cells = cells_with_results(
+        block.cells.order_by("number", "pk").annotate(over_certified=over_certified_expression())
+    )
     page = lists.page(request, cells, 100)
     rules = active_rules()
     can_edit = decisions.may_edit_cells(request.user, block.facility.region_id)
@@ -64,6 +66,8 @@ def block_detail(request, pk):
                 and project.planned_end < today
                 and project.status not in ("completed", "cancelled")
             ),
+            "capacity": capacity_of(block.cells.all()),  # cells.selectors.capacity_aggregates
+            "today": today,
             "rblock": block,
             "project": project,
             "updates": updates,

@@ -16,7 +16,7 @@ from facilities.regions import find_region
 
 from . import charts, selectors, trends
 from .exports import dashboard_tables, export_table, senders_table, trend_table
-from .figures import headline_profile
+from .figures import attach_capacity, capacity_by_region, combine_capacity, for_page, headline_profile, with_capacity
 from .forms import dashboard_choices
 
 
@@ -59,6 +59,64 @@ def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
     return tiles
 
 
+def _capacity_regions(scope: set[int] | None) -> list[dict]:
+    """Per region (those in ``scope``, or all with institutions in operation, in code order): the capacity
+    figures over the cells of its institutions in operation (reporting.figures.capacity_by_region; one
+    grouped query) with ``region`` and ``code``."""
+    facilities = Facility.objects.in_operation()
+    if scope is not None:
+        facilities = facilities.filter(region__in=scope)
+    by_region = capacity_by_region(facilities)
+    return [
+        {"region": region, "code": region.code, **by_region[region.pk]}
+        for region in Region.objects.filter(pk__in=by_region).order_by("code")
+    ]
+
+
+def _capacity_table(rows: list[dict]) -> tuple:
+    """The capacity figures per region as an exported table (``?table=capacity``)."""
+    n = "number"
+    columns = [
+        Column(_("Region code")),
+        Column(_("Region")),
+        Column(_("Persons held now (cells in use)"), n),
+        Column(_("Counted from"), "date"),
+        Column(_("Counted to"), "date"),
+        Column(_("Design places"), n),
+        Column(_("Certified places"), n),
+        Column(_("Operational places"), n),
+        Column(_("Persons above certified capacity"), n),
+        Column(_("Cells above certified capacity"), n),
+        Column(_("Places out of use"), n),
+        Column(_("Expected back from"), "date"),
+        Column(_("Expected back to"), "date"),
+        Column(_("Places under reconstruction"), n),
+    ]
+    return (
+        _("capacity-by-region"),
+        columns,
+        [
+            [
+                r["code"],
+                r["region"].name,
+                r["persons_held"],
+                r["persons_counted_from"],
+                r["persons_counted_to"],
+                r["places_design"],
+                r["places_certified"],
+                r["places_operational"],
+                r["persons_over_certified"],
+                r["cells_over_certified"],
+                r["places_out_of_use"],
+                r["expected_back_from"],
+                r["expected_back_to"],
+                r["places_under_reconstruction"],
+            ]
+            for r in rows
+        ],
+    )
+
+
 def _scope_label(request, scope):
     if scope is None:
         return None
@@ -72,7 +130,8 @@ def dashboard(request):
     compliant share, overdue findings, place of residence. ``?export=csv|xlsx&table=NAME`` exports a table."""
     scope = scoping.region_scope(request.user)
     form, since, window = dashboard_choices(request)
-    summary = selectors.summary(scope=scope)
+    capacity_regions = _capacity_regions(scope)  # the cells read once: per region, and summed for the summary
+    summary = selectors.summary(scope=scope, cell_totals=combine_capacity(capacity_regions))
     points = trends.series_for(scope)
     change = trends.change_since(points, since)
     forecast = trends.forecasts(window, scope)
@@ -85,6 +144,7 @@ def dashboard(request):
     )
     residence = selectors.residence(scope)
     tables = dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence)
+    tables["capacity"] = _capacity_table(capacity_regions)
     if "export" in request.GET:
         return export_table(request, tables, "dashboard", form.errors)
     target = forecast["target"]
@@ -130,6 +190,9 @@ def dashboard(request):
             ),
             "forecast_ranked": True,
             "residence": residence,
+            "capacity": for_page(summary),
+            "capacity_regions": capacity_regions,
+            "converted_out": trends.converted_out_of_use(scope=scope),
             "today": timezone.localdate(),
             "query": request.GET.urlencode(),
         },
@@ -160,9 +223,12 @@ def region_detail(request, code):
     forecast = trends.forecast_one(points, target, window, region.code, region.name)
     profile = headline_profile()
     facilities = list(
-        selectors.facilities_with_figures(Facility.objects.filter(region=region).order_by("code", "pk"), profile)
+        with_capacity(
+            selectors.facilities_with_figures(Facility.objects.filter(region=region).order_by("code", "pk"), profile)
+        )
     )
     for f in facilities:
+        attach_capacity(f)
         f.share_compliant = selectors.share(getattr(f, "persons_compliant", None) or 0, f.persons)
     projects = list(
         ConversionProject.objects.filter(block__facility__region=region)
@@ -180,8 +246,15 @@ def region_detail(request, code):
                 Column(_("Name")),
                 Column(_("Kind")),
                 Column(_("Status")),
-                Column(_("Places"), n),
-                Column(_("Persons held"), n),
+                Column(_("Places (design capacity of cells in use, latest run)"), n),
+                Column(_("Persons held (latest run)"), n),
+                Column(_("Persons held now (cells in use)"), n),
+                Column(_("Reported population"), n),
+                Column(_("Reported population date"), "date"),
+                Column(_("Certified places"), n),
+                Column(_("Operational places"), n),
+                Column(_("Persons above certified capacity"), n),
+                Column(_("Places out of use"), n),
                 Column(_("Persons in single-occupancy cells"), n),
                 Column(_("Persons in compliant accommodation"), n),
                 Column(_("Share compliant (%)"), n),
@@ -195,6 +268,13 @@ def region_detail(request, code):
                     f.get_status_display(),
                     f.places,
                     f.persons,
+                    f.persons_held,
+                    f.population,
+                    f.population_date,
+                    f.places_certified,
+                    f.places_operational,
+                    f.persons_over_certified,
+                    f.places_out_of_use,
                     f.persons_in_single_cells,
                     getattr(f, "persons_compliant", None),
                     f.share_compliant,
@@ -256,6 +336,8 @@ def region_detail(request, code):
             "profile": profile,
             "projects": projects,
             "residence": residence,
+            "capacity": for_page(summary),
+            "converted_out": trends.converted_out_of_use(region=region),
             "host": next((h for h in residence["hosts"] if h["code"] == region.code), None),
             "sender": next((s for s in residence["senders"] if s["code"] == region.code), None),
             "overdue": selectors.overdue_findings({region.pk}),

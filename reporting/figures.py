@@ -1,15 +1,19 @@
-"""Figures of facilities over their cells in use (persons, places, compliance under a profile), and the
-headline profile they default to; reporting.selectors builds the summaries on them."""
+"""Figures of facilities over their cells in use (persons, places, compliance under a profile), the
+capacity figures (design, certified, operational places; persons held and over certified capacity; places
+out of use) with the reported population beside them, and the headline profile they default to;
+reporting.selectors builds the summaries on them."""
 
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cells.compliance.outcomes import status_expression
 from cells.models import Cell, ComplianceSnapshot, ComplianceStatus, StandardProfile
-from facilities.models import AccommodationType
+from cells.selectors import CAPACITY_FIGURES, capacity_annotation, capacity_by, capacity_of, capacity_values
+from facilities.models import AccommodationType, Facility
 
 HEADLINE_PROFILE = "KZ-ROADMAP"
 
@@ -105,3 +109,100 @@ def facilities_with_figures(queryset, profile: StandardProfile | None):
             persons_compliant=Coalesce(Subquery(compliant, output_field=IntegerField()), Value(0))
         )
     return queryset
+
+
+# ---------------------------------------------------------------------------------------------------
+# Capacity and persons held (docs/data.md, §Capacity and certification): computed live from the cells
+# (cells.selectors.capacity_aggregates, the one definition), dated "as of now"; the facility's reported
+# headcount (Facility.population, headcounts register) is shown beside persons held, never summed into it.
+
+REPORTED_FIELDS = ("reported_population", "reported_population_date_from", "reported_population_date")
+
+
+def with_capacity(queryset):
+    """Facilities annotated with ``capacity``: every capacity figure of their cells
+    (cells.selectors.capacity_annotation, one correlated subquery a row, so a page of facilities costs one
+    query whatever its length). attach_capacity(facility) sets them as attributes (``persons_held``,
+    ``persons_counted_from``/``_to``, ``places_design``, ``places_certified``, ``places_operational``,
+    ``persons_over_certified``, ``cells_over_certified``, ``places_out_of_use``, ...)."""
+    return queryset.annotate(capacity=capacity_annotation("block__facility"))
+
+
+def attach_capacity(facility):
+    """``facility`` (read through with_capacity) with each figure of cells.selectors.CAPACITY_FIGURES set
+    as an attribute (ints, dates); idempotent. Returns it."""
+    if not getattr(facility, "_capacity_attached", False):
+        for name, value in capacity_values(facility.capacity).items():
+            setattr(facility, name, value)
+        facility._capacity_attached = True
+    return facility
+
+
+def difference(held, reported) -> int | None:
+    """Persons held − reported population (persons), or None when either is unknown."""
+    return None if held is None or reported is None else held - reported
+
+
+def combine_capacity(groups) -> dict:
+    """The capacity figures of several groups (mappings of CAPACITY_FIGURES, e.g. capacity_by_region's
+    rows) as one: sums added, ``*_from`` dates their minimum, ``*_to`` dates their maximum."""
+    groups = list(groups)
+    combined: dict = {}
+    for name in CAPACITY_FIGURES:
+        values = [g[name] for g in groups if g[name] is not None]
+        if name.endswith("_from"):
+            combined[name] = min(values, default=None)
+        elif name.endswith("_to"):
+            combined[name] = max(values, default=None)
+        else:
+            combined[name] = sum(values)
+    return combined
+
+
+def capacity_totals_of(facilities, cell_totals: dict | None = None) -> dict:
+    """The capacity figures summed over the cells of ``facilities`` (a Facility queryset: a region's, the
+    nation's institutions in operation), with the reported population beside them: two queries.
+
+    Returns every name of cells.selectors.CAPACITY_FIGURES, ``reported_population`` (sum of the
+    facilities' headcounts, persons; None when none is recorded), ``reported_population_date_from`` /
+    ``reported_population_date`` (earliest and latest date of those headcounts), ``reported_facilities``
+    (facilities with a headcount), ``persons_difference`` (persons held − reported, None when nothing is
+    reported) and ``as_of`` (today, Asia/Almaty: the figures are live). ``cell_totals``: the cells' figures
+    when the caller has them already (combine_capacity of capacity_by_region: the dashboard reads the
+    cells once), else one query."""
+    ids = facilities.values("pk")
+    totals = dict(cell_totals) if cell_totals is not None else capacity_of(Cell.objects.filter(block__facility__in=ids))
+    reported = Facility.objects.filter(pk__in=ids, population__isnull=False).aggregate(
+        reported_population=Sum("population"),
+        reported_population_date_from=Min("population_date"),
+        reported_population_date=Max("population_date"),
+        reported_facilities=Count("id"),
+    )
+    totals.update(reported)
+    totals["persons_difference"] = difference(totals["persons_held"], totals["reported_population"])
+    totals["as_of"] = timezone.localdate()
+    return totals
+
+
+def capacity_by_region(facilities) -> dict[int, dict]:
+    """The capacity figures per region (region id -> CAPACITY_FIGURES) over the cells of ``facilities``:
+    one grouped query."""
+    return capacity_by(Cell.objects.filter(block__facility__in=facilities.values("pk")), "block__facility__region_id")
+
+
+def for_page(figures) -> dict:
+    """The capacity figures of ``figures`` (a mapping: capacity_totals_of, summary(); or a facility from
+    with_capacity, whose reported population is its ``population``) as the mapping the page's partial
+    (templates/partials/capacity_figures.html) reads, with ``difference_abs`` (|persons held − reported|)."""
+    if not isinstance(figures, dict):
+        attach_capacity(figures)
+        values = {name: getattr(figures, name) for name in CAPACITY_FIGURES}
+        values.update(
+            reported_population=figures.population,
+            reported_population_date=figures.population_date,
+            reported_population_date_from=figures.population_date,
+            persons_difference=difference(figures.persons_held, figures.population),
+        )
+        figures = values
+    diff = figures.get("persons_difference")
+    return {**figures, "difference_abs": abs(diff) if diff is not None else None}

@@ -22,6 +22,7 @@ from facilities.models import AccommodationType, ConversionProject, Facility, Re
 from inspections.models import Finding
 
 from .figures import (
+    capacity_totals_of,
     default_profile,
     facilities_with_figures,
     headline_of,
@@ -108,7 +109,7 @@ def _snapshot_totals(
     return totals, per_profile, latest
 
 
-def summary(region: Region | None = None, scope: set[int] | None = None) -> dict:
+def summary(region: Region | None = None, scope: set[int] | None = None, cell_totals: dict | None = None) -> dict:
     """The dashboard's figures for the nation or one region (a fixed number of queries).
 
     Counts institutions in operation (status operating or under reconstruction). Places (design
@@ -118,6 +119,15 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
     says which. Before any run they are computed from the cells and results (``figures_date`` None).
     The headline is the share of persons in single-occupancy cells compliant with KZ-ROADMAP (docs/data.md,
     §What compliant means). ``scope`` (region ids, None = all) limits everything to a user's regions.
+
+    Beside them, the capacity figures computed live from the cells of those institutions (as of
+    ``capacity_as_of``, today; SUMMARY_CAPACITY_FIELDS, defined in cells.selectors.capacity_aggregates):
+    ``persons_held`` with the range of its count dates, the ``reported_population`` (sum of the facilities'
+    headcounts) with its dates and ``persons_difference``, design / certified / operational places, persons
+    and cells over certified capacity, places out of use with their expected return. ``places`` and
+    ``population`` stay: aliases of design places of cells in use and persons held at ``figures_date``.
+    ``cell_totals``: those capacity figures when the caller computed them already over the same
+    institutions (reporting.figures.capacity_totals_of).
     """
     facilities = Facility.objects.in_operation()
     if region is not None:
@@ -160,6 +170,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         for value, label in ConversionProject.Status.choices
     ]
     findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
+    capacity = capacity_totals_of(facilities, cell_totals)
     return {
         "region": region.code if region else None,
         "figures_date": figures_date,
@@ -186,7 +197,34 @@ def summary(region: Region | None = None, scope: set[int] | None = None) -> dict
         "run_in_progress": run_in_progress(),  # first: it records the runs that stopped (run_stopped)
         "run_stopped": run_stopped(),
         "tasks_waiting": PendingTask.objects.count(),
+        **{name: capacity[name] for name in SUMMARY_CAPACITY_FIELDS},
+        "capacity_as_of": capacity["as_of"],
     }
+
+
+# The capacity figures summary() carries (reporting.figures.capacity_totals_of; its ``cells`` is left out:
+# summary's ``cells`` stays the cells in use of the latest run).
+SUMMARY_CAPACITY_FIELDS = (
+    "persons_held",
+    "persons_counted_from",
+    "persons_counted_to",
+    "reported_population",
+    "reported_population_date_from",
+    "reported_population_date",
+    "reported_facilities",
+    "persons_difference",
+    "places_design",
+    "places_certified",
+    "places_operational",
+    "persons_over_certified",
+    "cells_over_certified",
+    "cells_out_of_use",
+    "places_out_of_use",
+    "expected_back_from",
+    "expected_back_to",
+    "cells_under_reconstruction",
+    "places_under_reconstruction",
+)
 
 
 RECOMPUTE_TASK = "cells.tasks.recalculate_compliance"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, ComplianceSnapshot, StandardProfile
+from cells.selectors import capacity_of
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, RoadmapTarget
 
 from .figures import headline_profile, share
@@ -372,3 +373,19 @@ def series_for(
         )
         points.append(point(total))
     return points
+
+
+def converted_out_of_use(region: Region | None = None, scope: set[int] | None = None) -> dict:
+    """The capacity figures (cells.selectors.capacity_aggregates) of the single-occupancy cells of blocks
+    whose conversion is completed, nationally, in ``region`` or over ``scope``: ``places_out_of_use``,
+    ``cells_out_of_use`` and ``expected_back_from``/``_to`` say how many converted places the roadmap's
+    *places converted* (cells in use only) does not count now and when they are expected back. Two queries."""
+    completed = ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED)
+    if region is not None:
+        completed = completed.filter(block__facility__region=region)
+    if scope is not None:
+        completed = completed.filter(block__facility__region__in=scope)
+    cells = Cell.objects.filter(
+        accommodation_type=AccommodationType.SINGLE, block_id__in=list(completed.values_list("block_id", flat=True))
+    )
+    return capacity_of(cells)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from cells.exports import export_cells
 from cells.filters import CellFilter
 from cells.models import Cell
-from cells.selectors import active_rules, cells_with_results, rule_outcomes
+from cells.selectors import active_rules, cells_with_results, over_certified_expression, rule_outcomes
 from core import lists
 from core.export import export_list, list_query
 from facilities.models import Facility, ProgressUpdate
@@ -16,7 +16,7 @@ from inspections.models import Finding, Inspection
 
 from . import charts, selectors, trends
 from .exports import facility_fields
-from .figures import headline_profile
+from .figures import for_page, headline_profile, with_capacity
 from .filters import FacilityComplianceFilter
 
 
@@ -49,7 +49,9 @@ def facility_list(request):
 
 
 def facility_detail(request, pk):
-    """A facility: its blocks with conversion progress, and its cells with pass/fail per rule and source."""
+    """A facility: its capacity figures (persons held beside the reported headcount, design / certified /
+    operational places, overcrowding, places out of use; reporting.figures.with_capacity), its blocks with
+    conversion progress, and its cells with pass/fail per rule and source."""
     facility = get_object_or_404(Facility.objects.visible_to(request.user).select_related("region"), pk=pk)
     blocks = facility.blocks.select_related("conversion").order_by("name")
     cell_filter, cells = lists.filtered(request, CellFilter, Cell.objects.filter(block__facility=facility))
@@ -59,12 +61,12 @@ def facility_detail(request, pk):
     )
     if exported is not None:
         return exported
-    cells = cells_with_results(cells.select_related("block"))
+    cells = cells_with_results(cells.select_related("block").annotate(over_certified=over_certified_expression()))
     page = lists.page(request, cells, 50)
     rules = active_rules()
     rows = [(cell, rule_outcomes(cell, rules)) for cell in page]
     profile = headline_profile()
-    figures = selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile).get()
+    figures = with_capacity(selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile)).get()
     findings = Finding.objects.filter(inspection__facility=facility)
     points = trends.series(trends.Scope.FACILITY, facility.pk)
     return render(
@@ -73,6 +75,7 @@ def facility_detail(request, pk):
         {
             "facility": facility,
             "figures": figures,
+            "capacity": for_page(figures),
             "profile": profile,
             "blocks": blocks,
             "page": page,

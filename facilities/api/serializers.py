@@ -1,6 +1,7 @@
 """Read serializers of the facilities app (every object carries its ``id``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from core.bounds import DATES
@@ -41,6 +42,15 @@ class FacilitySerializer(serializers.ModelSerializer):
             "is_demo",
             "version",
         ]
+        extra_kwargs = {
+            "population": {
+                "help_text": gettext_lazy(
+                    "reported population: the facility's own headcount from the headcounts register (persons), "
+                    "dated population_date; not the sum of its cells (persons_held in the facilities API)"
+                )
+            },
+            "population_date": {"help_text": gettext_lazy("date of the reported headcount")},
+        }
 
 
 class ResidentialBlockSerializer(serializers.ModelSerializer):

@@ -16,12 +16,15 @@ from facilities.models import Facility
 from facilities.regions import find_region, unknown_region_message
 
 from .. import selectors
+from ..figures import with_capacity
 from ..filters import FacilityComplianceFilter
 from .serializers import FacilityFiguresSerializer
 
 
 class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
-    """Facilities with persons, places and compliance under ``?profile=`` (default KZ-ROADMAP)."""
+    """Facilities with their capacity figures (persons held, design, certified and operational places,
+    persons over certified capacity, places out of use; live from the cells), the reported population
+    beside them, and compliance under ``?profile=`` (default KZ-ROADMAP). A fixed number of queries a page."""
 
     serializer_class = FacilityFiguresSerializer
     filterset_class = FacilityComplianceFilter
@@ -41,7 +44,7 @@ class FacilityViewSet(HistoryMixin, viewsets.ReadOnlyModelViewSet):
             return Facility.objects.none()
         profile = self._profile() if getattr(self, "request", None) else None
         user = getattr(getattr(self, "request", None), "user", None)
-        return selectors.facilities_with_figures(Facility.objects.visible_to(user), profile)
+        return with_capacity(selectors.facilities_with_figures(Facility.objects.visible_to(user), profile))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -71,6 +74,71 @@ _ComplianceRow = inline_serializer(
 )
 
 
+_CAPACITY_FIELDS = {
+    "persons_held": serializers.IntegerField(
+        help_text=gettext_lazy("persons held: sum of the occupancy of the cells in use (persons), live")
+    ),
+    "persons_counted_from": serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("earliest count date (occupancy_date) of the cells in use")
+    ),
+    "persons_counted_to": serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("latest count date (occupancy_date) of the cells in use")
+    ),
+    "reported_population": serializers.IntegerField(
+        allow_null=True,
+        help_text=gettext_lazy(
+            "sum of the facilities' own headcounts from the headcounts register (persons); the reported figure"
+        ),
+    ),
+    "reported_population_date_from": serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("earliest date of those headcounts")
+    ),
+    "reported_population_date": serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("latest date of those headcounts")
+    ),
+    "reported_facilities": serializers.IntegerField(help_text=gettext_lazy("facilities with a reported headcount")),
+    "persons_difference": serializers.IntegerField(
+        allow_null=True, help_text=gettext_lazy("persons_held − reported_population (persons)")
+    ),
+    "places_design": serializers.IntegerField(
+        help_text=gettext_lazy("design capacity (as built) of the cells on the record (persons)")
+    ),
+    "places_certified": serializers.IntegerField(
+        help_text=gettext_lazy("certified capacity of the cells on the record (persons)")
+    ),
+    "places_operational": serializers.IntegerField(
+        help_text=gettext_lazy("certified capacity of the cells in use (persons)")
+    ),
+    "persons_over_certified": serializers.IntegerField(
+        help_text=gettext_lazy("over the cells in use, the sum of max(0, occupancy − certified capacity) (persons)")
+    ),
+    "cells_over_certified": serializers.IntegerField(
+        help_text=gettext_lazy("cells in use whose occupancy exceeds their certified capacity")
+    ),
+    "cells_out_of_use": serializers.IntegerField(
+        help_text=gettext_lazy("cells temporarily out of use (status deactivated)")
+    ),
+    "places_out_of_use": serializers.IntegerField(
+        help_text=gettext_lazy("certified capacity of the cells temporarily out of use (persons)")
+    ),
+    "expected_back_from": serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("earliest expected return of a cell out of use")
+    ),
+    "expected_back_to": serializers.DateField(
+        allow_null=True, help_text=gettext_lazy("latest expected return of a cell out of use")
+    ),
+    "cells_under_reconstruction": serializers.IntegerField(
+        help_text=gettext_lazy("cells under reconstruction (not operational)")
+    ),
+    "places_under_reconstruction": serializers.IntegerField(
+        help_text=gettext_lazy("certified capacity of the cells under reconstruction (persons; not operational)")
+    ),
+    "capacity_as_of": serializers.DateField(
+        help_text=gettext_lazy("the date the capacity figures are computed for (today: live from the cells)")
+    ),
+}
+
+
 class SummaryView(APIView):
     """The dashboard's figures as JSON, for the nation or ``?region=KZ-35``; a user with regions of
     responsibility gets the figures of those regions (another region: 404)."""
@@ -86,11 +154,18 @@ class SummaryView(APIView):
                     "region": serializers.CharField(allow_null=True),
                     "facilities": serializers.IntegerField(help_text=gettext_lazy("institutions in operation")),
                     "places": serializers.IntegerField(
-                        help_text=gettext_lazy("design capacity of cells in use (persons)")
+                        help_text=gettext_lazy(
+                            "design capacity of cells in use at figures_date (persons); kept for existing "
+                            "clients, see places_design, places_certified and places_operational"
+                        )
                     ),
                     "population": serializers.IntegerField(
-                        help_text=gettext_lazy("persons held (occupancy of cells in use)")
+                        help_text=gettext_lazy(
+                            "persons held (occupancy of cells in use) at figures_date; alias of persons_held "
+                            "as of that run, not the reported headcount (reported_population)"
+                        )
                     ),
+                    **_CAPACITY_FIELDS,
                     "occupancy_rate": serializers.FloatField(
                         allow_null=True, help_text=gettext_lazy("population / places, %")
                     ),
