@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from .models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
 from .movements import Move, apply_moves, check_moves, lock_cells, parse_plan
+from .selectors import capacity_aggregates
 from .tasks import schedule_recalculation
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 Action = CertificationLine.Action
 Kind = CertificationRequest.Kind
 REASON_APPROVED = "certification request #%s approved"
+CERTIFICATE_TOTALS = ("cells", "places_design", "places_certified", "places_operational")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -40,16 +41,12 @@ REASON_APPROVED = "certification request #%s approved"
 
 def capacity_totals(cells) -> dict:
     """The three capacity figures of ``cells`` (a Cell queryset), in persons, and the cells on the record:
-    ``{"cells", "places_design", "places_certified", "places_operational"}``. Design and certified places
-    sum over the certified cells (Cell.CERTIFIED_STATUSES); operational places over the cells in use. One
+    ``{"cells", "places_design", "places_certified", "places_operational"}``, as a certificate records them.
+    Their definitions are cells.selectors.capacity_aggregates' (the one place): design and certified places
+    over the cells on the record (Cell.CERTIFIED_STATUSES), operational places over the cells in use. One
     query."""
-    certified = Q(status__in=Cell.CERTIFIED_STATUSES)
-    return cells.aggregate(
-        cells=Coalesce(Sum(1, filter=certified), 0),
-        places_design=Coalesce(Sum("design_capacity", filter=certified), 0),
-        places_certified=Coalesce(Sum("certified_capacity", filter=certified), 0),
-        places_operational=Coalesce(Sum("certified_capacity", filter=Q(status=Cell.Status.IN_USE)), 0),
-    )
+    figures = capacity_aggregates()
+    return cells.aggregate(**{name: figures[name] for name in CERTIFICATE_TOTALS})
 
 
 def current_certificate(facility: Facility) -> CellCertificate | None:

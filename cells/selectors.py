@@ -183,7 +183,7 @@ def capacity_aggregates() -> dict[str, Any]:
       certified places (not operational either).
 
     places_certified = places_operational + places_out_of_use + places_under_reconstruction. Sums are 0,
-    dates None, when nothing matches. Agrees with cells.certification.capacity_totals on the places."""
+    dates None, when nothing matches. cells.certification.capacity_totals (a certificate's totals) takes its figures from here."""
     status = Cell.Status
     certified = Q(status__in=Cell.CERTIFIED_STATUSES)
     in_use = Q(status=status.IN_USE)
