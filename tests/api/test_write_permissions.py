@@ -12,13 +12,15 @@ import json
 import pytest
 from django.db import transaction
 
+from cells import certification
 from registers.models import ImportRecord
 from tests.conftest import make_user, token_client
 from tests.factories import ImportRecordFactory
 
-ROLES = ["anonymous", "api_client", "api_headcount_a", "prosecutor", "editor_b", "editor_a", "admin"]
+ROLES = ["anonymous", "api_client", "api_headcount_a", "prosecutor", "editor_b", "editor_a", "reviewer_a", "admin"]
 EDITORS = {"editor_a", "editor_b", "admin"}
 INSPECTORS = {"prosecutor", "admin"}
+REVIEWERS = {"reviewer_a", "admin"}
 
 # Who may write, by operation (the role, wherever its regions are: editor_b edits region B only, and the
 # objects walked are region A's, so it may also meet 403/404 from the object's region, never from the role).
@@ -42,6 +44,11 @@ WRITERS = {
     "PUT /api/v1/findings/{id}/": INSPECTORS,
     "PATCH /api/v1/findings/{id}/": INSPECTORS,
     "POST /api/v1/findings/{id}/status/": INSPECTORS | EDITORS,
+    "POST /api/v1/certification-requests/": EDITORS,
+    "POST /api/v1/certification-requests/{id}/approve/": REVIEWERS,
+    "POST /api/v1/certification-requests/{id}/reject/": REVIEWERS,
+    "POST /api/v1/certification-requests/{id}/withdraw/": EDITORS,  # the requester (checked on the object)
+    "POST /api/v1/certification-requests/{id}/resubmit/": EDITORS,
     "POST /api/v1/imports/": EDITORS | {"api_headcount_a"},
     "POST /api/v1/imports/{id}/confirm/": EDITORS | {"api_headcount_a"},
 }
@@ -81,7 +88,14 @@ def walk(world):
         if role != "anonymous"
     }
     a = world.a
+    request = certification.open_request(
+        user=users["editor_a"],
+        facility=a.facility,
+        reason="fewer places in E1",
+        lines=[{"cell": a.crowded, "action": "change", "certified_capacity": 30}],
+    )
     ids = {
+        "certification-requests": request.pk,
         "cells": a.cell.pk,
         "conversions": a.project.pk,
         "inspections": a.inspection.pk,
