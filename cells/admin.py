@@ -27,9 +27,10 @@ from .tasks import send_recovery
 @admin.register(Cell)
 class CellAdmin(VersionedAdmin, SimpleHistoryAdmin):
     """Cells: the change form is version-checked and writes only the fields it changed (core.admin.VersionedAdmin).
-    The count and its date (written by the headcount, cells.services.update_headcount) and the status (the
-    completion and the room's decommissioning) are shown, never written here (docs/architecture.md, §How a
-    write works, step 4)."""
+    The count and its date (written by the headcount, cells.services.update_headcount), the status (the
+    certification, the deactivation) and the certified facts (certified capacity, accommodation type, sanitary
+    annex: cells.certification) are shown, never written here (docs/architecture.md, §How a write works,
+    step 4)."""
 
     list_display = (
         "block",
@@ -37,6 +38,7 @@ class CellAdmin(VersionedAdmin, SimpleHistoryAdmin):
         "accommodation_type",
         "living_space_m2",
         "design_capacity",
+        "certified_capacity",
         "occupancy",
         "status",
         "is_demo",
@@ -44,7 +46,15 @@ class CellAdmin(VersionedAdmin, SimpleHistoryAdmin):
     list_filter = ("accommodation_type", "status", "has_sanitary_annex")
     search_fields = ("block__facility__code", "block__name", "number")
     raw_id_fields = ("block",)
-    readonly_fields = ("occupancy", "occupancy_date", "status", "version")
+    readonly_fields = (
+        "occupancy",
+        "occupancy_date",
+        "status",
+        "certified_capacity",
+        "accommodation_type",
+        "has_sanitary_annex",
+        "version",
+    )
 
 
 class StandardRuleInline(admin.TabularInline):
