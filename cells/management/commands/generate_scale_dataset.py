@@ -44,21 +44,22 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
             """
             INSERT INTO facilities_facility (code, name_en, name_ru, name_kk, kind, security_level, region_id,
                 locality, year_built, status, category, design_capacity, population, population_date, latitude,
-                longitude, source, is_demo)
+                longitude, source, is_demo, version)
             SELECT %(prefix)s || lpad(g::text, 5, '0'), 'Scale test facility ' || g, '', '',
                    CASE WHEN random() < 0.85 THEN 'colony' ELSE 'pre_trial_centre' END,
                    (ARRAY['minimum', 'medium', 'maximum', 'medium'])[1 + floor(random() * 4)::int],
                    (%(regions)s::bigint[])[1 + (g - 1) %% %(n_regions)s], '', 1930 + floor(random() * 90)::int,
-                   'operating', 'men', NULL, NULL, NULL, NULL, NULL, '', true
+                   'operating', 'men', NULL, NULL, NULL, NULL, NULL, '', true, 1
             FROM generate_series(1, %(n)s) g ORDER BY g
         """,
             {"prefix": PREFIX, "regions": regions, "n_regions": len(regions), "n": facilities},
         )
         cursor.execute(
             """
-            INSERT INTO facilities_residentialblock (facility_id, name, year_built, floors, accommodation_type, is_demo)
+            INSERT INTO facilities_residentialblock (facility_id, name, year_built, floors, accommodation_type, is_demo,
+                version)
             SELECT f.id, 'Block ' || g, f.year_built, 1 + floor(random() * 4)::int,
-                   CASE WHEN r < 0.60 THEN 'dormitory' WHEN r < 0.95 THEN 'cell' ELSE 'mixed' END, true
+                   CASE WHEN r < 0.60 THEN 'dormitory' WHEN r < 0.95 THEN 'cell' ELSE 'mixed' END, true, 1
             FROM (SELECT id, year_built FROM facilities_facility WHERE code LIKE %(like)s ORDER BY id) f
             CROSS JOIN generate_series(1, %(b)s) g
             CROSS JOIN LATERAL (SELECT random() + g * 0 AS r) x
@@ -70,7 +71,7 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
             """
             INSERT INTO cells_cell (block_id, number, accommodation_type, living_space_m2, design_capacity, occupancy,
                 occupancy_date, has_sanitary_annex, sanitary_annex_partitioned, min_wall_distance_m,
-                ceiling_height_m, has_natural_light, status, is_demo)
+                ceiling_height_m, has_natural_light, status, is_demo, version)
             SELECT block_id, lpad(g::text, 3, '0'), kind,
                    CASE WHEN m1 < 0.03 THEN NULL ELSE round((capacity * per_place)::numeric, 2) END,
                    CASE WHEN m2 < 0.02 AND kind <> 'single_occupancy_cell' THEN NULL ELSE capacity END,
@@ -83,7 +84,7 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
                    CASE WHEN m7 < 0.03 THEN NULL ELSE round((2.3 + 0.9 * h)::numeric, 2) END,
                    CASE WHEN m8 < 0.03 THEN NULL ELSE l < 0.9 END,
                    CASE WHEN s < 0.97 THEN 'in_use' WHEN s < 0.99 THEN 'under_reconstruction' ELSE 'decommissioned' END,
-                   true
+                   true, 1
             FROM (
                 SELECT b.id AS block_id, g, k.kind,
                        CASE k.kind WHEN 'dormitory' THEN 20 + floor(random() * 61)::int
@@ -109,6 +110,16 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
             {"like": PREFIX + "%", "c": cells_per_block},
         )
         cells = cursor.rowcount
+        # Certified for its design capacity, as the baseline of every cell on the record (migration cells 0018).
+        cursor.execute(
+            """
+            UPDATE cells_cell SET certified_capacity = design_capacity
+            WHERE status IN ('in_use', 'under_reconstruction')
+              AND block_id IN (SELECT b.id FROM facilities_residentialblock b JOIN facilities_facility f
+                               ON f.id = b.facility_id WHERE f.code LIKE %s)
+        """,
+            [PREFIX + "%"],
+        )
         cursor.execute(
             """
             UPDATE facilities_facility f SET design_capacity = t.places, population = t.persons,
