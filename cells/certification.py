@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.exceptions import AlreadyDone, ConflictError
 from core.versioning import check_version, lock, save_changes
@@ -131,7 +132,11 @@ def _line_errors(cell: Cell, line: dict, planned_out: int) -> list[str]:
             )
         elif (cell.occupancy or 0) - planned_out > 0:
             errors.append(
-                _("Room %(number)s holds %(persons)s persons: move them out (a movement) before it is decommissioned.")
+                ngettext(
+                    "Room %(number)s holds %(persons)s person: move them out (a movement) before it is decommissioned.",
+                    "Room %(number)s holds %(persons)s persons: move them out (a movement) before it is decommissioned.",
+                    (cell.occupancy or 0) - planned_out,
+                )
                 % {"number": cell.number, "persons": (cell.occupancy or 0) - planned_out}
             )
     elif action == Action.CHANGE:

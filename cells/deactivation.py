@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.exceptions import ConflictError
 from core.validators import future_message, is_in_future
@@ -41,8 +42,10 @@ def check_can_deactivate(user: "User | AnonymousUser", cell: Cell) -> None:
 
 def occupied_message(cell: Cell) -> str:
     """The one message of a deactivation of a cell that still holds persons."""
-    return _(
-        "Cell %(number)s holds %(persons)s persons: move them out first (a movement), then take it out of use."
+    return ngettext(
+        "Cell %(number)s holds %(persons)s person: move them out first (a movement), then take it out of use.",
+        "Cell %(number)s holds %(persons)s persons: move them out first (a movement), then take it out of use.",
+        cell.occupancy or 0,
     ) % {"number": cell.number, "persons": cell.occupancy}
 
 

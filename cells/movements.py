@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from core.validators import future_message, is_in_future
@@ -34,6 +35,15 @@ class Move:
     def as_dict(self) -> dict:
         """``{"from_cell": id, "to_cell": id, "persons": n}``, as a request's movement_plan stores it."""
         return {"from_cell": self.from_cell, "to_cell": self.to_cell, "persons": self.persons}
+
+
+def holds_message(line: int, number: str, held: int, persons: int) -> str:
+    """The one message of a movement plan's line that takes more persons out of a room than it holds."""
+    return ngettext(
+        "Line %(line)s: room %(number)s holds %(held)s person; %(persons)s cannot move out of it.",
+        "Line %(line)s: room %(number)s holds %(held)s persons; %(persons)s cannot move out of it.",
+        held,
+    ) % {"line": line, "number": number, "held": held, "persons": persons}
 
 
 def parse_plan(plan: Iterable[dict]) -> list[Move]:
@@ -104,10 +114,7 @@ def check_moves(
                     % {"line": index, "number": cell.number, "date": f"{cell.occupancy_date:%Y-%m-%d}"}
                 )
         if held[move.from_cell] < move.persons:
-            errors.append(
-                _("Line %(line)s: room %(number)s holds %(held)s persons; %(persons)s cannot move out of it.")
-                % {"line": index, "number": source.number, "held": held[move.from_cell], "persons": move.persons}
-            )
+            errors.append(holds_message(index, source.number, held[move.from_cell], move.persons))
         held[move.from_cell] -= move.persons
         held[move.to_cell] += move.persons
     if errors:
@@ -340,10 +347,7 @@ def resolve_plan(
             )
         held = cell.occupancy or 0
         if persons > held:
-            errors.append(
-                _("Line %(line)s: room %(number)s holds %(held)s persons; %(persons)s cannot move out of it.")
-                % {"line": index, "number": cell.number, "held": held, "persons": persons}
-            )
+            errors.append(holds_message(index, cell.number, held, persons))
         if not to_cells:
             to_cells, free = free[:persons], free[persons:]
         result.append(

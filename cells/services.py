@@ -454,7 +454,10 @@ def check_can_complete(user: "User | AnonymousUser", project: ConversionProject)
     done = project.updates.filter(status=ConversionProject.Status.COMPLETED).select_related("author")
     last = done.order_by("-date", "-id").first()
     raise AlreadyDone(
-        _("This project was completed on %(date)s by %(user)s; its block is already converted.")
+        _(
+            "This project was completed on %(date)s by %(user)s; its block's conversion goes through the "
+            "certification request the completion opened (see the block's page)."
+        )
         % {
             "date": f"{last.date:%Y-%m-%d}" if last else f"{project.actual_end or '?'}",
             "user": last.author.get_username() if last and last.author else _("the system"),

@@ -203,7 +203,8 @@ def test_a_second_completion_is_409_naming_when_and_by_whom(world):
         again = client.post(url, completion_body(version=first.json()["version"]), format="json", **headers)
         assert again.status_code == 409, headers
         assert again.json()["detail"] == (
-            f"This project was completed on {TODAY:%Y-%m-%d} by editor_a; its block is already converted."
+            f"This project was completed on {TODAY:%Y-%m-%d} by editor_a; its block's conversion goes through the "
+            "certification request the completion opened (see the block's page)."
         )
     assert Cell.objects.count() == cells
     assert ProgressUpdate.objects.filter(project=project, status="completed").count() == 1
