@@ -23,6 +23,7 @@ API_READS = [
     ("finding B", "get", "/api/v1/findings/{b.finding.pk}/", None, [200, 200, 404, 404, 200, 200, 403, 404]),
     ("history A cell", "get", "/api/v1/cells/{a.cell.pk}/history/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
     ("summary", "get", "/api/v1/summary/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
+    ("movements", "get", "/api/v1/movements/", None, [200, 200, 200, 200, 200, 200, 403, 200]),
 ]
 
 # A role that may not write anywhere is refused (403) before its object is looked up (issue 16, item 8).
@@ -120,6 +121,56 @@ API_WRITES = [
         "/api/v1/findings/{a.finding.pk}/status/",
         {"status": "in_progress", "response": "Works ordered"},
         [201, 400, 400, 201, 403, 403, 403, 403],
+    ),
+    (
+        "deactivate A (holds a person)",
+        "post",
+        "/api/v1/cells/{a.cell.pk}/deactivate/",
+        {"reason": "damp", "expected_reactivation": "{today}"},
+        [400, 403, 403, 400, 403, 403, 403, 403],
+    ),
+    (
+        "deactivate B",
+        "post",
+        "/api/v1/cells/{b.cell.pk}/deactivate/",
+        {"reason": "damp", "expected_reactivation": "{today}"},
+        [400, 403, 403, 404, 403, 403, 403, 403],
+    ),
+    (
+        "reactivate A (in use)",
+        "post",
+        "/api/v1/cells/{a.cell.pk}/reactivate/",
+        {},
+        [400, 403, 403, 400, 403, 403, 403, 403],
+    ),
+    (
+        "move persons A",
+        "post",
+        "/api/v1/movements/",
+        {
+            "date": "{today}",
+            "reason": "a test",
+            "moves": [{"from_cell": "{a.crowded.pk}", "to_cell": "{a.cell.pk}", "persons": 1}],
+        },
+        [201, 403, 403, 201, 403, 403, 403, 403],
+    ),
+    (
+        "move persons B",
+        "post",
+        "/api/v1/movements/",
+        {
+            "date": "{today}",
+            "reason": "a test",
+            "moves": [{"from_cell": "{b.crowded.pk}", "to_cell": "{b.cell.pk}", "persons": 1}],
+        },
+        [201, 403, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "completion plan A",
+        "post",
+        "/api/v1/conversions/{a.project.pk}/complete/plan/",
+        {"cells": [{"number": "N1", "living_space_m2": "7.50"}], "persons_moved_in": 1},
+        [200, 403, 403, 200, 403, 403, 403, 403],
     ),
     (
         "history is read-only",
@@ -318,6 +369,10 @@ PAGES = [
     ("imports list csv", "/imports/?export=csv", [200, 403, 403, 200, 403, 200, 403, 403]),
     ("history A block", "/history/block/{a.block.pk}/", [200, 200, 200, 200, 200, 200, 403, 200]),
     ("history B finding", "/history/finding/{b.finding.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
+    ("movement form A", "/facilities/{a.facility.pk}/movements/new/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("movement form B", "/facilities/{b.facility.pk}/movements/new/", [200, 403, 404, 404, 403, 403, 403, 404]),
+    ("deactivate form A", "/cells/{a.cell.pk}/deactivate/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    ("reactivate form B", "/cells/{b.cell.pk}/reactivate/", [200, 403, 404, 404, 403, 403, 403, 404]),
     ("cert requests", "/certification/", [200, 200, 200, 200, 200, 200, 403, 200]),
     ("cert request A", "/certification/{a.request.pk}/", [200, 200, 200, 200, 200, 200, 403, 200]),
     ("cert request B", "/certification/{b.request.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
