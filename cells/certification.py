@@ -23,7 +23,7 @@ from facilities import decisions
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
 from .models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
-from .movements import Move, apply_moves, check_moves, lock_cells, parse_plan
+from .movements import Move, apply_moves, check_moves, lock_cells, parse_plan, summarise_plan
 from .selectors import capacity_aggregates
 from .tasks import schedule_recalculation
 
@@ -301,10 +301,14 @@ def _locked_request(request: CertificationRequest) -> CertificationRequest:
     return current
 
 
-def _close(request: CertificationRequest, status: str, user: "User", note: str) -> None:
+def _close(request: CertificationRequest, status: str, user: "User", note: str, record: dict | None = None) -> None:
     request.status, request.decided_by, request.decided_at = status, user, timezone.now()
     request.decision_note = note
-    save_changes(request, ["status", "decided_by", "decided_at", "decision_note"], user=user)
+    fields = ["status", "decided_by", "decided_at", "decision_note"]
+    if record is not None:
+        request.decision_record = record
+        fields.append("decision_record")
+    save_changes(request, fields, user=user)
     request.lines.update(pending=False)
 
 
@@ -327,6 +331,7 @@ def approve(
     current = _locked_request(request)
     decisions.check_may_decide_certification(user, current.facility.region_id, current.requested_by_id)
     check_version(current, expected_version)
+    record = decision_record(current)
     ensure_baseline(current.facility, user=None, is_demo=current.is_demo)
     lines = list(current.lines.order_by("cell_id"))
     moves = parse_plan(current.movement_plan)
@@ -380,14 +385,14 @@ def approve(
     for line in lines:
         if line.action == Action.DECOMMISSION:
             cell = cells[line.cell_id]
-            cell.status, cell.occupancy = Cell.Status.DECOMMISSIONED, 0
-            save_changes(cell, ["status", "occupancy"], user=user, reason=reason)
+            cell.status, cell.occupancy, cell.certified_capacity = Cell.Status.DECOMMISSIONED, 0, None
+            save_changes(cell, ["status", "occupancy", "certified_capacity"], user=user, reason=reason)
     if current.project is not None:
         block = lock(ResidentialBlock.objects.all(), current.project.block_id)
         if block.accommodation_type != ResidentialBlock.Accommodation.CELL:
             block.accommodation_type = ResidentialBlock.Accommodation.CELL
             save_changes(block, ["accommodation_type"], user=user, reason=reason)
-    _close(current, CertificationRequest.Status.APPROVED, user, note)
+    _close(current, CertificationRequest.Status.APPROVED, user, note, record)
     certificate = issue_certificate(current.facility, user=user, request=current, is_demo=current.is_demo)
     schedule_recalculation(current.facility_id)
     return certificate
@@ -405,7 +410,7 @@ def reject(
         raise ValidationError({"note": [_("Give the reason for the rejection.")]})
     current = _locked_request(request)
     check_version(current, expected_version)
-    _close(current, CertificationRequest.Status.REJECTED, user, note.strip())
+    _close(current, CertificationRequest.Status.REJECTED, user, note.strip(), decision_record(current))
     return current
 
 
@@ -464,15 +469,44 @@ def proposed_measurements(line: CertificationLine, persons: int | None = None) -
     }
 
 
-def proposed_results(request: CertificationRequest, profiles=None) -> dict[int, list[dict] | None]:
+def decision_record(request: CertificationRequest) -> dict:
+    """What the reviewer saw when deciding ``request`` (read under its lock, before anything changes): the
+    lines' results (proposed_results, by line id as text) and the movement plan per room
+    (movements.summarise_plan, with the counts of that moment). Kept on the decided request, so that its page
+    shows the figures it was decided on, not today's."""
+    results = proposed_results(request, live=True)
+    return {
+        "decided_on": timezone.localdate().isoformat(),
+        "results": {str(pk): value for pk, value in results.items()},
+        "plan": summarise_plan(request.movement_plan or []),
+    }
+
+
+def plan_rows(request: CertificationRequest) -> list[dict]:
+    """The request's movement plan per room (movements.summarise_plan's rows): as it stood when the request
+    was decided (its decision record), else with today's counts."""
+    record = request.decision_record or {}
+    if request.status != CertificationRequest.Status.PENDING and "plan" in record:
+        return record["plan"]
+    return summarise_plan(request.movement_plan or [])
+
+
+def proposed_results(
+    request: CertificationRequest, profiles=None, *, live: bool = False
+) -> dict[int, list[dict] | None]:
     """Each line's compliance under every active profile (or ``profiles``) on the measurements it proposes
     (proposed_measurements, the occupancy after the request's movement plan), by the engine's rule
     expressions (design_check.evaluate_measurements: one query per line), so that the reviewer sees each
     cell's result before deciding: ``{line.id: [{"code", "title", "verified", "status", "rules": [...]},
     ...]}``; None for a decommissioning (the room leaves the record) and for every line when no profile is
-    active. Reads ``request.lines`` (with their cells)."""
+    active. Reads ``request.lines`` (with their cells). A decided request (unless ``live``) answers the
+    results it was decided on (its decision record; none for a withdrawn one): the cells have changed since."""
     from .compliance.design_check import evaluate_measurements
     from .models import StandardProfile
+
+    if request.status != CertificationRequest.Status.PENDING and not live:
+        recorded = (request.decision_record or {}).get("results", {})
+        return {line.pk: recorded.get(str(line.pk)) for line in request.lines.all()}
 
     if profiles is None:
         profiles = list(StandardProfile.objects.filter(is_active=True).order_by("position", "code"))

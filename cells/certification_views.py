@@ -25,7 +25,6 @@ from facilities.models import AccommodationType, Facility
 from . import certification
 from .filters import CertificationRequestFilter
 from .models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
-from .movements import summarise_plan
 
 Action = CertificationLine.Action
 
@@ -250,7 +249,7 @@ def request_detail(request, pk):
             "may_withdraw": may_withdraw,
             "may_resubmit": may_resubmit,
             "resubmit_error": resubmit_error,
-            "plan": summarise_plan(target.movement_plan or []),
+            "plan": certification.plan_rows(target),
             "why_not": why_not if pending and why_not and decisions.may_review_certification(request.user) else None,
             "certificate": getattr(target, "certificate", None) if target.status == "approved" else None,
         },

@@ -495,8 +495,11 @@ class CertificationRequest(Versioned):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, validators=FREE_TEXT.validators())
+    # What the reviewer saw when deciding: each line's results and the plan with the counts of that moment
+    # (cells.certification.decision_record), so that a decided request shows what it was decided on.
+    decision_record = models.JSONField(_("figures at the decision"), default=dict, blank=True, editable=False)
     is_demo = models.BooleanField(_("generated demo data"), default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["decision_record"])
 
     objects = CertificationRequestQuerySet.as_manager()
 

@@ -424,9 +424,10 @@ def describe_moves(movements: Iterable[Movement]) -> str:
 
 def summarise_plan(plan: Iterable[dict]) -> list[dict]:
     """A stored movement plan (parse_plan's shape) per room giving persons, as a reviewer reads it: one row
-    ``{"cell": Cell, "persons_now": persons, "leaving": persons, "after": persons, "to_cells": [numbers]}``
-    per source room, in the order the plan names them. Persons now are the room's count as stored today
-    (the plan was checked against the count when it was confirmed; approval checks it again). Reads only."""
+    ``{"cell": id, "number", "block": block name, "persons_now": persons, "leaving": persons, "after": persons,
+    "to_cells": [numbers]}`` per source room, in the order the plan names them (JSON-ready: a decided request
+    keeps it). Persons now are the room's count as stored today (the plan was checked against the count when
+    it was confirmed; approval checks it again). Reads only."""
     moves = parse_plan(plan)
     ids = {m.from_cell for m in moves} | {m.to_cell for m in moves}
     cells = Cell.objects.filter(pk__in=ids).select_related("block").in_bulk()
@@ -436,7 +437,15 @@ def summarise_plan(plan: Iterable[dict]) -> list[dict]:
         if source is None or target is None:
             continue
         row = rows.setdefault(
-            source.pk, {"cell": source, "persons_now": source.occupancy or 0, "leaving": 0, "to_cells": []}
+            source.pk,
+            {
+                "cell": source.pk,
+                "number": source.number,
+                "block": source.block.name,
+                "persons_now": source.occupancy or 0,
+                "leaving": 0,
+                "to_cells": [],
+            },
         )
         row["leaving"] += move.persons
         row["to_cells"].append(target.number)

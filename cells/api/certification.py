@@ -27,7 +27,6 @@ from rest_framework.views import APIView
 from cells import certification
 from cells.filters import CertificationRequestFilter
 from cells.models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
-from cells.movements import summarise_plan
 from core.bounds import FREE_TEXT
 from core.http import IF_MATCH, STALE_EXAMPLE, set_etag, with_if_match_version
 from core.parsers import SafeJSONParser
@@ -238,9 +237,9 @@ class PlanRoomSerializer(serializers.Serializer):
     """One room giving persons in a request's movement plan: the cell (id, number, block), its persons now
     (the count stored today), the persons leaving on approval and after, and the cells they move into."""
 
-    cell = serializers.IntegerField(source="cell.pk")
-    number = serializers.CharField(source="cell.number")
-    block = serializers.CharField(source="cell.block.name")
+    cell = serializers.IntegerField()
+    number = serializers.CharField()
+    block = serializers.CharField()
     persons_now = serializers.IntegerField()
     leaving = serializers.IntegerField()
     after = serializers.IntegerField()
@@ -260,7 +259,7 @@ class RequestDetailSerializer(RequestSerializer):
 
     @extend_schema_field(PlanRoomSerializer(many=True))
     def get_plan(self, request) -> list:
-        return PlanRoomSerializer(summarise_plan(request.movement_plan or []), many=True).data
+        return PlanRoomSerializer(certification.plan_rows(request), many=True).data
 
 
 class ResubmitSerializer(StrictInputMixin, serializers.Serializer):

@@ -147,3 +147,47 @@ def test_a_rejected_request_is_submitted_again_with_its_lines_and_plan(world):
     assert response.json()["reason"] == "counted again"
     assert CertificationRequest.objects.filter(status="pending").count() == 1
     assert world.clients["reviewer_a"].post(f"/api/v1/certification-requests/{second.pk}/resubmit/").status_code == 403
+
+
+def test_a_decided_request_shows_the_figures_it_was_decided_on(world):
+    editor, reviewer = world.users["editor_a"], world.users["reviewer_a"]
+    crowded = world.a.crowded
+    (new,) = _drafts(world.a.cell_block, 1)
+    request = certification.open_request(
+        user=editor,
+        facility=world.a.facility,
+        reason="one new single cell",
+        lines=[{"cell": new, "action": "bring_into_use", "certified_capacity": 1}],
+        movement_plan=[{"from_cell": crowded.pk, "to_cell": new.pk, "persons": 1}],
+    )
+    before = world.clients["reviewer_a"].get(f"/api/v1/certification-requests/{request.pk}/").json()
+    certification.approve(user=reviewer, request=request)
+    after = world.clients["reviewer_a"].get(f"/api/v1/certification-requests/{request.pk}/").json()
+    # Today E1 holds 49 and the new cell 1: re-applying the plan would read 49 -> 48 and 2 persons in a single
+    # cell (non-compliant); the decided request keeps 50 -> 49 and the results the reviewer saw.
+    assert (
+        after["plan"]
+        == before["plan"]
+        == [
+            {
+                "cell": crowded.pk,
+                "number": "E1",
+                "block": "Dormitory 2",
+                "persons_now": 50,
+                "leaving": 1,
+                "after": 49,
+                "to_cells": ["N1"],
+            }
+        ]
+    )
+    assert [line["compliance"] for line in after["lines"]] == [line["compliance"] for line in before["lines"]]
+    assert {p["status"] for p in after["lines"][0]["compliance"]} == {"compliant"}
+    decommissioned = certification.open_request(
+        user=editor,
+        facility=world.a.facility,
+        reason="close it",
+        lines=[{"cell": world.a.room, "action": "decommission"}],
+    )
+    certification.approve(user=reviewer, request=decommissioned)
+    world.a.room.refresh_from_db()
+    assert (world.a.room.status, world.a.room.certified_capacity) == ("decommissioned", None)
