@@ -77,6 +77,9 @@ def block_detail(request, pk):
             "rows": [(cell, rule_outcomes(cell, rules)) for cell in page],
             "can_edit": can_edit,
             "allowed": facility_services.allowed_transitions(project) if project else [],
+            "requests": (
+                project.certification_requests.order_by("-requested_at", "-id") if project is not None else []
+            ),
         },
     )
 
@@ -97,6 +100,18 @@ def completion_form(request, pk):
 
     project = project_for(request, pk)
     facility_services.check_can_edit_project(request.user, project)
+    if project.status != ConversionProject.Status.COMPLETED and ConversionProject.Status.COMPLETED not in (
+        facility_services.allowed_transitions(project)
+    ):
+        messages.warning(
+            request,
+            _(
+                "This project's status is %(status)s: it is completed from commissioning. Record its progress first "
+                "(status commissioning), then complete it and register the new cells."
+            )
+            % {"status": project.get_status_display()},
+        )
+        return redirect("block-detail", project.block_id)
     today = timezone.localdate()
     initial = {
         "version": project.version,

@@ -429,8 +429,21 @@ def test_a_stale_completion_page_writes_nothing_and_shows_both_values(client, wo
 
 def test_the_completion_pages_three_state_selects_refuse_other_values(client, world):
     client.force_login(world.users["editor_a"])
+    ConversionProject.objects.filter(pk=world.a.project.pk).update(status="commissioning")
     page = client.post(
         f"/conversions/{world.a.project.pk}/complete/", completion_form(1, has_natural_light="perhaps")
     ).content.decode()
     assert "Select yes, no or unknown." in page
-    assert ConversionProject.objects.get(pk=world.a.project.pk).status == "construction"
+    assert ConversionProject.objects.get(pk=world.a.project.pk).status == "commissioning"
+
+
+def test_the_completion_page_opens_from_commissioning_and_says_so_before(client, world):
+    client.force_login(world.users["editor_a"])
+    url = f"/conversions/{world.a.project.pk}/complete/"
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(f"/blocks/{world.a.block.pk}/", 302)]
+    page = response.content.decode()
+    assert "This project&#x27;s status is construction: it is completed from commissioning." in page
+    assert "opens once it is in commissioning: record its progress first." in page
+    ConversionProject.objects.filter(pk=world.a.project.pk).update(status="commissioning")
+    assert client.get(url).status_code == 200

@@ -344,7 +344,8 @@ PAGES = [
     ("facility B", "/facilities/{b.facility.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
     ("block B", "/blocks/{b.block.pk}/", [200, 200, 404, 404, 200, 200, 403, 404]),
     ("progress form A", "/conversions/{a.project.pk}/progress/", [200, 403, 403, 200, 403, 403, 403, 403]),
-    ("completion form A", "/conversions/{a.project.pk}/complete/", [200, 403, 403, 200, 403, 403, 403, 403]),
+    # In construction: an editor of the region is sent to the block page, which says to record progress first.
+    ("completion form A", "/conversions/{a.project.pk}/complete/", [302, 403, 403, 302, 403, 403, 403, 403]),
     ("progress form B", "/conversions/{b.project.pk}/progress/", [200, 403, 404, 404, 403, 403, 403, 404]),
     ("cell edit A", "/cells/{a.cell.pk}/edit/", [200, 403, 403, 200, 403, 403, 403, 403]),
     ("cell edit B", "/cells/{b.cell.pk}/edit/", [200, 403, 404, 404, 403, 403, 403, 404]),
