@@ -34,9 +34,14 @@ Action = CertificationLine.Action
 
 
 def certificate_columns() -> list[Column]:
-    """The columns of a certificate's file: block, number, type, living space (m²), annex, design and
-    certified capacity (persons), in use; the headers in the request's language."""
+    """The columns of a certificate's file: the certificate (institution, version, issued, approver), block,
+    number, type, living space (m²), annex, design and certified capacity (persons), in use, and whether the
+    rows are generated demo data; the headers in the request's language."""
     return [
+        Column(_("Institution")),
+        Column(_("Certificate version"), "number"),
+        Column(_("Issued at")),
+        Column(_("Approved by")),
         Column(_("Block")),
         Column(_("Number")),
         Column(_("Accommodation type")),
@@ -45,6 +50,7 @@ def certificate_columns() -> list[Column]:
         Column(_("Design capacity (persons)"), "number"),
         Column(_("Certified capacity (persons)"), "number"),
         Column(_("In use"), "bool"),
+        Column(_("Generated demo data"), "bool"),
     ]
 
 
@@ -54,10 +60,17 @@ def export_certificate(certificate: CellCertificate, fmt: str):
     persons). Text is neutralised (a block or number starting with = + - @ is prefixed with '), numbers
     stay numbers. The file is named ``<facility code>-certificate-v<number>``."""
     labels = {key: str(label) for key, label in AccommodationType.choices}
+    head = [
+        certificate.facility.code,
+        certificate.number,
+        f"{timezone.localtime(certificate.issued_at):%Y-%m-%d %H:%M}",
+        certificate.approved_by.get_username() if certificate.approved_by else _("baseline (no approval)"),
+    ]
 
     def rows():
         for line in certificate.lines.order_by("block_name", "number", "id").iterator():
             yield [
+                *head,
                 line.block_name,
                 line.number,
                 labels.get(line.accommodation_type, line.accommodation_type),
@@ -66,8 +79,10 @@ def export_certificate(certificate: CellCertificate, fmt: str):
                 line.design_capacity,
                 line.certified_capacity,
                 line.operational,
+                certificate.is_demo,
             ]
         yield [
+            *head,
             _("Total: %(cells)s cells; operational capacity %(places)s persons")
             % {"cells": certificate.cells, "places": certificate.places_operational},
             "",
@@ -77,6 +92,7 @@ def export_certificate(certificate: CellCertificate, fmt: str):
             certificate.places_design,
             certificate.places_certified,
             None,
+            certificate.is_demo,
         ]
 
     name = f"{certificate.facility.code}-certificate-v{certificate.number}"

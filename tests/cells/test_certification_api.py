@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from cells.models import Cell, CellCertificate, CertificationRequest, StandardProfile
 from tests.factories import BlockFactory, CellFactory
@@ -235,7 +236,13 @@ def test_certificate_download_is_spreadsheet_safe(world):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    issued = f"{timezone.localtime(CellCertificate.objects.get(facility=world.a.facility, number=1).issued_at):%Y-%m-%d %H:%M}"
+    head = ["F-A", "1", issued, "baseline (no approval)"]
     assert rows[0] == [
+        "Institution",
+        "Certificate version",
+        "Issued at",
+        "Approved by",
         "Block",
         "Number",
         "Accommodation type",
@@ -244,9 +251,10 @@ def test_certificate_download_is_spreadsheet_safe(world):
         "Design capacity (persons)",
         "Certified capacity (persons)",
         "In use",
+        "Generated demo data",
     ]
-    assert rows[1] == ['\'=HYPERLINK("x")', "'+1", "single-occupancy cell", "7.25", "yes", "1", "1", "yes"]
-    assert rows[-1] == ["Total: 4 cells; operational capacity 42 persons", "", "", "", "", "82", "82", ""]
+    assert rows[1] == [*head, '\'=HYPERLINK("x")', "'+1", "single-occupancy cell", "7.25", "yes", "1", "1", "yes", "no"]
+    assert rows[-1] == [*head, "Total: 4 cells; operational capacity 42 persons", "", "", "", "", "82", "82", "", "no"]
     xlsx = world.clients["api_client"].get(f"{base}?export=xlsx")
     assert xlsx.status_code == 200
     sheet = zipfile.ZipFile(io.BytesIO(b"".join(xlsx.streaming_content))).read("xl/worksheets/sheet1.xml").decode()

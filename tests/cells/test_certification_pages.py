@@ -117,8 +117,9 @@ def test_approval_from_the_page_issues_the_next_version(client, world):
     assert "superseded" in detail
     download = client.get(f"/facilities/{world.a.facility.pk}/certificates/2/?export=csv")
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
-    assert [row[1] for row in rows[1:-1]] == ["C-A", "D1", "E1"]
-    assert rows[2][6] == "30" and rows[-1][5:7] == ["81", "71"]
+    assert [row[5] for row in rows[1:-1]] == ["C-A", "D1", "E1"]
+    assert rows[1][:4] == ["F-A", "2", f"{timezone.localtime(current.issued_at):%Y-%m-%d %H:%M}", "reviewer_a"]
+    assert rows[2][10] == "30" and rows[-1][9:11] == ["81", "71"]
     assert client.get(f"/facilities/{world.a.facility.pk}/certificates/2/?export=pdf").status_code == 400
 
 
