@@ -368,8 +368,8 @@ def save_cell(
 
 def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None) -> None:
     """The rules of a headcount of ``cell``: cells.bounds.OCCUPANCY (0-1000 persons), dated, not in the
-    future, not older than the count already recorded, not for a decommissioned room, and 0 for a draft or a
-    cell out of use (empty_until_in_use_message). Raises ValidationError."""
+    future, not older than the count already recorded, not for a decommissioned room, and 0 for a cell out of
+    use (empty_until_in_use_message). Raises ValidationError."""
     errors = {}
     if not bounds.OCCUPANCY.contains(occupancy):
         errors["occupancy"] = [
@@ -385,20 +385,17 @@ def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.
         ]
     if cell.status == Cell.Status.DECOMMISSIONED:
         errors["status"] = [_("This room or cell is decommissioned; it holds nobody.")]
-    elif cell.status in (Cell.Status.DRAFT, Cell.Status.DEACTIVATED) and occupancy:
+    elif cell.status == Cell.Status.DEACTIVATED and occupancy:
         errors["occupancy"] = [empty_until_in_use_message(cell)]
     if errors:
         raise ValidationError(errors)
 
 
 def empty_until_in_use_message(cell: Cell) -> str:
-    """The one message of persons counted in a cell that is not in use: a draft (not yet certified) or a
-    cell temporarily out of use holds nobody; persons arrive by a movement once it is in use."""
-    if cell.status == Cell.Status.DRAFT:
-        return _(
-            "A draft cell holds nobody (occupancy 0): persons move in by a movement once its certification "
-            "request is approved and it is in use."
-        )
+    """The one message of persons counted in a cell temporarily out of use: it holds nobody; persons arrive
+    by a movement once it is back in use. (A draft may carry a first count, e.g. from a survey import: it is
+    counted nowhere until the approval of its certification request brings it in, which the request's page
+    shows before the decision.)"""
     return _("A cell out of use holds nobody (occupancy 0): bring it back into use first, then move persons in.")
 
 
@@ -442,7 +439,7 @@ def update_headcount(
 # like every history value). The movements, the rooms' decommissioning and the block's conversion are
 # written by the approval of the certification request (cells.certification.approve, REASON_APPROVED).
 REASON_REGISTERED = "registered as a draft by the completion of the block's conversion, awaiting certification"
-REASON_REQUEST = "completion of the conversion of block %(block)s (project #%(project)s)"
+REASON_REQUEST = "completion of the conversion of %(block)s (project #%(project)s)"
 
 
 def check_can_complete(user: "User | AnonymousUser", project: ConversionProject) -> None:

@@ -26,7 +26,7 @@ def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
     headline = summary["headline"]
     specs = [
         ("population", "persons", _("persons held"), "", summary["population"]),
-        ("places", "places", _("places (design capacity)"), "", summary["places"]),
+        ("places", "places", _("places in use (design capacity)"), "", summary["places"]),
         ("occupancy", "occupancy_rate", _("occupancy rate"), "%", summary["occupancy_rate"]),
         (
             "single",

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.db.models.functions import Now
 
-from cells.models import Cell
+from cells.models import Cell, CertificationLine, CertificationRequest, Movement
 from facilities.models import ConversionProject, Facility, ResidentialBlock
 from inspections.models import Finding, Inspection
 from registers.models import ImportRecord
@@ -81,6 +81,34 @@ def twins(world):
         [ImportRecord(kind="cells", file_name="same.csv", user=world.users["admin"]) for _ in range(N)]
     )
     ImportRecord.objects.update(created_at=Now())  # one timestamp for all
+    twin_cells = list(Cell.objects.filter(block=twin_block).order_by("id"))
+    requests = CertificationRequest.objects.bulk_create(
+        [
+            CertificationRequest(
+                facility=facilities[0], kind="capacity_change", reason="same", requested_by=world.users["editor_a"]
+            )
+            for _ in range(N)
+        ]
+    )
+    CertificationRequest.objects.update(requested_at=Now())
+    CertificationLine.objects.bulk_create(
+        [
+            CertificationLine(request=r, cell=c, action="change", certified_capacity=6, before_status="in_use")
+            for r, c in zip(requests, twin_cells, strict=True)
+        ]
+    )
+    Movement.objects.bulk_create(
+        [
+            Movement(
+                date=datetime.date(2026, 1, 1),
+                from_cell=twin_cells[0],
+                to_cell=twin_cells[1],
+                persons=1,
+                reason="same",
+            )
+            for _ in range(N)
+        ]
+    )
     return world
 
 
@@ -97,6 +125,8 @@ LISTS = {
     "inspections": (Inspection, ["date_start", "body", "type"]),
     "findings": (Finding, ["deadline", "severity", "status"]),
     "imports": (ImportRecord, ["created_at"]),
+    "certification-requests": (CertificationRequest, ["requested_at", "decided_at", "status"]),
+    "movements": (Movement, ["date", "persons"]),
 }
 
 
