@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.bounds import validate_free_text
 from core.exceptions import AlreadyDone, ConflictError
 from core.versioning import check_version, lock, save_changes
 from facilities import decisions
@@ -125,6 +126,8 @@ def _line_errors(cell: Cell, line: dict, planned_out: int) -> list[str]:
         if (capacity if capacity is not None else cell.certified_capacity) is None:
             errors.append(_("Give the certified capacity (persons) of new cell %(number)s.") % {"number": cell.number})
     elif action == Action.DECOMMISSION:
+        if capacity is not None or line.get("accommodation_type") or line.get("has_sanitary_annex") is not None:
+            errors.append(_("A decommissioning proposes no values: leave certified capacity, type and annex empty."))
         if cell.status not in Cell.CERTIFIED_STATUSES:
             errors.append(
                 _("Room %(number)s is not on the record (%(status)s).")
@@ -158,6 +161,24 @@ def _line_errors(cell: Cell, line: dict, planned_out: int) -> list[str]:
     if kind == AccommodationType.SINGLE and action != Action.DECOMMISSION:
         if (capacity if capacity is not None else cell.certified_capacity) not in (None, 1):
             errors.append(_("A single-occupancy cell is certified for exactly 1 person."))
+        if cell.design_capacity != 1:
+            errors.append(
+                _(
+                    "Cell %(number)s was built for %(design)s persons: a single-occupancy cell has a design capacity "
+                    "of 1 (register the new single cells instead)."
+                )
+                % {"number": cell.number, "design": cell.design_capacity if cell.design_capacity is not None else "?"}
+            )
+    if (
+        action != Action.DECOMMISSION
+        and capacity is not None
+        and cell.design_capacity is not None
+        and capacity > cell.design_capacity
+    ):
+        errors.append(
+            _("Cell %(number)s was built for %(design)s persons: it cannot be certified for %(capacity)s.")
+            % {"number": cell.number, "design": cell.design_capacity, "capacity": capacity}
+        )
     return errors
 
 
@@ -217,6 +238,11 @@ def open_request(
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = [_("Give the reason for the request.")]
+    else:
+        try:
+            validate_free_text(reason)
+        except ValidationError as error:
+            errors["reason"] = error.messages
     if not lines:
         errors["lines"] = [_("Name at least one cell.")]
     moves = parse_plan(movement_plan or [])
@@ -240,7 +266,7 @@ def open_request(
     if moves:
         arriving = {line["cell"].pk for line in lines if line["action"] == Action.BRING_INTO_USE}
         try:
-            check_moves(moves, cells, timezone.localdate(), arriving=arriving)
+            check_moves(moves, cells, timezone.localdate(), arriving=arriving, facility_id=facility.pk)
         except ValidationError as error:
             errors.update(error.message_dict)
     if errors:
@@ -288,7 +314,8 @@ def open_request(
 def _locked_request(request: CertificationRequest) -> CertificationRequest:
     current = lock(CertificationRequest.objects.select_related("facility", "requested_by", "decided_by"), request.pk)
     if current.status != CertificationRequest.Status.PENDING:
-        who = current.decided_by.get_username() if current.decided_by else _("the system")
+        decider = type(current.requested_by).objects.filter(pk=current.decided_by_id).first()  # read after the lock
+        who = decider.get_username() if decider else _("the system")
         raise AlreadyDone(
             _("This certification request is already %(status)s (%(user)s, %(date)s).")
             % {
@@ -331,6 +358,9 @@ def approve(
     current = _locked_request(request)
     decisions.check_may_decide_certification(user, current.facility.region_id, current.requested_by_id)
     check_version(current, expected_version)
+    # The facility's row before any cell: two approvals in one facility serialise here (the certificate's
+    # numbering needs it anyway) instead of deadlocking over cells, history and the facility.
+    Facility.objects.select_for_update(of=("self",)).filter(pk=current.facility_id).first()
     record = decision_record(current)
     ensure_baseline(current.facility, user=None, is_demo=current.is_demo)
     lines = list(current.lines.order_by("cell_id"))
@@ -354,9 +384,9 @@ def approve(
             cells[line.cell_id].status = Cell.Status.IN_USE
     try:
         if moves:
-            check_moves(moves, cells, date, arriving=arriving)
+            check_moves(moves, cells, date, arriving=arriving, facility_id=current.facility_id)
     except ValidationError as error:
-        errors += error.message_dict["movement_plan"]
+        errors += [message for messages in error.message_dict.values() for message in messages]
     if errors:
         raise ValidationError(
             {"request": [_("The cells changed since the request; it no longer applies: ") + " ".join(errors)]}
@@ -380,6 +410,17 @@ def approve(
             cell.has_sanitary_annex = line.has_sanitary_annex
             fields.append("has_sanitary_annex")
         if fields:
+            try:
+                cell.full_clean(exclude=["block", "number"], validate_unique=False)
+            except ValidationError as error:
+                raise ValidationError(
+                    {
+                        "request": [
+                            _("The request no longer applies to cell %(number)s: ") % {"number": cell.number}
+                            + " ".join(error.messages)
+                        ]
+                    }
+                ) from None
             save_changes(cell, fields, user=user, reason=reason)
     apply_moves(moves, cells, date=date, reason=reason, user=user, request=current)
     for line in lines:

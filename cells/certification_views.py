@@ -18,6 +18,7 @@ from core.bounds import FREE_TEXT
 from core.exceptions import ConflictError
 from core.export import Column, choice_field, csv_response, export_list, field, list_query, xlsx_response
 from core.forms import IntegerField, VersionedFormMixin, add_service_errors
+from core.validators import unencodable_reason
 from core.versioning import StaleVersion
 from facilities import decisions
 from facilities.models import AccommodationType, Facility
@@ -143,8 +144,8 @@ def request_list(request):
     if exported is not None:
         return exported
     facility = None
-    code = request.GET.get("facility")
-    if code:
+    code = filterset.form.cleaned_data.get("facility") if filterset.is_bound and filterset.is_valid() else None
+    if code and not unencodable_reason(code):
         facility = Facility.objects.visible_to(request.user).filter(code=code).first()
     return render(
         request,

@@ -76,26 +76,36 @@ def lock_cells(ids: Iterable[int]) -> dict[int, Cell]:
 
 
 def check_moves(
-    moves: list[Move], cells: dict[int, Cell], date: datetime.date, *, arriving: Iterable[int] = ()
+    moves: list[Move],
+    cells: dict[int, Cell],
+    date: datetime.date,
+    *,
+    arriving: Iterable[int] = (),
+    facility_id: int | None = None,
 ) -> None:
     """The rules of ``moves`` on ``date`` over the locked ``cells`` (by id): both cells exist, are of one
-    facility and in use (or, for a destination, among ``arriving``: drafts brought into use by the same
-    approval); the date is not in the future nor before either cell's count; no cell gives more persons
-    than it holds after the earlier moves. Raises ValidationError ``{"movement_plan": [reasons]}``."""
+    facility (``facility_id`` when given: a cell elsewhere is "no such cell", nothing of it is said) and in
+    use (or, for a destination, among ``arriving``: drafts brought into use by the same approval); the date
+    is not in the future nor before either cell's count; no room gives more persons than it holds (persons
+    moving in by earlier lines count). Raises ValidationError ``{"date": [...], "movement_plan": [...]}``."""
     errors: list[str] = []
+    date_errors: list[str] = []
     if date is None:
-        errors.append(_("Give the date of the movement."))
+        date_errors.append(_("Give the date of the movement."))
     elif is_in_future(date):
-        errors.append(future_message())
+        date_errors.append(future_message())
     arriving = set(arriving)
+    if facility_id is not None:
+        cells = {pk: cell for pk, cell in cells.items() if cell.block.facility_id == facility_id}
     held = {pk: cell.occupancy or 0 for pk, cell in cells.items()}
     facilities = {cell.block.facility_id for cell in cells.values()}
     if len(facilities) > 1:
         errors.append(_("Persons move between cells of one institution."))
+    overdrawn: dict[int, int] = {}  # room id -> the first line that takes more than it holds
     for index, move in enumerate(moves, start=1):
         source, target = cells.get(move.from_cell), cells.get(move.to_cell)
         if source is None or target is None:
-            errors.append(_("Line %(line)s: no such cell.") % {"line": index})
+            errors.append(_("Line %(line)s: no such cell in this institution.") % {"line": index})
             continue
         if source.status != Cell.Status.IN_USE:
             errors.append(
@@ -114,9 +124,16 @@ def check_moves(
                     % {"line": index, "number": cell.number, "date": f"{cell.occupancy_date:%Y-%m-%d}"}
                 )
         if held[move.from_cell] < move.persons:
-            errors.append(holds_message(index, source.number, held[move.from_cell], move.persons))
+            overdrawn.setdefault(move.from_cell, index)
         held[move.from_cell] -= move.persons
         held[move.to_cell] += move.persons
+    for pk, index in overdrawn.items():
+        leaving = sum(m.persons for m in moves if m.from_cell == pk)
+        errors.append(holds_message(index, cells[pk].number, cells[pk].occupancy or 0, leaving))
+    if date_errors:
+        raise ValidationError(
+            {"date": date_errors, **({"movement_plan": list(dict.fromkeys(errors))} if errors else {})}
+        )
     if errors:
         raise ValidationError({"movement_plan": list(dict.fromkeys(errors))})
 

@@ -4,6 +4,7 @@ confirmed ``movement_plan``, the completion's answer naming its certification re
 their own (``GET/POST /api/v1/movements/``)."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -264,9 +265,14 @@ class MovementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer = MovementWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic():
-            done = movements.move_persons(
-                user=request.user, moves=data["moves"], date=data["date"], reason=data["reason"]
-            )
+        try:
+            with transaction.atomic():
+                done = movements.move_persons(
+                    user=request.user, moves=data["moves"], date=data["date"], reason=data["reason"]
+                )
+        except ValidationError as error:  # the service names the plan "movement_plan"; this body calls it "moves"
+            raise ValidationError(
+                {("moves" if key == "movement_plan" else key): value for key, value in error.message_dict.items()}
+            ) from None
         rows = self.get_queryset().filter(pk__in=[m.pk for m in done]).order_by("id")
         return Response(MovementSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)

@@ -65,14 +65,14 @@ def test_a_refused_movement_writes_nothing(world, cells):
     }
     response = client.post("/api/v1/movements/", too_many, format="json")
     assert response.status_code == 400
-    assert response.json() == {"movement_plan": ["Line 1: room C-A holds 1 persons; 2 cannot move out of it."]}
+    assert response.json() == {"moves": ["Line 1: room C-A holds 1 person; 2 cannot move out of it."]}
     before_count = {
         "date": "2026-01-04",
         "reason": "x",
         "moves": [{"from_cell": crowded.pk, "to_cell": empty.pk, "persons": 1}],
     }
     response = client.post("/api/v1/movements/", before_count, format="json")
-    assert response.status_code == 400 and "was counted on 2026-01-05" in response.json()["movement_plan"][0]
+    assert response.status_code == 400 and "was counted on 2026-01-05" in response.json()["moves"][0]
     other = {
         "date": "2026-01-10",
         "reason": "x",
@@ -107,8 +107,17 @@ def test_the_page_previews_then_confirms_and_names_the_movement(client, world, c
     assert client.get(url).status_code == 200
     data = {"date": "2026-01-10", "reason": "repairs", "from_0": crowded.pk, "to_0": empty.pk, "persons_0": 1}
     page = client.post(url, {**data, "preview": ""}).content.decode()
-    assert '<th scope="row">Dormitory 2 / E1</th><td class="num">50</td><td class="num">49</td>' in page
-    assert '<th scope="row">Cells / C-2</th><td class="num">0</td><td class="num">1</td>' in page
+    assert (
+        '<th scope="row">Dormitory 2 / E1</th><td class="num">50</td><td class="num">49 <span class="badge overdue">'
+        'above certified capacity</span></td><td class="num">40</td>' in page
+    )
+    assert '<th scope="row">Cells / C-2</th><td class="num">0</td><td class="num">1</td><td class="num">1</td>' in page
+    assert page.count("above certified capacity") == 1  # E1 holds 49 persons in 40 certified places
+    crowding = client.post(url, {**data, "persons_0": 2, "preview": ""}).content.decode()
+    assert (
+        '<td class="num">2 <span class="badge overdue">above certified capacity</span></td><td class="num">1</td>'
+        in crowding
+    )
     assert Movement.objects.count() == 0 and Cell.objects.get(pk=crowded.pk).occupancy == 50
     response = client.post(url, {**data, "confirm": ""}, follow=True)
     text = response.content.decode()
