@@ -170,3 +170,20 @@ def test_request_page_with_a_new_cell_and_a_decommissioning(client, world):
     current = CellCertificate.objects.get(facility=world.a.facility, number=2)
     # D1 (40 places, not operational) leaves; N1 (1 place, in use) comes: 3 cells, 42 certified, 42 operational.
     assert (current.cells, current.places_certified, current.places_operational) == (3, 42, 42)
+
+
+def test_the_navigation_tells_a_reviewer_how_many_requests_await_them(client, world):
+    from cells import certification
+
+    certification.open_request(
+        user=world.users["editor_a"],
+        facility=world.a.facility,
+        reason="fewer places",
+        lines=[{"cell": world.a.crowded, "action": "change", "certified_capacity": 30}],
+    )
+    client.force_login(world.users["reviewer_a"])
+    page = client.get("/").content.decode()
+    assert 'href="/certification/?status=pending">Certification <span class="badge"' in page
+    assert 'awaiting your decision">1</span>' in page
+    client.force_login(world.users["reviewer_b"])  # another region: nothing awaits
+    assert 'href="/certification/">Certification</a>' in client.get("/").content.decode()
