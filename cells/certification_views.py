@@ -282,14 +282,22 @@ class RequestForm(forms.Form):
     ``c<id>_type``, ``c<id>_annex``) an action (none: the cell is not on the request) and the proposed
     values (empty: unchanged), and the reason. The cells: those on the record and the drafts."""
 
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), validators=FREE_TEXT.validators()
+    )
 
     def __init__(self, *args, cells, **kwargs):
         super().__init__(*args, **kwargs)
         self.cells = cells
         for cell in cells:
+            # A draft can only be brought into use; a cell on the record changed or decommissioned.
+            actions = (
+                [Action.BRING_INTO_USE] if cell.status == Cell.Status.DRAFT else [Action.CHANGE, Action.DECOMMISSION]
+            )
             self.fields[f"c{cell.pk}_action"] = forms.ChoiceField(
-                label=_("Action"), choices=ACTION_CHOICES, required=False
+                label=_("Action"),
+                choices=[("", "—"), *((a.value, a.label) for a in actions)],
+                required=False,
             )
             self.fields[f"c{cell.pk}_capacity"] = IntegerField(
                 label=_("Certified capacity (persons)"), min_value=1, max_value=1000, required=False
