@@ -255,18 +255,16 @@ def _cell_to_change(request, pk) -> Cell:
     return cell
 
 
-def deactivation_form(request, pk):
-    """Take a cell temporarily out of use (POST from the cell page; GET shows the form on its own page): the
-    form carries the cell's version; a stale submit writes nothing and shows what changed. Refusals (the
-    cell holds persons, is not in use, bad dates) are form errors."""
+def _cell_use_form(request, pk, form_class, service, done: str, *, reactivating: bool):
+    """The one flow of taking a cell out of use and bringing it back: the form carries the cell's version; a
+    stale submit writes nothing and shows what changed; the service's refusals (the cell holds persons, is
+    not in use, bad dates) are form errors; success names the cell (``done``) and returns to its page."""
     cell = _cell_to_change(request, pk)
-    form = DeactivationForm(request.POST or None, record=cell)
+    form = form_class(request.POST or None, record=cell)
     stale_rows = None
     if request.method == "POST" and form.is_valid():
         try:
-            cell_deactivation.deactivate(
-                user=request.user, cell=cell, expected_version=form.cleaned_data["version"], **form.values()
-            )
+            service(user=request.user, cell=cell, expected_version=form.cleaned_data["version"], **form.values())
         except ValidationError as error:
             add_service_errors(form, error)
         except StaleVersion as stale:
@@ -275,43 +273,25 @@ def deactivation_form(request, pk):
         except ConflictError as conflict:
             form.add_error(None, str(conflict))
         else:
-            messages.success(
-                request,
-                _("Cell %(number)s is out of use: it keeps its certified places and has no operational ones.")
-                % {"number": cell.number},
-            )
+            messages.success(request, done % {"number": cell.number})
             return redirect("cell-edit", cell.pk)
     return render(
         request,
         "cells/deactivation_form.html",
-        {"form": form, "cell": cell, "stale_rows": stale_rows, "reactivating": False},
+        {"form": form, "cell": cell, "stale_rows": stale_rows, "reactivating": reactivating},
     )
+
+
+def deactivation_form(request, pk):
+    """Take a cell temporarily out of use (POST from the cell page; GET shows the form on its own page)."""
+    done = _("Cell %(number)s is out of use: it keeps its certified places and has no operational ones.")
+    return _cell_use_form(request, pk, DeactivationForm, cell_deactivation.deactivate, done, reactivating=False)
 
 
 def reactivation_form(request, pk):
-    """Bring a deactivated cell back into use (POST from the cell page; GET: the form on its own page), as
-    deactivation_form."""
-    cell = _cell_to_change(request, pk)
-    form = ReactivationForm(request.POST or None, record=cell)
-    stale_rows = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            cell_deactivation.reactivate(
-                user=request.user, cell=cell, expected_version=form.cleaned_data["version"], **form.values()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except StaleVersion as stale:
-            stale_rows = show_stale(form, stale)
-            cell = cast(Cell, stale.instance)
-        else:
-            messages.success(request, _("Cell %(number)s is back in use.") % {"number": cell.number})
-            return redirect("cell-edit", cell.pk)
-    return render(
-        request,
-        "cells/deactivation_form.html",
-        {"form": form, "cell": cell, "stale_rows": stale_rows, "reactivating": True},
-    )
+    """Bring a deactivated cell back into use (POST from the cell page; GET: the form on its own page)."""
+    done = _("Cell %(number)s is back in use.")
+    return _cell_use_form(request, pk, ReactivationForm, cell_deactivation.reactivate, done, reactivating=True)
 
 
 # ---------------------------------------------------------------------------------------------------
