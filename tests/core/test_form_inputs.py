@@ -127,6 +127,7 @@ def test_the_progress_and_completion_pages_show_iso_dates(client, world, languag
     page = client.get(f"/conversions/{project.pk}/progress/").content.decode()
     data = form_data(page, "actual_start")
     assert data["actual_start"] == "2025-03-01" and data["date"] != ""
+    type(project).objects.filter(pk=project.pk).update(status="commissioning")  # completion opens from there
     page = client.get(f"/conversions/{project.pk}/complete/").content.decode()
     data = form_data(page, "actual_end")
     assert data["date"] != "" and data["actual_end"] != ""
