@@ -61,6 +61,7 @@ def export_certificate(certificate: CellCertificate, fmt: str):
     persons). Text is neutralised (a block or number starting with = + - @ is prefixed with '), numbers
     stay numbers. The file is named ``<facility code>-certificate-v<number>``."""
     labels = {key: str(label) for key, label in AccommodationType.choices}
+    demo = certificate.is_demo or certificate.facility.is_demo  # a certificate of a demo institution is demo data
     head = [
         certificate.facility.code,
         certificate.number,
@@ -80,7 +81,7 @@ def export_certificate(certificate: CellCertificate, fmt: str):
                 line.design_capacity,
                 line.certified_capacity,
                 line.operational,
-                certificate.is_demo,
+                demo,
             ]
         yield [
             *head,
@@ -93,7 +94,7 @@ def export_certificate(certificate: CellCertificate, fmt: str):
             certificate.places_design,
             certificate.places_certified,
             None,
-            certificate.is_demo,
+            demo,
         ]
 
     name = f"{certificate.facility.code}-certificate-v{certificate.number}"

@@ -100,6 +100,12 @@ def completion_form(request, pk):
 
     project = project_for(request, pk)
     facility_services.check_can_edit_project(request.user, project)
+    if project.status == ConversionProject.Status.COMPLETED and request.method == "GET":
+        try:
+            cell_services.check_can_complete(request.user, project)
+        except AlreadyDone as done:  # says when and by whom; the block page lists its certification requests
+            messages.info(request, str(done))
+        return redirect("block-detail", project.block_id)
     if project.status != ConversionProject.Status.COMPLETED and ConversionProject.Status.COMPLETED not in (
         facility_services.allowed_transitions(project)
     ):

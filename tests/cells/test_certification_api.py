@@ -264,3 +264,16 @@ def test_certificate_download_is_spreadsheet_safe(world):
     assert (
         world.clients["prosecutor"].get(f"/api/v1/facilities/{world.a.facility.pk}/certificates/2/").status_code == 404
     )
+
+
+def test_a_demo_institution_s_certificate_is_labelled_demo_on_every_row(world):
+    from cells import certification
+
+    type(world.a.facility).objects.filter(pk=world.a.facility.pk).update(is_demo=True)
+    certification.ensure_baseline(world.a.facility)
+    response = world.clients["prosecutor"].get(
+        f"/api/v1/facilities/{world.a.facility.pk}/certificates/1/download/?export=csv"
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][-1] == "Generated demo data"
+    assert [row[-1] for row in rows[1:]] == ["yes"] * (len(rows) - 1) and len(rows) == 5

@@ -208,6 +208,13 @@ def test_a_second_completion_is_409_naming_when_and_by_whom(world):
         )
     assert Cell.objects.count() == cells
     assert ProgressUpdate.objects.filter(project=project, status="completed").count() == 1
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(world.users["editor_a"])
+    response = browser.get(f"/conversions/{project.pk}/complete/", follow=True)  # no form: the block page says why
+    assert response.redirect_chain == [(f"/blocks/{project.block_id}/", 302)]
+    assert f"This project was completed on {TODAY:%Y-%m-%d} by editor_a" in response.content.decode()
     project.refresh_from_db()
     with pytest.raises(AlreadyDone):
         services.complete_conversion(
