@@ -5,9 +5,10 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .validators import number_text_error
@@ -98,17 +99,32 @@ def portal_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | 
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Attach a service's ValidationError to ``form``: per field where the form has it, else to the form."""
+    """Attach a service's ValidationError to ``form``: per field where the form has it, else to the form,
+    named by the label of the form's model field of that name when there is one (translated: "Occupancy
+    (persons): ..."), else as the service's message alone (never an internal key such as
+    ``movement_plan``)."""
     if hasattr(error, "error_dict"):
+        model = getattr(getattr(form, "_meta", None), "model", None)
         for field, messages in error.message_dict.items():
             if field in form.fields:
                 form.add_error(field, messages)
             elif field.endswith("__all__"):
                 form.add_error(None, messages)
             else:
-                form.add_error(None, [f"{field}: {m}" for m in messages])
+                label = _model_label(model, field)
+                form.add_error(None, [f"{label}: {m}" if label else m for m in messages])
     else:
         form.add_error(None, error.messages)
+
+
+def _model_label(model: type | None, name: str) -> str:
+    """The verbose name of ``model``'s field ``name``, capitalised; "" when there is none."""
+    if model is None:
+        return ""
+    try:
+        return capfirst(str(model._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:  # also a key such as "cells[2].number"
+        return ""
 
 
 class ServiceValidatedModelForm(forms.ModelForm):
