@@ -117,7 +117,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _model_label(model: type | None, name: str) -> str:
+def _model_label(model: "type[models.Model] | None", name: str) -> str:
     """The verbose name of ``model``'s field ``name``, capitalised; "" when there is none."""
     if model is None:
         return ""
