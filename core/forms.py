@@ -122,9 +122,10 @@ def _model_label(model: "type[models.Model] | None", name: str) -> str:
     if model is None:
         return ""
     try:
-        return capfirst(str(model._meta.get_field(name).verbose_name))
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:  # also a key such as "cells[2].number"
         return ""
+    return capfirst(str(getattr(field, "verbose_name", "") or ""))
 
 
 class ServiceValidatedModelForm(forms.ModelForm):
