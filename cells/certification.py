@@ -464,16 +464,21 @@ def may_withdraw(user: "User", request: CertificationRequest) -> bool:
     return user.pk == request.requested_by_id and decisions.may_request_certification(user, request.facility.region_id)
 
 
+def check_may_withdraw(user: "User", request: CertificationRequest) -> None:
+    """Raise PermissionDenied (one message: service, API and page) unless may_withdraw(user, request)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not may_withdraw(user, request):
+        raise PermissionDenied(_("Only the requester or an administrator withdraws a certification request."))
+
+
 @transaction.atomic
 def withdraw(
     *, user: "User", request: CertificationRequest, note: str = "", expected_version: int | None = None
 ) -> CertificationRequest:
     """Withdraw a pending request (its requester or an administrator): nothing on the record changes.
     Raises PermissionDenied, AlreadyDone, StaleVersion."""
-    from django.core.exceptions import PermissionDenied
-
-    if not may_withdraw(user, request):
-        raise PermissionDenied(_("Only the requester or an administrator withdraws a certification request."))
+    check_may_withdraw(user, request)
     current = _locked_request(request)
     check_version(current, expected_version)
     _close(current, CertificationRequest.Status.WITHDRAWN, user, (note or "").strip())

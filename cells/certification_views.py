@@ -229,12 +229,10 @@ def request_detail(request, pk):
         choice = request.POST.get("decision")
         if choice not in DECISIONS:
             return HttpResponseBadRequest(_("Choose approve, reject or withdraw."), content_type="text/plain")
-        if (choice == "withdraw" and not certification.may_withdraw(request.user, target)) or (
-            choice != "withdraw" and why_not is not None
-        ):
-            raise PermissionDenied(
-                why_not or _("Only the requester or an administrator withdraws a certification request.")
-            )
+        if choice == "withdraw":
+            certification.check_may_withdraw(request.user, target)
+        elif why_not is not None:
+            raise PermissionDenied(why_not)
         if form is None:  # no longer pending: the same answer as the service's
             form = DecisionForm(request.POST, record=target)
         if form.is_valid():

@@ -405,13 +405,6 @@ class CertificationRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
     def _check_decide(user, target):
         decisions.check_may_decide_certification(user, target.facility.region_id, target.requested_by_id)
 
-    @staticmethod
-    def _check_withdraw(user, target):
-        from django.core.exceptions import PermissionDenied
-
-        if not certification.may_withdraw(user, target):
-            raise PermissionDenied(_("Only the requester or an administrator withdraws a certification request."))
-
     @extend_schema(
         request=DecisionSerializer,
         responses={200: RequestDetailSerializer},
@@ -446,7 +439,7 @@ class CertificationRequestViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyMode
     def withdraw(self, request, pk=None):
         """Withdraw the request (its requester or an administrator): nothing on the record changes.
         Already decided: 409."""
-        return self._decide(request, certification.withdraw, self._check_withdraw)
+        return self._decide(request, certification.withdraw, certification.check_may_withdraw)
 
     @extend_schema(request=ResubmitSerializer, responses={201: RequestDetailSerializer, 409: CONFLICT_409})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
