@@ -349,9 +349,21 @@ class StandardProfile(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=300)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True)
     reference = models.CharField(_("reference"), max_length=500)
+    reference_ru = models.CharField(_("reference (Russian)"), max_length=500, blank=True)
+    reference_kk = models.CharField(_("reference (Kazakh)"), max_length=500, blank=True)
     verified = models.BooleanField(_("verified against the official text"), default=False)
     verification_note = models.TextField(_("verification note"), blank=True)
+    verification_note_ru = models.TextField(_("verification note (Russian)"), blank=True)
+    verification_note_kk = models.TextField(_("verification note (Kazakh)"), blank=True)
+    language_sources = models.JSONField(
+        _("sources of the texts by language"),
+        default=dict,
+        blank=True,
+        help_text=_('{"ru": {"official": true, "source": "..."}, "kk": {"official": false, "source": "..."}}'),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
@@ -386,7 +398,11 @@ class StandardRule(models.Model):
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     applies_to = models.JSONField(_("applies to accommodation types"), default=list)
     source = models.CharField(_("source"), max_length=300)
+    source_ru = models.CharField(_("source (Russian)"), max_length=300, blank=True)
+    source_kk = models.CharField(_("source (Kazakh)"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    summary_ru = models.TextField(_("summary (Russian)"), blank=True)
+    summary_kk = models.TextField(_("summary (Kazakh)"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 

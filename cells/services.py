@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from core.exceptions import AlreadyDone
+from core.i18n import translations
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_message, identity_key, is_in_future
 from core.versioning import assign, check_version, lock, lock_table_for_writes, save_changes
@@ -61,6 +62,8 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
                 "reference": profile["reference"],
                 "verified": bool(profile["verified"]),
                 "verification_note": profile.get("verification_note", ""),
+                **translations(profile, ("title", "reference", "verification_note")),
+                "language_sources": profile.get("language_sources", {}),
                 "is_active": existing_active.get(profile["code"], profile.get("active_by_default", True)),
                 "position": position,
             }
@@ -83,6 +86,7 @@ def load_standards(path: Path = STANDARDS_PATH) -> SyncCounts:
                     "applies_to": list(rule["applies_to"]),
                     "source": rule["source"],
                     "summary": rule.get("summary", ""),
+                    **translations(rule, ("source", "summary")),
                     "position": position,
                 }
             )

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.bounds import DATES, FREE_TEXT
 from core.fields import NameField
+from core.i18n import localised
 from core.validators import future_errors
 from core.versioning import Versioned
 
@@ -25,12 +25,7 @@ class LocalisedNameMixin:
     """``name`` in the active language (kk, ru, en), falling back to English, Russian, then the code."""
 
     def localised_name(self, language: str | None = None) -> str:
-        language = (language or get_language() or "en")[:2]
-        for lang in (language, "en", "ru", "kk"):
-            value = getattr(self, f"name_{lang}", "")
-            if value:
-                return value
-        return self.code
+        return localised(self, "name", language) or self.code
 
     @property
     def name(self) -> str:
@@ -166,6 +161,8 @@ class ResidentialBlock(Versioned):
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("facility"))
     name = NameField(_("name"), max_length=100)
+    name_ru = NameField(_("name (Russian)"), max_length=100, blank=True)
+    name_kk = NameField(_("name (Kazakh)"), max_length=100, blank=True)
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     accommodation_type = models.CharField(_("accommodation type"), max_length=12, choices=Accommodation.choices)
@@ -282,6 +279,8 @@ class ProgressUpdate(models.Model):
     percent_complete = models.DecimalField(_("percent complete (%)"), max_digits=5, decimal_places=2)
     budget_spent_kzt = models.DecimalField(_("spent to date (KZT)"), max_digits=16, decimal_places=2)
     note = models.TextField(_("note"), blank=True, validators=FREE_TEXT.validators())
+    note_ru = models.TextField(_("note (Russian)"), blank=True, validators=FREE_TEXT.validators())
+    note_kk = models.TextField(_("note (Kazakh)"), blank=True, validators=FREE_TEXT.validators())
     is_correction = models.BooleanField(
         _("correction"), default=False, help_text=_("lowers percent complete or spend; needs a reason")
     )
@@ -396,8 +395,12 @@ class RoadmapTarget(models.Model):
         _("target value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     source = models.CharField(_("source"), max_length=300)
+    source_ru = models.CharField(_("source (Russian)"), max_length=300, blank=True)
+    source_kk = models.CharField(_("source (Kazakh)"), max_length=300, blank=True)
     verified = models.BooleanField(_("verified against the official text"), default=False)
     note = models.TextField(_("note"), blank=True)
+    note_ru = models.TextField(_("note (Russian)"), blank=True)
+    note_kk = models.TextField(_("note (Kazakh)"), blank=True)
     is_demo = models.BooleanField(_("demo assumption (not an official figure)"), default=False)
     history = HistoricalRecords()
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.i18n import translations
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_errors
 from core.versioning import assign, check_version, lock, save_changes
@@ -76,6 +77,7 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
                 "source": item["source"],
                 "verified": bool(item.get("verified", False)),
                 "note": item.get("note", ""),
+                **translations(item, ("source", "note")),
                 "is_demo": bool(item.get("is_demo", False)),
             }
         )

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.formats import number_format
 
+from core.i18n import localised
+
 register = template.Library()
 
 
@@ -32,3 +34,9 @@ def num(value, decimals=0):
 def get_item(mapping, key):
     """``mapping[key]``, or None when absent (for dicts keyed by a variable)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def tr(obj, field):
+    """The text ``field`` of ``obj`` in the reader's language (core.i18n.localised), e.g. ``{{ rule|tr:"summary" }}``."""
+    return localised(obj, field)
