@@ -1,4 +1,5 @@
-"""Screenshots of the national dashboard in kk, ru and en, saved under docs/screenshots/.
+"""Screenshots of the national dashboard, a facility page and the standards page in kk, ru and en, saved
+under docs/screenshots/ (dashboard-LANG.png, facility-LANG.png, standards-LANG.png).
 
 Usage (a running portal with the demo data, e.g. `make demo` in another terminal):
     .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8000] [--user prosecutor]
@@ -26,6 +27,7 @@ def main():
     parser.add_argument("--user", default="prosecutor")
     parser.add_argument("--password", default=None, help="default: the demo password <user>-demo-2026")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--facility", default=None, help="path of the facility page (default: the first listed)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -43,6 +45,16 @@ def main():
             path = OUT / f"dashboard-{code}.png"
             page.screenshot(path=str(path), full_page=True)
             print(path)
+            facility = args.facility or page.eval_on_selector(
+                "a[href^='/facilities/'][href$='/']:not([href='/facilities/'])", "a => a.getAttribute('href')"
+            )
+            for name, url in (("facility", facility), ("standards", "/standards/")):
+                page.goto(f"{args.url}{url}")
+                page.wait_for_selector(f"html[lang='{code}']", state="attached")
+                path = OUT / f"{name}-{code}.png"
+                page.screenshot(path=str(path), full_page=True)
+                print(path)
+            page.goto(f"{args.url}/")
         browser.close()
 
 
