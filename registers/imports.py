@@ -366,7 +366,13 @@ def _plan_headcount(ctx, row, out):
         cell.block = block
         if (cell.occupancy, cell.occupancy_date) == (occupancy, date):
             return cell, None
-        cell_services.check_headcount(cell, occupancy, date, allow_older=ctx.allow_older)
+        try:
+            cell_services.check_headcount(cell, occupancy, date, allow_older=ctx.allow_older)
+        except ValidationError as error:  # named by the file's column: the date of a headcount is count_date
+            errors = error.message_dict
+            raise ValidationError(
+                {FIELD_COLUMNS.get(k, k) if k == "occupancy_date" else k: v for k, v in errors.items()}
+            ) from None
         ctx.older_count_error(date, cell.occupancy_date)  # marks an allowed older count
         cell.occupancy, cell.occupancy_date = occupancy, date
         out.facilities.add(facility.pk)
@@ -438,8 +444,14 @@ def _change(ctx, number: int, row: dict, instance, changed) -> dict:
     key = " / ".join(str(_json(row[k])) for k in PLANS[ctx.kind][1] if row.get(k) not in (None, ""))
     entry = {"row": number, "model": LABELS[type(instance)], "object": key, "created": changed is None}
     entry["older"] = ctx.older
-    if changed is None:
-        entry["fields"] = [[name, None, _json(value)] for name, value in row.items() if value not in (None, "")]
+    if changed is None:  # the record's value where the row names a field of it (a new cell is a draft)
+        own = {f.name for f in type(instance)._meta.concrete_fields if not f.is_relation}
+        fields = []
+        for name, value in row.items():
+            value = getattr(instance, name) if name in own else value
+            if value not in (None, ""):
+                fields.append([name, None, _json(value)])
+        entry["fields"] = fields
         return entry
     before = ctx.before.get((type(instance), instance.pk), {})
     fields = []

@@ -1,11 +1,16 @@
 """The dry run's changes of an import (registers.imports.Outcome.changes, kept on the ImportRecord) as the
 reader reads them, in the active language: row by row, the object, and each field as
-``field: before -> after`` (a created record: ``field: value``), choices by their labels, yes/no in words.
+``field: before -> after`` (a created record: ``field: value``), choices by their labels, yes/no in words,
+decimal commas and DD.MM.YYYY dates in ru and kk.
 The page shows them and the report (CSV) lists them, one line per field."""
 
+import datetime
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cells.models import Cell
+from core import tabular
 from facilities.models import Facility, ResidencePopulation, ResidentialBlock
 
 from .columns import COLUMNS, column_label
@@ -20,9 +25,18 @@ def _value(column, value) -> str:
         return EMPTY
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    choices = getattr(getattr(column, "parse", None), "choices", None)
+    parse = getattr(column, "parse", None)
+    choices = getattr(parse, "choices", None)
     if choices is not None:
         return str(dict(choices).get(value, value))
+    local = (get_language() or "en")[:2] in ("ru", "kk")  # decimal commas and DD.MM.YYYY, as they are typed
+    if local and parse is tabular.decimal:
+        return str(value).replace(".", ",")
+    if local and parse is tabular.date:
+        try:
+            return f"{datetime.date.fromisoformat(value):%d.%m.%Y}"
+        except (TypeError, ValueError):
+            return str(value)
     return str(value)
 
 
