@@ -391,7 +391,7 @@ def check_headcount(
         errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
     elif is_in_future(occupancy_date):
         errors["occupancy_date"] = [future_message()]
-    elif not allow_older and is_older_count(occupancy_date, cell.occupancy_date):
+    elif not allow_older and cell.occupancy_date and is_older_count(occupancy_date, cell.occupancy_date):
         errors["occupancy_date"] = [older_count_message(cell.occupancy_date)]
     if cell.status == Cell.Status.DECOMMISSIONED:
         errors["status"] = [_("This room or cell is decommissioned; it holds nobody.")]

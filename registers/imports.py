@@ -460,7 +460,8 @@ def _change(ctx, number: int, row: dict, instance, changed) -> dict:
         old, new = before.get(name), getattr(instance, name)
         if name == "region_id":
             column, old, new = "region", ctx.region_codes.get(old), ctx.region_codes.get(new)
-        fields.append([column, _json(old), _json(new)])
+        if _json(old) != _json(new):  # a headcount writes its number and date: list only what differs
+            fields.append([column, _json(old), _json(new)])
     entry["fields"] = fields
     return entry
 

@@ -135,7 +135,9 @@ def test_report_neutralises_formulas(estate, client):
     assert record.status == "checked", record.errors
     client.force_login(editor)
     body = b"".join(client.get(f"/imports/{record.pk}/changes.csv").streaming_content).decode("utf-8-sig")
-    assert "'=HYPERLINK(1)" in body and "\n2,block 'АК-159/7 / =HYPERLINK(1)" not in body
+    lines = body.splitlines()
+    assert lines[2] == "2,residential block АК-159/7 / =HYPERLINK(1),created,block,,'=HYPERLINK(1),"
+    assert lines[3] == "2,residential block АК-159/7 / =HYPERLINK(1),created,accommodation type,,dormitory,"
 
 
 def test_kazakh_labels_and_headers(estate):
@@ -353,3 +355,11 @@ def test_the_api_flag_and_changes(estate):
     }
     assert client.post(f"/api/v1/imports/{body['id']}/confirm/").json()["status"] == "imported"
     assert Cell.objects.get(number="1-01").occupancy == 50
+    # A new count of the same number: only its date is a change.
+    upload = SimpleUploadedFile(
+        "later.csv", HEADCOUNTS_OLDER.split("\n")[0].encode() + "\nАК-159/7;Блок 1;1-01;50;01.11.2026\n".encode()
+    )
+    later = client.post("/api/v1/imports/", {"kind": "headcounts", "file": upload}, format="multipart").json()
+    assert (later["status"], later["older"]) == ("checked", 0)
+    assert later["changes"][0]["fields"] == [["count_date", "2026-09-01", "2026-11-01"]]
+    assert later["changes"][0]["older"] is False
