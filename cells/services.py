@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from core.exceptions import AlreadyDone
 from core.i18n import translations
 from core.sync import SyncCounts, sync_rows
-from core.validators import future_message, identity_key, is_in_future
+from core.validators import future_message, identity_key, is_in_future, is_older_count, older_count_message
 from core.versioning import assign, check_version, lock, lock_table_for_writes, save_changes
 from facilities import decisions
 from facilities.models import AccommodationType, ConversionProject, ResidentialBlock
@@ -190,7 +190,7 @@ def _differs(cell: Cell, name: str, value: object) -> bool:
     return value != getattr(cell, name)
 
 
-def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
+def check_cell_change(cell: Cell, values: dict, *, edit: bool, allow_older: bool = False) -> None:
     """The rules of a change of ``cell`` (stored, not yet changed) to ``values`` (``block`` and any of
     CELL_FIELDS), before they are applied; the one place of these rules (docs/architecture.md, §How a write
     works, step 4; issue 17, item 3):
@@ -207,7 +207,7 @@ def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
     - Its count (``occupancy``, ``occupancy_date``) changes only through the headcount rules: an ``edit``
       (save_cell: the API's PATCH/PUT, the page) may not change it at all (count_by_headcount_message); a
       register import of the cell survey (``edit`` False) may, as a headcount (check_headcount: dated, not in
-      the future, not older than the stored count).
+      the future, not older than the stored count unless ``allow_older``).
 
     Raises ValidationError ``{field: [reason]}``."""
     changed = [name for name, value in values.items() if _differs(cell, name, value)]
@@ -218,7 +218,9 @@ def check_cell_change(cell: Cell, values: dict, *, edit: bool) -> None:
     if errors:
         raise ValidationError(errors)
     if counted:
-        check_headcount(cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"))
+        check_headcount(
+            cell, values.get("occupancy", cell.occupancy), values.get("occupancy_date"), allow_older=allow_older
+        )
 
 
 def _record_errors(cell: Cell, values: dict, changed: list[str]) -> dict[str, list[str]]:
@@ -251,7 +253,9 @@ def _number_taken(block: ResidentialBlock, cell: Cell) -> bool:
     return any(identity_key(number) == key for number in others.iterator())
 
 
-def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_unique: bool = True) -> Cell:
+def prepare_cell(
+    *, user: "User", data: dict, cell: Cell | None = None, check_unique: bool = True, allow_older: bool = False
+) -> Cell:
     """Apply ``data`` to ``cell`` (a new Cell when None) and validate it, without saving: the rules every
     write path of a cell shares (the page, the API, the import).
 
@@ -262,7 +266,8 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
     they are; a decommissioned room stays so). A new cell is a draft: status ``draft`` and no certified
     capacity whatever ``data`` says (an import's status column is not read for it), counted nowhere until an
     approved certification request brings it into use (cells.certification); given a count (``occupancy``
-    or its date) it gets it under the headcount rules (check_headcount). Raises PermissionDenied,
+    or its date) it gets it under the headcount rules (check_headcount; ``allow_older``: a count older than
+    the stored one, confirmed by the user of an import). Raises PermissionDenied,
     ValidationError.
     """
     check_can_edit_cells(user, cell)
@@ -294,7 +299,7 @@ def prepare_cell(*, user: "User", data: dict, cell: Cell | None = None, check_un
                 errors.setdefault(name, reasons)
         raise ValidationError(errors) from None
     if stored is not None:
-        check_cell_change(stored, data, edit=False)
+        check_cell_change(stored, data, edit=False, allow_older=allow_older)
     elif data.get("occupancy") is not None or data.get("occupancy_date") is not None:
         check_headcount(Cell(status=cell.status), data.get("occupancy"), data.get("occupancy_date"))
     if check_unique and _number_taken(block, cell):
@@ -370,10 +375,13 @@ def save_cell(
     return current
 
 
-def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None) -> None:
+def check_headcount(
+    cell: Cell, occupancy: int | None, occupancy_date: datetime.date | None, *, allow_older: bool = False
+) -> None:
     """The rules of a headcount of ``cell``: cells.bounds.OCCUPANCY (0-1000 persons), dated, not in the
-    future, not older than the count already recorded, not for a decommissioned room, and 0 for a cell out of
-    use (empty_until_in_use_message). Raises ValidationError."""
+    future, not older than the count already recorded (core.validators.is_older_count; ``allow_older``: the
+    user confirmed an older count, a register import's option), not for a decommissioned room, and 0 for a
+    cell out of use (empty_until_in_use_message). Raises ValidationError."""
     errors = {}
     if not bounds.OCCUPANCY.contains(occupancy):
         errors["occupancy"] = [
@@ -383,10 +391,8 @@ def check_headcount(cell: Cell, occupancy: int | None, occupancy_date: datetime.
         errors["occupancy_date"] = [_("Give the date of the count; it cannot be in the future.")]
     elif is_in_future(occupancy_date):
         errors["occupancy_date"] = [future_message()]
-    elif cell.occupancy_date and occupancy_date < cell.occupancy_date:
-        errors["occupancy_date"] = [
-            _("A newer count, of %(date)s, is already recorded.") % {"date": f"{cell.occupancy_date:%Y-%m-%d}"}
-        ]
+    elif not allow_older and cell.occupancy_date and is_older_count(occupancy_date, cell.occupancy_date):
+        errors["occupancy_date"] = [older_count_message(cell.occupancy_date)]
     if cell.status == Cell.Status.DECOMMISSIONED:
         errors["status"] = [_("This room or cell is decommissioned; it holds nobody.")]
     elif cell.status == Cell.Status.DEACTIVATED and occupancy:

@@ -52,6 +52,19 @@ def validate_not_in_future(value: datetime.date | None) -> None:
         raise ValidationError(future_message(), code="future")
 
 
+def is_older_count(value: datetime.date | None, stored: datetime.date | None) -> bool:
+    """Whether a count dated ``value`` is older than the count already recorded, dated ``stored`` (either
+    None: unknown, never older). The one rule of every count (a cell's headcount, a facility's population,
+    the population by home region): an older count is refused, since it would replace a newer one, unless
+    the user confirms it (the register imports' "write counts older than the stored ones")."""
+    return value is not None and stored is not None and value < stored
+
+
+def older_count_message(stored: datetime.date) -> str:
+    """The one message of a count older than the one recorded on ``stored``."""
+    return _("A newer count, of %(date)s, is already recorded.") % {"date": f"{stored:%Y-%m-%d}"}
+
+
 def future_errors(today: datetime.date | None = None, **dates: datetime.date | None) -> dict[str, list[str]]:
     """``{name: [future_message()]}`` for each of ``dates`` (name=value) that is in the future, for the
     error dicts of services and import rows: ``errors.update(future_errors(date=date))``."""

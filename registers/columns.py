@@ -1,6 +1,11 @@
-"""The columns of each register kind (headers in English, Russian and Kazakh) and their parsers;
-registers.imports checks and writes the rows."""
+"""The columns of each register kind (headers in English, Russian and Kazakh), their parsers (codes and
+choice labels in kk, ru and en), and the templates in each language; registers.imports checks and writes
+the rows."""
 
+import datetime
+from decimal import Decimal
+
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -9,26 +14,56 @@ from core import tabular, validators
 from core.tabular import Column
 from facilities.models import AccommodationType, Facility, ResidentialBlock
 
+LANGUAGES = ("en", "ru", "kk")  # the order of a column's headers (col: en, ru, kk)
+
+
+def label_key(text: object) -> str:
+    """The form in which a choice's label or code is compared: casefolded, ё as е, spaces collapsed
+    (``«Одиночная  Камера»`` is ``одиночная камера``)."""
+    return " ".join(str(text).casefold().replace("ё", "е").split())
+
+
+def choice_lookup(choices) -> dict[str, set]:
+    """``label_key`` of every code of ``choices`` and of every label in kk, ru and en (the models' TextChoices
+    labels as gettext translates them, each language activated in turn) -> the codes it stands for (two
+    or more: an ambiguous label)."""
+    lookup: dict[str, set] = {}
+    for value, _label in choices:
+        lookup.setdefault(label_key(value), set()).add(value)
+    for language in LANGUAGES:
+        with translation.override(language):
+            for value, label in choices:
+                lookup.setdefault(label_key(label), set()).add(value)
+    return lookup
+
 
 def choice(choices):
-    """A parser accepting a choice's code or its English label, any case."""
-    lookup = {}
-    for value, label in choices:
-        lookup[str(value).lower()] = value
-        lookup[str(label).lower()] = value
+    """A parser accepting a choice's code or its label in kk, ru or en (any case, ё or е, any spacing);
+    a label standing for two codes is refused naming them. The lookup is built at the first value (the
+    translations are loaded by then). ``parse.choices`` are the choices (the dry run shows labels)."""
+    lookup: dict[str, set] = {}
 
     def parse(value):
         raw = tabular.text(value)
         if not raw:
             return None
-        try:
-            return lookup[raw.lower()]
-        except KeyError:
+        if not lookup:
+            lookup.update(choice_lookup(choices))
+        codes = lookup.get(label_key(raw))
+        if not codes:
             raise ValueError(
                 _("'%(value)s' is not one of: %(choices)s")
-                % {"value": raw, "choices": ", ".join(str(v) for v, _unused in choices)}
-            ) from None
+                % {"value": raw, "choices": ", ".join(f"{v} ({label})" for v, label in choices)}
+            )
+        if len(codes) > 1:
+            raise ValueError(
+                _("'%(value)s' is ambiguous: it may stand for %(codes)s; write one of these codes.")
+                % {"value": raw, "codes": ", ".join(sorted(codes))}
+            )
+        (code,) = codes
+        return code
 
+    parse.choices = choices
     return parse
 
 
@@ -152,6 +187,98 @@ COLUMNS = {
 }
 
 
-def template_header(kind: str) -> list[str]:
-    """The header line of ``kind``'s template (required columns marked with *)."""
-    return [c.name + (" *" if c.required else "") for c in COLUMNS[kind]]
+# One example row of each kind's template (Python values: written in the template's language by
+# example_value); a column without an example is left empty.
+EXAMPLES = {
+    "facilities": {
+        "code": "АҚ-159/7",
+        "name_en": "Correctional colony No. 7",
+        "name_ru": "Исправительная колония №7",
+        "name_kk": "№7 түзеу колониясы",
+        "kind": Facility.Kind.COLONY,
+        "security_level": Facility.SecurityLevel.MEDIUM,
+        "region": "KZ-35",
+        "locality": "Караганда",
+        "year_built": 1975,
+        "status": Facility.Status.OPERATING,
+        "category": Facility.Category.MEN,
+        "design_capacity": 1200,
+        "latitude": Decimal("49.8047"),
+        "longitude": Decimal("73.1094"),
+    },
+    "blocks": {
+        "facility_code": "АҚ-159/7",
+        "name": "Блок 1",
+        "accommodation_type": ResidentialBlock.Accommodation.CELL,
+        "year_built": 1975,
+        "floors": 3,
+    },
+    "cells": {
+        "facility_code": "АҚ-159/7",
+        "block_name": "Блок 1",
+        "number": "1-01",
+        "accommodation_type": AccommodationType.MULTIPLE,
+        "living_space_m2": Decimal("16.5"),
+        "design_capacity": 4,
+        "occupancy": 3,
+        "occupancy_date": datetime.date(2026, 11, 1),
+        "has_sanitary_annex": True,
+        "sanitary_annex_partitioned": True,
+        "min_wall_distance_m": Decimal("2.6"),
+        "ceiling_height_m": Decimal("3.1"),
+        "has_natural_light": True,
+        "status": Cell.Status.IN_USE,
+    },
+    "headcounts": {
+        "facility_code": "АҚ-159/7",
+        "block_name": "Блок 1",
+        "cell_number": "1-01",
+        "occupancy": 3,
+        "count_date": datetime.date(2026, 11, 1),
+    },
+    "residence": {
+        "facility_code": "АҚ-159/7",
+        "home_region": "KZ-35",
+        "count_date": datetime.date(2026, 11, 1),
+        "persons": 412,
+    },
+}
+YES_NO = {"en": ("yes", "no"), "ru": ("да", "нет"), "kk": ("иә", "жоқ")}  # as core.tabular.boolean reads them
+
+
+def column_label(column, language: str | None = None) -> str:
+    """The header of ``column`` in ``language`` (kk, ru or en; default: the active language, English when
+    it is none of them)."""
+    language = (language or translation.get_language() or "en")[:2]
+    return column.headers[LANGUAGES.index(language) if language in LANGUAGES else 0]
+
+
+def example_value(column, value, language: str) -> str:
+    """``value`` of ``column`` as a person writing ``language`` types it: a choice's label, да/иә/yes, a
+    decimal comma and DD.MM.YYYY in ru and kk; ISO dates and decimal points in en."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES_NO[language][0 if value else 1]
+    choices = getattr(column.parse, "choices", None)
+    if choices is not None:
+        with translation.override(language):
+            return str(dict(choices)[value])
+    if isinstance(value, datetime.date):
+        return value.isoformat() if language == "en" else f"{value:%d.%m.%Y}"
+    if isinstance(value, Decimal):
+        return str(value) if language == "en" else str(value).replace(".", ",")
+    return str(value)
+
+
+def template_header(kind: str, language: str | None = None) -> list[str]:
+    """The header line of ``kind``'s template (required columns marked with *): the column codes, or with
+    ``language`` (kk, ru, en) the columns' headers in that language."""
+    return [(column_label(c, language) if language else c.name) + (" *" if c.required else "") for c in COLUMNS[kind]]
+
+
+def template_example(kind: str, language: str | None = None) -> list[str]:
+    """The example row of ``kind``'s template, in ``language`` (default: English codes and values)."""
+    language = language if language in LANGUAGES else "en"
+    examples = EXAMPLES[kind]
+    return [example_value(c, examples.get(c.name), language) for c in COLUMNS[kind]]

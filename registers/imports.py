@@ -8,9 +8,11 @@ the same file twice changes nothing and a corrected file updates in place. A mis
 Row numbers are those of the file (the header is row 1).
 """
 
+import datetime
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +24,22 @@ from cells import services as cell_services
 from cells.models import Cell
 from core import tabular, versioning
 from core.tabular import TabularError
-from core.validators import future_errors, future_message, identity_key, is_in_future
+from core.validators import (
+    future_errors,
+    future_message,
+    identity_key,
+    is_in_future,
+    is_older_count,
+    older_count_message,
+)
 from facilities import decisions
 from facilities.bounds import FACILITY_PERSONS
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
 from facilities.regions import find_region, parse_region_code, unknown_region_message
 
 from .columns import COLUMNS
+
+MAX_CHANGES = 10_000  # rows of the dry run's changes kept (shown on the page, in the report)
 
 ERRORS_SHOWN = 20
 BATCH_ROWS = 2000  # rows planned, locked and written together (one bulk write per model and batch)
@@ -46,7 +57,13 @@ def version_of(instance) -> int | None:
 class Outcome:
     """Counts and errors of one import: ``errors`` are ``{"row", "column", "reason"}``; ``versions`` are
     ``{model label: {pk: version}}`` of every existing record a row matched (the dry run's, compared when
-    the import is confirmed); ``changed`` counts rows whose record changed since the check."""
+    the import is confirmed); ``changed`` counts rows whose record changed since the check.
+
+    ``changes`` (the dry run's, at most MAX_CHANGES) say row by row what would be written:
+    ``{"row", "model", "object", "created", "older", "fields": [[column, before, after], ...]}``, values as
+    JSON (decimals and dates as text; ``before`` None for a created row); ``older`` marks a count older than
+    the stored one, written only because the user confirmed it (``allow_older``), and ``older`` of the
+    Outcome counts those rows."""
 
     rows: int = 0
     created: int = 0
@@ -54,7 +71,9 @@ class Outcome:
     unchanged: int = 0
     rejected: int = 0
     changed: int = 0
+    older: int = 0
     errors: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
     facilities: set = field(default_factory=set)
     versions: dict = field(default_factory=dict)
 
@@ -80,10 +99,15 @@ class _Context:
     again (validate()); the permission checks are.
     """
 
-    def __init__(self, user, kind: str, lock: bool = False):
-        self.user, self.kind, self.lock = user, kind, lock
+    def __init__(self, user, kind: str, lock: bool = False, allow_older: bool = False):
+        self.user, self.kind, self.lock, self.allow_older = user, kind, lock, allow_older
+        # Per row: the stored values of the records it names, before the plan changes them (the dry run's
+        # changes), and whether it writes a count older than the stored one.
+        self.before: dict = {}
+        self.older = False
         self.seen: dict[str, set] = {}  # label -> pks of the records the rows matched (the confirm's)
         self.regions = {r.code: r for r in Region.objects.all()}
+        self.region_codes = {r.pk: r.code for r in self.regions.values()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
         self.facilities = {
             identity_key(f.code): f for f in Facility.objects.visible_to(user).select_related("region").order_by("pk")
@@ -105,6 +129,11 @@ class _Context:
             self.residence = {
                 key[1:]: key[0] for key in rows.values_list("pk", "facility_id", "home_region_id", "date")
             }
+        # The newest count stored per facility and home region: an older one is refused (is_older_count).
+        self.latest_residence: dict = {}
+        for facility_id, home_id, date in self.residence:
+            if date > self.latest_residence.get((facility_id, home_id), date.min):
+                self.latest_residence[(facility_id, home_id)] = date
         self.batch: dict = {}
 
     def validate(self, instance, exclude: list[str]) -> None:
@@ -135,7 +164,23 @@ class _Context:
         self.batch.update({(model, r.pk): r for r in records})
 
     def record(self, model, pk):
-        return self.batch.get((model, pk)) if pk is not None else None
+        """The batch's record ``pk`` of ``model`` (None: none); in the dry run its stored values are kept
+        (``before``) for the row's changes."""
+        record = self.batch.get((model, pk)) if pk is not None else None
+        if record is not None and not self.lock and (model, pk) not in self.before:
+            self.before[(model, pk)] = dict(record.__dict__)
+        return record
+
+    def older_count_error(self, date, stored) -> str | None:
+        """The rule of a count dated ``date`` where one of ``stored`` is recorded (core.validators
+        .is_older_count, the headcounts' rule): the reason it is refused, or None; an older count the user
+        allowed (``allow_older``) passes, and the row is marked older."""
+        if not is_older_count(date, stored):
+            return None
+        if self.allow_older:
+            self.older = True
+            return None
+        return older_count_message(stored)
 
     def prepare(self, rows: list[dict]) -> None:
         """Fetch the existing records the rows of one batch name (one query per model)."""
@@ -262,13 +307,17 @@ def _plan_cell(ctx, row, out):
         changed = _changes(existing, values)
         if not changed:
             return existing, None
+        if {"occupancy", "occupancy_date"} & set(changed):  # a new count: an older one only if allowed
+            ctx.older_count_error(values.get("occupancy_date"), existing.occupancy_date)
     else:
         changed = None
     if ctx.lock:  # the confirm: validated by the dry run (see _Context); who may write it is checked again
         cell_services.check_can_edit_cells(ctx.user, existing)
         ctx.check_region(facility.region_id, "block_name")
         if existing is not None:  # and the rules of a change (a pending request does not raise the version)
-            cell_services.check_cell_change(existing, {"block": block, **values}, edit=False)
+            cell_services.check_cell_change(
+                existing, {"block": block, **values}, edit=False, allow_older=ctx.allow_older
+            )
         instance = existing or Cell(block=block)
         for name, value in values.items():
             setattr(instance, name, value)
@@ -278,7 +327,11 @@ def _plan_cell(ctx, row, out):
         before = {name: getattr(existing, name) for name in changed}
         try:
             instance = cell_services.prepare_cell(
-                user=ctx.user, data={"block": block, **values}, cell=existing, check_unique=False
+                user=ctx.user,
+                data={"block": block, **values},
+                cell=existing,
+                check_unique=False,
+                allow_older=ctx.allow_older,
             )
         except ValidationError:
             for name, value in before.items():
@@ -313,7 +366,14 @@ def _plan_headcount(ctx, row, out):
         cell.block = block
         if (cell.occupancy, cell.occupancy_date) == (occupancy, date):
             return cell, None
-        cell_services.check_headcount(cell, occupancy, date)
+        try:
+            cell_services.check_headcount(cell, occupancy, date, allow_older=ctx.allow_older)
+        except ValidationError as error:  # named by the file's column: the date of a headcount is count_date
+            errors = error.message_dict
+            raise ValidationError(
+                {FIELD_COLUMNS.get(k, k) if k == "occupancy_date" else k: v for k, v in errors.items()}
+            ) from None
+        ctx.older_count_error(date, cell.occupancy_date)  # marks an allowed older count
         cell.occupancy, cell.occupancy_date = occupancy, date
         out.facilities.add(facility.pk)
         return cell, ["occupancy", "occupancy_date"]
@@ -328,10 +388,8 @@ def _plan_headcount(ctx, row, out):
         ]
     if is_in_future(date):
         errors["count_date"] = [future_message()]
-    elif facility.population_date and date < facility.population_date:
-        errors["count_date"] = [
-            _("A newer count, of %(date)s, is already recorded.") % {"date": f"{facility.population_date:%Y-%m-%d}"}
-        ]
+    elif reason := ctx.older_count_error(date, facility.population_date):
+        errors["count_date"] = [reason]
     if errors:
         raise ValidationError(errors)
     facility.population, facility.population_date = occupancy, date
@@ -347,6 +405,10 @@ def _plan_residence(ctx, row, out):
     if errors := future_errors(count_date=row["count_date"]):
         raise ValidationError(errors)
     existing = ctx.record(ResidencePopulation, ctx.residence.get((facility.pk, home.pk, row["count_date"])))
+    if existing is None and (
+        reason := ctx.older_count_error(row["count_date"], ctx.latest_residence.get((facility.pk, home.pk)))
+    ):
+        raise ValidationError({"count_date": [reason]})
     if existing is not None:
         if existing.persons == row["persons"]:
             return existing, None
@@ -356,6 +418,52 @@ def _plan_residence(ctx, row, out):
     instance = ResidencePopulation(facility=facility, home_region=home, date=row["count_date"], persons=row["persons"])
     instance.full_clean(exclude=["facility", "home_region"], validate_unique=False)
     return instance, None
+
+
+# The column of the file a field written by a kind stands for, where their names differ.
+FIELD_COLUMNS = {
+    "region_id": "region",
+    "population": "occupancy",
+    "population_date": "count_date",
+    "occupancy_date": "count_date",
+}
+
+
+def _json(value: Any) -> Any:
+    """``value`` as JSON: decimals as text, dates ISO; None, booleans, numbers and text as they are."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _change(ctx, number: int, row: dict, instance, changed) -> dict:
+    """One row's entry of Outcome.changes: a created record with the row's values, an updated one with
+    each changed field's stored and new value (named by the file's column)."""
+    key = " / ".join(str(_json(row[k])) for k in PLANS[ctx.kind][1] if row.get(k) not in (None, ""))
+    entry = {"row": number, "model": LABELS[type(instance)], "object": key, "created": changed is None}
+    entry["older"] = ctx.older
+    if changed is None:  # the record's value where the row names a field of it (a new cell is a draft)
+        own = {f.name for f in type(instance)._meta.concrete_fields if not f.is_relation}
+        fields = []
+        for name, value in row.items():
+            value = getattr(instance, name) if name in own else value
+            if value not in (None, ""):
+                fields.append([name, None, _json(value)])
+        entry["fields"] = fields
+        return entry
+    before = ctx.before.get((type(instance), instance.pk), {})
+    fields = []
+    for name in changed:
+        column = name if name in row or ctx.kind == "facilities" else FIELD_COLUMNS.get(name, name)
+        old, new = before.get(name), getattr(instance, name)
+        if name == "region_id":
+            column, old, new = "region", ctx.region_codes.get(old), ctx.region_codes.get(new)
+        if _json(old) != _json(new):  # a headcount writes its number and date: list only what differs
+            fields.append([column, _json(old), _json(new)])
+    entry["fields"] = fields
+    return entry
 
 
 IDENTIFIERS = ("code", "facility_code", "name", "block_name", "number", "cell_number")
@@ -452,11 +560,23 @@ def _parsed_rows(kind: str, table, out: Outcome) -> Iterator[tuple[int, dict]]:
 
 
 def _planned(
-    kind: str, data: bytes, *, user, out: Outcome, encoding, sheet, lock: bool, versions: dict | None, progress=None
+    kind: str,
+    data: bytes,
+    *,
+    user,
+    out: Outcome,
+    encoding,
+    sheet,
+    lock: bool,
+    versions: dict | None,
+    progress=None,
+    allow_older: bool = False,
 ):
     """Plan the file batch by batch: yields, per batch of BATCH_ROWS rows, the ``(instance, changed
     fields or None for a new record)`` to write. With ``versions`` (the dry run's), a row whose record
-    is new since the check, or whose version differs, is rejected as changed since the check."""
+    is new since the check, or whose version differs, is rejected as changed since the check. A count older
+    than the stored one is refused unless ``allow_older``. The dry run (no ``versions``) records each
+    row's changes in ``out.changes``."""
     if kind not in PLANS:
         raise TabularError(
             _("Unknown kind '%(kind)s'. Use one of: %(kinds)s.") % {"kind": kind, "kinds": ", ".join(PLANS)}
@@ -464,12 +584,13 @@ def _planned(
     decisions.check_may_import(user, kind)
     table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
     plan = PLANS[kind][0]
-    ctx = _Context(user, kind, lock=lock)
+    ctx = _Context(user, kind, lock=lock, allow_older=allow_older)
     rows = _parsed_rows(kind, table, out)
     while batch := list(itertools.islice(rows, BATCH_ROWS)):
         ctx.prepare([row for _number, row in batch])
         writes = []
         for number, row in batch:
+            ctx.before, ctx.older = {}, False
             try:
                 instance, changed = plan(ctx, row, out)
             except ValidationError as error:
@@ -510,6 +631,10 @@ def _planned(
                 writes.append((instance, changed))
             else:
                 out.unchanged += 1
+                continue
+            out.older += ctx.older
+            if versions is None and len(out.changes) < MAX_CHANGES:
+                out.changes.append(_change(ctx, number, row, instance, changed))
         yield writes
         if progress is not None:
             progress(out.rows)
@@ -533,18 +658,35 @@ def _planned(
 
 
 def check_file(
-    kind: str, data: bytes, *, user, encoding: str | None = None, sheet: str | None = None, progress=None
+    kind: str,
+    data: bytes,
+    *,
+    user,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress=None,
+    allow_older: bool = False,
 ) -> Outcome:
     """The dry run: read and check every row of ``data``; nothing is written.
 
     Returns an Outcome with the counts, the errors and the versions of the records the rows match.
     Raises TabularError when the file as a whole cannot be read, PermissionDenied when the user imports
     nothing at all (or not this kind). ``progress`` (optional) is called with the rows read so far after
-    each batch.
+    each batch. ``allow_older``: counts older than the stored ones pass (the user confirmed them), marked
+    in the changes.
     """
     out = Outcome()
     for _writes in _planned(
-        kind, data, user=user, out=out, encoding=encoding, sheet=sheet, lock=False, versions=None, progress=progress
+        kind,
+        data,
+        user=user,
+        out=out,
+        encoding=encoding,
+        sheet=sheet,
+        lock=False,
+        versions=None,
+        progress=progress,
+        allow_older=allow_older,
     ):
         pass
     return out
@@ -560,6 +702,7 @@ def write_file(
     encoding: str | None = None,
     sheet: str | None = None,
     progress=None,
+    allow_older: bool = False,
 ) -> Outcome:
     """Confirm a checked file: check every row again, batch by batch, with the records it writes locked
     (``select_for_update``, in id order), and write each batch in bulk (history rows carry ``reason`` and
@@ -583,6 +726,7 @@ def write_file(
             lock=True,
             versions=versions,
             progress=progress,
+            allow_older=allow_older,
         ):
             if not out.rejected:
                 _write_batch(writes, user=user, reason=reason)

@@ -14,6 +14,9 @@ class ImportRecord(models.Model):
     that differs), ``checked_versions`` the versions of the records the dry run matched
     (registers.imports.Outcome.versions). ``step_started_at`` is when the record entered ``checking`` or
     ``confirming`` (or was uploaded): registers.services.fail_stuck finds records stuck in a step.
+    ``changes`` are the dry run's, row by row (registers.imports.Outcome.changes); ``allow_older_counts``
+    the user's confirmation that counts older than the stored ones are written, ``older`` how many rows
+    carry one.
     """
 
     RUNNING = ("pending", "checking", "confirming")
@@ -62,6 +65,9 @@ class ImportRecord(models.Model):
     step_started_at = models.DateTimeField(_("current step started"), null=True, blank=True)
     checked_sha256 = models.CharField(_("SHA-256 of the checked file"), max_length=64, blank=True)
     checked_versions = models.JSONField(default=dict, blank=True)
+    allow_older_counts = models.BooleanField(_("write counts older than the stored ones"), default=False)
+    changes = models.JSONField(default=list, blank=True)
+    older = models.PositiveIntegerField(default=0)
 
     class Meta:
         # The model moved here from roadmap_portal (migrations.SeparateDatabaseAndState): its table kept its name.

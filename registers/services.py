@@ -85,9 +85,17 @@ def in_background(record: ImportRecord) -> bool:
 
 
 def upload(
-    *, user: "User", kind: str, file_name: str, data: bytes, encoding: str = "", sheet: str = ""
+    *,
+    user: "User",
+    kind: str,
+    file_name: str,
+    data: bytes,
+    encoding: str = "",
+    sheet: str = "",
+    allow_older_counts: bool = False,
 ) -> ImportRecord:
-    """Record an uploaded register file (``pending``, not yet checked). Raises ValidationError for an
+    """Record an uploaded register file (``pending``, not yet checked); ``allow_older_counts``: the user
+    confirms that counts older than the stored ones are written (else such rows are rejected). Raises ValidationError for an
     unknown kind or encoding, PermissionDenied when ``user`` may not import ``kind``
     (facilities.decisions.check_may_import): a refused file is never stored."""
     if kind not in imports.COLUMNS:
@@ -110,6 +118,7 @@ def upload(
         user=user,
         encoding=encoding or "",
         sheet=sheet or "",
+        allow_older_counts=bool(allow_older_counts),
         sha256=hashlib.sha256(data).hexdigest(),
         step_started_at=timezone.now(),
     )
@@ -184,6 +193,7 @@ def check(record: ImportRecord, *, user: "User | None" = None) -> ImportRecord:
             encoding=record.encoding or None,
             sheet=record.sheet or None,
             progress=_reporter(record.pk),
+            allow_older=record.allow_older_counts,
         )
     except Exception as error:  # whatever happened, the record says so and is never left checking
         return _finish(
@@ -196,6 +206,7 @@ def check(record: ImportRecord, *, user: "User | None" = None) -> ImportRecord:
             locked.status = ImportRecord.Status.REJECTED if out.rejected else ImportRecord.Status.CHECKED
             locked.checked_sha256 = hashlib.sha256(data).hexdigest()
             locked.checked_versions = out.versions
+            locked.changes, locked.older = out.changes, out.older
             locked.save()
     cache.delete(progress_key(record.pk))
     _log(locked)
@@ -275,6 +286,7 @@ def write_confirmed(record: ImportRecord) -> ImportRecord:
                 encoding=locked.encoding or None,
                 sheet=locked.sheet or None,
                 progress=_reporter(locked.pk),
+                allow_older=locked.allow_older_counts,
             )
             locked = ImportRecord.objects.select_for_update().get(pk=record.pk)
             if locked.status != step:  # swept while writing: its writes are rolled back

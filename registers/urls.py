@@ -9,5 +9,6 @@ urlpatterns = [
     path("imports/new/", views.import_upload, name="import-upload"),
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/<int:pk>/errors.csv", views.import_errors, name="import-errors"),
+    path("imports/<int:pk>/changes.csv", views.import_changes, name="import-changes"),
     path("imports/template/<str:kind>.csv", views.import_template, name="import-template"),
 ]

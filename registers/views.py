@@ -7,19 +7,20 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import outbox
 from core.export import Column, csv_response, export_response
 from core.tabular import MAX_BYTES
 from facilities import decisions
 
-from . import columns, imports, services
+from . import columns, imports, report, services
 from .models import ImportRecord
 from .tasks import process_import
 
 REFRESH_SECONDS = 3  # the page of a running import reloads itself this often
+CHANGES_SHOWN = 200  # rows of the dry run's changes on the page (all of them in the report)
 
 
 class UploadForm(forms.Form):
@@ -31,6 +32,14 @@ class UploadForm(forms.Form):
         choices=[("", gettext_lazy("detect")), ("utf-8", "UTF-8"), ("cp1251", "Windows-1251"), ("utf-16", "UTF-16")],
     )
     sheet = forms.CharField(label=gettext_lazy("XLSX sheet (empty: the first)"), required=False, max_length=100)
+    allow_older_counts = forms.BooleanField(
+        label=gettext_lazy("write counts older than the stored ones"),
+        required=False,
+        help_text=gettext_lazy(
+            "Unticked, a count (headcount, population, population by home region) dated before the one "
+            "recorded is rejected; ticked, it is written and the check lists it."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -105,6 +114,7 @@ def import_upload(request):
             data=upload.read(),
             encoding=form.cleaned_data["encoding"],
             sheet=form.cleaned_data["sheet"],
+            allow_older_counts=form.cleaned_data["allow_older_counts"],
         )
         if services.in_background(record):
             outbox.send_on_commit(process_import, record_id=record.pk)
@@ -145,6 +155,8 @@ def import_detail(request, pk):
         {
             "record": record,
             "errors": record.errors[: imports.ERRORS_SHOWN],
+            "changes": report.entries(record.kind, record.changes[:CHANGES_SHOWN]),
+            "changes_shown": CHANGES_SHOWN,
             "running": running,
             "progress": services.progress(record) if running else None,
             "refresh_seconds": REFRESH_SECONDS,
@@ -163,8 +175,25 @@ def import_errors(request, pk):
     )
 
 
+def import_changes(request, pk):
+    """The dry run's changes as CSV (UTF-8 with BOM, formulas neutralised: core.export), in the page's
+    language: one line per changed field of each row (row, object, created/updated, field, before, after,
+    a note on a count older than the stored one)."""
+    decisions.check_may_import(request.user)
+    record = get_object_or_404(_visible(request.user), pk=pk)
+    return csv_response(
+        f"import-{record.pk}-changes",
+        [Column(_("Row"), "number"), *report.report_header()[1:]],
+        report.report_rows(record.kind, record.changes),
+    )
+
+
 def import_template(request, kind):
-    """The template of a register: its header line (required columns marked *)."""
+    """The template of a register in the page's language: its header line (required columns marked *) and
+    an example row (choices by their labels, yes/no in words, decimal commas in ru and kk)."""
     if kind not in imports.COLUMNS:
         raise Http404
-    return csv_response(f"template-{kind}", columns.template_header(kind), [])
+    language = (get_language() or "en")[:2]
+    return csv_response(
+        f"template-{kind}", columns.template_header(kind, language), [columns.template_example(kind, language)]
+    )

@@ -33,6 +33,9 @@ class ImportRecordSerializer(serializers.ModelSerializer):
             "rejected",
             "errors",
             "message",
+            "allow_older_counts",
+            "older",
+            "changes",
         ]
 
 
@@ -41,6 +44,11 @@ class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(max_length=255)
     encoding = serializers.ChoiceField(choices=["", "utf-8", "cp1251", "utf-16"], required=False, default="")
     sheet = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    allow_older_counts = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Write counts older than the stored ones (else such rows are rejected); the dry run marks them.",
+    )
 
     def validate_file(self, upload):
         if upload.size > MAX_BYTES:

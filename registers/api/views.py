@@ -22,7 +22,9 @@ from .serializers import ImportRecordSerializer, ImportUploadSerializer
 
 
 class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Register imports. ``POST`` (multipart: kind, file, encoding, sheet) checks the file (dry run): at once
+    """Register imports. ``POST`` (multipart: kind, file, encoding, sheet, allow_older_counts) checks the file
+    (dry run; ``changes`` say row by row what would be written, ``older`` how many rows carry a count older
+    than the stored one, refused unless ``allow_older_counts``): at once
     for files up to registers.services.BACKGROUND_BYTES (201 with the counts and errors), by a worker for
     larger ones (202; poll ``GET /imports/<id>/``). A kind the caller may not import is refused (403) before
     anything is read or stored. ``POST /imports/<id>/confirm/`` writes a checked import, all rows or none
@@ -61,6 +63,7 @@ class ImportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             data=data["file"].read(),
             encoding=data["encoding"],
             sheet=data["sheet"],
+            allow_older_counts=data["allow_older_counts"],
         )
         if import_services.in_background(record):
             outbox.send_on_commit(process_import, record_id=record.pk)

@@ -1,13 +1,16 @@
-"""``python manage.py import_register KIND PATH [--dry-run] [--sheet NAME] [--encoding NAME] [--user NAME]``
-and ``import_register KIND --template``."""
+"""``python manage.py import_register KIND PATH [--dry-run] [--sheet NAME] [--encoding NAME] [--user NAME]
+[--allow-older-counts]`` and ``import_register KIND --template [--language kk|ru|en]``."""
 
+import csv
+import io
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from registers import columns, imports, services
+from core.export import neutralise
+from registers import columns, imports, report, services
 from registers.models import ImportRecord
 
 
@@ -26,11 +29,42 @@ class Command(BaseCommand):
             "--encoding", choices=["utf-8", "cp1251", "utf-16"], help="CSV encoding (default: detected)"
         )
         parser.add_argument("--user", default=None, help="acting user (default: the first superuser)")
-        parser.add_argument("--template", action="store_true", help="print the template's header line")
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="print the template (the header line; with --language, headers and an example row in it)",
+        )
+        parser.add_argument(
+            "--language",
+            choices=list(columns.LANGUAGES),
+            help="language of the template's headers and example values (default: the column codes)",
+        )
+        parser.add_argument(
+            "--allow-older-counts",
+            action="store_true",
+            help="write counts older than the stored ones (else such rows are rejected)",
+        )
 
-    def handle(self, kind, path=None, dry_run=False, sheet=None, encoding=None, user=None, template=False, **options):
+    def handle(
+        self,
+        kind,
+        path=None,
+        dry_run=False,
+        sheet=None,
+        encoding=None,
+        user=None,
+        template=False,
+        language=None,
+        allow_older_counts=False,
+        **options,
+    ):
         if template:
-            self.stdout.write(",".join(columns.template_header(kind)))
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow([neutralise(h) for h in columns.template_header(kind, language)])
+            if language:
+                writer.writerow([neutralise(v) for v in columns.template_example(kind, language)])
+            self.stdout.write(buffer.getvalue(), ending="")
             return
         if not path:
             raise CommandError(_("Give the PATH of the file to import (or --template)."))
@@ -52,6 +86,7 @@ class Command(BaseCommand):
             data=file.read_bytes(),
             encoding=encoding or "",
             sheet=sheet or "",
+            allow_older_counts=allow_older_counts,
         )
         record = services.process(record, confirm=not dry_run)
         if record.status == ImportRecord.Status.FAILED:
@@ -77,6 +112,13 @@ class Command(BaseCommand):
                 "%(unchanged)s unchanged, %(rejected)s rejected."
             )
         self.stdout.write(summary % counts)
+        for entry in report.entries(kind, record.changes[: imports.ERRORS_SHOWN]):
+            older = " (" + _("count older than the stored one") + ")" if entry["older"] else ""
+            self.stdout.write(
+                "  " + _("row %(row)s, %(object)s") % {"row": entry["row"], "object": entry["object"]} + older
+            )
+            for line in entry["lines"]:
+                self.stdout.write("    " + line)
         for error in record.errors[: imports.ERRORS_SHOWN]:
             self.stdout.write(
                 "  "
