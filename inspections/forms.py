@@ -18,8 +18,9 @@ class InspectionForm(VersionedFormMixin, ServiceValidatedModelForm):
 
     class Meta:
         model = Inspection
-        fields = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
+        fields = ["facility", "date_start", "date_end", "body", "type", "lead_inspector", "summary"]
         widgets = {"date_start": DATE, "date_end": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"type": _("An unannounced visit is of the type unannounced; the others were announced.")}
 
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
