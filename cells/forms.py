@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.bounds import DATES, FREE_TEXT
 from core.forms import DecimalField, IntegerField, ServiceValidatedModelForm, VersionedFormMixin
 from core.validators import normalize_identifier, validate_name
-from core.widgets import DATE
+from core.widgets import DATE, searchable
 
 from . import bounds, services
 from .models import Cell, CellDeactivation
@@ -86,6 +86,7 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
     def __init__(self, *args: Any, blocks: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks.select_related("facility")
+        searchable(self.fields["block"])
         if self.instance.pk is None:
             del self.fields["status"]
             return
@@ -272,6 +273,7 @@ class MovementForm(forms.Form):
         for row in range(self.ROWS):
             self.fields[f"from_{row}"] = _CellChoice(queryset=cells, required=False, label=_("From cell"))
             self.fields[f"to_{row}"] = _CellChoice(queryset=cells, required=False, label=_("To cell"))
+            searchable(self.fields[f"from_{row}"], self.fields[f"to_{row}"])
             self.fields[f"persons_{row}"] = IntegerField(
                 label=_("Persons"), min_value=1, max_value=1000, required=False
             )
