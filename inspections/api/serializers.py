@@ -54,8 +54,10 @@ class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
 
     def read_only_reason(self, name: str) -> str:
         if name == "announced":
-            return _('Read-only: whether an inspection was announced follows from its type (send "type": '
-                     '"unannounced" for an unannounced visit).')
+            return _(
+                'Read-only: whether an inspection was announced follows from its type (send "type": '
+                '"unannounced" for an unannounced visit).'
+            )
         return super().read_only_reason(name)
 
 
