@@ -41,7 +41,7 @@
       maxOptions: null,          // every option, however many (81 facilities)
       allowEmptyOption: true,    // a single choice keeps its empty "---------"
       closeAfterSelect: !select.multiple,
-      hidePlaceholder: false,
+      hidePlaceholder: true,     // no "Type to search" beside a chosen value
       placeholder: t.search,
       searchField: ["text"],
       render: {
