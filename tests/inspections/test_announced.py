@@ -3,10 +3,15 @@ inspection of type unannounced can never be "announced" (issue 18, item 5.3)."""
 
 import datetime
 
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from inspections.models import Inspection
-from tests.factories import InspectionFactory
+from tests.factories import FacilityFactory, InspectionFactory
+
+BEFORE = ("inspections", "0006_localised_texts")
 
 TODAY = timezone.localdate()
 
@@ -61,3 +66,31 @@ def test_the_api_refuses_announced_and_renders_it_from_the_type(world):
     assert (created.json()["type"], created.json()["announced"]) == ("unannounced", False)
     follow_up = client.post("/api/v1/inspections/", {**body, "type": "follow_up"}, format="json")
     assert follow_up.json()["announced"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_folds_announced_into_the_type():
+    """A database with the ``announced`` column: a row "not announced" under another type becomes of type
+    unannounced; the others keep their type; back, the column says what the type says."""
+    facility = FacilityFactory()
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    try:
+        old = executor.loader.project_state([BEFORE]).apps.get_model("inspections", "Inspection")
+        day = datetime.date(2025, 5, 1)
+        rows = {
+            kind: old.objects.create(
+                facility_id=facility.pk, date_start=day, body="npm", type=kind, announced=announced
+            )
+            for kind, announced in [("scheduled", True), ("follow_up", False), ("unannounced", True)]
+        }
+        executor = MigrationExecutor(connection)
+        executor.migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        stored = {kind: Inspection.objects.get(pk=row.pk) for kind, row in rows.items()}
+        assert {kind: (i.type, i.announced) for kind, i in stored.items()} == {
+            "scheduled": ("scheduled", True),
+            "follow_up": ("unannounced", False),  # that it was unannounced is kept
+            "unannounced": ("unannounced", False),  # the contradiction is gone
+        }
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
