@@ -1,6 +1,7 @@
 """Forms of the cells app: a cell, its deactivation and reactivation, and the completion of a conversion
 project with its new cells."""
 
+import re
 from typing import Any, cast
 
 from django import forms
@@ -8,10 +9,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import tabular
 from core.bounds import DATES, FREE_TEXT
-from core.forms import DecimalField, IntegerField, ServiceValidatedModelForm, VersionedFormMixin
+from core.forms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    ServiceValidatedModelForm,
+    VersionedFormMixin,
+    add_service_errors,
+)
 from core.validators import normalize_identifier, validate_name
-from core.widgets import DATE
+from core.widgets import DATE, searchable
 
 from . import bounds, services
 from .models import Cell, CellDeactivation
@@ -86,6 +95,7 @@ class CellForm(VersionedFormMixin, ServiceValidatedModelForm):
     def __init__(self, *args: Any, blocks: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["block"].queryset = blocks.select_related("facility")
+        searchable(self.fields["block"])
         if self.instance.pk is None:
             del self.fields["status"]
             return
@@ -130,8 +140,8 @@ class DeactivationForm(VersionedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_('Required when the reason is "other".'),
     )
-    deactivated_on = forms.DateField(label=_("Out of use since"), widget=DATE, validators=DATES.validators())
-    expected_reactivation = forms.DateField(label=_("Expected back in use"), widget=DATE, validators=DATES.validators())
+    deactivated_on = DateField(label=_("Out of use since"), widget=DATE, validators=DATES.validators())
+    expected_reactivation = DateField(label=_("Expected back in use"), widget=DATE, validators=DATES.validators())
     work_order = forms.CharField(label=_("Work order"), required=False, max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -148,7 +158,7 @@ class DeactivationForm(VersionedFormMixin, forms.Form):
 class ReactivationForm(VersionedFormMixin, forms.Form):
     """Bring a deactivated cell (``record``) back into use (cells.deactivation.reactivate)."""
 
-    reactivated_on = forms.DateField(label=_("Back in use on"), widget=DATE, validators=DATES.validators())
+    reactivated_on = DateField(label=_("Back in use on"), widget=DATE, validators=DATES.validators())
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, help_text=_("Kept in the history (100 characters).")
     )
@@ -163,23 +173,43 @@ class ReactivationForm(VersionedFormMixin, forms.Form):
         return {"reactivated_on": self.cleaned_data["reactivated_on"], "note": self.cleaned_data["note"]}
 
 
+# The columns of a pasted table of new cells (CompletionForm.table), in order: the key of
+# cells.services.complete_conversion's cell dict, its label, and how a value is read (core.tabular: the
+# register import's readers, so "6,6" and "да" are read as there).
+TABLE_COLUMNS = [
+    ("number", _("Cell number"), "text"),
+    ("living_space_m2", _("Living space (m², excluding the sanitary annex)"), "decimal"),
+    ("has_sanitary_annex", _("In-cell sanitary annex"), "boolean"),
+    ("sanitary_annex_partitioned", _("Annex fully partitioned"), "boolean"),
+    ("min_wall_distance_m", _("Distance between walls (m)"), "decimal"),
+    ("ceiling_height_m", _("Ceiling height (m)"), "decimal"),
+    ("has_natural_light", _("Natural light"), "boolean"),
+]
+MAX_NEW_CELLS = 2000
+
+
 class CompletionForm(VersionedFormMixin, forms.Form):
     """Completion of a conversion project (``record``, whose version the form carries): the last update and
-    the block's new single cells, all of the same standard design (numbered ``prefix`` + 001, 002, ...)."""
+    the block's new single cells, given either as ``count`` cells of one standard design (numbered
+    ``prefix`` + 001, 002, ...) or as a pasted ``table`` of cells of different sizes, one line per cell
+    (columns TABLE_COLUMNS, separated by a tab or a semicolon). The form only reads the values; the rules
+    of a new cell (numbers unique in the block, bounds of m² and m) are cells.services.complete_conversion's,
+    whose errors of a table's cell name its line (:meth:`add_service_errors`)."""
 
-    date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
-    actual_end = forms.DateField(label=_("Actual end of works"), widget=DATE, validators=DATES.validators())
+    date = DateField(label=_("Date of the update"), validators=DATES.validators())
+    actual_end = DateField(label=_("Actual end of works"), validators=DATES.validators())
     budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
     )
-    count = IntegerField(label=_("Number of new single cells"), min_value=1, max_value=2000)
+    count = IntegerField(label=_("Number of new single cells"), min_value=1, max_value=MAX_NEW_CELLS, required=False)
     prefix = forms.CharField(
         label=_("Cell number prefix"), max_length=10, initial="S", required=False, validators=[validate_name]
     )
     living_space_m2 = DecimalField(
         label=_("Living space per cell (m², excluding the sanitary annex)"),
         decimal_places=2,
+        required=False,
         **bounds.LIVING_SPACE_M2.limits(),
     )
     has_sanitary_annex = TriStateField(label=_("In-cell sanitary annex"), initial=True)
@@ -191,6 +221,19 @@ class CompletionForm(VersionedFormMixin, forms.Form):
         label=_("Ceiling height (m)"), decimal_places=2, required=False, **bounds.CEILING_HEIGHT_M.limits()
     )
     has_natural_light = TriStateField(label=_("Natural light"), initial=True)
+    table = forms.CharField(
+        label=_("Or: cells of different sizes, one line per cell"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+        max_length=200_000,
+        help_text=_(
+            "Instead of the number and design above. Columns separated by a tab (pasted from a spreadsheet) or "
+            "a semicolon: cell number; living space (m², excluding the sanitary annex); in-cell sanitary "
+            "annex (yes/no); annex fully partitioned (yes/no); distance between walls (m); ceiling height "
+            "(m); natural light (yes/no). The first two are needed, an empty yes/no is unknown; a first line "
+            "of column names is skipped. Example: S-01; 6,6; yes; yes; 2,5; 3,0; yes"
+        ),
+    )
     persons_moved_in = IntegerField(
         label=_("Persons to move in (one per new cell)"),
         min_value=0,
@@ -205,15 +248,70 @@ class CompletionForm(VersionedFormMixin, forms.Form):
         """The prefix in the normal form of cell numbers (core.validators.normalize_identifier)."""
         return normalize_identifier(self.cleaned_data["prefix"])
 
+    def clean_table(self):
+        """The pasted table as cell dicts, each with the number of its line (``_line``, from 1, counting
+        blank lines and the column names); [] when empty. A value that cannot be read is an error naming
+        the line and the column; every line's errors are given at once."""
+        rows, errors = [], []
+        lines = (self.cleaned_data.get("table") or "").splitlines()
+        for index, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            values = [v.strip() for v in line.split("\t" if "\t" in line else ";")]
+            if not rows and not errors and len(values) > 1 and values[1] and not any(c.isdigit() for c in values[1]):
+                continue  # the column names
+            if len(values) > len(TABLE_COLUMNS):
+                errors.append(
+                    _("Line %(line)s: %(count)s columns, at most %(most)s.")
+                    % {"line": index, "count": len(values), "most": len(TABLE_COLUMNS)}
+                )
+                continue
+            row: dict[str, Any] = {"_line": index}
+            unreadable = False
+            for (key, label, kind), value in zip(TABLE_COLUMNS, values, strict=False):
+                try:
+                    row[key] = self._read(kind, value)
+                except (ValueError, ValidationError) as error:
+                    unreadable = True
+                    reason = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                    errors.append(
+                        _("Line %(line)s, %(column)s: %(reason)s") % {"line": index, "column": label, "reason": reason}
+                    )
+            if not unreadable and (not row.get("number") or row.get("living_space_m2") is None):
+                errors.append(_("Line %(line)s: give the cell number and its living space (m²).") % {"line": index})
+            rows.append(row)
+        if len(rows) > MAX_NEW_CELLS:
+            errors.append(_("At most %(most)s new cells at once.") % {"most": MAX_NEW_CELLS})
+        if errors:
+            raise ValidationError(errors)
+        return rows
+
+    @staticmethod
+    def _read(kind: str, value: str) -> Any:
+        if kind == "text":
+            number = normalize_identifier(value)
+            validate_name(number)
+            return number
+        if kind == "decimal":
+            return tabular.decimal(value)
+        return tabular.boolean(value)
+
     def clean(self):
         data = super().clean()
-        if data.get("count") is not None and data.get("persons_moved_in", 0) > data["count"]:
+        if not data.get("table") and "table" not in self.errors:
+            for name in ("count", "living_space_m2"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, self.fields[name].error_messages["required"])
+        cells = len(self.numbers()) if not self.errors else None
+        if cells is not None and data.get("persons_moved_in", 0) > cells:
             self.add_error("persons_moved_in", _("At most one person per single cell."))
         return data
 
     def numbers(self) -> list[str]:
-        """The new cells' numbers, in order: ``prefix`` + 001, 002, ..."""
+        """The new cells' numbers, in order: the table's, else ``prefix`` + 001, 002, ..."""
         data = self.cleaned_data
+        if data.get("table"):
+            return [row.get("number", "") for row in data["table"]]
         width = max(3, len(str(data["count"])))
         return [f"{data['prefix'] or ''}{n:0{width}d}" for n in range(1, data["count"] + 1)]
 
@@ -234,8 +332,11 @@ class CompletionForm(VersionedFormMixin, forms.Form):
         return lines if PLAN_SHOWN in self.data else None
 
     def cells(self) -> list[dict]:
-        """The new cells as dicts for cells.services.complete_conversion (drafts: nobody in them)."""
+        """The new cells as dicts for cells.services.complete_conversion (drafts: nobody in them): the
+        table's rows, else ``count`` cells of the form's design."""
         data = self.cleaned_data
+        if data.get("table"):
+            return [{k: v for k, v in row.items() if k != "_line"} for row in data["table"]]
         return [
             {
                 "number": number,
@@ -249,6 +350,40 @@ class CompletionForm(VersionedFormMixin, forms.Form):
             for number in self.numbers()
         ]
 
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's errors on the form (core.forms.add_service_errors); with a table, an error of the
+        service's ``cells[i].field`` is put on the table, naming the line and the column
+        ("Line 4, Cell number: Number S-01 is already used in this block.")."""
+        rows = (getattr(self, "cleaned_data", None) or {}).get("table") or []
+        if not rows or not hasattr(error, "error_dict"):
+            add_service_errors(self, error)
+            return
+        labels = {key: label for key, label, _kind in TABLE_COLUMNS}
+        rest: dict[str, list[str]] = {}
+        for key, messages in error.message_dict.items():
+            match = _CELL_KEY.fullmatch(key)
+            if match and int(match["index"]) < len(rows):
+                line = rows[int(match["index"])]["_line"]
+                column = labels.get(match["field"] or "")
+                for message in messages:
+                    if column:
+                        text = _("Line %(line)s, %(column)s: %(reason)s") % {
+                            "line": line,
+                            "column": column,
+                            "reason": message,
+                        }
+                    else:
+                        text = _("Line %(line)s: %(reason)s") % {"line": line, "reason": message}
+                    self.add_error("table", text)
+            else:
+                rest[key] = messages
+        if rest:
+            add_service_errors(self, ValidationError(rest))
+
+
+# A key of cells.services.complete_conversion's errors about one new cell: "cells[3]" or "cells[3].number".
+_CELL_KEY = re.compile(r"cells\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
+
 
 class _CellChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Cell) -> str:
@@ -261,7 +396,7 @@ class MovementForm(forms.Form):
 
     ROWS = 5
 
-    date = forms.DateField(label=_("Date of the movement"), widget=DATE, validators=DATES.validators())
+    date = DateField(label=_("Date of the movement"), widget=DATE, validators=DATES.validators())
     reason = forms.CharField(
         label=_("Reason for the movement"), widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
     )
@@ -272,6 +407,7 @@ class MovementForm(forms.Form):
         for row in range(self.ROWS):
             self.fields[f"from_{row}"] = _CellChoice(queryset=cells, required=False, label=_("From cell"))
             self.fields[f"to_{row}"] = _CellChoice(queryset=cells, required=False, label=_("To cell"))
+            searchable(self.fields[f"from_{row}"], self.fields[f"to_{row}"])
             self.fields[f"persons_{row}"] = IntegerField(
                 label=_("Persons"), min_value=1, max_value=1000, required=False
             )

@@ -143,7 +143,7 @@ def completion_form(request, pk):
                     user=request.user, project=project, cells=form.cells(), movement_plan=lines, **data
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form.add_service_errors(error)
                 plan = _plan_or_none(resolve_plan, block=project.block, lines=lines, new_cells=numbers, strict=False)
             except AlreadyDone as done:
                 form.add_error(None, str(done))
@@ -161,7 +161,7 @@ def completion_form(request, pk):
                         block=project.block, persons=form.cleaned_data["persons_moved_in"], new_cells=numbers
                     )
             except ValidationError as error:
-                add_service_errors(form, error)
+                form.add_service_errors(error)
     return render(
         request,
         "cells/completion_form.html",

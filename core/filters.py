@@ -4,6 +4,7 @@
   (``{"regoin": ["Unknown parameter. Allowed: ..."]}``), so that a typo never returns the whole table.
 - StableOrderingFilter: ``?ordering=`` over the view's fields, the primary key always last.
 - StrictBooleanFilter, IdFilter, LenientMultipleChoiceFilter: filter types with clear errors.
+- DateFilter: a date with the browser's date picker and the format hint (core.forms.DateField).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
+
+from .forms import DateField
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
@@ -131,3 +134,10 @@ class LenientMultipleChoiceField(django_filters.fields.MultipleChoiceField):
 
 class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
     field_class = LenientMultipleChoiceField
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date filter with the browser's date picker (sent as YYYY-MM-DD) and the format hint in its help
+    text (core.forms.DateField)."""
+
+    field_class = DateField

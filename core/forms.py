@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import formats
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .validators import number_text_error
@@ -21,6 +21,30 @@ if TYPE_CHECKING:
 # ("1 143 800 000,00"), as ru and kk write them.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d*)?")
 _GROUP_SEPARATORS = re.compile(r"[ \u00a0\u202f]")
+
+
+# The format hint of every date field and date filter (its help text): the portal's date pickers are the
+# browser's own (<input type="date">, core.widgets.DateInput: a calendar in the browser's language, the value
+# sent as ISO YYYY-MM-DD); a date typed where no picker is shown is read day first (DD.MM.YYYY), and ISO.
+DATE_HINT = _("DD.MM.YYYY, or choose the date in the calendar")
+
+
+def with_date_hint(help_text: Any = "") -> Any:
+    """``help_text`` followed by :data:`DATE_HINT` (lazily, in the reader's language); the hint alone when
+    there is none."""
+    return format_lazy("{} ({})", help_text, DATE_HINT) if help_text else DATE_HINT
+
+
+class DateField(forms.DateField):
+    """A date: the browser's date picker (core.widgets.DateInput, sent as ISO YYYY-MM-DD) with the format
+    hint :data:`DATE_HINT` in its help text. Read in the language's DATE_INPUT_FORMATS, to which Django
+    always adds ISO."""
+
+    widget = DateInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help_text"] = with_date_hint(kwargs.get("help_text", ""))
+        super().__init__(*args, **kwargs)
 
 
 def normalise_number(value: Any) -> Any:
@@ -83,10 +107,12 @@ class IntegerField(forms.IntegerField):
 
 def portal_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """The form field of ``model_field`` on the portal's model forms (ModelForm ``formfield_callback``): a
-    date is the ISO date picker (core.widgets.DateInput) unless the form names another widget, a decimal is
+    date is the ISO date picker (core.widgets.DateInput) with the format hint :data:`DATE_HINT` unless the
+    form names another widget or help text, a decimal is
     :class:`DecimalField` and a whole number :class:`IntegerField` unless the form names another class."""
     if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):
         kwargs.setdefault("widget", DateInput)
+        kwargs.setdefault("help_text", with_date_hint(model_field.help_text))
     elif isinstance(model_field, models.DecimalField):
         kwargs.setdefault("form_class", DecimalField)
     elif (

@@ -22,3 +22,11 @@ class DateInput(forms.DateInput):
 
 # A date field's widget (each form field holds its own copy): the browser's date picker, sent as YYYY-MM-DD.
 DATE = DateInput()
+
+
+def searchable(*fields: Any) -> None:
+    """Mark the select widgets of ``fields`` (form fields) as searchable choosers: static/js/forms.js turns
+    them into a Tom Select with a search box and every option reachable (a facility among 81, a block, a
+    cell). Multiple selects are searchable without it."""
+    for field in fields:
+        field.widget.attrs["data-searchable"] = "true"

@@ -190,7 +190,6 @@ def _inspections(rng, data, facilities):
                     "date_end": start + datetime.timedelta(days=rng.randint(0, 3)),
                     "body": body,
                     "type": kind,
-                    "announced": kind != "unannounced",
                     "lead_inspector": f"Demo inspector {rng.randint(1, 40)}",
                     "summary": "Generated demo inspection.",
                 }

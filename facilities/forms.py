@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DATES, FREE_TEXT
-from core.forms import DecimalField, ServiceValidatedModelForm, VersionedFormMixin
+from core.forms import DateField, DecimalField, ServiceValidatedModelForm, VersionedFormMixin
 from core.widgets import DATE
 
 from .flow import allowed_transitions
@@ -24,14 +24,14 @@ class StatusField(forms.ChoiceField):
 class ProgressForm(VersionedFormMixin, forms.Form):
     """A progress update of a conversion project; ``version`` is the version the editor saw."""
 
-    date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
+    date = DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
     status = StatusField(label=_("Status"))
     percent_complete = DecimalField(
         label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
     budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
-    actual_start = forms.DateField(label=_("Actual start"), required=False, widget=DATE, validators=DATES.validators())
-    actual_end = forms.DateField(label=_("Actual end"), required=False, widget=DATE, validators=DATES.validators())
+    actual_start = DateField(label=_("Actual start"), required=False, widget=DATE, validators=DATES.validators())
+    actual_end = DateField(label=_("Actual end"), required=False, widget=DATE, validators=DATES.validators())
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=FREE_TEXT.maximum
     )

@@ -26,8 +26,8 @@ class FindingInline(ReadOnlyInlineMixin, admin.StackedInline):
 
 @admin.register(Inspection)
 class InspectionAdmin(VersionedAdmin, SimpleHistoryAdmin):
-    list_display = ("facility", "date_start", "body", "type", "announced", "lead_inspector")
-    list_filter = ("body", "type", "announced", "facility__region")
+    list_display = ("facility", "date_start", "body", "type", "lead_inspector")
+    list_filter = ("body", "type", "facility__region")
     search_fields = ("facility__code", "lead_inspector", "summary")
     raw_id_fields = ("facility",)
     readonly_fields = ("version",)

@@ -4,7 +4,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import IdFilter, LenientMultipleChoiceFilter, StrictBooleanFilter
+from core.filters import DateFilter, IdFilter, LenientMultipleChoiceFilter, StrictBooleanFilter
 from facilities.filters import RegionCodeFilter
 
 from .models import Finding, Inspection
@@ -17,8 +17,8 @@ class InspectionFilter(django_filters.FilterSet):
     region = RegionCodeFilter(field_name="facility__region")
     body = LenientMultipleChoiceFilter(choices=Inspection.Body.choices, label=_("Inspecting body"))
     type = LenientMultipleChoiceFilter(choices=Inspection.Type.choices, label=_("Type"))
-    date_from = django_filters.DateFilter(field_name="date_start", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="date_start", lookup_expr="lte", label=_("To"))
+    date_from = DateFilter(field_name="date_start", lookup_expr="gte", label=_("From"))
+    date_to = DateFilter(field_name="date_start", lookup_expr="lte", label=_("To"))
 
     class Meta:
         model = Inspection
@@ -33,8 +33,8 @@ class FindingFilter(django_filters.FilterSet):
     body = LenientMultipleChoiceFilter(
         field_name="inspection__body", choices=Inspection.Body.choices, label=_("Inspecting body")
     )
-    date_from = django_filters.DateFilter(field_name="inspection__date_start", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="inspection__date_start", lookup_expr="lte", label=_("To"))
+    date_from = DateFilter(field_name="inspection__date_start", lookup_expr="gte", label=_("From"))
+    date_to = DateFilter(field_name="inspection__date_start", lookup_expr="lte", label=_("To"))
     status = LenientMultipleChoiceFilter(choices=Finding.Status.choices, label=_("Status"))
     severity = LenientMultipleChoiceFilter(choices=Finding.Severity.choices, label=_("Severity"))
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cells.models import Cell, StandardRule
 from core.bounds import FREE_TEXT
 from core.forms import ServiceValidatedModelForm, VersionedFormMixin
-from core.widgets import DATE
+from core.widgets import DATE, searchable
 
 from .attachments import MAX_FILES
 from .models import Finding, Inspection
@@ -18,12 +18,14 @@ class InspectionForm(VersionedFormMixin, ServiceValidatedModelForm):
 
     class Meta:
         model = Inspection
-        fields = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
+        fields = ["facility", "date_start", "date_end", "body", "type", "lead_inspector", "summary"]
         widgets = {"date_start": DATE, "date_end": DATE, "summary": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"type": _("An unannounced visit is of the type unannounced; the others were announced.")}
 
     def __init__(self, *args, facilities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facility"].queryset = facilities.select_related("region").order_by("code")
+        searchable(self.fields["facility"])
 
 
 class FindingForm(VersionedFormMixin, ServiceValidatedModelForm):
@@ -50,6 +52,7 @@ class FindingForm(VersionedFormMixin, ServiceValidatedModelForm):
         )
         self.fields["rule"].queryset = StandardRule.objects.select_related("profile")
         self.fields["rule"].label_from_instance = lambda rule: f"{rule.code}: {rule.summary}"
+        searchable(self.fields["block"], self.fields["cell"], self.fields["rule"])
 
 
 class MoveField(forms.ChoiceField):

@@ -53,7 +53,6 @@ class Inspection(Versioned):
     date_end = models.DateField(_("end date"), null=True, blank=True, validators=DATES.validators())
     body = models.CharField(_("inspecting body"), max_length=20, choices=Body.choices)
     type = models.CharField(_("type"), max_length=12, choices=Type.choices)
-    announced = models.BooleanField(_("announced"), default=True)
     lead_inspector = NameField(_("lead inspector"), max_length=200, blank=True)
     summary = models.TextField(_("summary"), blank=True, validators=FREE_TEXT.validators())
     summary_ru = models.TextField(_("summary (Russian)"), blank=True, validators=FREE_TEXT.validators())
@@ -63,6 +62,13 @@ class Inspection(Versioned):
     history = HistoricalRecords()
 
     objects = InspectionQuerySet.as_manager()
+
+    @property
+    def announced(self) -> bool:
+        """Whether the facility was told of the visit beforehand: derived from ``type`` (an inspection of
+        type unannounced was not announced; a scheduled or follow-up one was), so the two can never
+        disagree. One stored field: ``type`` (migration 0007 folded the former ``announced`` column in)."""
+        return self.type != self.Type.UNANNOUNCED
 
     class Meta:
         ordering = ["-date_start", "-id"]

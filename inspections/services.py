@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from facilities.models import Facility
 
-INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "announced", "lead_inspector", "summary"]
+INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "lead_inspector", "summary"]
 FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
 S = Finding.Status
 PROSECUTOR_MOVES, EDITOR_MOVES, allowed_moves = (
@@ -60,7 +60,7 @@ def save_inspection(
     *, user: "User", data: dict[str, Any], inspection: Inspection | None = None, version: int | None = None
 ) -> Inspection:
     """Create an inspection, or change the fields of ``inspection`` that ``data`` names (facility, dates,
-    body, type, announced, lead inspector, summary; a field not in ``data`` is left as stored).
+    body, type (whether it was announced follows from it), lead inspector, summary; a field not in ``data`` is left as stored).
 
     A change locks the row (core.versioning.lock), checks ``version`` (the version the caller read; None:
     not stated) and writes only the fields whose value changes (``update_fields``), so two edits of
@@ -88,9 +88,6 @@ def save_inspection(
     facility_decisions.check_may_record_inspection(user)
     if not facility_decisions.may_record_inspection(user, inspection.facility.region_id):
         raise ValidationError({"facility": [_("This facility is outside your regions.")]})
-    if inspection.type == Inspection.Type.UNANNOUNCED and inspection.announced:
-        inspection.announced = False
-        changed.append("announced")
     errors = future_errors(date_start=inspection.date_start, date_end=inspection.date_end)
     if inspection.date_start and inspection.date_end and inspection.date_end < inspection.date_start:
         errors["date_end"] = [_("The end cannot be before the start.")]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import DateField
 from core.validators import validate_not_in_future
 from core.widgets import DATE
 
@@ -16,11 +17,11 @@ from . import trends
 class DashboardForm(forms.Form):
     """The dashboard's choices: the date changes are measured from, and the forecast's window (days)."""
 
-    since = forms.DateField(
+    since = DateField(
         label=gettext_lazy("Change since"),
         required=False,
         widget=DATE,
-        help_text=gettext_lazy("Date the changes are measured from (YYYY-MM-DD)."),
+        help_text=gettext_lazy("Date the changes are measured from"),
     )
     window = forms.TypedChoiceField(
         label=gettext_lazy("Forecast from the rate over the"),

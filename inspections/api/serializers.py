@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from cells.models import Cell, StandardRule
@@ -26,6 +27,9 @@ class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
     region = serializers.CharField(source="facility.region.code", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     findings_open = serializers.IntegerField(read_only=True, default=None)
+    announced = serializers.BooleanField(
+        read_only=True, help_text=gettext_lazy("Derived from the type: false for an unannounced inspection, else true.")
+    )
 
     class Meta:
         model = Inspection
@@ -47,6 +51,14 @@ class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["is_demo", "version"]
+
+    def read_only_reason(self, name: str) -> str:
+        if name == "announced":
+            return _(
+                'Read-only: whether an inspection was announced follows from its type (send "type": '
+                '"unannounced" for an unannounced visit).'
+            )
+        return super().read_only_reason(name)
 
 
 class RuleSummarySerializer(serializers.ModelSerializer):

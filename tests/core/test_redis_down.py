@@ -83,7 +83,6 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
             "date_start": today,
             "body": "prosecutor",
             "type": "unannounced",
-            "announced": False,
         },
         format="json",
     )

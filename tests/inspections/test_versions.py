@@ -207,7 +207,6 @@ def _inspection_form(inspection, **changes):
         "date_end": "",
         "body": inspection.body,
         "type": inspection.type,
-        "announced": "on" if inspection.announced else "",
         "lead_inspector": inspection.lead_inspector,
         "summary": inspection.summary,
         "version": inspection.version,
