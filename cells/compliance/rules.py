@@ -22,6 +22,7 @@ from django.db.models import Case, Expression, F, Func, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Greatest, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -65,7 +66,7 @@ METRIC_LABELS = {
     "has_natural_light": _("natural light"),
 }
 # The units a rule may give (data/standards.json ``unit``), as shown: m², m; persons are counted in words.
-UNIT_LABELS = {"m2": _("m²"), "m": _("m")}
+UNIT_LABELS = {"m2": _("m²"), "m": pgettext_lazy("unit: metres", "m")}
 
 
 def metric_label(metric: str) -> str:
