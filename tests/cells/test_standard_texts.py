@@ -30,7 +30,9 @@ def test_loader_stores_the_russian_and_kazakh_texts(standards):
     assert cpt.language_sources["ru"]["official"] is False
     assert cpt.language_sources["kk"] == {"official": False, "source": "unofficial translation by the portal team"}
     icrc = StandardProfile.objects.get(code="ICRC-2012")
-    assert icrc.verification_note_ru == "цифры взяты из вторичных изложений руководства; их нужно сверить с текстом МККК"
+    assert (
+        icrc.verification_note_ru == "цифры взяты из вторичных изложений руководства; их нужно сверить с текстом МККК"
+    )
     assert icrc.verification_note_kk.startswith("сандар нұсқаулықтың қосалқы шолуларынан алынған")
     mandela = StandardProfile.objects.get(code="MANDELA-2015")
     assert mandela.language_sources["ru"]["official"] is True
@@ -45,7 +47,10 @@ def test_loader_stores_the_russian_and_kazakh_texts(standards):
     assert annex.summary_kk == "бір орындық камерада санитариялық торапты есептемегенде кемінде 6 м² тұрғын алаң"
     assert annex.source_ru == "CPT/Inf (2015) 44, пп. 9–10"
     # every rule and profile has both translations in the database
-    assert not StandardRule.objects.filter(summary_ru="").exists() and not StandardRule.objects.filter(summary_kk="").exists()
+    assert (
+        not StandardRule.objects.filter(summary_ru="").exists()
+        and not StandardRule.objects.filter(summary_kk="").exists()
+    )
     assert not StandardProfile.objects.filter(title_kk="").exists()
     again = load_standards()
     assert again.created == 0 and again.updated == 0

@@ -29,7 +29,10 @@ def test_phase_label_in_english_and_other_texts_unchanged():
 
 @pytest.mark.parametrize(
     ("language", "pattern", "expected"),
-    [("ru", "Этап %(number)s (%(years)s)", "Этап 1 (2021–2023)"), ("kk", "%(number)s-кезең (%(years)s)", "1-кезең (2021–2023)")],
+    [
+        ("ru", "Этап %(number)s (%(years)s)", "Этап 1 (2021–2023)"),
+        ("kk", "%(number)s-кезең (%(years)s)", "1-кезең (2021–2023)"),
+    ],
 )
 def test_phase_label_formats_the_translated_message(monkeypatch, language, pattern, expected):
     """The number and the years go into the message of the language (the catalogs' ru and kk forms)."""

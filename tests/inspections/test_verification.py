@@ -222,7 +222,10 @@ def test_page_shows_the_evidence_and_refuses_then_accepts_an_override(world, roo
     page = client.get(url).content.decode()
     assert "Evidence now" in page
     assert "<dd>68</dd>" in page  # occupancy now
-    assert '<strong class="outcome-fail">fails</strong> — measured 2.94 m², required living space per person ≥ 4.0 m²' in page
+    assert (
+        '<strong class="outcome-fail">fails</strong> — measured 2.94 m², required living space per person ≥ 4.0 m²'
+        in page
+    )
     options = _select(page)
     assert re.findall(r'<option value="([a-z_]*)" selected', options) == [""]  # starts with no choice
     assert re.findall(r'<option value="([a-z_]*)"', options) == ["", "open", "verified"]

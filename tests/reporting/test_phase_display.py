@@ -29,7 +29,11 @@ def test_national_dashboard_shows_phases_sources_and_notes_in_the_language(brows
     assert escape(blocks.source) not in page and escape(blocks.note) not in page
     with translation.override(language):
         export = browser.get("/", {"table": "targets", "export": "csv"})
-    text = b"".join(export.streaming_content).decode("utf-8-sig") if export.streaming else export.content.decode("utf-8-sig")
+    text = (
+        b"".join(export.streaming_content).decode("utf-8-sig")
+        if export.streaming
+        else export.content.decode("utf-8-sig")
+    )
     assert phase_label("Phase 1 (2021-2023)", language) in text and "Phase 1 (2021-2023)" not in text
     assert getattr(blocks, f"note_{language}") in text
 

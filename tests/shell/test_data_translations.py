@@ -59,6 +59,8 @@ def test_every_roadmap_target_text_has_russian_and_kazakh():
 
 
 def test_the_check_fails_for_a_missing_translation():
-    assert missing_translations({"summary": "x", "summary_ru": "y", "summary_kk": " "}, RULE_TEXTS, "R") == ["R.summary_kk"]
+    assert missing_translations({"summary": "x", "summary_ru": "y", "summary_kk": " "}, RULE_TEXTS, "R") == [
+        "R.summary_kk"
+    ]
     assert missing_translations({"source": "x"}, RULE_TEXTS, "R") == ["R.source_ru", "R.source_kk"]
     assert missing_translations({"note": ""}, TARGET_TEXTS, "T") == []
