@@ -6,12 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.bounds import DATES, FREE_TEXT
 from core.fields import NameField
+from core.i18n import active_language
 from core.validators import future_message, is_in_future
 from core.versioning import Versioned
 from facilities.models import AccommodationType, ConversionProject, Facility, RegionScopedQuerySet, ResidentialBlock
@@ -30,6 +32,7 @@ from .compliance.models import (  # noqa: F401
     DueCell,
     OutcomeLayout,
 )
+from .compliance.rules import metric_label, unit_label
 
 
 class CellQuerySet(RegionScopedQuerySet):
@@ -376,6 +379,15 @@ class StandardProfile(models.Model):
     def __str__(self):
         return self.code
 
+    def language_source(self, language: str | None = None) -> dict | None:
+        """Where the profile's texts in ``language`` (default: the active one) come from:
+        ``{"official": bool, "source": str}`` from ``language_sources`` for Russian or Kazakh, None for
+        English (the texts as written) or when nothing is recorded."""
+        entry = (self.language_sources or {}).get(active_language(language))
+        if active_language(language) == "en" or not isinstance(entry, dict):
+            return None
+        return {"official": bool(entry.get("official")), "source": str(entry.get("source") or "")}
+
 
 class StandardRule(models.Model):
     """One rule of a profile: ``metric operator value`` for the listed accommodation types.
@@ -420,14 +432,21 @@ class StandardRule(models.Model):
         return self.profile.verified
 
     def requirement_text(self) -> str:
-        """Human form of the threshold, e.g. ``≥ 6.0 m²`` or ``= yes``."""
+        """The rule as a sentence in the active language: the metric's label, the operator, the threshold
+        and its unit, e.g. ``living space ≥ 6.0 m²``, ``sanitary annex = yes``, ``persons accommodated ≤ 1
+        person`` (ru ``санитарный узел = да``). Never shows a metric code (cells.compliance.rules.METRIC_LABELS)."""
         value = self.value
+        unit = unit_label(self.unit)
         if isinstance(value, bool):
             value = gettext("yes") if value else gettext("no")
-        elif value in AccommodationType.values:
+        elif isinstance(value, str) and value in AccommodationType.values:
             value = AccommodationType(value).label
-        unit = self.unit.replace("m2", "m²")
-        return f"{self.get_operator_display()} {value} {unit}".strip()
+        elif isinstance(value, (int, float)) and self.unit == "persons":
+            value = ngettext("%(count)s person", "%(count)s persons", value) % {"count": number_format(value)}
+            unit = ""
+        elif isinstance(value, (int, float)):
+            value = number_format(value)
+        return f"{metric_label(self.metric)} {self.get_operator_display()} {value} {unit}".strip()
 
     def applies_to_labels(self) -> list[str]:
         """The accommodation types the rule applies to, as display labels."""

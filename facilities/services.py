@@ -53,19 +53,31 @@ def load_regions(path: Path = REGIONS_PATH) -> SyncCounts:
 TARGETS_PATH = Path(settings.BASE_DIR) / "data" / "roadmap_targets.json"
 
 
+TARGET_TEXTS = ("source", "note")  # the translatable texts of a target (F, F_ru, F_kk)
+
+
 def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
     """Create the roadmap targets of ``data/roadmap_targets.json`` that do not exist yet (national ones;
-    matched on metric and target date). Targets already present are left as administrators set them.
+    matched on metric and target date). Targets already present are left as administrators set them,
+    except that an empty Russian or Kazakh version of their source or note (``F_ru``, ``F_kk``) is filled
+    from the file when the text it translates (``F``) is still the file's: a translation an administrator
+    wrote is never overwritten, and none is added beside a text an administrator rewrote.
 
     Raises KeyError for a missing key, ValueError for a malformed date.
     """
     data = json.loads(path.read_text(encoding="utf-8"))
-    existing = set(RoadmapTarget.objects.filter(region__isnull=True).values_list("metric", "target_date"))
-    rows, skipped = [], 0
+    national = RoadmapTarget.objects.filter(region__isnull=True)
+    existing = {(t.metric, t.target_date): t for t in national}
+    rows, fills, skipped = [], [], 0
     for item in data["targets"]:
         target_date = datetime.date.fromisoformat(item["target_date"])
-        if (item["metric"], target_date) in existing:
-            skipped += 1
+        found = existing.get((item["metric"], target_date))
+        if found is not None:
+            fill = _empty_translations(found, item)
+            if fill:
+                fills.append({"metric": found.metric, "region_id": None, "target_date": target_date, **fill})
+            else:
+                skipped += 1
             continue
         rows.append(
             {
@@ -77,7 +89,7 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
                 "source": item["source"],
                 "verified": bool(item.get("verified", False)),
                 "note": item.get("note", ""),
-                **translations(item, ("source", "note")),
+                **translations(item, TARGET_TEXTS),
                 "is_demo": bool(item.get("is_demo", False)),
             }
         )
@@ -88,8 +100,29 @@ def load_targets(path: Path = TARGETS_PATH) -> SyncCounts:
         queryset=RoadmapTarget.objects.none(),
         reason="seed_demo (roadmap targets)",
     )
+    if fills:
+        counts = counts + sync_rows(
+            RoadmapTarget,
+            ("metric", "region_id", "target_date"),
+            fills,
+            queryset=national,
+            reason="seed_demo (roadmap targets: translations)",
+        )
     counts.unchanged += skipped
     return counts
+
+
+def _empty_translations(target: RoadmapTarget, item: dict) -> dict[str, str]:
+    """The translations of ``item`` (a row of the file) that ``target`` lacks: ``{"source_ru": ...}`` for
+    each empty ``F_ru``/``F_kk`` whose ``F`` equals the file's ``F`` and whose file text is not empty."""
+    fill = {}
+    for field in TARGET_TEXTS:
+        if (getattr(target, field) or "") != (item.get(field) or ""):
+            continue
+        for name, text in translations(item, (field,)).items():
+            if text and not getattr(target, name):
+                fill[name] = text
+    return fill
 
 
 # ---------------------------------------------------------------------------------------------------

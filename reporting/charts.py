@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.charts import ACCENT, COLOURS, MUTED, SPENT, TARGET
 from core.charts import as_number as _num
+from facilities.phases import phase_label
 
 
 def sparkline(points: list[dict], figure: str, label: str, unit: str = "") -> dict:
@@ -35,7 +36,7 @@ def share_against_target(points: list[dict], target) -> dict:
     if target is not None and points:
         datasets.append(
             {
-                "label": _("Roadmap target (%(phase)s)") % {"phase": target.phase},
+                "label": _("Roadmap target (%(phase)s)") % {"phase": phase_label(target.phase)},
                 "color": TARGET,
                 "dashed": True,
                 "x": [points[0]["date"].isoformat(), target.target_date.isoformat()],

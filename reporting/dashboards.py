@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core.export import Column
 from facilities import scoping
 from facilities.models import ConversionProject, Facility, Region
+from facilities.phases import phase_label
 from facilities.regions import find_region
 
 from . import charts, selectors, trends
@@ -301,7 +302,7 @@ def region_detail(request, code):
                     p.block.facility.code,
                     p.block.name,
                     p.get_status_display(),
-                    p.roadmap_phase,
+                    phase_label(p.roadmap_phase),
                     p.percent_complete,
                     p.budget_planned_kzt,
                     p.budget_spent_kzt,

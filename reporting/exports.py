@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from core.export import Column, Field, choice_field, export_response, field
 from facilities.models import Facility
+from facilities.phases import phase_label
 
 from .figures import share
 
@@ -201,12 +202,13 @@ def dashboard_tables(summary, points, regions, projects, lowest, forecast, targe
                 Column(_("Reached (percent of the target)"), n),
                 Column(_("State")),
                 Column(_("Source")),
+                Column(_("Note")),
                 Column(_("Verified"), "bool"),
                 Column(_("Demo assumption"), "bool"),
             ],
             [
                 [
-                    r["phase"],
+                    phase_label(r["phase"]),
                     str(r["label"]),
                     r["target_date"],
                     r["target_value"],
@@ -214,6 +216,7 @@ def dashboard_tables(summary, points, regions, projects, lowest, forecast, targe
                     r["percent_of_target"],
                     str(TARGET_STATES[r["state"]]),
                     r["source"],
+                    r["note"],
                     r["verified"],
                     r["is_demo"],
                 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cells.models import Cell, ComplianceSnapshot, StandardProfile
 from cells.selectors import capacity_of
+from core.i18n import localised
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, RoadmapTarget
 
 from .figures import headline_profile, share
@@ -172,7 +173,8 @@ def target_progress(
                 "state": "reached" if reached else ("missed" if target.target_date < today else "open"),
                 "verified": target.verified,
                 "is_demo": target.is_demo,
-                "source": target.source,
+                "source": localised(target, "source"),
+                "note": localised(target, "note"),
                 "region": target.region.code if target.region_id else None,
             }
         )

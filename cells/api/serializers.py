@@ -134,17 +134,76 @@ class CellSerializer(serializers.ModelSerializer):
 
 
 class StandardRuleSerializer(serializers.ModelSerializer):
+    """A rule with its texts as written (English) and in Russian and Kazakh (``F_ru``, ``F_kk``; "" where
+    none exists), and ``requirement``: the rule as a sentence in the language of the request."""
+
+    requirement = serializers.SerializerMethodField()
+
     class Meta:
         model = StandardRule
-        fields = ["id", "code", "metric", "operator", "value", "unit", "applies_to", "source", "summary"]
+        fields = [
+            "id",
+            "code",
+            "metric",
+            "operator",
+            "value",
+            "unit",
+            "applies_to",
+            "requirement",
+            "source",
+            "source_ru",
+            "source_kk",
+            "summary",
+            "summary_ru",
+            "summary_kk",
+        ]
+
+    def get_requirement(self, obj) -> str:
+        return obj.requirement_text()
+
+
+class LanguageSourceSerializer(serializers.Serializer):
+    official = serializers.BooleanField(help_text="True when the text is an official translation.")
+    source = serializers.CharField(help_text="Citation of the text used, or who translated it.")
+
+
+class LanguageSourcesSerializer(serializers.Serializer):
+    """Where the Russian and Kazakh texts of a profile come from."""
+
+    ru = LanguageSourceSerializer(required=False)
+    kk = LanguageSourceSerializer(required=False)
 
 
 class StandardProfileSerializer(serializers.ModelSerializer):
+    """A profile with its texts as written (English) and in Russian and Kazakh, ``language_sources``
+    (whether each translation is official, and its source) and its rules."""
+
     rules = StandardRuleSerializer(many=True, read_only=True)
+    language_sources = serializers.SerializerMethodField()
 
     class Meta:
         model = StandardProfile
-        fields = ["id", "code", "title", "reference", "verified", "verification_note", "is_active", "rules"]
+        fields = [
+            "id",
+            "code",
+            "title",
+            "title_ru",
+            "title_kk",
+            "reference",
+            "reference_ru",
+            "reference_kk",
+            "verified",
+            "verification_note",
+            "verification_note_ru",
+            "verification_note_kk",
+            "language_sources",
+            "is_active",
+            "rules",
+        ]
+
+    @extend_schema_field(LanguageSourcesSerializer)
+    def get_language_sources(self, obj) -> dict:
+        return {language: entry for language in ("ru", "kk") if (entry := obj.language_source(language)) is not None}
 
 
 class MeasurementField(StrictDecimalField):

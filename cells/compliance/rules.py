@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import Case, Expression, F, Func, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Greatest, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, IsNull, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -48,6 +50,35 @@ NUMERIC_METRICS = {
     "ceiling_height_m",
 }
 BOOLEAN_METRICS = {"has_sanitary_annex", "sanitary_annex_partitioned", "has_natural_light"}
+
+# What each metric is called wherever a rule is shown as text (the standards page, requirement texts, the
+# compliance pages): never the code. Units are not part of the label; the rule's unit follows its value.
+METRIC_LABELS = {
+    "accommodation_type": _("accommodation type"),
+    "living_space_m2": _("living space"),
+    "living_space_per_person_m2": _("living space per person"),
+    "design_capacity": _("design capacity"),
+    "occupancy": _("persons accommodated"),
+    "has_sanitary_annex": _("sanitary annex"),
+    "sanitary_annex_partitioned": _("sanitary annex fully partitioned"),
+    "min_wall_distance_m": _("distance between walls"),
+    "ceiling_height_m": _("ceiling height"),
+    "has_natural_light": _("natural light"),
+}
+# The units a rule may give (data/standards.json ``unit``), as shown: m², m; persons are counted in words.
+UNIT_LABELS = {"m2": _("m²"), "m": pgettext_lazy("unit: metres", "m")}
+
+
+def metric_label(metric: str) -> str:
+    """The display label of ``metric`` in the active language; an unknown code is returned unchanged."""
+    return str(METRIC_LABELS.get(metric, metric))
+
+
+def unit_label(unit: str) -> str:
+    """The display form of a rule's ``unit`` (``m2`` -> m², ``m`` -> m) in the active language; other
+    units (``persons``) unchanged, "" for none."""
+    return str(UNIT_LABELS.get(unit, unit))
+
 
 _OPERATORS = {">=": GreaterThanOrEqual, "<=": LessThanOrEqual, "==": Exact}
 _PER_PERSON_FIELD = models.DecimalField(max_digits=14, decimal_places=4)

@@ -4,6 +4,7 @@ from django import template
 from django.utils.formats import number_format
 
 from core.i18n import localised
+from facilities.phases import phase_label
 
 register = template.Library()
 
@@ -40,3 +41,9 @@ def get_item(mapping, key):
 def tr(obj, field):
     """The text ``field`` of ``obj`` in the reader's language (core.i18n.localised), e.g. ``{{ rule|tr:"summary" }}``."""
     return localised(obj, field)
+
+
+@register.filter
+def phase(text):
+    """A roadmap phase in the reader's language (facilities.phases.phase_label), e.g. ``{{ p.roadmap_phase|phase }}``."""
+    return phase_label(text)

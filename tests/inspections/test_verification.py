@@ -60,7 +60,7 @@ def room(world):
 
 def _refusal(place: str, measured: str) -> str:
     return (
-        f"Rule CPT-2015-2 still fails for {place}: measured {measured}, required ≥ 4.0 m² "
+        f"Rule CPT-2015-2 still fails for {place}: measured {measured}, required living space per person ≥ 4.0 m² "
         f"(evaluated {_evaluated()}). To verify the finding anyway, give an override reason."
     )
 
@@ -150,7 +150,7 @@ def test_api_refuses_with_400_naming_the_rule_and_accepts_an_override(world, roo
             "living_space_m2": "200.00",
         },
         "rule": "CPT-2015-2",
-        "requirement": "≥ 4.0 m²",
+        "requirement": "living space per person ≥ 4.0 m²",
         "metric": "living_space_per_person_m2",
         "outcome": "fail",
         "outcome_label": "fails",
@@ -222,7 +222,10 @@ def test_page_shows_the_evidence_and_refuses_then_accepts_an_override(world, roo
     page = client.get(url).content.decode()
     assert "Evidence now" in page
     assert "<dd>68</dd>" in page  # occupancy now
-    assert '<strong class="outcome-fail">fails</strong> — measured 2.94 m², required ≥ 4.0 m²' in page
+    assert (
+        '<strong class="outcome-fail">fails</strong> — measured 2.94 m², required living space per person ≥ 4.0 m²'
+        in page
+    )
     options = _select(page)
     assert re.findall(r'<option value="([a-z_]*)" selected', options) == [""]  # starts with no choice
     assert re.findall(r'<option value="([a-z_]*)"', options) == ["", "open", "verified"]
