@@ -18,6 +18,7 @@ from facilities.models import AccommodationType, ConversionProject, Facility, Re
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
 from . import bounds
+from .units import PERSONS, with_unit
 from .compliance.models import (  # noqa: F401
     STATUS_COUNTS,
     TOTAL_COUNTS,
@@ -420,12 +421,15 @@ class StandardRule(models.Model):
         return self.profile.verified
 
     def requirement_text(self) -> str:
-        """Human form of the threshold, e.g. ``≥ 6.0 m²`` or ``= yes``."""
+        """Human form of the threshold, e.g. ``≥ 6.0 m²``, ``≤ 1 person`` or ``= yes``."""
         value = self.value
         if isinstance(value, bool):
             value = gettext("yes") if value else gettext("no")
         elif value in AccommodationType.values:
             value = AccommodationType(value).label
+        if self.unit == PERSONS and isinstance(value, int):
+            # "≤ 1 person", never "≤ 1 persons" (cells.units)
+            return f"{self.get_operator_display()} {with_unit(value, PERSONS)}".replace("\xa0", " ")
         unit = self.unit.replace("m2", "m²")
         return f"{self.get_operator_display()} {value} {unit}".strip()
 

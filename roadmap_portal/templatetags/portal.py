@@ -1,4 +1,6 @@
-"""Template filters of the portal: signed changes and localised numbers."""
+"""Template filters of the portal: signed changes, localised numbers, texts in the reader's language."""
+
+import re
 
 from django import template
 from django.utils.formats import number_format
@@ -40,3 +42,13 @@ def get_item(mapping, key):
 def tr(obj, field):
     """The text ``field`` of ``obj`` in the reader's language (core.i18n.localised), e.g. ``{{ rule|tr:"summary" }}``."""
     return localised(obj, field)
+
+
+_SQUARE_METRES = re.compile(r"\b([mм])2\b")
+
+
+@register.filter
+def square_metres(text):
+    """``text`` with square metres written ``m²`` (``м²``), as the reference data writes them ``m2``
+    (``6 m2 of living space`` -> ``6 m² of living space``)."""
+    return _SQUARE_METRES.sub(r"\1²", str(text)) if text else text
