@@ -18,7 +18,6 @@ from facilities.models import AccommodationType, ConversionProject, Facility, Re
 
 # The engine's stored data has its own module; its models belong to this app and are named from here.
 from . import bounds
-from .units import PERSONS, with_unit
 from .compliance.models import (  # noqa: F401
     STATUS_COUNTS,
     TOTAL_COUNTS,
@@ -31,6 +30,7 @@ from .compliance.models import (  # noqa: F401
     DueCell,
     OutcomeLayout,
 )
+from .units import PERSONS, with_unit
 
 
 class CellQuerySet(RegionScopedQuerySet):

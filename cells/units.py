@@ -50,9 +50,9 @@ def with_unit(value: Any, unit: str | None) -> str:
         return "?"
     text = plain_number(value)
     if unit == M2:
-        return f"{text}\xa0{pgettext('unit', 'm²')}"
+        return f"{text}\xa0{gettext('m²')}"
     if unit == M:
-        return f"{text}\xa0{pgettext('unit', 'm')}"
+        return f"{text}\xa0{pgettext('unit: metres', 'm')}"
     if unit == PERSONS:
         try:
             count = int(Decimal(str(value)))

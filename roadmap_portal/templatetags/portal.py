@@ -5,6 +5,7 @@ import re
 from django import template
 from django.utils.formats import number_format
 
+from cells.units import with_unit as _with_unit
 from core.i18n import localised
 
 register = template.Library()
@@ -52,3 +53,12 @@ def square_metres(text):
     """``text`` with square metres written ``m²`` (``м²``), as the reference data writes them ``m2``
     (``6 m2 of living space`` -> ``6 m² of living space``)."""
     return _SQUARE_METRES.sub(r"\1²", str(text)) if text else text
+
+
+@register.filter
+def with_unit(value, unit):
+    """``value`` with a rule's ``unit`` in the reader's language (cells.units.with_unit): ``5.9 m²``,
+    ``2 persons``; a boolean or text as it is; ``?`` for None."""
+    if isinstance(value, bool) or (isinstance(value, str) and value):
+        return value
+    return _with_unit(value, unit)
