@@ -202,3 +202,13 @@ def test_query_count_does_not_grow_with_the_cells(client, estate, editor):
     CellFactory.create_batch(10, block=block, accommodation_type="dormitory", design_capacity=8, occupancy=9)
     recalculate_compliance()
     assert {url: _count(client, url) for url in urls} == before
+
+
+def test_with_unit_filter_of_the_templates():
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load portal %}{{ a|with_unit:'m2' }}|{{ b|with_unit:'persons' }}|{{ c|with_unit:'' }}"
+    )
+    rendered = template.render({"a": Decimal("3.10"), "b": 1, "c": "dormitory"})
+    assert rendered == f"3.1{NB}m²|1{NB}person|dormitory"
