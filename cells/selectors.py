@@ -23,14 +23,15 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, JSONObject
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from facilities.models import AccommodationType
 
 from .compliance import rules as R
 from .compliance.rules import BOOLEAN_METRICS
 from .compliance.ruleset import definition
-from .models import Cell, CellDeactivation, CellQuerySet, StandardRule
+from .models import Cell, CellDeactivation, CellQuerySet, ComplianceStatus, StandardRule
+from .units import failure_text
 
 PASS, FAIL, UNKNOWN, NOT_EVALUATED = "pass", "fail", "unknown", "not_evaluated"
 AWAITING, NOT_IN_USE = "awaiting", "not_in_use"
@@ -112,6 +113,78 @@ def rule_outcomes(cell: Cell, rules: list[StandardRule]) -> list[dict | None]:
             status, measured = PASS, None
         outcomes.append({"rule": rule, "status": status, "measured": measured})
     return outcomes
+
+
+PROFILE_STATUS_LABELS = {
+    NOT_IN_USE: gettext_lazy("not in use"),
+    NOT_EVALUATED: gettext_lazy("not evaluated yet"),
+    AWAITING: gettext_lazy("awaiting the next run"),
+}
+
+
+def profile_columns(rules: list[StandardRule]) -> list[dict]:
+    """The active profiles of ``rules`` (active_rules(), in display order), one column of the compliance
+    table each: ``[{"profile", "rules"}]`` in the rules' order. No query: the rules carry their profile."""
+    columns: dict[int, dict] = {}
+    for rule in rules:
+        columns.setdefault(rule.profile_id, {"profile": rule.profile, "rules": []})["rules"].append(rule)
+    return list(columns.values())
+
+
+def failed_rule_text(rule: StandardRule, measured: Any) -> str:
+    """The short text of ``rule`` failed by a cell whose value is ``measured`` (display_value), with its
+    units (cells.units.failure_text), e.g. ``3.1 m² per person < 4 m²``."""
+    threshold = display_value(rule.metric, rule.value) if rule.metric == "accommodation_type" else rule.value
+    return failure_text(rule.metric, rule.operator, threshold, rule.unit, measured)
+
+
+def profile_statuses(cell: Cell, rules: list[StandardRule], outcomes: list[dict | None]) -> list[dict]:
+    """Per profile of profile_columns(rules), the status of ``cell`` and why, from its rule outcomes
+    (``outcomes``: rule_outcomes(cell, rules), so no query):
+
+    - ``status``: the profile's status recorded by the last evaluation (a ComplianceStatus value:
+      ``compliant``, ``non_compliant``, ``unknown``; cells.compliance.codes), or ``not_in_use`` (a cell
+      not in use is never scored), ``not_evaluated`` (no run covered the cell yet), ``awaiting`` (a
+      measurement or one of the profile's rules changed since: no outcome is shown beside values it was
+      not computed from); ``label``: its label in the reader's language;
+    - ``failed``: ``[{"rule", "measured", "text"}]`` of the rules failed, ``text`` with units
+      (failed_rule_text); ``unknown``: the rules not evaluated for a missing measurement;
+    - ``outcomes``: the rule outcomes of the rules of the profile that apply to the cell (the detail);
+      ``applies``: whether any rule of the profile applies to the cell's accommodation type (when none
+      does, the profile's status is compliant: codes.DEFAULT_STATUS).
+    """
+    by_profile = {result.profile_id: result for result in cell.active_results}  # type: ignore[attr-defined]  # set by attach_results
+    statuses = []
+    for column in profile_columns(rules):
+        mine = [o for rule, o in zip(rules, outcomes) if rule.profile_id == column["profile"].pk and o is not None]
+        result = by_profile.get(column["profile"].pk)
+        if cell.status != Cell.Status.IN_USE:
+            status = NOT_IN_USE
+        elif result is None:
+            status = NOT_EVALUATED
+        elif any(o["status"] == AWAITING for o in mine):
+            status = AWAITING
+        else:
+            status = result.status
+        label = PROFILE_STATUS_LABELS.get(status) or ComplianceStatus(status).label
+        failed = [
+            {"rule": o["rule"], "measured": o["measured"], "text": failed_rule_text(o["rule"], o["measured"])}
+            for o in mine
+            if o["status"] == FAIL and status != AWAITING
+        ]
+        unknown = [o["rule"] for o in mine if o["status"] == UNKNOWN and status != AWAITING]
+        statuses.append(
+            {
+                "profile": column["profile"],
+                "status": status,
+                "label": str(label),
+                "failed": failed,
+                "unknown": unknown,
+                "outcomes": mine,
+                "applies": bool(mine),
+            }
+        )
+    return statuses
 
 
 # ---------------------------------------------------------------------------------------------------

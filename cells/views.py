@@ -26,7 +26,15 @@ from . import services as cell_services
 from .exports import export_cells
 from .forms import CellForm, CompletionForm, DeactivationForm, ReactivationForm
 from .models import Cell, StandardProfile
-from .selectors import active_rules, capacity_of, cells_with_results, over_certified_expression, rule_outcomes
+from .selectors import (
+    active_rules,
+    capacity_of,
+    cells_with_results,
+    over_certified_expression,
+    profile_columns,
+    profile_statuses,
+    rule_outcomes,
+)
 
 
 def standards(request):
@@ -72,9 +80,9 @@ def block_detail(request, pk):
             "project": project,
             "updates": updates,
             "page": page,
-            "rules": rules,
+            "columns": profile_columns(rules),
             "progress_chart": progress_line(reversed(list(updates))) if project and updates else None,
-            "rows": [(cell, rule_outcomes(cell, rules)) for cell in page],
+            "rows": [(cell, profile_statuses(cell, rules, rule_outcomes(cell, rules))) for cell in page],
             "can_edit": can_edit,
             "allowed": facility_services.allowed_transitions(project) if project else [],
             "requests": (

@@ -8,9 +8,17 @@ from django.utils.translation import gettext as _
 from cells.exports import export_cells
 from cells.filters import CellFilter
 from cells.models import Cell
-from cells.selectors import active_rules, cells_with_results, over_certified_expression, rule_outcomes
+from cells.selectors import (
+    active_rules,
+    cells_with_results,
+    over_certified_expression,
+    profile_columns,
+    profile_statuses,
+    rule_outcomes,
+)
 from core import lists
 from core.export import export_list, list_query
+from facilities import decisions
 from facilities.models import Facility, ProgressUpdate
 from inspections.models import Finding, Inspection
 
@@ -51,7 +59,8 @@ def facility_list(request):
 def facility_detail(request, pk):
     """A facility: its capacity figures (persons held beside the reported headcount, design / certified /
     operational places, overcrowding, places out of use; reporting.figures.with_capacity), its blocks with
-    conversion progress, and its cells with pass/fail per rule and source."""
+    conversion progress, and its cells with their status under each active profile, the rules they fail
+    (with the measured values and units) and every rule's outcome on demand (templates/cells/compliance_table.html)."""
     facility = get_object_or_404(Facility.objects.visible_to(request.user).select_related("region"), pk=pk)
     blocks = facility.blocks.select_related("conversion").order_by("name")
     cell_filter, cells = lists.filtered(request, CellFilter, Cell.objects.filter(block__facility=facility))
@@ -64,7 +73,7 @@ def facility_detail(request, pk):
     cells = cells_with_results(cells.select_related("block").annotate(over_certified=over_certified_expression()))
     page = lists.page(request, cells, 50)
     rules = active_rules()
-    rows = [(cell, rule_outcomes(cell, rules)) for cell in page]
+    rows = [(cell, profile_statuses(cell, rules, rule_outcomes(cell, rules))) for cell in page]
     profile = headline_profile()
     figures = with_capacity(selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile)).get()
     findings = Finding.objects.filter(inspection__facility=facility)
@@ -80,7 +89,8 @@ def facility_detail(request, pk):
             "blocks": blocks,
             "page": page,
             "rows": rows,
-            "rules": rules,
+            "columns": profile_columns(rules),
+            "can_edit": decisions.may_edit_cells(request.user, facility.region_id),
             "cell_filter": cell_filter,
             "query": list_query(request),
             "findings_open": findings.open().count(),

@@ -1,8 +1,11 @@
-"""Template filters of the portal: signed changes and localised numbers."""
+"""Template filters of the portal: signed changes, localised numbers, texts in the reader's language."""
+
+import re
 
 from django import template
 from django.utils.formats import number_format
 
+from cells.units import with_unit as _with_unit
 from core.i18n import localised
 from facilities.phases import phase_label
 
@@ -47,3 +50,20 @@ def tr(obj, field):
 def phase(text):
     """A roadmap phase in the reader's language (facilities.phases.phase_label), e.g. ``{{ p.roadmap_phase|phase }}``."""
     return phase_label(text)
+_SQUARE_METRES = re.compile(r"\b([mм])2\b")
+
+
+@register.filter
+def square_metres(text):
+    """``text`` with square metres written ``m²`` (``м²``), as the reference data writes them ``m2``
+    (``6 m2 of living space`` -> ``6 m² of living space``)."""
+    return _SQUARE_METRES.sub(r"\1²", str(text)) if text else text
+
+
+@register.filter
+def with_unit(value, unit):
+    """``value`` with a rule's ``unit`` in the reader's language (cells.units.with_unit): ``5.9 m²``,
+    ``2 persons``; a boolean or text as it is; ``?`` for None."""
+    if isinstance(value, bool) or (isinstance(value, str) and value):
+        return value
+    return _with_unit(value, unit)

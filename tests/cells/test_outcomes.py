@@ -169,7 +169,8 @@ def test_pages_and_exports_tell_cells_awaiting_evaluation_and_not_in_use_apart(e
     }
     assert statuses == {AWAITING, NOT_IN_USE}
     page = browser.get(f"/blocks/{awaiting.block_id}/").content.decode()
-    assert 'class="outcome awaiting"' in page and "awaiting the next run" in page
+    # one status column per profile (issue 18, item 3): the profile's status reads "awaiting the next run"
+    assert 'data-status="awaiting"' in page and "awaiting the next run" in page
     response = browser.get(f"/blocks/{awaiting.block_id}/", {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     column = rows[0].index("Awaiting evaluation")

@@ -62,14 +62,16 @@ def test_facility_list_filters(browser, estate):
 def test_facility_page(browser, estate):
     page = browser.get(f"/facilities/{estate.pk}/").content.decode()
     assert "North" in page and "construction" in page and "40%" in page
-    assert "CPT-2015-1" in page and "✗ <small>5.90</small>" in page  # the cell's measured value, m²
-    assert 'class="outcome not_evaluated"' not in page
+    # the compliance table names the failed rule with the cell's measured value in m² (one column per
+    # profile since issue 18, item 3, instead of one column per rule: tests/reporting/test_compliance_table.py)
+    assert "CPT-2015-1</a>: living space 5.9\xa0m² &lt; 6\xa0m²" in page
+    assert 'data-status="not_evaluated"' not in page
     Cell.objects.filter(block__facility=estate, number="101").update(living_space_m2=Decimal("5.50"))
     page = browser.get(
         f"/facilities/{estate.pk}/"
     ).content.decode()  # no outcome beside values it was not computed from
-    assert 'class="outcome awaiting"' in page and "5.50" in page and "✗ <small>5.50</small>" not in page
-    assert 'class="outcome not_evaluated"' not in page
+    assert 'data-status="awaiting"' in page and "5.50" in page and "living space 5.5" not in page
+    assert 'data-status="not_evaluated"' not in page
     assert DEMO_TEXT in page
     assert browser.get("/facilities/999999/").status_code == 404
     assert browser.get(f"/facilities/{estate.pk}/", {"page": "abc"}).status_code == 200
