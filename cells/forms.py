@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.bounds import DATES, FREE_TEXT
 from core.forms import DecimalField, IntegerField, ServiceValidatedModelForm, VersionedFormMixin
 from core.validators import normalize_identifier, validate_name
-from core.widgets import DATE
+from core.widgets import DATE, MoneyInput
 
 from . import bounds, services
 from .models import Cell, CellDeactivation
@@ -169,7 +169,9 @@ class CompletionForm(VersionedFormMixin, forms.Form):
 
     date = forms.DateField(label=_("Date of the update"), widget=DATE, validators=DATES.validators())
     actual_end = forms.DateField(label=_("Actual end of works"), widget=DATE, validators=DATES.validators())
-    budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    budget_spent_kzt = DecimalField(
+        label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16, widget=MoneyInput
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
     )

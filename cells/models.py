@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from core.bounds import DATES, FREE_TEXT
 from core.fields import NameField
+from core.numbers import quantity
 from core.validators import future_message, is_in_future
 from core.versioning import Versioned
 from facilities.models import AccommodationType, ConversionProject, Facility, RegionScopedQuerySet, ResidentialBlock
@@ -420,14 +421,15 @@ class StandardRule(models.Model):
         return self.profile.verified
 
     def requirement_text(self) -> str:
-        """Human form of the threshold, e.g. ``≥ 6.0 m²`` or ``= yes``."""
+        """Human form of the threshold in the active language (core.numbers.quantity), e.g. ``≥ 6.0 m²``
+        (``≥ 6,0 m²`` in ru and kk), ``≤ 1 person``, ``= yes``; the unit ``m2`` is written ``m²`` and
+        "persons" agrees with the value (ngettext)."""
         value = self.value
         if isinstance(value, bool):
-            value = gettext("yes") if value else gettext("no")
-        elif value in AccommodationType.values:
-            value = AccommodationType(value).label
-        unit = self.unit.replace("m2", "m²")
-        return f"{self.get_operator_display()} {value} {unit}".strip()
+            return f"{self.get_operator_display()} {gettext('yes') if value else gettext('no')}"
+        if isinstance(value, str) and value in AccommodationType.values:
+            return f"{self.get_operator_display()} {AccommodationType(value).label}"
+        return f"{self.get_operator_display()} {quantity(value, self.unit)}".strip()
 
     def applies_to_labels(self) -> list[str]:
         """The accommodation types the rule applies to, as display labels."""

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import BlockCompliance, BlockTotals, Cell, ComplianceRun, StandardRule
+from core.numbers import quantity
 from cells.selectors import (
     AWAITING,
     FAIL,
@@ -109,7 +110,7 @@ class Evidence:
     def _with_unit(self, value: Any) -> str:
         if value is None:
             return "—"
-        return f"{value} {self.unit}".strip()
+        return quantity(value, self.unit)
 
     def as_dict(self) -> dict:
         """The evidence as the API shows it (and a verification records it)."""
