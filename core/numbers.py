@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 NBSP = "\xa0"  # between a number and its unit or the percent sign
 
@@ -55,10 +55,13 @@ def unit_text(unit: str, value: Any = None) -> str:
 
 def quantity(value: Any, unit: str = "") -> str:
     """A measured or required value with its unit, the number in the active language's format
-    (``6,0 m²`` in ru/kk, ``6.0 m²`` in en, ``1 person``); the value alone when ``unit`` is empty."""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+    (``6,0 m²`` in ru/kk, ``6.0 m²`` in en, ``1 person``), a boolean as yes/no; the value alone when
+    ``unit`` is empty."""
+    if isinstance(value, bool):
+        text = gettext("yes") if value else gettext("no")
+    elif isinstance(value, (int, float, Decimal)):
         text = number_format(value, use_l10n=True, force_grouping=True)
     else:
         text = str(value)
     shown = unit_text(unit, value) if unit else ""
-    return f"{text}{NBSP}{shown}" if shown else text
+    return f"{text} {shown}" if shown else text  # a plain space, as the API's refusals have always written it

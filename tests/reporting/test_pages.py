@@ -61,7 +61,8 @@ def test_facility_list_filters(browser, estate):
 
 def test_facility_page(browser, estate):
     page = browser.get(f"/facilities/{estate.pk}/").content.decode()
-    assert "North" in page and "construction" in page and "40%" in page
+    # the percent filter writes "40 %" with a no-break space (issue 18; was "40%")
+    assert "North" in page and "construction" in page and "40\xa0%" in page
     assert "CPT-2015-1" in page and "✗ <small>5.90</small>" in page  # the cell's measured value, m²
     assert 'class="outcome not_evaluated"' not in page
     Cell.objects.filter(block__facility=estate, number="101").update(living_space_m2=Decimal("5.50"))
