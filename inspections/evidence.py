@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import BlockCompliance, BlockTotals, Cell, ComplianceRun, StandardRule
-from core.numbers import quantity
 from cells.selectors import (
     AWAITING,
     FAIL,
@@ -35,6 +34,7 @@ from cells.selectors import (
     rule_outcomes,
 )
 from cells.selectors import measured_value as cell_measured_value
+from core.numbers import quantity
 
 from .models import Finding
 

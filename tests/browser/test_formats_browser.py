@@ -12,12 +12,11 @@ from django.db.models import Max, Min
 from django.utils import translation
 from django.utils.dates import MONTHS_AP
 
-from tests.browser.test_dashboard_browser import (  # noqa: F401 (fixtures)
-    chromium,
-    demo,
-    page,
-    pytestmark,
-)
+# The fixtures of the dashboard's browser tests (pytest finds them under their own names: chromium, demo, page)
+from tests.browser.test_dashboard_browser import chromium as _chromium  # noqa: F401
+from tests.browser.test_dashboard_browser import demo as _demo  # noqa: F401
+from tests.browser.test_dashboard_browser import page as _page  # noqa: F401
+from tests.browser.test_dashboard_browser import pytestmark  # noqa: F401
 
 X_TICKS = """chart_id => {
   const chart = Chart.getChart(document.querySelector(`canvas[data-chart="${chart_id}"]`));

@@ -158,7 +158,11 @@ def test_a_rules_requirement_reads_one_person_and_m_squared():
 
 @pytest.mark.parametrize(
     ("language", "january", "december", "decimal", "thousands"),
-    [("kk", "Қаң.", "Желтоқсан", ",", "\xa0"), ("ru", "Янв.", "Декабрь", ",", "\xa0"), ("en", "Jan.", "December", ".", ",")],
+    [
+        ("kk", "Қаң.", "Желтоқсан", ",", "\xa0"),
+        ("ru", "Янв.", "Декабрь", ",", "\xa0"),
+        ("en", "Jan.", "December", ".", ","),
+    ],
 )
 def test_chart_locale_carries_the_portals_month_names_and_separators(language, january, december, decimal, thousands):
     with translation.override(language):
