@@ -12,11 +12,11 @@ from django.db.models import Max, Min
 from django.utils import translation
 from django.utils.dates import MONTHS_AP
 
-# The fixtures of the dashboard's browser tests (pytest finds them under their own names: chromium, demo, page)
-from tests.browser.test_dashboard_browser import chromium as _chromium  # noqa: F401
-from tests.browser.test_dashboard_browser import demo as _demo  # noqa: F401
-from tests.browser.test_dashboard_browser import page as _page  # noqa: F401
-from tests.browser.test_dashboard_browser import pytestmark  # noqa: F401
+from tests.browser import test_dashboard_browser as dashboard
+
+# The fixtures and marks of the dashboard's browser tests: Chromium, the demo dataset, a logged-in page.
+chromium, demo, page = dashboard.chromium, dashboard.demo, dashboard.page
+pytestmark = dashboard.pytestmark
 
 X_TICKS = """chart_id => {
   const chart = Chart.getChart(document.querySelector(`canvas[data-chart="${chart_id}"]`));
