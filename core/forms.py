@@ -70,7 +70,7 @@ def _strict(value: Any, *, integer: bool) -> Any:
 class DecimalField(forms.DecimalField):
     """Django's DecimalField reading :func:`normalise_number` (decimal comma in ru and kk, ASCII digits
     only) under core.validators.number_text_error; the widget stays ``<input type="number">``, whose value
-    is written with a point."""
+    is written with a point, except for money (core.widgets.MoneyInput: grouped, in the language's format)."""
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
