@@ -1,9 +1,10 @@
 """Cells (rooms and cells alike), standards as data, and what compliance runs record (docs/data.md)."""
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -430,6 +431,19 @@ class StandardRule(models.Model):
         if isinstance(value, str) and value in AccommodationType.values:
             return f"{self.get_operator_display()} {AccommodationType(value).label}"
         return f"{self.get_operator_display()} {quantity(value, self.unit)}".strip()
+
+    def metric_label(self) -> str:
+        """The measured quantity in the reader's language, without its unit (which requirement_text writes):
+        the label of the cell's field (``living_space_m2`` -> "living space"), "living space per person" for
+        the derived ``living_space_per_person_m2``; the identifier itself when it names neither. Pages show
+        this, not the identifier, so no "m2" stands beside "m²"."""
+        if self.metric == "living_space_per_person_m2":
+            return gettext("living space per person")
+        try:
+            label = str(Cell._meta.get_field(self.metric).verbose_name)
+        except FieldDoesNotExist:
+            return self.metric
+        return re.sub(r"\s*\([^()]*\)$", "", label)  # "living space (m²)" -> "living space"
 
     def applies_to_labels(self) -> list[str]:
         """The accommodation types the rule applies to, as display labels."""

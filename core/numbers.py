@@ -7,11 +7,12 @@ Separators come from the language's formats: kk (roadmap_portal/formats/kk) and 
 ``940 000 000,00`` (a no-break space U+00A0 between groups, a decimal comma), en ``940,000,000.00``.
 CSV/XLSX exports and the API keep plain numbers (core/export.py)."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 NBSP = "\xa0"  # between a number and its unit or the percent sign
 
@@ -43,10 +44,13 @@ def percent(value: Any, decimals: int = 1) -> str:
 
 def unit_text(unit: str, value: Any = None) -> str:
     """The display form of a unit of a standard's rule (data/standards.json writes ``m2``, ``m``,
-    ``persons``): ``m²``, ``m``, and "person"/"persons" agreeing with ``value`` in the active language
-    (ngettext; "persons" when the value is not a number)."""
-    if unit == "m2":
-        return "m²"
+    ``persons``) in the active language: ``m²`` and ``m`` (``м²``, ``м`` in ru and kk), and
+    "person"/"persons" agreeing with ``value`` (ngettext; the plural when the value is not a number).
+    Any other unit is returned as it is, with ``m2`` written ``m²``."""
+    if unit in ("m2", "m²"):
+        return gettext("m²")
+    if unit == "m":
+        return pgettext("unit: metres", "m")  # the register import's msgid
     if unit == "persons":
         count = value if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool) else 2
         return ngettext("person", "persons", int(count) if count == int(count) else 2)
@@ -65,3 +69,12 @@ def quantity(value: Any, unit: str = "") -> str:
         text = str(value)
     shown = unit_text(unit, value) if unit else ""
     return f"{text} {shown}" if shown else text  # a plain space, as the API's refusals have always written it
+
+
+_M2 = re.compile(r"\bm2\b")  # "6 m2" but not the identifier "living_space_m2"
+
+
+def square_metres(text: Any) -> str:
+    """``text`` (a standard's summary as data/standards.json writes it: "at least 6 m2 of living space")
+    with the unit written ``m²``; identifiers such as ``living_space_m2`` are left alone."""
+    return _M2.sub("m²", str(text)) if text is not None else ""

@@ -56,6 +56,12 @@ def quantity(value, unit=""):
 
 
 @register.filter
+def squared(text):
+    """A text with the unit ``m2`` written ``m²`` (core.numbers.square_metres), e.g. a rule's summary."""
+    return numbers.square_metres(text)
+
+
+@register.filter
 def get_item(mapping, key):
     """``mapping[key]``, or None when absent (for dicts keyed by a variable)."""
     return mapping.get(key) if hasattr(mapping, "get") else None

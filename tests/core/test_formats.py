@@ -121,36 +121,67 @@ def test_money_percent_and_num_filters(language, money, percent, grouped):
         assert render("{{ v|money }}|{{ v|percent }}|{{ v|num }}", v=None) == "—|—|—"
 
 
-@pytest.mark.parametrize(
-    ("language", "area", "persons_one", "persons_many"),
-    [("en", "6.0 m²", "1 person", "4 persons"), ("ru", "6,0 m²", None, None), ("kk", "6,0 m²", None, None)],
-)
-def test_quantities_write_m2_as_m_squared_and_persons_agreeing_with_the_value(
-    language, area, persons_one, persons_many
-):
-    with translation.override(language):
-        one = persons_one or f"1 {translation.ngettext('person', 'persons', 1)}"
-        many = persons_many or f"4 {translation.ngettext('person', 'persons', 4)}"
-        assert numbers.quantity(6.0, "m2") == area
-        assert numbers.quantity(Decimal("2.94"), "m²") == ("2.94 m²" if language == "en" else "2,94 m²")
-        assert numbers.quantity(1, "persons") == one
-        assert numbers.quantity(4, "persons") == many
-        assert numbers.quantity(2.5, "m") == ("2.5 m" if language == "en" else "2,5 m")
-        assert render('{{ v|quantity:"m2" }}', v=6.0) == area
+def test_quantities_in_english_write_m_squared_and_persons_agreeing_with_the_value():
+    with translation.override("en"):
+        assert numbers.quantity(6.0, "m2") == "6.0 m²"
+        assert numbers.quantity(Decimal("2.94"), "m²") == "2.94 m²"
+        assert numbers.quantity(1, "persons") == "1 person"
+        assert numbers.quantity(4, "persons") == "4 persons"
+        assert numbers.quantity(2.5, "m") == "2.5 m"
+        assert numbers.quantity(True, "") == "yes"
+        assert render('{{ v|quantity:"m2" }}', v=6.0) == "6.0 m²"
         assert render('{{ v|quantity:"m2" }}', v=None) == "?"
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_quantities_in_ru_and_kk_write_a_decimal_comma_and_the_languages_units(language):
+    # the units are the translations' (м², м; человек/адам), which locale/*.po carry
+    with translation.override(language):
+        square, metre = translation.gettext("m²"), translation.pgettext("unit: metres", "m")
+        one, many = translation.ngettext("person", "persons", 1), translation.ngettext("person", "persons", 4)
+        assert numbers.quantity(6.0, "m2") == f"6,0 {square}"
+        assert numbers.quantity(Decimal("2.94"), "m²") == f"2,94 {square}"
+        assert numbers.quantity(2.5, "m") == f"2,5 {metre}"
+        assert numbers.quantity(1, "persons") == f"1 {one}"
+        assert numbers.quantity(4, "persons") == f"4 {many}"
+        assert "m2" not in square
 
 
 def test_a_rules_requirement_reads_one_person_and_m_squared():
     occupancy = StandardRule(code="X-1", metric="occupancy", operator="<=", value=1, unit="persons")
     area = StandardRule(code="X-2", metric="living_space_per_person_m2", operator=">=", value=6.0, unit="m2")
     yes = StandardRule(code="X-3", metric="has_sanitary_annex", operator="==", value=True, unit="")
+    space = StandardRule(code="X-4", metric="living_space_m2", operator=">=", value=4, unit="m2")
     with translation.override("en"):
         assert occupancy.requirement_text() == "≤ 1 person"  # was "≤ 1 persons"
         assert area.requirement_text() == "≥ 6.0 m²"
         assert yes.requirement_text() == "= yes"
+        # the measured quantity without its identifier ("living_space_m2" stood beside "m²")
+        assert (space.metric_label(), area.metric_label(), occupancy.metric_label()) == (
+            "living space",
+            "living space per person",
+            "occupancy",
+        )
     with translation.override("ru"):
-        assert area.requirement_text() == "≥ 6,0 m²"
-        assert "m2" not in occupancy.requirement_text() + area.requirement_text()
+        assert area.requirement_text() == f"≥ 6,0 {translation.gettext('m²')}"
+        assert space.metric_label() == "жилая площадь"
+
+
+def test_the_standards_page_shows_no_m2_beside_m_squared(client, world):
+    client.force_login(world.users["prosecutor"])
+    client.cookies["django_language"] = "en"
+    page = client.get("/standards/").content.decode()
+    assert 'data-metric="living_space_m2">living space ≥ 6.0 m²</span>' in page
+    assert 'data-metric="occupancy">occupancy ≤ 1 person</span>' in page
+    assert ">living_space_m2" not in page and "persons</span>" not in page
+    # the summaries of data/standards.json write "6 m2": the page writes m² (the squared filter)
+    assert "at least 6 m² of living space in a single-occupancy cell" in page
+    assert " m2 " not in page
+
+
+def test_the_squared_filter_writes_m_squared_but_leaves_identifiers():
+    assert render("{{ t|squared }}", t="5.4 m2 per person, living_space_m2") == "5.4 m² per person, living_space_m2"
+    assert render("{{ t|squared }}", t=None) == ""
 
 
 # --- charts -----------------------------------------------------------------------------------------------------
