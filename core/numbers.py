@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext, pgettext
 
-NBSP = "\xa0"  # between a number and its unit or the percent sign
+NBSP = "\xa0"  # between a percentage and its sign
 
 # Money (KZT) is shown with two decimal places (tiyn), as the fields store it (decimal_places=2).
 MONEY_DECIMALS = 2
