@@ -20,7 +20,7 @@ from core.forms import (
     add_service_errors,
 )
 from core.validators import normalize_identifier, validate_name
-from core.widgets import DATE, searchable
+from core.widgets import DATE, MoneyInput, searchable
 
 from . import bounds, services
 from .models import Cell, CellDeactivation
@@ -198,7 +198,9 @@ class CompletionForm(VersionedFormMixin, forms.Form):
 
     date = DateField(label=_("Date of the update"), validators=DATES.validators())
     actual_end = DateField(label=_("Actual end of works"), validators=DATES.validators())
-    budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    budget_spent_kzt = DecimalField(
+        label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16, widget=MoneyInput
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=FREE_TEXT.maximum
     )

@@ -6,14 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.bounds import DATES, FREE_TEXT
 from core.fields import NameField
 from core.i18n import active_language
+from core.numbers import quantity
 from core.validators import future_message, is_in_future
 from core.versioning import Versioned
 from facilities.models import AccommodationType, ConversionProject, Facility, RegionScopedQuerySet, ResidentialBlock
@@ -32,7 +32,7 @@ from .compliance.models import (  # noqa: F401
     DueCell,
     OutcomeLayout,
 )
-from .compliance.rules import metric_label, unit_label
+from .compliance.rules import metric_label
 
 
 class CellQuerySet(RegionScopedQuerySet):
@@ -432,21 +432,18 @@ class StandardRule(models.Model):
         return self.profile.verified
 
     def requirement_text(self) -> str:
-        """The rule as a sentence in the active language: the metric's label, the operator, the threshold
-        and its unit, e.g. ``living space ≥ 6.0 m²``, ``sanitary annex = yes``, ``persons accommodated ≤ 1
-        person`` (ru ``санитарный узел = да``). Never shows a metric code (cells.compliance.rules.METRIC_LABELS)."""
+        """The rule as a sentence in the active language: the metric's label, the operator, the threshold with
+        its unit (core.numbers.quantity), e.g. ``living space ≥ 6.0 m²`` (``жилая площадь ≥ 6,0 м²`` in ru),
+        ``sanitary annex = yes``, ``persons accommodated ≤ 1 person``. Never shows a metric code
+        (cells.compliance.rules.METRIC_LABELS); "persons" agrees with the value (ngettext)."""
         value = self.value
-        unit = unit_label(self.unit)
         if isinstance(value, bool):
             value = gettext("yes") if value else gettext("no")
         elif isinstance(value, str) and value in AccommodationType.values:
             value = AccommodationType(value).label
-        elif isinstance(value, (int, float)) and self.unit == "persons":
-            value = ngettext("%(count)s person", "%(count)s persons", value) % {"count": number_format(value)}
-            unit = ""
-        elif isinstance(value, (int, float)):
-            value = number_format(value)
-        return f"{metric_label(self.metric)} {self.get_operator_display()} {value} {unit}".strip()
+        else:
+            value = quantity(value, self.unit)
+        return f"{metric_label(self.metric)} {self.get_operator_display()} {value}"
 
     def applies_to_labels(self) -> list[str]:
         """The accommodation types the rule applies to, as display labels."""

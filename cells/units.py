@@ -16,7 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext
+
+from core.numbers import unit_text
 
 M2, M, PERSONS = "m2", "m", "persons"
 
@@ -49,10 +51,8 @@ def with_unit(value: Any, unit: str | None) -> str:
     if value is None:
         return "?"
     text = plain_number(value)
-    if unit == M2:
-        return f"{text}\xa0{gettext('m²')}"
-    if unit == M:
-        return f"{text}\xa0{pgettext('unit: metres', 'm')}"
+    if unit in (M2, M):
+        return f"{text}\xa0{unit_text(unit)}"  # one naming of units: core.numbers.unit_text
     if unit == PERSONS:
         try:
             count = int(Decimal(str(value)))

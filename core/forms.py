@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # ("1 143 800 000,00"), as ru and kk write them.
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d*)?")
 _GROUP_SEPARATORS = re.compile(r"[ \u00a0\u202f]")
+# The same in English as en writes it (core.numbers: "1,143,800,000.00"): groups split by a comma, a decimal point.
+_COMMA_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 
 # The format hint of every date field and date filter (its help text): the portal's date pickers are the
@@ -48,20 +50,25 @@ class DateField(forms.DateField):
 
 
 def normalise_number(value: Any) -> Any:
-    """A number as typed on a page, in the form Python reads (``"9.5"``): in a language that writes a
-    decimal comma (ru, kk: ``DECIMAL_SEPARATOR`` ","), ``"9,5"`` is 9.5 and ``"1 143 800 000,00"`` (groups
-    of three split by a space or a no-break space) is 1143800000.00; in English a comma stays what it is (a
-    thousands separator: refused). Non-strings are returned as they are. Raises ValidationError (code
+    """A number as typed on a page, in the form Python reads (``"9.5"``): in every language groups of three
+    split by a space, a no-break space or a narrow no-break space are read (``"1 143 800 000.00"``); in a
+    language that writes a decimal comma (ru, kk: ``DECIMAL_SEPARATOR`` ","), ``"9,5"`` is 9.5 and
+    ``"1 143 800 000,00"`` is 1143800000.00; in English a comma is a thousands separator only in whole
+    groups of three (``"1,143,800,000.00"``, as the money inputs show it: core.widgets.MoneyInput), and
+    ``"9,5"`` is refused. Non-strings are returned as they are. Raises ValidationError (code
     ``invalid``) when the text holds anything but ASCII digits, sign, point and those separators
     (``"٩,٥"``, full-width digits): the portal reads ASCII digits only."""
     if not isinstance(value, str):
         return value
     text = value.strip()
-    if formats.get_format("DECIMAL_SEPARATOR") == ",":
-        if _GROUPED.fullmatch(text):
-            text = _GROUP_SEPARATORS.sub("", text)
+    decimal_comma = formats.get_format("DECIMAL_SEPARATOR") == ","
+    if _GROUPED.fullmatch(text) and (decimal_comma or "," not in text):
+        text = _GROUP_SEPARATORS.sub("", text)
+    if decimal_comma:
         if text.count(",") == 1 and "." not in text:
             text = text.replace(",", ".")
+    elif formats.get_format("THOUSAND_SEPARATOR") == "," and _COMMA_GROUPED.fullmatch(text):
+        text = text.replace(",", "")
     if not text.isascii():
         raise ValidationError(forms.DecimalField.default_error_messages["invalid"], code="invalid")
     return text
@@ -87,7 +94,7 @@ def _strict(value: Any, *, integer: bool) -> Any:
 class DecimalField(forms.DecimalField):
     """Django's DecimalField reading :func:`normalise_number` (decimal comma in ru and kk, ASCII digits
     only) under core.validators.number_text_error; the widget stays ``<input type="number">``, whose value
-    is written with a point."""
+    is written with a point, except for money (core.widgets.MoneyInput: grouped, in the language's format)."""
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:

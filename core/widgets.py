@@ -1,8 +1,11 @@
 """Form widgets shared by the apps' forms."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+
+from .numbers import money
 
 ISO_DATE = "%Y-%m-%d"
 
@@ -30,3 +33,20 @@ def searchable(*fields: Any) -> None:
     cell). Multiple selects are searchable without it."""
     for field in fields:
         field.widget.attrs["data-searchable"] = "true"
+
+
+class MoneyInput(forms.TextInput):
+    """An amount of money (KZT) shown grouped as the pages write it (core.numbers.money:
+    ``940 000 000,00`` in kk and ru, ``940,000,000.00`` in en) in a text input (``<input type="number">``
+    can show no grouping), with the numeric keyboard of a phone (``inputmode="decimal"``). The field
+    (core.forms.DecimalField, core.forms.normalise_number) reads back what it shows: groups split by a
+    space, a no-break space or a narrow no-break space, a decimal comma in kk and ru, and in en the comma
+    groups it writes. A value typed and refused is shown again as typed."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "class": "money", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            return money(value)
+        return super().format_value(value)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DATES, FREE_TEXT
 from core.forms import DateField, DecimalField, ServiceValidatedModelForm, VersionedFormMixin
-from core.widgets import DATE
+from core.widgets import DATE, MoneyInput
 
 from .flow import allowed_transitions
 from .models import ConversionProject
@@ -29,7 +29,9 @@ class ProgressForm(VersionedFormMixin, forms.Form):
     percent_complete = DecimalField(
         label=_("Percent complete (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5
     )
-    budget_spent_kzt = DecimalField(label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16)
+    budget_spent_kzt = DecimalField(
+        label=_("Spent to date (KZT)"), min_value=0, decimal_places=2, max_digits=16, widget=MoneyInput
+    )
     actual_start = DateField(label=_("Actual start"), required=False, widget=DATE, validators=DATES.validators())
     actual_end = DateField(label=_("Actual end"), required=False, widget=DATE, validators=DATES.validators())
     note = forms.CharField(
@@ -61,4 +63,4 @@ class ProjectForm(VersionedFormMixin, ServiceValidatedModelForm):
     class Meta:
         model = ConversionProject
         fields = PROJECT_FIELDS  # facilities.services: the plan's fields, one list
-        widgets = {"planned_start": DATE, "planned_end": DATE}
+        widgets = {"planned_start": DATE, "planned_end": DATE, "budget_planned_kzt": MoneyInput}

@@ -34,6 +34,7 @@ from cells.selectors import (
     rule_outcomes,
 )
 from cells.selectors import measured_value as cell_measured_value
+from core.numbers import quantity
 
 from .models import Finding
 
@@ -109,7 +110,7 @@ class Evidence:
     def _with_unit(self, value: Any) -> str:
         if value is None:
             return "—"
-        return f"{value} {self.unit}".strip()
+        return quantity(value, self.unit)
 
     def as_dict(self) -> dict:
         """The evidence as the API shows it (and a verification records it)."""

@@ -145,7 +145,8 @@ PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 LANGUAGE_CODE = "en"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["roadmap_portal.formats"]  # Kazakh number and date formats (Django ships none for kk)
+# Kazakh number and date formats (Django ships none for kk); English dates day first and a 24-hour clock
+FORMAT_MODULE_PATH = ["roadmap_portal.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

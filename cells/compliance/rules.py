@@ -22,7 +22,6 @@ from django.db.models import Case, Expression, F, Func, Value, When
 from django.db.models.functions import Cast, Coalesce, Floor, Greatest, NullIf
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In, IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
@@ -65,19 +64,11 @@ METRIC_LABELS = {
     "ceiling_height_m": _("ceiling height"),
     "has_natural_light": _("natural light"),
 }
-# The units a rule may give (data/standards.json ``unit``), as shown: m², m; persons are counted in words.
-UNIT_LABELS = {"m2": _("m²"), "m": pgettext_lazy("unit: metres", "m")}
 
 
 def metric_label(metric: str) -> str:
     """The display label of ``metric`` in the active language; an unknown code is returned unchanged."""
     return str(METRIC_LABELS.get(metric, metric))
-
-
-def unit_label(unit: str) -> str:
-    """The display form of a rule's ``unit`` (``m2`` -> m², ``m`` -> m) in the active language; other
-    units (``persons``) unchanged, "" for none."""
-    return str(UNIT_LABELS.get(unit, unit))
 
 
 _OPERATORS = {">=": GreaterThanOrEqual, "<=": LessThanOrEqual, "==": Exact}

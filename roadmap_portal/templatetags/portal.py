@@ -1,11 +1,14 @@
-"""Template filters of the portal: signed changes, localised numbers, texts in the reader's language."""
-
-import re
+"""Template filters of the portal: signed changes, localised numbers, money, percentages, quantities with
+their units, texts and roadmap phases in the reader's language, and the chart locale. The numbers are written
+by core.numbers in the active language's format (``1 234,5`` in kk and ru, ``1,234.5`` in en); pages use
+these filters rather than ad-hoc formatting."""
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import json_script
 
-from cells.units import with_unit as _with_unit
+from core import numbers
+from core.charts import chart_locale
 from core.i18n import localised
 from facilities.phases import phase_label
 
@@ -29,9 +32,35 @@ def signed(value, decimals=0):
 @register.filter
 def num(value, decimals=0):
     """``value`` in the active language's number format with grouping and ``decimals`` places; "—" for None."""
+    return numbers.grouped(value, decimals)
+
+
+@register.filter
+def money(value):
+    """An amount in KZT with grouping and two decimal places (``940 000 000,00`` in kk and ru,
+    ``940,000,000.00`` in en); "—" for None."""
+    return numbers.money(value)
+
+
+@register.filter
+def percent(value, decimals=1):
+    """A percentage with ``decimals`` places and a no-break space before the sign (``42,5 %`` in kk and
+    ru, ``42.5 %`` in en); "—" for None."""
+    return numbers.percent(value, decimals)
+
+
+@register.filter
+def quantity(value, unit=""):
+    """A value with its unit (``6,0 m²``, ``1 person``); ``m2`` is written ``m²``; "?" for None."""
     if value is None or value == "":
-        return "—"
-    return number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)
+        return "?"
+    return numbers.quantity(value, unit or "")
+
+
+@register.filter
+def squared(text):
+    """A text with the unit ``m2`` written ``m²`` (core.numbers.square_metres), e.g. a rule's summary."""
+    return numbers.square_metres(text)
 
 
 @register.filter
@@ -50,20 +79,10 @@ def tr(obj, field):
 def phase(text):
     """A roadmap phase in the reader's language (facilities.phases.phase_label), e.g. ``{{ p.roadmap_phase|phase }}``."""
     return phase_label(text)
-_SQUARE_METRES = re.compile(r"\b([mм])2\b")
 
 
-@register.filter
-def square_metres(text):
-    """``text`` with square metres written ``m²`` (``м²``), as the reference data writes them ``m2``
-    (``6 m2 of living space`` -> ``6 m² of living space``)."""
-    return _SQUARE_METRES.sub(r"\1²", str(text)) if text else text
-
-
-@register.filter
-def with_unit(value, unit):
-    """``value`` with a rule's ``unit`` in the reader's language (cells.units.with_unit): ``5.9 m²``,
-    ``2 persons``; a boolean or text as it is; ``?`` for None."""
-    if isinstance(value, bool) or (isinstance(value, str) and value):
-        return value
-    return _with_unit(value, unit)
+@register.simple_tag
+def chart_locale_script():
+    """``<script id="chart-locale" type="application/json">`` with the active language's month names and
+    number separators (core.charts.chart_locale), read by static/js/charts.js."""
+    return json_script(chart_locale(), "chart-locale")

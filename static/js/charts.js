@@ -1,6 +1,7 @@
 /* Roadmap Portal charts: draws every <canvas data-chart="ID"> from the JSON in <script id="ID">
  * (written by Django's json_script), with the vendored Chart.js (static/vendor/chart.js-4.6.1).
- * Numbers and dates follow the page's language (<html lang>). Every chart also has a table or text
+ * Numbers and dates follow the page's language: month names and separators come from
+ * <script id="chart-locale"> (core.charts.chart_locale). Every chart also has a table or text
  * equivalent in the page, so nothing is lost without JavaScript.
  *
  * Spec: {kind: "line"|"bar"|"hbar"|"sparkline", labels: [...], x_dates: bool, unit: "%"|"", stacked: bool,
@@ -11,22 +12,48 @@
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "en";
-  // A browser without Kazakh locale data formats like Russian (space between thousands, decimal comma,
-  // which is also Kazakhstan's convention) and writes dates in figures (08.2020), never in English.
-  var known = Intl.DateTimeFormat.supportedLocalesOf([lang]).length > 0;
-  var number = new Intl.NumberFormat(known ? lang : "ru", {maximumFractionDigits: 1});
-  var month = known ? new Intl.DateTimeFormat(lang, {year: "numeric", month: "short"})
-                    : new Intl.DateTimeFormat("ru", {year: "numeric", month: "2-digit"});
-  var day = known ? new Intl.DateTimeFormat(lang, {year: "numeric", month: "short", day: "numeric"})
-                  : new Intl.DateTimeFormat("ru", {year: "numeric", month: "2-digit", day: "2-digit"});
+  // The portal's own month names and number separators in the page's language (core.charts.chart_locale,
+  // from Django's translations and formats): browsers have no Kazakh month names (they wrote "2022 M01"),
+  // and the charts write numbers as the tables do (the num filter: "1 234,5" in kk and ru, "1,234.5" in en).
+  var localeSource = document.getElementById("chart-locale");
+  var locale = localeSource ? JSON.parse(localeSource.textContent) : {};
+  var MONTHS_SHORT = locale.months_short || ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.",
+                                             "Sept.", "Oct.", "Nov.", "Dec."];
+  var DECIMAL = locale.decimal || ".";
+  var THOUSANDS = locale.thousands === undefined ? "," : locale.thousands;
+  var GROUPING = locale.grouping || 3;
+  var NBSP = "\u00a0";
   var DAY = 86400000;
 
   function dayNumber(iso) { return Math.round(Date.parse(iso + "T00:00:00Z") / DAY); }
   function fromDay(n) { return new Date(n * DAY); }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  // A tick of a time axis: the month's short name and the year ("Қаң. 2022", "Янв. 2022", "Jan. 2022").
+  function monthText(date) { return MONTHS_SHORT[date.getUTCMonth()] + " " + date.getUTCFullYear(); }
+  // A day as the tables write it (SHORT_DATE_FORMAT d.m.Y in every language): "03.12.2026".
+  function dayText(date) { return two(date.getUTCDate()) + "." + two(date.getUTCMonth() + 1) + "." + date.getUTCFullYear(); }
+  // A number with at most one decimal place, grouped as core.numbers.grouped groups it.
+  function numberText(value) {
+    var negative = value < 0;
+    var rounded = Math.round(Math.abs(value) * 10) / 10;
+    var whole = Math.floor(rounded);
+    var tenth = Math.round((rounded - whole) * 10);
+    var digits = String(whole);
+    var groups = [];
+    while (digits.length > GROUPING) {
+      groups.unshift(digits.slice(-GROUPING));
+      digits = digits.slice(0, -GROUPING);
+    }
+    groups.unshift(digits);
+    var text = groups.join(THOUSANDS) + (tenth ? DECIMAL + tenth : "");
+    return (negative && (whole || tenth) ? "-" : "") + text;  // the minus number_format writes
+  }
+  // A value of a chart: a percentage as the percent filter writes it ("42,5 %", a no-break space).
   function fmt(value, unit) {
     if (value === null || value === undefined) { return "—"; }
-    return number.format(value) + (unit === "%" ? " %" : "");
+    return numberText(value) + (unit === "%" ? NBSP + "%" : "");
   }
+  window.portalCharts = {monthText: monthText, dayText: dayText, fmt: fmt};
 
   function datasets(spec) {
     return spec.datasets.map(function (d) {
@@ -56,7 +83,7 @@
     var categoryAxis = {stacked: !!spec.stacked, ticks: {autoSkip: !horizontal},
                         title: {display: !!spec.category_title, text: spec.category_title || ""}};
     if (spec.x_dates) {
-      categoryAxis = {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) { return month.format(fromDay(v)); }}};
+      categoryAxis = {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) { return monthText(fromDay(v)); }}};
     }
     var scales = horizontal ? {x: valueAxis, y: categoryAxis} : {x: categoryAxis, y: valueAxis};
     var sparkline = spec.kind === "sparkline";
@@ -72,7 +99,7 @@
           tooltip: {enabled: !sparkline, callbacks: {
             title: function (items) {
               if (!items.length) { return ""; }
-              return spec.x_dates ? day.format(fromDay(items[0].parsed.x)) : items[0].label;
+              return spec.x_dates ? dayText(fromDay(items[0].parsed.x)) : items[0].label;
             },
             label: function (item) {
               var v = horizontal ? item.parsed.x : item.parsed.y;

@@ -290,9 +290,10 @@ def test_the_cell_page_takes_a_cell_out_of_use_lists_it_and_brings_it_back(clien
     assert Cell.objects.get(pk=cell.pk).status == "deactivated"
     page = client.get(f"/cells/{cell.pk}/edit/").content.decode()
     assert "Cell C-A is out of use: it keeps its certified places and has no operational ones." in page
+    # the list shows dates as every table does, day first (SHORT_DATE_FORMAT, issue 18; was ISO)
     assert (
-        f"<td>security</td>\n        <td>{today():%Y-%m-%d}</td>\n"
-        f"        <td>{today() + datetime.timedelta(days=7):%Y-%m-%d}</td>\n        <td>still out of use</td>\n"
+        f"<td>security</td>\n        <td>{today():%d.%m.%Y}</td>\n"
+        f"        <td>{today() + datetime.timedelta(days=7):%d.%m.%Y}</td>\n        <td>still out of use</td>\n"
         "        <td>SEC-5</td>\n        <td>editor_a</td>\n        <td>—</td>"
     ) in page
     assert "Take out of use</button>" not in page and "Bring back into use</button>" in page
@@ -302,7 +303,7 @@ def test_the_cell_page_takes_a_cell_out_of_use_lists_it_and_brings_it_back(clien
     page = client.get(f"/cells/{cell.pk}/edit/").content.decode()
     assert "Cell C-A is back in use." in page
     assert (
-        f"<td>{today():%Y-%m-%d}</td>\n        <td>SEC-5</td>\n        <td>editor_a</td>\n        <td>editor_a</td>"
+        f"<td>{today():%d.%m.%Y}</td>\n        <td>SEC-5</td>\n        <td>editor_a</td>\n        <td>editor_a</td>"
         in page
     )
     assert Cell.objects.get(pk=cell.pk).status == "in_use"

@@ -153,7 +153,15 @@ def test_iso_dates_are_read_in_every_language(world, language):
         ("ru", "9.5", Decimal("9.5")),
         ("en", "9.5", Decimal("9.5")),
         ("en", "9,5", None),
-        ("en", "1 143 800 000.00", None),
+        # issue 18: grouped input is read in every language, as the money inputs show it (core.widgets.MoneyInput);
+        # before, English refused "1 143 800 000.00"
+        ("en", "1 143 800 000.00", Decimal("1143800000.00")),
+        ("en", "1\xa0143\xa0800\xa0000.00", Decimal("1143800000.00")),
+        ("en", "1,143,800,000.00", Decimal("1143800000.00")),
+        ("ru", "1\u202f143\u202f800\u202f000,00", Decimal("1143800000.00")),
+        ("en", "1 143 800 000,00", None),  # a decimal comma in English
+        ("en", "1,14,380", None),  # not groups of three
+        ("ru", "1,143,800", None),  # commas do not group in ru
         ("ru", "٩,٥", None),  # Arabic-Indic digits
         ("en", "٩.٥", None),  # Decimal() reads them: refused before it
         ("ru", "９,５", None),  # full-width digits

@@ -129,7 +129,8 @@ def test_with_redis_down_pages_answer_writes_save_and_tasks_wait_for_the_broker(
     assert str(a.cell.living_space_m2) == "7.50" and PendingTask.objects.count() == 2
     dashboard = client.get("/").content.decode()
     assert "2 recomputes are waiting and will be sent when it is back" in dashboard
-    assert 'id="last-successful-run"' in dashboard and "<strong>11/01/2026</strong>" in dashboard
+    # 1 November 2026, day first in English too (issue 18; was 11/01/2026)
+    assert 'id="last-successful-run"' in dashboard and "<strong>01.11.2026</strong>" in dashboard
 
     # While the broker is down the resend keeps the tasks (one more failed attempt each time it tries).
     call_command("resend_pending_tasks")

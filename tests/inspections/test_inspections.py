@@ -61,7 +61,8 @@ def test_finding_with_rule_block_and_cell(world, client):
         )
     client.force_login(prosecutor)
     page = client.get(f"/findings/{finding.pk}/").content.decode()
-    assert "CPT/Inf (2015) 44, paras 9-10" in page and "at least 4 m2 of living space" in page
+    # the rule's summary (data/standards.json: "4 m2") is shown with m² (the squared filter, issue 18)
+    assert "CPT/Inf (2015) 44, paras 9-10" in page and "at least 4 m² of living space" in page
 
 
 def test_overdue_check_marks_and_counts(world):
