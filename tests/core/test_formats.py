@@ -152,28 +152,24 @@ def test_a_rules_requirement_reads_one_person_and_m_squared():
     area = StandardRule(code="X-2", metric="living_space_per_person_m2", operator=">=", value=6.0, unit="m2")
     yes = StandardRule(code="X-3", metric="has_sanitary_annex", operator="==", value=True, unit="")
     space = StandardRule(code="X-4", metric="living_space_m2", operator=">=", value=4, unit="m2")
+    # the requirement names the measured quantity by its label (cells.compliance.rules.metric_label), never
+    # its identifier ("living_space_m2" stood beside "m²"), and "persons" agrees with the value
     with translation.override("en"):
-        assert occupancy.requirement_text() == "≤ 1 person"  # was "≤ 1 persons"
-        assert area.requirement_text() == "≥ 6.0 m²"
-        assert yes.requirement_text() == "= yes"
-        # the measured quantity without its identifier ("living_space_m2" stood beside "m²")
-        assert (space.metric_label(), area.metric_label(), occupancy.metric_label()) == (
-            "living space",
-            "living space per person",
-            "occupancy",
-        )
+        assert occupancy.requirement_text() == "persons accommodated ≤ 1 person"  # was "≤ 1 persons"
+        assert area.requirement_text() == "living space per person ≥ 6.0 m²"
+        assert yes.requirement_text() == "sanitary annex = yes"
+        assert space.requirement_text() == "living space ≥ 4 m²"
     with translation.override("ru"):
-        assert area.requirement_text() == f"≥ 6,0 {translation.gettext('m²')}"
-        assert space.metric_label() == "жилая площадь"
+        assert area.requirement_text() == f"{translation.gettext('living space per person')} ≥ 6,0 {translation.gettext('m²')}"
 
 
 def test_the_standards_page_shows_no_m2_beside_m_squared(client, world):
     client.force_login(world.users["prosecutor"])
     client.cookies["django_language"] = "en"
     page = client.get("/standards/").content.decode()
-    assert 'data-metric="living_space_m2">living space ≥ 6.0 m²</span>' in page
-    assert 'data-metric="occupancy">occupancy ≤ 1 person</span>' in page
-    assert ">living_space_m2" not in page and "persons</span>" not in page
+    assert '<span class="requirement">living space ≥ 6.0 m²</span>' in page
+    assert '<span class="requirement">persons accommodated ≤ 1 person</span>' in page
+    assert "living_space_m2" not in page and "persons</span>" not in page
     # the summaries of data/standards.json write "6 m2": the page writes m² (the squared filter)
     assert "at least 6 m² of living space in a single-occupancy cell" in page
     assert " m2 " not in page
