@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy
 from core import lists
 from core.bounds import FREE_TEXT
 from core.exceptions import ConflictError
-from core.export import Column, choice_field, csv_response, export_list, field, list_query, xlsx_response
+from core.export import (
+    Column,
+    choice_field,
+    csv_response,
+    csv_separator,
+    export_list,
+    field,
+    list_query,
+    xlsx_response,
+)
 from core.forms import IntegerField, VersionedFormMixin, add_service_errors
 from core.validators import unencodable_reason
 from core.versioning import StaleVersion
@@ -55,7 +64,7 @@ def certificate_columns() -> list[Column]:
     ]
 
 
-def export_certificate(certificate: CellCertificate, fmt: str):
+def export_certificate(certificate: CellCertificate, fmt: str, sep: str = ","):
     """One version of a cell certificate as ``fmt`` (csv: UTF-8 with BOM, or xlsx), streamed by core.export:
     one row per certified cell, then a row of totals (cells; design, certified and operational places in
     persons). Text is neutralised (a block or number starting with = + - @ is prefixed with '), numbers
@@ -98,8 +107,9 @@ def export_certificate(certificate: CellCertificate, fmt: str):
         ]
 
     name = f"{certificate.facility.code}-certificate-v{certificate.number}"
-    writer = csv_response if fmt == "csv" else xlsx_response
-    return writer(name, certificate_columns(), rows())
+    if fmt == "csv":
+        return csv_response(name, certificate_columns(), rows(), sep=sep)
+    return xlsx_response(name, certificate_columns(), rows())
 
 
 def request_fields():
@@ -411,7 +421,11 @@ def certificate_detail(request, facility_pk, number):
                 _("Unknown export format %(format)r: use csv or xlsx.") % {"format": fmt[:20]},
                 content_type="text/plain; charset=utf-8",
             )
-        return export_certificate(certificate, fmt)
+        try:
+            sep = csv_separator(request.GET)
+        except ValueError as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return export_certificate(certificate, fmt, sep)
     lines = CertificateLine.objects.filter(certificate=certificate).order_by("block_name", "number", "id")
     newest = facility.cell_certificates.order_by("-number").values_list("number", flat=True).first()
     return render(
