@@ -5,8 +5,6 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from core.filters import MAX_ID, LenientMultipleChoiceFilter, StrictBooleanFilter
 from core.validators import normalize_identifier
@@ -46,7 +44,6 @@ class RegionCodeField(forms.ModelChoiceField):
             raise forms.ValidationError(unknown_region_message(value), code="invalid_choice") from None
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class RegionCodeFilter(django_filters.ModelChoiceFilter):
     """A region given by its ISO 3166-2 code (``KZ-35``) or its id; an unknown one is a 400 with the reason
     (``{"region": ["Unknown region code 'KZ-99'. ..."]}``)."""
@@ -97,7 +94,6 @@ class FacilityRefField(forms.ModelChoiceField):
         return value.code if isinstance(value, Facility) else value
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class FacilityRefFilter(django_filters.ModelChoiceFilter):
     """``?facility=`` on every list with a facility: its code (``ЛА-155/1``, Cyrillic, slashes and spaces as
     stored) or its id; an unknown one is a 400 ``{"facility": ["Unknown facility '...'. ..."]}``, never an
@@ -107,6 +103,7 @@ class FacilityRefFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, field_name="facility", **kwargs):
         kwargs.setdefault("queryset", Facility.objects.all())
+        kwargs.setdefault("to_field_name", "code")  # documented as the code's type (text); FacilityRefField reads both
         kwargs.setdefault("label", _("Facility"))
         kwargs.setdefault("help_text", _("the facility's code or id"))
         super().__init__(field_name=field_name, **kwargs)
