@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import MAX_ID, LenientMultipleChoiceFilter, StrictBooleanFilter
-from core.validators import normalize_identifier
+from core.validators import normalize_identifier, unencodable_reason
 
 from .models import ConversionProject, Facility, Region, ResidentialBlock
 from .regions import parse_region_code, unknown_region_message
@@ -80,6 +80,9 @@ class FacilityRefField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        reason = unencodable_reason(str(value))
+        if reason is not None:  # NUL, a lone surrogate, a noncharacter: no code holds one
+            raise forms.ValidationError(reason, code="invalid")
         text = normalize_identifier(str(value))
         if not text:
             return None
