@@ -242,11 +242,11 @@ def export_response(
     errors: dict[str, list[Any]] | None = None,
 ) -> HttpResponse | StreamingHttpResponse | None:
     """The export the request asks for with ``?export=csv|xlsx`` (CSV: ``&sep=comma|semicolon``, by default
-that of the active language: csv_separator), or None when it asks for none.
+    that of the active language: csv_separator), or None when it asks for none.
 
-    ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).
-    An unknown format or separator answers 400 with the accepted ones; ``errors`` (a form's or filterset's errors,
-    ``{field: [reason]}``) answer 400 with each field and reason, never an empty or unfiltered file.
+        ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).
+        An unknown format or separator answers 400 with the accepted ones; ``errors`` (a form's or filterset's errors,
+        ``{field: [reason]}``) answer 400 with each field and reason, never an empty or unfiltered file.
     """
     fmt = request.GET.get("export")
     if fmt is None:

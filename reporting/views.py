@@ -95,7 +95,8 @@ def facility_detail(request, pk):
             "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
             "timeline": status_timeline(facility),
             "status_outdated": flow.reconstruction_status_outdated(
-                facility.status, list(ConversionProject.objects.filter(block__facility=facility).values_list("status", flat=True))
+                facility.status,
+                list(ConversionProject.objects.filter(block__facility=facility).values_list("status", flat=True)),
             ),
             "may_change_status": may_use_admin(request.user) and request.user.has_perm("facilities.change_facility"),
             "today": timezone.localdate(),

@@ -39,7 +39,7 @@ def test_a_semicolon_file_writes_a_decimal_comma_and_keeps_neutralising():
     columns = [Column("name"), Column("area", "number"), Column("count", "number"), Column("date", "date")]
     rows = [["=SUM(A1)", Decimal("3.50"), 7, datetime.date(2026, 11, 1)], ["a;b", 2.25, None, None]]
     semicolon = _text(csv_response("x", columns, rows, sep=";"))
-    assert semicolon == BOM + "name;area;count;date\r\n'=SUM(A1);3,50;7;2026-11-01\r\n\"a;b\";2,25;;\r\n"
+    assert semicolon == BOM + 'name;area;count;date\r\n\'=SUM(A1);3,50;7;2026-11-01\r\n"a;b";2,25;;\r\n'
     comma = _text(csv_response("x", columns, rows, sep=","))
     assert comma == BOM + "name,area,count,date\r\n'=SUM(A1),3.50,7,2026-11-01\r\na;b,2.25,,\r\n"
 

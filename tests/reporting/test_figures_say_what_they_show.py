@@ -10,8 +10,8 @@ import pytest
 from django.utils import formats, translation
 
 from reporting import selectors, trends
-from roadmap_portal.templatetags.portal import signed
 from reporting.figures import headline_profile
+from roadmap_portal.templatetags.portal import signed
 from tests.conftest import make_user
 from tests.factories import BlockFactory, ConversionProjectFactory, FacilityFactory
 from tests.reporting.test_dashboard_pages import chart, estate  # noqa: F401 (the fixture)
