@@ -124,3 +124,10 @@ def test_the_html_inspection_list_takes_the_id_too(browser, estate):
     unknown = browser.get("/inspections/", {"facility": "НЕТ-1", "export": "csv"})
     assert unknown.status_code == 400
     assert "facility: Unknown facility 'НЕТ-1'. Give the facility's code or its id." in unknown.content.decode()
+
+
+def test_the_html_list_shows_the_error_of_an_unknown_facility(browser, estate):
+    response = browser.get("/findings/", {"facility": "НЕТ-1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Unknown facility &#x27;НЕТ-1&#x27;. Give the facility&#x27;s code or its id." in page
