@@ -27,7 +27,6 @@ from core.export import (
     xlsx_response,
 )
 from core.forms import IntegerField, VersionedFormMixin, add_service_errors
-from core.validators import unencodable_reason
 from core.versioning import StaleVersion
 from facilities import decisions
 from facilities.models import AccommodationType, Facility
@@ -155,9 +154,9 @@ def request_list(request):
     if exported is not None:
         return exported
     facility = None
-    code = filterset.form.cleaned_data.get("facility") if filterset.is_bound and filterset.is_valid() else None
-    if code and not unencodable_reason(code):
-        facility = Facility.objects.visible_to(request.user).filter(code=code).first()
+    chosen = filterset.form.cleaned_data.get("facility") if filterset.is_bound and filterset.is_valid() else None
+    if chosen is not None:  # a Facility (facilities.filters.FacilityRefFilter: by code or id); the user's regions only
+        facility = Facility.objects.visible_to(request.user).filter(pk=chosen.pk).first()
     return render(
         request,
         "cells/certification_request_list.html",
