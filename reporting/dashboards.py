@@ -23,12 +23,14 @@ from .forms import dashboard_choices
 def lowest_chart(lowest: list) -> dict:
     """The chart of the ten facilities with the lowest share of persons in compliant accommodation: that
     share (%, 0-100, one bar per facility in the order of the table), the figure its title names."""
-    return charts.horizontal(
+    spec = charts.horizontal(
         [f.code for f in lowest],
         [f.share_compliant for f in lowest],
         _("Share of persons in compliant accommodation (%)"),
         colour=charts.TARGET,
     )
+    spec["value_labels"] = True  # a share of 0 % is a bar of no length: its value is written beside it
+    return spec
 
 
 def _ends(points: list[dict], figure: str) -> tuple[dict | None, dict | None]:

@@ -107,7 +107,7 @@ def test_the_lowest_share_chart_plots_the_share(browser, estate):  # noqa: F811
     assert spec["labels"] == ["ЛА-1", "АҚ-7"]
     assert spec["datasets"][0]["data"] == [f.share_compliant for f in lowest] == [0.0, 6.2]
     assert spec["datasets"][0]["label"] == "Share of persons in compliant accommodation (%)"
-    assert (spec["unit"], spec["y_max"]) == ("%", 100)
+    assert (spec["unit"], spec["y_max"], spec["value_labels"]) == ("%", 100, True)
     assert "Ten facilities with the lowest share of persons in compliant accommodation (KZ-ROADMAP)" in page
 
 
