@@ -159,6 +159,15 @@ def _iterate(rows: Iterable[Any]) -> Iterable[Any]:
     return rows
 
 
+def _with_decimal_comma(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` followed by _decimal_comma (a semicolon file's numbers)."""
+
+    def converted(value: Any) -> Any:
+        return _decimal_comma(convert(value))
+
+    return converted
+
+
 def csv_response(
     filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]], sep: str = ","
 ) -> StreamingHttpResponse:
@@ -178,7 +187,7 @@ def csv_response(
     def pieces() -> Iterator[str]:
         converters = [_converter(kind, _("yes"), _("no")) for kind in kinds]
         if sep == ";":
-            converters = [lambda value, convert=convert: _decimal_comma(convert(value)) for convert in converters]
+            converters = [_with_decimal_comma(convert) for convert in converters]
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=sep)
         buffer.write("\ufeff")
