@@ -16,9 +16,17 @@ from django.utils.translation import gettext_lazy
 from core import lists
 from core.bounds import FREE_TEXT
 from core.exceptions import ConflictError
-from core.export import Column, choice_field, csv_response, export_list, field, list_query, xlsx_response
+from core.export import (
+    Column,
+    choice_field,
+    csv_response,
+    csv_separator,
+    export_list,
+    field,
+    list_query,
+    xlsx_response,
+)
 from core.forms import IntegerField, VersionedFormMixin, add_service_errors
-from core.validators import unencodable_reason
 from core.versioning import StaleVersion
 from facilities import decisions
 from facilities.models import AccommodationType, Facility
@@ -55,7 +63,7 @@ def certificate_columns() -> list[Column]:
     ]
 
 
-def export_certificate(certificate: CellCertificate, fmt: str):
+def export_certificate(certificate: CellCertificate, fmt: str, sep: str = ","):
     """One version of a cell certificate as ``fmt`` (csv: UTF-8 with BOM, or xlsx), streamed by core.export:
     one row per certified cell, then a row of totals (cells; design, certified and operational places in
     persons). Text is neutralised (a block or number starting with = + - @ is prefixed with '), numbers
@@ -98,8 +106,9 @@ def export_certificate(certificate: CellCertificate, fmt: str):
         ]
 
     name = f"{certificate.facility.code}-certificate-v{certificate.number}"
-    writer = csv_response if fmt == "csv" else xlsx_response
-    return writer(name, certificate_columns(), rows())
+    if fmt == "csv":
+        return csv_response(name, certificate_columns(), rows(), sep=sep)
+    return xlsx_response(name, certificate_columns(), rows())
 
 
 def request_fields():
@@ -145,9 +154,9 @@ def request_list(request):
     if exported is not None:
         return exported
     facility = None
-    code = filterset.form.cleaned_data.get("facility") if filterset.is_bound and filterset.is_valid() else None
-    if code and not unencodable_reason(code):
-        facility = Facility.objects.visible_to(request.user).filter(code=code).first()
+    chosen = filterset.form.cleaned_data.get("facility") if filterset.is_bound and filterset.is_valid() else None
+    if chosen is not None:  # a Facility (facilities.filters.FacilityRefFilter: by code or id); the user's regions only
+        facility = Facility.objects.visible_to(request.user).filter(pk=chosen.pk).first()
     return render(
         request,
         "cells/certification_request_list.html",
@@ -411,7 +420,11 @@ def certificate_detail(request, facility_pk, number):
                 _("Unknown export format %(format)r: use csv or xlsx.") % {"format": fmt[:20]},
                 content_type="text/plain; charset=utf-8",
             )
-        return export_certificate(certificate, fmt)
+        try:
+            sep = csv_separator(request.GET)
+        except ValueError as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        return export_certificate(certificate, fmt, sep)
     lines = CertificateLine.objects.filter(certificate=certificate).order_by("block_name", "number", "id")
     newest = facility.cell_certificates.order_by("-number").values_list("number", flat=True).first()
     return render(

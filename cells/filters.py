@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter, LenientMultipleChoiceFilter, StrictBooleanFilter
-from facilities.filters import RegionCodeFilter
+from facilities.filters import FacilityRefFilter, RegionCodeFilter
 from facilities.models import AccommodationType
 
 from .models import Cell, CertificationRequest, StandardProfile
@@ -15,7 +15,7 @@ class CellFilter(django_filters.FilterSet):
     """Cells by region code, facility code, block id, accommodation type, status and overcrowding."""
 
     region = RegionCodeFilter(field_name="block__facility__region")
-    facility = django_filters.CharFilter(field_name="block__facility__code", label=_("Facility code"))
+    facility = FacilityRefFilter(field_name="block__facility")
     block = IdFilter(field_name="block_id", label=_("Block id"))
     accommodation_type = LenientMultipleChoiceFilter(choices=AccommodationType.choices)
     status = LenientMultipleChoiceFilter(choices=Cell.Status.choices)
@@ -46,7 +46,7 @@ class StandardProfileFilter(django_filters.FilterSet):
 class CertificationRequestFilter(django_filters.FilterSet):
     """Certification requests by facility code, region code, status and kind (the list page and the API)."""
 
-    facility = django_filters.CharFilter(field_name="facility__code", label=_("Facility code"))
+    facility = FacilityRefFilter(field_name="facility")
     region = RegionCodeFilter(field_name="facility__region")
     status = LenientMultipleChoiceFilter(choices=CertificationRequest.Status.choices, label=_("Status"))
     kind = LenientMultipleChoiceFilter(choices=CertificationRequest.Kind.choices, label=_("Kind"))

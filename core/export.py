@@ -2,7 +2,13 @@
 neutralised in text columns, numbers kept numeric.
 
 Every HTML list answers ``?export=csv`` or ``?export=xlsx`` at its own URL with the rows its filters
-select (``export_response``); an unknown format is a 400 naming the accepted ones. Both formats are
+select (``export_response``); an unknown format is a 400 naming the accepted ones.
+
+CSV separator (issue 18, item 9): ``&sep=semicolon`` or ``&sep=comma``; without it the separator follows the
+active language: ``;`` in Russian and Kazakh (what Excel with a Russian or Kazakh list separator opens into
+columns), ``,`` in English. A semicolon file also writes fractional numbers with a decimal comma (``3,5``),
+which such an Excel reads as a number (with ``3.5`` it would read text or a date); integers, dates and text
+are the same in both. Both keep the BOM and the formula neutralisation. Both formats are
 streamed in constant memory (StreamingHttpResponse; a QuerySet read in chunks), so that the size of a list
 costs time on the wire, never the server's memory (docs/performance.md, §Exports (issue 16)).
 """
@@ -20,6 +26,7 @@ from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .xlsx import stream_xlsx
@@ -27,6 +34,41 @@ from .xlsx import stream_xlsx
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: ``?sep=`` of a CSV export: the name and the character.
+SEPARATORS = {"comma": ",", "semicolon": ";"}
+#: Languages whose CSV exports use ``;`` unless ``?sep=comma`` (Excel's list separator there is ``;``).
+SEMICOLON_LANGUAGES = ("ru", "kk")
+
+
+def default_separator(language: str | None = None) -> str:
+    """``";"`` for Russian and Kazakh (``language``, else the active one), ``","`` otherwise."""
+    language = (language or get_language() or "").split("-")[0].lower()
+    return ";" if language in SEMICOLON_LANGUAGES else ","
+
+
+def unknown_separator_message(value: str) -> str:
+    """The one message for a ``?sep=`` that is neither comma nor semicolon."""
+    return _("Unknown separator %(sep)r: use comma or semicolon.") % {"sep": value[:20]}
+
+
+def csv_separator(params: Any) -> str:
+    """The separator a request's query ``params`` ask for: ``sep=semicolon`` gives ``;``, ``sep=comma``
+    ``,``; none (or empty) the default of the active language (default_separator). Raises ValueError with
+    unknown_separator_message for any other value."""
+    value = (params.get("sep") or "").strip().lower()
+    if not value:
+        return default_separator()
+    if value not in SEPARATORS:
+        raise ValueError(unknown_separator_message(params.get("sep")))
+    return SEPARATORS[value]
+
+
+def _decimal_comma(value: Any) -> Any:
+    """A fractional number (float or Decimal, not a whole int) as text with a decimal comma (``3,5``);
+    anything else unchanged. Used for semicolon CSV files only."""
+    if type(value) is float or isinstance(value, Decimal):
+        return str(value).replace(".", ",")
+    return value
 
 
 @dataclass(frozen=True)
@@ -117,23 +159,37 @@ def _iterate(rows: Iterable[Any]) -> Iterable[Any]:
     return rows
 
 
+def _with_decimal_comma(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` followed by _decimal_comma (a semicolon file's numbers)."""
+
+    def converted(value: Any) -> Any:
+        return _decimal_comma(convert(value))
+
+    return converted
+
+
 def csv_response(
-    filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]]
+    filename: str, columns: Iterable[Column | str], rows: Iterable[Sequence[Any]], sep: str = ","
 ) -> StreamingHttpResponse:
     """Stream ``rows`` (iterables of values, one per column) as ``filename``.csv, UTF-8 with a BOM, in
     pieces of CSV_ROWS_PER_CHUNK rows: the memory held is one piece (and one chunk of a queryset), whatever
     the number of rows.
 
     ``columns``: Column objects or plain header strings (text columns). The name may hold Cyrillic or
-    Kazakh letters (RFC 5987 ``filename*``; an ASCII fallback for old clients).
+    Kazakh letters (RFC 5987 ``filename*``; an ASCII fallback for old clients). ``sep``: ``","`` or
+    ``";"`` (csv_separator); with ``";"`` fractional numbers are written with a decimal comma.
     """
+    if sep not in SEPARATORS.values():
+        raise ValueError(unknown_separator_message(sep))
     columns = _normalise(columns)
     kinds = [c.kind for c in columns]
 
     def pieces() -> Iterator[str]:
         converters = [_converter(kind, _("yes"), _("no")) for kind in kinds]
+        if sep == ";":
+            converters = [_with_decimal_comma(convert) for convert in converters]
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, delimiter=sep)
         buffer.write("\ufeff")
         writer.writerow([c.header for c in columns])
         for number, row in enumerate(_iterate(rows), start=1):
@@ -194,11 +250,12 @@ def export_response(
     rows: Iterable[Sequence[Any]] | Callable[[], Iterable[Sequence[Any]]],
     errors: dict[str, list[Any]] | None = None,
 ) -> HttpResponse | StreamingHttpResponse | None:
-    """The export the request asks for with ``?export=csv|xlsx``, or None when it asks for none.
+    """The export the request asks for with ``?export=csv|xlsx`` (CSV: ``&sep=comma|semicolon``, by default
+    that of the active language: csv_separator), or None when it asks for none.
 
-    ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).
-    An unknown format answers 400 with the accepted formats; ``errors`` (a form's or filterset's errors,
-    ``{field: [reason]}``) answer 400 with each field and reason, never an empty or unfiltered file.
+        ``rows`` may be a callable returning the rows (evaluated only when an export is asked for).
+        An unknown format or separator answers 400 with the accepted ones; ``errors`` (a form's or filterset's errors,
+        ``{field: [reason]}``) answer 400 with each field and reason, never an empty or unfiltered file.
     """
     fmt = request.GET.get("export")
     if fmt is None:
@@ -208,6 +265,10 @@ def export_response(
             _("Unknown export format %(format)r: use csv or xlsx.") % {"format": fmt[:20]},
             content_type="text/plain; charset=utf-8",
         )
+    try:
+        sep = csv_separator(request.GET)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     if errors:
         lines = [f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in errors.items()]
         return HttpResponseBadRequest(
@@ -216,7 +277,7 @@ def export_response(
         )
     rows = rows() if callable(rows) else rows
     if fmt == "csv":
-        return csv_response(filename, columns, rows)
+        return csv_response(filename, columns, rows, sep=sep)
     return xlsx_response(filename, columns, rows)
 
 

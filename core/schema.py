@@ -8,6 +8,7 @@ derives from the views, so that a client (and the schemathesis tests in tests/ap
 can rely on the schema for every status the portal sends.
 """
 
+import re
 from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,98 @@ ERRORS = {
     "415": ("Error", ERROR_SCHEMA, _("Unsupported content type")),
     "429": ("Error", ERROR_SCHEMA, _("Too many requests: retry later")),
 }
+# Tags and summaries (issue 18, item 8): every operation is grouped under its resource (the first part of
+# its path after /api/v1/) and has a one-line summary, in English like the rest of the schema. An
+# operation's own extend_schema(tags=..., summary=...) wins over these.
+#: path part -> (tag, the resource in the plural, one of it)
+RESOURCES = {
+    "blocks": ("Residential blocks", "residential blocks", "a residential block"),
+    "cells": ("Cells", "cells", "a cell"),
+    "certification-requests": ("Certification requests", "certification requests", "a certification request"),
+    "compliance": ("Compliance", "compliance checks", "a compliance check"),
+    "conversions": ("Conversion projects", "conversion projects", "a conversion project"),
+    "facilities": ("Facilities", "facilities", "a facility"),
+    "findings": ("Findings", "findings", "a finding"),
+    "imports": ("Register imports", "register imports", "a register import"),
+    "inspections": ("Inspections", "inspections", "an inspection"),
+    "movements": ("Movements", "movements of persons", "a movement of persons"),
+    "regions": ("Regions", "regions", "a region"),
+    "standards": ("Standards", "standard profiles with their rules", "a standard profile with its rules"),
+    "summary": ("Summary", "dashboard figures", "the dashboard figures"),
+}
+#: sub-resources with a tag of their own (path part after ``{id}``)
+SUB_RESOURCES = {"certificates": "Cell certificates"}
+#: summaries of the operations that are not list, read, create, update or history; key: "METHOD path"
+#: with the path after /api/v1/ and every parameter written {}
+SUMMARIES = {
+    "POST cells/": "Register a cell (as a draft)",
+    "POST inspections/": "Record an inspection",
+    "POST findings/": "Record a finding of an inspection",
+    "POST movements/": "Record movements of persons between cells",
+    "POST certification-requests/": "Open a certification request",
+    "POST cells/{}/deactivate/": "Take a cell temporarily out of use",
+    "POST cells/{}/reactivate/": "Bring a deactivated cell back into use",
+    "PATCH cells/{}/headcount/": "Record the headcount of a cell on a date",
+    "POST certification-requests/{}/approve/": "Approve a certification request and issue the next certificate",
+    "POST certification-requests/{}/reject/": "Reject a certification request",
+    "POST certification-requests/{}/resubmit/": "Submit a rejected or withdrawn request again",
+    "POST certification-requests/{}/withdraw/": "Withdraw a certification request",
+    "POST compliance/check/": "Check planned or existing cell measurements against the standards",
+    "POST conversions/{}/complete/": "Complete a conversion project through certification",
+    "POST conversions/{}/complete/plan/": "Propose the movement plan of a completion, writing nothing",
+    "POST conversions/{}/progress/": "Record a progress update of a conversion project",
+    "GET conversions/{}/updates/": "List the progress updates of a conversion project",
+    "GET facilities/{}/certificates/": "List the versions of a facility's cell certificate",
+    "GET facilities/{}/certificates/{}/": "Read one version of a facility's cell certificate",
+    "GET facilities/{}/certificates/{}/download/": "Download one version of a cell certificate as CSV or XLSX",
+    "GET findings/{}/attachments/{}/": "Download an attachment of a finding",
+    "POST findings/{}/status/": "Move a finding to another status with a response",
+    "POST imports/": "Upload a register file and check it",
+    "POST imports/{}/confirm/": "Write a checked register import",
+    "GET summary/": "Dashboard figures, national or for one region",
+}
+API_PREFIX = re.compile(r"^/api/v\d+/")
+
+
+def _path_parts(path: str) -> list[str]:
+    """The parts of an API path after /api/vN/, each parameter written ``{}``."""
+    return ["{}" if part.startswith("{") else part for part in API_PREFIX.sub("", path).strip("/").split("/")]
+
+
+def operation_tags(path: str) -> list[str]:
+    """The tag of the operation at ``path``: its resource's (RESOURCES), or a sub-resource's
+    (SUB_RESOURCES); the path's first part as it is for a resource not listed."""
+    parts = _path_parts(path)
+    for part in parts[1:]:
+        if part in SUB_RESOURCES:
+            return [SUB_RESOURCES[part]]
+    return [RESOURCES[parts[0]][0] if parts[0] in RESOURCES else parts[0]]
+
+
+def operation_summary(method: str, path: str) -> str | None:
+    """The summary of ``method`` at ``path``: SUMMARIES, else one made from the resource (RESOURCES) and
+    the kind of operation: list (GET on the collection), read, create, update, update some fields,
+    delete, history; None for an operation none of these describes."""
+    parts = _path_parts(path)
+    key = f"{method.upper()} {'/'.join(parts)}/"
+    if key in SUMMARIES:
+        return SUMMARIES[key]
+    if parts[0] not in RESOURCES:
+        return None
+    _tag, plural, one = RESOURCES[parts[0]]
+    rest = parts[1:]
+    kinds = {
+        ("GET", ()): f"List {plural}",
+        ("POST", ()): f"Create {one}",
+        ("GET", ("{}",)): f"Read {one}",
+        ("PUT", ("{}",)): f"Update {one}",
+        ("PATCH", ("{}",)): f"Update some fields of {one}",
+        ("DELETE", ("{}",)): f"Delete {one}",
+        ("GET", ("{}", "history")): f"History of {one}",
+    }
+    return kinds.get((method.upper(), tuple(rest)))
+
+
 ALWAYS = ("400", "401", "403", "429")
 WITH_BODY = ("413", "415")
 VERSIONED = ("409", "412")
@@ -86,6 +179,14 @@ class PortalAutoSchema(AutoSchema):
     ``parameters`` name core.http.IF_MATCH) or a ``version`` (conversion progress and completion): 409, 412,
     with the examples the view gives for them (core.http.STALE_EXAMPLE).
     """
+
+    def get_tags(self) -> list[str]:
+        """The operation's resource (operation_tags), unless the view names its own tags."""
+        return operation_tags(self.path)
+
+    def get_summary(self) -> str | None:
+        """A one-line summary (operation_summary), unless the view gives its own."""
+        return operation_summary(self.method, self.path)
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

@@ -6,7 +6,7 @@ flow before completion may be ``suspended`` (which returns only to the state it 
 completed and cancelled are final.
 """
 
-from .models import ConversionProject
+from .models import ConversionProject, Facility
 
 Status = ConversionProject.Status
 
@@ -48,3 +48,15 @@ def before_suspension_after(status: str, new: str, before_suspension: str) -> st
     if new == Status.SUSPENDED:
         return before_suspension if status == Status.SUSPENDED else status
     return ""
+
+
+def reconstruction_status_outdated(facility_status: str, project_statuses: "list[str]") -> bool:
+    """Whether a facility still says "under reconstruction" although every one of its conversion projects
+    has ended (completed or cancelled: FINAL; at least one project). The portal does not change the
+    status itself (it is the facility's published identity, ``Facility.source``, and a reconstruction may
+    be more than the conversions): the facility page asks an editor to change it (issue 18, item 6)."""
+    return (
+        facility_status == Facility.Status.UNDER_RECONSTRUCTION
+        and bool(project_statuses)
+        and all(status in FINAL for status in project_statuses)
+    )

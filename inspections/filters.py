@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import DateFilter, IdFilter, LenientMultipleChoiceFilter, StrictBooleanFilter
-from facilities.filters import RegionCodeFilter
+from facilities.filters import FacilityRefFilter, RegionCodeFilter
 
 from .models import Finding, Inspection
 
@@ -13,7 +13,7 @@ from .models import Finding, Inspection
 class InspectionFilter(django_filters.FilterSet):
     """Inspections by facility code, region, inspecting body, type and date range (start date)."""
 
-    facility = django_filters.CharFilter(field_name="facility__code", label=_("Facility code"))
+    facility = FacilityRefFilter(field_name="facility")
     region = RegionCodeFilter(field_name="facility__region")
     body = LenientMultipleChoiceFilter(choices=Inspection.Body.choices, label=_("Inspecting body"))
     type = LenientMultipleChoiceFilter(choices=Inspection.Type.choices, label=_("Type"))
@@ -28,7 +28,7 @@ class InspectionFilter(django_filters.FilterSet):
 class FindingFilter(django_filters.FilterSet):
     """Findings by facility, region, inspecting body, inspection date range, status, severity, overdue."""
 
-    facility = django_filters.CharFilter(field_name="inspection__facility__code", label=_("Facility code"))
+    facility = FacilityRefFilter(field_name="inspection__facility")
     region = RegionCodeFilter(field_name="inspection__facility__region")
     body = LenientMultipleChoiceFilter(
         field_name="inspection__body", choices=Inspection.Body.choices, label=_("Inspecting body")

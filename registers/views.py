@@ -4,14 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from core import outbox
-from core.export import Column, csv_response, export_response
+from core.export import Column, csv_response, csv_separator, export_response
 from core.tabular import MAX_BYTES
 from facilities import decisions
 
@@ -168,11 +168,23 @@ def import_errors(request, pk):
     """The full error report as CSV: row, column, reason."""
     decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
+    sep = _separator(request)
+    if not isinstance(sep, str):
+        return sep
     return csv_response(
         f"import-{record.pk}-errors",
         ["row", "column", "reason"],
         ([e["row"], e["column"], e["reason"]] for e in record.errors),
+        sep=sep,
     )
+
+
+def _separator(request):
+    """The CSV separator of ``?sep=`` (core.export.csv_separator), or a 400 response for an unknown one."""
+    try:
+        return csv_separator(request.GET)
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
 
 def import_changes(request, pk):
@@ -181,10 +193,14 @@ def import_changes(request, pk):
     a note on a count older than the stored one)."""
     decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
+    sep = _separator(request)
+    if not isinstance(sep, str):
+        return sep
     return csv_response(
         f"import-{record.pk}-changes",
         [Column(_("Row"), "number"), *report.report_header()[1:]],
         report.report_rows(record.kind, record.changes),
+        sep=sep,
     )
 
 
@@ -193,7 +209,10 @@ def import_template(request, kind):
     an example row (choices by their labels, yes/no in words, decimal commas in ru and kk)."""
     if kind not in imports.COLUMNS:
         raise Http404
+    sep = _separator(request)
+    if not isinstance(sep, str):
+        return sep
     language = (get_language() or "en")[:2]
     return csv_response(
-        f"template-{kind}", columns.template_header(kind, language), [columns.template_example(kind, language)]
+        f"template-{kind}", columns.template_header(kind, language), [columns.template_example(kind, language)], sep=sep
     )

@@ -21,8 +21,30 @@ from .figures import attach_capacity, capacity_by_region, combine_capacity, for_
 from .forms import dashboard_choices
 
 
+def lowest_chart(lowest: list) -> dict:
+    """The chart of the ten facilities with the lowest share of persons in compliant accommodation: that
+    share (%, 0-100, one bar per facility in the order of the table), the figure its title names."""
+    spec = charts.horizontal(
+        [f.code for f in lowest],
+        [f.share_compliant for f in lowest],
+        _("Share of persons in compliant accommodation (%)"),
+        colour=charts.TARGET,
+    )
+    spec["value_labels"] = True  # a share of 0 % is a bar of no length: its value is written beside it
+    return spec
+
+
+def _ends(points: list[dict], figure: str) -> tuple[dict | None, dict | None]:
+    """The first and the last point of ``points`` that have a value of ``figure``, as ``{"date", "value"}``
+    (None when no point has one): the two values written beside a sparkline, so that its line can be read
+    on a scale (issue 18, item 6)."""
+    known = [{"date": p["date"], "value": p[figure]} for p in points if p.get(figure) is not None]
+    return (known[0], known[-1]) if known else (None, None)
+
+
 def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
-    """Headline figures with their sparkline and change since the chosen date."""
+    """Headline figures with their sparkline, the sparkline's first and last values with their dates
+    (``start``, ``end``), and the change since the snapshot the comparison used (``change["since"]``)."""
     delta = change["delta"]
     headline = summary["headline"]
     specs = [
@@ -46,6 +68,7 @@ def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
     ]
     tiles = []
     for key, figure, label, unit, value in specs:
+        start, end = _ends(points, figure)
         tiles.append(
             {
                 "key": key,
@@ -54,6 +77,8 @@ def _tiles(points: list[dict], summary: dict, change: dict) -> list[dict]:
                 "value": value,
                 "delta": delta.get(figure),
                 "chart": charts.sparkline(points, figure, label, unit),
+                "start": start,
+                "end": end,
                 "chart_id": f"spark-{key}",
             }
         )
@@ -174,13 +199,7 @@ def dashboard(request):
             "budget_chart": charts.budget_bars(projects),
             "lowest": lowest,
             "profile": profile,
-            "lowest_chart": charts.horizontal(
-                [f.code for f in lowest],
-                [f.persons - f.persons_compliant for f in lowest],
-                _("Persons in non-compliant accommodation"),
-                unit="",
-                colour=charts.TARGET,
-            ),
+            "lowest_chart": lowest_chart(lowest),
             "overdue": selectors.overdue_findings(scope),
             "forecast": forecast,
             "targets": targets,

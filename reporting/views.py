@@ -18,8 +18,9 @@ from cells.selectors import (
 )
 from core import lists
 from core.export import export_list, list_query
-from facilities import decisions
-from facilities.models import Facility, ProgressUpdate
+from facilities import decisions, flow
+from facilities.admin_site import may_use_admin
+from facilities.models import ConversionProject, Facility, ProgressUpdate
 from inspections.models import Finding, Inspection
 
 from . import charts, selectors, trends
@@ -102,6 +103,11 @@ def facility_detail(request, pk):
             "trend_chart": charts.facility_trend(points) if points else None,
             "reconstructed_until": max((p["date"] for p in points if p["reconstructed"]), default=None),
             "timeline": status_timeline(facility),
+            "status_outdated": flow.reconstruction_status_outdated(
+                facility.status,
+                list(ConversionProject.objects.filter(block__facility=facility).values_list("status", flat=True)),
+            ),
+            "may_change_status": may_use_admin(request.user) and request.user.has_perm("facilities.change_facility"),
             "today": timezone.localdate(),
         },
     )

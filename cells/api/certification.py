@@ -28,6 +28,7 @@ from cells import certification
 from cells.filters import CertificationRequestFilter
 from cells.models import Cell, CellCertificate, CertificateLine, CertificationLine, CertificationRequest
 from core.bounds import FREE_TEXT
+from core.export import csv_separator
 from core.http import IF_MATCH, STALE_EXAMPLE, set_etag, with_if_match_version
 from core.parsers import SafeJSONParser
 from core.serializers import IdRelatedField, StrictInputMixin, StrictIntegerField
@@ -200,6 +201,7 @@ class RequestSerializer(serializers.ModelSerializer):
     when, decider, when and note, ``version`` (its ETag), ``certificate`` (the version its approval issued,
     null otherwise) and its lines."""
 
+    facility_id = serializers.IntegerField(read_only=True)
     facility_code = serializers.CharField(source="facility.code", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
@@ -211,6 +213,7 @@ class RequestSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "facility",
+            "facility_id",
             "facility_code",
             "kind",
             "status",
@@ -506,7 +509,15 @@ class FacilityCertificateDownload(APIView):
     (``?export=csv|xlsx``), spreadsheet-safe (cells.certification_views.export_certificate)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("export", str, enum=["csv", "xlsx"], required=True)],
+        parameters=[
+            OpenApiParameter("export", str, enum=["csv", "xlsx"], required=True),
+            OpenApiParameter(
+                "sep",
+                str,
+                enum=["comma", "semicolon"],
+                description="CSV separator; by default ';' in Russian and Kazakh (Accept-Language), ',' otherwise.",
+            ),
+        ],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The certificate as CSV"),
             (
@@ -519,10 +530,16 @@ class FacilityCertificateDownload(APIView):
         from cells.certification_views import export_certificate
 
         fmt = request.query_params.get("export")
-        unknown = sorted(set(request.query_params) - {"export"})
+        unknown = sorted(set(request.query_params) - {"export", "sep"})
         if unknown:
-            raise serializers.ValidationError({name: [_("Unknown parameter. Allowed: export.")] for name in unknown})
+            raise serializers.ValidationError(
+                {name: [_("Unknown parameter. Allowed: export, sep.")] for name in unknown}
+            )
         if fmt not in ("csv", "xlsx"):
             raise serializers.ValidationError({"export": [_("Use csv or xlsx.")]})
+        try:
+            sep = csv_separator(request.query_params)
+        except ValueError as error:
+            raise serializers.ValidationError({"sep": [str(error)]}) from None
         certificate = certificate_of(request, pk, number)
-        return export_certificate(certificate, fmt)
+        return export_certificate(certificate, fmt, sep)

@@ -21,7 +21,7 @@ from core.filters import IdFilter
 from core.parsers import SafeJSONParser
 from core.serializers import StrictInputMixin, StrictIntegerField
 from facilities.api.serializers import ConversionProjectSerializer
-from facilities.filters import RegionCodeFilter
+from facilities.filters import FacilityRefFilter, RegionCodeFilter
 from facilities.models import ConversionProject
 from facilities.permissions import MayEditCells, MayEditProjects, write_permissions
 
@@ -197,6 +197,8 @@ class MovementSerializer(serializers.ModelSerializer):
     ``date``; ``request``: the certification request whose approval applied it, if any."""
 
     facility = serializers.CharField(source="from_cell.block.facility.code", read_only=True)
+    facility_id = serializers.IntegerField(source="from_cell.block.facility_id", read_only=True)
+    facility_code = serializers.CharField(source="from_cell.block.facility.code", read_only=True)
     from_number = serializers.CharField(source="from_cell.number", read_only=True)
     to_number = serializers.CharField(source="to_cell.number", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -207,6 +209,8 @@ class MovementSerializer(serializers.ModelSerializer):
             "id",
             "date",
             "facility",
+            "facility_id",
+            "facility_code",
             "from_cell",
             "from_number",
             "to_cell",
@@ -224,7 +228,7 @@ class MovementFilter(django_filters.FilterSet):
     """Movements by region code, facility code, cell id (either end) and date range."""
 
     region = RegionCodeFilter(field_name="from_cell__block__facility__region")
-    facility = django_filters.CharFilter(field_name="from_cell__block__facility__code", label=_("Facility code"))
+    facility = FacilityRefFilter(field_name="from_cell__block__facility")
     cell = IdFilter(method="filter_cell", label=_("Cell id (from or to)"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")

@@ -82,6 +82,8 @@ class CellSerializer(serializers.ModelSerializer):
     block_id = serializers.IntegerField(read_only=True)
     block = serializers.CharField(source="block.name", read_only=True)
     facility = serializers.CharField(source="block.facility.code", read_only=True)
+    facility_id = serializers.IntegerField(source="block.facility_id", read_only=True)
+    facility_code = serializers.CharField(source="block.facility.code", read_only=True)
     compliance = ComplianceResultSerializer(source="active_results", many=True, read_only=True)
     awaiting_evaluation = serializers.BooleanField(
         read_only=True,
@@ -112,6 +114,8 @@ class CellSerializer(serializers.ModelSerializer):
             "block_id",
             "block",
             "facility",
+            "facility_id",
+            "facility_code",
             *Cell.WRITABLE_FIELDS,
             "certified_capacity",
             "deactivation",

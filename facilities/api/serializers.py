@@ -17,6 +17,8 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class FacilitySerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region_id = serializers.IntegerField(read_only=True)
+    region_code = serializers.CharField(source="region.code", read_only=True)
 
     class Meta:
         model = Facility
@@ -29,6 +31,8 @@ class FacilitySerializer(serializers.ModelSerializer):
             "kind",
             "security_level",
             "region",
+            "region_id",
+            "region_code",
             "locality",
             "year_built",
             "status",
@@ -56,6 +60,7 @@ class FacilitySerializer(serializers.ModelSerializer):
 class ResidentialBlockSerializer(serializers.ModelSerializer):
     facility = serializers.SlugRelatedField(slug_field="code", read_only=True)
     facility_id = serializers.IntegerField(read_only=True)
+    facility_code = serializers.CharField(source="facility.code", read_only=True)
 
     class Meta:
         model = ResidentialBlock
@@ -63,6 +68,7 @@ class ResidentialBlockSerializer(serializers.ModelSerializer):
             "id",
             "facility_id",
             "facility",
+            "facility_code",
             "name",
             "year_built",
             "floors",
@@ -76,7 +82,11 @@ class ConversionProjectSerializer(serializers.ModelSerializer):
     block_id = serializers.IntegerField(read_only=True)
     block = serializers.CharField(source="block.name", read_only=True)
     facility = serializers.CharField(source="block.facility.code", read_only=True)
+    facility_id = serializers.IntegerField(source="block.facility_id", read_only=True)
+    facility_code = serializers.CharField(source="block.facility.code", read_only=True)
     region = serializers.CharField(source="block.facility.region.code", read_only=True)
+    region_id = serializers.IntegerField(source="block.facility.region_id", read_only=True)
+    region_code = serializers.CharField(source="block.facility.region.code", read_only=True)
 
     class Meta:
         model = ConversionProject
@@ -85,7 +95,11 @@ class ConversionProjectSerializer(serializers.ModelSerializer):
             "block_id",
             "block",
             "facility",
+            "facility_id",
+            "facility_code",
             "region",
+            "region_id",
+            "region_code",
             "roadmap_phase",
             "status",
             "baseline_rooms",

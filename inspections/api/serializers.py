@@ -23,8 +23,11 @@ class _ScopedRelated(IdRelatedField):
 
 class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
     facility = _ScopedRelated(queryset=Facility.objects.all())
+    facility_id = serializers.IntegerField(read_only=True)
     facility_code = serializers.CharField(source="facility.code", read_only=True)
     region = serializers.CharField(source="facility.region.code", read_only=True)
+    region_id = serializers.IntegerField(source="facility.region_id", read_only=True)
+    region_code = serializers.CharField(source="facility.region.code", read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     findings_open = serializers.IntegerField(read_only=True, default=None)
     announced = serializers.BooleanField(
@@ -36,8 +39,11 @@ class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
         fields = [
             "id",
             "facility",
+            "facility_id",
             "facility_code",
             "region",
+            "region_id",
+            "region_code",
             "date_start",
             "date_end",
             "body",
@@ -101,6 +107,8 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
     )
     rule_detail = RuleSummarySerializer(source="rule", read_only=True, allow_null=True)
     facility = serializers.CharField(source="inspection.facility.code", read_only=True)
+    facility_id = serializers.IntegerField(source="inspection.facility_id", read_only=True)
+    facility_code = serializers.CharField(source="inspection.facility.code", read_only=True)
     is_overdue = serializers.SerializerMethodField()
     updates = FindingUpdateSerializer(many=True, read_only=True)
 
@@ -110,6 +118,8 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
             "id",
             "inspection",
             "facility",
+            "facility_id",
+            "facility_code",
             "block",
             "cell",
             "rule",

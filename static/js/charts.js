@@ -5,7 +5,8 @@
  * equivalent in the page, so nothing is lost without JavaScript.
  *
  * Spec: {kind: "line"|"bar"|"hbar"|"sparkline", labels: [...], x_dates: bool, unit: "%"|"", stacked: bool,
- *        integer: bool, y_max: number|null, value_title, category_title,
+ *        integer: bool, y_max: number|null, value_title, category_title, value_labels: bool (hbar: each
+ *        bar's value written at its end, so that a bar of 0 still reads "0 %"),
  *        datasets: [{label, data, color, dashed, stepped, stack, x}]}
  * For x_dates, labels are ISO dates and data points are plotted on a time-proportional axis.
  */
@@ -72,6 +73,28 @@
     });
   }
 
+  // The value of each bar written just past its end (spec.value_labels, horizontal bars).
+  function valueLabels(spec) {
+    return {
+      id: "valueLabels",
+      afterDatasetsDraw: function (chart) {
+        var ctx = chart.ctx;
+        ctx.save();
+        ctx.fillStyle = "#333";
+        ctx.font = "12px sans-serif";
+        ctx.textBaseline = "middle";
+        chart.data.datasets.forEach(function (d, i) {
+          chart.getDatasetMeta(i).data.forEach(function (bar, j) {
+            var v = d.data[j];
+            if (v === null || v === undefined) { return; }
+            ctx.fillText(fmt(v, spec.unit), bar.x + 4, bar.y);
+          });
+        });
+        ctx.restore();
+      }
+    };
+  }
+
   function config(spec) {
     var horizontal = spec.kind === "hbar";
     var type = spec.kind === "sparkline" ? "line" : (horizontal ? "bar" : spec.kind);
@@ -90,6 +113,7 @@
     if (sparkline) { scales = {x: Object.assign(categoryAxis, {display: false}), y: Object.assign(valueAxis, {display: false})}; }
     return {
       type: type,
+      plugins: horizontal && spec.value_labels ? [valueLabels(spec)] : [],
       data: {labels: spec.x_dates ? undefined : spec.labels, datasets: datasets(spec)},
       options: {
         indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false,

@@ -189,3 +189,38 @@ def test_swagger_ui_works_under_the_content_security_policy(page):
     page.goto(f"{page.base}/api/docs/")
     page.wait_for_selector(".swagger-ui .opblock-tag", timeout=20000)
     assert page.locator(".swagger-ui .opblock").count() >= 10
+
+
+def test_swagger_ui_groups_operations_by_resource_and_leads_back(page):
+    """Issue 18, item 8: the operations sit under their resource's tag, each with its summary, and the
+    portal's bar leads back to the dashboard."""
+    page.goto(f"{page.base}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock-tag", timeout=20000)
+    tags = [
+        t.strip()
+        for t in page.locator(".swagger-ui .opblock-tag [data-tag], .swagger-ui .opblock-tag a span").all_inner_texts()
+    ]
+    for tag in ("Cells", "Residential blocks", "Conversion projects", "Cell certificates", "Summary"):
+        assert tag in tags, tags
+    assert "v1" not in tags
+    assert page.locator(".swagger-ui .opblock-summary-description", has_text="List cells").count() == 1
+    if os.environ.get("SCREENSHOTS"):
+        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "api-docs.png"))
+    page.click("[data-link=back-to-portal]")
+    page.wait_for_url(f"{page.base}/")
+
+
+def test_sparklines_show_their_first_and_last_values(page):
+    """Issue 18, item 6: each headline sparkline has its first and last values with their dates beside
+    it, and the lowest-share chart is drawn on a 0-100 % scale."""
+    page.wait_for_selector("canvas[data-drawn]")
+    ranges = page.locator("[data-spark-range]")
+    assert ranges.count() == 5
+    for i in range(ranges.count()):
+        text = ranges.nth(i).inner_text()
+        assert ranges.nth(i).is_visible() and "→" in text and text.count(":") == 2, text
+    assert page.locator("canvas[data-chart=lowest-chart]").get_attribute("data-drawn") == "true"
+    if os.environ.get("SCREENSHOTS"):
+        page.locator("#headline").screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "tiles.png"))
+        page.locator("#lowest").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(os.environ["SCREENSHOTS"], "lowest.png"))

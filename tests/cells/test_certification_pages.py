@@ -143,6 +143,9 @@ def test_request_list_filters(client, world):
     assert "1 request" not in client.get("/certification/?status=approved").content.decode()
     client.force_login(world.users["editor_a"])
     assert "New certification request" in client.get("/certification/?facility=F-A").content.decode()
+    # the facility by its id too (facilities.filters.FacilityRefFilter), and none outside the editor's region
+    assert "New certification request" in client.get(f"/certification/?facility={world.a.facility.pk}").content.decode()
+    assert "New certification request" not in client.get("/certification/?facility=F-B").content.decode()
     exported = client.get("/certification/?export=csv")
     rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
     assert rows[1][:4] == [str(opened.pk), "F-A", "change of certified capacity", "pending"]

@@ -160,7 +160,10 @@ def test_a_rules_requirement_reads_one_person_and_m_squared():
         assert yes.requirement_text() == "sanitary annex = yes"
         assert space.requirement_text() == "living space ≥ 4 m²"
     with translation.override("ru"):
-        assert area.requirement_text() == f"{translation.gettext('living space per person')} ≥ 6,0 {translation.gettext('m²')}"
+        assert (
+            area.requirement_text()
+            == f"{translation.gettext('living space per person')} ≥ 6,0 {translation.gettext('m²')}"
+        )
 
 
 def test_the_standards_page_shows_no_m2_beside_m_squared(client, world):

@@ -115,7 +115,10 @@ def test_failing_rules_are_named_with_value_and_unit(browser, estate):
     # every rule on demand: a single-occupancy cell meets 4 rules of CPT-2015, a dormitory 4 of its 6
     assert text.count("<details><summary>4 rules</summary>") == 3 + 1
     assert '<span class="nowrap">CPT-2015-6</span> <span class="nowrap">ceiling height ≥ 2.5 m</span>' in text
-    assert '<span class="nowrap">SMR-12</span> <span class="nowrap">persons accommodated ≤ 1 person</span>: where prisoners' in text
+    assert (
+        '<span class="nowrap">SMR-12</span> <span class="nowrap">persons accommodated ≤ 1 person</span>: where prisoners'
+        in text
+    )
     assert "at least 6 m² of living space in a single-occupancy cell" in text  # the rule's summary, in m²
 
 

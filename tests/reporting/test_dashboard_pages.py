@@ -106,7 +106,8 @@ def test_national_dashboard_figures_and_charts(browser, estate):
     budget = chart(page, "budget-chart")
     assert budget["datasets"][0]["data"] == [5.0] and budget["datasets"][1]["data"] == [4.8]
     lowest = chart(page, "lowest-chart")
-    assert lowest["labels"][0] == "ЛА-1" and lowest["datasets"][0]["data"][0] == 30.0
+    # the share the title names (issue 18, item 6), no longer the persons in non-compliant accommodation (30)
+    assert lowest["labels"][0] == "ЛА-1" and lowest["datasets"][0]["data"][0] == 0.0
     assert "Method: the share of persons in single-occupancy cells is projected" in page
     assert "demo assumption, not an official figure" in page
     assert "generated demo history" in page
