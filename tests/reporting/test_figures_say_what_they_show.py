@@ -76,8 +76,8 @@ def test_change_since_names_the_snapshot_it_used(browser, estate):  # noqa: F811
     browser.cookies["django_language"] = "en"
     page = browser.get("/", {"since": asked.isoformat()}).content.decode()
     assert (
-        f'<p class="note" data-figure="change-basis">Change since {used:%m/%d/%Y}: the snapshot of {used:%m/%d/%Y} '
-        f"is the latest on or before the chosen date {asked:%m/%d/%Y}.</p>"
+        f'<p class="note" data-figure="change-basis">Change since {used:%d.%m.%Y}: the snapshot of {used:%d.%m.%Y} '
+        f"is the latest on or before the chosen date {asked:%d.%m.%Y}.</p>"
     ) in page
 
 
@@ -86,8 +86,8 @@ def test_change_since_before_the_first_snapshot_says_so(browser, estate):  # noq
     page = browser.get("/", {"since": "2001-01-01"}).content.decode()
     assert '<span class="delta" data-delta="population">no snapshot on or before the chosen date</span>' in page
     assert (
-        f'<p class="note" data-figure="change-basis">No snapshot on or before 01/01/2001: the first is of '
-        f"{first:%m/%d/%Y}. Choose a later date to see the change.</p>"
+        f'<p class="note" data-figure="change-basis">No snapshot on or before 01.01.2001: the first is of '
+        f"{first:%d.%m.%Y}. Choose a later date to see the change.</p>"
     ) in page
     assert "since —" not in page
 
@@ -96,7 +96,7 @@ def test_the_region_page_names_the_snapshot_too(browser, estate):  # noqa: F811
     points = trends.series(trends.Scope.REGION, estate.region_id)
     used = points[3]["date"]
     page = browser.get("/regions/KZ-35/", {"since": (used + datetime.timedelta(days=1)).isoformat()}).content.decode()
-    assert f"since {used:%m/%d/%Y}</span>" in page
+    assert f"since {used:%d.%m.%Y}</span>" in page
 
 
 def test_the_lowest_share_chart_plots_the_share(browser, estate):  # noqa: F811
