@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .activity import _inspections, _projects, _residence
+from .activity import _inspections, _projects, _reconstructions, _residence
 from .plan import (
     CERTIFIED_STATUSES,
     CONVICTS,
@@ -26,8 +26,10 @@ from .plan import (
     KIND_NAMES,
     KNOWN,
     PRE_TRIAL_REGIONS,
+    RECONSTRUCTION_YEARS,
     REMAND,
     SEED,
+    WHOLE_REGIONS,
     Dataset,
     _allocate,
     _cell,
@@ -35,6 +37,7 @@ from .plan import (
     _maybe,
     _split_total,
 )
+from .texts import block_name
 
 
 def build_dataset(seed: int = SEED) -> Dataset:
@@ -124,6 +127,10 @@ def build_dataset(seed: int = SEED) -> Dataset:
         f["code"]
         for f in rng.sample([f for f in operating if f["kind"] == "colony" and f["security_level"] != "extreme"], 8)
     }
+    # The year each was completed: 7 by 2012, the 8th by 2015 (plan.RECONSTRUCTION_YEARS).
+    order = sorted(reconstructed)
+    rng.shuffle(order)
+    schedule = dict(zip(order, RECONSTRUCTION_YEARS))
 
     size = {
         "colony": (650, 1400),
@@ -143,7 +150,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
         if facility["kind"] == "pre_trial_centre":
             _pre_trial_blocks(rng, data, facility, persons)
         elif facility["code"] in reconstructed:
-            _cell_blocks(rng, data, facility, persons, built=rng.randint(2010, 2015))
+            _cell_blocks(rng, data, facility, persons, built=schedule[facility["code"]])
         else:
             _dormitory_blocks(rng, data, facility, persons)
         facility["population"] = persons
@@ -153,7 +160,14 @@ def build_dataset(seed: int = SEED) -> Dataset:
             facility["population"] = 0
             _dormitory_blocks(rng, data, facility, 0, status="decommissioned")
 
-    _projects(rng, data, [f for f in operating if f["code"] not in reconstructed and f["kind"] == "colony"])
+    _reconstructions(rng, data, schedule)
+    colonies = [f for f in operating if f["code"] not in reconstructed and f["kind"] == "colony"]
+    whole = []  # the largest dormitory colony of each of WHOLE_REGIONS that has one
+    for region in WHOLE_REGIONS:
+        there = [f for f in colonies if f["region"] == region]
+        if there:
+            whole.append(max(there, key=lambda f: (f["population"], f["code"])))
+    _projects(rng, data, [f for f in colonies if f not in whole], whole)
     for facility in imprisonment + pre_trial:
         cells = [c for c in data.cells if c["facility_code"] == facility["code"] and c["status"] == "in_use"]
         facility["design_capacity"] = sum(c["design_capacity"] for c in cells)
@@ -188,11 +202,12 @@ def _dormitory_blocks(rng, data, facility, persons, status="in_use"):
     blocks = max(2, min(8, (rooms_needed + 2) // 3))
     room_specs = []
     for b in range(1, blocks + 1):
-        name = f"Block {b}"
+        names = block_name("dormitory", b)
+        name = names["name"]
         data.blocks.append(
             {
                 "facility_code": facility["code"],
-                "name": name,
+                **names,
                 "accommodation_type": "dormitory",
                 "year_built": (facility["year_built"] or 1960) + rng.choice([0, 0, 5, 12]),
                 "floors": rng.choice([2, 2, 3]),
@@ -230,18 +245,19 @@ def _cell_blocks(rng, data, facility, persons, built):
     per_block = _split_total(rng, [1] * blocks, places)
     capacities, specs = [], []
     for b, count in enumerate(per_block, start=1):
-        name = f"Cell block {b}"
+        names = block_name("cell", b)
+        name = names["name"]
         data.blocks.append(
             {
                 "facility_code": facility["code"],
-                "name": name,
+                **names,
                 "accommodation_type": "cell",
                 "year_built": built,
                 "floors": 3,
             }
         )
         for n in range(1, count + 1):
-            specs.append((name, f"{b}{n:03d}"))
+            specs.append((name, _room_number(b, n - 1, per_floor=(count + 2) // 3)))
             capacities.append(1)
     occupancy = _allocate(rng, capacities, persons, [False] * len(capacities))
     # A few cells hold two persons (recorded overcrowding); as many others stand empty.
@@ -281,14 +297,15 @@ def _pre_trial_blocks(rng, data, facility, persons):
         b = b % blocks + 1
         single = rng.random() < 0.1
         capacity = 1 if single else rng.choice([2, 4, 4, 6, 8])
-        specs.append((f"Corpus {b}", f"{b}{len(specs) + 1:03d}", single))
+        in_block = sum(1 for spec in specs if spec[0] == block_name("pre_trial", b)["name"])
+        specs.append((block_name("pre_trial", b)["name"], _room_number(b, in_block, per_floor=40), single))
         capacities.append(capacity)
         over.append(not single)
     for n in range(1, blocks + 1):
         data.blocks.append(
             {
                 "facility_code": facility["code"],
-                "name": f"Corpus {n}",
+                **block_name("pre_trial", n),
                 "accommodation_type": "cell",
                 "year_built": facility["year_built"],
                 "floors": rng.choice([2, 3, 4]),
@@ -315,3 +332,11 @@ def _pre_trial_blocks(rng, data, facility, persons):
                 light=_maybe(rng, rng.random() > 0.1, 0.05),
             )
         )
+
+
+def _room_number(block: int, index: int, per_floor: int) -> str:
+    """The number of the ``index``-th room (from 0) of block ``block``, filled ``per_floor`` rooms a floor:
+    block, floor and room, e.g. "2-114" (block 2, floor 1, room 14); never a four-digit figure that reads
+    like a year."""
+    floor, room = divmod(index, per_floor)
+    return f"{block}-{floor + 1}{room + 1:02d}"
