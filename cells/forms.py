@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import DATES, FREE_TEXT
 from core.forms import DecimalField, IntegerField, ServiceValidatedModelForm, VersionedFormMixin
+from core.i18n import localised
 from core.validators import normalize_identifier, validate_name
 from core.widgets import DATE
 
@@ -252,7 +253,7 @@ class CompletionForm(VersionedFormMixin, forms.Form):
 
 class _CellChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Cell) -> str:
-        return f"{obj.block.name} / {obj.number} ({obj.occupancy or 0})"
+        return f"{localised(obj.block, 'name')} / {obj.number} ({obj.occupancy or 0})"
 
 
 class MovementForm(forms.Form):

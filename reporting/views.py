@@ -11,6 +11,7 @@ from cells.models import Cell
 from cells.selectors import active_rules, cells_with_results, over_certified_expression, rule_outcomes
 from core import lists
 from core.export import export_list, list_query
+from core.i18n import localised
 from facilities.models import Facility, ProgressUpdate
 from inspections.models import Finding, Inspection
 
@@ -114,7 +115,7 @@ def status_timeline(facility) -> list[dict]:
         events.append(
             {
                 "date": update.date,
-                "block": update.project.block.name,
+                "block": localised(update.project.block, "name"),
                 "block_id": update.project.block_id,
                 "status": update.get_status_display(),
                 "percent": update.percent_complete,
