@@ -197,17 +197,19 @@ def _whole(rng, data, facility):
 def _projects(rng, data, candidates, whole):
     """Conversion projects in every state, with dates consistent with the state reached by COUNT_DATE.
 
-    Roadmap Phase 1 (data/roadmap_targets.json: 12 cell blocks for 1,200 people by 2023): PHASE_1_BLOCKS
-    blocks of the dormitory colonies ``candidates`` converted, PHASE_1_LATE of them finished in 2024; the
-    colonies ``whole`` converted entirely in 2024-2026 (_whole); then PROJECT_PLAN's projects in the
-    other states, one per colony."""
+    Roadmap Phase 1 (data/roadmap_targets.json: 12 cell blocks for 1,200 people by 2023): one block of each
+    of PHASE_1_BLOCKS generated dormitory colonies among ``candidates`` (one per region) converted into 80
+    to 120 single cells, PHASE_1_LATE of them finished late, in 2024; Phase 2 (2024-2026): the same
+    colonies convert PHASE_2_BLOCKS_PER_COLONY more blocks each, a single cell for each resident; the
+    colonies ``whole`` are converted entirely in 2024-2026 (_whole); then PROJECT_PLAN's projects in the
+    other states, one per other colony (known institutions included: planned or ongoing works only)."""
     for facility in whole:
         _whole(rng, data, facility)
     # Phase 1 colonies: one per region first (so that progress shows in many regions), then the others.
     pool = rng.sample(candidates, len(candidates))
     first = []
     for facility in pool:
-        if facility["region"] not in {f["region"] for f in first}:
+        if not facility["source"] and facility["region"] not in {f["region"] for f in first}:  # generated only
             first.append(facility)
     first = first[:PHASE_1_BLOCKS]
     rest = [f for f in pool if f not in first]

@@ -3,8 +3,8 @@ completed conversion projects (generated demo data, flagged ``is_reconstructed``
 
 A real deployment accrues its history from the nightly runs; the demo starts with one run, so without
 this its charts would hold a single point. Dates: the first day of each of the 60 months before it, and
-before them the first of January of every year from HISTORY_SINCE (2010, the first reconstructions into
-cells of data/kz_estate.json). Method: start from the latest real snapshot of each scope
+before them the first of January of every year from that of the first completed demo conversion (2010 in
+the demo: the first reconstructions into cells of data/kz_estate.json), when it is older. Method: start from the latest real snapshot of each scope
 (nation, region, facility) under the headline profile; for each month-start before it, undo every
 demo conversion completed after that date: the block's single cells (places, persons in single cells,
 compliant persons, cells) are taken away and its baseline dormitory rooms and beds put back. Persons
@@ -24,15 +24,15 @@ Scope = ComplianceSnapshot.Scope
 COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
-HISTORY_SINCE = 2010  # the first demo conversions (plan.RECONSTRUCTION_YEARS) are completed in 2010
-
-
-def history_dates(before: datetime.date, months: int, since: int = HISTORY_SINCE) -> list[datetime.date]:
+def history_dates(before: datetime.date, months: int, since: int | None = None) -> list[datetime.date]:
     """The dates of the reconstructed history, oldest first: the first of January of each year from ``since``
-    up to the first of the ``months`` month-starts before ``before`` (month_starts), then those."""
+    (none when None) before the first of the ``months`` month-starts before ``before`` (month_starts), then
+    those."""
     monthly = month_starts(before, months)
-    yearly = [datetime.date(year, 1, 1) for year in range(since, monthly[0].year + 1)] if monthly else []
-    return [day for day in yearly if not monthly or day < monthly[0]] + monthly
+    if since is None or not monthly:
+        return monthly
+    yearly = [datetime.date(year, 1, 1) for year in range(since, monthly[0].year + 1)]
+    return [day for day in yearly if day < monthly[0]] + monthly
 
 
 def month_starts(before: datetime.date, months: int) -> list[datetime.date]:
@@ -79,7 +79,8 @@ def reconstruct_demo_history(months: int = 60) -> int:
     }
     taken = set(real.values_list("date", flat=True).distinct())
     rows = []
-    for day in history_dates(latest, months):
+    first = min((p.actual_end for p in projects), default=None)
+    for day in history_dates(latest, months, since=first.year if first else None):
         if day in taken:
             continue
         undone = [p for p in projects if p.actual_end is not None and p.actual_end > day]

@@ -102,8 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Compliance run #{run.pk}: {run.outcome}, {run.cells_evaluated} cells evaluated.")
         history = reconstruct_demo_history()
         self.stdout.write(
-            f"Demo trend history: {history} snapshots (monthly for 5 years, yearly from 2010) reconstructed "
-            "from the demo's completed conversions (generated demo data)."
+            f"Demo trend history: {history} snapshots reconstructed from the demo's completed conversions "
+            "(monthly for 5 years, yearly back to the first conversion; generated demo data)."
         )
         self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
         for username, (group, regions) in ROLES.items():
