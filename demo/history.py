@@ -24,14 +24,14 @@ Scope = ComplianceSnapshot.Scope
 COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
-def history_dates(before: datetime.date, months: int, since: int | None = None) -> list[datetime.date]:
-    """The dates of the reconstructed history, oldest first: the first of January of each year from ``since``
-    (none when None) before the first of the ``months`` month-starts before ``before`` (month_starts), then
-    those."""
+def history_dates(before: datetime.date, months: int, since: datetime.date | None = None) -> list[datetime.date]:
+    """The dates of the reconstructed history, oldest first: the ``months`` month-starts before ``before``
+    (month_starts), preceded, when ``since`` (the first completed conversion) is older than the first of
+    them, by the first of January of each year from ``since``'s up to it."""
     monthly = month_starts(before, months)
-    if since is None or not monthly:
+    if since is None or not monthly or since >= monthly[0]:
         return monthly
-    yearly = [datetime.date(year, 1, 1) for year in range(since, monthly[0].year + 1)]
+    yearly = [datetime.date(year, 1, 1) for year in range(since.year, monthly[0].year + 1)]
     return [day for day in yearly if day < monthly[0]] + monthly
 
 
@@ -80,7 +80,7 @@ def reconstruct_demo_history(months: int = 60) -> int:
     taken = set(real.values_list("date", flat=True).distinct())
     rows = []
     first = min((p.actual_end for p in projects), default=None)
-    for day in history_dates(latest, months, since=first.year if first else None):
+    for day in history_dates(latest, months, since=first):
         if day in taken:
             continue
         undone = [p for p in projects if p.actual_end is not None and p.actual_end > day]

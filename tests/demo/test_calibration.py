@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from demo.estate import build_dataset
+from demo.history import history_dates
 from demo.plan import PHASE_1_BLOCKS, RECONSTRUCTION_YEARS
 from facilities.models import ConversionProject, ProgressUpdate, ResidentialBlock
 from inspections.models import Finding, Inspection
@@ -161,3 +162,15 @@ def test_seeded_texts_are_in_three_languages(seeded, client):
     body = client.get(f"/api/v1/findings/{finding.pk}/").json()
     assert (body["description"], body["description_kk"]) == (finding.description, finding.description_kk)
     assert body["recommendation_ru"] == "Увеличить оконные проёмы."
+
+
+def test_history_dates_reach_back_to_the_first_conversion():
+    monthly = [D(2026, 9, 1), D(2026, 10, 1), D(2026, 11, 1)]
+    assert history_dates(D(2026, 11, 29), 3) == monthly
+    assert history_dates(D(2026, 11, 29), 3, since=D(2026, 9, 15)) == monthly  # inside the months: no years
+    assert history_dates(D(2026, 11, 29), 3, since=D(2024, 5, 3)) == [
+        D(2024, 1, 1),
+        D(2025, 1, 1),
+        D(2026, 1, 1),
+        *monthly,
+    ]
