@@ -37,7 +37,7 @@ from .plan import (
     _maybe,
     _split_total,
 )
-from .texts import block_name
+from .texts import KNOWN_NOTES, block_name
 
 
 def build_dataset(seed: int = SEED) -> Dataset:
@@ -50,6 +50,9 @@ def build_dataset(seed: int = SEED) -> Dataset:
     # 1. The institutions for imprisonment: known ones first, then generated ones per region.
     imprisonment = []
     for known in KNOWN:
+        note = (
+            {k: f" ({v})" for k, v in KNOWN_NOTES[known["note"]].items()} if known.get("note") else {"ru": "", "kk": ""}
+        )
         row = {
             "code": known["code"],
             "region": known["region"],
@@ -60,8 +63,8 @@ def build_dataset(seed: int = SEED) -> Dataset:
             "category": known.get("category", "men"),
             "source": sources[known["code"]],
             "name_en": f"Institution {known['code']}" + (f" ({known['note']})" if known.get("note") else ""),
-            "name_ru": f"Учреждение {known['code'].replace('No.', '№')}",
-            "name_kk": f"{known['code'].replace('No.', '№')} мекемесі",
+            "name_ru": f"Учреждение {known['code'].replace('No.', '№')}" + note["ru"],
+            "name_kk": f"{known['code'].replace('No.', '№')} мекемесі" + note["kk"],
         }
         imprisonment.append(row)
     in_operation_known: dict[str, int] = {}

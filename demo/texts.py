@@ -17,6 +17,13 @@ BLOCK_NAMES = {
     "pre_trial": {"en": "Corpus {n}", "ru": "Корпус {n}", "kk": "{n}-корпус"},
 }
 
+# Notes on the known institutions' names (demo.plan.KNOWN "note"), keyed by the English note.
+KNOWN_NOTES = {
+    "former Karlag site": {"en": "former Karlag site", "ru": "бывший Карлаг", "kk": "бұрынғы Қарлаг"},
+    "being repurposed": {"en": "being repurposed", "ru": "перепрофилируется", "kk": "қайта бейінделуде"},
+    "closed in 2020": {"en": "closed in 2020", "ru": "закрыто в 2020 году", "kk": "2020 жылы жабылған"},
+}
+
 # Findings: (rule code, severity, description, recommendation); ``{room}`` is the room's number.
 FINDINGS = [
     (
@@ -216,7 +223,7 @@ def block_name(kind: str, n: int) -> dict:
 
 def catalogue() -> list[dict]:
     """Every translatable entry of the catalogue (for the completeness test)."""
-    entries = list(BLOCK_NAMES.values()) + list(INSPECTION_SUMMARIES.values()) + list(PROGRESS_NOTES.values())
+    entries = [*BLOCK_NAMES.values(), *KNOWN_NOTES.values(), *INSPECTION_SUMMARIES.values(), *PROGRESS_NOTES.values()]
     for _rule, _severity, description, recommendation in FINDINGS:
         entries += [description, recommendation]
     return entries

@@ -25,7 +25,7 @@ def test_every_catalogue_entry_has_the_three_languages(entry):
 
 
 def test_the_catalogue_covers_every_kind_of_text():
-    assert len(texts.catalogue()) == 3 + 4 + 8 + 2 * 5  # block kinds, bodies, progress steps, findings
+    assert len(texts.catalogue()) == 3 + 3 + 4 + 8 + 2 * 5  # block kinds, known notes, bodies, steps, findings
     assert texts.block_name("cell", 3) == {
         "name": "Cell block 3",
         "name_ru": "Камерный корпус 3",
@@ -55,3 +55,11 @@ def test_the_generator_writes_every_text_in_three_languages():
     room = finding["description"].removeprefix("Insufficient natural light in ").removesuffix(".")
     assert finding["description_ru"] == f"Недостаточное естественное освещение в помещении {room}."
     assert finding["description_kk"] == f"{room} үй-жайында табиғи жарық жеткіліксіз."
+
+
+def test_known_institutions_are_named_in_three_languages():
+    names = {f["code"]: f for f in build_dataset().facilities}
+    assert names["АК-159/7"]["name_en"] == "Institution АК-159/7 (former Karlag site)"
+    assert names["АК-159/7"]["name_ru"] == "Учреждение АК-159/7 (бывший Карлаг)"
+    assert names["АК-159/7"]["name_kk"] == "АК-159/7 мекемесі (бұрынғы Қарлаг)"
+    assert names["No. 34"]["name_ru"] == "Учреждение № 34"
