@@ -176,35 +176,14 @@ def _convert(rng, data, facility, block, places, start, end, *, planned_end):
     _rehouse(rng, data, facility, block["name"], moved - housed)
 
 
-def _whole(rng, data, facility):
-    """Phase 2 (2024-2026): every dormitory block of ``facility`` rebuilt into single cells to the standard
-    cell design (data/kz_estate.json, 2012), one block after another; each block gets places for all its
-    residents."""
-    blocks = [b for b in data.blocks if b["facility_code"] == facility["code"]]
-    start = datetime.date(2023, rng.randint(1, 6), 1)
-    for k, block in enumerate(blocks):
-        persons = sum(
-            c["occupancy"]
-            for c in data.cells
-            if c["facility_code"] == facility["code"] and c["block_name"] == block["name"]
-        )
-        places = max(20, int(persons * rng.uniform(1.02, 1.08)) + 1)
-        end = datetime.date(2024, 3, 1) + datetime.timedelta(days=k * rng.randint(90, 130) + rng.randint(0, 40))
-        end = min(end, COUNT_DATE - datetime.timedelta(days=30))
-        _convert(rng, data, facility, block, places, start, end, planned_end=datetime.date(2026, 6, 30))
-
-
-def _projects(rng, data, candidates, whole):
+def _projects(rng, data, candidates):
     """Conversion projects in every state, with dates consistent with the state reached by COUNT_DATE.
 
     Roadmap Phase 1 (data/roadmap_targets.json: 12 cell blocks for 1,200 people by 2023): one block of each
     of PHASE_1_BLOCKS generated dormitory colonies among ``candidates`` (one per region) converted into 80
     to 120 single cells, PHASE_1_LATE of them finished late, in 2024; Phase 2 (2024-2026): the same
-    colonies convert PHASE_2_BLOCKS_PER_COLONY more blocks each, a single cell for each resident; the
-    colonies ``whole`` are converted entirely in 2024-2026 (_whole); then PROJECT_PLAN's projects in the
-    other states, one per other colony (known institutions included: planned or ongoing works only)."""
-    for facility in whole:
-        _whole(rng, data, facility)
+    colonies convert PHASE_2_BLOCKS_PER_COLONY more blocks each, a single cell for each resident; then
+    PROJECT_PLAN's projects in the other states, one per other colony (known institutions included: planned or ongoing works only)."""
     # Phase 1 colonies: one per region first (so that progress shows in many regions), then the others.
     pool = rng.sample(candidates, len(candidates))
     first = []

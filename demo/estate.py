@@ -29,7 +29,6 @@ from .plan import (
     RECONSTRUCTION_YEARS,
     REMAND,
     SEED,
-    WHOLE_REGIONS,
     Dataset,
     _allocate,
     _cell,
@@ -164,13 +163,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
             _dormitory_blocks(rng, data, facility, 0, status="decommissioned")
 
     _reconstructions(rng, data, schedule)
-    colonies = [f for f in operating if f["code"] not in reconstructed and f["kind"] == "colony"]
-    whole = []  # the largest dormitory colony of each of WHOLE_REGIONS that has one
-    for region in WHOLE_REGIONS:
-        there = [f for f in colonies if f["region"] == region]
-        if there:
-            whole.append(max(there, key=lambda f: (f["population"], f["code"])))
-    _projects(rng, data, [f for f in colonies if f not in whole], whole)
+    _projects(rng, data, [f for f in operating if f["code"] not in reconstructed and f["kind"] == "colony"])
     for facility in imprisonment + pre_trial:
         cells = [c for c in data.cells if c["facility_code"] == facility["code"] and c["status"] == "in_use"]
         facility["design_capacity"] = sum(c["design_capacity"] for c in cells)

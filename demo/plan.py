@@ -140,13 +140,12 @@ KNOWN = [
 #   one's cell blocks were completed;
 RECONSTRUCTION_YEARS = [2010, 2010, 2011, 2011, 2012, 2012, 2012, 2015]
 # - roadmap Phase 1 (12 cell blocks for 1,200 people planned by 2023): 12 blocks of 80 to 120 single cells,
-#   the last 3 of them finished late, in 2024;
+#   3 of them finished late, in 2024;
 PHASE_1_BLOCKS = 12
 PHASE_1_LATE = 3
 # - roadmap Phase 2 (2024-2026): those 12 colonies go on with 3 more blocks each, rebuilt with a single cell
 #   for each resident (demo assumption: it brings the national share to about a third by 2026).
 PHASE_2_BLOCKS_PER_COLONY = 3
-WHOLE_REGIONS: list[str] = []  # regions with a colony rebuilt entirely in Phase 2 (none in the demo)
 
 
 PROJECT_PLAN = [  # status of each other demo conversion project, in order (every other state of the workflow)
