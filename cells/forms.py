@@ -19,6 +19,7 @@ from core.forms import (
     VersionedFormMixin,
     add_service_errors,
 )
+from core.i18n import localised
 from core.validators import normalize_identifier, validate_name
 from core.widgets import DATE, MoneyInput, searchable
 
@@ -389,7 +390,7 @@ _CELL_KEY = re.compile(r"cells\[(?P<index>\d+)\](?:\.(?P<field>\w+))?")
 
 class _CellChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Cell) -> str:
-        return f"{obj.block.name} / {obj.number} ({obj.occupancy or 0})"
+        return f"{localised(obj.block, 'name')} / {obj.number} ({obj.occupancy or 0})"
 
 
 class MovementForm(forms.Form):

@@ -4,7 +4,29 @@ findings, and the population by home region (called by demo.estate.build_dataset
 import datetime
 from decimal import Decimal
 
-from .plan import COUNT_DATE, FLOW, IMPRISONMENT_PER_REGION, PERCENT, PROJECT_PLAN, _allocate, _cell, _d, _split_total
+from .plan import (
+    COUNT_DATE,
+    FLOW,
+    IMPRISONMENT_PER_REGION,
+    PERCENT,
+    PHASE_1_BLOCKS,
+    PHASE_1_LATE,
+    PHASE_2_BLOCKS_PER_COLONY,
+    PROJECT_PLAN,
+    _allocate,
+    _cell,
+    _d,
+    _split_total,
+)
+from .texts import (
+    CONTRACTORS,
+    FINDINGS,
+    INSPECTION_SUMMARIES,
+    INSPECTOR_INITIALS,
+    INSPECTOR_SURNAMES,
+    PROGRESS_NOTES,
+    fields,
+)
 
 # Planned start year of a demo project by its status, so that dates agree with the state reached by 2026.
 START_YEARS = {
@@ -20,119 +42,223 @@ START_YEARS = {
 
 
 def _phase(planned_end: datetime.date) -> str:
+    if planned_end.year < 2021:
+        return ""  # before the roadmap (the reconstructions of 2010-2015)
     if planned_end.year <= 2023:
         return "Phase 1 (2021-2023)"
     return "Phase 2 (2024-2026)" if planned_end.year <= 2026 else "Phase 3 (2027-2029)"
 
 
+def _record(rng, data, facility, block, status, dates, *, start, planned_end, places, rooms, beds, before=""):
+    """Append one project and its progress log (one update per step of FLOW reached, dated ``dates``; a
+    suspended or cancelled project adds its final update 60 days after the last step)."""
+    reached = FLOW.index(before or {"cancelled": "design"}.get(status, status))
+    budget = Decimal(places) * Decimal(rng.randint(9, 14)) * Decimal(1_000_000)
+    percent = PERCENT.get(before or status, 0)
+    spent = (budget * Decimal(percent) / Decimal(100)).quantize(Decimal("1"))
+    data.projects.append(
+        {
+            "facility_code": facility["code"],
+            "block_name": block["name"],
+            "status": status,
+            "status_before_suspension": before,
+            "roadmap_phase": _phase(planned_end),
+            "baseline_rooms": rooms,
+            "baseline_beds": beds,
+            "target_cells": places,
+            "target_places": places,
+            "planned_start": start,
+            "planned_end": planned_end,
+            "actual_start": dates[3] if reached >= 3 else None,
+            "actual_end": dates[-1] if status == "completed" else None,
+            "percent_complete": Decimal(percent),
+            "budget_planned_kzt": budget,
+            "budget_spent_kzt": spent,
+            "contractor": rng.choice(CONTRACTORS),
+        }
+    )
+    steps = [(date, FLOW[i], Decimal(PERCENT[FLOW[i]])) for i, date in enumerate(dates)]
+    if status in ("suspended", "cancelled"):
+        steps.append((dates[-1] + datetime.timedelta(days=60), status, Decimal(percent)))
+    for date, step, step_percent in steps:
+        data.updates.append(
+            {
+                "facility_code": facility["code"],
+                "block_name": block["name"],
+                "date": date,
+                "status": step,
+                "percent_complete": step_percent,
+                "budget_spent_kzt": (budget * step_percent / 100).quantize(Decimal("1")),
+                **fields("note", PROGRESS_NOTES[step]),
+            }
+        )
+
+
+def _completed_dates(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The dates of the six steps of a completed project, evenly from ``start`` to ``end``."""
+    last = len(FLOW) - 1
+    return [start + (end - start) * i / last for i in range(last + 1)]
+
+
+def _reconstructions(rng, data, schedule):
+    """The reconstructions of 2010-2015 (data/kz_estate.json: 7 institutions converted to cells by 2012, 8
+    by 2015-08-12): every cell block of each institution in ``schedule`` ({code: year}) gets a completed
+    project ending in that year; the block held dormitories of 40 to 80 beds before (baseline rooms and
+    beds), its single cells exist already (demo.estate._cell_blocks)."""
+    by_code = {}
+    for code, year in schedule.items():
+        last_month = 6 if year == 2015 else 11  # the 8th before the press conference of 2015-08-12
+        end = datetime.date(year, rng.randint(1, last_month), rng.randint(1, 28))
+        for block in [b for b in data.blocks if b["facility_code"] == code]:
+            places = sum(1 for c in data.cells if c["facility_code"] == code and c["block_name"] == block["name"])
+            rooms = max(1, round(places / 60))
+            beds = sum(rng.randint(40, 80) for _ in range(rooms))
+            start = end - datetime.timedelta(days=rng.randint(700, 900))
+            by_code[code] = end
+            _record(
+                rng,
+                data,
+                {"code": code},
+                block,
+                "completed",
+                _completed_dates(start, end),
+                start=start,
+                planned_end=end - datetime.timedelta(days=rng.randint(0, 90)),
+                places=places,
+                rooms=rooms,
+                beds=beds,
+            )
+    return by_code
+
+
+def _convert(rng, data, facility, block, places, start, end, *, planned_end):
+    """Complete the conversion of a dormitory ``block``: its rooms are decommissioned, ``places`` single
+    cells take their place and hold as many residents as fit; the others move to the facility's other
+    dormitories."""
+    rooms = [c for c in data.cells if c["facility_code"] == facility["code"] and c["block_name"] == block["name"]]
+    _record(
+        rng,
+        data,
+        facility,
+        block,
+        "completed",
+        _completed_dates(start, end),
+        start=start,
+        planned_end=planned_end,
+        places=places,
+        rooms=len(rooms),
+        beds=sum(c["design_capacity"] for c in rooms),
+    )
+    moved = sum(c["occupancy"] for c in rooms)
+    for c in rooms:
+        c["status"], c["occupancy"], c["occupancy_date"] = "decommissioned", 0, None
+    block["accommodation_type"] = "cell"
+    housed = min(moved, places)
+    occupancy = _allocate(rng, [1] * places, housed, [False] * places)
+    for n, occ in enumerate(occupancy):
+        data.cells.append(
+            _cell(
+                rng,
+                facility,
+                block["name"],
+                f"S{n // 40 + 1}{n % 40 + 1:02d}",  # floor and room, e.g. S114 (floor 1, room 14)
+                "single_occupancy_cell",
+                _d(rng.choice([6.0, 6.2, 6.6, 6.6, 7.0])),
+                1,
+                occ,
+                annex=True,
+                partitioned=True,
+                wall=_d(rng.uniform(2.05, 2.5)),
+                ceiling=_d(rng.uniform(2.6, 2.8)),
+                light=True,
+            )
+        )
+    _rehouse(rng, data, facility, block["name"], moved - housed)
+
+
 def _projects(rng, data, candidates):
-    """Conversion projects in every state, with dates consistent with the state reached by COUNT_DATE;
-    completed ones have their block converted into single cells."""
-    chosen = rng.sample(candidates, len(PROJECT_PLAN))
-    for facility, status in zip(chosen, PROJECT_PLAN):
+    """Conversion projects in every state, with dates consistent with the state reached by COUNT_DATE.
+
+    Roadmap Phase 1 (data/roadmap_targets.json: 12 cell blocks for 1,200 people by 2023): one block of each
+    of PHASE_1_BLOCKS generated dormitory colonies among ``candidates`` (one per region) converted into 80
+    to 120 single cells, PHASE_1_LATE of them finished late, in 2024; Phase 2 (2024-2026): the same
+    colonies convert PHASE_2_BLOCKS_PER_COLONY more blocks each, a single cell for each resident; then
+    PROJECT_PLAN's projects in the other states, one per other colony (known institutions included: planned or ongoing works only)."""
+    # Phase 1 colonies: one per region first (so that progress shows in many regions), then the others.
+    pool = rng.sample(candidates, len(candidates))
+    first = []
+    for facility in pool:
+        if not facility["source"] and facility["region"] not in {f["region"] for f in first}:  # generated only
+            first.append(facility)
+    first = first[:PHASE_1_BLOCKS]
+    rest = [f for f in pool if f not in first]
+    chosen = first + rest[: len(PROJECT_PLAN)]
+    for index, facility in enumerate(chosen[:PHASE_1_BLOCKS]):
+        block = rng.choice([b for b in data.blocks if b["facility_code"] == facility["code"]])
+        start = datetime.date(2021, rng.randint(1, 9), 1)
+        planned_end = datetime.date(2023, rng.randint(6, 12), 1)
+        late = index < PHASE_1_LATE
+        end = (
+            datetime.date(2024, rng.randint(2, 10), 1)
+            if late
+            else datetime.date(2022 + index % 2, rng.randint(3, 11), 1)
+        )
+        end = min(end, planned_end) if not late else end
+        _convert(rng, data, facility, block, rng.randint(80, 120), start, end, planned_end=planned_end)
+    # Phase 2 (2024-2026): the same colonies go on, PHASE_2_BLOCKS_PER_COLONY more dormitory blocks each
+    # rebuilt with a single cell for each resident.
+    for facility in chosen[:PHASE_1_BLOCKS]:
+        dormitories = [
+            b for b in data.blocks if b["facility_code"] == facility["code"] and b["accommodation_type"] == "dormitory"
+        ]
+        for block in rng.sample(dormitories, min(PHASE_2_BLOCKS_PER_COLONY, len(dormitories))):
+            persons = sum(
+                c["occupancy"]
+                for c in data.cells
+                if c["facility_code"] == facility["code"]
+                and c["block_name"] == block["name"]
+                and c["status"] == "in_use"
+            )
+            start = datetime.date(2023, rng.randint(1, 9), 1)
+            end = datetime.date(2024, 3, 1) + datetime.timedelta(days=rng.randint(0, 900))
+            places = max(20, int(persons * rng.uniform(1.02, 1.08)) + 1)
+            _convert(rng, data, facility, block, places, start, end, planned_end=datetime.date(2026, 6, 30))
+    for facility, status in zip(chosen[PHASE_1_BLOCKS:], PROJECT_PLAN):
         block = rng.choice([b for b in data.blocks if b["facility_code"] == facility["code"]])
         rooms = [c for c in data.cells if c["facility_code"] == facility["code"] and c["block_name"] == block["name"]]
-        beds = sum(c["design_capacity"] for c in rooms)
         places = rng.randint(80, 120)
         start = datetime.date(rng.randint(*START_YEARS[status]), rng.randint(1, 6), 1)
         planned_end = start + datetime.timedelta(days=rng.randint(800, 1000))
-        before = rng.choice(["procurement", "construction"]) if status == "suspended" else None
+        before = rng.choice(["procurement", "construction"]) if status == "suspended" else ""
         reached = FLOW.index(before or {"cancelled": "design"}.get(status, status))
-        budget = Decimal(places) * Decimal(rng.randint(9, 14)) * Decimal(1_000_000)
-        percent = PERCENT.get(before or status, 0)
-        spent = (budget * Decimal(percent) / Decimal(100)).quantize(Decimal("1"))
         if status == "planned":
             dates = [datetime.date(2026, rng.randint(1, 9), 1)]
         else:
             tail = 60 if status in ("suspended", "cancelled") else 0
-            last = min(
-                planned_end if status == "completed" else COUNT_DATE,
-                COUNT_DATE - datetime.timedelta(days=tail + rng.randint(15, 120)),
-            )
-            if status != "completed":  # works reported so far began before the planned end
-                last = min(last, planned_end - datetime.timedelta(days=60))
+            last = min(COUNT_DATE, COUNT_DATE - datetime.timedelta(days=tail + rng.randint(15, 120)))
+            last = min(last, planned_end - datetime.timedelta(days=60))  # works so far began before the planned end
             last = max(last, start + datetime.timedelta(days=30 * reached))
             dates = [start + (last - start) * i / reached for i in range(reached + 1)] if reached else [start]
-        actual_start = dates[3] if reached >= 3 else None
-        actual_end = dates[-1] if status == "completed" else None
-        data.projects.append(
-            {
-                "facility_code": facility["code"],
-                "block_name": block["name"],
-                "status": status,
-                "status_before_suspension": before or "",
-                "roadmap_phase": _phase(planned_end),
-                "baseline_rooms": len(rooms),
-                "baseline_beds": beds,
-                "target_cells": places,
-                "target_places": places,
-                "planned_start": start,
-                "planned_end": planned_end,
-                "actual_start": actual_start,
-                "actual_end": actual_end,
-                "percent_complete": Decimal(percent),
-                "budget_planned_kzt": budget,
-                "budget_spent_kzt": spent,
-                "contractor": f"Demo contractor {rng.randint(1, 9)}",
-            }
+        _record(
+            rng,
+            data,
+            facility,
+            block,
+            status,
+            dates,
+            start=start,
+            planned_end=planned_end,
+            places=places,
+            rooms=len(rooms),
+            beds=sum(c["design_capacity"] for c in rooms),
+            before=before,
         )
-        for i, date in enumerate(dates):
-            step = FLOW[i]
-            data.updates.append(
-                {
-                    "facility_code": facility["code"],
-                    "block_name": block["name"],
-                    "date": date,
-                    "status": step,
-                    "percent_complete": Decimal(PERCENT[step]),
-                    "budget_spent_kzt": (budget * Decimal(PERCENT[step]) / 100).quantize(Decimal("1")),
-                    "note": "generated demo progress update",
-                }
-            )
-        if status in ("suspended", "cancelled"):
-            data.updates.append(
-                {
-                    "facility_code": facility["code"],
-                    "block_name": block["name"],
-                    "date": dates[-1] + datetime.timedelta(days=60),
-                    "status": status,
-                    "percent_complete": Decimal(percent),
-                    "budget_spent_kzt": spent,
-                    "note": "generated demo progress update",
-                }
-            )
         if status in ("construction", "commissioning"):
             # Residents moved out while the block is rebuilt; they are held in the other blocks.
             moved = sum(c["occupancy"] for c in rooms)
             for c in rooms:
                 c["status"], c["occupancy"], c["occupancy_date"] = "under_reconstruction", 0, None
             _rehouse(rng, data, facility, block["name"], moved)
-        if status == "completed":
-            moved = sum(c["occupancy"] for c in rooms)
-            for c in rooms:
-                c["status"], c["occupancy"], c["occupancy_date"] = "decommissioned", 0, None
-            block["accommodation_type"] = "cell"
-            housed = min(moved, places)
-            occupancy = _allocate(rng, [1] * places, housed, [False] * places)
-            for n, occ in enumerate(occupancy, start=1):
-                data.cells.append(
-                    _cell(
-                        rng,
-                        facility,
-                        block["name"],
-                        f"S{n:03d}",
-                        "single_occupancy_cell",
-                        _d(rng.choice([6.0, 6.2, 6.6, 6.6, 7.0])),
-                        1,
-                        occ,
-                        annex=True,
-                        partitioned=True,
-                        wall=_d(rng.uniform(2.05, 2.5)),
-                        ceiling=_d(rng.uniform(2.6, 2.8)),
-                        light=True,
-                    )
-                )
-            _rehouse(rng, data, facility, block["name"], moved - housed)
 
 
 def _rehouse(rng, data, facility, left_block, persons):
@@ -148,30 +274,6 @@ def _rehouse(rng, data, facility, left_block, persons):
     extra = _allocate(rng, [c["design_capacity"] for c in rooms], persons, [True] * len(rooms))
     for room, add in zip(rooms, extra):
         room["occupancy"] += add
-
-
-FINDING_TEMPLATES = [
-    (
-        "CPT-2015-2",
-        "high",
-        "Living space below 4 m² per person in dormitory room {room}.",
-        "Reduce the number of persons accommodated or convert the room.",
-    ),
-    (
-        "SMR-15",
-        "medium",
-        "No in-room sanitation in {room}; toilets shared by the whole block.",
-        "Install partitioned sanitary annexes.",
-    ),
-    ("SMR-14", "medium", "Insufficient natural light in {room}.", "Enlarge the windows."),
-    ("CPT-2015-4", "low", "Sanitary annex in {room} is not fully partitioned.", "Partition it to the ceiling."),
-    (
-        None,
-        "critical",
-        "Overcrowding: {room} holds more persons than its design capacity.",
-        "Transfer persons to vacant places and report the headcount.",
-    ),
-]
 
 
 def _inspections(rng, data, facilities):
@@ -190,11 +292,11 @@ def _inspections(rng, data, facilities):
                     "date_end": start + datetime.timedelta(days=rng.randint(0, 3)),
                     "body": body,
                     "type": kind,
-                    "lead_inspector": f"Demo inspector {rng.randint(1, 40)}",
-                    "summary": "Generated demo inspection.",
+                    "lead_inspector": f"{rng.choice(INSPECTOR_INITIALS)} {rng.choice(INSPECTOR_SURNAMES)}",
+                    **fields("summary", INSPECTION_SUMMARIES[body], rooms=rng.randint(6, 30)),
                 }
             )
-            for rule, severity, description, recommendation in rng.sample(FINDING_TEMPLATES, rng.randint(1, 3)):
+            for rule, severity, description, recommendation in rng.sample(FINDINGS, rng.randint(1, 3)):
                 room = rng.choice(rooms)
                 status = rng.choice(["open", "open", "in_progress", "resolved", "verified", "rejected"])
                 data.findings.append(
@@ -205,8 +307,8 @@ def _inspections(rng, data, facilities):
                         "block_name": room["block_name"],
                         "rule": rule,
                         "severity": severity,
-                        "description": description.format(room=room["number"]),
-                        "recommendation": recommendation,
+                        **fields("description", description, room=room["number"]),
+                        **fields("recommendation", recommendation),
                         "deadline": start + datetime.timedelta(days=rng.choice([90, 180, 365])),
                         "status": status,
                     }

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .activity import _inspections, _projects, _residence
+from .activity import _inspections, _projects, _reconstructions, _residence
 from .plan import (
     CERTIFIED_STATUSES,
     CONVICTS,
@@ -26,6 +26,7 @@ from .plan import (
     KIND_NAMES,
     KNOWN,
     PRE_TRIAL_REGIONS,
+    RECONSTRUCTION_YEARS,
     REMAND,
     SEED,
     Dataset,
@@ -35,6 +36,7 @@ from .plan import (
     _maybe,
     _split_total,
 )
+from .texts import KNOWN_NOTES, block_name
 
 
 def build_dataset(seed: int = SEED) -> Dataset:
@@ -47,6 +49,9 @@ def build_dataset(seed: int = SEED) -> Dataset:
     # 1. The institutions for imprisonment: known ones first, then generated ones per region.
     imprisonment = []
     for known in KNOWN:
+        note = (
+            {k: f" ({v})" for k, v in KNOWN_NOTES[known["note"]].items()} if known.get("note") else {"ru": "", "kk": ""}
+        )
         row = {
             "code": known["code"],
             "region": known["region"],
@@ -57,8 +62,8 @@ def build_dataset(seed: int = SEED) -> Dataset:
             "category": known.get("category", "men"),
             "source": sources[known["code"]],
             "name_en": f"Institution {known['code']}" + (f" ({known['note']})" if known.get("note") else ""),
-            "name_ru": f"Учреждение {known['code'].replace('No.', '№')}",
-            "name_kk": f"{known['code'].replace('No.', '№')} мекемесі",
+            "name_ru": f"Учреждение {known['code'].replace('No.', '№')}" + note["ru"],
+            "name_kk": f"{known['code'].replace('No.', '№')} мекемесі" + note["kk"],
         }
         imprisonment.append(row)
     in_operation_known: dict[str, int] = {}
@@ -124,6 +129,10 @@ def build_dataset(seed: int = SEED) -> Dataset:
         f["code"]
         for f in rng.sample([f for f in operating if f["kind"] == "colony" and f["security_level"] != "extreme"], 8)
     }
+    # The year each was completed: 7 by 2012, the 8th by 2015 (plan.RECONSTRUCTION_YEARS).
+    order = sorted(reconstructed)
+    rng.shuffle(order)
+    schedule = dict(zip(order, RECONSTRUCTION_YEARS))
 
     size = {
         "colony": (650, 1400),
@@ -143,7 +152,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
         if facility["kind"] == "pre_trial_centre":
             _pre_trial_blocks(rng, data, facility, persons)
         elif facility["code"] in reconstructed:
-            _cell_blocks(rng, data, facility, persons, built=rng.randint(2010, 2015))
+            _cell_blocks(rng, data, facility, persons, built=schedule[facility["code"]])
         else:
             _dormitory_blocks(rng, data, facility, persons)
         facility["population"] = persons
@@ -153,6 +162,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
             facility["population"] = 0
             _dormitory_blocks(rng, data, facility, 0, status="decommissioned")
 
+    _reconstructions(rng, data, schedule)
     _projects(rng, data, [f for f in operating if f["code"] not in reconstructed and f["kind"] == "colony"])
     for facility in imprisonment + pre_trial:
         cells = [c for c in data.cells if c["facility_code"] == facility["code"] and c["status"] == "in_use"]
@@ -188,11 +198,12 @@ def _dormitory_blocks(rng, data, facility, persons, status="in_use"):
     blocks = max(2, min(8, (rooms_needed + 2) // 3))
     room_specs = []
     for b in range(1, blocks + 1):
-        name = f"Block {b}"
+        names = block_name("dormitory", b)
+        name = names["name"]
         data.blocks.append(
             {
                 "facility_code": facility["code"],
-                "name": name,
+                **names,
                 "accommodation_type": "dormitory",
                 "year_built": (facility["year_built"] or 1960) + rng.choice([0, 0, 5, 12]),
                 "floors": rng.choice([2, 2, 3]),
@@ -230,18 +241,19 @@ def _cell_blocks(rng, data, facility, persons, built):
     per_block = _split_total(rng, [1] * blocks, places)
     capacities, specs = [], []
     for b, count in enumerate(per_block, start=1):
-        name = f"Cell block {b}"
+        names = block_name("cell", b)
+        name = names["name"]
         data.blocks.append(
             {
                 "facility_code": facility["code"],
-                "name": name,
+                **names,
                 "accommodation_type": "cell",
                 "year_built": built,
                 "floors": 3,
             }
         )
         for n in range(1, count + 1):
-            specs.append((name, f"{b}{n:03d}"))
+            specs.append((name, _room_number(b, n - 1, per_floor=(count + 2) // 3)))
             capacities.append(1)
     occupancy = _allocate(rng, capacities, persons, [False] * len(capacities))
     # A few cells hold two persons (recorded overcrowding); as many others stand empty.
@@ -281,14 +293,15 @@ def _pre_trial_blocks(rng, data, facility, persons):
         b = b % blocks + 1
         single = rng.random() < 0.1
         capacity = 1 if single else rng.choice([2, 4, 4, 6, 8])
-        specs.append((f"Corpus {b}", f"{b}{len(specs) + 1:03d}", single))
+        in_block = sum(1 for spec in specs if spec[0] == block_name("pre_trial", b)["name"])
+        specs.append((block_name("pre_trial", b)["name"], _room_number(b, in_block, per_floor=40), single))
         capacities.append(capacity)
         over.append(not single)
     for n in range(1, blocks + 1):
         data.blocks.append(
             {
                 "facility_code": facility["code"],
-                "name": f"Corpus {n}",
+                **block_name("pre_trial", n),
                 "accommodation_type": "cell",
                 "year_built": facility["year_built"],
                 "floors": rng.choice([2, 3, 4]),
@@ -315,3 +328,11 @@ def _pre_trial_blocks(rng, data, facility, persons):
                 light=_maybe(rng, rng.random() > 0.1, 0.05),
             )
         )
+
+
+def _room_number(block: int, index: int, per_floor: int) -> str:
+    """The number of the ``index``-th room (from 0) of block ``block``, filled ``per_floor`` rooms a floor:
+    block, floor and room, e.g. "2-114" (block 2, floor 1, room 14); never a four-digit figure that reads
+    like a year."""
+    floor, room = divmod(index, per_floor)
+    return f"{block}-{floor + 1}{room + 1:02d}"

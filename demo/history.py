@@ -1,8 +1,10 @@
-"""Demo trend history: monthly snapshots before the first compliance run, reconstructed from the demo's
+"""Demo trend history: monthly and yearly snapshots before the first compliance run, reconstructed from the demo's
 completed conversion projects (generated demo data, flagged ``is_reconstructed``).
 
 A real deployment accrues its history from the nightly runs; the demo starts with one run, so without
-this its charts would hold a single point. Method: start from the latest real snapshot of each scope
+this its charts would hold a single point. Dates: the first day of each of the 60 months before it, and
+before them the first of January of every year from that of the first completed demo conversion (2010 in
+the demo: the first reconstructions into cells of data/kz_estate.json), when it is older. Method: start from the latest real snapshot of each scope
 (nation, region, facility) under the headline profile; for each month-start before it, undo every
 demo conversion completed after that date: the block's single cells (places, persons in single cells,
 compliant persons, cells) are taken away and its baseline dormitory rooms and beds put back. Persons
@@ -22,6 +24,17 @@ Scope = ComplianceSnapshot.Scope
 COUNTS = [field.name for field in ComplianceCounts._meta.fields]
 
 
+def history_dates(before: datetime.date, months: int, since: datetime.date | None = None) -> list[datetime.date]:
+    """The dates of the reconstructed history, oldest first: the ``months`` month-starts before ``before``
+    (month_starts), preceded, when ``since`` (the first completed conversion) is older than the first of
+    them, by the first of January of each year from ``since``'s up to it."""
+    monthly = month_starts(before, months)
+    if since is None or not monthly or since >= monthly[0]:
+        return monthly
+    yearly = [datetime.date(year, 1, 1) for year in range(since.year, monthly[0].year + 1)]
+    return [day for day in yearly if day < monthly[0]] + monthly
+
+
 def month_starts(before: datetime.date, months: int) -> list[datetime.date]:
     """The first days of the ``months`` months before ``before`` (exclusive), oldest first."""
     year, month = before.year, before.month
@@ -39,8 +52,9 @@ def month_starts(before: datetime.date, months: int) -> list[datetime.date]:
 @transaction.atomic
 def reconstruct_demo_history(months: int = 60) -> int:
     """Replace the reconstructed demo snapshots (headline profile; nation, regions, facilities) for the
-    ``months`` month-starts before the latest real snapshot. Returns the rows written; 0 when no real
-    snapshot exists yet (run the compliance recalculation first)."""
+    ``months`` month-starts before the latest real snapshot and the yearly points before them
+    (history_dates). Returns the rows written; 0 when no real snapshot exists yet (run the compliance
+    recalculation first)."""
     profile = headline_profile()
     if profile is None:
         return 0
@@ -65,7 +79,8 @@ def reconstruct_demo_history(months: int = 60) -> int:
     }
     taken = set(real.values_list("date", flat=True).distinct())
     rows = []
-    for day in month_starts(latest, months):
+    first = min((p.actual_end for p in projects), default=None)
+    for day in history_dates(latest, months, since=first):
         if day in taken:
             continue
         undone = [p for p in projects if p.actual_end is not None and p.actual_end > day]

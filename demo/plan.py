@@ -135,10 +135,20 @@ KNOWN = [
 ]
 
 
-PROJECT_PLAN = [  # status of each demo conversion project, in order (every state of the workflow)
-    "completed",
-    "completed",
-    "completed",
+# Conversions completed, calibrated to data/kz_estate.json and data/roadmap_targets.json:
+# - 2010-2015: the 8 institutions reconstructed into cells (KUIS: 7 by 2012, 8 by 2015-08-12), the year each
+#   one's cell blocks were completed;
+RECONSTRUCTION_YEARS = [2010, 2010, 2011, 2011, 2012, 2012, 2012, 2015]
+# - roadmap Phase 1 (12 cell blocks for 1,200 people planned by 2023): 12 blocks of 80 to 120 single cells,
+#   3 of them finished late, in 2024;
+PHASE_1_BLOCKS = 12
+PHASE_1_LATE = 3
+# - roadmap Phase 2 (2024-2026): those 12 colonies go on with 3 more blocks each, rebuilt with a single cell
+#   for each resident (demo assumption: it brings the national share to about a third by 2026).
+PHASE_2_BLOCKS_PER_COLONY = 3
+
+
+PROJECT_PLAN = [  # status of each other demo conversion project, in order (every other state of the workflow)
     "commissioning",
     "commissioning",
     "construction",

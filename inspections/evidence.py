@@ -34,6 +34,7 @@ from cells.selectors import (
     rule_outcomes,
 )
 from cells.selectors import measured_value as cell_measured_value
+from core.i18n import localised
 from core.numbers import quantity
 
 from .models import Finding
@@ -175,7 +176,9 @@ def finding_evidence(finding: Finding) -> Evidence | None:
             "design_capacity": cell.design_capacity,
             "living_space_m2": cell.living_space_m2,
         }
-        evidence = Evidence("cell", f"{cell.block.name} / {cell.number}", cell_figures, evaluated_at=evaluated_at)
+        evidence = Evidence(
+            "cell", f"{localised(cell.block, 'name')} / {cell.number}", cell_figures, evaluated_at=evaluated_at
+        )
         if rule is None:
             return evidence
         return Evidence(
@@ -199,7 +202,7 @@ def finding_evidence(finding: Finding) -> Evidence | None:
         "cells": totals.cells if totals else 0,
     }
     if rule is None:
-        return Evidence("block", block.name, figures, evaluated_at=evaluated_at)
+        return Evidence("block", localised(block, "name"), figures, evaluated_at=evaluated_at)
     by_profile = BlockCompliance.objects.filter(block_id=block.pk, profile_id=rule.profile_id).first()
     for name in ("cells_compliant", "cells_non_compliant", "cells_unknown"):
         figures[name] = getattr(by_profile, name) if by_profile else 0
@@ -211,7 +214,7 @@ def finding_evidence(finding: Finding) -> Evidence | None:
     ]
     return Evidence(
         "block",
-        block.name,
+        localised(block, "name"),
         figures,
         rule=rule.code,
         requirement=rule.requirement_text(),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.export import Column
+from core.i18n import localised
 from facilities import scoping
 from facilities.models import ConversionProject, Facility, Region
 from facilities.phases import phase_label
@@ -319,7 +320,7 @@ def region_detail(request, code):
             [
                 [
                     p.block.facility.code,
-                    p.block.name,
+                    localised(p.block, "name"),
                     p.get_status_display(),
                     phase_label(p.roadmap_phase),
                     p.percent_complete,

@@ -21,6 +21,9 @@ from .figures import headline_profile, share
 
 Scope = ComplianceSnapshot.Scope
 NEW_INSTITUTION_SINCE = 2021  # "new institutions": built in or after the roadmap's first year
+# Conversions completed before the roadmap's first year (the reconstructions of 2010-2015) count towards no
+# roadmap target; a completed project without an end date counts.
+ROADMAP_START = datetime.date(NEW_INSTITUTION_SINCE, 1, 1)
 
 
 def point(snapshot: ComplianceSnapshot) -> dict:
@@ -107,15 +110,16 @@ def measured(
             queryset = queryset.filter(**{f"{path}__in": scope})
         return queryset
 
+    completed = limit(
+        ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED).exclude(
+            actual_end__lt=ROADMAP_START
+        ),
+        "block__facility__region",
+    )
     if metric == RoadmapTarget.Metric.BLOCKS_CONVERTED:
-        return limit(
-            ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED), "block__facility__region"
-        ).count()
+        return completed.count()
     if metric == RoadmapTarget.Metric.PLACES_CONVERTED:
         # Driven by the (few) completed projects, so the cost follows them, not the size of the estate.
-        completed = limit(
-            ConversionProject.objects.filter(status=ConversionProject.Status.COMPLETED), "block__facility__region"
-        )
         cells = Cell.objects.in_use().filter(
             accommodation_type=AccommodationType.SINGLE, block_id__in=list(completed.values_list("block_id", flat=True))
         )

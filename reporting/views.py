@@ -18,6 +18,7 @@ from cells.selectors import (
 )
 from core import lists
 from core.export import export_list, list_query
+from core.i18n import localised
 from facilities import decisions, flow
 from facilities.admin_site import may_use_admin
 from facilities.models import ConversionProject, Facility, ProgressUpdate
@@ -130,7 +131,7 @@ def status_timeline(facility) -> list[dict]:
         events.append(
             {
                 "date": update.date,
-                "block": update.project.block.name,
+                "block": localised(update.project.block, "name"),
                 "block_id": update.project.block_id,
                 "status": update.get_status_display(),
                 "percent": update.percent_complete,

@@ -70,12 +70,15 @@ class ResidentialBlockSerializer(serializers.ModelSerializer):
             "facility",
             "facility_code",
             "name",
+            "name_ru",
+            "name_kk",
             "year_built",
             "floors",
             "accommodation_type",
             "is_demo",
             "version",
         ]
+        read_only_fields = ["name_ru", "name_kk"]
 
 
 class ConversionProjectSerializer(serializers.ModelSerializer):
@@ -131,11 +134,14 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "percent_complete",
             "budget_spent_kzt",
             "note",
+            "note_ru",
+            "note_kk",
             "is_correction",
             "correction_reason",
             "author",
             "created_at",
         ]
+        read_only_fields = ["note_ru", "note_kk"]
 
 
 class ProgressInputSerializer(StrictInputMixin, serializers.Serializer):

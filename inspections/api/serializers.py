@@ -51,12 +51,14 @@ class InspectionSerializer(StrictModelInput, serializers.ModelSerializer):
             "announced",
             "lead_inspector",
             "summary",
+            "summary_ru",
+            "summary_kk",
             "created_by",
             "is_demo",
             "findings_open",
             "version",
         ]
-        read_only_fields = ["is_demo", "version"]
+        read_only_fields = ["summary_ru", "summary_kk", "is_demo", "version"]
 
     def read_only_reason(self, name: str) -> str:
         if name == "announced":
@@ -126,7 +128,11 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
             "rule_detail",
             "severity",
             "description",
+            "description_ru",
+            "description_kk",
             "recommendation",
+            "recommendation_ru",
+            "recommendation_kk",
             "deadline",
             "status",
             "is_overdue",
@@ -135,7 +141,16 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
             "updates",
             "version",
         ]
-        read_only_fields = ["status", "overdue_since", "is_demo", "version"]
+        read_only_fields = [
+            "description_ru",
+            "description_kk",
+            "recommendation_ru",
+            "recommendation_kk",
+            "status",
+            "overdue_since",
+            "is_demo",
+            "version",
+        ]
 
     def read_only_reason(self, name: str) -> str:
         if name == "status":

@@ -157,7 +157,9 @@ def test_reseed_keeps_what_users_wrote_and_names_it():
         "changed rows; seed_demo --reset regenerates them):\n"
     )
     kept = output.split(heading)[1].splitlines()[:3]
-    lines = {line.strip().split(" ")[0]: line for line in kept}
+    # By code (a known institution's code may hold a space: "No. 34").
+    codes = [c_code, planned.block.facility.code, t_code]
+    lines = {code: line for line in kept for code in codes if line.startswith(f"  {code} ")}
     facility = completed.block.facility
     changed_cells = Cell.objects.filter(block__facility=facility, is_demo=True, version__gt=1)
     blocks = sorted({completed.block.name, *changed_cells.values_list("block__name", flat=True)})

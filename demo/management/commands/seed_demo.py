@@ -102,8 +102,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Compliance run #{run.pk}: {run.outcome}, {run.cells_evaluated} cells evaluated.")
         history = reconstruct_demo_history()
         self.stdout.write(
-            f"Demo trend history: {history} monthly snapshots reconstructed from the demo's "
-            "completed conversions (generated demo data)."
+            f"Demo trend history: {history} snapshots reconstructed from the demo's completed conversions "
+            "(monthly for 5 years, yearly back to the first conversion; generated demo data)."
         )
         self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
         for username, (group, regions) in ROLES.items():
@@ -226,8 +226,17 @@ class Command(BaseCommand):
                 "block_id": block_ids[(facility_ids[f["facility_code"]], f["block_name"])],
                 "rule_id": rules.get(f["rule"]),
                 "severity": f["severity"],
-                "description": f["description"],
-                "recommendation": f["recommendation"],
+                **{
+                    name: f[name]
+                    for name in (
+                        "description",
+                        "description_ru",
+                        "description_kk",
+                        "recommendation",
+                        "recommendation_ru",
+                        "recommendation_kk",
+                    )
+                },
                 "deadline": f["deadline"],
                 "status": f["status"],
                 "is_demo": True,
