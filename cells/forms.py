@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -257,12 +258,13 @@ class CompletionForm(VersionedFormMixin, forms.Form):
         the line and the column; every line's errors are given at once."""
         rows, errors = [], []
         lines = (self.cleaned_data.get("table") or "").splitlines()
+        first = next((index for index, line in enumerate(lines, start=1) if line.strip()), None)
         for index, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             values = [v.strip() for v in line.split("\t" if "\t" in line else ";")]
-            if not rows and not errors and len(values) > 1 and values[1] and not any(c.isdigit() for c in values[1]):
-                continue  # the column names
+            if index == first and not any(c in "0123456789" for c in line):
+                continue  # the column names: only a first line with no digit at all (a cell's line has its number)
             if len(values) > len(TABLE_COLUMNS):
                 errors.append(
                     _("Line %(line)s: %(count)s columns, at most %(most)s.")
@@ -294,6 +296,7 @@ class CompletionForm(VersionedFormMixin, forms.Form):
         if kind == "text":
             number = normalize_identifier(value)
             validate_name(number)
+            MaxLengthValidator(Cell._meta.get_field("number").max_length)(number)
             return number
         if kind == "decimal":
             return tabular.decimal(value)

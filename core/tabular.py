@@ -433,6 +433,7 @@ def decimal(value: Any, whole: bool = False) -> Decimal | None:
     if isinstance(value, (int, float, Decimal)):
         result = Decimal(str(value))
     else:
+        _check_space_groups(str(value))
         raw = re.sub(r"[\s\u00a0\u202f']", "", str(value))
         if not raw:
             return None
@@ -478,6 +479,29 @@ def decimal(value: Any, whole: bool = False) -> Decimal | None:
     if not result.is_finite():
         raise ValueError(_("'%(value)s' is not a number") % {"value": value})
     return result
+
+
+_SPACE_GROUP = re.compile(r"[\s\u00a0\u202f']+")
+
+
+def _check_space_groups(text: str) -> None:
+    """Digits grouped by spaces (no-break, narrow no-break) or apostrophes are thousands: ``1 234 567,5``.
+    Any other spacing (``1 2 3``, ``1 23``, ``1 2345``) is refused, never read as one number. Raises
+    ValueError with the value."""
+    text = text.strip()
+    if not re.search(r"\d[\s\u00a0\u202f']+\d", text):
+        return
+    parts = _SPACE_GROUP.split(text)
+    head = parts[0].lstrip("+-")
+    last = re.split(r"[.,]", parts[-1], maxsplit=1)[0]
+    if not (
+        1 <= len(head) <= 3
+        and head.isdigit()
+        and all(len(part) == 3 and part.isdigit() for part in parts[1:-1])
+        and len(last) == 3
+        and last.isdigit()
+    ):
+        raise ValueError(_("'%(value)s' is not a number") % {"value": text[:40]})
 
 
 def _ungroup(raw: str, sep: str, original: object) -> str:

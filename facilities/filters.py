@@ -21,6 +21,12 @@ def _as_id(value) -> int | None:
     return None
 
 
+def refusal(message: str, code: str = "invalid_choice") -> forms.ValidationError:
+    """A filter's error whose ``message`` already holds the user's text: passed as a parameter, so that a
+    ``%`` the user typed is never read as a format (django-filter formats ``message % params`` again)."""
+    return forms.ValidationError("%(reason)s", code=code, params={"reason": message})
+
+
 class RegionCodeField(forms.ModelChoiceField):
     """A region by its ISO 3166-2 code, in any case (``kz-35``), or by its id (``12``); an unknown code or
     id is an error that names it (facilities.regions)."""
@@ -32,16 +38,15 @@ class RegionCodeField(forms.ModelChoiceField):
         if pk is not None:
             region = self.queryset.filter(pk=pk).first()
             if region is None:
-                raise forms.ValidationError(
+                raise refusal(
                     gettext("Unknown region id %(id)s. Use a region's id or its ISO 3166-2 code, such as KZ-35.")
-                    % {"id": pk},
-                    code="invalid_choice",
+                    % {"id": pk}
                 )
             return region
         try:
             return super().to_python(parse_region_code(value))
         except (ValueError, forms.ValidationError):
-            raise forms.ValidationError(unknown_region_message(value), code="invalid_choice") from None
+            raise refusal(unknown_region_message(value)) from None
 
 
 class RegionCodeFilter(django_filters.ModelChoiceFilter):
@@ -82,7 +87,7 @@ class FacilityRefField(forms.ModelChoiceField):
             return None
         reason = unencodable_reason(str(value))
         if reason is not None:  # NUL, a lone surrogate, a noncharacter: no code holds one
-            raise forms.ValidationError(reason, code="invalid")
+            raise refusal(reason, code="invalid")
         text = normalize_identifier(str(value))
         if not text:
             return None
@@ -90,7 +95,7 @@ class FacilityRefField(forms.ModelChoiceField):
         if found is None and (pk := _as_id(text)) is not None:
             found = self.queryset.filter(pk=pk).first()
         if found is None:
-            raise forms.ValidationError(unknown_facility_message(text), code="invalid_choice")
+            raise refusal(unknown_facility_message(text))
         return found
 
     def prepare_value(self, value):

@@ -75,6 +75,19 @@ def test_an_unknown_facility_is_a_400_naming_it(api, estate, name):
     assert response.json() == {"facility": ["Unknown facility '999999'. Give the facility's code or its id."]}
 
 
+@pytest.mark.parametrize("name", FACILITY_LISTS)
+@pytest.mark.parametrize("text", ["%", "%s", "%(facility)s"])
+def test_a_percent_sign_in_a_filter_is_a_400_not_a_500(api, estate, name, text):
+    """django-filter formats an error's message with its parameters: a ``%`` the user typed is never read
+    as a format (facilities.filters.refusal)."""
+    response = api.get(f"/api/v1/{name}/", {"facility": text})
+    assert response.status_code == 400
+    assert response.json() == {"facility": [f"Unknown facility '{text}'. Give the facility's code or its id."]}
+    response = api.get(f"/api/v1/{name}/", {"region": text})
+    assert response.status_code == 400
+    assert response.json() == {"region": [f"Unknown region code '{text}'. Use an ISO 3166-2 code such as KZ-35."]}
+
+
 def test_a_code_is_matched_in_its_normal_form(api, estate):
     """Inner spaces collapsed and ends trimmed, as codes are stored (core.validators.normalize_identifier)."""
     facility, _other = estate

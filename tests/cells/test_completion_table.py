@@ -102,3 +102,29 @@ def test_without_a_table_the_count_and_the_living_space_are_needed(world, facili
     assert "table" not in form.errors
     form = CompletionForm(table_data(project, "S-01;6,6\nS-02;7", persons_moved_in=3), record=project)
     assert not form.is_valid() and form.errors["persons_moved_in"] == ["At most one person per single cell."]
+
+
+def test_a_first_line_with_a_cells_number_is_never_taken_for_the_column_names(world, facility):
+    """Only a first line with no digit at all is skipped as the column names: a cell's line that cannot be
+    read is an error with its line, never dropped (issue 18, bad-input trial)."""
+    project = _project(world)
+    form = CompletionForm(table_data(project, "S-01;шесть;да\nS-02;7,1"), record=project)
+    assert not form.is_valid()
+    assert form.errors["table"] == ["Line 1, Living space (m², excluding the sanitary annex): 'шесть' is not a number"]
+    form = CompletionForm(table_data(project, "S-01;x\nS-02;y"), record=project)
+    assert not form.is_valid()
+    assert [e.split(":")[0] for e in form.errors["table"]] == [
+        "Line 1, Living space (m², excluding the sanitary annex)",
+        "Line 2, Living space (m², excluding the sanitary annex)",
+    ]
+
+
+def test_numbers_spaced_other_than_by_thousands_and_too_long_cell_numbers_are_refused(world, facility):
+    project = _project(world)
+    form = CompletionForm(table_data(project, f"S-05;1 2 3\n{'S' * 21};6,6"), record=project)
+    assert not form.is_valid()
+    assert form.errors["table"] == [
+        "Line 1, Living space (m², excluding the sanitary annex): '1 2 3' is not a number",
+        "Line 2, Cell number: Ensure this value has at most 20 characters (it has 21).",
+    ]
+    assert not Cell.objects.filter(number="S-05").exists()

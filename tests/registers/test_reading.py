@@ -189,3 +189,24 @@ def test_every_import_date_is_in_ascii_digits_and_within_the_portals_dates(text)
     with pytest.raises(ValueError):
         tabular.date(text)
     assert tabular.date("2026-11-05") == tabular.date("05.11.2026")
+
+
+@pytest.mark.parametrize("text", ["1 2 3", "1 23", "1 2345", "12 345 67", "1234 567"])
+def test_digits_spaced_other_than_by_thousands_are_refused(text):
+    """``1 2 3`` was read as 123: spaces group thousands only (core.tabular._check_space_groups)."""
+    from core import tabular
+
+    with pytest.raises(ValueError, match="is not a number"):
+        tabular.decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1 234,5", "1234.5"), ("940 000 000,00", "940000000.00"), ("1\u00a0234", "1234"), ("-1 000", "-1000")],
+)
+def test_thousands_grouped_by_spaces_are_read(text, value):
+    from decimal import Decimal
+
+    from core import tabular
+
+    assert tabular.decimal(text) == Decimal(value)
