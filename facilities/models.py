@@ -178,7 +178,7 @@ class ResidentialBlock(Versioned):
         constraints = [models.UniqueConstraint(fields=["facility", "name"], name="block_unique_name_per_facility")]
 
     def __str__(self):
-        return f"{self.facility.code} / {self.name}"
+        return f"{self.facility.code} / {localised(self, 'name')}"  # in the reader's language (core.i18n)
 
 
 class ConversionProject(Versioned):

@@ -118,7 +118,12 @@ class _Context:
             self.codes = {identity_key(code): pk for pk, code in Facility.objects.values_list("pk", "code")}
         if kind in ("blocks", "cells", "headcounts"):
             blocks = ResidentialBlock.objects.filter(facility_id__in=facility_ids).select_related("facility")
-            self.blocks = {(b.facility_id, identity_key(b.name)): b for b in blocks}
+            # a block by its name as stored or as the pages show it in Russian or Kazakh (name_ru, name_kk:
+            # core.i18n); the stored name wins where a translation equals another block's name
+            self.blocks = {
+                (b.facility_id, identity_key(text)): b for b in blocks for text in (b.name_kk, b.name_ru) if text
+            }
+            self.blocks.update({(b.facility_id, identity_key(b.name)): b for b in blocks})
         if kind in ("cells", "headcounts"):
             rows = Cell.objects.filter(block__facility_id__in=facility_ids).values_list("pk", "block_id", "number")
             self.cells = {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from cells.compliance.outcomes import layouts, status_expression
 from cells.compliance.run import record_stopped_runs, run_lock_held, unrecovered_stops
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
+from core.i18n import localised
 from core.models import PendingTask
 from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
 from inspections.models import Finding
@@ -148,7 +149,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None, cell_to
         compliance.append(
             {
                 "profile": profile.code,
-                "title": profile.title,
+                "title": localised(profile, "title"),
                 "verified": profile.verified,
                 "persons_compliant": persons_compliant,
                 "share_compliant": share(persons_compliant, population),
