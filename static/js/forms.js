@@ -98,7 +98,6 @@
 
   function datepicker(input, language) {
     var typed = null;  // what was typed since the last day chosen
-    input.addEventListener("input", function () { typed = input.value; });
     var picker = flatpickr(input, {
       locale: language,
       dateFormat: "d.m.Y",
@@ -106,10 +105,25 @@
       disableMobile: true,  // the same calendar on a phone (its native one would write the date month first)
       parseDate: parseDay,
       errorHandler: function () {},  // a date typed wrong is the server's to explain
-      onChange: function (dates) { if (dates.length) { typed = null; } },
-      onClose: function (dates) {
-        if (!dates.length && typed) { input.value = typed; }  // keep what flatpickr could not read
+      onChange: function (dates) { if (dates.length) { typed = null; } }
+    });
+    input.addEventListener("input", function (event) {
+      if (!event.isTrusted) { return; }  // flatpickr's own, after it wrote or cleared the value
+      typed = input.value;
+      var day = parseDay(typed);
+      if (day) { picker.jumpToDate(day); }  // the calendar shows the month typed
+    });
+    // Leaving the input, flatpickr reads what was typed and clears what it cannot read: put it back, so
+    // that the server refuses it with its reason (a date that does not exist, "3 Dec 2026" it reads).
+    // It does so before the input loses focus (Tab, Enter, a click outside; flatpickr's own blur listener
+    // runs first); the check is made again once the events of leaving are over.
+    input.addEventListener("blur", function () {
+      var text = typed;
+      function restore() {
+        if (text && !picker.selectedDates.length && input.value === "") { input.value = text; }
       }
+      restore();
+      window.setTimeout(restore, 0);
     });
     input.setAttribute("data-enhanced", "true");
     return picker;

@@ -111,7 +111,10 @@ def test_the_inspection_list_filter_has_the_languages_placeholder(client, world,
     client.force_login(world.users["prosecutor"])
     client.cookies["django_language"] = language
     html = client.get("/inspections/?date_from=2025-05-01").content.decode()
-    assert f'name="date_from" value="01.05.2025" inputmode="numeric" autocomplete="off" placeholder="{placeholder}"' in html
+    assert (
+        f'name="date_from" value="01.05.2025" inputmode="numeric" autocomplete="off" placeholder="{placeholder}"'
+        in html
+    )
 
 
 @pytest.mark.parametrize("typed", ["2025-05-01", "01.05.2025"])
