@@ -4,7 +4,7 @@
   (``{"regoin": ["Unknown parameter. Allowed: ..."]}``), so that a typo never returns the whole table.
 - StableOrderingFilter: ``?ordering=`` over the view's fields, the primary key always last.
 - StrictBooleanFilter, IdFilter, LenientMultipleChoiceFilter: filter types with clear errors.
-- DateFilter: a date with the browser's date picker and the format hint (core.forms.DateField).
+- DateFilter: a date typed day first or chosen in a calendar, with the format hint (core.forms.DateField).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -137,7 +137,7 @@ class LenientMultipleChoiceFilter(django_filters.MultipleChoiceFilter):
 
 
 class DateFilter(django_filters.DateFilter):
-    """A date filter with the browser's date picker (sent as YYYY-MM-DD) and the format hint in its help
-    text (core.forms.DateField)."""
+    """A date filter: a day-first text input with a calendar (core.widgets.DateInput, sent as DD.MM.YYYY;
+    ISO YYYY-MM-DD is read too) and the format hint in its help text (core.forms.DateField)."""
 
     field_class = DateField

@@ -25,9 +25,9 @@ _GROUP_SEPARATORS = re.compile(r"[ \u00a0\u202f]")
 _COMMA_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 
 
-# The format hint of every date field and date filter (its help text): the portal's date pickers are the
-# browser's own (<input type="date">, core.widgets.DateInput: a calendar in the browser's language, the value
-# sent as ISO YYYY-MM-DD); a date typed where no picker is shown is read day first (DD.MM.YYYY), and ISO.
+# The format hint of every date field and date filter (its help text): a date input (core.widgets.DateInput)
+# is typed day first (DD.MM.YYYY; ISO YYYY-MM-DD is read too) or chosen in its calendar, which writes it
+# day first in the page's language.
 DATE_HINT = _("DD.MM.YYYY, or choose the date in the calendar")
 
 
@@ -38,9 +38,9 @@ def with_date_hint(help_text: Any = "") -> Any:
 
 
 class DateField(forms.DateField):
-    """A date: the browser's date picker (core.widgets.DateInput, sent as ISO YYYY-MM-DD) with the format
-    hint :data:`DATE_HINT` in its help text. Read in the language's DATE_INPUT_FORMATS, to which Django
-    always adds ISO."""
+    """A date: a day-first text input with a calendar (core.widgets.DateInput, ``03.12.2026``) with the
+    format hint :data:`DATE_HINT` in its help text. Read in the language's DATE_INPUT_FORMATS (day first),
+    to which Django always adds ISO."""
 
     widget = DateInput
 
@@ -114,7 +114,7 @@ class IntegerField(forms.IntegerField):
 
 def portal_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """The form field of ``model_field`` on the portal's model forms (ModelForm ``formfield_callback``): a
-    date is the ISO date picker (core.widgets.DateInput) with the format hint :data:`DATE_HINT` unless the
+    date is the day-first date input with its calendar (core.widgets.DateInput) with the format hint :data:`DATE_HINT` unless the
     form names another widget or help text, a decimal is
     :class:`DecimalField` and a whole number :class:`IntegerField` unless the form names another class."""
     if isinstance(model_field, models.DateField) and not isinstance(model_field, models.DateTimeField):

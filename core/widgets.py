@@ -1,29 +1,55 @@
 """Form widgets shared by the apps' forms."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .numbers import money
 
 ISO_DATE = "%Y-%m-%d"
 
+# The placeholder of every date input: the day-first form the portal reads and writes in every language
+# (roadmap_portal/formats: 03.12.2026), spelt in the reader's language (ru ДД.ММ.ГГГГ, kk КК.АА.ЖЖЖЖ).
+DATE_PLACEHOLDER = _("DD.MM.YYYY")
+
 
 class DateInput(forms.DateInput):
-    """The browser's date picker (``<input type="date">``). Its value is always ISO ``YYYY-MM-DD``, in every
-    language: the HTML standard allows no other, and a browser shows a localised value (``01.01.2027`` in
-    ru and kk) as empty and submits ``""``, so an untouched Save would clear the date. Input is read by the
-    form field in the language's formats, to which Django always adds ISO (and so does kk's,
-    roadmap_portal/formats/kk)."""
+    """A date typed day first (``<input type="text">``, the numeric keyboard of a phone) and shown in the
+    language's first input format, ``d.m.Y`` in kk, ru and en (``03.12.2026``: roadmap_portal/formats, Django's
+    ru), with the placeholder :data:`DATE_PLACEHOLDER`. Not ``<input type="date">``: Chromium writes that in
+    the browser's own order (``mm/dd/yyyy`` in en-US), never the portal's. ``data-datepicker`` makes it a
+    calendar (the vendored flatpickr, static/js/forms.js, in the page's language, Monday first) that writes
+    the chosen day as ``d.m.Y`` too; without JavaScript the date is typed. The form field reads the
+    language's DATE_INPUT_FORMATS, to which Django always adds ISO ``YYYY-MM-DD``; a valid ISO date sent in
+    a request (an old link's ``?date_from=2025-05-01``, the dashboard's default) is shown day first as well.
+    A value typed and refused is shown again as typed."""
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None):
-        super().__init__(attrs, format=format or ISO_DATE)
+        defaults = {
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "placeholder": DATE_PLACEHOLDER,
+            "data-datepicker": True,
+        }
+        super().__init__({**defaults, **(attrs or {})}, format=format)
+
+    def format_value(self, value: Any) -> str | None:
+        if value in ("", None):
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.datetime.strptime(value.strip(), ISO_DATE).date()
+            except ValueError:
+                return value  # as typed (day first already, or refused)
+        return super().format_value(value)
 
 
-# A date field's widget (each form field holds its own copy): the browser's date picker, sent as YYYY-MM-DD.
+# A date field's widget (each form field holds its own copy): a day-first text input with a calendar.
 DATE = DateInput()
 
 

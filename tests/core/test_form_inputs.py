@@ -70,7 +70,9 @@ def test_every_date_and_number_field_of_the_portals_forms_is_the_portals():
         for name, field in form.base_fields.items():
             where = f"{form.__module__}.{form.__name__}.{name}"
             if isinstance(field, forms.DateField):
-                assert isinstance(field.widget, widgets.DateInput) and field.widget.format == "%Y-%m-%d", where
+                # the language's own day-first format (d.m.Y in kk, ru, en), not a fixed one
+                assert isinstance(field.widget, widgets.DateInput) and field.widget.format is None, where
+                assert field.widget.input_type == "text", where
                 checked["date"] += 1
             if isinstance(field, forms.DecimalField):
                 assert isinstance(field, core_forms.DecimalField), where
@@ -79,7 +81,7 @@ def test_every_date_and_number_field_of_the_portals_forms_is_the_portals():
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_project_edit_page_shows_iso_dates_and_an_untouched_save_keeps_them(client, world, language):
+def test_the_project_edit_page_shows_dates_day_first_and_an_untouched_save_keeps_them(client, world, language):
     project = world.a.project
     ConversionProject.objects.filter(pk=project.pk).update(
         planned_start=datetime.date(2027, 1, 1), planned_end=datetime.date(2027, 12, 31)
@@ -87,8 +89,8 @@ def test_the_project_edit_page_shows_iso_dates_and_an_untouched_save_keeps_them(
     _login(client, world.users["editor_a"], language)
     url = f"/conversions/{project.pk}/edit/"
     page = client.get(url).content.decode()
-    assert 'type="date" name="planned_start" value="2027-01-01"' in page
-    assert 'type="date" name="planned_end" value="2027-12-31"' in page
+    assert 'type="text" name="planned_start" value="01.01.2027"' in page
+    assert 'type="text" name="planned_end" value="31.12.2027"' in page
     assert client.post(url, form_data(page, "planned_start")).status_code == 302  # an untouched Save
     stored = ConversionProject.objects.get(pk=project.pk)
     assert (stored.planned_start, stored.planned_end) == (datetime.date(2027, 1, 1), datetime.date(2027, 12, 31))
@@ -100,7 +102,7 @@ def test_the_finding_and_inspection_edit_pages_keep_their_dates(client, world, l
     Inspection.objects.filter(pk=inspection.pk).update(date_end=datetime.date(2025, 5, 3))
     _login(client, world.users["prosecutor_a"], language)
     page = client.get(f"/findings/{finding.pk}/edit/").content.decode()
-    assert 'value="2025-06-01"' in page
+    assert 'name="deadline" value="01.06.2025"' in page
     data = form_data(page, "deadline")
     data["recommendation"] = "Remove the bunks"
     assert client.post(f"/findings/{finding.pk}/edit/", data).status_code == 302
@@ -108,7 +110,7 @@ def test_the_finding_and_inspection_edit_pages_keep_their_dates(client, world, l
     assert (stored.deadline, stored.recommendation) == (datetime.date(2025, 6, 1), "Remove the bunks")
 
     page = client.get(f"/inspections/{inspection.pk}/edit/").content.decode()
-    assert 'value="2025-05-01"' in page and 'value="2025-05-03"' in page
+    assert 'name="date_start" value="01.05.2025"' in page and 'name="date_end" value="03.05.2025"' in page
     data = form_data(page, "date_end")
     data["summary"] = "Seen"
     assert client.post(f"/inspections/{inspection.pk}/edit/", data).status_code == 302
@@ -121,12 +123,12 @@ def test_the_finding_and_inspection_edit_pages_keep_their_dates(client, world, l
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])
-def test_the_progress_and_completion_pages_show_iso_dates(client, world, language):
+def test_the_progress_and_completion_pages_show_dates_day_first(client, world, language):
     project = world.a.project
     _login(client, world.users["editor_a"], language)
     page = client.get(f"/conversions/{project.pk}/progress/").content.decode()
     data = form_data(page, "actual_start")
-    assert data["actual_start"] == "2025-03-01" and data["date"] != ""
+    assert data["actual_start"] == "01.03.2025" and data["date"] != ""
     type(project).objects.filter(pk=project.pk).update(status="commissioning")  # completion opens from there
     page = client.get(f"/conversions/{project.pk}/complete/").content.decode()
     data = form_data(page, "actual_end")
@@ -308,7 +310,7 @@ def test_a_second_submit_of_a_stale_finding_page_keeps_the_other_users_changes(c
     again = form_data(stale.content.decode(), "deadline")
     assert (again["recommendation"], again["deadline"], again["description"], again["severity"]) == (
         "Mine too",
-        "2027-03-01",
+        "01.03.2027",  # the stored date, day first (ru)
         "Mine",
         "low",
     )

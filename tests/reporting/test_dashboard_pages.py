@@ -246,10 +246,13 @@ def test_bad_export_requests_are_400(browser, estate, url, reason):
 
 def test_dashboard_form_shows_the_values_it_used(browser, estate):
     page = browser.get("/").content.decode()
-    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).isoformat()
-    assert f'value="{year_ago}"' in page and '<option value="1095" selected>' in page
+    year_ago = (timezone.localdate() - datetime.timedelta(days=365)).strftime("%d.%m.%Y")  # day first in English
+    assert f'type="text" name="since" value="{year_ago}"' in page and '<option value="1095" selected>' in page
+    page = browser.get("/", {"window": "365", "since": "02.01.2024"}).content.decode()
+    assert 'name="since" value="02.01.2024"' in page and "Enter a valid date." not in page  # typed day first
     page = browser.get("/", {"window": "365", "since": "abc"}).content.decode()
     assert '<option value="365" selected>' in page and "Enter a valid date." in page
+    assert 'name="since" value="abc"' in page  # shown again as typed
 
 
 def test_language_switch_on_the_login_page_and_translated_pages(client, browser, estate):

@@ -4,7 +4,8 @@ Django's ru). Django's own ``en`` writes ``12/03/2026`` and ``1:15 p.m.``; only 
 here (Django takes the rest, e.g. the number separators ``1,234.5``, from its ``en`` module).
 
 Input is read day first too (``03.12.2026``, ``03/12/2026``, ``3 Dec 2026``) and always as ISO
-``2026-12-03``, which the date picker sends and Django adds to every language's input formats. CSV/XLSX
+``2026-12-03``, which Django adds to every language's input formats; the date inputs
+(core.widgets.DateInput, with their calendar) write ``03.12.2026``. CSV/XLSX
 exports and the API keep ISO dates (core/export.py, DRF)."""
 
 DATE_FORMAT = "j F Y"  # 3 December 2026
