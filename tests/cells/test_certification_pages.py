@@ -109,7 +109,7 @@ def test_approval_from_the_page_issues_the_next_version(client, world):
         "reviewer_a",
     )
     page = client.get(f"/facilities/{world.a.facility.pk}/").content.decode()
-    assert f"Cell certificate v2 ({timezone.localtime(current.issued_at):%m/%d/%Y})" in page
+    assert f"Cell certificate v2 ({timezone.localtime(current.issued_at):%d.%m.%Y})" in page
     assert "3 cells, 71 certified places, 41 operational" in page
     listing = client.get(f"/facilities/{world.a.facility.pk}/certificates/").content.decode()
     assert "v2</a>" in listing and "v1</a>" in listing and "baseline" in listing

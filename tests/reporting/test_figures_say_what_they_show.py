@@ -58,7 +58,7 @@ def test_sparkline_values_in_russian_use_the_page_formats(browser, estate):  # n
     points = trends.series()
     first, last = points[0], points[-1]
     text = f"{first['date']:%d.%m.%Y}: {first['persons']} → {last['date']:%d.%m.%Y}: {last['persons']}</span>"
-    assert f'data-spark-range="population" title="First and last values of the line, with their dates">{text}' in page
+    assert f'data-spark-range="population" title="Первое и последнее значения линии с их датами">{text}' in page
 
 
 def test_change_since_names_the_snapshot_it_used(browser, estate):  # noqa: F811
