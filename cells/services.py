@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from core.exceptions import AlreadyDone
-from core.i18n import translations
+from core.i18n import localised, translations
 from core.sync import SyncCounts, sync_rows
 from core.validators import future_message, identity_key, is_in_future, is_older_count, older_count_message
 from core.versioning import assign, check_version, lock, lock_table_for_writes, save_changes
@@ -449,7 +449,6 @@ def update_headcount(
 # like every history value). The movements, the rooms' decommissioning and the block's conversion are
 # written by the approval of the certification request (cells.certification.approve, REASON_APPROVED).
 REASON_REGISTERED = "registered as a draft by the completion of the block's conversion, awaiting certification"
-REASON_REQUEST = "completion of the conversion of %(block)s (project #%(project)s)"
 
 
 def check_can_complete(user: "User | AnonymousUser", project: ConversionProject) -> None:
@@ -603,7 +602,9 @@ def complete_conversion(
         request = open_request(
             user=user,
             facility=block.facility,
-            reason=REASON_REQUEST % {"block": block.name, "project": project.pk},
+            # the request's reason is read by people: written in the requester's language, like a typed one
+            reason=_("completion of the conversion of %(block)s (project #%(project)s)")
+            % {"block": localised(block, "name"), "project": project.pk},
             lines=lines,
             movement_plan=plan_moves(rows, {cell.number: cell.pk for cell in created}),
             project=project,

@@ -142,9 +142,13 @@ COLUMNS = {
         col("design_capacity", "design capacity", "лимит мест", "жобалық орын саны", tabular.integer),
         col("occupancy", "occupancy", "наполняемость", "толымдылығы", tabular.integer),
         col("occupancy_date", "date of the count", "дата подсчета", "санақ күні", tabular.date),
-        col("has_sanitary_annex", "sanitary annex", "санузел", "санитариялық тора", tabular.boolean),
+        col("has_sanitary_annex", "sanitary annex", "санузел", "санитариялық торап", tabular.boolean),
         col(
-            "sanitary_annex_partitioned", "annex partitioned", "санузел изолирован", "тора оқшауланған", tabular.boolean
+            "sanitary_annex_partitioned",
+            "annex partitioned",
+            "санузел изолирован",
+            "торап оқшауланған",
+            tabular.boolean,
         ),
         col(
             "min_wall_distance_m",

@@ -121,7 +121,9 @@ def import_upload(request):
         else:
             services.check(record)
         return redirect("import-detail", record.pk)
-    return render(request, "registers/import_upload.html", {"form": form, "columns": imports.COLUMNS})
+    labels = dict(ImportRecord.Kind.choices)
+    columns = [(kind, labels.get(kind, kind), cols) for kind, cols in imports.COLUMNS.items()]
+    return render(request, "registers/import_upload.html", {"form": form, "columns": columns})
 
 
 def import_detail(request, pk):
