@@ -8,8 +8,6 @@ cell is inside the viewport, also when the table itself is scrolled to its last 
 likewise. Skipped (with the reason) when Playwright or /usr/bin/chromium is missing; .ci/run installs both.
 """
 
-import os
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -17,50 +15,13 @@ from django.utils import translation
 
 from cells.models import Cell, ComplianceStatus, OutcomeLayout
 from cells.services import recalculate_compliance
+from tests.browser.test_dashboard_browser import REQUIRED, chromium, playwright_api, pytestmark
 from tests.conftest import make_user
 from tests.factories import BlockFactory, CellFactory, FacilityFactory
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-REQUIRED = bool(os.environ.get("REQUIRE_BROWSER"))  # set by .ci/run: a missing browser fails, never skips
-if REQUIRED:
-    import playwright.sync_api as playwright_api
-else:
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright: pip install playwright")
-pytestmark = [
-    pytest.mark.skipif(
-        not REQUIRED and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-        reason=f"needs Chromium at {CHROMIUM}: apt-get install chromium",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+__all__ = ["REQUIRED", "chromium", "playwright_api", "pytestmark"]  # of the dashboard test
 WIDTH, HEIGHT = 1366, 768
 ACTIVE = ["CPT-2015", "ICRC-2012", "MANDELA-2015", "KZ-ROADMAP"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM then needs this flag. It is
-    # removed afterwards so that no later test runs with it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

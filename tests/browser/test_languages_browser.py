@@ -4,81 +4,13 @@ Russian, a rule's requirement text on /standards/ and the roadmap phases on the 
 that language. Skipped (with the reason) when Playwright or /usr/bin/chromium is missing; .ci/run installs
 both."""
 
-import io
-import os
-import shutil
-
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from facilities.phases import phase_label
+from tests.browser.test_dashboard_browser import REQUIRED, chromium, demo, page, playwright_api, pytestmark
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-REQUIRED = bool(os.environ.get("REQUIRE_BROWSER"))  # set by .ci/run: a missing browser fails, never skips
-if REQUIRED:
-    import playwright.sync_api as playwright_api
-else:
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright: pip install playwright")
-pytestmark = [
-    pytest.mark.skipif(
-        not REQUIRED and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM),
-        reason=f"needs Chromium at {CHROMIUM}: apt-get install chromium",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM then needs this flag. It is
-    # removed afterwards so that no later test runs with it.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def demo(transactional_db, settings):
-    settings.DEBUG = False
-    call_command("seed_demo", stdout=io.StringIO())
-
-
-@pytest.fixture
-def page(chromium, live_server, demo):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None
-    )
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "prosecutor")
-    page.fill("#id_password", "prosecutor-demo-2026")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    page.base = live_server.url
-    yield page
-    context.close()
-    assert not errors, errors
+__all__ = ["REQUIRED", "chromium", "demo", "page", "playwright_api", "pytestmark"]  # fixtures of the dashboard test
 
 
 def switch_language(page, code):
