@@ -29,10 +29,10 @@ def _value(column, value) -> str:
     choices = getattr(parse, "choices", None)
     if choices is not None:
         return str(dict(choices).get(value, value))
-    local = (get_language() or "en")[:2] in ("ru", "kk")  # decimal commas and DD.MM.YYYY, as they are typed
+    local = (get_language() or "en")[:2] in ("ru", "kk")  # decimal commas, as they are typed
     if local and parse is tabular.decimal:
         return str(value).replace(".", ",")
-    if local and parse is tabular.date:
+    if parse is tabular.date:  # DD.MM.YYYY in every language (issue 18, item 4)
         try:
             return f"{datetime.date.fromisoformat(value):%d.%m.%Y}"
         except (TypeError, ValueError):

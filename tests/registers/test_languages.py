@@ -293,7 +293,7 @@ def test_older_headcounts_are_refused_unless_confirmed(estate, client):
     record = ImportRecord.objects.latest("pk")
     assert (record.status, record.allow_older_counts, record.older, record.updated) == ("checked", True, 2, 2)
     text = page_text(client.get(f"/imports/{record.pk}/"))
-    assert "occupancy: 55 -> 50" in text and "date of the count: 2026-10-01 -> 2026-09-01" in text
+    assert "occupancy: 55 -> 50" in text and "date of the count: 01.10.2026 -> 01.09.2026" in text
     assert "occupancy: 600 -> 590" in text
     assert text.count("(count older than the stored one)") == 2
     assert "2 rows carry a count older than the stored one" in text
