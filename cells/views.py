@@ -179,6 +179,8 @@ def completion_form(request, pk):
             "stale_rows": stale_rows,
             "plan": plan,
             "plan_persons": plan_persons(plan) if plan is not None else 0,
+            # what the confirmation will register, shown before it does (the table's cells or the count's)
+            "new_cells": form.cells() if plan is not None and form.is_valid() else None,
         },
     )
 

@@ -128,3 +128,24 @@ def test_numbers_spaced_other_than_by_thousands_and_too_long_cell_numbers_are_re
         "Line 2, Cell number: Ensure this value has at most 20 characters (it has 21).",
     ]
     assert not Cell.objects.filter(number="S-05").exists()
+
+
+def test_the_preview_lists_the_pasted_cells_before_anything_is_written(client, world, facility):
+    """The movement plan's page shows what the confirmation will register (new-user trial: the editor
+    confirmed blind); nothing is written by the preview."""
+    client.force_login(world.users["editor_a"])
+    project = _project(world)
+    lines = [HEADER, "S-01\t6,6\tда\tда\t2,5\t3,0\tиә", "S-02\t8.25\tyes\tno\t\t2,8\t"]
+    table = "\n".join(lines + [f"S-{n:02d}; 7,{n}; yes; yes" for n in range(3, 11)])  # D1's 10 persons move in
+    response = client.post(
+        f"/conversions/{project.pk}/complete/", table_data(project, table, persons_moved_in=10, preview="")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The confirmation registers 10 new cells as drafts:" in page
+    assert (
+        '<tr><th scope="row">S-01</th><td class="num">6.60</td><td>yes</td><td>yes</td><td class="num">2.50</td>'
+        in page
+    )
+    assert '<tr><th scope="row">S-02</th><td class="num">8.25</td><td>yes</td><td>no</td><td class="num">—</td>' in page
+    assert not Cell.objects.filter(block=project.block, status="draft").exists()
