@@ -277,7 +277,9 @@ def test_the_cell_page_takes_a_cell_out_of_use_lists_it_and_brings_it_back(clien
     assert "Take out of use" in page and "Bring back into use" not in page
     assert "This cell was never taken out of use." in page
     form = form_data(page, "deactivate-reason")
-    assert form["deactivate-version"] == "2" and form["deactivate-deactivated_on"] == f"{today():%Y-%m-%d}"
+    assert (
+        form["deactivate-version"] == "2" and form["deactivate-deactivated_on"] == f"{today():%d.%m.%Y}"
+    )  # day first (issue 18)
     form.update(
         {
             "deactivate-reason": "security",
