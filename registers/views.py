@@ -170,23 +170,22 @@ def import_errors(request, pk):
     """The full error report as CSV: row, column, reason."""
     decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
-    sep = _separator(request)
-    if not isinstance(sep, str):
-        return sep
-    return csv_response(
+    return _csv(
+        request,
         f"import-{record.pk}-errors",
         ["row", "column", "reason"],
         ([e["row"], e["column"], e["reason"]] for e in record.errors),
-        sep=sep,
     )
 
 
-def _separator(request):
-    """The CSV separator of ``?sep=`` (core.export.csv_separator), or a 400 response for an unknown one."""
+def _csv(request, name, header, rows):
+    """``csv_response`` with the separator of ``?sep=`` (core.export.csv_separator), or a 400 response
+    naming the reason for an unknown one."""
     try:
-        return csv_separator(request.GET)
+        sep = csv_separator(request.GET)
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    return csv_response(name, header, rows, sep=sep)
 
 
 def import_changes(request, pk):
@@ -195,14 +194,11 @@ def import_changes(request, pk):
     a note on a count older than the stored one)."""
     decisions.check_may_import(request.user)
     record = get_object_or_404(_visible(request.user), pk=pk)
-    sep = _separator(request)
-    if not isinstance(sep, str):
-        return sep
-    return csv_response(
+    return _csv(
+        request,
         f"import-{record.pk}-changes",
         [Column(_("Row"), "number"), *report.report_header()[1:]],
         report.report_rows(record.kind, record.changes),
-        sep=sep,
     )
 
 
@@ -211,10 +207,7 @@ def import_template(request, kind):
     an example row (choices by their labels, yes/no in words, decimal commas in ru and kk)."""
     if kind not in imports.COLUMNS:
         raise Http404
-    sep = _separator(request)
-    if not isinstance(sep, str):
-        return sep
     language = (get_language() or "en")[:2]
-    return csv_response(
-        f"template-{kind}", columns.template_header(kind, language), [columns.template_example(kind, language)], sep=sep
+    return _csv(
+        request, f"template-{kind}", columns.template_header(kind, language), [columns.template_example(kind, language)]
     )
