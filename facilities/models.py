@@ -36,6 +36,9 @@ class Region(LocalisedNameMixin, models.Model):
     """A first-level division of Kazakhstan (17 oblasts and 3 cities of republican significance).
 
     ``code`` is the ISO 3166-2:KZ code (e.g. ``KZ-35``, Karaganda Region). Loaded from data/regions.csv.
+    ``centre_latitude`` / ``centre_longitude`` (degrees, WGS 84) locate the administrative centre, from
+    which distances from home are measured (reporting.distance); ``centre_source`` and ``centre_verified``
+    say where they come from.
     """
 
     class Kind(models.TextChoices):
@@ -49,6 +52,14 @@ class Region(LocalisedNameMixin, models.Model):
     name_kk = models.CharField(_("name (Kazakh)"), max_length=100)
     centre = models.CharField(_("administrative centre"), max_length=100, blank=True)
     created_year = models.PositiveSmallIntegerField(_("year created"), null=True, blank=True)
+    centre_latitude = models.DecimalField(
+        _("latitude of the administrative centre"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    centre_longitude = models.DecimalField(
+        _("longitude of the administrative centre"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    centre_source = models.CharField(_("source of the centre's coordinates"), max_length=300, blank=True)
+    centre_verified = models.BooleanField(_("centre's coordinates verified"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -31,3 +31,12 @@ class ProjectQuerySet(RegionScopedQuerySet):
 
 class ResidenceQuerySet(RegionScopedQuerySet):
     region_path = "facility__region"
+
+    def latest(self, on=None):
+        """Each facility's latest count by home region: the rows of the last date on which the facility was
+        counted (on or before ``on``, a date, when given). One query when evaluated."""
+        latest = self.model.objects.filter(facility=models.OuterRef("facility"))
+        if on is not None:
+            latest = latest.filter(date__lte=on)
+        last = latest.order_by().values("facility").annotate(last=models.Max("date")).values("last")
+        return self.filter(date=models.Subquery(last))

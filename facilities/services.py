@@ -31,8 +31,9 @@ REGIONS_PATH = Path(settings.BASE_DIR) / "data" / "regions.csv"
 def load_regions(path: Path = REGIONS_PATH) -> SyncCounts:
     """Create or update the 20 regions from ``data/regions.csv`` (ISO 3166-2:KZ codes, names in en/ru/kk).
 
-    Columns: iso_code, kind, name_en, name_ru, name_kk, centre_en, created. Idempotent.
-    Raises KeyError for a missing column.
+    Columns: iso_code, kind, name_en, name_ru, name_kk, centre_en, created, centre_latitude,
+    centre_longitude (degrees, WGS 84), centre_source, centre_verified (yes/no). Idempotent.
+    Raises KeyError for a missing column, decimal.InvalidOperation for a malformed coordinate.
     """
     with open(path, encoding="utf-8", newline="") as handle:
         rows = [
@@ -44,6 +45,10 @@ def load_regions(path: Path = REGIONS_PATH) -> SyncCounts:
                 "name_kk": row["name_kk"].strip(),
                 "centre": row["centre_en"].strip(),
                 "created_year": int(row["created"]) if row["created"].strip() else None,
+                "centre_latitude": Decimal(row["centre_latitude"]) if row["centre_latitude"].strip() else None,
+                "centre_longitude": Decimal(row["centre_longitude"]) if row["centre_longitude"].strip() else None,
+                "centre_source": row["centre_source"].strip(),
+                "centre_verified": row["centre_verified"].strip().lower() == "yes",
             }
             for row in csv.DictReader(handle)
         ]

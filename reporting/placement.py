@@ -1,0 +1,675 @@
+"""The near-home placement planner (issue 19): how far the share of persons held in their home region can
+rise with the places that exist, with how few transfers, and where places are missing.
+
+The model (docs/placement.md gives it in full, with its sources: UN Mandela Rule 59, European Prison
+Rule 17.1, Polyakova and Others v. Russia, 2017):
+
+- persons to place: n(f, h), persons held in facility f whose home region is h (each facility's latest
+  place-of-residence count on or before the plan's date, ResidencePopulation). Persons of unknown home
+  (persons held less those counted by home region) stay where they are and count as neither near nor far.
+- compatibility: persons move from f to g only within one class (kind, security level, sex/age
+  category); pre-trial centres are not planned; only institutions in operation take part.
+- capacity cap(g): operational places (certified capacity of the cells in use, cells.selectors); with
+  ``compliant_only`` only those of cells compliant under that profile; with ``include_projects_until`` the
+  places of active conversion projects planned to end by that date count and the places of their block's
+  cells (the dormitory places they replace) do not.
+- plan: integers x(f, g, h) >= 0 with pop'(g) = pop(g) - out(g) + in(g) <= max(cap(g), pop(g)); with
+  ``max_moves``, total moved <= max_moves.
+- objectives in order: (1) most persons in their home region, (2) fewest persons moved, (3) least
+  person-km between each person's facility and their home region's centre (reporting.distance), solved
+  as three successive integer programs by HiGHS (scipy.optimize.milp) on a network with one pool node
+  per (class, home region): a person leaving f for g passes through the pool of their class and home.
+
+Plain functions: load_inputs reads the database once; solve, apply_moves, figures, shortfall and
+share_curve are pure functions of an Inputs that tests build by hand.
+"""
+
+import datetime
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from scipy.optimize import LinearConstraint, linprog, milp
+from scipy.sparse import coo_matrix, vstack
+
+from cells.compliance.outcomes import status_expression
+from cells.models import Cell, ComplianceStatus, StandardProfile
+from facilities.models import ConversionProject, Facility, ResidencePopulation
+
+from .distance import Held, distance_figures, facility_point, great_circle_km, region_centres
+from .figures import share
+
+# Conversion projects whose places ``include_projects_until`` counts: those still under way (not
+# completed, whose places are already cells; not cancelled or suspended).
+ACTIVE_PROJECT_STATUSES = (
+    ConversionProject.Status.PLANNED,
+    ConversionProject.Status.DESIGN,
+    ConversionProject.Status.PROCUREMENT,
+    ConversionProject.Status.CONSTRUCTION,
+    ConversionProject.Status.COMMISSIONING,
+)
+
+
+class PlanError(Exception):
+    """The solver did not find an optimal plan (it reports why); never a partial plan presented as one."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a plan is computed for: ``date`` (the place-of-residence counts on or before it), ``profile``
+    (compliant_only: count only places compliant under it), ``include_projects_until`` (a date: count the
+    places of projects planned to end by then), ``max_moves`` (persons, >= 0; None: no limit). Checked by
+    the API's serializer and the page's form."""
+
+    date: datetime.date
+    profile: StandardProfile | None = None
+    include_projects_until: datetime.date | None = None
+    max_moves: int | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    """A facility in the plan: ``capacity`` cap(g) (places, persons), ``population`` pop(g) (persons held:
+    the larger of the cells' occupancy and the persons counted by home region), ``known`` (persons counted
+    by home region), ``region`` (ISO code), ``klass`` (compatibility class, class_code), ``point``
+    (latitude, longitude used for distances)."""
+
+    id: int
+    code: str
+    region: str
+    klass: str
+    capacity: int
+    population: int
+    known: int
+    point: tuple[float, float] | None = None
+
+    @property
+    def unknown(self) -> int:
+        """Persons of unknown home region (persons): they stay."""
+        return self.population - self.known
+
+    @property
+    def slack(self) -> int:
+        """Places the plan may fill beyond today's population: max(cap, pop) - pop (persons, >= 0)."""
+        return max(self.capacity, self.population) - self.population
+
+
+@dataclass
+class Inputs:
+    """The plan's data: ``sites`` by facility id, ``groups`` {(facility id, home region code): persons},
+    ``centres`` {region code: (latitude, longitude) or None}, the dates of the counts read, and the
+    conversion projects counted (``projects``: facility, block, places added, places replaced)."""
+
+    sites: dict[int, Site]
+    groups: dict[tuple[int, str], int]
+    centres: dict[str, tuple[float, float] | None]
+    date: datetime.date | None = None
+    counts_from: datetime.date | None = None
+    counts_to: datetime.date | None = None
+    is_demo: bool = False
+    projects: list[dict] = field(default_factory=list)
+    _km: dict = field(default_factory=dict, repr=False)
+
+    def km(self, facility: int, home: str) -> float | None:
+        """Great-circle km between facility ``facility`` and the centre of region ``home`` (None: unknown)."""
+        key = (facility, home)
+        if key not in self._km:
+            a, b = self.sites[facility].point, self.centres.get(home)
+            self._km[key] = None if a is None or b is None else great_circle_km(a, b)
+        return self._km[key]
+
+    def at_home(self, facility: int, home: str) -> bool:
+        return self.sites[facility].region == home
+
+
+@dataclass(frozen=True)
+class Move:
+    """``persons`` whose home region is ``home_region`` moved from facility ``from_facility`` to ``to_facility``."""
+
+    from_facility: int
+    to_facility: int
+    home_region: str
+    persons: int
+
+
+@dataclass
+class Plan:
+    """A solved plan: ``moves`` (sorted), ``placement`` {(facility id, home region): persons} after the
+    moves, and ``solver`` (seconds, variables, constraints, and each step's objective)."""
+
+    moves: list[Move]
+    placement: dict[tuple[int, str], int]
+    solver: dict
+
+    @property
+    def persons_moved(self) -> int:
+        return sum(m.persons for m in self.moves)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading the database
+
+
+def class_code(kind: str, security_level: str, category: str) -> str:
+    """The compatibility class of a facility: ``kind/security level/category`` (``-`` for an unrecorded
+    security level), e.g. ``colony/medium/men``."""
+    return f"{kind}/{security_level or '-'}/{category}"
+
+
+def class_label(code: str) -> str:
+    """A class code in the reader's language: "correctional colony, medium security, adult men"."""
+    kind, level, category = code.split("/")
+    parts = [
+        str(dict(Facility.Kind.choices).get(kind, kind)),
+        str(dict(Facility.SecurityLevel.choices).get(level, level))
+        if level != "-"
+        else _("security level not recorded"),
+        str(dict(Facility.Category.choices).get(category, category)),
+    ]
+    return ", ".join(parts)
+
+
+def planned_facilities():
+    """The facilities a plan moves persons between: in operation, not pre-trial centres."""
+    return Facility.objects.in_operation().exclude(kind=Facility.Kind.PRE_TRIAL)
+
+
+def _places(cells, profile: StandardProfile | None) -> dict:
+    """{facility id: places} of ``cells`` in use (certified capacity; compliant ones only under ``profile``)."""
+    cells = cells.in_use()
+    if profile is not None:
+        cells = cells.annotate(result_status=status_expression(profile)).filter(
+            result_status=ComplianceStatus.COMPLIANT
+        )
+    return dict(
+        cells.order_by()
+        .values_list("block__facility")
+        .annotate(places=Sum("certified_capacity"))
+        .values_list("block__facility", "places")
+    )
+
+
+def load_inputs(options: Options) -> Inputs:
+    """The plan's inputs from the database as they stand (capacity and persons held: the cells now; home
+    regions: each facility's latest count on or before ``options.date``). A handful of queries."""
+    facilities = list(
+        planned_facilities().values_list(
+            "id", "code", "region__code", "kind", "security_level", "category", "latitude", "longitude"
+        )
+    )
+    ids = [row[0] for row in facilities]
+    cells = Cell.objects.filter(block__facility__in=ids)
+    capacity = _places(cells, options.profile)
+    held = dict(
+        cells.in_use()
+        .order_by()
+        .values_list("block__facility")
+        .annotate(persons=Sum("occupancy"))
+        .values_list("block__facility", "persons")
+    )
+    projects = []
+    if options.include_projects_until is not None:
+        counted = ConversionProject.objects.filter(
+            block__facility__in=ids,
+            status__in=ACTIVE_PROJECT_STATUSES,
+            planned_end__lte=options.include_projects_until,
+        ).select_related("block")
+        replaced = {}
+        block_cells = Cell.objects.filter(block__in=[p.block_id for p in counted]).in_use()
+        if options.profile is not None:
+            block_cells = block_cells.annotate(result_status=status_expression(options.profile)).filter(
+                result_status=ComplianceStatus.COMPLIANT
+            )
+        replaced = dict(
+            block_cells.order_by().values_list("block").annotate(p=Sum("certified_capacity")).values_list("block", "p")
+        )
+        for project in counted.order_by("block__facility", "block__name", "pk"):
+            added, removed = project.target_places or 0, replaced.get(project.block_id) or 0
+            facility = project.block.facility_id
+            capacity[facility] = (capacity.get(facility) or 0) + added - removed
+            projects.append(
+                {
+                    "project": project.pk,
+                    "facility": facility,
+                    "block": project.block_id,
+                    "planned_end": project.planned_end,
+                    "places_added": added,
+                    "places_replaced": removed,
+                }
+            )
+    counts = ResidencePopulation.objects.filter(facility__in=ids).latest(on=options.date)
+    groups: dict[tuple[int, str], int] = defaultdict(int)
+    dates, is_demo = [], False
+    for facility, home, persons, date, demo in counts.values_list(
+        "facility", "home_region__code", "persons", "date", "is_demo"
+    ):
+        if persons:
+            groups[(facility, home)] += persons
+        dates.append(date)
+        is_demo = is_demo or demo
+    known = defaultdict(int)
+    for (facility, _home), persons in groups.items():
+        known[facility] += persons
+    centres = region_centres()
+    sites = {}
+    for pk, code, region, kind, level, category, lat, lon in facilities:
+        population = max(held.get(pk) or 0, known[pk])
+        sites[pk] = Site(
+            id=pk,
+            code=code,
+            region=region,
+            klass=class_code(kind, level, category),
+            capacity=max(0, capacity.get(pk) or 0),
+            population=population,
+            known=known[pk],
+            point=facility_point(lat, lon, centres.get(region)),
+        )
+    is_demo = is_demo or Facility.objects.filter(pk__in=ids, is_demo=True).exists()
+    return Inputs(
+        sites=sites,
+        groups=dict(groups),
+        centres=centres,
+        date=options.date,
+        counts_from=min(dates, default=None),
+        counts_to=max(dates, default=None),
+        is_demo=is_demo,
+        projects=projects,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The model and its solution
+
+
+class _Network:
+    """The plan as a network: variables ``out`` (one per group: persons leaving their facility into the
+    pool of their class and home) then ``inn`` (one per pool and facility of its class: persons placed from
+    the pool). Rows: pool conservation (= 0) and each facility's free places (<= slack)."""
+
+    def __init__(self, inputs: Inputs):
+        self.inputs = inputs
+        sites = inputs.sites
+        self.groups = sorted((key, n) for key, n in inputs.groups.items() if n > 0 and key[0] in sites)
+        by_class: dict[str, list[int]] = defaultdict(list)
+        for site in sorted(sites.values(), key=lambda s: s.id):
+            by_class[site.klass].append(site.id)
+        pools = sorted({(sites[f].klass, h) for (f, h), _n in self.groups})
+        self.pools = pools
+        pool_index = {p: i for i, p in enumerate(pools)}
+        self.arcs = [(p, g) for p in pools for g in by_class[p[0]]]  # (pool, destination facility)
+        n_out, n_in = len(self.groups), len(self.arcs)
+        self.size = n_out + n_in
+        site_index = {pk: i for i, pk in enumerate(sorted(sites))}
+        self.site_ids = sorted(sites)
+        n_pools = len(pools)
+        rows, cols, vals = [], [], []
+        for j, ((f, h), _n) in enumerate(self.groups):
+            rows += [pool_index[(sites[f].klass, h)], n_pools + site_index[f]]
+            cols += [j, j]
+            vals += [1.0, -1.0]
+        for k, (p, g) in enumerate(self.arcs):
+            rows += [pool_index[p], n_pools + site_index[g]]
+            cols += [n_out + k, n_out + k]
+            vals += [-1.0, 1.0]
+        self.matrix = coo_matrix((vals, (rows, cols)), shape=(n_pools + len(sites), self.size)).tocsr()
+        self.lower = np.zeros(n_pools + len(sites))
+        self.upper = np.concatenate([np.zeros(n_pools), [float(sites[pk].slack) for pk in self.site_ids]])
+        self.lower[n_pools:] = -np.inf
+        n = np.array([float(n) for _k, n in self.groups])
+        limit = np.array([float(max(sites[g].capacity, sites[g].population)) for _p, g in self.arcs])
+        self.bounds_upper = np.concatenate([n, limit])
+        # Objective vectors (constant parts left out): home gained, persons moved, km added.
+        home_out = np.array([-1.0 if inputs.at_home(f, h) else 0.0 for (f, h), _n in self.groups])
+        home_in = np.array([1.0 if inputs.at_home(g, p[1]) else 0.0 for p, g in self.arcs])
+        self.home = np.concatenate([home_out, home_in])
+        self.moves = np.concatenate([np.ones(n_out), np.zeros(n_in)])
+        km_out = np.array([-(inputs.km(f, h) or 0.0) for (f, h), _n in self.groups])
+        km_in = np.array([inputs.km(g, p[1]) or 0.0 for p, g in self.arcs])
+        self.km = np.concatenate([km_out, km_in])
+        self.home_before = sum(n for (f, h), n in self.groups if inputs.at_home(f, h))
+
+    def milp(self, objective, extra: list[LinearConstraint]):
+        """Minimise ``objective`` over integer plans within the rows and ``extra`` (HiGHS branch and bound,
+        no optimality gap); the solution vector. Raises PlanError."""
+        constraints = [LinearConstraint(self.matrix, self.lower, self.upper), *extra]
+        result = milp(
+            objective,
+            integrality=np.ones(self.size),
+            bounds=(np.zeros(self.size), self.bounds_upper),
+            constraints=constraints,
+            options={"mip_rel_gap": 0.0, "presolve": True},
+        )
+        if result.status != 0 or result.x is None:
+            raise PlanError(result.message)
+        return np.rint(result.x)
+
+    def lp(self, objective, lower=None, upper=None, tight=None):
+        """Minimise ``objective`` over the network's flows (HiGHS dual simplex), the variables within
+        ``lower``/``upper`` (default 0 and their bounds) and the facilities' rows in ``tight`` held at their
+        slack: the LP result (x, marginals). The network matrix is totally unimodular, so a basic optimum is
+        integral whenever the bounds are. Raises PlanError."""
+        n_pools = len(self.pools)
+        sites = self.matrix[n_pools:]
+        slack = self.upper[n_pools:]
+        tight = np.zeros(len(slack), dtype=bool) if tight is None else tight
+        result = linprog(
+            objective,
+            A_ub=sites[~tight],
+            b_ub=slack[~tight],
+            A_eq=vstack([self.matrix[:n_pools], sites[tight]]),
+            b_eq=np.concatenate([np.zeros(n_pools), slack[tight]]),
+            bounds=np.column_stack(
+                [np.zeros(self.size) if lower is None else lower, self.bounds_upper if upper is None else upper]
+            ),
+            method="highs-ds",
+        )
+        if result.status != 0:
+            raise PlanError(result.message)
+        return result
+
+    def row(self, vector, lower=-np.inf, upper=np.inf) -> LinearConstraint:
+        return LinearConstraint(vector.reshape(1, -1), [lower], [upper])
+
+
+def _integral(x) -> bool:
+    return x is not None and bool(np.all(np.abs(x - np.rint(x)) < 1e-6))
+
+
+def _solve_network(net: _Network):
+    """The lexicographic optimum without a limit on moves, as two linear programs on the network (exact,
+    integral): (1) min -(N + 1) * home + moves, N the persons of known home (one more person at home
+    outweighs any number of moves, since no plan moves more than N); (2) min person-km over the optimal
+    face of (1): the flows complementary to its dual (arcs with a non-zero reduced cost held at their bound,
+    facilities whose row has a non-zero dual held full), which is again a network. Returns the solution
+    vector, or None when an LP answer is not integral (the caller then solves by branch and bound)."""
+    weight = float(sum(n for _k, n in net.groups) + 1)
+    first = net.lp(-weight * net.home + net.moves)
+    if not _integral(first.x):
+        return None
+    lower, upper = np.zeros(net.size), net.bounds_upper.copy()
+    at_lower = first.lower.marginals > 0.5
+    at_upper = first.upper.marginals < -0.5
+    upper[at_lower] = 0.0
+    lower[at_upper] = upper[at_upper]
+    # Every facility row is an inequality in (1): linprog gives their duals in that order.
+    second = net.lp(net.km, lower, upper, tight=first.ineqlin.marginals < -0.5)
+    x, x1 = np.rint(second.x), np.rint(first.x)
+    same = net.home @ x == net.home @ x1 and net.moves @ x == net.moves @ x1
+    return x if _integral(second.x) and same else None
+
+
+def solve(inputs: Inputs, max_moves: int | None = None, *, home_only: bool = False) -> Plan:
+    """The optimal plan for ``inputs`` (objectives in order: most persons in their home region, fewest
+    moved, least person-km), moving at most ``max_moves`` persons when given. ``home_only`` stops after the
+    first objective (the share curve needs no more). Without ``max_moves``: two network LPs
+    (_solve_network); with it (a side constraint), three successive integer programs by branch and bound.
+    Raises PlanError when HiGHS finds no optimum."""
+    started = time.perf_counter()
+    net = _Network(inputs)
+    if net.size == 0:
+        return Plan(moves=[], placement=dict(inputs.groups), solver={"seconds": 0.0, "variables": 0, "constraints": 0})
+    x, method, extra = None, "network LP", []
+    if max_moves is None and not home_only:
+        x = _solve_network(net)
+    if x is None:
+        method = "integer programs"
+        extra = [net.row(net.moves, upper=max_moves)] if max_moves is not None else []
+        x = net.milp(-net.home, extra)
+        if not home_only:
+            extra.append(net.row(net.home, lower=float(net.home @ x) - 0.5))
+            x = net.milp(net.moves, extra)
+            extra.append(net.row(net.moves, upper=float(net.moves @ x) + 0.5))
+            x = net.milp(net.km, extra)
+    moves = _moves(net, x)
+    placement = apply_moves(inputs, moves)
+    solver = {
+        "method": method,
+        "seconds": round(time.perf_counter() - started, 3),
+        "variables": net.size,
+        "constraints": net.matrix.shape[0] + len(extra),
+        "pools": len(net.pools),
+        "facilities": len(net.site_ids),
+        "groups": len(net.groups),
+    }
+    return Plan(moves=moves, placement=placement, solver=solver)
+
+
+def _moves(net: _Network, x) -> list[Move]:
+    """The solution's flows through each pool as moves from origin to destination facility: leaving and
+    arriving persons of one pool are paired nearest first (the pairing changes no figure of the plan: a
+    person's place after the plan, not the route, is what the objectives count)."""
+    inputs = net.inputs
+    n_out = len(net.groups)
+    leaving: dict = defaultdict(dict)
+    arriving: dict = defaultdict(dict)
+    for j, ((f, h), _n) in enumerate(net.groups):
+        if x[j] > 0:
+            leaving[(inputs.sites[f].klass, h)][f] = int(x[j])
+    for k, (p, g) in enumerate(net.arcs):
+        if x[n_out + k] > 0:
+            arriving[p][g] = int(x[n_out + k])
+    moves = []
+    for p, origins in leaving.items():
+        destinations = arriving[p]
+        for f in set(origins) & set(destinations):  # leaving and coming back: no move (never at the optimum)
+            both = min(origins[f], destinations[f])
+            origins[f] -= both
+            destinations[f] -= both
+        pairs = sorted(
+            (
+                (_transfer_km(inputs, f, g), f, g)
+                for f in origins
+                if origins[f]
+                for g in destinations
+                if destinations[g]
+            ),
+        )
+        for _km, f, g in pairs:
+            persons = min(origins[f], destinations[g])
+            if persons:
+                moves.append(Move(f, g, p[1], persons))
+                origins[f] -= persons
+                destinations[g] -= persons
+    moves.sort(key=lambda m: (m.from_facility, m.to_facility, m.home_region))
+    return moves
+
+
+def _transfer_km(inputs: Inputs, f: int, g: int) -> float:
+    a, b = inputs.sites[f].point, inputs.sites[g].point
+    return great_circle_km(a, b) if a and b else 0.0
+
+
+def apply_moves(inputs: Inputs, moves: list[Move]) -> dict[tuple[int, str], int]:
+    """{(facility id, home region): persons} after ``moves`` are applied to ``inputs.groups``. Raises
+    ValueError when a move takes more persons than its group holds."""
+    placement = dict(inputs.groups)
+    for move in moves:
+        origin = (move.from_facility, move.home_region)
+        if placement.get(origin, 0) < move.persons:
+            raise ValueError(f"move of {move.persons} from {origin} exceeds the persons there")
+        placement[origin] -= move.persons
+        target = (move.to_facility, move.home_region)
+        placement[target] = placement.get(target, 0) + move.persons
+    return {key: n for key, n in placement.items() if n}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figures of a placement
+
+
+def figures(inputs: Inputs, placement: dict[tuple[int, str], int], home_regions: set[str] | None = None) -> dict:
+    """The near-home figures of ``placement`` (persons of known home; with ``home_regions``, those whose home
+    is one of them): ``persons_known_home``, ``persons_in_home_region``, ``share_in_home_region`` (%, 1
+    decimal), ``persons_over_500_km`` (more than reporting.distance.FAR_KM km from their home region's
+    centre) and ``mean_km_from_home`` (km, 1 decimal)."""
+    rows, at_home = [], 0
+    for (f, h), n in placement.items():
+        if home_regions is not None and h not in home_regions:
+            continue
+        rows.append(Held(n, inputs.km(f, h)))
+        at_home += n if inputs.at_home(f, h) else 0
+    distance = distance_figures(rows)
+    return {
+        "persons_known_home": distance["persons"],
+        "persons_in_home_region": at_home,
+        "share_in_home_region": share(at_home, distance["persons"]),
+        "persons_over_500_km": distance["persons_over_500_km"],
+        "mean_km_from_home": distance["mean_km_from_home"],
+    }
+
+
+def populations(inputs: Inputs, placement: dict[tuple[int, str], int]) -> dict[int, int]:
+    """{facility id: persons held} after ``placement`` (persons of unknown home included)."""
+    held = {pk: site.unknown for pk, site in inputs.sites.items()}
+    for (f, _h), n in placement.items():
+        held[f] = held.get(f, 0) + n
+    return held
+
+
+def shortfall(inputs: Inputs) -> list[dict]:
+    """The places needed: per home region and class, the persons who stay outside their home region for
+    lack of compatible places there, max(0, D - U) where D is the class's persons of that home and U the
+    places the class's facilities in that region have for persons of known home (max(cap, pop) less those of
+    unknown home). It equals what the optimal plan without max_moves leaves outside (the home count of a class
+    is the sum over regions of min(D, U)). ``[{"home_region", "class", "persons"}]``, largest first."""
+    demand: dict[tuple[str, str], int] = defaultdict(int)
+    for (f, h), n in inputs.groups.items():
+        if f in inputs.sites:
+            demand[(h, inputs.sites[f].klass)] += n
+    places: dict[tuple[str, str], int] = defaultdict(int)
+    for site in inputs.sites.values():
+        places[(site.region, site.klass)] += max(site.capacity, site.population) - site.unknown
+    rows = [
+        {"home_region": h, "class": klass, "persons": need}
+        for (h, klass), d in demand.items()
+        if (need := d - places.get((h, klass), 0)) > 0
+    ]
+    return sorted(rows, key=lambda r: (-r["persons"], r["home_region"], r["class"]))
+
+
+def share_curve(inputs: Inputs, most: int, points: int = 5) -> list[dict]:
+    """The best share in the home region for ``points`` evenly spaced limits on persons moved, from 0 to
+    ``most`` (the optimal plan's moves): ``[{"max_moves", "persons_in_home_region", "share_in_home_region"}]``."""
+    limits = sorted({round(most * i / (points - 1)) for i in range(points)}) if most else [0]
+    known = sum(inputs.groups.values())
+    curve = []
+    for limit in limits:
+        plan = solve(inputs, limit, home_only=True)
+        home = figures(inputs, plan.placement)["persons_in_home_region"]
+        curve.append({"max_moves": limit, "persons_in_home_region": home, "share_in_home_region": share(home, known)})
+    return curve
+
+
+def default_date() -> datetime.date:
+    """Today in Asia/Almaty: the date of a plan when none is given."""
+    return timezone.localdate()
+
+
+def report(inputs: Inputs, plan: Plan, curve: list[dict] | None = None, regions: set[str] | None = None) -> dict:
+    """The plan as the API answers it (and the page and exports show it): ``inputs`` (``groups``:
+    facility, home_region, persons; ``capacity``: facility, code, region, class, capacity, population,
+    population_after; ``projects``; the counts' dates), ``before`` and ``after`` (figures(); ``after`` adds
+    ``persons_moved``), ``regions`` (per home region: before, after), ``moves`` (from_facility, to_facility,
+    home_region, persons), ``shortfall`` (shortfall()), ``curve`` when computed, and ``solver``.
+
+    With ``regions`` (ISO codes), the part of the national plan that concerns them (``scope`` lists them):
+    groups and moves of facilities in those regions or of persons whose home is there, the capacity rows of
+    the facilities so referenced, the region rows and shortfall of those home regions, and ``before`` /
+    ``after`` over the persons whose home is in them. Scoping never changes a move: the plan is national."""
+    held_after = populations(inputs, plan.placement)
+    homes = sorted({h for (_f, h) in inputs.groups} | {s.region for s in inputs.sites.values()})
+    answer = {
+        "date": inputs.date,
+        "is_demo": inputs.is_demo,
+        "inputs": {
+            "counts_from": inputs.counts_from,
+            "counts_to": inputs.counts_to,
+            "groups": [
+                {"facility": f, "home_region": h, "persons": n} for (f, h), n in sorted(inputs.groups.items()) if n
+            ],
+            "capacity": [
+                {
+                    "facility": site.id,
+                    "code": site.code,
+                    "region": site.region,
+                    "class": site.klass,
+                    "capacity": site.capacity,
+                    "population": site.population,
+                    "population_after": held_after[site.id],
+                }
+                for site in sorted(inputs.sites.values(), key=lambda s: (s.region, s.code))
+            ],
+            "projects": inputs.projects,
+        },
+        "before": figures(inputs, inputs.groups),
+        "after": {**figures(inputs, plan.placement), "persons_moved": plan.persons_moved},
+        "regions": [
+            {
+                "home_region": h,
+                "before": figures(inputs, inputs.groups, {h}),
+                "after": figures(inputs, plan.placement, {h}),
+                "persons_moved": sum(m.persons for m in plan.moves if m.home_region == h),
+            }
+            for h in homes
+        ],
+        "moves": [
+            {
+                "from_facility": m.from_facility,
+                "to_facility": m.to_facility,
+                "home_region": m.home_region,
+                "persons": m.persons,
+            }
+            for m in plan.moves
+        ],
+        "shortfall": shortfall(inputs),
+        "curve": curve,
+        "solver": plan.solver,
+        "scope": None,
+    }
+    if regions is None:
+        return answer
+    region_of = {pk: site.region for pk, site in inputs.sites.items()}
+
+    def concerns(facility, home):
+        return region_of.get(facility) in regions or home in regions
+
+    moves = [
+        m
+        for m in answer["moves"]
+        if concerns(m["from_facility"], m["home_region"]) or region_of.get(m["to_facility"]) in regions
+    ]
+    groups = [g for g in answer["inputs"]["groups"] if concerns(g["facility"], g["home_region"])]
+    referenced = (
+        {g["facility"] for g in groups} | {m["from_facility"] for m in moves} | {m["to_facility"] for m in moves}
+    )
+    answer.update(
+        scope=sorted(regions),
+        before=figures(inputs, inputs.groups, regions),
+        after={
+            **figures(inputs, plan.placement, regions),
+            "persons_moved": sum(m.persons for m in plan.moves if m.home_region in regions),
+        },
+        regions=[r for r in answer["regions"] if r["home_region"] in regions],
+        moves=moves,
+        shortfall=[s for s in answer["shortfall"] if s["home_region"] in regions],
+    )
+    answer["inputs"].update(
+        groups=groups,
+        capacity=[c for c in answer["inputs"]["capacity"] if c["region"] in regions or c["facility"] in referenced],
+        projects=[p for p in answer["inputs"]["projects"] if region_of.get(p["facility"]) in regions],
+    )
+    return answer
+
+
+def compute(options: Options, curve: bool = False, regions: set[str] | None = None) -> dict:
+    """Load, solve and report the national plan for ``options`` (report()), for ``regions`` (their part:
+    report(regions=)); with ``curve``, the share against max_moves at five points (share_curve, from 0 to the
+    plan's moves). Raises PlanError."""
+    inputs = load_inputs(options)
+    plan = solve(inputs, options.max_moves)
+    points = share_curve(inputs, plan.persons_moved) if curve else None
+    return report(inputs, plan, points, regions)
