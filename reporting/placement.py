@@ -411,7 +411,8 @@ def solve(inputs: Inputs, max_moves: int | None = None, *, home_only: bool = Fal
     started = time.perf_counter()
     net = _Network(inputs)
     if net.size == 0:
-        return Plan(moves=[], placement=dict(inputs.groups), solver={"seconds": 0.0, "variables": 0, "constraints": 0})
+        solver = {"method": "none", "seconds": 0.0, "variables": 0, "constraints": 0, "pools": 0, "groups": 0}
+        return Plan(moves=[], placement=apply_moves(inputs, []), solver={**solver, "facilities": len(inputs.sites)})
     x, method, extra = None, "network LP", []
     if max_moves is None and not home_only:
         x = _solve_network(net)
