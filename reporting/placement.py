@@ -17,8 +17,9 @@ Rule 17.1, Polyakova and Others v. Russia, 2017):
   ``max_moves``, total moved <= max_moves.
 - objectives in order: (1) most persons in their home region, (2) fewest persons moved, (3) least
   person-km between each person's facility and their home region's centre (reporting.distance), solved
-  as three successive integer programs by HiGHS (scipy.optimize.milp) on a network with one pool node
-  per (class, home region): a person leaving f for g passes through the pool of their class and home.
+  by HiGHS on a network with one pool node per (class, home region): a person leaving f for g passes
+  through the pool of their class and home. Without max_moves two linear programs (the network matrix is
+  totally unimodular, so their simplex optima are integral); with it three successive integer programs.
 
 Plain functions: load_inputs reads the database once; solve, apply_moves, figures, shortfall and
 share_curve are pure functions of an Inputs that tests build by hand.
