@@ -39,6 +39,7 @@ from scipy.sparse import coo_matrix, vstack
 
 from cells.compliance.outcomes import status_expression
 from cells.models import Cell, ComplianceStatus, StandardProfile
+from cells.selectors import capacity_aggregates
 from facilities.models import ConversionProject, Facility, ResidencePopulation
 
 from .distance import Held, distance_figures, facility_point, great_circle_km, region_centres
@@ -179,19 +180,16 @@ def planned_facilities():
     return Facility.objects.in_operation().exclude(kind=Facility.Kind.PRE_TRIAL)
 
 
-def _places(cells, profile: StandardProfile | None) -> dict:
-    """{facility id: places} of ``cells`` in use (certified capacity; compliant ones only under ``profile``)."""
-    cells = cells.in_use()
+def _places(cells, profile: StandardProfile | None, by: str = "block__facility") -> dict:
+    """{facility id (or ``by``): operational places} of ``cells``: cells.selectors.capacity_aggregates'
+    ``places_operational`` (certified capacity of the cells in use, persons), over the cells compliant under
+    ``profile`` only when it is given."""
     if profile is not None:
         cells = cells.annotate(result_status=status_expression(profile)).filter(
             result_status=ComplianceStatus.COMPLIANT
         )
-    return dict(
-        cells.order_by()
-        .values_list("block__facility")
-        .annotate(places=Sum("certified_capacity"))
-        .values_list("block__facility", "places")
-    )
+    operational = capacity_aggregates()["places_operational"]
+    return dict(cells.order_by().values_list(by).annotate(places=operational).values_list(by, "places"))
 
 
 def load_inputs(options: Options) -> Inputs:
@@ -214,34 +212,30 @@ def load_inputs(options: Options) -> Inputs:
     )
     projects = []
     if options.include_projects_until is not None:
-        counted = ConversionProject.objects.filter(
-            block__facility__in=ids,
-            status__in=ACTIVE_PROJECT_STATUSES,
-            planned_end__lte=options.include_projects_until,
-        ).select_related("block")
-        replaced = {}
-        block_cells = Cell.objects.filter(block__in=[p.block_id for p in counted]).in_use()
-        if options.profile is not None:
-            block_cells = block_cells.annotate(result_status=status_expression(options.profile)).filter(
-                result_status=ComplianceStatus.COMPLIANT
+        counted = list(
+            ConversionProject.objects.filter(
+                block__facility__in=ids,
+                status__in=ACTIVE_PROJECT_STATUSES,
+                planned_end__lte=options.include_projects_until,
             )
-        replaced = dict(
-            block_cells.order_by().values_list("block").annotate(p=Sum("certified_capacity")).values_list("block", "p")
+            .select_related("block")
+            .order_by("block__facility", "block__name", "pk")
         )
-        for project in counted.order_by("block__facility", "block__name", "pk"):
-            added, removed = project.target_places or 0, replaced.get(project.block_id) or 0
+        replaced = _places(Cell.objects.filter(block__in=[p.block_id for p in counted]), options.profile, by="block")
+        for project in counted:
             facility = project.block.facility_id
-            capacity[facility] = (capacity.get(facility) or 0) + added - removed
-            projects.append(
-                {
-                    "project": project.pk,
-                    "facility": facility,
-                    "block": project.block_id,
-                    "planned_end": project.planned_end,
-                    "places_added": added,
-                    "places_replaced": removed,
-                }
-            )
+            row = {
+                "project": project.pk,
+                "facility": facility,
+                "block": project.block_id,
+                "planned_end": project.planned_end,
+                "counted": project.target_places is not None,
+                "places_added": project.target_places or 0,
+                "places_replaced": replaced.get(project.block_id) or 0 if project.target_places is not None else 0,
+            }
+            # A project whose places after are not recorded is listed and not counted: nothing is guessed.
+            capacity[facility] = (capacity.get(facility) or 0) + row["places_added"] - row["places_replaced"]
+            projects.append(row)
     counts = ResidencePopulation.objects.filter(facility__in=ids).latest(on=options.date)
     groups: dict[tuple[int, str], int] = defaultdict(int)
     dates, is_demo = [], False

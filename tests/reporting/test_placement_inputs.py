@@ -227,6 +227,7 @@ def test_a_project_planned_to_end_by_the_date_replaces_its_block_places(mixed):
             "facility": facility.pk,
             "block": dorm.pk,
             "planned_end": D(2027, 6, 30),
+            "counted": True,
             "places_added": 24,
             "places_replaced": 30,
         }
@@ -266,12 +267,14 @@ def test_every_active_status_counts(mixed, status):
     assert capacity(facility) == 35  # without the option, the places of today
 
 
-def test_a_project_without_target_places_removes_its_block_places(mixed):
-    """A project whose places after are not recorded adds none: the block's places still go (capacity never
-    below 0)."""
+def test_a_project_without_target_places_is_listed_and_not_counted(mixed):
+    """A project whose places after are not recorded changes nothing (no figure is guessed): its block's
+    places stay, and the inputs list it as not counted."""
     facility, dorm = mixed
     ConversionProjectFactory(block=dorm, status="design", planned_end=D(2027, 1, 1), target_places=None)
-    assert capacity(facility, include_projects_until=D(2027, 1, 1)) == 5
+    assert capacity(facility, include_projects_until=D(2027, 1, 1)) == 35
+    inputs = load_inputs(Options(date=DAY, include_projects_until=D(2027, 1, 1)))
+    assert [(p["counted"], p["places_added"], p["places_replaced"]) for p in inputs.projects] == [(False, 0, 0)]
 
 
 # ---------------------------------------------------------------------------------------------------
