@@ -424,7 +424,6 @@ def region_detail(request, code):
             "host": host,
             "sender": sender,
             "places": places,
-            "place": places["rows"][0],
             "far_km": FAR_KM,
             "far_km_source": FAR_KM_SOURCE,
             "overdue": selectors.overdue_findings({region.pk}),

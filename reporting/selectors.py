@@ -615,10 +615,10 @@ def places_needed(scope: set[int] | None = None, today: datetime.date | None = N
     """
     today = today or timezone.localdate()
     inputs = load_inputs(Options(date=today))
-    regions = Region.objects.order_by("code")
+    chosen = Region.objects.order_by("code")
     if scope is not None:
-        regions = regions.filter(pk__in=scope)
-    regions = list(regions)
+        chosen = chosen.filter(pk__in=scope)
+    regions = list(chosen)
     codes = {r.code for r in regions}
     needed: dict[str, dict[str, int]] = {}
     for row in shortfall(inputs):
