@@ -17,7 +17,16 @@ from facilities.phases import phase_label
 from facilities.regions import find_region
 
 from . import charts, selectors, trends
-from .exports import dashboard_tables, export_table, senders_table, trend_table
+from .distance import FAR_KM, FAR_KM_SOURCE
+from .exports import (
+    dashboard_tables,
+    distance_columns,
+    distance_values,
+    export_table,
+    places_needed_table,
+    senders_table,
+    trend_table,
+)
 from .figures import attach_capacity, capacity_by_region, combine_capacity, for_page, headline_profile, with_capacity
 from .forms import dashboard_choices
 
@@ -154,7 +163,8 @@ def dashboard(request):
     """The national dashboard (or, for a user with regions of responsibility, over those regions):
     headline figures with trends and change since a date, the share in single cells against the roadmap
     target, targets, forecast, projects and budgets per region, the ten facilities with the lowest
-    compliant share, overdue findings, place of residence. ``?export=csv|xlsx&table=NAME`` exports a table."""
+    compliant share, overdue findings, place of residence, places needed and new institutions by region.
+    ``?export=csv|xlsx&table=NAME`` exports a table."""
     scope = scoping.region_scope(request.user)
     form, since, window = dashboard_choices(request)
     capacity_regions = _capacity_regions(scope)  # the cells read once: per region, and summed for the summary
@@ -170,7 +180,8 @@ def dashboard(request):
         summary["share_in_single_cells"], scope=scope, region_shares={r["region"].pk: r["share"] for r in regions}
     )
     residence = selectors.residence(scope)
-    tables = dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence)
+    places = selectors.places_needed(scope)
+    tables = dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence, places)
     tables["capacity"] = _capacity_table(capacity_regions)
     if "export" in request.GET:
         return export_table(request, tables, "dashboard", form.errors)
@@ -211,6 +222,8 @@ def dashboard(request):
             ),
             "forecast_ranked": True,
             "residence": residence,
+            "places": places,
+            "far_km": FAR_KM,
             "capacity": for_page(summary),
             "capacity_regions": capacity_regions,
             "converted_out": trends.converted_out_of_use(scope=scope),
@@ -231,9 +244,53 @@ def _visible_region(request, code: str) -> Region:
     return region
 
 
+def _region_residence_table(region: Region, host: dict | None, sender: dict | None, demo: bool) -> tuple:
+    """A region's place of residence as an exported table (``?table=residence``): one row for the persons held
+    in the region, one for the region's residents held anywhere; persons, those of (or in) the home region,
+    their share (%), persons more than 500 km from home and the mean km from home."""
+    n = "number"
+    rows = []
+    if host:
+        rows.append(
+            [
+                _("Persons held in the region"),
+                host["held"],
+                host["from_home"],
+                host["share_from_home"],
+                *distance_values(host),
+                demo,
+            ]
+        )
+    if sender:
+        at_home = sender["residents"] - sender["held_elsewhere"]
+        rows.append(
+            [
+                _("Residents of the region, wherever held"),
+                sender["residents"],
+                at_home,
+                selectors.share(at_home, sender["residents"]),
+                *distance_values(sender),
+                demo,
+            ]
+        )
+    return (
+        _("residence"),
+        [
+            Column(_("Persons")),
+            Column(_("Persons counted"), n),
+            Column(_("In their home region"), n),
+            Column(_("Share in their home region (%)"), n),
+            *distance_columns(),
+            Column(_("Generated demo data"), "bool"),
+        ],
+        rows,
+    )
+
+
 def region_detail(request, code):
-    """A region: its figures, trend against the target, forecast, targets, facilities, conversion
-    projects, place of residence and overdue findings. ``?export=csv|xlsx&table=NAME``."""
+    """A region: its figures, trend against the target, forecast, targets, places needed and new
+    institutions, facilities, conversion projects, place of residence with distance from home, and overdue
+    findings. ``?export=csv|xlsx&table=NAME``."""
     region = _visible_region(request, code)
     form, since, window = dashboard_choices(request)
     summary = selectors.summary(region=region)
@@ -257,6 +314,9 @@ def region_detail(request, code):
         .order_by("block__facility__code", "block__name")
     )
     residence = selectors.residence({region.pk})
+    host = next((h for h in residence["hosts"] if h["code"] == region.code), None)
+    sender = next((s for s in residence["senders"] if s["code"] == region.code), None)
+    places = selectors.places_needed({region.pk})
     demo = summary["demo_data"]
     n = "number"
     tables = {
@@ -333,6 +393,8 @@ def region_detail(request, code):
             ],
         ),
         "trend": trend_table(points),
+        "residence": _region_residence_table(region, host, sender, residence["demo"]),
+        "places_needed": places_needed_table(places),
     }
     if "export" in request.GET:
         return export_table(request, tables, f"region-{region.code}", form.errors)
@@ -359,8 +421,11 @@ def region_detail(request, code):
             "residence": residence,
             "capacity": for_page(summary),
             "converted_out": trends.converted_out_of_use(region=region),
-            "host": next((h for h in residence["hosts"] if h["code"] == region.code), None),
-            "sender": next((s for s in residence["senders"] if s["code"] == region.code), None),
+            "host": host,
+            "sender": sender,
+            "places": places,
+            "far_km": FAR_KM,
+            "far_km_source": FAR_KM_SOURCE,
             "overdue": selectors.overdue_findings({region.pk}),
             "demo": demo,
             "today": timezone.localdate(),
@@ -369,8 +434,9 @@ def region_detail(request, code):
 
 
 def residence(request):
-    """Place of residence: the share of persons held in their home region, nationally (or over the user's
-    regions) and per region, and the regions that send the most people elsewhere.
+    """Place of residence: the share of persons held in their home region, persons held more than 500 km from
+    home and the mean km from home, nationally (or over the user's regions) and per region, and the regions
+    that send the most people elsewhere.
     ``?export=csv|xlsx&table=hosts|senders``."""
     scope = scoping.region_scope(request.user)
     figures = selectors.residence(scope)
@@ -384,10 +450,19 @@ def residence(request):
                 Column(_("Persons held"), n),
                 Column(_("From the same region"), n),
                 Column(_("Share from the same region (%)"), n),
+                *distance_columns(),
                 Column(_("Generated demo data"), "bool"),
             ],
             [
-                [h["code"], h["region"].name, h["held"], h["from_home"], h["share_from_home"], figures["demo"]]
+                [
+                    h["code"],
+                    h["region"].name,
+                    h["held"],
+                    h["from_home"],
+                    h["share_from_home"],
+                    *distance_values(h),
+                    figures["demo"],
+                ]
                 for h in figures["hosts"]
             ],
         ),
@@ -402,6 +477,8 @@ def residence(request):
         {
             "figures": figures,
             "scoped": scope is not None,
+            "far_km": FAR_KM,
+            "far_km_source": FAR_KM_SOURCE,
             "hosts_chart": charts.horizontal(
                 [h["region"].name for h in figures["hosts"]],
                 [h["share_from_home"] for h in figures["hosts"]],

@@ -9,6 +9,7 @@ from core.export import Column, Field, choice_field, export_response, field
 from facilities.models import Facility
 from facilities.phases import phase_label
 
+from .distance import FAR_KM
 from .figures import share
 
 
@@ -47,7 +48,8 @@ def trend_table(points: list[dict]) -> tuple:
 
 def senders_table(residence: dict, name: str) -> tuple:
     """The regions that send people elsewhere (reporting.selectors.residence's ``senders``) as (file name,
-    columns, rows) for export: residents held (persons), held in another region (persons), their share (%)."""
+    columns, rows) for export: residents held (persons), held in another region (persons), their share (%),
+    residents held more than 500 km from home (persons) and their mean distance from home (km)."""
     n = "number"
     return (
         name,
@@ -57,17 +59,87 @@ def senders_table(residence: dict, name: str) -> tuple:
             Column(_("Residents held"), n),
             Column(_("Held in another region"), n),
             Column(_("Share held elsewhere (%)"), n),
+            *distance_columns(),
             Column(_("Generated demo data"), "bool"),
         ],
         [
-            [s["code"], s["region"].name, s["residents"], s["held_elsewhere"], s["share_elsewhere"], residence["demo"]]
+            [
+                s["code"],
+                s["region"].name,
+                s["residents"],
+                s["held_elsewhere"],
+                s["share_elsewhere"],
+                *distance_values(s),
+                residence["demo"],
+            ]
             for s in residence["senders"]
         ],
     )
 
 
-def dashboard_tables(summary, points, regions, projects, lowest, forecast, targets, residence) -> dict:
-    """Each table of the dashboard as (file name, columns, rows) for export."""
+def distance_columns() -> list[Column]:
+    """The distance columns of a residence table (reporting.selectors.residence): persons held more than
+    FAR_KM km from home, mean km from home, and the persons whose distance is known."""
+    n = "number"
+    return [
+        Column(_("Persons more than %(km)s km from home") % {"km": FAR_KM}, n),
+        Column(_("Mean distance from home (km)"), n),
+        Column(_("Persons with a known distance"), n),
+    ]
+
+
+def distance_values(row: dict) -> list:
+    return [row["persons_over_500_km"], row["mean_km_from_home"], row["persons_with_distance"]]
+
+
+def places_needed_table(places: dict) -> tuple:
+    """Places needed and new institutions by region (reporting.selectors.places_needed) as (file name,
+    columns, rows) for export: places needed (persons) and of which per security level (persons, one column
+    per level), the largest class and its persons, new institutions in operation (built in 2021 or later),
+    planned facilities (codes) and their design capacity (persons), the region's new_institutions target
+    (institutions) and its date."""
+    n = "number"
+    return (
+        _("places-needed-by-region"),
+        [
+            Column(_("Region code")),
+            Column(_("Region")),
+            Column(_("Places needed (persons)"), n),
+            *[Column(_("Of which: %(level)s (persons)") % {"level": label}, n) for _v, label in places["levels"]],
+            Column(_("Largest class")),
+            Column(_("Largest class (persons)"), n),
+            Column(_("New institutions in operation (built in %(year)s or later)") % {"year": places["since"]}, n),
+            Column(_("Planned facilities")),
+            Column(_("Planned facilities: design capacity (persons)"), n),
+            Column(_("Target: new institutions"), n),
+            Column(_("Target date"), "date"),
+            Column(_("Generated demo data"), "bool"),
+        ],
+        [
+            [
+                r["code"],
+                r["region"].name,
+                r["places_needed"],
+                *[r["by_level"].get(v, 0) for v, _l in places["levels"]],
+                r["top_class_label"],
+                r["top_class_persons"],
+                r["new_institutions"],
+                ", ".join(p["code"] for p in r["planned"]),
+                r["planned_capacity"],
+                r["target"]["value"] if r["target"] else None,
+                r["target"]["target_date"] if r["target"] else None,
+                places["demo"],
+            ]
+            for r in places["rows"]
+        ],
+    )
+
+
+def dashboard_tables(
+    summary, points, regions, projects, lowest, forecast, targets, residence, places_needed=None
+) -> dict:
+    """Each table of the dashboard as (file name, columns, rows) for export; ``places_needed``
+    (reporting.selectors.places_needed) adds the table of places needed and new institutions."""
     demo = summary["demo_data"]
     n = "number"
     statuses = projects["statuses"]
@@ -224,6 +296,7 @@ def dashboard_tables(summary, points, regions, projects, lowest, forecast, targe
             ],
         ),
         "residence": senders_table(residence, _("residence-senders")),
+        **({"places_needed": places_needed_table(places_needed)} if places_needed is not None else {}),
     }
 
 

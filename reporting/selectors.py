@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,9 +19,17 @@ from cells.compliance.run import record_stopped_runs, run_lock_held, unrecovered
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
 from core.i18n import localised
 from core.models import PendingTask
-from facilities.models import AccommodationType, ConversionProject, Facility, Region, ResidencePopulation
+from facilities.models import (
+    AccommodationType,
+    ConversionProject,
+    Facility,
+    Region,
+    ResidencePopulation,
+    RoadmapTarget,
+)
 from inspections.models import Finding
 
+from .distance import Held, distance_figures, facility_point, great_circle_km, point
 from .figures import (
     capacity_totals_of,
     default_profile,
@@ -30,6 +38,8 @@ from .figures import (
     latest_snapshot_date,
     share,
 )
+from .placement import Options, class_label, load_inputs, shortfall
+from .trends import NEW_INSTITUTION_SINCE
 
 
 def _live_totals(facilities: QuerySet[Facility], profiles: dict[int, StandardProfile]) -> tuple[dict, dict]:
@@ -462,53 +472,81 @@ def overdue_findings(scope: set[int] | None = None, limit: int = 10) -> list:
 
 
 def residence(scope: set[int] | None = None) -> dict:
-    """Where persons are held relative to their home region, from each facility's latest count by home
-    region (ResidencePopulation). One query.
+    """Where persons are held relative to their home region, and how far from it, from each facility's
+    latest count by home region (ResidencePopulation.objects.latest(); institutions in operation, pre-trial
+    centres included). Two queries: the counts grouped by facility and home region, and the regions.
 
-    Returns ``{"persons", "in_home_region", "share_in_home_region" (%), "date_from", "date_to",
-    "demo", "hosts": [per region holding people: "region", "held", "from_home", "share_from_home"],
-    "senders": [per home region: "region", "residents", "held_elsewhere", "share_elsewhere"], sorted by
-    held_elsewhere descending}``. With ``scope``, hosts are the user's regions; senders are their residents.
+    Distance (reporting.distance): great-circle km from the facility (its coordinates, else its region's
+    centre) to the administrative centre of the home region (Region.centre_latitude/longitude); unknown when
+    either point is not recorded. ``persons_over_500_km`` counts persons held more than FAR_KM (500) km from
+    home; ``mean_km_from_home`` is person-km / persons with a known distance (km, 1 decimal; None when no
+    distance is known); ``persons_with_distance`` says over how many persons it is taken.
+
+    Returns ``{"persons", "in_home_region", "share_in_home_region" (%), "persons_over_500_km",
+    "mean_km_from_home", "persons_with_distance", "date_from", "date_to", "demo",
+    "hosts": [per region holding people: "region", "code", "held", "from_home", "share_from_home",
+    "persons_over_500_km", "mean_km_from_home", "persons_with_distance" (of the persons held there)],
+    "senders": [per home region: "region", "code", "residents", "held_elsewhere", "share_elsewhere",
+    "persons_over_500_km", "mean_km_from_home", "persons_with_distance" (of its residents, wherever held)],
+    sorted by held_elsewhere descending, "centres": {"regions", "verified" (regions whose centre is
+    verified), "missing" (codes without coordinates), "sources" (distinct Region.centre_source)}}``.
+    The national figures are over the persons of ``hosts``: with ``scope`` (region ids) the persons held in
+    the user's regions; senders are then the user's regions' residents.
     """
-    latest = (
-        ResidencePopulation.objects.filter(facility=OuterRef("facility"))
-        .order_by()
-        .values("facility")
-        .annotate(last=Max("date"))
-        .values("last")
-    )
-    counts = ResidencePopulation.objects.filter(date=Subquery(latest), facility__status__in=Facility.IN_OPERATION)
+    counts = ResidencePopulation.objects.latest().filter(facility__status__in=Facility.IN_OPERATION)
     if scope is not None:
         counts = counts.filter(Q(facility__region__in=scope) | Q(home_region__in=scope))
     rows = list(
-        counts.values("facility__region_id", "home_region_id")
+        counts.values(
+            "facility_id", "facility__latitude", "facility__longitude", "facility__region_id", "home_region_id"
+        )
         .order_by()
         .annotate(persons=Sum("persons"), first=Min("date"), last=Max("date"), demo=Count("id", filter=Q(is_demo=True)))
     )
     regions = {r.pk: r for r in Region.objects.all()}
+    centres = {pk: point(r.centre_latitude, r.centre_longitude) for pk, r in regions.items()}
     hosts: dict[int, dict] = {}
     senders: dict[int, dict] = {}
+    held_by_host: dict[int, list[Held]] = {}
+    held_by_home: dict[int, list[Held]] = {}
     for row in rows:
         host, home, persons = row["facility__region_id"], row["home_region_id"], row["persons"]
+        origin = facility_point(row["facility__latitude"], row["facility__longitude"], centres.get(host))
+        target = centres.get(home)
+        held = Held(persons, great_circle_km(origin, target) if origin and target else None)
         if scope is None or host in scope:
             entry = hosts.setdefault(host, {"held": 0, "from_home": 0})
             entry["held"] += persons
             entry["from_home"] += persons if host == home else 0
+            held_by_host.setdefault(host, []).append(held)
         if scope is None or home in scope:
             entry = senders.setdefault(home, {"residents": 0, "held_elsewhere": 0})
             entry["residents"] += persons
             entry["held_elsewhere"] += persons if host != home else 0
+            held_by_home.setdefault(home, []).append(held)
     held = sum(h["held"] for h in hosts.values())
     at_home = sum(h["from_home"] for h in hosts.values())
+
+    def distance(rows_held: list[Held]) -> dict:
+        figures = distance_figures(rows_held)
+        return {name: figures[name] for name in ("persons_over_500_km", "mean_km_from_home", "persons_with_distance")}
+
     return {
         "persons": held,
         "in_home_region": at_home,
         "share_in_home_region": share(at_home, held),
+        **distance([h for rows_held in held_by_host.values() for h in rows_held]),
         "date_from": min((r["first"] for r in rows), default=None),
         "date_to": max((r["last"] for r in rows), default=None),
         "demo": any(r["demo"] for r in rows),
         "hosts": [
-            {"region": regions[pk], "code": regions[pk].code, **h, "share_from_home": share(h["from_home"], h["held"])}
+            {
+                "region": regions[pk],
+                "code": regions[pk].code,
+                **h,
+                "share_from_home": share(h["from_home"], h["held"]),
+                **distance(held_by_host[pk]),
+            }
             for pk, h in sorted(hosts.items(), key=lambda item: regions[item[0]].code)
         ],
         "senders": sorted(
@@ -518,9 +556,140 @@ def residence(scope: set[int] | None = None) -> dict:
                     "code": regions[pk].code,
                     **s,
                     "share_elsewhere": share(s["held_elsewhere"], s["residents"]),
+                    **distance(held_by_home[pk]),
                 }
                 for pk, s in senders.items()
             ),
             key=lambda s: (-s["held_elsewhere"], s["code"]),
         ),
+        "centres": {
+            "regions": len(regions),
+            "verified": sum(1 for r in regions.values() if r.centre_verified),
+            "missing": sorted(r.code for pk, r in regions.items() if centres[pk] is None),
+            "sources": sorted({r.centre_source for r in regions.values() if r.centre_source}),
+        },
+    }
+
+
+def _next_target(targets: list[RoadmapTarget], today: datetime.date) -> RoadmapTarget | None:
+    """Of ``targets`` (one metric and place, in date order), the first whose date is today or later, else
+    the last one (past due)."""
+    return next((t for t in targets if t.target_date >= today), targets[-1] if targets else None)
+
+
+def _target_row(target: RoadmapTarget | None) -> dict | None:
+    if target is None:
+        return None
+    return {
+        "value": float(target.value),
+        "target_date": target.target_date,
+        "phase": target.phase,
+        "source": localised(target, "source"),
+        "verified": target.verified,
+        "is_demo": target.is_demo,
+    }
+
+
+def places_needed(scope: set[int] | None = None, today: datetime.date | None = None) -> dict:
+    """Places needed and new institutions by region (issue 19, item 5): whether the planned new institutions
+    are in the regions that need places. A fixed number of queries (the placement inputs, the regions, new
+    institutions, planned facilities, targets); no plan is solved.
+
+    ``places_needed`` per region is the placement plan's shortfall for persons whose home is the region
+    (reporting.placement.shortfall of load_inputs(Options(date=today)): persons held outside their home
+    region for lack of compatible places there, summed over classes; persons), split ``by_level`` (security
+    level of the class -> persons; ``-`` when not recorded) and with its largest class (``top_class``,
+    ``top_class_label``, ``top_class_persons``). ``new_institutions``: institutions in operation in the region
+    built in NEW_INSTITUTION_SINCE (2021) or later (the roadmap metric ``new_institutions``,
+    reporting.trends.measured). ``planned``: facilities of status ``planned`` in the region
+    (``{"code", "name", "design_capacity"}``, persons or None), ``planned_capacity`` the sum of the known
+    design capacities (persons). ``target``: the region's own ``new_institutions`` target (the next one due,
+    else the last; ``{"value" (institutions), "target_date", "phase", "source", "verified", "is_demo"}``) or
+    None.
+
+    Returns ``{"rows": [one per region (all, or those in ``scope``: region ids) sorted by places needed,
+    most first, then code], "levels": [(level, label)] (every security level, then ``-``), "totals": the sums
+    of places_needed, by_level, new_institutions, planned (count) and planned_capacity over the rows,
+    "target": the national new_institutions target (same choice; None with ``scope``: a national count is not
+    split between regions), "date", "counts_from", "counts_to", "since" (2021), "demo"}``.
+    """
+    today = today or timezone.localdate()
+    inputs = load_inputs(Options(date=today))
+    chosen = Region.objects.order_by("code")
+    if scope is not None:
+        chosen = chosen.filter(pk__in=scope)
+    regions = list(chosen)
+    codes = {r.code for r in regions}
+    needed: dict[str, dict[str, int]] = {}
+    for row in shortfall(inputs):
+        if row["home_region"] in codes:
+            classes = needed.setdefault(row["home_region"], {})
+            classes[row["class"]] = classes.get(row["class"], 0) + row["persons"]
+    new = dict(
+        Facility.objects.in_operation()
+        .filter(year_built__gte=NEW_INSTITUTION_SINCE, region__in=regions)
+        .values("region_id")
+        .order_by()
+        .annotate(n=Count("id"))
+        .values_list("region_id", "n")
+    )
+    planned: dict[int, list[dict]] = {}
+    for facility in Facility.objects.filter(status=Facility.Status.PLANNED, region__in=regions).order_by("code"):
+        planned.setdefault(facility.region_id, []).append(
+            {"code": facility.code, "name": facility.name, "design_capacity": facility.design_capacity}
+        )
+    targets: dict[int | None, list[RoadmapTarget]] = {}
+    wanted = Q(region__in=regions) | Q(region__isnull=True) if scope is None else Q(region__in=regions)
+    for target in RoadmapTarget.objects.filter(wanted, metric=RoadmapTarget.Metric.NEW_INSTITUTIONS).order_by(
+        "target_date"
+    ):
+        targets.setdefault(target.region_id, []).append(target)
+    levels = [*Facility.SecurityLevel.choices, ("-", gettext("security level not recorded"))]
+    rows = []
+    for region in regions:
+        classes = needed.get(region.code, {})
+        by_level: dict[str, int] = {}
+        for klass, persons in classes.items():
+            level = klass.split("/")[1]
+            by_level[level] = by_level.get(level, 0) + persons
+        top = min(classes.items(), key=lambda item: (-item[1], item[0]), default=None)
+        own = planned.get(region.pk, [])
+        rows.append(
+            {
+                "region": region,
+                "code": region.code,
+                "places_needed": sum(classes.values()),
+                "by_level": by_level,
+                "levels": [(value, label, by_level[value]) for value, label in levels if by_level.get(value)],
+                "top_class": top[0] if top else None,
+                "top_class_label": class_label(top[0]) if top else None,
+                "top_class_persons": top[1] if top else None,
+                "new_institutions": new.get(region.pk, 0),
+                "planned": own,
+                "planned_capacity": sum(p["design_capacity"] or 0 for p in own),
+                "target": _target_row(_next_target(targets.get(region.pk, []), today)),
+            }
+        )
+    rows.sort(key=lambda r: (-r["places_needed"], r["code"]))
+    by_level_total: dict[str, int] = {}
+    for r in rows:
+        for level, persons in r["by_level"].items():
+            by_level_total[level] = by_level_total.get(level, 0) + persons
+    return {
+        "rows": rows,
+        "levels": levels,
+        "totals": {
+            "places_needed": sum(r["places_needed"] for r in rows),
+            "by_level": by_level_total,
+            "levels": [(v, label, by_level_total[v]) for v, label in levels if by_level_total.get(v)],
+            "new_institutions": sum(r["new_institutions"] for r in rows),
+            "planned": sum(len(r["planned"]) for r in rows),
+            "planned_capacity": sum(r["planned_capacity"] for r in rows),
+        },
+        "target": _target_row(_next_target(targets.get(None, []), today)) if scope is None else None,
+        "date": today,
+        "counts_from": inputs.counts_from,
+        "counts_to": inputs.counts_to,
+        "since": NEW_INSTITUTION_SINCE,
+        "demo": inputs.is_demo,
     }
