@@ -178,7 +178,7 @@ def share_curve(points: list[dict], labels: list[str]) -> dict:
         "kind": "line",
         "unit": "%",
         "y_max": 100,
-        "value_title": _("Share held in their home region (%)"),
+        "value_title": _("Share (%)"),
         "category_title": _("At most persons moved"),
         "labels": labels,
         "datasets": [
