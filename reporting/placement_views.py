@@ -172,6 +172,8 @@ def plan_view(answer: dict, regions: dict) -> dict:
         "shortfall": _shortfall(answer, regions),
         "curve": answer["curve"] or [],
         "names": {code: r.name for code, r in regions.items()},
+        # projects whose places count (a project without target places is listed, not counted)
+        "projects_counted": sum(1 for p in answer["inputs"]["projects"] if p.get("counted", True)),
     }
 
 
