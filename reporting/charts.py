@@ -127,3 +127,65 @@ def facility_trend(points: list[dict]) -> dict:
             },
         ],
     }
+
+
+def before_after(labels: list[str], before: list, after: list, value_title: str) -> dict:
+    """Two horizontal bars per label: the share in the home region before and after the plan (%, 0-100)."""
+    return {
+        "kind": "hbar",
+        "unit": "%",
+        "labels": labels,
+        "y_max": 100,
+        "value_title": value_title,
+        "datasets": [
+            {"label": _("Before the plan"), "color": MUTED, "data": [_num(v) for v in before]},
+            {"label": _("After the plan"), "color": ACCENT, "data": [_num(v) for v in after]},
+        ],
+    }
+
+
+def placement_moves(rows: list[dict]) -> dict:
+    """The plan's moves per home region (persons), stacked: brought to their home region, and moved
+    elsewhere to make room for others. ``rows``: ``{"label", "brought_home", "persons_moved"}``."""
+    return {
+        "kind": "hbar",
+        "stacked": True,
+        "unit": "",
+        "integer": True,
+        "value_title": _("Persons moved"),
+        "labels": [r["label"] for r in rows],
+        "datasets": [
+            {
+                "label": _("Brought to their home region"),
+                "color": COLOURS["completed"],
+                "stack": "moves",
+                "data": [r["brought_home"] for r in rows],
+            },
+            {
+                "label": _("Moved elsewhere to make room"),
+                "color": SPENT,
+                "stack": "moves",
+                "data": [r["persons_moved"] - r["brought_home"] for r in rows],
+            },
+        ],
+    }
+
+
+def share_curve(points: list[dict], labels: list[str]) -> dict:
+    """The best share in the home region (%) against the most persons moved (``labels``: the limits as the
+    page writes them), one point per limit of reporting.placement.share_curve."""
+    return {
+        "kind": "line",
+        "unit": "%",
+        "y_max": 100,
+        "value_title": _("Share (%)"),
+        "category_title": _("At most persons moved"),
+        "labels": labels,
+        "datasets": [
+            {
+                "label": _("Share held in their home region"),
+                "color": ACCENT,
+                "data": [_num(p["share_in_home_region"]) for p in points],
+            }
+        ],
+    }

@@ -355,3 +355,133 @@ def facility_fields(profile) -> list[Field]:
         ),
         field(_("Generated demo data"), lambda f: f.is_demo, "bool"),
     ]
+
+
+def placement_tables(view: dict | None, regions: dict) -> dict:
+    """The placement planner's tables (reporting.placement_views.plan_view of a plan; None: no plan, every
+    table empty) as (file name, columns, rows) for export: the before and after figures, per home region,
+    the moves between regions and one by one, the places needed and the curve. ``regions``: {code: Region}
+    for the names. Persons, km and % as the page shows them, unrounded."""
+    n = "number"
+    demo_column = Column(_("Generated demo data"), "bool")
+    demo = bool(view and view["is_demo"])
+
+    def name(code):
+        region = regions.get(code)
+        return region.name if region else ""
+
+    def rows(key):
+        return view[key] if view else []
+
+    od = view["od"]["pairs"] if view else []
+    return {
+        "figures": (
+            _("placement-figures"),
+            [Column(_("Figure")), Column(_("Before the plan"), n), Column(_("After the plan"), n), demo_column],
+            [[str(f["label"]), f["before"], f["after"], demo] for f in rows("figures")],
+        ),
+        "regions": (
+            _("placement-by-home-region"),
+            [
+                Column(_("Home region code")),
+                Column(_("Home region")),
+                Column(_("Persons of known home region"), n),
+                Column(_("In their home region before"), n),
+                Column(_("Share in their home region before (%)"), n),
+                Column(_("In their home region after"), n),
+                Column(_("Share in their home region after (%)"), n),
+                Column(_("More than %(km)s km from home before") % {"km": FAR_KM}, n),
+                Column(_("More than %(km)s km from home after") % {"km": FAR_KM}, n),
+                Column(_("Mean km from home before"), n),
+                Column(_("Mean km from home after"), n),
+                Column(_("Persons moved"), n),
+                Column(_("Brought to their home region"), n),
+                demo_column,
+            ],
+            [
+                [
+                    r["code"],
+                    name(r["code"]),
+                    r["before"]["persons_known_home"],
+                    r["before"]["persons_in_home_region"],
+                    r["before"]["share_in_home_region"],
+                    r["after"]["persons_in_home_region"],
+                    r["after"]["share_in_home_region"],
+                    r["before"]["persons_over_500_km"],
+                    r["after"]["persons_over_500_km"],
+                    r["before"]["mean_km_from_home"],
+                    r["after"]["mean_km_from_home"],
+                    r["persons_moved"],
+                    r["brought_home"],
+                    demo,
+                ]
+                for r in rows("regions")
+            ],
+        ),
+        "od": (
+            _("placement-moves-between-regions"),
+            [
+                Column(_("Origin region code")),
+                Column(_("Origin region")),
+                Column(_("Destination region code")),
+                Column(_("Destination region")),
+                Column(_("Persons moved"), n),
+                Column(_("Brought to their home region"), n),
+                demo_column,
+            ],
+            [
+                [
+                    p["origin"],
+                    name(p["origin"]),
+                    p["destination"],
+                    name(p["destination"]),
+                    p["persons"],
+                    p["brought_home"],
+                    demo,
+                ]
+                for p in od
+            ],
+        ),
+        "moves": (
+            _("placement-moves"),
+            [
+                Column(_("From facility")),
+                Column(_("From region code")),
+                Column(_("To facility")),
+                Column(_("To region code")),
+                Column(_("Home region code")),
+                Column(_("Persons"), n),
+                demo_column,
+            ],
+            [
+                [m["from_code"], m["from_region"], m["to_code"], m["to_region"], m["home_region"], m["persons"], demo]
+                for m in rows("moves")
+            ],
+        ),
+        "shortfall": (
+            _("placement-places-needed"),
+            [
+                Column(_("Home region code")),
+                Column(_("Home region")),
+                Column(_("Class code")),
+                Column(_("Class (kind, security level, category)")),
+                Column(_("Places needed (persons)"), n),
+                demo_column,
+            ],
+            [
+                [g["code"], name(g["code"]), r["class"], r["label"], r["persons"], demo]
+                for g in (view["shortfall"]["groups"] if view else [])
+                for r in g["rows"]
+            ],
+        ),
+        "curve": (
+            _("placement-curve"),
+            [
+                Column(_("At most persons moved"), n),
+                Column(_("Persons held in their home region"), n),
+                Column(_("Share held in their home region (%)"), n),
+                demo_column,
+            ],
+            [[p["max_moves"], p["persons_in_home_region"], p["share_in_home_region"], demo] for p in rows("curve")],
+        ),
+    }
