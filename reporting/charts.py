@@ -172,10 +172,12 @@ def placement_moves(rows: list[dict]) -> dict:
 
 
 def share_curve(points: list[dict], labels: list[str]) -> dict:
-    """The best share in the home region (%) against the most persons moved (``labels``: the limits as the
-    page writes them), one point per limit of reporting.placement.share_curve."""
+    """The best share in the home region (%) against the most persons moved, one point per point of
+    reporting.placement.share_curve, on a linear axis of persons moved (``x_numbers``; ``labels``: the
+    limits as the page writes them, for the table)."""
     return {
         "kind": "line",
+        "x_numbers": [p["max_moves"] for p in points],
         "unit": "%",
         "y_max": 100,
         "value_title": _("Share (%)"),

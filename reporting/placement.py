@@ -547,17 +547,41 @@ def shortfall(inputs: Inputs) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["persons"], r["home_region"], r["class"]))
 
 
-def share_curve(inputs: Inputs, most: int, points: int = 5) -> list[dict]:
-    """The best share in the home region for ``points`` evenly spaced limits on persons moved, from 0 to
-    ``most`` (the optimal plan's moves): ``[{"max_moves", "persons_in_home_region", "share_in_home_region"}]``."""
-    limits = sorted({round(most * i / (points - 1)) for i in range(points)}) if most else [0]
+# Prices of a move in persons brought home: a plan that maximises home - price * moves on the network is
+# integral (the network is totally unimodular) and optimal for its own number of moves.
+CURVE_PRICES = (0.999, 0.499, 0.333, 0.249, 0.166)
+
+
+def share_curve(inputs: Inputs, full: "Plan | None" = None) -> list[dict]:
+    """The share in the home region against the limit on persons moved, as exact points
+    ``[{"max_moves", "persons_in_home_region", "share_in_home_region"}]`` from 0 moves (today) to the
+    optimal plan's (``full``: solve(inputs) without max_moves, solved here when not given), sorted by max_moves.
+
+    Each point is a plan that maximises persons at home minus a price per move (CURVE_PRICES: just under 1,
+    1/2, 1/3, 1/4, 1/6 of a person, so that a plan moves a person when that brings home one person for at most
+    1, 2, 3, 4 or 6 moves); such a plan is the best for its own number of moves M (any plan with at most M
+    moves and more persons at home would score higher), so each point reads "with at most M persons moved,
+    at most this share". One network LP a point (no branch and bound); points with the same M are merged.
+    Raises PlanError."""
+    net = _Network(inputs)
     known = sum(inputs.groups.values())
-    curve = []
-    for limit in limits:
-        plan = solve(inputs, limit, home_only=True)
-        home = figures(inputs, plan.placement)["persons_in_home_region"]
-        curve.append({"max_moves": limit, "persons_in_home_region": home, "share_in_home_region": share(home, known)})
-    return curve
+    found = {0: net.home_before}
+    if net.size:
+        for price in CURVE_PRICES:
+            x = np.rint(net.lp(-net.home + price * net.moves).x)
+            moved, home = int(net.moves @ x), net.home_before + int(net.home @ x)
+            found[moved] = max(found.get(moved, 0), home)
+        full = full or solve(inputs)
+        home = figures(inputs, full.placement)["persons_in_home_region"]
+        found[full.persons_moved] = max(found.get(full.persons_moved, 0), home)
+    points, best = [], -1
+    for moved in sorted(found):
+        if found[moved] > best:  # a point with more moves and no more persons at home says nothing new
+            best = found[moved]
+            points.append(
+                {"max_moves": moved, "persons_in_home_region": best, "share_in_home_region": share(best, known)}
+            )
+    return points
 
 
 def default_date() -> datetime.date:
@@ -663,9 +687,9 @@ def report(inputs: Inputs, plan: Plan, curve: list[dict] | None = None, regions:
 
 def compute(options: Options, curve: bool = False, regions: set[str] | None = None) -> dict:
     """Load, solve and report the national plan for ``options`` (report()), for ``regions`` (their part:
-    report(regions=)); with ``curve``, the share against max_moves at five points (share_curve, from 0 to the
+    report(regions=)); with ``curve``, the share against max_moves at a handful of exact points (share_curve, from 0 to the
     plan's moves). Raises PlanError."""
     inputs = load_inputs(options)
     plan = solve(inputs, options.max_moves)
-    points = share_curve(inputs, plan.persons_moved) if curve else None
+    points = share_curve(inputs, plan if options.max_moves is None else None) if curve else None
     return report(inputs, plan, points, regions)

@@ -62,6 +62,8 @@
       if (spec.x_dates) {
         var xs = d.x || spec.labels;
         data = d.data.map(function (v, i) { return {x: dayNumber(xs[i]), y: v}; });
+      } else if (spec.x_numbers) {  // a linear x axis of numbers (spec.x_numbers), not categories
+        data = d.data.map(function (v, i) { return {x: spec.x_numbers[i], y: v}; });
       }
       return {
         label: d.label, data: data, borderColor: d.color, backgroundColor: d.color,
@@ -107,6 +109,9 @@
                         title: {display: !!spec.category_title, text: spec.category_title || ""}};
     if (spec.x_dates) {
       categoryAxis = {type: "linear", ticks: {maxTicksLimit: 8, callback: function (v) { return monthText(fromDay(v)); }}};
+    } else if (spec.x_numbers) {
+      categoryAxis = {type: "linear", beginAtZero: true, ticks: {maxTicksLimit: 8, callback: function (v) { return fmt(v, ""); }},
+                      title: {display: !!spec.category_title, text: spec.category_title || ""}};
     }
     var scales = horizontal ? {x: valueAxis, y: categoryAxis} : {x: categoryAxis, y: valueAxis};
     var sparkline = spec.kind === "sparkline";
@@ -114,7 +119,7 @@
     return {
       type: type,
       plugins: horizontal && spec.value_labels ? [valueLabels(spec)] : [],
-      data: {labels: spec.x_dates ? undefined : spec.labels, datasets: datasets(spec)},
+      data: {labels: spec.x_dates || spec.x_numbers ? undefined : spec.labels, datasets: datasets(spec)},
       options: {
         indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false, animation: false,
         locale: lang, scales: scales,
@@ -123,7 +128,8 @@
           tooltip: {enabled: !sparkline, callbacks: {
             title: function (items) {
               if (!items.length) { return ""; }
-              return spec.x_dates ? dayText(fromDay(items[0].parsed.x)) : items[0].label;
+              if (spec.x_dates) { return dayText(fromDay(items[0].parsed.x)); }
+              return spec.x_numbers ? (spec.category_title || "") + ": " + fmt(items[0].parsed.x, "") : items[0].label;
             },
             label: function (item) {
               var v = horizontal ? item.parsed.x : item.parsed.y;

@@ -230,15 +230,28 @@ def test_max_moves_is_respected_and_gives_the_best_share_for_it(limit, home, mov
     assert figures(inputs, plan.placement)["persons_in_home_region"] == home
 
 
-def test_share_curve_gives_the_best_share_at_each_limit():
+def test_share_curve_gives_exact_points_where_the_best_share_changes_slope():
+    """Three direct moves bring three home (one person a move); the chain brings a fourth for two moves.
+    Each point equals the best plan under that limit (the max_moves cases above)."""
     inputs = limits_estate()
-    assert share_curve(inputs, solve(inputs).persons_moved) == [
+    expected = [
         {"max_moves": 0, "persons_in_home_region": 0, "share_in_home_region": 0.0},
-        {"max_moves": 1, "persons_in_home_region": 1, "share_in_home_region": 20.0},
-        {"max_moves": 2, "persons_in_home_region": 2, "share_in_home_region": 40.0},
-        {"max_moves": 4, "persons_in_home_region": 3, "share_in_home_region": 60.0},
+        {"max_moves": 3, "persons_in_home_region": 3, "share_in_home_region": 60.0},
         {"max_moves": 5, "persons_in_home_region": 4, "share_in_home_region": 80.0},
     ]
+    assert share_curve(inputs) == expected
+    assert share_curve(inputs, solve(inputs)) == expected
+    for point in expected:
+        best = solve(inputs, max_moves=point["max_moves"], home_only=True)
+        assert figures(inputs, best.placement)["persons_in_home_region"] == point["persons_in_home_region"]
+
+
+def test_share_curve_points_are_the_best_plans_for_their_limits_on_random_estates():
+    for seed in range(4):
+        inputs = random_estate(seed)
+        for point in share_curve(inputs):
+            best = solve(inputs, max_moves=point["max_moves"], home_only=True)
+            assert figures(inputs, best.placement)["persons_in_home_region"] == point["persons_in_home_region"]
 
 
 def test_a_facility_over_capacity_is_never_made_worse():

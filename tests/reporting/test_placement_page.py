@@ -96,16 +96,10 @@ def test_page_shows_the_exact_plan(browser, estate):
     assert "correctional colony, medium security, adult men" in page
     assert "The 500 km threshold:" in page and "Polyakova" in page  # its source (reporting.distance)
     assert "pre-trial centres are not planned" in page
-    # The curve: five limits from 0 to the plan's 11 moves; every move brings one more person home.
+    # The curve: from today to the plan's 11 moves; every move brings one more person home, so no point between.
     curve = csv_rows(browser.get("/placement/", {"table": "curve", "export": "csv"}))
-    assert curve[1:] == [
-        ["0", "8", "34.8", "no"],
-        ["3", "11", "47.8", "no"],
-        ["6", "14", "60.9", "no"],
-        ["8", "16", "69.6", "no"],
-        ["11", "19", "82.6", "no"],
-    ]
-    assert '<tr><td class="num">6</td><td class="num">14</td><td class="num">60.9\xa0%</td></tr>' in page
+    assert curve[1:] == [["0", "8", "34.8", "no"], ["11", "19", "82.6", "no"]]
+    assert '<tr><td class="num">11</td><td class="num">19</td><td class="num">82.6\xa0%</td></tr>' in page
 
 
 def test_moves_and_shortfall_export_exact_rows(browser, estate):
