@@ -6,7 +6,7 @@ In this process (so that the peak memory is the plan's own, not a parent's): ``r
 ``load_inputs`` (the database read), ``solve`` (the national plan without options: the network LPs of
 HiGHS, or its integer programs when an LP answer is not integral) and ``report`` (the API's answer), each
 timed with ``time.perf_counter``. It prints the total (load + solve + report, s), the solver's own time
-(``Plan.solver["seconds"]``: building the model and HiGHS), the model's size (variables, constraints,
+(``Plan.solver["seconds"]``, measured by ``solve``: building the network, HiGHS, pairing the moves), the model's size (variables, constraints,
 pools, facilities, groups, from ``Plan.solver``), the persons moved, the share of persons of known home
 held in their home region before and after (%), and the peak RSS of this process (MB,
 ``resource.getrusage(RUSAGE_SELF).ru_maxrss``: Django, NumPy and SciPy loaded included; ``rss_before_mb``
