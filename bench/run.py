@@ -11,11 +11,20 @@ Every figure is measured in the same run, so that ratios hold on a noisy machine
   5. server time (median of repeated requests, in rounds alternating between a 20,000-cell and the
      2,000,000-cell database) and SQL queries of the dashboard, the summary API, the facility list and a
      facility's cell list (page size 100);
-  6. throughput of the read API under wrk against gunicorn on loopback (2 workers, 16 connections, 30 s).
+  6. throughput of the read API under wrk against gunicorn on loopback (2 workers, 16 connections, 30 s);
+  7. the national near-home placement plan (issue 19) in a process of its own (bench/placement.py, best of 3):
+     load + solve + report at 100 facilities (the demo's size) and at the reference size, the solver's own
+     time (Plan.solver["seconds"]), the model's size (variables, constraints, pools, facilities, groups),
+     persons moved, the share in the home region before and after, and the process's peak RSS. Targets:
+     under 1 s on the demo, under 10 s and 500 MB at 2,000 facilities. generate_scale_dataset gives every
+     facility place-of-residence counts; run after steps 1-4, the plan also sees their occupancy changes
+     (persons of unknown home, who stay).
 
 Environment: BENCH_DATABASE (default roadmap_bench, dropped and created on 127.0.0.1:5432 as postgres, with
 <name>_small beside it for the 20,000-cell estate),
-BENCH_FACILITIES (default 2000; 20 gives a quick run), BENCH_SECONDS (wrk duration, default 30).
+BENCH_FACILITIES (default 2000; 20 gives a quick run), BENCH_SECONDS (wrk duration, default 30),
+BENCH_STEPS (the parts to run, comma-separated, default all: compliance = 1-4, pages = 5, wrk = 6,
+placement = 7; both estates are always generated). E.g. ``BENCH_STEPS=placement make bench``.
 """
 
 import json
@@ -66,6 +75,15 @@ def manage(*args, capture=True, env=None) -> tuple[str, float, int]:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return result.stdout, seconds, max(peak, before) // 1024
+
+
+def child_script(script: str, *args, env=None) -> dict:
+    """Run ``script`` (a path under the project) with ``args`` against the bench database (``env``: default
+    the reference one); it prints one JSON object as its last line."""
+    result = subprocess.run([PY, script, *args], cwd=ROOT, env=env or ENV, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"{script} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def child(code: str, env=None) -> dict:
@@ -224,7 +242,7 @@ def load_test() -> dict:
     token = child("""
 from django.contrib.auth import get_user_model
 from core.tokens import issue_token
-user = get_user_model().objects.get(username="bench")
+user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_superuser": True, "is_staff": True})
 print(json.dumps({"token": issue_token(user, days=1)[1]}))
 """)["token"]
     port = free_port()
@@ -297,27 +315,9 @@ print(json.dumps({"token": issue_token(user, days=1)[1]}))
         server.wait(timeout=10)
 
 
-def main():
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install wrk")
-    started = time.perf_counter()
-    for db, env in ((SMALL_DB, ENV_SMALL), (DB, ENV)):
-        psql(f"DROP DATABASE IF EXISTS {db}")
-        psql(f"CREATE DATABASE {db}")
-        manage("migrate", "--noinput", env=env)
-        child(
-            "from facilities.services import load_regions; from cells.services import load_standards; "
-            "load_regions(); load_standards(); print('{}')",
-            env=env,
-        )
-
-    log(f"20,000 cells ({SMALL} facilities, database {SMALL_DB})")
-    manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5", env=ENV_SMALL)
-    child(RECALC % ("bench", True, 0), env=ENV_SMALL)
-
-    log(f"reference size: {FACILITIES} facilities")
-    out, seconds, _ = manage("generate_scale_dataset", "--facilities", str(FACILITIES))
-    add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
+def compliance_steps():
+    """Steps 1-4 on the reference estate: the first run, the lower bound, full and incremental runs, the naive
+    approach and the recalculation's peak memory (they change the occupancy of about 9 % of the cells)."""
     cold = child(RECALC % ("bench-cold", True, 0))
     add(
         "first run (no results stored yet)",
@@ -424,6 +424,9 @@ def main():
     add("3. ratio naive / full", f"{extrapolated / full['seconds']:.0f}x", "target >= 100x")
     add("4. peak RSS of the recalculation process", f"{rss} MB", "target < 300 MB")
 
+
+def page_steps():
+    """Step 5: the pages' server time and queries, in rounds alternating between the two estates."""
     rounds = {"small": [], "large": []}
     for _ in range(ROUNDS):
         rounds["small"].append(child(PAGES, env=ENV_SMALL))
@@ -446,6 +449,9 @@ def main():
             f"20k / 2M cells: {ratio:.2f}x; queries {small[name]['queries']} / {large[name]['queries']}",
         )
 
+
+def wrk_steps():
+    """Step 6: the read API under wrk."""
     for name, result in load_test().items():
         add(
             f"6. wrk, {name}",
@@ -453,6 +459,85 @@ def main():
             f"{result['requests']:,} requests in {SECONDS} s, p99 {result['p99']}, "
             f"errors {result['non2xx'] + result['socket_errors']}",
         )
+
+
+def placement_steps():
+    """Step 7: the national placement plan (issue 19) in a process of its own (bench/placement.py), best of
+    RUNS, on the 100-facility estate (the demo's size: 78 institutions) and on the reference one."""
+    results = {}
+    for name, env in (("small", ENV_SMALL), ("large", ENV)):
+        runs = [child_script("bench/placement.py", "--json", env=env) for _ in range(RUNS)]
+        best = dict(min(runs, key=lambda r: r["total_seconds"]))
+        best["median"] = statistics.median(r["total_seconds"] for r in runs)
+        best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        results[name] = best
+    for name, size, target in (
+        ("small", SMALL, "target < 1 s on the demo"),
+        ("large", FACILITIES, "target < 10 s at 2,000"),
+    ):
+        r = results[name]
+        add(
+            f"7. placement plan, {size:,} facilities (load + solve + report)",
+            f"{r['total_seconds']:.2f} s",
+            f"load {r['load_seconds']:.2f} s + solve {r['solve_seconds']:.2f} s (solver's own {r['solver_seconds']} s, "
+            f"{r['method']}) + report {r['report_seconds']:.2f} s; best of {RUNS}, median {r['median']:.2f} s; {target}",
+        )
+    r = results["large"]
+    add(
+        f"7. placement model, {FACILITIES:,} facilities",
+        f"{r['variables']:,} variables",
+        f"{r['constraints']:,} constraints, {r['pools']:,} pools, {r['facilities']:,} facilities planned, "
+        f"{r['groups']:,} groups (facility x home region)",
+    )
+    add(
+        f"7. placement plan's result, {FACILITIES:,} facilities",
+        f"{r['persons_moved']:,} persons moved",
+        f"share in home region {r['share_before']} % -> {r['share_after']} % of {r['persons_known_home']:,} persons "
+        f"of known home; {r['moves']:,} moves",
+    )
+    add(
+        "7. peak RSS of the placement process",
+        f"{r['peak_rss_mb']} MB",
+        f"target < 500 MB; {results['small']['peak_rss_mb']} MB at {SMALL} facilities",
+    )
+
+
+STEPS = ("compliance", "pages", "wrk", "placement")
+
+
+def main():
+    steps = [s.strip() for s in os.environ.get("BENCH_STEPS", ",".join(STEPS)).split(",") if s.strip()]
+    if unknown := sorted(set(steps) - set(STEPS)):
+        raise SystemExit(f"BENCH_STEPS: unknown step(s) {', '.join(unknown)}; the steps are {', '.join(STEPS)}")
+    if "wrk" in steps and not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    started = time.perf_counter()
+    for db, env in ((SMALL_DB, ENV_SMALL), (DB, ENV)):
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"CREATE DATABASE {db}")
+        manage("migrate", "--noinput", env=env)
+        child(
+            "from facilities.services import load_regions; from cells.services import load_standards; "
+            "load_regions(); load_standards(); print('{}')",
+            env=env,
+        )
+
+    log(f"20,000 cells ({SMALL} facilities, database {SMALL_DB})")
+    manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5", env=ENV_SMALL)
+    if "pages" in steps:
+        child(RECALC % ("bench", True, 0), env=ENV_SMALL)
+
+    log(f"reference size: {FACILITIES} facilities")
+    out, seconds, _ = manage("generate_scale_dataset", "--facilities", str(FACILITIES))
+    add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
+    if "compliance" in steps:
+        compliance_steps()
+    if "pages" in steps:
+        page_steps()
+    if "wrk" in steps:
+        wrk_steps()
+    if "placement" in steps:
+        placement_steps()
     add("benchmark wall time", f"{(time.perf_counter() - started) / 60:.1f} min")
 
     cpu = subprocess.run(

@@ -42,7 +42,7 @@ from cells.models import Cell, ComplianceStatus, StandardProfile
 from cells.selectors import capacity_aggregates
 from facilities.models import ConversionProject, Facility, ResidencePopulation
 
-from .distance import Held, distance_figures, facility_point, great_circle_km, region_centres
+from .distance import EARTH_RADIUS_KM, Held, distance_figures, facility_point, great_circle_km, region_centres
 from .figures import share
 
 # Conversion projects whose places ``include_projects_until`` counts: those still under way (not
@@ -455,28 +455,40 @@ def _moves(net: _Network, x) -> list[Move]:
             both = min(origins[f], destinations[f])
             origins[f] -= both
             destinations[f] -= both
-        pairs = sorted(
-            (
-                (_transfer_km(inputs, f, g), f, g)
-                for f in origins
-                if origins[f]
-                for g in destinations
-                if destinations[g]
-            ),
-        )
-        for _km, f, g in pairs:
+        # Every (origin, destination) pair nearest first, ties by origin then destination id; distances
+        # computed at once (_km_matrix), the pairing stops when every leaving person has a destination.
+        from_ids = sorted(f for f in origins if origins[f])
+        to_ids = sorted(g for g in destinations if destinations[g])
+        remaining = sum(origins[f] for f in from_ids)
+        if not remaining or not to_ids:
+            continue
+        order = np.argsort(_km_matrix(inputs, from_ids, to_ids).ravel(), kind="stable")
+        for i, j in zip(*(a.tolist() for a in np.divmod(order, len(to_ids))), strict=True):
+            f, g = from_ids[i], to_ids[j]
             persons = min(origins[f], destinations[g])
             if persons:
                 moves.append(Move(f, g, p[1], persons))
                 origins[f] -= persons
                 destinations[g] -= persons
+                remaining -= persons
+                if not remaining:
+                    break
     moves.sort(key=lambda m: (m.from_facility, m.to_facility, m.home_region))
     return moves
 
 
-def _transfer_km(inputs: Inputs, f: int, g: int) -> float:
-    a, b = inputs.sites[f].point, inputs.sites[g].point
-    return great_circle_km(a, b) if a and b else 0.0
+def _km_matrix(inputs: Inputs, origins: list[int], destinations: list[int]) -> np.ndarray:
+    """Great-circle km from each facility of ``origins`` (rows) to each of ``destinations`` (columns): the
+    haversine of reporting.distance.great_circle_km on arrays; 0 where either point is unknown."""
+
+    def radians(ids):
+        points = [inputs.sites[pk].point or (np.nan, np.nan) for pk in ids]
+        return np.radians(np.array(points, dtype=float).reshape(-1, 2))
+
+    a, b = radians(origins), radians(destinations)
+    lat1, lon1, lat2, lon2 = a[:, :1], a[:, 1:], b[:, 0], b[:, 1]
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return np.nan_to_num(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))), nan=0.0)
 
 
 def apply_moves(inputs: Inputs, moves: list[Move]) -> dict[tuple[int, str], int]:

@@ -9,21 +9,102 @@ Spread (per block, then per cell): 60 % dormitory blocks (rooms of 20-80 beds, 1
 35 % cell blocks (70 % single-occupancy cells of 4.5-8.5 m², 30 % multiple-occupancy cells of 2-6
 places), 5 % mixed; about 3 % of each measurement missing; occupancy 60-130 % of design capacity;
 97 % of cells in use, 2 % under reconstruction, 1 % decommissioned.
+
+Facilities (set afterwards from ``random.Random(seed)``, so that the blocks and cells are those an earlier
+version of this command wrote for the same seed): about 15 % pre-trial centres (security level not
+recorded, category mixed, as in the demo); the others in the demo estate's mix of compatibility classes
+(CLASS_MIX: ordinary colonies of medium, maximum and minimum security and without a recorded level,
+colony-settlements, medical institutions, women's colonies, prisons, juvenile colonies, extreme security).
+Facilities are in the 20 regions in turn. Place of residence (``ResidencePopulation`` on COUNT_DATE, by
+``bulk_create``): each facility's persons held in its cells in use (``Facility.population``) by home
+region, most from its own region (85-97 % in pre-trial centres, 45-90 % elsewhere, as the demo), the rest
+spread over the 19 other regions with weights (each region's own weight times a draw per facility), so
+that the placement planner (reporting.placement) has a realistic national problem to solve.
 """
 
+import datetime
+import random
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from facilities.models import Region
+from facilities.models import Facility, Region, ResidencePopulation
 from facilities.services import load_regions
 
 PREFIX = "SCALE-"
+COUNT_DATE = datetime.date(2026, 11, 1)  # the cells' occupancy date and the place-of-residence counts' date
+
+# The compatibility classes (kind, security level, category) of the facilities other than pre-trial
+# centres, with their weights: the demo estate's mix of 65 institutions for imprisonment (demo.estate).
+CLASS_MIX = (
+    (("colony", "medium", "men"), 25),
+    (("colony_settlement", "minimum", "men"), 12),
+    (("colony", "maximum", "men"), 7),
+    (("colony", "minimum", "men"), 6),
+    (("colony", "", "men"), 3),
+    (("medical", "mixed", "men"), 3),
+    (("colony", "medium", "women"), 3),
+    (("prison", "full", "men"), 2),
+    (("juvenile", "medium_juvenile", "juveniles"), 1),
+    (("colony", "extreme", "men"), 1),
+)
+PRE_TRIAL_CLASS = ("pre_trial_centre", "", "mixed")
+HOME_SHARE = {"pre_trial_centre": (0.85, 0.97)}  # share held in their home region; others DEFAULT_HOME_SHARE
+DEFAULT_HOME_SHARE = (0.45, 0.9)
+
+
+def split_total(rng: random.Random, weights: list[float], total: int) -> list[int]:
+    """``total`` (persons) split in proportion to ``weights`` by largest remainder: integers summing to it."""
+    whole = sum(weights)
+    exact = [total * w / whole for w in weights]
+    parts = [int(x) for x in exact]
+    rest = total - sum(parts)
+    order = sorted(range(len(weights)), key=lambda i: (parts[i] - exact[i], rng.random()))
+    for i in order[:rest]:
+        parts[i] += 1
+    return parts
+
+
+def classes_and_residence(seed: int) -> int:
+    """Give the SCALE- facilities their classes (CLASS_MIX, pre-trial centres as drawn) and write their
+    place-of-residence counts on COUNT_DATE (module docstring); returns the rows written. Deterministic:
+    ``random.Random(seed)`` over the facilities in code order."""
+    rng = random.Random(seed)
+    regions = list(Region.objects.order_by("code").values_list("id", flat=True))
+    region_weight = {pk: rng.uniform(0.5, 2.0) for pk in regions}
+    classes, weights = zip(*CLASS_MIX, strict=True)
+    facilities = list(
+        Facility.objects.filter(code__startswith=PREFIX)
+        .order_by("code")
+        .values_list("id", "kind", "region", "population")
+    )
+    by_class: dict[tuple, list[int]] = {}
+    counts = []
+    for pk, kind, region, persons in facilities:
+        klass = PRE_TRIAL_CLASS if kind == Facility.Kind.PRE_TRIAL else rng.choices(classes, weights)[0]
+        by_class.setdefault(klass, []).append(pk)
+        persons = persons or 0
+        low, high = HOME_SHARE.get(klass[0], DEFAULT_HOME_SHARE)
+        home = round(persons * rng.uniform(low, high))
+        others = [r for r in regions if r != region]
+        split = split_total(rng, [region_weight[r] * rng.uniform(0.2, 1.0) for r in others], persons - home)
+        for home_region, n in [(region, home), *zip(others, split, strict=True)]:
+            if n:
+                counts.append(
+                    ResidencePopulation(
+                        facility_id=pk, home_region_id=home_region, date=COUNT_DATE, persons=n, is_demo=True
+                    )
+                )
+    for (kind, level, category), ids in by_class.items():
+        Facility.objects.filter(pk__in=ids).update(kind=kind, security_level=level, category=category)
+    ResidencePopulation.objects.bulk_create(counts, batch_size=5000)
+    return len(counts)
 
 
 def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, seed: int = 20261129) -> dict:
-    """Write the synthetic estate; returns ``{"facilities", "blocks", "cells", "seconds"}``.
+    """Write the synthetic estate; returns ``{"facilities", "blocks", "cells", "residence_counts", "seconds"}``
+    (``residence_counts``: ResidencePopulation rows).
 
     Raises CommandError when the database is not PostgreSQL or SCALE- facilities already exist.
     """
@@ -56,9 +137,9 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
         )
         cursor.execute(
             """
-            INSERT INTO facilities_residentialblock (facility_id, name, year_built, floors, accommodation_type, is_demo,
-                version)
-            SELECT f.id, 'Block ' || g, f.year_built, 1 + floor(random() * 4)::int,
+            INSERT INTO facilities_residentialblock (facility_id, name, name_ru, name_kk, year_built, floors,
+                accommodation_type, is_demo, version)
+            SELECT f.id, 'Block ' || g, '', '', f.year_built, 1 + floor(random() * 4)::int,
                    CASE WHEN r < 0.60 THEN 'dormitory' WHEN r < 0.95 THEN 'cell' ELSE 'mixed' END, true, 1
             FROM (SELECT id, year_built FROM facilities_facility WHERE code LIKE %(like)s ORDER BY id) f
             CROSS JOIN generate_series(1, %(b)s) g
@@ -131,25 +212,34 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
         """,
             [PREFIX + "%"],
         )
+        residence = classes_and_residence(seed)
     with connection.cursor() as cursor:
-        for table in ("facilities_facility", "facilities_residentialblock", "cells_cell"):
+        for table in (
+            "facilities_facility",
+            "facilities_residentialblock",
+            "cells_cell",
+            "facilities_residencepopulation",
+        ):
             cursor.execute(f"ANALYZE {table}")
     return {
         "facilities": facilities,
         "blocks": facilities * blocks_per_facility,
         "cells": cells,
+        "residence_counts": residence,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
 
 def delete_scale_rows() -> None:
-    """Remove every SCALE- facility with its blocks, cells, block figures and snapshots (set-based)."""
+    """Remove every SCALE- facility with its blocks, cells, block figures, snapshots and place-of-residence
+    counts (set-based)."""
     with transaction.atomic(), connection.cursor() as cursor:
         scale = "SELECT id FROM facilities_facility WHERE code LIKE 'SCALE-%%'"
         blocks = f"SELECT id FROM facilities_residentialblock WHERE facility_id IN ({scale})"
         cursor.execute(f"DELETE FROM cells_blockcompliance WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM cells_blocktotals WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM cells_compliancesnapshot WHERE scope = 'facility' AND object_id IN ({scale})")
+        cursor.execute(f"DELETE FROM facilities_residencepopulation WHERE facility_id IN ({scale})")
         cursor.execute(f"DELETE FROM cells_cell WHERE block_id IN ({blocks})")
         cursor.execute(f"DELETE FROM facilities_residentialblock WHERE facility_id IN ({scale})")
         cursor.execute("DELETE FROM facilities_facility WHERE code LIKE 'SCALE-%%'")
@@ -180,6 +270,6 @@ class Command(BaseCommand):
             delete_scale_rows()
         result = generate(facilities, blocks_per_facility, cells_per_block, seed)
         self.stdout.write(
-            f"{result['facilities']} facilities, {result['blocks']} blocks, {result['cells']} cells "
-            f"in {result['seconds']} s (generated data, codes {PREFIX}*)."
+            f"{result['facilities']} facilities, {result['blocks']} blocks, {result['cells']} cells, "
+            f"{result['residence_counts']} place-of-residence counts in {result['seconds']} s (generated data, codes {PREFIX}*)."
         )
