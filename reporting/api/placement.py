@@ -163,7 +163,9 @@ def definitions(answer: dict) -> dict:
             **counts,
         },
         "share_in_home_region": {
-            "definition": _("Persons in their home region divided by persons of known home, in % (1 decimal)."),
+            "definition": _(
+                "Persons in their home region divided by persons of known home, in per cent to 1 decimal place."
+            ),
             **counts,
         },
         "persons_over_500_km": {
@@ -219,12 +221,13 @@ def definitions(answer: dict) -> dict:
 # The answer's schema (reporting.placement.report's shape), for /api/schema/.
 
 
-def _int(help_text: str | None = None) -> serializers.IntegerField:
+def _int(help_text: Any = None) -> serializers.IntegerField:
     return serializers.IntegerField(help_text=help_text)
 
 
 def _figures(name: str, moved: bool = False) -> serializers.Serializer:
-    fields = {
+    """The schema of reporting.placement.figures() (``moved``: with ``persons_moved``, as ``after``)."""
+    fields: dict[str, serializers.Field] = {
         "persons_known_home": _int(gettext_lazy("persons of known home region (persons)")),
         "persons_in_home_region": _int(gettext_lazy("persons held in their home region (persons)")),
         "share_in_home_region": serializers.FloatField(

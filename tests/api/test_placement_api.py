@@ -157,7 +157,7 @@ def test_the_definitions_name_each_figure_and_its_dates(api, estate):
     )
     assert definitions["persons_known_home"]["definition"].startswith("Persons counted by home region")
     assert definitions["share_in_home_region"]["definition"] == (
-        "Persons in their home region divided by persons of known home, in % (1 decimal)."
+        "Persons in their home region divided by persons of known home, in per cent to 1 decimal place."
     )
     far = definitions["persons_over_500_km"]
     assert (far["threshold_km"], far["source"]) == (500, str(FAR_KM_SOURCE))
@@ -204,7 +204,8 @@ def test_max_moves_is_respected_and_the_farthest_come_home_first(api, estate):
     ]
     assert body["after"]["persons_moved"] == 5
     assert (body["after"]["persons_in_home_region"], body["after"]["share_in_home_region"]) == (61, 88.4)
-    assert body["after"]["persons_over_500_km"] == 8
+    assert (body["after"]["persons_over_500_km"], body["after"]["mean_km_from_home"]) == (8, 59.5)  # 8 × 512.8 / 69
+    assert body["solver"]["method"] == "integer programs"
     none = plan(api, {"max_moves": 0}).json()
     assert none["moves"] == [] and none["after"]["share_in_home_region"] == 81.2
 
@@ -294,6 +295,9 @@ def test_each_bad_option_is_refused_naming_the_field(api, estate):
     ]
     for body, field, reason in cases:
         assert_refused(plan(api, body), field, reason)
+    for raw in (b"null", b"3", b'"x"', b"[]"):
+        refused = api.post(URL, data=raw, content_type="application/json")
+        assert refused.status_code == 400 and list(refused.json()) == ["non_field_errors"], (raw, refused.content)
     two = plan(api, {"max_moves": -1, "maximum": 1}).json()
     assert two == {"maximum": ["Unknown field."]}  # unknown keys first, as every strict endpoint
 
