@@ -309,6 +309,12 @@ PLAN = inline_serializer(
                         "facility": _int(),
                         "block": _int(),
                         "planned_end": serializers.DateField(allow_null=True),
+                        "counted": serializers.BooleanField(
+                            required=False,
+                            help_text=gettext_lazy(
+                                "whether its places count (false: its places after are not recorded)"
+                            ),
+                        ),
                         "places_added": _int(),
                         "places_replaced": _int(),
                     },

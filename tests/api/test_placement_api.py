@@ -24,14 +24,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cells.models import StandardProfile
+from cells.models import Cell, StandardProfile
 from cells.services import recalculate_compliance
 from core.schema import RESOURCES
 from facilities.models import Region
 from reporting import placement
 from reporting.distance import FAR_KM_SOURCE
 from tests.conftest import make_user, token_client
-from tests.factories import BlockFactory, CellFactory, FacilityFactory, ResidencePopulationFactory
+from tests.factories import (
+    BlockFactory,
+    CellFactory,
+    ConversionProjectFactory,
+    FacilityFactory,
+    ResidencePopulationFactory,
+)
 
 URL = "/api/v1/placement/plan/"
 MEN, WOMEN = "colony/medium/men", "colony/medium/women"
@@ -222,10 +228,34 @@ def test_compliant_only_counts_only_compliant_places(api, estate):
 
 
 def test_the_curve_is_added_when_asked(api, estate):
-    body = plan(api, {"curve": True}).json()
-    assert [point["max_moves"] for point in body["curve"]] == [0, 3, 6, 10, 13]
-    assert [point["persons_in_home_region"] for point in body["curve"]] == [56, 59, 62, 66, 69]
-    assert body["curve"][-1]["share_in_home_region"] == 100.0
+    curve = plan(api, {"curve": True}).json()["curve"]
+    assert curve[0] == {"max_moves": 0, "persons_in_home_region": 56, "share_in_home_region": 81.2}
+    assert curve[-1] == {"max_moves": 13, "persons_in_home_region": 69, "share_in_home_region": 100.0}
+    assert [p["max_moves"] for p in curve] == sorted({p["max_moves"] for p in curve})
+    assert all(p["persons_in_home_region"] <= 56 + p["max_moves"] for p in curve)  # one person home per move at most
+
+
+def test_include_projects_until_counts_the_projects_places(api, estate):
+    b2 = Cell.objects.get(number="B2").block
+    soon, later = (
+        timezone.localdate() + datetime.timedelta(days=90),
+        timezone.localdate() + datetime.timedelta(days=400),
+    )
+    project = ConversionProjectFactory(block=b2, status="design", planned_end=soon, target_places=20)
+    ConversionProjectFactory(block=Cell.objects.get(number="D1").block, planned_end=later, target_places=50)
+    body = plan(api, {"include_projects_until": soon.isoformat()}).json()
+    capacity = {row["code"]: row["capacity"] for row in body["inputs"]["capacity"]}
+    assert capacity == {"PL-A": 40, "PL-B": 50, "PL-C": 10, "PL-D": 10}  # B: 45 - B2's 15 + the project's 20
+    [row] = body["inputs"]["projects"]
+    assert {k: row[k] for k in ("project", "facility", "block", "planned_end", "places_added", "places_replaced")} == {
+        "project": project.pk,
+        "facility": estate["B"],
+        "block": b2.pk,
+        "planned_end": soon.isoformat(),
+        "places_added": 20,
+        "places_replaced": 15,
+    }
+    assert plan(api).json()["inputs"]["projects"] == []
 
 
 def test_an_older_date_reads_the_counts_of_then(api, estate):
