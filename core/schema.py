@@ -89,6 +89,7 @@ RESOURCES = {
     "imports": ("Register imports", "register imports", "a register import"),
     "inspections": ("Inspections", "inspections", "an inspection"),
     "movements": ("Movements", "movements of persons", "a movement of persons"),
+    "placement": ("Placement planner", "placement plans", "a placement plan"),
     "regions": ("Regions", "regions", "a region"),
     "standards": ("Standards", "standard profiles with their rules", "a standard profile with its rules"),
     "summary": ("Summary", "dashboard figures", "the dashboard figures"),
@@ -123,6 +124,7 @@ SUMMARIES = {
     "POST imports/": "Upload a register file and check it",
     "POST imports/{}/confirm/": "Write a checked register import",
     "GET summary/": "Dashboard figures, national or for one region",
+    "POST placement/plan/": "Compute the near-home placement plan, writing nothing",
 }
 API_PREFIX = re.compile(r"^/api/v\d+/")
 

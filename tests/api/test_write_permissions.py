@@ -32,6 +32,7 @@ WRITERS = {
     "POST /api/v1/cells/{id}/deactivate/": EDITORS,
     "POST /api/v1/cells/{id}/reactivate/": EDITORS,
     "POST /api/v1/compliance/check/": set(ROLES) - {"anonymous"},  # the design check writes nothing
+    "POST /api/v1/placement/plan/": set(ROLES) - {"anonymous"},  # the placement plan computes, writes nothing
     "POST /api/v1/conversions/{id}/complete/": EDITORS,
     "POST /api/v1/conversions/{id}/complete/plan/": EDITORS,  # the plan writes nothing, but is the editors'
     "POST /api/v1/movements/": EDITORS,
@@ -53,7 +54,7 @@ WRITERS = {
     "POST /api/v1/imports/{id}/confirm/": EDITORS | {"api_headcount_a"},
 }
 # Operations open to every portal role because they write nothing.
-READ_ONLY_POSTS = {"POST /api/v1/compliance/check/"}
+READ_ONLY_POSTS = {"POST /api/v1/compliance/check/", "POST /api/v1/placement/plan/"}
 
 
 def write_operations(client) -> list[tuple[str, str]]:
