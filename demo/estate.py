@@ -179,6 +179,7 @@ def build_dataset(seed: int = SEED) -> Dataset:
     # decommissioned rooms (no longer certified). Set here, after the projects changed the rooms' statuses.
     for cell in data.cells:
         cell["certified_capacity"] = cell["design_capacity"] if cell["status"] in CERTIFIED_STATUSES else None
+    data.facilities.extend(_planned_institutions())
     _inspections(rng, data, operating + pre_trial)
     _residence(random.Random(seed + 1), data, operating + pre_trial)
     data.totals = {
@@ -191,6 +192,38 @@ def build_dataset(seed: int = SEED) -> Dataset:
         "reconstructed": sorted(reconstructed),
     }
     return data
+
+
+# The new institutions announced for 2022-2024 (data/kz_estate.json: 4 of the 20 by 2029, in the Almaty,
+# Aktobe, Mangystau and Turkistan regions), as planned facilities of the standard 1,500-place design (2012
+# fact). Their kind, security level and size are demo assumptions; no cells until they are built.
+PLANNED_REGIONS = ("KZ-15", "KZ-19", "KZ-47", "KZ-61")
+PLANNED_PLACES = 1500
+
+
+def _planned_institutions() -> list[dict]:
+    """The four announced new institutions as planned medium-security colonies for men (demo rows)."""
+    en, ru, kk = KIND_NAMES["colony"]
+    return [
+        {
+            "code": f"ДЕМО-{region[3:]}/НОВ",
+            "region": region,
+            "locality": "",
+            "status": "planned",
+            "kind": "colony",
+            "security_level": "medium",
+            "category": "men",
+            "source": "",
+            "year_built": None,
+            "design_capacity": PLANNED_PLACES,
+            "population": 0,
+            "population_date": None,
+            "name_en": f"Demo new {en} (planned, {region})",
+            "name_ru": f"Демо: новая {ru} (планируется, {region})",
+            "name_kk": f"Демо: жаңа {kk} (жоспарланған, {region})",
+        }
+        for region in PLANNED_REGIONS
+    ]
 
 
 def _dormitory_blocks(rng, data, facility, persons, status="in_use"):
