@@ -145,10 +145,12 @@ class Command(BaseCommand):
 
     def _baselines(self, codes: list[str]) -> tuple[int, int]:
         """Issue the baseline cell certificate (version 1) of every demo institution that has none
-        (cells.certification.ensure_baseline; idempotent), from its cells as they stand after the sync.
-        Returns (issued, institutions that already had a certificate)."""
+        (cells.certification.ensure_baseline; idempotent), from its cells as they stand after the sync; a
+        planned institution, which has no cells yet, has none. Returns (issued, institutions that already had
+        a certificate)."""
         issued = had = 0
-        for facility in Facility.objects.filter(code__in=codes, is_demo=True).order_by("code"):
+        facilities = Facility.objects.filter(code__in=codes, is_demo=True).exclude(status=Facility.Status.PLANNED)
+        for facility in facilities.order_by("code"):
             if facility.cell_certificates.exists():
                 had += 1
             else:
