@@ -47,9 +47,27 @@ def find_unencodable(data: Any, path: tuple[str | int, ...] = ()) -> tuple[str, 
     return None
 
 
+def parse_error_message(cause: BaseException | None) -> str:
+    """The message of a body that is not JSON, in the request's language: where the fault is (line, column)
+    when the decoder says, else what it is (a number constant NaN or Infinity, or an encoding)."""
+    if isinstance(cause, json.JSONDecodeError):
+        if cause.msg.startswith("Unexpected UTF-8 BOM"):
+            return _("JSON parse error - the body starts with a byte order mark (BOM): send UTF-8 without it.")
+        return _("JSON parse error - the body is not valid JSON (line %(line)s, column %(column)s).") % {
+            "line": cause.lineno,
+            "column": cause.colno,
+        }
+    if isinstance(cause, UnicodeDecodeError):
+        return _("JSON parse error - the body is not UTF-8 text.")
+    return _("JSON parse error - NaN, Infinity and -Infinity are not JSON numbers.")
+
+
 class SafeJSONParser(JSONParser):
     """JSONParser that answers 400 (ParseError) instead of a server error for:
 
+    - a body that is not JSON: ``{"detail": "JSON parse error - the body is not valid JSON (line 1, column 2)."}``
+      in the request's language, with the place of the fault (DRF's message repeats Python's, in English);
+      a number constant (``NaN``, ``Infinity``) is refused the same way;
     - a nesting too deep for Python's parser: ``{"detail": "JSON parse error - nested too deeply."}``;
     - text that cannot be stored or rendered (a lone surrogate such as ``"\\ud800"``, a NUL character), in
       a value or in a key, at any depth: ``{"<field>": ["<reason>"]}``, the field dotted (``profiles.0``).
@@ -62,6 +80,8 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from None
+        except exceptions.ParseError as error:
+            raise exceptions.ParseError(parse_error_message(error.__context__)) from None
         found = find_unencodable(data)
         if found:
             field, reason = found

@@ -18,6 +18,11 @@ class StrictInputMixin(_Serializer):
     """Refuse a body that is not a JSON object, or that has fields the serializer does not know
     (``{"foo": ["Unknown field."]}``), instead of silently ignoring them."""
 
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if data is None and not self.allow_null:  # a body of ``null``: DRF's "No data provided" says less
+            raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})
+        return super().run_validation(data)
+
     def to_internal_value(self, data: Any) -> Any:
         if not isinstance(data, dict):
             raise serializers.ValidationError({"non_field_errors": [_("Expected a JSON object.")]})

@@ -17,7 +17,7 @@ EARTH_RADIUS_KM = 6371.0088  # the mean Earth radius (IUGG), km
 
 FAR_KM = 500
 FAR_KM_SOURCE = _(
-    "Reporting threshold of the placement planner (Roadmap Portal, issue 19), not a legal limit. For scale: "
+    "Reporting threshold of the placement planner chosen for the portal, not a legal limit. For scale: "
     "the European Court of Human Rights found distances of 2,000 to 8,000 km a breach of Article 8 "
     "(Polyakova and Others v. Russia, 2017); UN Mandela Rule 59 and European Prison Rule 17.1 ask for "
     "allocation close to home."

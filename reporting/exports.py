@@ -313,7 +313,9 @@ FORECAST_STATES = {
 TARGET_STATES = {"reached": gettext_lazy("reached"), "open": gettext_lazy("open"), "missed": gettext_lazy("missed")}
 
 
-def export_table(request, tables: dict, prefix: str, errors=None):
+def export_table(request, tables: dict, prefix: str | None, errors=None):
+    """The table ``?table=NAME`` of ``tables`` ({name: (file name, columns, rows)}) as ``?export=csv|xlsx``,
+    its file named ``prefix-file name`` (the file name alone when ``prefix`` is None); an unknown table: 400."""
     name = request.GET.get("table", "")
     if name not in tables:
         return HttpResponseBadRequest(
@@ -321,7 +323,7 @@ def export_table(request, tables: dict, prefix: str, errors=None):
             content_type="text/plain; charset=utf-8",
         )
     filename, columns, rows = tables[name]
-    return export_response(request, f"{prefix}-{filename}", columns, rows, errors=errors)
+    return export_response(request, f"{prefix}-{filename}" if prefix else filename, columns, rows, errors=errors)
 
 
 def facility_fields(profile) -> list[Field]:

@@ -16,7 +16,7 @@ from core.validators import validate_not_in_future
 from core.widgets import DATE
 
 from . import trends
-from .placement import Options
+from .placement import MAX_MOVES, Options
 
 
 class DashboardForm(forms.Form):
@@ -83,6 +83,11 @@ class PlacementForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=gettext_lazy("every place in use (no standard)"),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "%(value)s is not an active standard profile: only active profiles are evaluated."
+            )
+        },
     )
     include_projects_until = DateField(
         label=gettext_lazy("Count conversion projects planned to end by"),
@@ -95,6 +100,7 @@ class PlacementForm(forms.Form):
         label=gettext_lazy("At most persons moved"),
         required=False,
         min_value=0,
+        max_value=MAX_MOVES,
         help_text=gettext_lazy("A whole number, 0 or more; empty: no limit"),
     )
 

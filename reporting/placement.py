@@ -34,6 +34,7 @@ import numpy as np
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from scipy.optimize import LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix, vstack
 
@@ -54,6 +55,11 @@ ACTIVE_PROJECT_STATUSES = (
     ConversionProject.Status.CONSTRUCTION,
     ConversionProject.Status.COMMISSIONING,
 )
+
+
+# The largest limit on persons moved a plan takes (persons): far above every person held in the country,
+# low enough for the solver's bounds. The API's serializer and the page's form refuse more.
+MAX_MOVES = 1_000_000
 
 
 class PlanError(Exception):
@@ -162,16 +168,21 @@ def class_code(kind: str, security_level: str, category: str) -> str:
     return f"{kind}/{security_level or '-'}/{category}"
 
 
+# Names of a security level in a class's label where the level's own name would repeat the kind.
+LEVEL_IN_CLASS = {"full": gettext_lazy("full security")}
+
+
 def class_label(code: str) -> str:
-    """A class code in the reader's language: "correctional colony, medium security, adult men"."""
+    """A class code in the reader's language: "correctional colony, medium security, adult men"; what the
+    kind already says is not repeated (a juvenile colony's category; "(prison)" after a prison's level)."""
     kind, level, category = code.split("/")
-    parts = [
-        str(dict(Facility.Kind.choices).get(kind, kind)),
-        str(dict(Facility.SecurityLevel.choices).get(level, level))
-        if level != "-"
-        else _("security level not recorded"),
-        str(dict(Facility.Category.choices).get(category, category)),
-    ]
+    parts = [str(dict(Facility.Kind.choices).get(kind, kind))]
+    if level == "-":
+        parts.append(_("security level not recorded"))
+    else:
+        parts.append(str(LEVEL_IN_CLASS.get(level) or dict(Facility.SecurityLevel.choices).get(level, level)))
+    if kind != Facility.Kind.JUVENILE:
+        parts.append(str(dict(Facility.Category.choices).get(category, category)))
     return ", ".join(parts)
 
 
@@ -326,6 +337,7 @@ class _Network:
         km_in = np.array([inputs.km(g, p[1]) or 0.0 for p, g in self.arcs])
         self.km = np.concatenate([km_out, km_in])
         self.home_before = sum(n for (f, h), n in self.groups if inputs.at_home(f, h))
+        self.homes = np.array([h for (_f, h), _n in self.groups] + [p[1] for p, _g in self.arcs], dtype=object)
 
     def milp(self, objective, extra: list[LinearConstraint]):
         """Minimise ``objective`` over integer plans within the rows and ``extra`` (HiGHS branch and bound,
@@ -397,22 +409,35 @@ def _solve_network(net: _Network):
     return x if _integral(second.x) and same else None
 
 
-def solve(inputs: Inputs, max_moves: int | None = None, *, home_only: bool = False) -> Plan:
+NETWORK_LP = "network LP"
+INTEGER_PROGRAMS = "integer programs"
+
+
+def solve(inputs: Inputs, max_moves: int | None = None, *, home_only: bool = False, method: str | None = None) -> Plan:
     """The optimal plan for ``inputs`` (objectives in order: most persons in their home region, fewest
     moved, least person-km), moving at most ``max_moves`` persons when given. ``home_only`` stops after the
-    first objective (the share curve needs no more). Without ``max_moves``: two network LPs
-    (_solve_network); with it (a side constraint), three successive integer programs by branch and bound.
-    Raises PlanError when HiGHS finds no optimum."""
+    first objective when the integer programs are used (the share curve needs no more).
+
+    First two network LPs (_solve_network), exact without a limit; their plan is also the answer under a
+    limit it respects (the best plan moves no more). Only when the limit binds (a side constraint) three
+    successive integer programs by branch and bound. ``method`` (NETWORK_LP or INTEGER_PROGRAMS) forces one
+    (tests compare them). Raises PlanError when HiGHS finds no optimum; ValueError for an unknown method."""
+    if method not in (None, NETWORK_LP, INTEGER_PROGRAMS):
+        raise ValueError(f"unknown method {method!r}")
     started = time.perf_counter()
     net = _Network(inputs)
     if net.size == 0:
         solver = {"method": "none", "seconds": 0.0, "variables": 0, "constraints": 0, "pools": 0, "groups": 0}
         return Plan(moves=[], placement=apply_moves(inputs, []), solver={**solver, "facilities": len(inputs.sites)})
-    x, method, extra = None, "network LP", []
-    if max_moves is None and not home_only:
+    x, extra = None, []
+    if method != INTEGER_PROGRAMS:
         x = _solve_network(net)
+        if x is not None and max_moves is not None and net.moves @ x > max_moves:
+            x = None  # the limit binds
+        if x is None and method == NETWORK_LP:
+            raise PlanError("the network LP cannot give this plan (a binding limit on moves)")
+    method = NETWORK_LP if x is not None else INTEGER_PROGRAMS
     if x is None:
-        method = "integer programs"
         extra = [net.row(net.moves, upper=max_moves)] if max_moves is not None else []
         x = net.milp(-net.home, extra)
         if not home_only:
@@ -564,7 +589,7 @@ def shortfall(inputs: Inputs) -> list[dict]:
 CURVE_PRICES = (0.999, 0.499, 0.333, 0.249, 0.166)
 
 
-def share_curve(inputs: Inputs, full: "Plan | None" = None) -> list[dict]:
+def share_curve(inputs: Inputs, full: "Plan | None" = None, regions: set[str] | None = None) -> list[dict]:
     """The share in the home region against the limit on persons moved, as exact points
     ``[{"max_moves", "persons_in_home_region", "share_in_home_region"}]`` from 0 moves (today) to the
     optimal plan's (``full``: solve(inputs) without max_moves, solved here when not given), sorted by max_moves.
@@ -574,24 +599,31 @@ def share_curve(inputs: Inputs, full: "Plan | None" = None) -> list[dict]:
     1, 2, 3, 4 or 6 moves); such a plan is the best for its own number of moves M (any plan with at most M
     moves and more persons at home would score higher), so each point reads "with at most M persons moved,
     at most this share". One network LP a point (no branch and bound); points with the same M are merged.
-    Raises PlanError."""
+    With ``regions`` (ISO codes), the same national points (max_moves counts every person moved) with the
+    persons whose home is in those regions: how many of them each national plan holds at home, and their
+    share. Raises PlanError."""
     net = _Network(inputs)
-    known = sum(inputs.groups.values())
-    found = {0: net.home_before}
+    mine = np.ones(net.size, dtype=bool) if regions is None else np.isin(net.homes, list(regions))
+    known = sum(n for (_f, h), n in inputs.groups.items() if regions is None or h in regions)
+    at_home_before = figures(inputs, inputs.groups, regions)["persons_in_home_region"]
+    found = {0: (net.home_before, at_home_before)}  # moves -> (home nationally, home of the regions)
     if net.size:
         for price in CURVE_PRICES:
             x = np.rint(net.lp(-net.home + price * net.moves).x)
             moved, home = int(net.moves @ x), net.home_before + int(net.home @ x)
-            found[moved] = max(found.get(moved, 0), home)
+            if home > found.get(moved, (-1, 0))[0]:
+                found[moved] = (home, at_home_before + int((net.home * mine) @ x))
         full = full or solve(inputs)
         home = figures(inputs, full.placement)["persons_in_home_region"]
-        found[full.persons_moved] = max(found.get(full.persons_moved, 0), home)
+        if home > found.get(full.persons_moved, (-1, 0))[0]:
+            found[full.persons_moved] = (home, figures(inputs, full.placement, regions)["persons_in_home_region"])
     points, best = [], -1
     for moved in sorted(found):
-        if found[moved] > best:  # a point with more moves and no more persons at home says nothing new
-            best = found[moved]
+        home, theirs = found[moved]
+        if home > best:  # a point with more moves and no more persons at home says nothing new
+            best = home
             points.append(
-                {"max_moves": moved, "persons_in_home_region": best, "share_in_home_region": share(best, known)}
+                {"max_moves": moved, "persons_in_home_region": theirs, "share_in_home_region": share(theirs, known)}
             )
     return points
 
@@ -611,7 +643,9 @@ def report(inputs: Inputs, plan: Plan, curve: list[dict] | None = None, regions:
     With ``regions`` (ISO codes), the part of the national plan that concerns them (``scope`` lists them):
     groups and moves of facilities in those regions or of persons whose home is there, the capacity rows of
     the facilities so referenced, the region rows and shortfall of those home regions, and ``before`` /
-    ``after`` over the persons whose home is in them. Scoping never changes a move: the plan is national."""
+    ``after`` over the persons whose home is in them (``after.persons_moved``: those of them moved), and
+    ``persons_in_moves``, the persons of the moves listed (also those moved out of or into the regions'
+    facilities to make room). Scoping never changes a move: the plan is national."""
     held_after = populations(inputs, plan.placement)
     homes = sorted({h for (_f, h) in inputs.groups} | {s.region for s in inputs.sites.values()})
     answer = {
@@ -661,6 +695,7 @@ def report(inputs: Inputs, plan: Plan, curve: list[dict] | None = None, regions:
         "curve": curve,
         "solver": plan.solver,
         "scope": None,
+        "persons_in_moves": plan.persons_moved,
     }
     if regions is None:
         return answer
@@ -687,6 +722,7 @@ def report(inputs: Inputs, plan: Plan, curve: list[dict] | None = None, regions:
         },
         regions=[r for r in answer["regions"] if r["home_region"] in regions],
         moves=moves,
+        persons_in_moves=sum(m["persons"] for m in moves),
         shortfall=[s for s in answer["shortfall"] if s["home_region"] in regions],
     )
     answer["inputs"].update(
@@ -703,5 +739,5 @@ def compute(options: Options, curve: bool = False, regions: set[str] | None = No
     plan's moves). Raises PlanError."""
     inputs = load_inputs(options)
     plan = solve(inputs, options.max_moves)
-    points = share_curve(inputs, plan if options.max_moves is None else None) if curve else None
+    points = share_curve(inputs, plan if options.max_moves is None else None, regions) if curve else None
     return report(inputs, plan, points, regions)

@@ -235,7 +235,7 @@ def placement_page(request):
         errors = dict(form.errors)
         if error:
             errors["plan"] = [error]
-        return export_table(request, placement_tables(view, regions), "placement", errors)
+        return export_table(request, placement_tables(view, regions), None, errors)
     context = {
         "form": form,
         "error": error,

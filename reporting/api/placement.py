@@ -34,10 +34,6 @@ from ..distance import FAR_KM, FAR_KM_SOURCE
 
 logger = logging.getLogger(__name__)
 
-# The largest limit on persons moved the API takes (persons): far above every person held in the country,
-# low enough for the solver's bounds.
-MAX_MOVES = 1_000_000
-
 
 class JSONIntegerField(StrictIntegerField):
     """A count given as a JSON integer only: a text (``"5"``), a float (``2.5``, ``5.0``) and a boolean are
@@ -94,14 +90,16 @@ class PlacementOptionsSerializer(StrictInputMixin, serializers.Serializer):
         required=False,
         allow_null=True,
         min_value=0,
-        max_value=MAX_MOVES,
+        max_value=placement.MAX_MOVES,
         help_text=gettext_lazy("the most persons the plan may move (a JSON integer, persons); default: no limit"),
     )
     curve = JSONBooleanField(
         required=False,
         allow_null=True,
         default=False,
-        help_text=gettext_lazy("also compute the share in the home region against max_moves at five points"),
+        help_text=gettext_lazy(
+            "also compute the share in the home region against max_moves at a handful of exact points"
+        ),
     )
 
     def validate_compliant_only(self, code: str | None) -> StandardProfile | None:

@@ -16,10 +16,13 @@ import pytest
 
 from reporting.distance import great_circle_km
 from reporting.placement import (
+    INTEGER_PROGRAMS,
     Inputs,
     Move,
+    PlanError,
     Site,
     apply_moves,
+    class_label,
     figures,
     populations,
     report,
@@ -158,7 +161,7 @@ def test_fewest_moves_among_equal_shares():
     plan = solve(inputs)
     assert plan.moves == [Move(2, 4, "A", 1)]
     assert plan.placement == direct
-    assert solve(inputs, max_moves=10**9).moves == [Move(2, 4, "A", 1)]
+    assert solve(inputs, method=INTEGER_PROGRAMS).moves == [Move(2, 4, "A", 1)]
 
 
 def test_a_chain_move_is_taken_when_it_is_the_only_way_home():
@@ -392,7 +395,7 @@ def test_random_estates(seed):
     assert {(r["home_region"], r["class"]): r["persons"] for r in shortfall(inputs)} == outside
     assert outside  # the estates are built to have some
     # The integer programs (the path taken with max_moves) find the same optimum.
-    by_milp = solve(inputs, max_moves=10**9)
+    by_milp = solve(inputs, method=INTEGER_PROGRAMS)
     assert by_milp.solver["method"] == "integer programs"
     check_plan(inputs, by_milp)
     assert home_count(inputs, by_milp.placement) == home_count(inputs, plan.placement)
@@ -496,3 +499,34 @@ def test_tiny_estates_against_every_plan(seed):
         assert home_count(inputs, plan.placement) == -home
         assert plan.persons_moved == moved
         assert person_km(inputs, plan.placement) == pytest.approx(km, rel=1e-6, abs=1e-6)
+
+
+def test_a_limit_that_does_not_bind_gives_the_plan_without_a_limit():
+    """The best plan moves 5; any limit of 5 or more answers that very plan (the network LPs), so equivalent
+    options give one list of moves."""
+    inputs = limits_estate()
+    free = solve(inputs)
+    for limit in (5, 6, 10**6):
+        plan = solve(inputs, max_moves=limit)
+        assert (plan.moves, plan.solver["method"]) == (free.moves, "network LP")
+    assert solve(inputs, max_moves=4).solver["method"] == "integer programs"
+    with pytest.raises(PlanError):
+        solve(inputs, max_moves=4, method="network LP")
+
+
+def test_share_curve_for_regions_counts_their_residents_at_the_national_points():
+    """Of home B: 3 persons, all brought home by the direct moves (3 moves); of home A: 1 person, brought home
+    by the chain (5 moves in all)."""
+    inputs = limits_estate()
+    assert share_curve(inputs, regions={"B"}) == [
+        {"max_moves": 0, "persons_in_home_region": 0, "share_in_home_region": 0.0},
+        {"max_moves": 3, "persons_in_home_region": 3, "share_in_home_region": 100.0},
+        {"max_moves": 5, "persons_in_home_region": 3, "share_in_home_region": 100.0},
+    ]
+    assert [p["persons_in_home_region"] for p in share_curve(inputs, regions={"A"})] == [0, 0, 1]
+
+
+def test_class_labels_do_not_repeat_what_the_kind_says():
+    assert class_label("juvenile/medium_juvenile/juveniles") == "juvenile colony, medium security for minors"
+    assert class_label("prison/full/men") == "prison, full security, adult men"
+    assert class_label("colony/-/women") == "correctional colony, security level not recorded, adult women"

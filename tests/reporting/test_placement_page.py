@@ -138,7 +138,9 @@ def test_moves_and_shortfall_export_exact_rows(browser, estate):
     [
         ({"max_moves": "-1"}, "Ensure this value is greater than or equal to 0."),
         ({"max_moves": "1.5"}, "A valid integer is required: a whole number"),
-        ({"compliant_only": "KZ-PEC-2014"}, "Select a valid choice."),
+        ({"max_moves": "1000001"}, "Ensure this value is less than or equal to 1000000."),
+        ({"max_moves": "1" + "0" * 400}, "Ensure this value is less than or equal to 1000000."),
+        ({"compliant_only": "KZ-PEC-2014"}, "is not an active standard profile: only active profiles are evaluated."),
         ({"date": "future"}, "The date cannot be in the future"),
     ],
 )
@@ -163,6 +165,8 @@ def test_scoped_editor_sees_their_regions_part(client, estate):
     # Persons whose home is KZ-35: 14; at home 6 before, 10 after; 4 of them moved.
     assert 'data-figure="share-before">42.9\xa0%<' in page and 'data-figure="share-after">71.4\xa0%<' in page
     assert 'data-figure="persons-moved">4<' in page
+    # The moves listed: 4 of KZ-75 out of P-KAR to make room, 4 of KZ-35 into it.
+    assert 'data-figure="persons-in-moves">8<' in page and "persons in the moves that concern your regions" in page
     assert "P-ABA" not in page and 'data-origin="KZ-10"' not in page  # the move KZ-10 -> KZ-11 is not theirs
     moves = csv_rows(client.get("/placement/", {"table": "moves", "export": "csv"}))
     assert [row[0] for row in moves[1:]] == ["P-KAR", "P-ALM"]
