@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.numbers import grouped
-from facilities import scoping
 from facilities.models import Region
 
-from . import charts, placement
+from . import charts, placement, selectors
 from .distance import FAR_KM, FAR_KM_SOURCE
 from .exports import export_table, placement_tables
 from .forms import placement_form
@@ -215,9 +214,8 @@ def placement_page(request):
     and nothing is computed), the plan nationally or the user's regions' part of it (facilities.scoping),
     and ``?export=csv|xlsx&table=NAME`` of its tables. A PlanError is a message on the page."""
     form = placement_form(request)
-    scope = scoping.region_scope(request.user)
+    codes = selectors.region_codes(request.user)
     regions = {r.code: r for r in Region.objects.order_by("code")}
-    codes = None if scope is None else {code for code, r in regions.items() if r.pk in scope}
     exporting = "export" in request.GET
     view, error = None, None
     if form.is_valid():

@@ -19,6 +19,7 @@ from cells.compliance.run import record_stopped_runs, run_lock_held, unrecovered
 from cells.models import Cell, ComplianceRun, ComplianceSnapshot, ComplianceStatus, StandardProfile
 from core.i18n import localised
 from core.models import PendingTask
+from facilities import scoping
 from facilities.models import (
     AccommodationType,
     ConversionProject,
@@ -693,3 +694,10 @@ def places_needed(scope: set[int] | None = None, today: datetime.date | None = N
         "since": NEW_INSTITUTION_SINCE,
         "demo": inputs.is_demo,
     }
+
+
+def region_codes(user) -> set[str] | None:
+    """The ISO codes of the regions ``user`` may read (facilities.scoping.region_scope), or None for all
+    regions: the ``regions`` of reporting.placement.compute. One query when scoped."""
+    scope = scoping.region_scope(user)
+    return None if scope is None else set(Region.objects.filter(pk__in=scope).values_list("code", flat=True))

@@ -25,11 +25,9 @@ from core.bounds import DATES
 from core.parsers import SafeJSONParser
 from core.serializers import StrictInputMixin, StrictIntegerField
 from core.validators import validate_not_in_future
-from facilities import scoping
-from facilities.models import Region
 from facilities.permissions import ReadOnlyWrites, write_permissions
 
-from .. import placement
+from .. import placement, selectors
 from ..distance import FAR_KM, FAR_KM_SOURCE
 
 logger = logging.getLogger(__name__)
@@ -130,14 +128,6 @@ class PlacementOptionsSerializer(StrictInputMixin, serializers.Serializer):
             include_projects_until=data.get("include_projects_until"),
             max_moves=data.get("max_moves"),
         )
-
-
-def scoped_regions(user: Any) -> set[str] | None:
-    """The ISO codes of the regions ``user`` may read (facilities.scoping.region_scope), or None: national."""
-    scope = scoping.region_scope(user)
-    if scope is None:
-        return None
-    return set(Region.objects.filter(pk__in=scope).values_list("code", flat=True))
 
 
 def definitions(answer: dict) -> dict:
@@ -414,7 +404,7 @@ class PlacementPlanView(APIView):
         serializer = PlacementOptionsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         options = serializer.options()
-        regions = scoped_regions(request.user)
+        regions = selectors.region_codes(request.user)
         try:
             answer = placement.compute(options, curve=bool(serializer.validated_data.get("curve")), regions=regions)
         except placement.PlanError as error:
