@@ -1,5 +1,6 @@
-"""Screenshots of the national dashboard, a facility page and the standards page in kk, ru and en, saved
-under docs/screenshots/ (dashboard-LANG.png, facility-LANG.png, standards-LANG.png).
+"""Screenshots of the national dashboard, a facility page, the standards page and the placement planner in
+kk, ru and en, saved under docs/screenshots/ (dashboard-LANG.png, facility-LANG.png, standards-LANG.png,
+placement-LANG.png).
 
 Usage (a running portal with the demo data, e.g. `make demo` in another terminal):
     .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8000] [--user prosecutor]
@@ -48,9 +49,11 @@ def main():
             facility = args.facility or page.eval_on_selector(
                 "a[href^='/facilities/'][href$='/']:not([href='/facilities/'])", "a => a.getAttribute('href')"
             )
-            for name, url in (("facility", facility), ("standards", "/standards/")):
+            for name, url in (("facility", facility), ("standards", "/standards/"), ("placement", "/placement/")):
                 page.goto(f"{args.url}{url}")
                 page.wait_for_selector(f"html[lang='{code}']", state="attached")
+                if name == "placement":
+                    page.wait_for_selector("#curve-chart canvas[data-drawn], canvas[data-drawn]")
                 path = OUT / f"{name}-{code}.png"
                 page.screenshot(path=str(path), full_page=True)
                 print(path)
