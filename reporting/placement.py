@@ -19,7 +19,9 @@ Rule 17.1, Polyakova and Others v. Russia, 2017):
   person-km between each person's facility and their home region's centre (reporting.distance), solved
   by HiGHS on a network with one pool node per (class, home region): a person leaving f for g passes
   through the pool of their class and home. Without max_moves two linear programs (the network matrix is
-  totally unimodular, so their simplex optima are integral); with it three successive integer programs.
+  totally unimodular, so their simplex optima are integral), also under a max_moves their plan respects;
+  under a binding max_moves three successive integer programs. The share curve's points are priced network
+  LPs (share_curve).
 
 Plain functions: load_inputs reads the database once; solve, apply_moves, figures, shortfall and
 share_curve are pure functions of an Inputs that tests build by hand.
