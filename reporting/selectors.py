@@ -696,7 +696,7 @@ def places_needed(scope: set[int] | None = None, today: datetime.date | None = N
     }
 
 
-def region_codes(user) -> set[str] | None:
+def region_codes(user: Any) -> set[str] | None:
     """The ISO codes of the regions ``user`` may read (facilities.scoping.region_scope), or None for all
     regions: the ``regions`` of reporting.placement.compute. One query when scoped."""
     scope = scoping.region_scope(user)
