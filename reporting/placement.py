@@ -33,7 +33,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -215,13 +214,16 @@ def load_inputs(options: Options) -> Inputs:
     )
     ids = [row[0] for row in facilities]
     cells = Cell.objects.filter(block__facility__in=ids)
-    capacity = _places(cells, options.profile)
-    held = dict(
-        cells.in_use()
-        .order_by()
-        .values_list("block__facility")
-        .annotate(persons=Sum("occupancy"))
-        .values_list("block__facility", "persons")
+    # Operational places and persons held (cells.selectors.capacity_aggregates), in one pass over the cells;
+    # under a profile, the compliant places in a second.
+    figures_of = capacity_aggregates()
+    rows = cells.order_by().values("block__facility")
+    rows = rows.annotate(places=figures_of["places_operational"], persons=figures_of["persons_held"])
+    held = {row["block__facility"]: row["persons"] for row in rows}
+    capacity = (
+        {row["block__facility"]: row["places"] for row in rows}
+        if options.profile is None
+        else _places(cells, options.profile)
     )
     projects = []
     if options.include_projects_until is not None:
