@@ -78,7 +78,7 @@ VERSIONED = [
     ("cells", Cell, "block__facility_id", "block__name"),
     ("projects", ConversionProject, "block__facility_id", "block__name"),
     ("inspections", Inspection, "facility_id", None),
-    ("findings", Finding, "inspection__facility_id", "block__name"),
+    ("findings", Finding, "facility_id", "block__name"),
 ]
 UNVERSIONED = [  # with is_demo and a history (or, for progress updates, an author)
     ("progress updates", ProgressUpdate, "project__block__facility_id", "project__block__name"),
@@ -133,7 +133,7 @@ def touched_facilities(facilities: QuerySet[Facility]) -> dict[int, Touched]:
         add(kind, model._default_manager.all(), facility_path, block_path, created=True)
     # A finding update by a person (the overdue check's marks have no author and are not counted).
     updates = FindingUpdate.objects.filter(author__isnull=False)
-    add("finding updates", updates, "finding__inspection__facility_id", None, created=True)
+    add("finding updates", updates, "finding__facility_id", None, created=True)
     certificates = CellCertificate.objects.exclude(
         number=1, is_demo=True, approved_by__isnull=True, request__isnull=True
     )

@@ -205,3 +205,68 @@ def check_may_decide_certification(user: User, region_id: int, requested_by_id: 
         raise PermissionDenied(
             _("Only a certification reviewer of this region or an administrator decides certification requests.")
         )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The registry of recommendations (inspections.models.Finding of every mechanism): a mechanism records
+# its own recommendations and judges their implementation; the responsible body reports actions.
+
+
+def recording_mechanisms(user: User) -> set[str] | None:
+    """The mechanisms (facilities.mechanisms.Mechanism values) whose recommendations and judgements ``user``
+    records: None for administrators (all), {"prosecutor"} for prosecutors, the profile's mechanism for a
+    monitor (none when the profile names none), else the empty set."""
+    user_roles = scoping.roles(user)
+    if scoping.ADMIN in user_roles:
+        return None
+    mechanisms: set[str] = set()
+    if scoping.PROSECUTOR in user_roles:
+        mechanisms.add("prosecutor")
+    if scoping.MONITOR in user_roles:
+        mechanism = getattr(getattr(user, "staff_profile", None), "mechanism", "")
+        if mechanism:
+            mechanisms.add(mechanism)
+    return mechanisms
+
+
+def may_record_recommendation(user: User, mechanism: str | None = None, region_id: int | None = None) -> bool:
+    """Whether ``user`` records (and judges) recommendations of ``mechanism`` (None: of some mechanism) whose
+    scope lies in ``region_id`` (None: a national recommendation, or anywhere for the navigation).
+
+    Administrators: all. Prosecutors: the prosecutor's mechanism in their regions (national prosecutors
+    also national recommendations). Monitors: their profile's mechanism in their regions, national scope
+    when they have no region. Nobody else (DESIGN: the monitor records their mechanism's recommendations
+    and judgements in their scope, and nothing else)."""
+    mechanisms = recording_mechanisms(user)
+    if mechanisms is not None and not mechanisms:
+        return False
+    if mechanism is not None and mechanisms is not None and mechanism not in mechanisms:
+        return False
+    if scoping.ADMIN in scoping.roles(user):
+        return True
+    regions = scoping.region_scope(user)
+    if region_id is None:
+        return True if mechanism is None else regions is None
+    return scoping.in_regions(region_id, regions)
+
+
+def check_may_record_recommendation(user: User, mechanism: str | None = None, region_id: int | None = None) -> None:
+    """Raise PermissionDenied unless may_record_recommendation(user, mechanism, region_id), with one message
+    naming what is refused."""
+    if not may_record_recommendation(user):
+        raise PermissionDenied(_("Only prosecutors, monitors and administrators record recommendations."))
+    if not may_record_recommendation(user, mechanism, region_id):
+        raise PermissionDenied(
+            _("You record only your own mechanism's recommendations, in the regions of your responsibility.")
+        )
+
+
+def may_publish_releases(user: User) -> bool:
+    """Whether ``user`` prepares, reviews and publishes releases of the public site: administrators."""
+    return scoping.ADMIN in scoping.roles(user)
+
+
+def check_may_publish_releases(user: User) -> None:
+    """Raise PermissionDenied unless may_publish_releases(user)."""
+    if not may_publish_releases(user):
+        raise PermissionDenied(_("Only administrators prepare and publish releases."))

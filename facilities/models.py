@@ -17,6 +17,7 @@ from core.versioning import Versioned
 
 from .bounds import FACILITY_PERSONS
 from .choices import AccommodationType as AccommodationType  # re-exported: facilities.models.AccommodationType
+from .mechanisms import MONITOR_MECHANISMS
 from .querysets import BlockQuerySet, FacilityQuerySet, ProjectQuerySet, ResidenceQuerySet
 from .querysets import RegionScopedQuerySet as RegionScopedQuerySet  # re-exported: cells, inspections
 
@@ -137,6 +138,14 @@ class Facility(LocalisedNameMixin, Versioned):
         max_length=300,
         blank=True,
         help_text=_("Published source of the code and status, for known institutions."),
+    )
+    publish_detail = models.BooleanField(
+        _("published with its own figures"),
+        default=True,
+        help_text=_(
+            "Off: the public site never shows this facility on its own (for example for security reasons); "
+            "only its region's and the nation's figures include it."
+        ),
     )
     is_demo = models.BooleanField(_("generated demo data"), default=False)
     history = HistoricalRecords()
@@ -330,6 +339,13 @@ class StaffProfile(models.Model):
         related_name="headcount_writers",
         verbose_name=_("headcount write scope"),
         help_text=_("API clients only: regions whose occupancy counts this token may update."),
+    )
+    mechanism = models.CharField(
+        _("mechanism"),
+        max_length=20,
+        choices=[(m.value, m.label) for m in MONITOR_MECHANISMS],
+        blank=True,
+        help_text=_("Monitors only: the mechanism whose recommendations and judgements this user records."),
     )
 
     def __str__(self):

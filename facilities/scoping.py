@@ -1,8 +1,10 @@
 """Roles and regions of responsibility: who sees and edits what (one place for every view and API).
 
 Roles are Django groups: ``Administrators`` (or superusers), ``Prosecutors``, ``Ministry editors``,
-``Certification reviewers``, ``API clients``. A user's regions are StaffProfile.regions; for prosecutors and API clients an empty set
-means the national scope (all regions). Ministry editors and certification reviewers always work in their listed regions only.
+``Certification reviewers``, ``API clients``, ``Monitors`` (a national preventive mechanism's or another
+monitoring body's staff: StaffProfile.mechanism says which; they record that mechanism's recommendations
+and judgements in their regions and read the rest). A user's regions are StaffProfile.regions; for prosecutors and API clients an empty set
+means the national scope (all regions); so for monitors. Ministry editors and certification reviewers always work in their listed regions only.
 A user with no role sees nothing.
 """
 
@@ -10,12 +12,14 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 ADMIN, PROSECUTOR, EDITOR, REVIEWER, API_CLIENT = "admin", "prosecutor", "editor", "reviewer", "api_client"
+MONITOR = "monitor"
 GROUPS = {
     "Administrators": ADMIN,
     "Prosecutors": PROSECUTOR,
     "Ministry editors": EDITOR,
     "Certification reviewers": REVIEWER,
     "API clients": API_CLIENT,
+    "Monitors": MONITOR,
 }
 ROLE_GROUPS = {role: name for name, role in GROUPS.items()}
 
@@ -58,7 +62,7 @@ def region_scope(user) -> set[int] | None:
         scope = None
     else:
         regions = _profile_regions(user)
-        national = bool(user_roles & {PROSECUTOR, API_CLIENT}) and not regions
+        national = bool(user_roles & {PROSECUTOR, API_CLIENT, MONITOR}) and not regions
         scope = None if national else regions
     user._portal_scope = scope
     return scope

@@ -28,7 +28,7 @@ EDITOR_MOVES: dict[str, set[str]] = {S.OPEN: {S.IN_PROGRESS, S.RESOLVED}, S.IN_P
 
 
 def _region(finding: Finding) -> int:
-    return finding.inspection.facility.region_id
+    return finding.region_id
 
 
 def may_verify_finding(user: Any, finding: Finding) -> bool:

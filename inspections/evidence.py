@@ -165,7 +165,7 @@ def finding_evidence(finding: Finding) -> Evidence | None:
     block's cells with their results, the block's figures, the last run); the block's cells are read
     only when a rule is cited."""
     rule = finding.rule
-    facility_id = finding.inspection.facility_id
+    facility_id = finding.facility_id
     evaluated_at = last_evaluation(facility_id)
     if finding.cell_id is not None:
         cell = cells_with_results(Cell.objects.filter(pk=finding.cell_id).select_related("block")).get()

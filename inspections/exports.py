@@ -23,10 +23,12 @@ INSPECTION_FIELDS: list[Field] = [
 
 FINDING_FIELDS: list[Field] = [
     field("id", lambda f: f.pk, "number"),
-    field(_("Facility"), lambda f: f.inspection.facility.code),
-    field(_("Region code"), lambda f: f.inspection.facility.region.code),
-    field(_("Inspection date"), lambda f: f.inspection.date_start, "date"),
-    choice_field(_("Body"), lambda f: f.inspection.body, Inspection._meta.get_field("body").choices),
+    field(_("Facility"), lambda f: f.facility.code if f.facility_id else ""),
+    field(_("Region code"), lambda f: f.region.code if f.region_id else ""),
+    field(_("Inspection date"), lambda f: f.inspection.date_start if f.inspection_id else None, "date"),
+    choice_field(
+        _("Body"), lambda f: f.inspection.body if f.inspection_id else "", Inspection._meta.get_field("body").choices
+    ),
     choice_field(_("Severity"), lambda f: f.severity, Finding._meta.get_field("severity").choices),
     choice_field(_("Status"), lambda f: f.status, Finding._meta.get_field("status").choices),
     field(_("Deadline"), lambda f: f.deadline, "date"),

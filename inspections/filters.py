@@ -28,8 +28,8 @@ class InspectionFilter(django_filters.FilterSet):
 class FindingFilter(django_filters.FilterSet):
     """Findings by facility, region, inspecting body, inspection date range, status, severity, overdue."""
 
-    facility = FacilityRefFilter(field_name="inspection__facility")
-    region = RegionCodeFilter(field_name="inspection__facility__region")
+    facility = FacilityRefFilter(field_name="facility")
+    region = RegionCodeFilter(field_name="region")
     body = LenientMultipleChoiceFilter(
         field_name="inspection__body", choices=Inspection.Body.choices, label=_("Inspecting body")
     )

@@ -1,4 +1,10 @@
-"""Inspections (visits by prosecutors and monitors) and their findings (docs/data.md, §The domain model)."""
+"""Inspections (visits by prosecutors and monitors), their findings, and the one registry of every
+mechanism's recommendations (docs/data.md, §The domain model; docs/recommendations.md).
+
+A prosecutor's finding is a recommendation of the prosecutor's mechanism whose source is its inspection;
+a recommendation of another mechanism (national preventive mechanism, UN Subcommittee, Committee against
+Torture, Universal Periodic Review...) has a SourceDocument instead. Both are rows of ``Finding``.
+"""
 
 import datetime
 
@@ -13,7 +19,9 @@ from cells.models import Cell, StandardRule
 from core.bounds import DATES, FREE_TEXT
 from core.fields import NameField
 from core.versioning import Versioned
-from facilities.models import Facility, RegionScopedQuerySet, ResidentialBlock
+from facilities import scoping
+from facilities.mechanisms import Mechanism
+from facilities.models import Facility, Region, RegionScopedQuerySet, ResidentialBlock
 
 
 class InspectionQuerySet(RegionScopedQuerySet):
@@ -21,15 +29,32 @@ class InspectionQuerySet(RegionScopedQuerySet):
 
 
 class FindingQuerySet(RegionScopedQuerySet):
-    region_path = "inspection__facility__region"
+    region_path = "region"
+
+    def visible_to(self, user):
+        """The recommendations ``user`` may read: those of their regions, and national ones (no region)
+        for every portal user with any scope."""
+        scope = scoping.region_scope(user)
+        if scope is None:
+            return self
+        if not scope and not scoping.roles(user):
+            return self.none()
+        return self.filter(Q(region__in=scope) | Q(region__isnull=True))
 
     def overdue(self, today: datetime.date | None = None):
-        """Findings past their deadline that are still open or in progress (not resolved, verified, rejected)."""
+        """Findings and recommendations still open or in progress (not resolved, verified, rejected) whose
+        deadline has passed or one of whose actions is overdue (Action.is_overdue: computed per action)."""
         today = today or timezone.localdate()
-        return self.filter(deadline__lt=today, status__in=Finding.OPEN_STATUSES)
+        late_action = Action.objects.filter(finding=models.OuterRef("pk")).overdue(today)
+        return self.filter(Q(deadline__lt=today) | Q(models.Exists(late_action)), status__in=Finding.OPEN_STATUSES)
 
     def open(self):
         return self.filter(status__in=Finding.OPEN_STATUSES)
+
+    def implemented(self):
+        """Implemented: judged achieved by the mechanism that made it, or, before any judgement, verified
+        (a prosecutor's finding checked on site)."""
+        return self.filter(Q(judgement=Finding.Judgement.ACHIEVED) | Q(judgement="", status=Finding.Status.VERIFIED))
 
 
 class Inspection(Versioned):
@@ -85,12 +110,60 @@ class Inspection(Versioned):
         return f"{self.facility.code} {self.date_start:%Y-%m-%d} ({self.get_body_display()})"
 
 
-class Finding(Versioned):
-    """A finding of an inspection, optionally tied to a block, a cell and a standard's rule.
+class SourceDocument(Versioned):
+    """The document a mechanism's recommendations come from: a visit report of the national preventive
+    mechanism, the UN Subcommittee's report (e.g. CAT/OP/KAZ/ROSP/1), the Committee against Torture's
+    concluding observations (CAT/C/KAZ/CO/4), a Universal Periodic Review's report (A/HRC/...).
+    ``reference`` is the body's own symbol or number; ``date`` its date of adoption or sending."""
 
-    Status: ``open -> in_progress -> resolved -> verified``, or ``rejected``. A finding past its
-    ``deadline`` and not resolved, verified or rejected is overdue.
+    mechanism = models.CharField(_("mechanism"), max_length=20, choices=Mechanism.choices)
+    reference = NameField(_("reference"), max_length=120)
+    date = models.DateField(_("date"), validators=DATES.validators())
+    title = models.CharField(_("title"), max_length=300, blank=True, validators=FREE_TEXT.validators())
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, validators=FREE_TEXT.validators())
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=300, blank=True, validators=FREE_TEXT.validators())
+    url = models.URLField(_("address of the published document"), blank=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "reference"]
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+        constraints = [
+            models.UniqueConstraint(fields=["mechanism", "reference"], name="source_document_unique_reference"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.date:%Y-%m-%d})"
+
+
+class Finding(Versioned):
+    """A recommendation of the registry: a finding of a prosecutor's inspection (``inspection``), or a
+    recommendation of another mechanism from its ``source_document`` (with its ``paragraph``).
+
+    Scope: the nation, a region, a facility, a block or a cell (``scope``; ``region`` and ``facility`` are
+    set as far as the scope reaches). ``rule``: the standard's rule it concerns, if any;
+    ``responsible_body``: who must act (e.g. "Committee of the Penal Correction System"). Actions
+    (Action) carry owners and due dates; progress reports are FindingUpdate rows with attachments
+    (public or private). Status: ``open -> in_progress -> resolved -> verified``, or ``rejected``;
+    ``judgement``: the latest independent judgement of implementation by the mechanism that made it
+    (Judgement rows; HM Inspectorate of Prisons' scale). Overdue: still open and past its ``deadline``
+    or with an overdue action.
     """
+
+    class Scope(models.TextChoices):
+        NATION = "nation", _("nation")
+        REGION = "region", _("region")
+        FACILITY = "facility", _("facility")
+        BLOCK = "block", _("residential block")
+        CELL = "cell", _("cell")
+
+    class Judgement(models.TextChoices):
+        ACHIEVED = "achieved", _("achieved")
+        PARTIALLY = "partially_achieved", _("partially achieved")
+        NOT_ACHIEVED = "not_achieved", _("not achieved")
+        NO_LONGER_APPLICABLE = "no_longer_applicable", _("no longer applicable")
 
     class Severity(models.TextChoices):
         LOW = "low", _("low")
@@ -108,7 +181,29 @@ class Finding(Versioned):
     CLOSED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.REJECTED)
     OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings", null=True, blank=True)
+    source_document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        null=True,
+        blank=True,
+        verbose_name=_("source document"),
+    )
+    mechanism = models.CharField(_("mechanism"), max_length=20, choices=Mechanism.choices, default=Mechanism.PROSECUTOR)
+    paragraph = models.CharField(_("paragraph"), max_length=40, blank=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.FACILITY)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
+    )
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("facility")
+    )
+    responsible_body = models.CharField(
+        _("responsible body"), max_length=200, blank=True, validators=FREE_TEXT.validators()
+    )
+    judgement = models.CharField(_("judgement"), max_length=24, choices=Judgement.choices, blank=True)
+    judged_on = models.DateField(_("date of the follow-up"), null=True, blank=True)
     block = models.ForeignKey(
         ResidentialBlock, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("residential block")
     )
@@ -116,7 +211,7 @@ class Finding(Versioned):
     rule = models.ForeignKey(
         StandardRule, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("standard rule")
     )
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
     description = models.TextField(_("description"), validators=FREE_TEXT.validators())
     description_ru = models.TextField(_("description (Russian)"), blank=True, validators=FREE_TEXT.validators())
     description_kk = models.TextField(_("description (Kazakh)"), blank=True, validators=FREE_TEXT.validators())
@@ -137,20 +232,151 @@ class Finding(Versioned):
         ordering = ["deadline", "id"]
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inspection__isnull=False) | Q(source_document__isnull=False),
+                name="finding_has_a_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="nation", region__isnull=True, facility__isnull=True)
+                | Q(scope="region", region__isnull=False, facility__isnull=True)
+                | Q(scope__in=["facility", "block", "cell"], region__isnull=False, facility__isnull=False),
+                name="finding_scope_matches_region_and_facility",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.inspection}: {self.description[:60]}"
+        source = self.inspection if self.inspection_id else self.source_document
+        return f"{source}: {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        """Saves with ``region``, ``facility`` and ``scope`` placed (place_scope) from the inspection, block
+        and cell, so that every way of writing a finding keeps them consistent."""
+        self.place_scope()
+        update_fields = kwargs.get("update_fields")
+        if update_fields:
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "region", "facility", "scope", "block"]))
+        super().save(*args, **kwargs)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        """True when the deadline has passed and the finding is not resolved, verified or rejected."""
+        """True when the finding is still open or in progress and its deadline has passed or one of its
+        actions is overdue (FindingQuerySet.overdue, the same rule on one row)."""
         today = today or timezone.localdate()
-        return bool(self.deadline and self.deadline < today and self.status in self.OPEN_STATUSES)
+        if self.status not in self.OPEN_STATUSES:
+            return False
+        if self.deadline and self.deadline < today:
+            return True
+        return self.actions.overdue(today).exists() if self.pk else False
+
+    def source_label(self) -> str:
+        """The source in one line: "CAT/C/KAZ/CO/4, para. 12 (2024-11-29)" or the inspection."""
+        document = self.source_document
+        if document is not None:
+            paragraph = f", {_('para.')} {self.paragraph}" if self.paragraph else ""
+            return f"{document.reference}{paragraph} ({document.date:%Y-%m-%d})"
+        return str(self.inspection)
+
+    def place_scope(self) -> None:
+        """Set ``region`` and ``facility`` from the inspection, cell or block where they follow from
+        them (a prosecutor's finding concerns its inspection's facility), and ``scope`` from the most
+        precise of them. Called by the services before ``full_clean``."""
+        if self.inspection is not None and not self.facility_id:
+            self.facility = self.inspection.facility
+        if self.cell is not None and not self.block_id:
+            self.block = self.cell.block
+        if self.block is not None and not self.facility_id:
+            self.facility = self.block.facility
+        if self.facility is not None:
+            self.region_id = self.facility.region_id
+        if self.cell_id:
+            self.scope = self.Scope.CELL
+        elif self.block_id:
+            self.scope = self.Scope.BLOCK
+        elif self.facility_id:
+            self.scope = self.Scope.FACILITY
+        elif self.region_id:
+            self.scope = self.Scope.REGION
+        else:
+            self.scope = self.Scope.NATION
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today: datetime.date | None = None):
+        """Actions past their due date that are neither done nor cancelled."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).exclude(status__in=Action.CLOSED_STATUSES)
+
+
+class Action(models.Model):
+    """An action the responsible body takes on a recommendation: what, who owns it (a unit or post, not a
+    person's name), by when. Overdue: past ``due_date`` and not done or cancelled (per action)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+    finding = models.ForeignKey("Finding", on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action"), validators=FREE_TEXT.validators())
+    description_ru = models.TextField(_("action (Russian)"), blank=True, validators=FREE_TEXT.validators())
+    description_kk = models.TextField(_("action (Kazakh)"), blank=True, validators=FREE_TEXT.validators())
+    owner = models.CharField(_("owner"), max_length=200, validators=FREE_TEXT.validators())
+    due_date = models.DateField(_("due date"), validators=DATES.validators())
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PLANNED)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, validators=DATES.validators())
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self):
+        return f"{self.owner}: {self.description[:60]} ({self.due_date:%Y-%m-%d})"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """True when ``due_date`` has passed and the action is neither done nor cancelled."""
+        today = today or timezone.localdate()
+        return self.due_date < today and self.status not in self.CLOSED_STATUSES
+
+
+class Judgement(models.Model):
+    """An independent judgement of a recommendation's implementation by the mechanism that made it, at a
+    follow-up (``follow_up_date``). Append-only; the latest sets Finding.judgement and judged_on."""
+
+    finding = models.ForeignKey("Finding", on_delete=models.CASCADE, related_name="judgements")
+    mechanism = models.CharField(_("mechanism"), max_length=20, choices=Mechanism.choices)
+    judgement = models.CharField(_("judgement"), max_length=24, choices=Finding.Judgement.choices)
+    follow_up_date = models.DateField(_("date of the follow-up"), validators=DATES.validators())
+    note = models.TextField(_("note"), blank=True, validators=FREE_TEXT.validators())
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_demo = models.BooleanField(_("generated demo data"), default=False)
+
+    class Meta:
+        ordering = ["follow_up_date", "created_at", "id"]
+        verbose_name = _("judgement")
+        verbose_name_plural = _("judgements")
+
+    def __str__(self):
+        return f"{self.get_judgement_display()} ({self.follow_up_date:%Y-%m-%d})"
 
 
 class FindingUpdate(models.Model):
     """Append-only log of a finding's status changes and responses."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="updates")
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("action")
+    )
     status = models.CharField(_("status"), max_length=12, choices=Finding.Status.choices)
     response = models.TextField(_("response"), blank=True, validators=FREE_TEXT.validators())
     override_reason = models.TextField(
@@ -193,6 +419,11 @@ class FindingAttachment(models.Model):
     content_type = models.CharField(_("type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     content = models.BinaryField()
+    public = models.BooleanField(
+        _("public evidence"),
+        default=False,
+        help_text=_("Shown on the public site beside the recommendation's judgement (never its file name)."),
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 

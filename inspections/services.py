@@ -13,6 +13,7 @@ from core.exceptions import ConflictError
 from core.validators import future_errors
 from core.versioning import assign, check_version, lock, save_changes
 from facilities import decisions as facility_decisions
+from facilities.mechanisms import Mechanism
 
 from . import decisions
 from .attachments import prepare as prepare_attachments
@@ -35,6 +36,15 @@ PROSECUTOR_MOVES, EDITOR_MOVES, allowed_moves = (
     decisions.EDITOR_MOVES,
     decisions.allowed_moves,
 )
+
+
+# The mechanism of an inspection's findings, from the inspecting body (inspections.models.Inspection.Body).
+MECHANISM_OF_BODY = {
+    Inspection.Body.PROSECUTOR: Mechanism.PROSECUTOR,
+    Inspection.Body.NPM: Mechanism.NPM,
+    Inspection.Body.PUBLIC_MONITORING: Mechanism.PUBLIC_MONITORING,
+    Inspection.Body.MINISTRY: Mechanism.MINISTRY,
+}
 
 
 def check_can_inspect(user: "User | AnonymousUser | None", facility: "Facility") -> None:
@@ -107,6 +117,8 @@ def _check_finding(finding: Finding, inspection: Inspection) -> None:
     """The finding's block, cell and deadline against its inspection (raises ValidationError); a cell
     without a block gives the finding the cell's block."""
     errors = {}
+    if not finding.severity:
+        errors["severity"] = [_("An inspection's finding needs its severity.")]
     if finding.deadline and finding.deadline < inspection.date_start:
         errors["deadline"] = [
             _("The deadline cannot be before the inspection (%(date)s).")
@@ -161,9 +173,10 @@ def save_finding(
         return finding
     assert inspection is not None, "save_finding needs an inspection or a finding"
     check_can_inspect(user, inspection.facility)
-    finding = Finding(inspection=inspection)
+    finding = Finding(inspection=inspection, mechanism=MECHANISM_OF_BODY.get(inspection.body, Mechanism.PROSECUTOR))
     assign(finding, values)
     _check_finding(finding, inspection)
+    finding.place_scope()  # before full_clean: the scope constraint
     _clean(finding)
     finding._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
     finding.save()

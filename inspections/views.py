@@ -50,7 +50,7 @@ def inspection_list(request):
 
 def finding_list(request):
     """Findings in the user's regions, with filters (overdue included); ``?export=csv`` downloads them."""
-    visible = Finding.objects.visible_to(request.user).select_related("inspection__facility__region", "rule")
+    visible = Finding.objects.visible_to(request.user).select_related("facility__region", "rule")
     filterset, rows = filtered(request, FindingFilter, visible.order_by("deadline", "id"))
     exported = export_list(
         request,

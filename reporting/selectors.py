@@ -181,7 +181,7 @@ def summary(region: Region | None = None, scope: set[int] | None = None, cell_to
         {"status": value, "label": str(label), "count": by_status.get(value, 0)}
         for value, label in ConversionProject.Status.choices
     ]
-    findings = Finding.objects.filter(inspection__facility__in=facilities.values("pk"))
+    findings = Finding.objects.filter(facility__in=facilities.values("pk"))
     capacity = capacity_totals_of(facilities, cell_totals)
     return {
         "region": region.code if region else None,
@@ -466,9 +466,9 @@ def lowest_compliance(profile: StandardProfile | None, scope: set[int] | None = 
 
 def overdue_findings(scope: set[int] | None = None, limit: int = 10) -> list:
     """The ``limit`` open findings whose deadline passed longest ago (facility and rule loaded)."""
-    findings = Finding.objects.overdue().select_related("inspection__facility__region", "rule")
+    findings = Finding.objects.overdue().select_related("facility__region", "rule")
     if scope is not None:
-        findings = findings.filter(inspection__facility__region__in=scope)
+        findings = findings.filter(region__in=scope)
     return list(findings.order_by("deadline", "id")[:limit])
 
 

@@ -78,7 +78,7 @@ def facility_detail(request, pk):
     rows = [(cell, profile_statuses(cell, rules, rule_outcomes(cell, rules))) for cell in page]
     profile = headline_profile()
     figures = with_capacity(selectors.facilities_with_figures(Facility.objects.filter(pk=facility.pk), profile)).get()
-    findings = Finding.objects.filter(inspection__facility=facility)
+    findings = Finding.objects.filter(facility=facility)
     points = trends.series(trends.Scope.FACILITY, facility.pk)
     return render(
         request,

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "inspections",
     "reporting",
     "registers",
+    "public",
     "demo",
     "roadmap_portal",
 ]
@@ -157,6 +158,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Attachments of a finding's response (inspections.attachments): JPEG, PNG or PDF, each at most this many
 # bytes, kept in the database (so in every backup), served only to users who may see the finding.
 FINDING_ATTACHMENT_MAX_BYTES = env.int("FINDING_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The public site's disclosure control (public.disclosure; printed in every release's data dictionary):
+# counts of persons 1..threshold-1 are suppressed, published counts rounded to the nearest rounding_base.
+PUBLIC_DISCLOSURE = {
+    "threshold": env.int("PUBLIC_DISCLOSURE_THRESHOLD", default=10),
+    "rounding_base": env.int("PUBLIC_ROUNDING_BASE", default=5),
+    "zeros_disclosive": env.bool("PUBLIC_ZEROS_DISCLOSIVE", default=False),
+}
+# The open licence of every release (Frictionless Data Package ``licenses``).
+PUBLIC_LICENCE = {
+    "name": env("PUBLIC_LICENCE_NAME", default="CC-BY-4.0"),
+    "title": env("PUBLIC_LICENCE_TITLE", default="Creative Commons Attribution 4.0 International"),
+    "path": env("PUBLIC_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/"),
+}
+# How long a browser or a proxy may keep a public page or file before asking again (seconds).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

@@ -35,6 +35,7 @@ from facilities.models import (
 )
 from facilities.services import load_regions, load_targets
 from inspections.models import Finding, Inspection
+from public.services import publish_first_release
 
 REASON = "seed_demo (generated demo data)"
 
@@ -105,6 +106,12 @@ class Command(BaseCommand):
             f"Demo trend history: {history} snapshots reconstructed from the demo's completed conversions "
             "(monthly for 5 years, yearly back to the first conversion; generated demo data)."
         )
+        release = publish_first_release()
+        if release is not None:
+            self.stdout.write(
+                f"Public site: release {release.number} published (figures as of {release.as_of:%Y-%m-%d}, "
+                f"{len(release.suppressions)} counts suppressed; generated demo data) at /public/."
+            )
         self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
         for username, (group, regions) in ROLES.items():
             scope = f", regions {', '.join(regions)}" if regions else ""
@@ -222,9 +229,14 @@ class Command(BaseCommand):
         inspections = sync_rows(Inspection, ("facility_id", "date_start", "body"), inspection_rows, reason=REASON)
         inspection_ids = {key: obj.pk for key, obj in inspections.objects.items()}
         rules = dict(StandardRule.objects.values_list("code", "pk"))
+        facility_regions = dict(Facility.objects.values_list("pk", "region_id"))
         finding_rows = [
             {
                 "inspection_id": inspection_ids[(facility_ids[f["facility_code"]], f["date_start"], f["body"])],
+                "facility_id": facility_ids[f["facility_code"]],
+                "region_id": facility_regions[facility_ids[f["facility_code"]]],
+                "mechanism": f["body"],
+                "scope": Finding.Scope.BLOCK,
                 "block_id": block_ids[(facility_ids[f["facility_code"]], f["block_name"])],
                 "rule_id": rules.get(f["rule"]),
                 "severity": f["severity"],
