@@ -8,10 +8,12 @@ from facilities import decisions
 
 
 class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
-    """Django's LoginRequiredMiddleware, except for ``/api/`` (DRF answers 401/403 as JSON) and ``/static/``;
+    """Django's LoginRequiredMiddleware, except for ``/api/`` (DRF answers 401/403 as JSON), ``/static/`` and
+    the public site (``/public/``);
     a logged-in user without a portal role gets 403 on the pages."""
 
-    exempt_prefixes = ("/api/", "/static/", "/i18n/")  # the language switcher works on the login page too
+    # The language switcher works on the login page too; /public/ is the public site (no login, no role).
+    exempt_prefixes = ("/api/", "/static/", "/i18n/", "/public/")
     role_exempt_prefixes = ("/login/", "/logout/", "/i18n/", "/admin/")
 
     def process_view(self, request, view_func, view_args, view_kwargs):

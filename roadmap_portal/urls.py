@@ -35,10 +35,12 @@ urlpatterns = [
     path("", include("inspections.urls")),
     path("", include("registers.urls")),
     path("", include("core.urls")),
+    path("", include("public.urls")),
     path("history/<str:kind>/<int:pk>/", views.history, name="history"),
     path("admin/", admin.site.urls),
     # The API has its own namespace ("api:facility-list"), so its route names never shadow the pages'.
     path("api/v1/", include((api_urlpatterns, "api"), namespace="api")),
+    path("api/public/v1/", include(("public.api.urls", "public-api"), namespace="public-api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's initialisation as a script file: no inline script for the CSP to block.
     path(

@@ -1,0 +1,3 @@
+"""admin_urls"""
+
+urlpatterns: list = []

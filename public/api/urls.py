@@ -1,0 +1,3 @@
+"""The public API, /api/public/v1/ (no login; served from the latest published release)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""package_urls"""
+
+urlpatterns: list = []

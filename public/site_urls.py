@@ -1,0 +1,3 @@
+"""site_urls"""
+
+urlpatterns: list = []
