@@ -58,11 +58,20 @@ def test_contracts_cover_the_direction_rule(configuration):
         "inspections",
         "reporting",
         "registers",
+        "public",
         "demo",
         "roadmap_portal",
     }
     ids = {c["id"] for c in configuration["contracts_options"]}
-    assert ids == {"domain-layers", "domain-imports-no-feature", "reporting", "registers", "demo", "demo-imports"}
+    assert ids == {
+        "domain-layers",
+        "domain-imports-no-feature",
+        "reporting",
+        "registers",
+        "public",
+        "demo",
+        "demo-imports",
+    }
 
 
 def test_imports_follow_the_direction(configuration, graph):
@@ -81,6 +90,9 @@ def test_imports_follow_the_direction(configuration, graph):
         ("registers.services", "reporting.selectors", "registers"),
         ("cells.services", "roadmap_portal.celery", "domain-imports-no-feature"),
         ("reporting.views", "demo.estate", "demo"),
+        ("public.content", "reporting.selectors", "public"),
+        ("inspections.models", "public.models", "domain-imports-no-feature"),
+        ("reporting.views", "public.models", "reporting"),
     ],
 )
 def test_the_check_fails_on_an_import_against_the_direction(configuration, graph, importer, imported, contract):
