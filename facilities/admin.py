@@ -43,9 +43,10 @@ class FacilityAdmin(VersionedAdmin, SimpleHistoryAdmin):
         "status",
         "design_capacity",
         "population",
+        "publish_detail",
         "is_demo",
     )
-    list_filter = ("region", "kind", "security_level", "status", "is_demo")
+    list_filter = ("region", "kind", "security_level", "status", "publish_detail", "is_demo")
     search_fields = ("code", "name_en", "name_ru", "name_kk", "locality")
     # The population count and its date are written by the headcount import (registers), never here.
     readonly_fields = ("population", "population_date", "version")
