@@ -31,6 +31,13 @@ class InspectionQuerySet(RegionScopedQuerySet):
 class FindingQuerySet(RegionScopedQuerySet):
     region_path = "region"
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """bulk_create with each finding's scope placed first (Finding.place_scope), as save does."""
+        objs = list(objs)
+        for finding in objs:
+            finding.place_scope()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def visible_to(self, user):
         """The recommendations ``user`` may read: those of their regions, and national ones (no region)
         for every portal user with any scope."""
