@@ -116,7 +116,7 @@ def release_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("no such action")
     release = get_object_or_404(Release, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             done = ACTIONS[action](request.user, release)

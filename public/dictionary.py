@@ -644,4 +644,4 @@ def dictionary_fields() -> list[Field]:
                 )
             )
     fields.append(_f("unit", "string", text("unit", "единица", "өлшем бірлігі"), text("unit", "единица", "өлшем бірлігі")))
-    return fields
+    return [*fields, DEMO]

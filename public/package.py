@@ -155,7 +155,7 @@ def tables(release: Release) -> dict[str, tuple[list[Field], list[dict]]]:
                     "unit": f.unit["en"] if f.unit else None,
                 }
             )
-    out["dictionary.csv"] = (dictionary.dictionary_fields(), dictionary_rows)
+    out["dictionary.csv"] = (dictionary.dictionary_fields(), flagged(dictionary_rows))
     return out
 
 
