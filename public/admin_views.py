@@ -5,8 +5,8 @@ and discard. Every view: facilities.decisions.check_may_publish_releases (403 fo
 administrator; the login middleware sends anonymous requests to the login page)."""
 
 from django.contrib import messages
-from django.forms import Form
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -119,14 +119,14 @@ def release_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            done = ACTIONS[action](request.user, release)
+            done: Release | None = ACTIONS[action](request.user, release)
         except ValidationError as error:
             _form_errors(form, error)
         else:
             if action == "discard":
                 messages.success(request, _("The draft was discarded."))
                 return redirect("release-admin-list")
-            if action == "publish":
+            if action == "publish" and done is not None:
                 messages.success(request, _("Release %(number)d is published.") % {"number": done.number})
             else:
                 messages.success(request, _("The release is reviewed: it can be published."))

@@ -272,7 +272,11 @@ def area_figures(profiles: list[dict]) -> list[Field]:
         _f(
             "persons_counted_by_home",
             "integer",
-            text("persons of known home region", "человек с известным регионом проживания", "тұрғылықты өңірі белгілі адамдар"),
+            text(
+                "persons of known home region",
+                "человек с известным регионом проживания",
+                "тұрғылықты өңірі белгілі адамдар",
+            ),
             text(
                 "persons in the latest count by place of residence whose home region is known",
                 "люди в последнем подсчёте по месту жительства, чей регион проживания известен",
@@ -312,7 +316,9 @@ def area_figures(profiles: list[dict]) -> list[Field]:
                 f"projects_{status}",
                 "integer",
                 text(
-                    f"conversion projects: {status}", f"проекты переоборудования: {status}", f"қайта жабдықтау жобалары: {status}"
+                    f"conversion projects: {status}",
+                    f"проекты переоборудования: {status}",
+                    f"қайта жабдықтау жобалары: {status}",
                 ),
                 text(
                     f"conversion projects of the blocks in the status {status}",
@@ -337,7 +343,9 @@ def area_figures(profiles: list[dict]) -> list[Field]:
         _f(
             "projects_mean_progress_percent",
             "number",
-            text("mean progress of active projects", "средний ход активных проектов", "белсенді жобалардың орташа барысы"),
+            text(
+                "mean progress of active projects", "средний ход активных проектов", "белсенді жобалардың орташа барысы"
+            ),
             text(
                 "mean percent complete of the active projects",
                 "средний процент выполнения активных проектов",
@@ -447,7 +455,9 @@ FACILITY_ATTRIBUTES = [
         "status",
         "string",
         text("status", "статус", "мәртебесі"),
-        text("operating or under reconstruction", "действует или на реконструкции", "жұмыс істейді немесе қайта құруда"),
+        text(
+            "operating or under reconstruction", "действует или на реконструкции", "жұмыс істейді немесе қайта құруда"
+        ),
     ),
 ]
 INSTITUTIONS_FIELD = _f(
@@ -467,7 +477,9 @@ def area_fields(kind: str, profiles: list[dict]) -> list[Field]:
     """The columns of facilities.csv (``kind`` "facility"), regions.csv ("region") or nation.csv ("nation")."""
     head = [CODE[kind]]
     if kind != "nation":
-        head += _names(text(kind, "учреждение" if kind == "facility" else "регион", "мекеме" if kind == "facility" else "өңір"))
+        head += _names(
+            text(kind, "учреждение" if kind == "facility" else "регион", "мекеме" if kind == "facility" else "өңір")
+        )
     if kind == "facility":
         head += [REGION_OF_FACILITY, *FACILITY_ATTRIBUTES]
     else:
@@ -487,11 +499,22 @@ def recommendation_fields() -> list[Field]:
 
     return [
         s("id", "identifier of the recommendation", "идентификатор рекомендации", "ұсыным идентификаторы", "integer"),
-        s("mechanism", "mechanism that made it", "механизм, вынесший её", "оны шығарған тетік", enum=tuple(Mechanism.values)),
+        s(
+            "mechanism",
+            "mechanism that made it",
+            "механизм, вынесший её",
+            "оны шығарған тетік",
+            enum=tuple(Mechanism.values),
+        ),
         s("document", "reference of the source document", "реквизиты документа", "құжат деректемелері"),
         s("document_date", "date of the source document", "дата документа", "құжат күні", "date"),
         s("paragraph", "paragraph of the source document", "пункт документа", "құжат тармағы"),
-        s("scope", "scope: nation, region or facility", "охват: страна, регион или учреждение", "қамту: ел, өңір немесе мекеме"),
+        s(
+            "scope",
+            "scope: nation, region or facility",
+            "охват: страна, регион или учреждение",
+            "қамту: ел, өңір немесе мекеме",
+        ),
         s("region", "region code (empty for the nation)", "код региона (пусто для страны)", "өңір коды (ел үшін бос)"),
         s(
             "facility",
@@ -511,7 +534,13 @@ def recommendation_fields() -> list[Field]:
         s("open", "open or in progress", "открыта или в работе", "ашық немесе орындалуда", "boolean"),
         s("overdue", "overdue", "просрочена", "мерзімі өткен", "boolean"),
         s("implemented", "implemented", "выполнена", "орындалған", "boolean"),
-        s("public_evidence", "public evidence attached", "приложено публичных подтверждений", "жария дәлелдер саны", "integer"),
+        s(
+            "public_evidence",
+            "public evidence attached",
+            "приложено публичных подтверждений",
+            "жария дәлелдер саны",
+            "integer",
+        ),
         DEMO,
     ]
 
@@ -539,7 +568,12 @@ def recommendation_table_fields() -> list[Field]:
             ),
             enum=("all", "nation", "region"),
         ),
-        _f("region", "string", text("region code", "код региона", "өңір коды"), text("region code", "код региона", "өңір коды")),
+        _f(
+            "region",
+            "string",
+            text("region code", "код региона", "өңір коды"),
+            text("region code", "код региона", "өңір коды"),
+        ),
         _counting("total", "recommendations", "рекомендации", "ұсынымдар"),
         _counting("open", "open or in progress", "открытые или в работе", "ашық немесе орындалуда"),
         _counting("overdue", "overdue", "просроченные", "мерзімі өткен"),
@@ -554,7 +588,9 @@ def recommendation_table_fields() -> list[Field]:
             "share_implemented_percent",
             "number",
             text("share implemented", "доля выполненных", "орындалғандар үлесі"),
-            text("implemented per 100 recommendations", "выполненных на 100 рекомендаций", "100 ұсынымға орындалғандар"),
+            text(
+                "implemented per 100 recommendations", "выполненных на 100 рекомендаций", "100 ұсынымға орындалғандар"
+            ),
             PERCENT,
         )
     )
@@ -631,10 +667,18 @@ def dictionary_fields() -> list[Field]:
     fields = [
         _f("file", "string", text("file", "файл", "файл"), text("the file", "файл", "файл")),
         _f("field", "string", text("column", "столбец", "баған"), text("the column", "столбец", "баған")),
-        _f("type", "string", text("type", "тип", "түрі"), text("Table Schema type", "тип Table Schema", "Table Schema түрі")),
+        _f(
+            "type",
+            "string",
+            text("type", "тип", "түрі"),
+            text("Table Schema type", "тип Table Schema", "Table Schema түрі"),
+        ),
     ]
     for language in LANGUAGES:
-        for what, label in (("title", text("title", "название", "атауы")), ("description", text("definition", "определение", "анықтама"))):
+        for what, label in (
+            ("title", text("title", "название", "атауы")),
+            ("description", text("definition", "определение", "анықтама")),
+        ):
             fields.append(
                 _f(
                     f"{what}_{language}",
@@ -643,5 +687,7 @@ def dictionary_fields() -> list[Field]:
                     text(f"{label['en']} in {language}", f"{label['ru']}: {language}", f"{label['kk']}: {language}"),
                 )
             )
-    fields.append(_f("unit", "string", text("unit", "единица", "өлшем бірлігі"), text("unit", "единица", "өлшем бірлігі")))
+    fields.append(
+        _f("unit", "string", text("unit", "единица", "өлшем бірлігі"), text("unit", "единица", "өлшем бірлігі"))
+    )
     return [*fields, DEMO]

@@ -15,13 +15,22 @@ class PrepareReleaseForm(forms.Form):
     note is required: public.services.prepare says so, and the view puts its ValidationError on the form)."""
 
     note = forms.CharField(
-        label=_("Note (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=FREE_TEXT.validators()
+        label=_("Note (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=FREE_TEXT.validators(),
     )
     note_ru = forms.CharField(
-        label=_("Note (Russian)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=FREE_TEXT.validators()
+        label=_("Note (Russian)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=FREE_TEXT.validators(),
     )
     note_kk = forms.CharField(
-        label=_("Note (Kazakh)"), required=False, widget=forms.Textarea(attrs={"rows": 3}), validators=FREE_TEXT.validators()
+        label=_("Note (Kazakh)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=FREE_TEXT.validators(),
     )
     corrects = forms.ModelChoiceField(
         label=_("Corrects"),
@@ -34,9 +43,10 @@ class PrepareReleaseForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # Offered: the published releases; any other id is refused by the service with a reason.
-        choices = [("", self.fields["corrects"].empty_label)]
+        field: Any = self.fields["corrects"]
+        choices = [("", field.empty_label)]
         choices += [(r.pk, str(r)) for r in Release.objects.published()]
-        self.fields["corrects"].widget.choices = choices
+        field.widget.choices = choices
 
 
 class ConfirmForm(forms.Form):

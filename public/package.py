@@ -54,7 +54,9 @@ TITLES = {
     "nation.csv": dictionary.text("The nation", "Страна", "Ел"),
     "recommendations.csv": dictionary.text("Recommendations", "Рекомендации", "Ұсынымдар"),
     "recommendations_by_mechanism.csv": dictionary.text(
-        "Recommendations by mechanism and region", "Рекомендации по механизмам и регионам", "Тетіктер мен өңірлер бойынша ұсынымдар"
+        "Recommendations by mechanism and region",
+        "Рекомендации по механизмам и регионам",
+        "Тетіктер мен өңірлер бойынша ұсынымдар",
     ),
     "suppressions.csv": dictionary.text("Suppressed values", "Скрытые значения", "Жасырылған мәндер"),
     "dictionary.csv": dictionary.text("Data dictionary", "Словарь данных", "Деректер сөздігі"),
@@ -123,11 +125,11 @@ def tables(release: Release) -> dict[str, tuple[list[Field], list[dict]]]:
     recommendations = content.get("recommendations", {})
     out["recommendations.csv"] = (
         dictionary.recommendation_fields(),
-        flagged({**item, "public_evidence": len(item.get("evidence") or [])} for item in recommendations.get("items", [])),
+        flagged(
+            {**item, "public_evidence": len(item.get("evidence") or [])} for item in recommendations.get("items", [])
+        ),
     )
-    grouped = [
-        {**row, "scope": "all", "region": None} for row in recommendations.get("by_mechanism", [])
-    ] + [
+    grouped = [{**row, "scope": "all", "region": None} for row in recommendations.get("by_mechanism", [])] + [
         {**row, "scope": "region" if row.get("region") else "nation"}
         for row in recommendations.get("by_mechanism_and_region", [])
     ]
@@ -151,7 +153,10 @@ def tables(release: Release) -> dict[str, tuple[list[Field], list[dict]]]:
                     "field": f.name,
                     "type": f.type,
                     **{f"title_{lang}": f.title[lang] for lang in dictionary.LANGUAGES},
-                    **{f"description_{lang}": schema["description" + ("" if lang == "en" else f"_{lang}")] for lang in dictionary.LANGUAGES},
+                    **{
+                        f"description_{lang}": schema["description" + ("" if lang == "en" else f"_{lang}")]
+                        for lang in dictionary.LANGUAGES
+                    },
                     "unit": f.unit["en"] if f.unit else None,
                 }
             )
@@ -252,7 +257,7 @@ def descriptor(release: Release, files: dict[str, bytes]) -> dict:
         ],
         "disclosure": {
             **rules,
-            "reasons": {code: meaning for code, meaning in dictionary.REASONS.items()},
+            "reasons": dict(dictionary.REASONS),
         },
         "dictionary_version": dictionary.DICTIONARY_VERSION,
         "resources": resources,

@@ -31,7 +31,9 @@ def area_rows(areas: list[dict], profiles: list[dict], language: str | None) -> 
     """(columns, rows) of a table of ``areas`` (content["regions"] or [content["nation"]]): the person
     counts and shares, each cell {"value", "suppressed"}; columns {"name", "title"}."""
     figures = [
-        f for f in dictionary.area_figures(profiles) if f.suppressible or f.name in ("places_certified", "places_operational")
+        f
+        for f in dictionary.area_figures(profiles)
+        if f.suppressible or f.name in ("places_certified", "places_operational")
     ]
     columns = [{"name": f.name, "title": dictionary.pick(f.title, language)} for f in figures]
     rows = []

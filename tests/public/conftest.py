@@ -192,4 +192,3 @@ def walk(value, path: str = ""):
             yield from walk(item, f"{path}[{index}]")
     else:
         yield path, value
-

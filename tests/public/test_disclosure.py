@@ -126,9 +126,15 @@ def test_attack_finds_a_leak_when_secondary_suppression_is_missing(estate):
     secondary = [s for s in release.suppressions if s["reason"] == SECONDARY and s["column"] == "persons_held"]
     assert secondary, release.suppressions
     for s in secondary:
-        withheld = next(w["value"] for w in release.withheld if w["code"] == s["code"] and w["column"] == "persons_held")
-        area = facilities[s["code"]] if s["table"] == "facility" else next(
-            r for r in content[f"{s['table']}s" if s["table"] == "region" else "nation"] if r["code"] == s["code"]
+        withheld = next(
+            w["value"] for w in release.withheld if w["code"] == s["code"] and w["column"] == "persons_held"
+        )
+        area = (
+            facilities[s["code"]]
+            if s["table"] == "facility"
+            else next(
+                r for r in content[f"{s['table']}s" if s["table"] == "region" else "nation"] if r["code"] == s["code"]
+            )
         )
         area["persons_held"], area["persons_held_suppressed"] = withheld, None
     leaks = attack(release)

@@ -39,7 +39,7 @@ def rows(data: bytes) -> list[dict]:
 
 @pytest.fixture
 def released(estate):
-    estate.c.name_en = "=HYPERLINK(\"http://x\")"
+    estate.c.name_en = '=HYPERLINK("http://x")'
     estate.c.save()
     return publish_now(note="the package")
 
@@ -125,7 +125,7 @@ def test_values_as_published_suppressed_empty_with_reason(released, client):
 
 def test_safe_for_spreadsheets(released, client):
     facilities = {r["code"]: r for r in rows(files_of(client, released.number)["facilities.csv"])}
-    assert facilities["F-C"]["name_en"] == "'=HYPERLINK(\"http://x\")"
+    assert facilities["F-C"]["name_en"] == '\'=HYPERLINK("http://x")'
 
 
 def test_demo_flag_in_every_file(demo_release, client):

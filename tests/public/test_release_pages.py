@@ -16,7 +16,10 @@ def pages(release: Release) -> list[str]:
         reverse("release-admin-list"),
         reverse("release-admin-prepare"),
         reverse("release-admin-detail", kwargs={"pk": release.pk}),
-        *(reverse("release-admin-action", kwargs={"pk": release.pk, "action": a}) for a in ("review", "publish", "discard")),
+        *(
+            reverse("release-admin-action", kwargs={"pk": release.pk, "action": a})
+            for a in ("review", "publish", "discard")
+        ),
     ]
 
 
@@ -42,9 +45,13 @@ def test_permissions(estate, admin, prosecutor, client):
 
 def test_workflow_through_the_pages(estate, admin, client):
     client.force_login(admin)
-    response = client.post(reverse("release-admin-prepare"), {"note": "First", "note_ru": "Первый", "note_kk": "Бірінші"})
+    response = client.post(
+        reverse("release-admin-prepare"), {"note": "First", "note_ru": "Первый", "note_kk": "Бірінші"}
+    )
     release = Release.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("release-admin-detail", kwargs={"pk": release.pk})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "release-admin-detail", kwargs={"pk": release.pk}
+    )
     assert release.prepared_by == admin and release.note_ru == "Первый"
     review = reverse("release-admin-action", kwargs={"pk": release.pk, "action": "review"})
     publish = reverse("release-admin-action", kwargs={"pk": release.pk, "action": "publish"})
@@ -98,7 +105,7 @@ def test_form_errors(estate, admin, client):
     response = client.get(url, {"corrects": published.pk})
     assert response.context["form"].initial["corrects"] == str(published.pk)
     response = client.post(url, {"corrects": published.pk, "note": "Fixes F-A"})
-    correction = Release.objects.order_by("-pk").first()
+    correction = Release.objects.order_by("-pk")[0]
     assert response.status_code == 302 and correction.corrects == published and correction.note == "Fixes F-A"
 
 
@@ -121,7 +128,10 @@ def test_release_page_shows_figures_suppressions_and_changes(estate, admin, clie
     assert '<td class="num withheld">3</td>' in page
     # What publishing will change: persons held nationally before -> after, the facility added.
     held = next(f for f in response.context["changes"] if f.name == "persons_held")
-    assert (held.before, held.after) == (first.content["nation"]["persons_held"], draft.content["nation"]["persons_held"])
+    assert (held.before, held.after) == (
+        first.content["nation"]["persons_held"],
+        draft.content["nation"]["persons_held"],
+    )
     assert held.changed and held.before != held.after
     assert response.context["facility_changes"] == {"added": ["F-NEW"], "removed": []}
     assert "F-NEW" in page and 'id="changes"' in page

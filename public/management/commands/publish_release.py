@@ -45,14 +45,18 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())) from error
         self.stdout.write(f"suppressed: {len(release.suppressions)}")
-        self.stdout.write(f"published release {release.number} (figures as of {release.as_of}, sha256 {release.sha256})")
+        self.stdout.write(
+            f"published release {release.number} (figures as of {release.as_of}, sha256 {release.sha256})"
+        )
 
     def _dry_run(self, notes: dict[str, str], corrects: Release | None) -> None:
         with transaction.atomic():
             release = services.prepare(None, corrects=corrects, **notes)
             current = Release.objects.current()
             number = (Release.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-            self.stdout.write(f"dry run: nothing is written. Would publish release {number} (figures as of {release.as_of})")
+            self.stdout.write(
+                f"dry run: nothing is written. Would publish release {number} (figures as of {release.as_of})"
+            )
             self.stdout.write(f"disclosure rules: {release.rules}; licence {release.licence}; demo {release.is_demo}")
             for figure in review.national_changes(release, current, "en"):
                 after = f"- ({figure.after_suppressed})" if figure.after_suppressed else figure.after
