@@ -234,10 +234,27 @@ def _load() -> int:
 DASHBOARD, PUBLIC_PAGE = "/", "/public/"
 
 
+def settle(port: int, path: str = "/public/", limit: float = 120) -> None:
+    """Wait until the server has worked off the requests a finished wrk run left queued (a probe of
+    ``path`` answers within 0.5 s), so that one measurement does not pay for the previous one's backlog;
+    at most ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=limit) as response:
+                response.read()
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.5:
+            return
+
+
 def public_ratio(seconds: int = SECONDS) -> dict:
     """Seed a fresh load database with the demo (and its first release), serve it with gunicorn (2
-    workers) and measure with wrk, ``seconds`` each, the dashboard ("/", the demo prosecutor's session
-    cookie) and then the public national page ("/public/", no cookie: as the public reads it). Returns
+    workers) and measure with wrk, ``seconds`` each, the public national page ("/public/", no cookie: as
+    the public reads it) and then the dashboard ("/", the demo prosecutor's session cookie), the server
+    settled between them (settle). Returns
     {"dashboard": wrk(...), "public": wrk(...), "ratio": public rps / dashboard rps}. The database is
     dropped at the end (LOAD_KEEP_DATABASE=1 keeps it)."""
     drop_database()
@@ -247,10 +264,11 @@ def public_ratio(seconds: int = SECONDS) -> dict:
         with serve() as port:
             check(port, [DASHBOARD], cookie=cookie)
             check(port, [PUBLIC_PAGE])
-            wrk(port, [DASHBOARD], 2, cookie=cookie)  # warm both workers
-            wrk(port, [PUBLIC_PAGE], 2)
-            dashboard = wrk(port, [DASHBOARD], seconds, cookie=cookie)
+            wrk(port, [DASHBOARD, PUBLIC_PAGE], 3, cookie=cookie)  # warm both workers
+            settle(port)
             public = wrk(port, [PUBLIC_PAGE], seconds)
+            settle(port)
+            dashboard = wrk(port, [DASHBOARD], seconds, cookie=cookie)
     finally:
         if os.environ.get("LOAD_KEEP_DATABASE") != "1":
             drop_database()
