@@ -3,13 +3,17 @@
 A fresh database (LOAD_DATABASE, default roadmap_load, dropped and created on the server of DATABASE_URL,
 default postgres://postgres@127.0.0.1:5432) seeded with the demo estate; gunicorn with 2 workers on
 loopback; wrk with 16 connections for LOAD_SECONDS (default 30) cycling over the dashboard (a logged-in
-prosecutor's session), the summary API and the facility list API (the prosecutor's token).
+prosecutor's session), the summary API and the facility list API (the prosecutor's token), the public
+national page (/public/) and the public API's nation (/api/public/v1/nation/).
 Prints requests/s, latency percentiles and errors; exits non-zero on any error (an answer other than
 200, or a socket error) or when wrk is missing. The load database is dropped at the end, whether the run
 passed or failed (also on SIGTERM or Ctrl-C); LOAD_KEEP_DATABASE=1 keeps it for a look.
 ``python bench/load.py --drop`` only drops it (.ci/run calls it from its exit trap).
+``public_ratio()`` is ``make bench``'s step "public" (bench/run.py): the same machinery, the dashboard and
+the public national page measured one after the other.
 """
 
+import contextlib
 import os
 import re
 import shutil
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +31,9 @@ PY = sys.executable
 SECONDS = int(os.environ.get("LOAD_SECONDS", "30"))
 DB = os.environ.get("LOAD_DATABASE", "roadmap_load")
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres").rsplit("/", 1)[0]
-PATHS = ["/", "/api/v1/summary/", "/api/v1/facilities/?page_size=20"]
+# The internal dashboard and read API (the prosecutor's session and token), and the public site (no login;
+# the credentials sent are ignored there).
+PATHS = ["/", "/api/v1/summary/", "/api/v1/facilities/?page_size=20", "/public/", "/api/public/v1/nation/"]
 ENV = {
     **os.environ,
     "DATABASE_URL": f"{SERVER}/{DB}",
@@ -105,13 +112,20 @@ def main() -> int:
             log(f"load database {DB} dropped")
 
 
-def _load() -> int:
+def seed() -> tuple[str, str]:
+    """Migrate and seed the load database (the demo estate and its first release); returns the demo
+    prosecutor's API token and session cookie (credentials)."""
     started = time.monotonic()
     run(PY, "manage.py", "migrate", "--noinput")
     run(PY, "manage.py", "seed_demo")
     token, cookie = credentials()
     log(f"demo database {DB} seeded in {time.monotonic() - started:.0f} s")
+    return token, cookie
 
+
+@contextlib.contextmanager
+def serve() -> Iterator[int]:
+    """gunicorn with 2 workers on a free loopback port (yielded), stopped on leaving."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -136,53 +150,129 @@ def _load() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        for path in PATHS:  # each path answers 200 to these credentials (not a redirect to the login)
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Token {token}", "Cookie": cookie}
-            )
-            with urllib.request.urlopen(request, timeout=30) as response:
-                if response.status != 200 or response.url != f"http://127.0.0.1:{port}{path}":
-                    raise SystemExit(f"{path}: {response.status} {response.url}")
-        log(f"wrk: 16 connections, {SECONDS} s, round-robin over {', '.join(PATHS)}")
-        output = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                "-c16",
-                f"-d{SECONDS}s",
-                "--timeout",
-                "20s",
-                "--latency",
-                "-s",
-                str(ROOT / "bench" / "wrk_load.lua"),
-                f"http://127.0.0.1:{port}/",
-            ],
-            env={**os.environ, "TOKEN": token, "COOKIE": cookie, "PATHS": ",".join(PATHS)},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=15)
-    print(output)
-    requests = int(re.search(r"(\d+) requests in", output).group(1))
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def check(port: int, paths: list[str], token: str = "", cookie: str = "") -> None:
+    """Each path answers 200 to these credentials (not a redirect to the login); SystemExit otherwise."""
+    headers = {
+        name: value for name, value in (("Authorization", token and f"Token {token}"), ("Cookie", cookie)) if value
+    }
+    for path in paths:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            if response.status != 200 or response.url != f"http://127.0.0.1:{port}{path}":
+                raise SystemExit(f"{path}: {response.status} {response.url}")
+
+
+def wrk(port: int, paths: list[str], seconds: int, token: str = "", cookie: str = "") -> dict:
+    """wrk with 16 connections (2 threads) for ``seconds`` round-robin over ``paths`` (bench/wrk_load.lua;
+    ``token`` and ``cookie`` sent on every request when given). Returns {"output", "requests", "rps",
+    "p50", "p90", "p99", "not_ok", "non2xx", "socket_errors", "errors"}."""
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds}s",
+            "--timeout",
+            "20s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "wrk_load.lua"),
+            f"http://127.0.0.1:{port}/",
+        ],
+        env={**os.environ, "TOKEN": token, "COOKIE": cookie, "PATHS": ",".join(paths)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)", output, re.M))
     not_ok = int(re.search(r"not 200: (\d+)", output).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    non2xx_match = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    non2xx = int(non2xx_match.group(1)) if non2xx_match else 0
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     socket_errors = sum(map(int, sockets.groups())) if sockets else 0
-    errors = not_ok + (int(non2xx.group(1)) if non2xx else 0) + socket_errors
+    return {
+        "output": output,
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": percentiles.get("50"),
+        "p90": percentiles.get("90"),
+        "p99": percentiles.get("99"),
+        "not_ok": not_ok,
+        "non2xx": non2xx,
+        "socket_errors": socket_errors,
+        "errors": not_ok + non2xx + socket_errors,
+    }
+
+
+def _load() -> int:
+    token, cookie = seed()
+    with serve() as port:
+        check(port, PATHS, token, cookie)
+        log(f"wrk: 16 connections, {SECONDS} s, round-robin over {', '.join(PATHS)}")
+        result = wrk(port, PATHS, SECONDS, token, cookie)
+    print(result["output"])
+    errors = result["errors"]
     print(
-        f"LOAD: {requests} requests in {SECONDS} s, {rps:.1f} requests/s, p50 {percentiles.get('50')}, "
-        f"p90 {percentiles.get('90')}, p99 {percentiles.get('99')}; errors: {errors} "
-        f"(answers other than 200: {not_ok}, socket errors: {socket_errors})"
+        f"LOAD: {result['requests']} requests in {SECONDS} s, {result['rps']:.1f} requests/s, p50 {result['p50']}, "
+        f"p90 {result['p90']}, p99 {result['p99']}; errors: {errors} "
+        f"(answers other than 200: {result['not_ok']}, socket errors: {result['socket_errors']})"
     )
-    if requests == 0 or errors:
+    if result["requests"] == 0 or errors:
         print("LOAD FAILED: the portal answered with errors under load", file=sys.stderr)
         return 1
     return 0
+
+
+#: ``make bench`` step "public" (bench/run.py): the internal dashboard with a prosecutor's session, and the
+#: public national page anonymously, one after the other against the same server.
+DASHBOARD, PUBLIC_PAGE = "/", "/public/"
+
+
+def settle(port: int, path: str = "/public/", limit: float = 120) -> None:
+    """Wait until the server has worked off the requests a finished wrk run left queued (a probe of
+    ``path`` answers within 0.5 s), so that one measurement does not pay for the previous one's backlog;
+    at most ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=limit) as response:
+                response.read()
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.5:
+            return
+
+
+def public_ratio(seconds: int = SECONDS) -> dict:
+    """Seed a fresh load database with the demo (and its first release), serve it with gunicorn (2
+    workers) and measure with wrk, ``seconds`` each, the public national page ("/public/", no cookie: as
+    the public reads it) and then the dashboard ("/", the demo prosecutor's session cookie), the server
+    settled between them (settle). Returns
+    {"dashboard": wrk(...), "public": wrk(...), "ratio": public rps / dashboard rps}. The database is
+    dropped at the end (LOAD_KEEP_DATABASE=1 keeps it)."""
+    drop_database()
+    psql(f'CREATE DATABASE "{DB}"')
+    try:
+        _token, cookie = seed()
+        with serve() as port:
+            check(port, [DASHBOARD], cookie=cookie)
+            check(port, [PUBLIC_PAGE])
+            wrk(port, [DASHBOARD, PUBLIC_PAGE], 3, cookie=cookie)  # warm both workers
+            settle(port)
+            public = wrk(port, [PUBLIC_PAGE], seconds)
+            settle(port)
+            dashboard = wrk(port, [DASHBOARD], seconds, cookie=cookie)
+    finally:
+        if os.environ.get("LOAD_KEEP_DATABASE") != "1":
+            drop_database()
+    return {"dashboard": dashboard, "public": public, "ratio": public["rps"] / max(dashboard["rps"], 1e-9)}
 
 
 if __name__ == "__main__":

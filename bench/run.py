@@ -20,11 +20,19 @@ Every figure is measured in the same run, so that ratios hold on a noisy machine
      facility place-of-residence counts; run after steps 1-4, the plan also sees their occupancy changes
      (persons of unknown home, who stay).
 
+  8. the public site against the internal dashboard (issue 20): a demo database (seed_demo, which publishes
+     the first release) served by gunicorn (2 workers) as bench/load.py does, and wrk (16 connections,
+     BENCH_SECONDS each) on the dashboard "/" with a prosecutor's session, then on the public national page
+     "/public/" anonymously; both requests/s and their ratio. Target: the public page serves at least
+     PUBLIC_RATIO (10) times the dashboard's requests/s, both with 0 errors; the benchmark exits non-zero
+     otherwise (after printing the table).
+
 Environment: BENCH_DATABASE (default roadmap_bench, dropped and created on 127.0.0.1:5432 as postgres, with
 <name>_small beside it for the 20,000-cell estate),
 BENCH_FACILITIES (default 2000; 20 gives a quick run), BENCH_SECONDS (wrk duration, default 30),
 BENCH_STEPS (the parts to run, comma-separated, default all: compliance = 1-4, pages = 5, wrk = 6,
-placement = 7; both estates are always generated). E.g. ``BENCH_STEPS=placement make bench``.
+placement = 7, public = 8; both estates are generated unless only "public" is asked for, which needs
+neither). E.g. ``BENCH_STEPS=placement make bench``, ``BENCH_STEPS=public make bench``.
 """
 
 import json
@@ -502,7 +510,41 @@ def placement_steps():
     )
 
 
-STEPS = ("compliance", "pages", "wrk", "placement")
+PUBLIC_RATIO = 10  # the public national page's requests/s at least this many times the dashboard's
+failures: list[str] = []
+
+
+def public_steps():
+    """Step 8: the public national page against the internal dashboard, in the same run (bench/load.py's
+    machinery, its own database BENCH_DATABASE_public)."""
+    import importlib.util
+
+    os.environ.setdefault("LOAD_DATABASE", f"{DB}_public")
+    spec = importlib.util.spec_from_file_location("bench_load", ROOT / "bench" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    result = load.public_ratio(SECONDS)
+    for name, label in (
+        ("dashboard", "dashboard / (prosecutor's session)"),
+        ("public", "public national page /public/"),
+    ):
+        r = result[name]
+        add(
+            f"8. wrk, {label}",
+            f"{r['rps']:.0f} req/s",
+            f"{r['requests']:,} requests in {SECONDS} s, p50 {r['p50']}, p99 {r['p99']}, errors {r['errors']}",
+        )
+    ok = result["ratio"] >= PUBLIC_RATIO and not result["dashboard"]["errors"] and not result["public"]["errors"]
+    add(
+        "8. ratio public national page / dashboard",
+        f"{result['ratio']:.1f}x",
+        f"target >= {PUBLIC_RATIO}x with 0 errors: {'met' if ok else 'NOT MET'}",
+    )
+    if not ok:
+        failures.append(f"public page / dashboard {result['ratio']:.1f}x (target >= {PUBLIC_RATIO}x, 0 errors)")
+
+
+STEPS = ("compliance", "pages", "wrk", "placement", "public")
 
 
 def main():
@@ -512,7 +554,8 @@ def main():
     if "wrk" in steps and not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
     started = time.perf_counter()
-    for db, env in ((SMALL_DB, ENV_SMALL), (DB, ENV)):
+    estates = [(SMALL_DB, ENV_SMALL), (DB, ENV)] if set(steps) - {"public"} else []
+    for db, env in estates:
         psql(f"DROP DATABASE IF EXISTS {db}")
         psql(f"CREATE DATABASE {db}")
         manage("migrate", "--noinput", env=env)
@@ -522,14 +565,15 @@ def main():
             env=env,
         )
 
-    log(f"20,000 cells ({SMALL} facilities, database {SMALL_DB})")
-    manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5", env=ENV_SMALL)
-    if "pages" in steps:
-        child(RECALC % ("bench", True, 0), env=ENV_SMALL)
+    if estates:
+        log(f"20,000 cells ({SMALL} facilities, database {SMALL_DB})")
+        manage("generate_scale_dataset", "--facilities", str(SMALL), "--blocks-per-facility", "5", env=ENV_SMALL)
+        if "pages" in steps:
+            child(RECALC % ("bench", True, 0), env=ENV_SMALL)
 
-    log(f"reference size: {FACILITIES} facilities")
-    out, seconds, _ = manage("generate_scale_dataset", "--facilities", str(FACILITIES))
-    add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
+        log(f"reference size: {FACILITIES} facilities")
+        out, seconds, _ = manage("generate_scale_dataset", "--facilities", str(FACILITIES))
+        add("generate_scale_dataset", f"{seconds:.1f} s", out.strip())
     if "compliance" in steps:
         compliance_steps()
     if "pages" in steps:
@@ -538,6 +582,8 @@ def main():
         wrk_steps()
     if "placement" in steps:
         placement_steps()
+    if "public" in steps:
+        public_steps()
     add("benchmark wall time", f"{(time.perf_counter() - started) / 60:.1f} min")
 
     cpu = subprocess.run(
@@ -559,6 +605,8 @@ def main():
     print(f"| {'-' * width} | --- | --- |")
     for measure, value, note in rows:
         print(f"| {measure.ljust(width)} | {value} | {note} |")
+    if failures:
+        raise SystemExit("BENCH FAILED: " + "; ".join(failures))
 
 
 if __name__ == "__main__":

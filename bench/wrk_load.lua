@@ -1,5 +1,5 @@
 -- wrk script of bench/load.py: round-robin over the paths in PATHS (comma separated), with the API token
--- (TOKEN) and the session cookie (COOKIE) on every request; counts every answer other than 200.
+-- (TOKEN) and the session cookie (COOKIE) on every request when set; counts every answer other than 200.
 local paths = {}
 for path in string.gmatch(os.getenv("PATHS"), "[^,]+") do paths[#paths + 1] = path end
 local threads = {}
@@ -12,8 +12,9 @@ end
 
 function init(args)
   not_ok = 0
-  wrk.headers["Authorization"] = "Token " .. os.getenv("TOKEN")
-  wrk.headers["Cookie"] = os.getenv("COOKIE")
+  -- TOKEN and COOKIE empty: anonymous requests (the public site as the public reads it)
+  if (os.getenv("TOKEN") or "") ~= "" then wrk.headers["Authorization"] = "Token " .. os.getenv("TOKEN") end
+  if (os.getenv("COOKIE") or "") ~= "" then wrk.headers["Cookie"] = os.getenv("COOKIE") end
   wrk.headers["Accept-Language"] = "en"
 end
 

@@ -141,15 +141,18 @@ def protect(values: dict, equations: Iterable[Equation], rules: Rules, withheld:
         exposed = determined(equations, unknown)
         if not exposed:
             return outcome
-        target = exposed[0]
-        candidates = {
-            key
-            for equation in equations
-            if target == equation.total or target in equation.parts
-            for key in (equation.total, *equation.parts)
-            if key not in outcome.reasons and key not in withheld and key in values
-        }
-        if not candidates:
+        candidates: set = set()
+        for target in exposed:  # the first exposed cell with a published cell beside it in an equation
+            candidates = {
+                key
+                for equation in equations
+                if target == equation.total or target in equation.parts
+                for key in (equation.total, *equation.parts)
+                if key not in outcome.reasons and key not in withheld and key in values
+            }
+            if candidates:
+                break
+        if not candidates:  # every equation of every exposed cell is wholly unknown: nothing left to hide
             return outcome
         choice = min(candidates, key=lambda key: (values[key] == 0, values[key], order[key]))
         outcome.reasons[choice] = SECONDARY

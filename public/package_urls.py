@@ -1,3 +1,11 @@
-"""package_urls"""
+"""The files of the published releases, /public/releases/<number>/... (no login; public.package_views)."""
 
-urlpatterns: list = []
+from django.urls import path, re_path
+
+from . import package_views
+
+urlpatterns = [
+    path("<int:number>/datapackage.json", package_views.datapackage, name="release-datapackage"),
+    re_path(r"^(?P<number>[0-9]+)/release-(?P=number)\.zip$", package_views.release_zip, name="release-zip"),
+    path("<int:number>/<str:name>", package_views.release_file, name="release-file"),
+]
