@@ -93,6 +93,8 @@ RESOURCES = {
     "regions": ("Regions", "regions", "a region"),
     "standards": ("Standards", "standard profiles with their rules", "a standard profile with its rules"),
     "summary": ("Summary", "dashboard figures", "the dashboard figures"),
+    # /api/public/v1/... (no login; a release's figures): every operation has its summary below
+    "public": ("Public site", "public figures", "public figures"),
 }
 #: sub-resources with a tag of their own (path part after ``{id}``)
 SUB_RESOURCES = {"certificates": "Cell certificates"}
@@ -125,13 +127,29 @@ SUMMARIES = {
     "POST imports/{}/confirm/": "Write a checked register import",
     "GET summary/": "Dashboard figures, national or for one region",
     "POST placement/plan/": "Compute the near-home placement plan, writing nothing",
+    # the public API (/api/public/v1/), its parts after "public/"
+    "GET public/": "The public API's endpoints and the current release",
+    "GET public/nation/": "The nation's published figures",
+    "GET public/regions/": "List the published figures of every region",
+    "GET public/regions/{}/": "Read the published figures of a region",
+    "GET public/facilities/": "List the facilities published with detail",
+    "GET public/facilities/{}/": "Read the published figures of a facility",
+    "GET public/recommendations/": "Published recommendations by mechanism, region and judgement",
+    "GET public/releases/": "List the published releases",
+    "GET public/releases/{}/": "Read a published release and its national figures",
 }
-API_PREFIX = re.compile(r"^/api/v\d+/")
+API_PREFIX = re.compile(r"^/api/(public/)?v\d+/")
 
 
 def _path_parts(path: str) -> list[str]:
-    """The parts of an API path after /api/vN/, each parameter written ``{}``."""
-    return ["{}" if part.startswith("{") else part for part in API_PREFIX.sub("", path).strip("/").split("/")]
+    """The parts of an API path after /api/vN/, each parameter written ``{}``; a path of the public API
+    (/api/public/vN/) starts with the part ``public``."""
+    match = API_PREFIX.match(path)
+    rest = API_PREFIX.sub("", path).strip("/")
+    parts = ["{}" if part.startswith("{") else part for part in rest.split("/")] if rest else []
+    if match and match.group(1):
+        parts.insert(0, "public")
+    return parts or [""]
 
 
 def operation_tags(path: str) -> list[str]:
@@ -148,7 +166,7 @@ def operation_summary(method: str, path: str) -> str | None:
     """The summary of ``method`` at ``path``: SUMMARIES, else one made from the resource (RESOURCES) and
     the kind of operation: list (GET on the collection), read, create, update, update some fields,
     delete, history; None for an operation none of these describes."""
-    parts = _path_parts(path)
+    parts = [part for part in _path_parts(path) if part]
     key = f"{method.upper()} {'/'.join(parts)}/"
     if key in SUMMARIES:
         return SUMMARIES[key]
@@ -195,6 +213,8 @@ class PortalAutoSchema(AutoSchema):
         if direction != "response":
             return responses
         codes = list(ALWAYS)
+        if self.path.startswith("/api/public/"):  # no login there: never 401 or 403
+            codes = [code for code in codes if code not in ("401", "403")]
         if self.method == "GET" or "{" in self.path:
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH"):

@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 logger = logging.getLogger(__name__)
 _FALLBACK = LocMemCache("throttle-fallback", {})
@@ -69,3 +69,13 @@ class TokenRateThrottle(_LiveRates, SimpleRateThrottle):
         if not digest:
             return None
         return self.cache_format % {"scope": self.scope, "ident": digest[:32]}
+
+
+class AnonymousRateThrottle(_LiveRates, AnonRateThrottle):
+    """At most the ``public`` rate of requests per client address (REMOTE_ADDR, or X-Forwarded-For as DRF
+    reads it) to the endpoints that need no login (the public API). Authenticated requests count too."""
+
+    scope = "public"
+
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,3 +1,16 @@
-"""site_urls"""
+"""The public site's pages (/public/; no login): public.site_views. Facility codes may hold a slash
+(``ДЕМО-10/15``), hence ``path:``."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import site_views
+
+urlpatterns = [
+    path("", site_views.national, name="public-national"),
+    path("regions/<str:code>/", site_views.region, name="public-region"),
+    path("facilities/<path:code>/", site_views.facility, name="public-facility"),
+    path("recommendations/", site_views.recommendations, name="public-recommendations"),
+    path("releases/", site_views.releases, name="public-releases"),
+    path("releases/<int:number>/", site_views.release_detail, name="public-release"),
+    path("evidence/<int:pk>/", site_views.evidence, name="public-evidence"),
+]

@@ -222,6 +222,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": _rate(env("API_THROTTLE_USER", default="1200/minute")),
         "token": _rate(env("API_THROTTLE_TOKEN", default="600/minute")),
+        # Per client address on the public API (/api/public/v1/: no login; core.throttling.AnonymousRateThrottle).
+        "public": _rate(env("API_THROTTLE_PUBLIC", default="1200/minute")),
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -258,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": "inspections.models.Finding.Status",
         "ImportKindEnum": "registers.models.ImportRecord.Kind",
         "ImportStatusEnum": "registers.models.ImportRecord.Status",
+        "SuppressionReasonEnum": "public.api.serializers.REASON_CHOICES",
         "CertificationRequestStatusEnum": "cells.models.CertificationRequest.Status",
         "CertificationRequestKindEnum": "cells.models.CertificationRequest.Kind",
     },

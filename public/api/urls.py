@@ -1,3 +1,18 @@
-"""The public API, /api/public/v1/ (no login; served from the latest published release)."""
+"""The public API, /api/public/v1/ (no login; served from the latest published release), namespace
+"public-api". Facility codes may hold a slash (``ДЕМО-10/15``), hence ``path:``."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.RootView.as_view(), name="root"),
+    path("nation/", views.NationView.as_view(), name="nation"),
+    path("regions/", views.RegionListView.as_view(), name="region-list"),
+    path("regions/<str:code>/", views.RegionDetailView.as_view(), name="region-detail"),
+    path("facilities/", views.FacilityListView.as_view(), name="facility-list"),
+    path("facilities/<path:code>/", views.FacilityDetailView.as_view(), name="facility-detail"),
+    path("recommendations/", views.RecommendationsView.as_view(), name="recommendations"),
+    path("releases/", views.ReleaseListView.as_view(), name="release-list"),
+    path("releases/<int:number>/", views.ReleaseDetailView.as_view(), name="release-detail"),
+]

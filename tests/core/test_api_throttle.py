@@ -100,4 +100,4 @@ def test_rates_come_from_the_environment():
         "API_THROTTLE_TOKEN": "off",
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip() == "{'user': '7/second', 'token': None}", out.stderr
+    assert out.stdout.strip() == "{'user': '7/second', 'token': None, 'public': '1200/minute'}", out.stderr
