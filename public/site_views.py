@@ -68,6 +68,7 @@ def _common(request: HttpRequest, release: PublishedRelease | None, language: st
         "threshold": rules.get("threshold"),
         "reasons": [{"code": code, "symbol": s, "text": t} for code, (s, t) in labels.REASONS.items()],
         "datapackage_url": _file_url("release-datapackage", number=release.number) if release else None,
+        "zip_url": _file_url("release-zip", number=release.number) if release else None,
         "api_url": reverse("public-api:root"),
     }
 

@@ -3,15 +3,16 @@ test_dashboard_browser.py) opens /public/ in each language without logging in, c
 figures shown against the release's JSON (/api/public/v1/nation/), and downloads the data package.
 Skipped (with the reason) when Playwright or Chromium is missing; .ci/run installs both."""
 
+import csv
 import io
 import json
 import os
 import re
 import shutil
+import zipfile
 
 import pytest
 from django.core.management import call_command
-from django.urls import NoReverseMatch, reverse
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REQUIRED = bool(os.environ.get("REQUIRE_BROWSER"))
@@ -130,10 +131,16 @@ def test_the_national_page_shows_the_release_s_figures(page, language):
 
 def test_download_the_data_package(page):
     page.goto(f"{page.base}/public/?lang=en")
-    try:
-        reverse("release-datapackage", kwargs={"number": 1})
-    except NoReverseMatch:
-        pytest.skip("the route release-datapackage (public/package_urls.py) is not in this branch yet")
+    nation = json.loads(page.request.get(f"{page.base}/api/public/v1/nation/").body())
+    with page.expect_download() as info:
+        page.click("a[data-link=zip]")
+    download = info.value
+    assert download.suggested_filename == "release-1.zip"
+    with zipfile.ZipFile(download.path()) as archive:
+        names = set(archive.namelist())
+        assert {f"release-1/{n}" for n in ("datapackage.json", "nation.csv", "facilities.csv", "regions.csv")} <= names
+        rows = list(csv.DictReader(io.StringIO(archive.read("release-1/nation.csv").decode("utf-8-sig"))))
+    assert int(rows[0]["persons_held"]) == nation["nation"]["persons_held"]
     link = page.query_selector("a[data-link=datapackage]")
     assert link is not None
     href = link.get_attribute("href")
