@@ -369,6 +369,11 @@ def seed_recommendations(facilities: list[dict]) -> SeedOutcome:
                 "rule_id": rules.get(rec["rule"]) if rec["rule"] else None,
                 "responsible_body": rec["responsible_body"],
                 **{name: rec[name] for name in ("description", "description_ru", "description_kk")},
+                # The same text as the recommendation (registers.recommendations writes an import alike).
+                **{
+                    f"recommendation{name[11:]}": rec[name]
+                    for name in ("description", "description_ru", "description_kk")
+                },
                 "deadline": rec["deadline"],
                 "status": rec["status"],
                 "judgement": judgement,

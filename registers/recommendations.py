@@ -19,7 +19,8 @@ their own mechanism's in their regions.
 
 **Text.** The English text goes to ``description`` (core.i18n: the base field), Russian and Kazakh to
 ``description_ru`` and ``description_kk``; a new recommendation without English keeps its first text as
-written in ``description``. A document's titles likewise (``title``, ``title_ru``, ``title_kk``).
+written in ``description``. The same texts go to ``recommendation``, ``recommendation_ru`` and
+``recommendation_kk`` (a mechanism's entry is its recommendation; the demo's are written alike). A document's titles likewise (``title``, ``title_ru``, ``title_kk``).
 
 The functions take registers.imports' per-import context (``ctx``: the user, the facilities, regions and
 blocks the user may name, the batch's records, ``lock`` for the confirm) and never import that module.
@@ -61,6 +62,7 @@ DOCUMENT_FIELDS = {
 ACTION_FIELDS = {"action": "description", "action_owner": "owner", "action_due_date": "due_date"}
 FINDING_COLUMNS = {
     **{f: c for c, f in TEXT_FIELDS.items()},
+    **{f.replace("description", "recommendation"): c for c, f in TEXT_FIELDS.items()},
     "deadline": "deadline",
     "responsible_body": "responsible_body",
     "paragraph": "paragraph",
@@ -299,7 +301,8 @@ def _texts(row: dict, existing: Finding | None) -> dict:
         )
     if existing is None and "description" not in given:
         given["description"] = given.get("description_ru") or given.get("description_kk")
-    return given
+    # The same text in the recommendation's fields (the finding page's "Recommendation"), as the demo's.
+    return given | {name.replace("description", "recommendation"): text for name, text in given.items()}
 
 
 def _plan_action(ctx: Any, row: dict, finding: Finding) -> tuple[Action | None, list[str] | None, dict | None]:

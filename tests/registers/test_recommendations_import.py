@@ -207,6 +207,11 @@ def test_import_creates_recommendations_documents_and_actions_then_reruns_unchan
     )
     # No English: the first text as written in the base field, and in its own language's.
     assert found["11"].description == found["11"].description_kk == "Демо ұсыныс мәтіні."
+    assert (found["1"].recommendation, found["1"].recommendation_ru, found["11"].recommendation_kk) == (
+        found["1"].description,
+        "Обеспечить 4 м² на человека.",
+        "Демо ұсыныс мәтіні.",
+    )
     assert (found["140.12"].scope, found["140.12"].region.code, found["140.12"].facility) == ("region", "KZ-10", None)
     assert all(f.status == "open" and f.inspection_id is None and f.version == 1 for f in found.values())
     assert {f.source_document.reference for f in found.values()} == set(documents)
