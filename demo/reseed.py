@@ -39,7 +39,7 @@ from cells.models import (
     Movement,
 )
 from facilities.models import ConversionProject, Facility, ProgressUpdate, ResidencePopulation, ResidentialBlock
-from inspections.models import Finding, FindingUpdate, Inspection
+from inspections.models import Finding, FindingUpdate, Inspection, SourceDocument
 
 
 @dataclass
@@ -146,7 +146,9 @@ def remove_demo_estate() -> dict[str, int]:
     """Delete the whole demo estate: every facility marked ``is_demo`` with everything in it, including the
     rows users created there (certification requests and their lines, cell certificates and their lines,
     movements, deactivations, inspections, findings and their updates, projects and their updates, blocks,
-    cells, residence counts), and the facilities' compliance snapshots. Deletes in an order that the
+    cells, residence counts), the facilities' compliance snapshots, and the demo's source documents with
+    every recommendation of theirs (the other mechanisms': demo.recommendations) and its actions,
+    judgements, reports and evidence. Deletes in an order that the
     PROTECT foreign keys allow (movements and certificates before the requests and cells they name,
     inspections before their facility). History rows stay (a deletion is recorded as one).
 
@@ -163,6 +165,10 @@ def remove_demo_estate() -> dict[str, int]:
     # A certificate is immutable (CellCertificate.delete refuses one by one); the estate's go with it.
     delete(CellCertificate.objects.filter(facility_id__in=ids))
     delete(CertificationRequest.objects.filter(facility_id__in=ids))
+    # The recommendations of the demo's documents (the other mechanisms', demo.recommendations) wherever their
+    # scope lies, and every recommendation in a demo facility (it protects the facility), then the documents.
+    delete(Finding.objects.filter(Q(source_document__is_demo=True) | Q(facility_id__in=ids)))
+    delete(SourceDocument.objects.filter(is_demo=True).exclude(recommendations__isnull=False))
     delete(Inspection.objects.filter(facility_id__in=ids))
     delete(facilities)
     delete(ComplianceSnapshot.objects.filter(scope=ComplianceSnapshot.Scope.FACILITY, object_id__in=ids))

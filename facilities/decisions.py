@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 User = Any  # an authenticated User, AnonymousUser or None: every decision answers False for no role
 
 HEADCOUNT_KIND = "headcounts"  # the register kind an API client with a headcount write scope may import
+RECOMMENDATIONS_KIND = "recommendations"  # the register kind of a mechanism's recommendations
+# Mechanisms whose recommendations are never imported: the prosecutor's findings come from its inspections.
+NOT_IMPORTED_MECHANISMS = ("prosecutor",)
 NO_ROLE = gettext_lazy("Your account has no role in the portal; ask an administrator.")
 
 
@@ -39,31 +42,58 @@ def may_use_portal(user: User) -> bool:
 def may_import(user: User, kind: str | None = None) -> bool:
     """Whether ``user`` may import registers of ``kind`` (None: of any kind at all, for the navigation).
 
-    Ministry editors and administrators import every kind (rows outside an editor's regions are then
-    rejected one by one); an API client whose token has a headcount write scope imports headcounts only
-    (rows outside that scope rejected likewise). Nobody else imports.
+    Ministry editors and administrators import every register kind (rows outside an editor's regions are
+    then rejected one by one); an API client whose token has a headcount write scope imports headcounts only
+    (rows outside that scope rejected likewise). The ``recommendations`` kind (a mechanism's
+    recommendations) is imported by those who record a mechanism's recommendations other than the
+    prosecutor's (may_import_recommendations): administrators and monitors, each row then checked by
+    may_record_recommendation; so a monitor imports that kind only. Nobody else imports.
     """
+    if kind == RECOMMENDATIONS_KIND:
+        return may_import_recommendations(user)
     user_roles = scoping.roles(user)
     if user_roles & {scoping.ADMIN, scoping.EDITOR}:
+        return True
+    if kind is None and may_import_recommendations(user):
         return True
     headcount_scope = scoping.API_CLIENT in user_roles and bool(scoping.headcount_regions(user))
     return headcount_scope and kind in (None, HEADCOUNT_KIND)
 
 
 def check_may_import(user: User, kind: str | None = None) -> None:
-    """Raise PermissionDenied (one message, page and API alike) unless may_import(user, kind)."""
-    if not may_import(user, kind):
+    """Raise PermissionDenied (one message, page and API alike) unless may_import(user, kind): the refusal
+    of the recommendations kind, of a monitor's other kinds, or of every register."""
+    if may_import(user, kind):
+        return
+    if kind == RECOMMENDATIONS_KIND:
         raise PermissionDenied(
             _(
-                "Only ministry editors and administrators import registers; "
-                "an API client with a headcount write scope imports headcounts only."
+                "Only monitors (their own mechanism's) and administrators import recommendations; the "
+                "prosecutor's findings are recorded with their inspections."
             )
         )
+    if may_import_recommendations(user):
+        raise PermissionDenied(_("A monitor imports only their own mechanism's recommendations."))
+    raise PermissionDenied(
+        _(
+            "Only ministry editors and administrators import registers; "
+            "an API client with a headcount write scope imports headcounts only."
+        )
+    )
 
 
 def importable_kinds(user: User, kinds: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """The ``(value, label)`` choices of ``kinds`` that ``user`` may import (the upload form's choices)."""
     return [(value, label) for value, label in kinds if may_import(user, value)]
+
+
+def may_import_recommendations(user: User) -> bool:
+    """Whether ``user`` imports a mechanism's recommendations (the register kind RECOMMENDATIONS_KIND):
+    whoever records the recommendations of a mechanism other than the prosecutor's (recording_mechanisms:
+    administrators, monitors whose profile names their mechanism). The prosecutor's findings come from its
+    inspections and are never imported (NOT_IMPORTED_MECHANISMS)."""
+    mechanisms = recording_mechanisms(user)
+    return mechanisms is None or bool(mechanisms - set(NOT_IMPORTED_MECHANISMS))
 
 
 def may_see_all_imports(user: User) -> bool:

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from cells.models import Cell
 from core import tabular, validators
 from core.tabular import Column
+from facilities.mechanisms import Mechanism
 from facilities.models import AccommodationType, Facility, ResidentialBlock
+from inspections.models import Finding
 
 LANGUAGES = ("en", "ru", "kk")  # the order of a column's headers (col: en, ru, kk)
 
@@ -78,6 +80,24 @@ def identifier(value):
     if code:
         raise ValueError(validators.forbidden_character_message(code))
     return validators.normalize_identifier(raw) or None
+
+
+def free_text(value):
+    """A free text of the register (a recommendation, an action): trimmed, its line breaks kept (CR LF as
+    LF); empty -> None. Refused: a spreadsheet error value, a date or yes/no where text belongs (as
+    core.tabular.text), another control character, an invisible or direction character."""
+    if isinstance(value, str):
+        lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        parts = [tabular.text(line.replace("\t", " ")) or "" for line in lines]
+        raw = "\n".join(parts).strip()
+    else:
+        raw = tabular.text(value) or ""
+    if not raw:
+        return None
+    code = validators.forbidden_character(raw.replace("\n", " "))
+    if code:
+        raise ValueError(validators.forbidden_character_message(code))
+    return raw
 
 
 def col(name, en, ru, kk, parse=identifier, required=False, help=""):
@@ -191,6 +211,70 @@ COLUMNS = {
 }
 
 
+# A mechanism's recommendations (registers.recommendations): one row a recommendation, keyed by mechanism,
+# document reference and paragraph; the scope's columns as the scope needs; at most one action per row.
+COLUMNS["recommendations"] = [
+    col(
+        "mechanism",
+        "mechanism",
+        "механизм",
+        "тетік",
+        choice(Mechanism.choices),
+        True,
+        help=gettext_lazy("not the prosecutor's office: its findings come from its inspections"),
+    ),
+    col("document_reference", "document reference", "номер документа", "құжат нөмірі", required=True),
+    col("document_date", "document date", "дата документа", "құжат күні", tabular.date, True),
+    col("document_title", "document title", "название документа", "құжат атауы (ағылш.)", free_text),
+    col("document_title_ru", "document title (Russian)", "название документа (рус.)", "құжат атауы (орыс.)", free_text),
+    col("document_title_kk", "document title (Kazakh)", "название документа (каз.)", "құжат атауы", free_text),
+    col("document_url", "document address", "адрес документа", "құжат мекенжайы", tabular.text),
+    col("paragraph", "paragraph", "пункт", "тармақ", required=True),
+    col(
+        "scope",
+        "scope",
+        "охват",
+        "қамту",
+        choice(Finding.Scope.choices),
+        True,
+        help=gettext_lazy("nation, region, facility, block or cell; the columns below as the scope needs"),
+    ),
+    col(
+        "region",
+        "region",
+        "регион",
+        "өңір",
+        help=gettext_lazy(
+            "ISO 3166-2 code, e.g. KZ-35: for a region; for a facility, block or cell it must be its region"
+        ),
+    ),
+    col("facility_code", "facility code", "код учреждения", "мекеме коды"),
+    col("block_name", "block", "корпус", "корпус атауы"),
+    col("cell_number", "cell number", "номер камеры", "камера нөмірі"),
+    col(
+        "rule",
+        "standard rule",
+        "норма стандарта",
+        "стандарт нормасы",
+        help=gettext_lazy("a rule's code, e.g. CPT-2015-2"),
+    ),
+    col("responsible_body", "responsible body", "ответственный орган", "жауапты орган", free_text, True),
+    col("recommendation_en", "recommendation (English)", "рекомендация (англ.)", "ұсыным (ағылш.)", free_text),
+    col("recommendation_ru", "recommendation (Russian)", "рекомендация", "ұсыным (орыс.)", free_text),
+    col("recommendation_kk", "recommendation (Kazakh)", "рекомендация (каз.)", "ұсыным", free_text),
+    col("deadline", "deadline", "срок исполнения", "орындау мерзімі", tabular.date),
+    col("action", "action", "мера", "шара", free_text),
+    col(
+        "action_owner",
+        "action owner",
+        "ответственный за меру",
+        "шараға жауапты",
+        free_text,
+        help=gettext_lazy("a unit or post, not a person's name"),
+    ),
+    col("action_due_date", "action due date", "срок меры", "шара мерзімі", tabular.date),
+]
+
 # One example row of each kind's template (Python values: written in the template's language by
 # example_value); a column without an example is left empty.
 EXAMPLES = {
@@ -245,6 +329,28 @@ EXAMPLES = {
         "home_region": "KZ-35",
         "count_date": datetime.date(2026, 11, 1),
         "persons": 412,
+    },
+    "recommendations": {
+        "mechanism": Mechanism.NPM,
+        "document_reference": "НПМ-35/2026-07",
+        "document_date": datetime.date(2026, 3, 12),
+        "document_title": "Report on a preventive visit to institution АҚ-159/7",
+        "document_title_ru": "Отчёт о превентивном посещении учреждения АҚ-159/7",
+        "document_title_kk": "АҚ-159/7 мекемесіне алдын алу сапары туралы есеп",
+        "paragraph": "4",
+        "scope": Finding.Scope.BLOCK,
+        "region": "KZ-35",
+        "facility_code": "АҚ-159/7",
+        "block_name": "Блок 1",
+        "rule": "CPT-2015-2",
+        "responsible_body": "Департамент уголовно-исполнительной системы по Карагандинской области",
+        "recommendation_en": "Bring the living space to at least 4 m² per person in every dormitory room.",
+        "recommendation_ru": "Обеспечить не менее 4 м² жилой площади на человека в каждой комнате общежития.",
+        "recommendation_kk": "Жатақхананың әр бөлмесінде бір адамға кемінде 4 м² тұрғын алаң қамтамасыз ету.",
+        "deadline": datetime.date(2026, 12, 31),
+        "action": "Move persons from room 1-01 to vacant places of block 2",
+        "action_owner": "Администрация учреждения АҚ-159/7",
+        "action_due_date": datetime.date(2026, 6, 30),
     },
 }
 YES_NO = {"en": ("yes", "no"), "ru": ("да", "нет"), "kk": ("иә", "жоқ")}  # as core.tabular.boolean reads them

@@ -1,5 +1,6 @@
 """Imports of the ministry's registers: facilities, blocks, cell surveys, headcounts, population by home
-region. Every import is a dry run first; confirming writes every row in one transaction, or nothing.
+region; and of a mechanism's recommendations (registers.recommendations). Every import is a dry run first;
+confirming writes every row in one transaction, or nothing.
 
 Rows are checked with the same rules as the pages and the API (cells.services.prepare_cell,
 check_cell_change, check_headcount, the models' validators and clean()): a new cell of the cell survey is
@@ -36,14 +37,24 @@ from facilities import decisions
 from facilities.bounds import FACILITY_PERSONS
 from facilities.models import Facility, Region, ResidencePopulation, ResidentialBlock
 from facilities.regions import find_region, parse_region_code, unknown_region_message
+from inspections.models import Action, Finding, SourceDocument
 
+from . import recommendations
 from .columns import COLUMNS
 
 MAX_CHANGES = 10_000  # rows of the dry run's changes kept (shown on the page, in the report)
 
 ERRORS_SHOWN = 20
 BATCH_ROWS = 2000  # rows planned, locked and written together (one bulk write per model and batch)
-MODELS = {"facility": Facility, "block": ResidentialBlock, "cell": Cell, "residence": ResidencePopulation}
+MODELS = {
+    "facility": Facility,
+    "block": ResidentialBlock,
+    "cell": Cell,
+    "residence": ResidencePopulation,
+    recommendations.LABEL: Finding,
+    recommendations.DOCUMENT_LABEL: SourceDocument,
+    "action": Action,
+}
 LABELS = {model: label for label, model in MODELS.items()}
 
 
@@ -106,6 +117,13 @@ class _Context:
         self.before: dict = {}
         self.older = False
         self.seen: dict[str, set] = {}  # label -> pks of the records the rows matched (the confirm's)
+        # The row being planned (its number in the file), the dry run's versions in the confirm (None in the
+        # dry run), and what a row writes besides its record (``(instance, changed)``: a recommendation's
+        # document and action) with its changes column by column (registers.recommendations).
+        self.number = 0
+        self.versions: dict | None = None
+        self.extra: list = []
+        self.row_fields: list = []
         self.regions = {r.code: r for r in Region.objects.all()}
         self.region_codes = {r.pk: r.code for r in self.regions.values()}
         # Codes are matched ignoring case: "ак-159/7" is АК-159/7, never a new facility.
@@ -116,7 +134,7 @@ class _Context:
         self.codes, self.blocks, self.cells, self.residence = {}, {}, {}, {}
         if kind == "facilities":  # every code, for uniqueness; only the user's are ever named (_plan_facility)
             self.codes = {identity_key(code): pk for pk, code in Facility.objects.values_list("pk", "code")}
-        if kind in ("blocks", "cells", "headcounts"):
+        if kind in ("blocks", "cells", "headcounts", "recommendations"):
             blocks = ResidentialBlock.objects.filter(facility_id__in=facility_ids).select_related("facility")
             # a block by its name as stored or as the pages show it in Russian or Kazakh (name_ru, name_kk:
             # core.i18n); the stored name wins where a translation equals another block's name
@@ -140,6 +158,7 @@ class _Context:
             if date > self.latest_residence.get((facility_id, home_id), date.min):
                 self.latest_residence[(facility_id, home_id)] = date
         self.batch: dict = {}
+        self.recommendations = recommendations.Lookups.load() if kind == recommendations.KIND else None
 
     def validate(self, instance, exclude: list[str]) -> None:
         """The model's validation of a planned row (its full_clean), in the dry run only (see the class)."""
@@ -189,6 +208,9 @@ class _Context:
 
     def prepare(self, rows: list[dict]) -> None:
         """Fetch the existing records the rows of one batch name (one query per model)."""
+        if self.kind == recommendations.KIND:
+            recommendations.prepare(self, rows)
+            return
         self.batch = {}
         facility_pks, cell_pks, block_pks, residence_pks = [], [], [], []
         for row in rows:
@@ -449,6 +471,9 @@ def _change(ctx, number: int, row: dict, instance, changed) -> dict:
     key = " / ".join(str(_json(row[k])) for k in PLANS[ctx.kind][1] if row.get(k) not in (None, ""))
     entry = {"row": number, "model": LABELS[type(instance)], "object": key, "created": changed is None}
     entry["older"] = ctx.older
+    if ctx.kind == recommendations.KIND:  # the plan listed them, the document's and action's included
+        entry["fields"] = [[column, _json(old), _json(new)] for column, old, new in ctx.row_fields]
+        return entry
     if changed is None:  # the record's value where the row names a field of it (a new cell is a draft)
         own = {f.name for f in type(instance)._meta.concrete_fields if not f.is_relation}
         fields = []
@@ -471,7 +496,16 @@ def _change(ctx, number: int, row: dict, instance, changed) -> dict:
     return entry
 
 
-IDENTIFIERS = ("code", "facility_code", "name", "block_name", "number", "cell_number")
+IDENTIFIERS = (
+    "code",
+    "facility_code",
+    "name",
+    "block_name",
+    "number",
+    "cell_number",
+    "document_reference",
+    "paragraph",
+)
 
 
 def row_key(row: dict, key_columns: tuple[str, ...]) -> tuple:
@@ -501,6 +535,7 @@ PLANS = {
     "cells": (_plan_cell, ("facility_code", "block_name", "number")),
     "headcounts": (_plan_headcount, ("facility_code", "block_name", "cell_number")),
     "residence": (_plan_residence, ("facility_code", "home_region", "count_date")),
+    recommendations.KIND: (recommendations.plan, recommendations.KEY_COLUMNS),
 }
 
 
@@ -590,12 +625,13 @@ def _planned(
     table = tabular.read_table(data, COLUMNS[kind], encoding=encoding, sheet=sheet)
     plan = PLANS[kind][0]
     ctx = _Context(user, kind, lock=lock, allow_older=allow_older)
+    ctx.versions = versions
     rows = _parsed_rows(kind, table, out)
     while batch := list(itertools.islice(rows, BATCH_ROWS)):
         ctx.prepare([row for _number, row in batch])
         writes = []
         for number, row in batch:
-            ctx.before, ctx.older = {}, False
+            ctx.before, ctx.older, ctx.number, ctx.extra, ctx.row_fields = {}, False, number, [], []
             try:
                 instance, changed = plan(ctx, row, out)
             except ValidationError as error:
@@ -634,9 +670,14 @@ def _planned(
             elif changed:
                 out.updated += 1
                 writes.append((instance, changed))
+            elif ctx.extra:  # the record as it is; its document or action changes
+                out.updated += 1
             else:
                 out.unchanged += 1
                 continue
+            # A recommendation's document and action (_write_batch creates documents, then recommendations,
+            # then actions: each names the one before, whose key is set once it is written).
+            writes.extend(ctx.extra)
             out.older += ctx.older
             if versions is None and len(out.changes) < MAX_CHANGES:
                 out.changes.append(_change(ctx, number, row, instance, changed))
@@ -752,7 +793,7 @@ def _write_batch(writes: list, *, user, reason: str) -> None:
             creates.setdefault(model, []).append(instance)
         else:
             updates.setdefault((model, frozenset(changed)), []).append(instance)
-    for model in (Facility, ResidentialBlock, Cell, ResidencePopulation):
+    for model in (Facility, ResidentialBlock, Cell, ResidencePopulation, SourceDocument, Finding, Action):
         if model in creates:
             model._default_manager.bulk_create(creates[model], batch_size=BATCH_ROWS)
             _write_history(model, creates[model], created=True, user=user, reason=reason)

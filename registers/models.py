@@ -1,4 +1,5 @@
-"""Records of register imports (they touch facilities, blocks, cells and headcounts)."""
+"""Records of register imports (they touch facilities, blocks, cells, headcounts, residence counts and a
+mechanism's recommendations)."""
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +28,7 @@ class ImportRecord(models.Model):
         CELLS = "cells", _("cell survey")
         HEADCOUNTS = "headcounts", _("headcounts")
         RESIDENCE = "residence", _("population by home region")
+        RECOMMENDATIONS = "recommendations", _("recommendations of a mechanism")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be checked")
@@ -37,7 +39,7 @@ class ImportRecord(models.Model):
         IMPORTED = "imported", _("imported")
         FAILED = "failed", _("failed")
 
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/")
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)

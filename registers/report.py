@@ -6,7 +6,7 @@ The page shows them and the report (CSV) lists them, one line per field."""
 
 import datetime
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from cells.models import Cell
@@ -16,6 +16,8 @@ from facilities.models import Facility, ResidencePopulation, ResidentialBlock
 from .columns import COLUMNS, column_label
 
 MODELS = {"facility": Facility, "block": ResidentialBlock, "cell": Cell, "residence": ResidencePopulation}
+# Records whose name in the changes is not their model's (a mechanism's recommendation is a Finding).
+NAMES = {"recommendation": gettext_lazy("recommendation")}
 EMPTY = "—"  # a value not recorded
 
 
@@ -47,7 +49,7 @@ def entries(kind: str, changes: list) -> list[dict]:
     result = []
     for change in changes:
         model = MODELS.get(change.get("model"))
-        name = str(model._meta.verbose_name) if model else change.get("model", "")
+        name = str(model._meta.verbose_name) if model else str(NAMES.get(change.get("model"), change.get("model", "")))
         fields, lines = [], []
         for column_name, before, after in change.get("fields", []):
             column = columns.get(column_name)

@@ -122,7 +122,11 @@ def import_upload(request):
             services.check(record)
         return redirect("import-detail", record.pk)
     labels = dict(ImportRecord.Kind.choices)
-    columns = [(kind, labels.get(kind, kind), cols) for kind, cols in imports.COLUMNS.items()]
+    columns = [
+        (kind, labels.get(kind, kind), cols)
+        for kind, cols in imports.COLUMNS.items()
+        if decisions.may_import(request.user, kind)
+    ]
     return render(request, "registers/import_upload.html", {"form": form, "columns": columns})
 
 
@@ -145,7 +149,9 @@ def import_detail(request, pk):
             messages.info(request, _("The import is being written; this page shows its progress."))
             return redirect("import-detail", record.pk)
         record = services.write_confirmed(record)
-        if record.status == ImportRecord.Status.IMPORTED:
+        if record.status == ImportRecord.Status.IMPORTED and record.kind == ImportRecord.Kind.RECOMMENDATIONS:
+            messages.success(request, _("Imported."))
+        elif record.status == ImportRecord.Status.IMPORTED:
             messages.success(request, _("Imported. Compliance of the facilities concerned is being recomputed."))
         elif record.message:
             messages.error(request, record.message)

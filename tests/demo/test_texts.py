@@ -25,7 +25,8 @@ def test_every_catalogue_entry_has_the_three_languages(entry):
 
 
 def test_the_catalogue_covers_every_kind_of_text():
-    assert len(texts.catalogue()) == 3 + 3 + 4 + 8 + 2 * 5  # block kinds, known notes, bodies, steps, findings
+    # block kinds, known notes, bodies, steps, findings; then the other mechanisms' recommendations
+    assert len(texts.catalogue()) == 3 + 3 + 4 + 8 + 2 * 5 + len(texts.recommendation_catalogue())
     assert texts.block_name("cell", 3) == {
         "name": "Cell block 3",
         "name_ru": "Камерный корпус 3",

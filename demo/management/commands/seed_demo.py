@@ -23,6 +23,8 @@ from core.sync import sync_rows
 from core.tokens import issue_token, revoke_tokens
 from demo.estate import build_dataset
 from demo.history import reconstruct_demo_history
+from demo.recommendations import figures as recommendation_figures
+from demo.recommendations import seed_recommendations
 from demo.reseed import Touched, remove_demo_estate, touched_facilities
 from facilities.models import (
     ConversionProject,
@@ -106,6 +108,7 @@ class Command(BaseCommand):
             f"Demo trend history: {history} snapshots reconstructed from the demo's completed conversions "
             "(monthly for 5 years, yearly back to the first conversion; generated demo data)."
         )
+        self._recommendations(data)
         release = publish_first_release()
         if release is not None:
             self.stdout.write(
@@ -125,6 +128,24 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  e.g. curl -H 'Authorization: Token {users['api-client']}' http://{address}/api/v1/summary/"
         )
+
+    def _recommendations(self, data) -> None:
+        """Write the demo's recommendations of the other mechanisms (demo.recommendations) and print them:
+        per mechanism, overdue and implemented today."""
+        outcome = seed_recommendations(data.facilities)
+        counts = outcome.counts
+        figures = recommendation_figures()
+        per = ", ".join(f"{mechanism} {n}" for mechanism, n in figures["per_mechanism"].items())
+        self.stdout.write(
+            f"Recommendations of the other mechanisms (generated demo data): {per}; {figures['overdue']} overdue, "
+            f"{figures['implemented']} implemented, {figures['judged']} judged, {figures['public_evidence']} "
+            f"public evidence file(s). Rows: {counts.created} created, {counts.updated} updated, "
+            f"{counts.unchanged} unchanged."
+        )
+        if outcome.kept:
+            self.stdout.write(f"  {outcome.kept} demo recommendation(s) that users wrote on kept as they left them.")
+        for reference in outcome.skipped_documents:
+            self.stdout.write(f"  Skipped {reference}: a document that is not the demo's holds this reference.")
 
     def _report_reset(self, removed: dict[str, int], lost: dict[int, Touched]) -> None:
         """Print what --reset removed: rows per model, then the institutions where users had written rows."""

@@ -16,7 +16,8 @@ from registers.models import ImportRecord
 
 class Command(BaseCommand):
     help = (
-        "Import a register (CSV or XLSX) of KIND: facilities, blocks, cells, headcounts, residence. "
+        "Import a register (CSV or XLSX) of KIND: facilities, blocks, cells, headcounts, residence, or a "
+        "mechanism's recommendations (recommendations). "
         "Exits with status 1 when any row is rejected; then nothing is written."
     )
 
