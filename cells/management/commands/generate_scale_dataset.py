@@ -125,12 +125,12 @@ def generate(facilities: int, blocks_per_facility: int, cells_per_block: int, se
             """
             INSERT INTO facilities_facility (code, name_en, name_ru, name_kk, kind, security_level, region_id,
                 locality, year_built, status, category, design_capacity, population, population_date, latitude,
-                longitude, source, is_demo, version)
+                longitude, source, publish_detail, is_demo, version)
             SELECT %(prefix)s || lpad(g::text, 5, '0'), 'Scale test facility ' || g, '', '',
                    CASE WHEN random() < 0.85 THEN 'colony' ELSE 'pre_trial_centre' END,
                    (ARRAY['minimum', 'medium', 'maximum', 'medium'])[1 + floor(random() * 4)::int],
                    (%(regions)s::bigint[])[1 + (g - 1) %% %(n_regions)s], '', 1930 + floor(random() * 90)::int,
-                   'operating', 'men', NULL, NULL, NULL, NULL, NULL, '', true, 1
+                   'operating', 'men', NULL, NULL, NULL, NULL, NULL, '', true, true, 1
             FROM generate_series(1, %(n)s) g ORDER BY g
         """,
             {"prefix": PREFIX, "regions": regions, "n_regions": len(regions), "n": facilities},
