@@ -134,7 +134,9 @@ class MayRecordRecommendations(RoleMayWrite):
         "finding_actions": (decisions.may_edit_cells, ACTIONS_MESSAGE),
         "judgements": (
             decisions.may_record_recommendation,
-            gettext_lazy("Only the mechanism that made this recommendation judges its implementation, in its own scope."),
+            gettext_lazy(
+                "Only the mechanism that made this recommendation judges its implementation, in its own scope."
+            ),
         ),
     }
 

@@ -8,7 +8,6 @@ from cells.models import Cell, StandardRule
 from core.bounds import FREE_TEXT
 from core.forms import DateField, ServiceValidatedModelForm, VersionedFormMixin
 from core.widgets import DATE, searchable
-
 from facilities.models import ResidentialBlock
 
 from .attachments import MAX_FILES

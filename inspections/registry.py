@@ -44,7 +44,15 @@ TEXT_FIELDS = [
     "recommendation_ru",
     "recommendation_kk",
 ]
-RECOMMENDATION_FIELDS = ["source_document", "paragraph", "rule", "responsible_body", "severity", "deadline", *TEXT_FIELDS]
+RECOMMENDATION_FIELDS = [
+    "source_document",
+    "paragraph",
+    "rule",
+    "responsible_body",
+    "severity",
+    "deadline",
+    *TEXT_FIELDS,
+]
 ACTION_FIELDS = ["description", "description_ru", "description_kk", "owner", "due_date", "status", "completed_on"]
 S = Finding.Scope
 
@@ -95,7 +103,7 @@ def save_source_document(
         raise ValidationError(errors)
     if document.pk is None:
         _clean(document)
-        document._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+        document._history_user = user  # read by django-simple-history
         document.save()
     elif changed:
         _clean(document)
@@ -113,7 +121,7 @@ def _place(finding: Finding, data: dict[str, Any]) -> list[str]:
     scope = data.get("scope") or ""
     region, facility, block, cell = (data.get(name) for name in ("region", "facility", "block", "cell"))
     errors: dict[str, list[str]] = {}
-    needs = {S.REGION: "region", S.FACILITY: "facility", S.BLOCK: "block", S.CELL: "cell"}
+    needs: dict[str, str] = {S.REGION: "region", S.FACILITY: "facility", S.BLOCK: "block", S.CELL: "cell"}
     if scope not in S.values:
         raise ValidationError({"scope": [_("Choose the scope: the nation, a region, a facility, a block or a cell.")]})
     if scope in needs and data.get(needs[scope]) is None:
@@ -311,7 +319,7 @@ def save_action(
     _check_action(action)
     _clean(action, exclude=["finding"])
     if action.pk is None:
-        action._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history
+        action._history_user = user  # read by django-simple-history
         action.save()
     elif changed:
         save_changes(action, changed, user=user)
@@ -425,19 +433,21 @@ def record_judgement(
     check_version(finding, version)
     errors: dict[str, list[str]] = {}
     if judgement not in Finding.Judgement.values:
-        errors["judgement"] = [_("Choose the judgement: achieved, partially achieved, not achieved or no longer applicable.")]
+        errors["judgement"] = [
+            _("Choose the judgement: achieved, partially achieved, not achieved or no longer applicable.")
+        ]
     if follow_up_date is None:
         errors["follow_up_date"] = [_("Give the date of the follow-up.")]
     else:
         errors.update(future_errors(follow_up_date=follow_up_date))
-        made = finding.source_document.date if finding.source_document_id else None
-        if finding.inspection_id:
+        made = finding.source_document.date if finding.source_document is not None else None
+        if finding.inspection is not None:
             made = finding.inspection.date_start
         if made and follow_up_date < made and "follow_up_date" not in errors:
             errors["follow_up_date"] = [
                 _("The follow-up cannot be before the recommendation (%(date)s).") % {"date": f"{made:%Y-%m-%d}"}
             ]
-    if errors:
+    if errors or follow_up_date is None:
         raise ValidationError(errors)
     record = Judgement(
         finding=finding,

@@ -39,7 +39,7 @@ PROSECUTOR_MOVES, EDITOR_MOVES, allowed_moves = (
 
 
 # The mechanism of an inspection's findings, from the inspecting body (inspections.models.Inspection.Body).
-MECHANISM_OF_BODY = {
+MECHANISM_OF_BODY: dict[str, str] = {
     Inspection.Body.PROSECUTOR: Mechanism.PROSECUTOR,
     Inspection.Body.NPM: Mechanism.NPM,
     Inspection.Body.PUBLIC_MONITORING: Mechanism.PUBLIC_MONITORING,
@@ -160,6 +160,10 @@ def save_finding(
     if finding is not None:
         finding = lock(Finding.objects.select_related("inspection__facility"), finding.pk)
         inspection = finding.inspection
+        if inspection is None:  # a mechanism's recommendation: inspections.registry.save_recommendation
+            raise ValidationError(
+                {"inspection": [_("This recommendation has no inspection; edit it as a recommendation.")]}
+            )
         check_can_inspect(user, inspection.facility)
         check_version(finding, version)
         changed = assign(finding, values)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from cells.models import Cell, StandardRule
 from core.serializers import IdRelatedField, StrictInputMixin, StrictModelInput
+from facilities.mechanisms import Mechanism
 from facilities.models import Facility, Region, ResidentialBlock
 from inspections.attachments import MAX_FILES
 from inspections.evidence import finding_evidence
@@ -167,7 +168,7 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
 
     inspection = _ScopedRelated(queryset=Inspection.objects.all(), required=False, allow_null=True)
     source_document = IdRelatedField(queryset=SourceDocument.objects.all(), required=False, allow_null=True)
-    mechanism = serializers.ChoiceField(choices=Finding._meta.get_field("mechanism").choices, required=False)
+    mechanism = serializers.ChoiceField(choices=Mechanism.choices, required=False)
     scope = serializers.ChoiceField(choices=Finding.Scope.choices, required=False)
     block = _ScopedRelated(queryset=ResidentialBlock.objects.all(), required=False, allow_null=True)
     cell = _ScopedRelated(queryset=Cell.objects.all(), required=False, allow_null=True)
@@ -180,7 +181,7 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
     facility = serializers.CharField(source="facility.code", read_only=True, allow_null=True, default=None)
     facility_id = _ScopedRelated(source="facility", queryset=Facility.objects.all(), required=False, allow_null=True)
     facility_code = serializers.CharField(source="facility.code", read_only=True, allow_null=True, default=None)
-    source = serializers.CharField(source="source_label", read_only=True)
+    source_label = serializers.CharField(read_only=True)
     is_overdue = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     actions = ActionSerializer(many=True, read_only=True)
@@ -194,7 +195,7 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
             "inspection",
             "source_document",
             "paragraph",
-            "source",
+            "source_label",
             "scope",
             "region",
             "region_id",

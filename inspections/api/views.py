@@ -141,7 +141,11 @@ class FindingViewSet(
         if sent:
             raise ValidationError(
                 {
-                    name: [_("Only a recommendation from a source document takes this field; a finding of an inspection has it from its inspection.")]
+                    name: [
+                        _(
+                            "Only a recommendation from a source document takes this field; a finding of an inspection has it from its inspection."
+                        )
+                    ]
                     for name in sent
                 }
             )

@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inspections', '0008_registry_and_public'),
+        ("inspections", "0008_registry_and_public"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='action',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='raised by 1 on every save (core.versioning)', verbose_name='version'),
+            model_name="action",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="raised by 1 on every save (core.versioning)",
+                verbose_name="version",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalaction',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='raised by 1 on every save (core.versioning)', verbose_name='version'),
+            model_name="historicalaction",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="raised by 1 on every save (core.versioning)",
+                verbose_name="version",
+            ),
         ),
     ]

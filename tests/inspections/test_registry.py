@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from core.versioning import StaleVersion
 from inspections import decisions, registry, services
 from inspections.models import Action, Finding, FindingAttachment, FindingUpdate, Judgement, SourceDocument
-from tests.inspections.registry_helpers import make_monitor, registry_world  # noqa: F401  (a fixture)
 from tests.inspections.test_attachments import PDF, text_png, upload
 
 JUNE = datetime.date(2025, 6, 1)
@@ -73,12 +72,22 @@ def test_a_mechanism_records_only_its_own_recommendations_and_documents(registry
     with pytest.raises(PermissionDenied):
         registry.save_recommendation(
             user=npm,
-            data={"mechanism": "spt", "source_document": registry_world.spt_report, "scope": "nation", "description": "x"},
+            data={
+                "mechanism": "spt",
+                "source_document": registry_world.spt_report,
+                "scope": "nation",
+                "description": "x",
+            },
         )
     with pytest.raises(ValidationError) as refused:
         registry.save_recommendation(
             user=npm,
-            data={"mechanism": "npm", "source_document": registry_world.spt_report, "scope": "nation", "description": "x"},
+            data={
+                "mechanism": "npm",
+                "source_document": registry_world.spt_report,
+                "scope": "nation",
+                "description": "x",
+            },
         )
     assert "source_document" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
@@ -107,13 +116,17 @@ def test_overdue_is_computed_per_action_and_the_daily_check_agrees(registry_worl
         },
     )
     later = registry.save_action(
-        user=editor, finding=finding, data={"description": "Build", "owner": "KUIS", "due_date": datetime.date(2025, 9, 1)}
+        user=editor,
+        finding=finding,
+        data={"description": "Build", "owner": "KUIS", "due_date": datetime.date(2025, 9, 1)},
     )
     assert not done.is_overdue(JUNE) and not later.is_overdue(JUNE)
     assert not finding.is_overdue(JUNE)
     assert finding not in Finding.objects.overdue(JUNE)
     late = registry.save_action(
-        user=editor, finding=finding, data={"description": "Repair", "owner": "KUIS", "due_date": datetime.date(2025, 5, 1)}
+        user=editor,
+        finding=finding,
+        data={"description": "Repair", "owner": "KUIS", "due_date": datetime.date(2025, 5, 1)},
     )
     assert late.is_overdue(JUNE) and Action.objects.overdue(JUNE).get() == late
     finding.refresh_from_db()
@@ -235,7 +248,9 @@ def test_a_judgement_by_the_mechanism_that_made_it(registry_world):
                 user=refused, finding=finding, judgement="achieved", follow_up_date=datetime.date(2025, 10, 1)
             )
     with pytest.raises(ValidationError) as early:
-        registry.record_judgement(user=npm, finding=finding, judgement="achieved", follow_up_date=datetime.date(2024, 1, 1))
+        registry.record_judgement(
+            user=npm, finding=finding, judgement="achieved", follow_up_date=datetime.date(2024, 1, 1)
+        )
     assert "follow_up_date" in early.value.message_dict
     with pytest.raises(ValidationError) as bad:
         registry.record_judgement(user=npm, finding=finding, judgement="perfect", follow_up_date=None)
@@ -348,7 +363,9 @@ def test_the_detail_page_shows_the_source_scope_body_actions_and_judgements(regi
         assert text in page, text
     assert f"/findings/{finding.pk}/actions/new/" not in page  # the monitor keeps no actions
     client.force_login(registry_world.monitors["spt"])
-    assert f'href="/findings/{finding.pk}/judgements/new/"' not in client.get(f"/findings/{finding.pk}/").content.decode()
+    assert (
+        f'href="/findings/{finding.pk}/judgements/new/"' not in client.get(f"/findings/{finding.pk}/").content.decode()
+    )
     assert client.get(f"/findings/{finding.pk}/judgements/new/").status_code == 403
 
 
@@ -406,7 +423,13 @@ def test_the_forms_record_a_recommendation_an_action_progress_and_a_judgement(re
     assert FindingAttachment.objects.get(finding=created).public is True
     stale = client.post(
         f"/findings/{created.pk}/actions/{action.pk}/edit/",
-        {"description": "Install windows", "owner": "Other", "due_date": "2025-08-01", "status": "planned", "version": 1},
+        {
+            "description": "Install windows",
+            "owner": "Other",
+            "due_date": "2025-08-01",
+            "status": "planned",
+            "version": 1,
+        },
     )
     assert stale.status_code == 200 and Action.objects.get(pk=action.pk).owner == "KUIS"
     # The monitor of the mechanism judges it.
@@ -435,7 +458,11 @@ def test_the_export_has_the_registry_columns(registry_world, client):
     values = dict(zip(columns, row, strict=True))
     assert values["Mechanism"] == "national preventive mechanism"
     assert values["Source"] == "NPM-2024/17, para. 12 (2025-03-01)"
-    assert (values["Scope"], values["Judgement"], values["Date of the follow-up"]) == ("facility", "achieved", "2025-05-01")
+    assert (values["Scope"], values["Judgement"], values["Date of the follow-up"]) == (
+        "facility",
+        "achieved",
+        "2025-05-01",
+    )
     workbook = load_workbook(io.BytesIO(client.get("/findings/", {"export": "xlsx", "scope": "nation"}).getvalue()))
     rows = list(workbook.active.iter_rows(values_only=True))
     header = list(rows[0])
