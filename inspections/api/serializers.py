@@ -170,6 +170,12 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
     source_document = IdRelatedField(queryset=SourceDocument.objects.all(), required=False, allow_null=True)
     mechanism = serializers.ChoiceField(choices=Mechanism.choices, required=False)
     scope = serializers.ChoiceField(choices=Finding.Scope.choices, required=False)
+    judgement = serializers.ChoiceField(
+        choices=Finding.Judgement.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=gettext_lazy("The latest judgement of implementation; empty: not judged yet."),
+    )
     block = _ScopedRelated(queryset=ResidentialBlock.objects.all(), required=False, allow_null=True)
     cell = _ScopedRelated(queryset=Cell.objects.all(), required=False, allow_null=True)
     rule = serializers.SlugRelatedField(
@@ -226,7 +232,7 @@ class FindingSerializer(StrictModelInput, serializers.ModelSerializer):
             "updates",
             "version",
         ]
-        read_only_fields = ["status", "judgement", "judged_on", "overdue_since", "is_demo", "version"]
+        read_only_fields = ["status", "judged_on", "overdue_since", "is_demo", "version"]
 
     def read_only_reason(self, name: str) -> str:
         if name == "status":

@@ -113,7 +113,7 @@ class FindingViewSet(
     permission_classes = write_permissions(MayRecordRecommendations)
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
-    ordering_fields = ["deadline", "severity", "status", "judged_on"]
+    ordering_fields = ["deadline", "severity", "status"]
     ordering = ["deadline"]
 
     def get_queryset(self):
