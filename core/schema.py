@@ -79,6 +79,7 @@ ERRORS = {
 # operation's own extend_schema(tags=..., summary=...) wins over these.
 #: path part -> (tag, the resource in the plural, one of it)
 RESOURCES = {
+    "actions": ("Actions", "actions of recommendations", "an action of a recommendation"),
     "blocks": ("Residential blocks", "residential blocks", "a residential block"),
     "cells": ("Cells", "cells", "a cell"),
     "certification-requests": ("Certification requests", "certification requests", "a certification request"),
@@ -91,6 +92,7 @@ RESOURCES = {
     "movements": ("Movements", "movements of persons", "a movement of persons"),
     "placement": ("Placement planner", "placement plans", "a placement plan"),
     "regions": ("Regions", "regions", "a region"),
+    "source-documents": ("Source documents", "source documents of recommendations", "a source document"),
     "standards": ("Standards", "standard profiles with their rules", "a standard profile with its rules"),
     "summary": ("Summary", "dashboard figures", "the dashboard figures"),
     # /api/public/v1/... (no login; a release's figures): every operation has its summary below
@@ -103,7 +105,11 @@ SUB_RESOURCES = {"certificates": "Cell certificates"}
 SUMMARIES = {
     "POST cells/": "Register a cell (as a draft)",
     "POST inspections/": "Record an inspection",
-    "POST findings/": "Record a finding of an inspection",
+    "POST findings/": "Record a finding of an inspection or a mechanism's recommendation",
+    "GET findings/{}/actions/": "List the actions of a recommendation",
+    "POST findings/{}/actions/": "Add an action to a recommendation",
+    "GET findings/{}/judgements/": "List the judgements of a recommendation's implementation",
+    "POST findings/{}/judgements/": "Record a judgement of a recommendation's implementation",
     "POST movements/": "Record movements of persons between cells",
     "POST certification-requests/": "Open a certification request",
     "POST cells/{}/deactivate/": "Take a cell temporarily out of use",

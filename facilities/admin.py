@@ -90,7 +90,9 @@ class ConversionProjectAdmin(VersionedAdmin, SimpleHistoryAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ("user",)
+    list_display = ("user", "mechanism")
+    list_filter = ("mechanism",)
+    fields = ("user", "regions", "headcount_regions", "mechanism")
     filter_horizontal = ("regions", "headcount_regions")
 
 
@@ -99,6 +101,7 @@ class StaffProfileInline(admin.StackedInline):
 
     model = StaffProfile
     can_delete = False
+    fields = ("regions", "headcount_regions", "mechanism")
     filter_horizontal = ("regions", "headcount_regions")
 
 

@@ -106,6 +106,48 @@ class MayRecordInspections(RoleMayWrite):
     }
 
 
+def _may_record_recommendations(user: Any) -> bool:
+    """Prosecutors (their inspections' findings and the prosecutor's recommendations), monitors (their
+    mechanism's) and administrators record recommendations somewhere."""
+    return decisions.may_record_inspection(user) or decisions.may_record_recommendation(user)
+
+
+ACTIONS_MESSAGE = gettext_lazy(
+    "Only the responsible body (a ministry editor of the region) or an administrator keeps the actions of this "
+    "recommendation."
+)
+
+
+class MayRecordRecommendations(RoleMayWrite):
+    """The registry of recommendations (findings of every mechanism) and its source documents: prosecutors,
+    monitors and administrators record them (decisions.may_record_recommendation; which mechanism and
+    where is checked on the object: inspections.decisions); a status is moved by prosecutors and ministry
+    editors; actions are kept by the responsible body (ministry editors, administrators); judgements are
+    recorded by the mechanism's recorders (prosecutors, monitors, administrators)."""
+
+    write_rule = (
+        _may_record_recommendations,
+        gettext_lazy("Only prosecutors, monitors and administrators record recommendations."),
+    )
+    action_rules = {
+        "change_status": (_may_move_findings, gettext_lazy("You may not change the status of this finding.")),
+        "finding_actions": (decisions.may_edit_cells, ACTIONS_MESSAGE),
+        "judgements": (
+            decisions.may_record_recommendation,
+            gettext_lazy(
+                "Only the mechanism that made this recommendation judges its implementation, in its own scope."
+            ),
+        ),
+    }
+
+
+class MayEditActions(RoleMayWrite):
+    """Actions of recommendations: the responsible body, ministry editors (of the region, checked on the
+    object) and administrators (decisions.may_edit_cells)."""
+
+    write_rule = (decisions.may_edit_cells, ACTIONS_MESSAGE)
+
+
 class MayImport(RoleMayWrite):
     """Register imports (upload, confirm): decisions.may_import with no kind (the kind is checked once
     the upload is read)."""

@@ -4,6 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core.export import Field, choice_field, field
+from facilities.mechanisms import Mechanism
 
 from .models import Finding, Inspection
 
@@ -38,4 +39,13 @@ FINDING_FIELDS: list[Field] = [
     field(_("Description"), lambda f: f.description),
     field(_("Recommendation"), lambda f: f.recommendation),
     field(_("Generated demo data"), lambda f: f.is_demo, "bool"),
+    # The registry of recommendations (after the findings' columns, which keep their places).
+    choice_field(_("Mechanism"), lambda f: f.mechanism, Mechanism.choices),
+    field(_("Source"), lambda f: f.source_label()),
+    choice_field(_("Scope"), lambda f: f.scope, Finding.Scope.choices),
+    field(_("Responsible body"), lambda f: f.responsible_body),
+    choice_field(_("Judgement"), lambda f: f.judgement, Finding.Judgement.choices),
+    field(_("Date of the follow-up"), lambda f: f.judged_on, "date"),
+    field(_("Actions"), lambda f: len(f.actions.all()), "number"),
+    field(_("Overdue actions"), lambda f: sum(1 for a in f.actions.all() if a.is_overdue()), "number"),
 ]

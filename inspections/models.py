@@ -273,7 +273,11 @@ class Finding(Versioned):
             return False
         if self.deadline and self.deadline < today:
             return True
-        return self.actions.overdue(today).exists() if self.pk else False
+        if not self.pk:
+            return False
+        if "actions" in getattr(self, "_prefetched_objects_cache", {}):  # prefetched: no query per row
+            return any(action.is_overdue(today) for action in self.actions.all())
+        return self.actions.overdue(today).exists()
 
     def source_label(self) -> str:
         """The source in one line: "CAT/C/KAZ/CO/4, para. 12 (2024-11-29)" or the inspection."""
@@ -314,9 +318,10 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(due_date__lt=today).exclude(status__in=Action.CLOSED_STATUSES)
 
 
-class Action(models.Model):
+class Action(Versioned):
     """An action the responsible body takes on a recommendation: what, who owns it (a unit or post, not a
-    person's name), by when. Overdue: past ``due_date`` and not done or cancelled (per action)."""
+    person's name), by when. Overdue: past ``due_date`` and not done or cancelled (per action). Versioned:
+    an edit names the version it read (If-Match, the form's hidden version; inspections.registry)."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from facilities.models import Facility
 
 INSPECTION_FIELDS = ["facility", "date_start", "date_end", "body", "type", "lead_inspector", "summary"]
-FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline"]
+FINDING_FIELDS = ["block", "cell", "rule", "severity", "description", "recommendation", "deadline", "responsible_body"]
 S = Finding.Status
 PROSECUTOR_MOVES, EDITOR_MOVES, allowed_moves = (
     decisions.PROSECUTOR_MOVES,
@@ -39,7 +39,7 @@ PROSECUTOR_MOVES, EDITOR_MOVES, allowed_moves = (
 
 
 # The mechanism of an inspection's findings, from the inspecting body (inspections.models.Inspection.Body).
-MECHANISM_OF_BODY = {
+MECHANISM_OF_BODY: dict[str, str] = {
     Inspection.Body.PROSECUTOR: Mechanism.PROSECUTOR,
     Inspection.Body.NPM: Mechanism.NPM,
     Inspection.Body.PUBLIC_MONITORING: Mechanism.PUBLIC_MONITORING,
@@ -160,6 +160,10 @@ def save_finding(
     if finding is not None:
         finding = lock(Finding.objects.select_related("inspection__facility"), finding.pk)
         inspection = finding.inspection
+        if inspection is None:  # a mechanism's recommendation: inspections.registry.save_recommendation
+            raise ValidationError(
+                {"inspection": [_("This recommendation has no inspection; edit it as a recommendation.")]}
+            )
         check_can_inspect(user, inspection.facility)
         check_version(finding, version)
         changed = assign(finding, values)
@@ -207,6 +211,7 @@ def change_finding_status(
     version: int | None = None,
     override_reason: str = "",
     attachments: "Iterable[UploadedFile]" = (),
+    attachments_public: bool = False,
 ) -> FindingUpdate:
     """Move ``finding`` to ``status`` with a response, logged in FindingUpdate, in one transaction: the
     finding state machine, the only writer of a finding's status (inspections.decisions).
@@ -221,7 +226,8 @@ def change_finding_status(
     FindingUpdate; ignored, and not recorded, when nothing is overridden). A verification records the
     evidence it was made against (FindingUpdate.evidence). ``attachments`` (uploaded files, the
     response's photos and scans) are checked and stripped of metadata by inspections.attachments.prepare
-    before anything is written, and stored with the update.
+    before anything is written, and stored with the update, marked public (``attachments_public``: shown
+    on the public site) or private.
 
     Raises PermissionDenied (no move allowed to this user at all), core.versioning.StaleVersion,
     ConflictError (the finding is already at ``status``: a concurrent duplicate move; nothing written),
@@ -291,6 +297,7 @@ def change_finding_status(
             content_type=file.content_type,
             size=len(file.content),
             content=file.content,
+            public=attachments_public,
             uploaded_by=user,
         )
         for file in prepared

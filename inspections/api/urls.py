@@ -2,11 +2,13 @@
 
 from rest_framework import routers
 
-from .views import FindingViewSet, InspectionViewSet
+from .views import ActionViewSet, FindingViewSet, InspectionViewSet, SourceDocumentViewSet
 
 router = routers.SimpleRouter()
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("findings", FindingViewSet, basename="finding")
+router.register("source-documents", SourceDocumentViewSet, basename="source-document")
+router.register("actions", ActionViewSet, basename="action")
 
 # Routes besides the router's (roadmap_portal.urls adds the router's viewsets to the API root).
 extra_urlpatterns = []

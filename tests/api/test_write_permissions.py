@@ -13,14 +13,27 @@ import pytest
 from django.db import transaction
 
 from cells import certification
+from facilities.models import StaffProfile
+from inspections.models import Action
 from registers.models import ImportRecord
 from tests.conftest import make_user, token_client
 from tests.factories import ImportRecordFactory
 
-ROLES = ["anonymous", "api_client", "api_headcount_a", "prosecutor", "editor_b", "editor_a", "reviewer_a", "admin"]
+ROLES = [
+    "anonymous",
+    "api_client",
+    "api_headcount_a",
+    "prosecutor",
+    "editor_b",
+    "editor_a",
+    "reviewer_a",
+    "monitor",
+    "admin",
+]
 EDITORS = {"editor_a", "editor_b", "admin"}
 INSPECTORS = {"prosecutor", "admin"}
 REVIEWERS = {"reviewer_a", "admin"}
+MONITORS = {"monitor"}  # a national monitor of the national preventive mechanism (StaffProfile.mechanism "npm")
 
 # Who may write, by operation (the role, wherever its regions are: editor_b edits region B only, and the
 # objects walked are region A's, so it may also meet 403/404 from the object's region, never from the role).
@@ -41,10 +54,17 @@ WRITERS = {
     "POST /api/v1/inspections/": INSPECTORS,
     "PUT /api/v1/inspections/{id}/": INSPECTORS,
     "PATCH /api/v1/inspections/{id}/": INSPECTORS,
-    "POST /api/v1/findings/": INSPECTORS,
+    "POST /api/v1/findings/": INSPECTORS | MONITORS,  # a finding of an inspection, or a mechanism's recommendation
     "PUT /api/v1/findings/{id}/": INSPECTORS,
     "PATCH /api/v1/findings/{id}/": INSPECTORS,
     "POST /api/v1/findings/{id}/status/": INSPECTORS | EDITORS,
+    # The walked finding is a prosecutor's (region A): the responsible body keeps its actions, the
+    # prosecutor's mechanism judges it (a monitor of the NPM is refused by the finding's mechanism: 403).
+    "POST /api/v1/findings/{id}/actions/": EDITORS,
+    "POST /api/v1/findings/{id}/judgements/": INSPECTORS,
+    "POST /api/v1/source-documents/": INSPECTORS | MONITORS,
+    "PUT /api/v1/actions/{id}/": EDITORS,
+    "PATCH /api/v1/actions/{id}/": EDITORS,
     "POST /api/v1/certification-requests/": EDITORS,
     "POST /api/v1/certification-requests/{id}/approve/": REVIEWERS,
     "POST /api/v1/certification-requests/{id}/reject/": REVIEWERS,
@@ -76,7 +96,13 @@ def write_operations(client) -> list[tuple[str, str]]:
 def walk(world):
     """The world plus a ministry editor of region B, a client per role, and the region-A object of each
     path; each role gets an import record of its own (imports are listed to their owner)."""
-    users = {**world.users, "editor_b": make_user("editor_b", "Ministry editors", regions=["KZ-10"])}
+    monitor = make_user("monitor_npm", "Monitors")
+    StaffProfile.objects.create(user=monitor, mechanism="npm")
+    users = {
+        **world.users,
+        "editor_b": make_user("editor_b", "Ministry editors", regions=["KZ-10"]),
+        "monitor": monitor,
+    }
     clients = {role: token_client(users[role]) for role in ROLES if role != "anonymous"}
     from rest_framework.test import APIClient
 
@@ -101,6 +127,9 @@ def walk(world):
         "conversions": a.project.pk,
         "inspections": a.inspection.pk,
         "findings": a.finding.pk,
+        "actions": Action.objects.create(
+            finding=a.finding, description="Reduce the occupancy", owner="Department of KZ-35", due_date="2025-09-01"
+        ).pk,
     }
     return users, clients, records, ids
 

@@ -9,7 +9,7 @@ def test_production_seed_sets_random_passwords(regions, settings):
     settings.PORTAL_ALLOW_DEMO_SEED = False  # as settings_production (seed_demo --allow-production)
     passwords = Command()._users()["passwords"]
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert set(passwords) == {"admin", "prosecutor", "editor", "reviewer", "api-client"}
+    assert set(passwords) == {"admin", "prosecutor", "editor", "reviewer", "api-client", "monitor"}
     for username, password in passwords.items():
         assert password != demo_password(username) and len(password) >= 20
         assert users[username].check_password(password)

@@ -131,6 +131,7 @@ def test_api_multipart_upload_and_download(world):
         "name": "room.jpg",
         "content_type": "image/jpeg",
         "size": attachment.size,
+        "public": False,
         "url": f"/api/v1/findings/{finding.pk}/attachments/{attachment.pk}/",
     }
     got = api.get(listed["url"])

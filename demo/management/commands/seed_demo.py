@@ -47,8 +47,10 @@ ROLES = {
     "editor": ("Ministry editors", ["KZ-35"]),
     "reviewer": ("Certification reviewers", ["KZ-35"]),
     "api-client": ("API clients", None),
+    "monitor": ("Monitors", None),
 }
 DEMO_CLIENT_HEADCOUNT_REGIONS = ["KZ-35"]  # the API client's headcount write scope
+DEMO_MONITOR_MECHANISM = "npm"  # the demo monitor: the national preventive mechanism, national scope
 
 
 def demo_password(username: str) -> str:
@@ -118,6 +120,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo users (demo data only; change these passwords on any shared server):")
         for username, (group, regions) in ROLES.items():
             scope = f", regions {', '.join(regions)}" if regions else ""
+            if username == "monitor":
+                scope = f", mechanism {DEMO_MONITOR_MECHANISM} (national preventive mechanism), national"
             password = users["passwords"].get(username, "(unchanged)")
             self.stdout.write(f"  {username:<11} password {password:<24} {group}{scope}")
         self.stdout.write(
@@ -316,12 +320,16 @@ class Command(BaseCommand):
             tokens[username] = user
         # The demo client may also write headcounts in the demo editor's region (PATCH .../headcount/), so
         # that the API's write path (ETag, If-Match, 412) can be tried with the printed token.
+        monitor_profile, _ = StaffProfile.objects.get_or_create(user=tokens["monitor"])
+        if monitor_profile.mechanism != DEMO_MONITOR_MECHANISM:
+            monitor_profile.mechanism = DEMO_MONITOR_MECHANISM
+            monitor_profile.save(update_fields=["mechanism"])
         client_profile, _ = StaffProfile.objects.get_or_create(user=tokens["api-client"])
         client_profile.headcount_regions.add(*Region.objects.filter(code__in=DEMO_CLIENT_HEADCOUNT_REGIONS))
         view_perms = Permission.objects.filter(
             codename__startswith="view_", content_type__app_label__in=["facilities", "cells", "inspections"]
         )
-        for name in ("Prosecutors", "Ministry editors", "Certification reviewers", "API clients"):
+        for name in ("Prosecutors", "Ministry editors", "Certification reviewers", "API clients", "Monitors"):
             Group.objects.get(name=name).permissions.add(*view_perms)
         # A new token on every run (only its digest is stored, so an earlier one cannot be printed again);
         # the demo client's earlier tokens are revoked, so only the one printed last is valid.
