@@ -70,8 +70,9 @@ WRITERS = {
     "POST /api/v1/certification-requests/{id}/reject/": REVIEWERS,
     "POST /api/v1/certification-requests/{id}/withdraw/": EDITORS,  # the requester (checked on the object)
     "POST /api/v1/certification-requests/{id}/resubmit/": EDITORS,
-    "POST /api/v1/imports/": EDITORS | {"api_headcount_a"},
-    "POST /api/v1/imports/{id}/confirm/": EDITORS | {"api_headcount_a"},
+    "POST /api/v1/imports/": EDITORS | {"api_headcount_a"} | MONITORS,
+    "POST /api/v1/imports/{id}/confirm/": EDITORS
+    | {"api_headcount_a"},  # the monitor's record here is of a kind it may not import
 }
 # Operations open to every portal role because they write nothing.
 READ_ONLY_POSTS = {"POST /api/v1/compliance/check/", "POST /api/v1/placement/plan/"}
