@@ -66,9 +66,15 @@ class _Area:
 
 
 def _published(area: _Area, key_of, outcome: disclosure.Outcome, rules: disclosure.Rules, findings: dict) -> dict:
-    """The published figures of ``area``: counts rounded or suppressed, shares from unrounded counts
-    (suppressed when a count they use is), places, projects and recommendation counts."""
+    """The published figures of ``area``: counts rounded or suppressed; shares and rates computed from
+    the published (rounded) counts, so that they reveal nothing the counts do not (a share of exact
+    counts over exact places would give the unrounded count back), and suppressed when a count they use
+    is; places, projects and recommendation counts."""
     values = area.person_values()
+
+    def rounded(name: str) -> int:
+        return disclosure.round_count(values[name], rules.rounding_base)
+
     out: dict[str, Any] = {"institutions": area.institutions}
     out["places_certified"] = area.counts["places_certified"]
     out["places_operational"] = area.counts["places_operational"]
@@ -88,10 +94,12 @@ def _published(area: _Area, key_of, outcome: disclosure.Outcome, rules: disclosu
             out[name], out[f"{name}_suppressed"] = _percent(part, whole), None
 
     held = put("persons_held")
-    put_share("occupancy_percent", values["persons_held"], area.counts["places_operational"], held)
-    put_share("density_per_100_places", values["persons_held"], area.counts["places_certified"], held)
+    put_share("occupancy_percent", rounded("persons_held"), area.counts["places_operational"], held)
+    put_share("density_per_100_places", rounded("persons_held"), area.counts["places_certified"], held)
     single = put("persons_in_single_cells")
-    put_share("share_in_single_cells_percent", values["persons_in_single_cells"], values["persons_held"], single, held)
+    put_share(
+        "share_in_single_cells_percent", rounded("persons_in_single_cells"), rounded("persons_held"), single, held
+    )
     compliance = []
     for code, persons in area.compliant.items():
         name = f"persons_compliant:{code}"
@@ -104,12 +112,15 @@ def _published(area: _Area, key_of, outcome: disclosure.Outcome, rules: disclosu
         if reason or held:
             entry["share_percent"], entry["share_percent_suppressed"] = None, disclosure.DERIVED
         else:
-            entry["share_percent"], entry["share_percent_suppressed"] = _percent(persons, values["persons_held"]), None
+            share = _percent(rounded(name), rounded("persons_held"))
+            entry["share_percent"], entry["share_percent_suppressed"] = share, None
         compliance.append(entry)
     out["compliance"] = compliance
     counted = put("persons_counted_by_home")
     near = put("persons_near_home")
-    put_share("share_near_home_percent", values["persons_near_home"], values["persons_counted_by_home"], counted, near)
+    put_share(
+        "share_near_home_percent", rounded("persons_near_home"), rounded("persons_counted_by_home"), counted, near
+    )
     out["projects"] = {status: area.projects.get(status, 0) for status in ConversionProject.Status.values}
     out["projects_active"] = area.progress_count
     out["projects_mean_progress_percent"] = (
@@ -257,6 +268,7 @@ def build(as_of: datetime.date, rules: disclosure.Rules, demo: bool = False) -> 
             {
                 "id": r["id"],
                 "mechanism": r["mechanism"],
+                "source": "document" if r["document"] else "inspection",
                 "document": r["document"],
                 "document_date": r["document_date"].isoformat() if r["document_date"] else None,
                 "paragraph": r["paragraph"] or None,

@@ -20,7 +20,7 @@ from inspections.models import Finding
 
 from . import disclosure
 
-DICTIONARY_VERSION = "1"
+DICTIONARY_VERSION = "2"
 LANGUAGES = ("en", "ru", "kk")
 Text = dict[str, str]
 
@@ -185,9 +185,9 @@ def area_figures(profiles: list[dict]) -> list[Field]:
             "number",
             text("occupancy", "заполненность", "толымдылық"),
             text(
-                "persons held per 100 operational places (unrounded counts, one decimal)",
-                "содержится человек на 100 действующих мест (неокруглённые числа, один знак)",
-                "100 жұмыс істейтін орынға ұсталатын адамдар (дөңгелектенбеген сандар, бір таңба)",
+                "persons held per 100 operational places (from the published, rounded count; one decimal)",
+                "содержится человек на 100 действующих мест (по опубликованному округлённому числу; один знак)",
+                "100 жұмыс істейтін орынға ұсталатын адамдар (жарияланған дөңгелектенген саннан; бір таңба)",
             ),
             PERCENT,
             suppressible=True,
@@ -197,9 +197,9 @@ def area_figures(profiles: list[dict]) -> list[Field]:
             "number",
             text("prison density", "плотность", "тығыздық"),
             text(
-                "persons held per 100 certified places (Council of Europe SPACE I; unrounded counts)",
-                "содержится человек на 100 мест по норме (SPACE I Совета Европы; неокруглённые числа)",
-                "нормалық 100 орынға ұсталатын адамдар (Еуропа Кеңесінің SPACE I; дөңгелектенбеген сандар)",
+                "persons held per 100 certified places (Council of Europe SPACE I; from the published, rounded count)",
+                "содержится человек на 100 мест по норме (SPACE I Совета Европы; по опубликованному округлённому числу)",
+                "нормалық 100 орынға ұсталатын адамдар (Еуропа Кеңесінің SPACE I; жарияланған дөңгелектенген саннан)",
             ),
             PER_100,
             suppressible=True,
@@ -506,6 +506,13 @@ def recommendation_fields() -> list[Field]:
             "оны шығарған тетік",
             enum=tuple(Mechanism.values),
         ),
+        s(
+            "source",
+            "source: a mechanism's document, or an inspection (a prosecutor's finding) of document_date",
+            "источник: документ механизма или проверка (нарушение, выявленное прокурором) на дату document_date",
+            "дереккөз: тетік құжаты немесе document_date күнгі тексеру (прокурор анықтаған бұзушылық)",
+            enum=("document", "inspection"),
+        ),
         s("document", "reference of the source document", "реквизиты документа", "құжат деректемелері"),
         s("document_date", "date of the source document", "дата документа", "құжат күні", "date"),
         s("paragraph", "paragraph of the source document", "пункт документа", "құжат тармағы"),
@@ -637,7 +644,7 @@ def rules_text(rules: dict, licence: dict, language: str) -> str:
             f"Правила раскрытия: число людей от 1 до {threshold - 1} скрывается (порог {threshold}); {zero}; "
             "вторичное скрытие не даёт восстановить скрытое число вычитанием из итогов (строки и столбцы, "
             "регион минус его учреждения, страна минус её регионы); "
-            f"{rounded or 'числа не округляются'}. Доли вычислены из неокруглённых чисел. "
+            f"{rounded or 'числа не округляются'}. Доли и показатели вычислены из опубликованных (округлённых) чисел, поэтому не раскрывают больше, чем сами числа. "
             f"Пустая ячейка со столбцом `<имя>_suppressed` означает скрытое значение. Коды причин:\n{reasons}\n\n"
             f"Лицензия: {licence['title']} ({licence['name']}, {licence['path']})."
         )
@@ -647,7 +654,7 @@ def rules_text(rules: dict, licence: dict, language: str) -> str:
             f"Ашу ережелері: 1-ден {threshold - 1}-ге дейінгі адам саны жасырылады (шек {threshold}); {zero}; "
             "қайталама жасыру жасырылған санды қорытындылардан шегеру арқылы қалпына келтіруге жол бермейді "
             "(жолдар мен бағандар, өңір минус оның мекемелері, ел минус оның өңірлері); "
-            f"{rounded or 'сандар дөңгелектенбейді'}. Үлестер дөңгелектенбеген сандардан есептеледі. "
+            f"{rounded or 'сандар дөңгелектенбейді'}. Үлестер жарияланған (дөңгелектенген) сандардан есептеледі, сондықтан олар сандардан артық ештеңе ашпайды. "
             f"`<атау>_suppressed` бағаны бар бос ұяшық жасырылған мәнді білдіреді. Себеп кодтары:\n{reasons}\n\n"
             f"Лицензия: {licence['title']} ({licence['name']}, {licence['path']})."
         )
@@ -656,7 +663,7 @@ def rules_text(rules: dict, licence: dict, language: str) -> str:
         f"Disclosure rules: a count of 1 to {threshold - 1} persons is suppressed (threshold {threshold}); {zero}; "
         "secondary suppression stops a suppressed count being recovered by subtraction from the totals (along "
         "rows and columns: a region minus its facilities, the nation minus its regions, and any combination); "
-        f"{rounded or 'counts are not rounded'}. Shares are computed from the unrounded counts. An empty cell with "
+        f"{rounded or 'counts are not rounded'}. Shares and rates are computed from the published (rounded) counts, so they reveal nothing the counts do not. An empty cell with "
         f"a `<name>_suppressed` column gives a suppressed value and its reason. Reason codes:\n{reasons}\n\n"
         f"Licence: {licence['title']} ({licence['name']}, {licence['path']})."
     )

@@ -92,7 +92,7 @@ class Release(models.Model):
     def __str__(self):
         if self.number:
             return f"Release {self.number} ({self.as_of:%Y-%m-%d})"
-        return f"Draft of {self.as_of:%Y-%m-%d} (#{self.pk})"
+        return f"{self.get_status_display().capitalize()} #{self.pk} of {self.as_of:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
         """Refuses (ValidationError) to save a release that is published in the database: it never changes."""
@@ -112,5 +112,8 @@ class Release(models.Model):
 
     @property
     def etag(self) -> str:
-        """The entity tag of the release's pages and files (its content's SHA-256, shortened)."""
-        return self.sha256[:32]
+        """The entity tag of the release's pages and files: its number (``d<id>`` for a draft) and its
+        content's SHA-256, shortened. Two releases never share one, even with the same figures (a
+        correction of the note only, say), so a cached page of an earlier release is never taken for
+        the current one."""
+        return f"{'r' + str(self.number) if self.number else 'd' + str(self.pk)}-{self.sha256[:24]}"

@@ -88,12 +88,14 @@ class PublishedRelease:
 
     @property
     def etag(self) -> str:
-        """The release's entity tag (Release.etag: its content's SHA-256, shortened)."""
-        return self.sha256[:32]
+        """The release's entity tag (Release.etag: its number and its content's SHA-256, shortened): two
+        releases never share one, even with the same figures."""
+        return f"r{self.number}-{self.sha256[:24]}"
 
     def note_in(self, language: str) -> str:
-        """The note in ``language``, else in English, else in any language written."""
-        return self.note.get(language) or self.note["en"] or self.note["ru"] or self.note["kk"]
+        """The note in ``language``; else, for Kazakh, in Russian; else in English; else in any language."""
+        fallbacks = {"kk": ("kk", "ru", "en"), "ru": ("ru", "en", "kk")}.get(language, ("en", "ru", "kk"))
+        return next((self.note[code] for code in fallbacks if self.note.get(code)), "")
 
     @property
     def data(self) -> dict[str, Any]:

@@ -179,6 +179,11 @@ class PublicEvidence(serializers.Serializer):
 class PublicRecommendation(serializers.Serializer):
     id = serializers.IntegerField()
     mechanism = serializers.CharField()
+    source = serializers.ChoiceField(
+        choices=["document", "inspection"],
+        help_text="document: a mechanism's source document (reference, date, paragraph); inspection: a "
+        "prosecutor's or monitor's inspection of document_date",
+    )
     document = serializers.CharField(allow_null=True, help_text="the source document's reference")
     document_date = serializers.DateField(allow_null=True)
     paragraph = serializers.CharField(allow_null=True)

@@ -140,6 +140,7 @@ KEYS = {
     "share_implemented_percent",
     "id",
     "document",
+    "source",
     "document_date",
     "paragraph",
     "scope",

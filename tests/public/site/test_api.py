@@ -151,3 +151,12 @@ def test_the_schema_documents_the_public_api(public_demo, api):
     facility = schema["components"]["schemas"]["PublicFacility"]["properties"]
     assert facility["persons_held"]["nullable"] is True
     assert "persons_held_suppressed" in facility
+
+
+def test_the_public_schema_needs_no_login_and_holds_only_the_public_paths(db):
+    response = APIClient().get("/api/public/v1/schema/?format=json")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response
+    paths = set(response.json()["paths"])
+    assert {"/api/public/v1/", "/api/public/v1/nation/", "/api/public/v1/facilities/{code}/"} <= paths
+    assert all(path.startswith("/api/public/v1/") for path in paths)
