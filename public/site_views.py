@@ -22,7 +22,7 @@ from django.utils.translation import get_language_info
 from inspections.models import FindingAttachment
 
 from . import http as public_http
-from . import labels, presentation, selectors
+from . import labels, package, presentation, selectors
 from .selectors import PublishedRelease
 
 #: How many rendered pages a process keeps (all pages of the current release in three languages).
@@ -250,8 +250,13 @@ def releases(request: HttpRequest) -> HttpResponse:
                     "datapackage_url": _file_url("release-datapackage", number=past.number),
                     "files": [
                         {"name": name, "url": url}
-                        for name in ("nation.csv", "regions.csv", "facilities.csv", "recommendations.csv")
+                        for name in package.FILES
                         if (url := _file_url("release-file", number=past.number, name=name))
+                    ]
+                    + [
+                        {"name": f"release-{past.number}.zip", "url": url}
+                        for url in [_file_url("release-zip", number=past.number)]
+                        if url
                     ],
                 }
             )

@@ -411,6 +411,7 @@ def test_the_key_ignores_case_and_a_prosecutors_finding_is_left_alone(estate):
 
 def test_templates_in_three_languages_read_back(estate):
     facility, block, admin = estate
+    FacilityFactory(code="АК-159/7", region=facility.region)  # the template's example: a known institution
     for language in columns.LANGUAGES:
         header = columns.template_header("recommendations", language)
         example = columns.template_example("recommendations", language)

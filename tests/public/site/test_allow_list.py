@@ -31,7 +31,7 @@ from cells.models import Cell, StandardRule
 from facilities.mechanisms import Mechanism
 from facilities.models import ResidentialBlock
 from inspections.models import Action, Finding, FindingAttachment, FindingUpdate, Inspection, Judgement, SourceDocument
-from public import labels
+from public import labels, package
 from tests.public.site.conftest import publish_fresh
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "public"
@@ -161,6 +161,8 @@ ENUMS = {
     *labels.SECURITY_LEVELS,
     *labels.SCOPES,
     *labels.REASONS,
+    "document",  # a recommendation's source: a mechanism's document, or an inspection
+    "inspection",
     "image/png",
     "image/jpeg",
     "application/pdf",
@@ -394,13 +396,15 @@ def _vocabulary(language: str, release) -> set[str]:
                 words |= _words(re.sub(r"%\(\w+\)s", " ", gettext(singular)))
         for label in labels.all_labels():
             words |= _words(str(label))
+        words |= _words(gettext("the nation"))  # public.presentation: a recommendation to the nation
     for symbol, _text in labels.REASONS.values():
         words |= _words(symbol)
     for text in _published_texts(release) | _codes(release) | ENUMS:
         words |= _words(text)
     for code, _name in settings.LANGUAGES:
         words |= _words(get_language_info(code)["name_local"])
-    words |= _words("datapackage.json nation.csv regions.csv facilities.csv recommendations.csv")
+    words |= _words("datapackage.json nation.csv regions.csv facilities.csv recommendations.csv zip")
+    words |= _words(" ".join(package.FILES))
     return words
 
 
