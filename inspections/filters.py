@@ -27,11 +27,11 @@ class InspectionFilter(django_filters.FilterSet):
 
 
 class FindingFilter(django_filters.FilterSet):
-    """The registry of recommendations and findings: by mechanism, judgement (``none``: not judged yet),
+    """The registry of recommendations and findings: by mechanism, judgement (``not_judged``: not judged yet, as on the public site),
     scope, facility, region, inspecting body, inspection date range, status, severity, overdue (per action:
     FindingQuerySet.overdue)."""
 
-    JUDGEMENTS = [*Finding.Judgement.choices, ("none", _("not judged yet"))]
+    JUDGEMENTS = [*Finding.Judgement.choices, ("not_judged", _("not judged yet"))]
 
     facility = FacilityRefFilter(field_name="facility")
     region = RegionCodeFilter(field_name="region")
@@ -65,10 +65,10 @@ class FindingFilter(django_filters.FilterSet):
         ]
 
     def filter_judgement(self, queryset, name, value):
-        """``value``: judgements, ``none`` standing for a recommendation not judged yet."""
+        """``value``: judgements, ``not_judged`` standing for a recommendation not judged yet."""
         if not value:
             return queryset
-        wanted = ["" if v == "none" else v for v in value]
+        wanted = ["" if v == "not_judged" else v for v in value]
         return queryset.filter(judgement__in=wanted)
 
     def filter_overdue(self, queryset, name, value):

@@ -327,7 +327,7 @@ def test_the_registry_page_filters_and_columns(registry_world, client):
     )
     judged = client.get("/findings/", {"judgement": "achieved"}).content.decode()
     assert judged.count('data-mechanism="npm"') == 1 and "Achieved" not in judged.split("<tbody>")[0]
-    unjudged = client.get("/findings/", {"judgement": "none", "mechanism": ["npm", "spt"]}).content.decode()
+    unjudged = client.get("/findings/", {"judgement": "not_judged", "mechanism": ["npm", "spt"]}).content.decode()
     assert unjudged.count('data-mechanism="') == 1 and 'data-mechanism="spt"' in unjudged
     assert client.get("/findings/", {"mechanism": "martian"}).status_code == 200
     region_b = client.get("/findings/", {"region": "KZ-10"}).content.decode()

@@ -42,7 +42,7 @@ def test_the_findings_endpoint_exposes_the_registry_fields(registry_world):
     )
     listed = api.get("/api/v1/findings/", {"mechanism": "spt"}).json()["results"]
     assert [row["id"] for row in listed] == [registry_world.spt_rec.pk]
-    assert api.get("/api/v1/findings/", {"scope": "nation", "judgement": "none"}).json()["count"] == 1
+    assert api.get("/api/v1/findings/", {"scope": "nation", "judgement": "not_judged"}).json()["count"] == 1
 
 
 def test_a_monitor_records_a_recommendation_and_its_source_document(registry_world):
