@@ -9,6 +9,8 @@ Torture, Universal Periodic Review...) has a SourceDocument instead. Both are ro
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -117,6 +119,19 @@ class Inspection(Versioned):
         return f"{self.facility.code} {self.date_start:%Y-%m-%d} ({self.get_body_display()})"
 
 
+# A document's reference and a paragraph are identifiers (published on the public site), never prose:
+# a symbol such as "CAT/OP/KAZ/ROSP/1", "A/HRC/28/10", "НПМ-35/2026-07" (at most four parts separated by
+# spaces, no commas, semicolons or quotes), a paragraph such as "12", "140.12", "D4", "12 (b)".
+REFERENCE_FORMAT = RegexValidator(
+    r"^[^\s,;:\"'«»]+( [^\s,;:\"'«»]+){0,3}$",
+    _("A reference is the document's symbol or number (e.g. CAT/C/KAZ/CO/4): at most four parts, no commas."),
+)
+PARAGRAPH_FORMAT = RegexValidator(
+    r"^[^\W\d_]{0,3}\d+([.\-]\d+)*( ?\(\w{1,4}\))?$",
+    _("A paragraph is its number as the document gives it (e.g. 12, 140.12, D4, 12 (b))."),
+)
+
+
 class SourceDocument(Versioned):
     """The document a mechanism's recommendations come from: a visit report of the national preventive
     mechanism, the UN Subcommittee's report (e.g. CAT/OP/KAZ/ROSP/1), the Committee against Torture's
@@ -124,7 +139,7 @@ class SourceDocument(Versioned):
     ``reference`` is the body's own symbol or number; ``date`` its date of adoption or sending."""
 
     mechanism = models.CharField(_("mechanism"), max_length=20, choices=Mechanism.choices)
-    reference = NameField(_("reference"), max_length=120)
+    reference = NameField(_("reference"), max_length=120, validators=[REFERENCE_FORMAT])
     date = models.DateField(_("date"), validators=DATES.validators())
     title = models.CharField(_("title"), max_length=300, blank=True, validators=FREE_TEXT.validators())
     title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True, validators=FREE_TEXT.validators())
@@ -143,6 +158,29 @@ class SourceDocument(Versioned):
 
     def __str__(self):
         return f"{self.reference} ({self.date:%Y-%m-%d})"
+
+    def clean(self):
+        """A stored document's date cannot move after a deadline, an action's due date or a follow-up of
+        its recommendations (each would then come before its source). Raises ValidationError {"date"}."""
+        super().clean()
+        if not self.pk or self.date is None:
+            return
+        dates = [
+            *Finding.objects.filter(source_document=self, deadline__isnull=False).values_list("deadline", flat=True),
+            *Action.objects.filter(finding__source_document=self).values_list("due_date", flat=True),
+            *Judgement.objects.filter(finding__source_document=self).values_list("follow_up_date", flat=True),
+        ]
+        earliest = min(dates, default=None)
+        if earliest is not None and earliest < self.date:
+            raise ValidationError(
+                {
+                    "date": _(
+                        "The document cannot be dated after a deadline, due date or follow-up of its "
+                        "recommendations (the earliest: %(date)s)."
+                    )
+                    % {"date": f"{earliest:%Y-%m-%d}"}
+                }
+            )
 
 
 class Finding(Versioned):
@@ -198,7 +236,7 @@ class Finding(Versioned):
         verbose_name=_("source document"),
     )
     mechanism = models.CharField(_("mechanism"), max_length=20, choices=Mechanism.choices, default=Mechanism.PROSECUTOR)
-    paragraph = models.CharField(_("paragraph"), max_length=40, blank=True)
+    paragraph = models.CharField(_("paragraph"), max_length=40, blank=True, validators=[PARAGRAPH_FORMAT])
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.FACILITY)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
@@ -255,6 +293,24 @@ class Finding(Versioned):
     def __str__(self):
         source = self.inspection if self.inspection_id else self.source_document
         return f"{source}: {self.description[:60]}"
+
+    def clean(self):
+        """The deadline cannot be before the source document (raises ValidationError {"deadline"})."""
+        super().clean()
+        document = self.source_document if self.source_document_id or self.source_document else None
+        if document is not None and self.deadline and document.date and self.deadline < document.date:
+            raise ValidationError(
+                {
+                    "deadline": _("The deadline cannot be before the source document (%(date)s).")
+                    % {"date": f"{document.date:%Y-%m-%d}"}
+                }
+            )
+
+    def source_date(self) -> datetime.date | None:
+        """The date of the source: the document's, else the inspection's start."""
+        if self.source_document is not None:
+            return self.source_document.date
+        return self.inspection.date_start if self.inspection is not None else None
 
     def save(self, *args, **kwargs):
         """Saves with ``region``, ``facility`` and ``scope`` placed (place_scope) from the inspection, block
@@ -353,6 +409,25 @@ class Action(Versioned):
 
     def __str__(self):
         return f"{self.owner}: {self.description[:60]} ({self.due_date:%Y-%m-%d})"
+
+    def clean(self):
+        """The due date and the completion cannot be before the recommendation's source (its document or
+        its inspection). Raises ValidationError {"due_date" | "completed_on"}."""
+        super().clean()
+        finding = getattr(self, "finding", None)  # unsaved in an import's dry run
+        start = finding.source_date() if finding is not None else None
+        if start is None:
+            return
+        message = _("This date cannot be before the recommendation's source (%(date)s).") % {
+            "date": f"{start:%Y-%m-%d}"
+        }
+        errors = {}
+        if self.due_date and self.due_date < start:
+            errors["due_date"] = [message]
+        if self.completed_on and self.completed_on < start:
+            errors["completed_on"] = [message]
+        if errors:
+            raise ValidationError(errors)
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """True when ``due_date`` has passed and the action is neither done nor cancelled."""

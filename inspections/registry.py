@@ -175,11 +175,7 @@ def _check_texts(finding: Finding) -> None:
     errors: dict[str, list[str]] = {}
     if not (finding.description or "").strip():
         errors["description"] = [_("Say what the recommendation is about.")]
-    document = finding.source_document
-    if document is not None and finding.deadline and finding.deadline < document.date:
-        errors["deadline"] = [
-            _("The deadline cannot be before the source document (%(date)s).") % {"date": f"{document.date:%Y-%m-%d}"}
-        ]
+    # The deadline against the source document: Finding.clean (full_clean, for the import too).
     if errors:
         raise ValidationError(errors)
 

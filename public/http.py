@@ -7,11 +7,15 @@ default language, never an error), else the one LocaleMiddleware chose from the 
 Accept-Language: then the answer varies on both (``Vary: Accept-Language, Cookie``).
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 #: Part of every ETag: raise it when a change of the code changes what a release's pages or answers say.
 CODE_VERSION = "1"
@@ -61,3 +65,9 @@ def uncached(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
+
+
+def safe(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``view`` answering GET and HEAD only: another method gets 405 (not the CSRF page: nothing here
+    takes a form)."""
+    return require_safe(csrf_exempt(view))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cells.models import Cell
+from core.validators import unencodable_reason
 from facilities import decisions
 
 from . import disclosure
@@ -24,6 +25,13 @@ def prepare(user, note: str = "", note_ru: str = "", note_kk: str = "", corrects
     ``{field: [reason]}``."""
     if user is not None:
         decisions.check_may_publish_releases(user)
+    errors = {
+        name: [reason]
+        for name, text in (("note", note), ("note_ru", note_ru), ("note_kk", note_kk))
+        if (reason := unencodable_reason(text or ""))
+    }
+    if errors:
+        raise ValidationError(errors)
     if corrects is not None:
         if not corrects.is_published:
             raise ValidationError({"corrects": [_("Only a published release can be corrected.")]})

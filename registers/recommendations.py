@@ -436,6 +436,7 @@ def plan(ctx: Any, row: dict, out: Any) -> tuple[Finding, list[str] | None]:
         )
     action, action_changed, action_before = _plan_action(ctx, row, finding)
     document, document_changed, document_before = _plan_document(ctx, row, out)
+    _check_dates(finding, action, document)
     # Every check passed: the document is the import's from here on, and the writes are the row's.
     if _key(row) not in lookups.documents:
         lookups.documents[_key(row)] = (document, ctx.number)
@@ -456,6 +457,29 @@ def plan(ctx: Any, row: dict, out: Any) -> tuple[Finding, list[str] | None]:
         (action, action_changed, action_before),
     )
     return finding, changed
+
+
+def _check_dates(finding: Finding, action: Action | None, document: SourceDocument) -> None:
+    """The row's dates against its document (the rules of Finding.clean, Action.clean and
+    SourceDocument.clean, with the file's columns): the deadline and the action's due date not before the
+    document's date, and a stored document not dated after a deadline, due date or follow-up of its
+    recommendations. Raises ValidationError {column: [reason]}."""
+    finding.source_document = document
+    try:
+        finding.clean()
+    except ValidationError as error:
+        raise ValidationError({"deadline": error.message_dict["deadline"]}) from None
+    if action is not None:
+        action.finding = finding
+        try:
+            action.clean()
+        except ValidationError as error:
+            raise ValidationError({"action_due_date": error.message_dict.get("due_date", [])}) from None
+    if document.pk:
+        try:
+            document.clean()
+        except ValidationError as error:
+            raise ValidationError({"document_date": error.message_dict["date"]}) from None
 
 
 def _row_fields(

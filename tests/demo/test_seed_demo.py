@@ -80,8 +80,9 @@ def test_second_seed_changes_nothing(seeded, capsys):
 
 def test_demo_users_and_token(seeded):
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert set(users) == {"admin", "prosecutor", "editor", "reviewer", "api-client"}
+    assert set(users) == {"admin", "prosecutor", "editor", "reviewer", "api-client", "monitor"}
     assert users["admin"].is_superuser and not users["prosecutor"].is_staff
+    assert (users["monitor"].staff_profile.mechanism, users["monitor"].groups.get().name) == ("npm", "Monitors")
     assert list(users["editor"].staff_profile.regions.values_list("code", flat=True)) == ["KZ-35"]
     assert users["prosecutor"].check_password("prosecutor-demo-2026")
     token = re.search(

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from facilities import decisions
 from facilities.mechanisms import Mechanism
 from facilities.models import StaffProfile
-from inspections.models import Action, Finding, SourceDocument
+from inspections.models import Action, Finding, Judgement, SourceDocument
 from registers import columns, imports, report, services
 from registers.models import ImportRecord
 from tests.conftest import make_user
@@ -451,3 +451,32 @@ def test_the_upload_page_offers_a_monitor_only_recommendations(estate, client):
     text = b"".join(template.streaming_content).decode("utf-8-sig")
     assert template.status_code == 200 and "document reference *" in text and "document_reference" not in text
     assert imports.COLUMNS["recommendations"][0].name == "mechanism"
+
+
+def test_dates_before_the_source_document_are_refused_with_their_line(estate):
+    """The deadline and an action's due date cannot come before the document (Finding.clean, Action.clean:
+    the same rule as the API), and a re-import cannot date the document after a follow-up."""
+    facility, block, admin = estate
+    before = _state()
+    record = run(
+        _csv(
+            [
+                _row(paragraph="1", deadline="2020-01-01"),
+                _row(paragraph="2", action="Inspect", action_owner=CPS, action_due_date="2020-01-01"),
+            ]
+        ),
+        admin,
+    )
+    assert record.status == "rejected" and _state() == before
+    reasons = {e["row"]: e["reason"] for e in record.errors}
+    assert reasons[2] == "The deadline cannot be before the source document (2026-03-12)."
+    assert reasons[3].startswith("This date cannot be before the recommendation's source (2026-03-12)")
+
+    assert run(_csv([_row(paragraph="1")]), admin).status == "imported"
+    finding = Finding.objects.get(paragraph="1")
+    Judgement.objects.create(
+        finding=finding, mechanism="npm", judgement="achieved", follow_up_date=datetime.date(2026, 6, 1)
+    )
+    later = run(_csv([_row(paragraph="1", document_date="2026-11-01")]), admin)
+    assert later.status == "rejected"
+    assert SourceDocument.objects.get().date == datetime.date(2026, 3, 12)

@@ -241,3 +241,10 @@ def test_public_evidence_is_served_under_a_generic_name(public_demo):
     assert "secret-inspector-notes" not in page
     FindingAttachment.objects.filter(pk=shown.pk).update(public=False)  # no longer public: not served
     assert client.get(f"/public/evidence/{shown.pk}/").status_code == 404
+
+
+def test_public_pages_and_files_answer_get_and_head_only(public_demo, client):
+    for path in ("/public/", "/public/recommendations/", f"/public/releases/{public_demo.number}/datapackage.json"):
+        assert client.head(path).status_code == 200, path
+        for method in ("post", "put", "delete", "options", "trace"):
+            assert getattr(client, method)(path).status_code == 405, (method, path)
